@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Subcommands of plugfest; each returns a process exit code
+ * (docs/exit-codes.md). */
+#ifndef PF_CLI_H
+#define PF_CLI_H
+
+#define PF_EXIT_CONFORMANT 0
+#define PF_EXIT_NONCONFORMANT 1
+#define PF_EXIT_USAGE 2
+#define PF_EXIT_INFRA 3
+
+int pf_cmd_run(int argc, char **argv);
+int pf_cmd_list(int argc, char **argv);
+int pf_cmd_coverage(int argc, char **argv);
+int pf_cmd_targets(int argc, char **argv);
+int pf_cmd_report(int argc, char **argv);
+int pf_cmd_matrix(int argc, char **argv);
+int pf_cmd_package(int argc, char **argv);
+int pf_cmd_verify(int argc, char **argv);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* The catalogue seen through the spec fact base: listing and coverage. */
+#ifndef PF_COVERAGE_H
+#define PF_COVERAGE_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "spec.h"
+
+/* The core areas of issue-level coverage goals: basic facilities, both ring
+ * layouts and the two transports the probe drives. */
+extern const char *const pf_core_areas[];
+
+/*
+ * Array of checks: {id, area, level, class, title, reqs[], labels[],
+ * sections[]} with labels and sections resolved through spec (unknown
+ * statement ids are listed under "unknown_reqs"). New reference.
+ */
+json_t *pf_catalogue_to_json(const struct pf_spec *spec);
+
+/*
+ * Per area, the guest-observable device MUST / MUST NOT statements of the
+ * spec (observable_by_guest: yes) and how many have at least one check:
+ * {"areas":[{area,total,covered,percent,uncovered:[{id,section,level,summary}]}],
+ *  "core":{areas,total,covered,percent}, "unknown_reqs":[...]}. New reference.
+ */
+json_t *pf_coverage_compute(const struct pf_spec *spec);
+void pf_coverage_print(const json_t *cov, FILE *out);
+
+/* Statement ids named by the catalogue that the spec does not have; each is
+ * printed to errlog as "catalogue: CHECK: unknown statement 'ID'". */
+int pf_catalogue_unknown_reqs(const struct pf_spec *spec, FILE *errlog);
+
+#endif

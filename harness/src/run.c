@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `plugfest run`: launch the hypervisor from a target definition, read the
+ * probe's serial stream incrementally, journal every record as it arrives,
+ * turn a crash, hang or early exit into a finding, restart the guest after
+ * the culprit check, and write results and reports.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "journal.h"
+#include "paths.h"
+#include "progress.h"
+#include "reports.h"
+#include "results.h"
+#include "sha256.h"
+#include "spec.h"
+#include "stream.h"
+#include "target.h"
+#include "vmm.h"
+
+#define DEFAULT_TARGET "qemu-aarch64-virt"
+
+struct run_opts {
+	const char *target;
+	const char *outdir;
+	const char *probe;     /* override of the target's image */
+	const char *filter;
+	unsigned long long seed;
+	int verbose;
+	int max_restarts;
+	long overall_s;        /* 0: target's */
+	const char *sets[16];
+	int nsets;
+	const char *extra_bootargs;
+	int dry_run;
+};
+
+struct run_ctx {
+	struct pf_stream *stream;
+	struct pf_journal *journal;
+	struct pf_results *results;
+	struct pf_progress *progress;
+	FILE *hvlog;
+	unsigned long diags;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: plugfest run [-t TARGET] [-o DIR] [options]\n"
+		"  -t, --target NAME|FILE   target definition (default " DEFAULT_TARGET ")\n"
+		"  -o, --output DIR         output directory (default out/<target>-<time>)\n"
+		"  -f, --filter GLOB[,GLOB] run only matching checks\n"
+		"      --seed N             seed for randomised checks (default: time)\n"
+		"      --probe FILE         probe image instead of the target's\n"
+		"      --set NAME=VALUE     override a target variable\n"
+		"      --bootargs TEXT      extra guest command line words\n"
+		"      --max-restarts N     guest restarts after a crash or hang (default 3)\n"
+		"      --timeout SECONDS    overall timeout per boot (default: target's)\n"
+		"      --dry-run            print the hypervisor command line, one argument\n"
+		"                           per line, and exit\n"
+		"  -v, --verbose            more detail (repeat for debug records)\n");
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, 0, 't' },
+		{ "output", required_argument, 0, 'o' },
+		{ "filter", required_argument, 0, 'f' },
+		{ "seed", required_argument, 0, 'S' },
+		{ "probe", required_argument, 0, 'P' },
+		{ "set", required_argument, 0, 's' },
+		{ "bootargs", required_argument, 0, 'b' },
+		{ "max-restarts", required_argument, 0, 'r' },
+		{ "timeout", required_argument, 0, 'T' },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "dry-run", no_argument, 0, 'n' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	o->target = DEFAULT_TARGET;
+	o->max_restarts = 3;
+	o->seed = (unsigned long long)time(NULL);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:o:f:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': o->target = optarg; break;
+		case 'o': o->outdir = optarg; break;
+		case 'f': o->filter = optarg; break;
+		case 'P': o->probe = optarg; break;
+		case 'b': o->extra_bootargs = optarg; break;
+		case 'v': o->verbose++; break;
+		case 'n': o->dry_run = 1; break;
+		case 's':
+			if (o->nsets == (int)(sizeof(o->sets) / sizeof(o->sets[0]))) {
+				fprintf(stderr, "plugfest run: too many --set options\n");
+				return -1;
+			}
+			o->sets[o->nsets++] = optarg;
+			break;
+		case 'S':
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 0);
+			if (errno || *end) {
+				fprintf(stderr, "plugfest run: --seed: not a number: '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'r':
+			o->max_restarts = (int)strtol(optarg, &end, 10);
+			if (*end || o->max_restarts < 0) {
+				fprintf(stderr, "plugfest run: --max-restarts: not a count: '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'T':
+			o->overall_s = strtol(optarg, &end, 10);
+			if (*end || o->overall_s <= 0) {
+				fprintf(stderr, "plugfest run: --timeout: not a positive number of seconds: '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "plugfest run: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	/* The filter travels on the guest command line: no spaces allowed. */
+	if (o->filter && strpbrk(o->filter, " \t\n")) {
+		fprintf(stderr, "plugfest run: --filter must not contain spaces\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- stream plumbing ------------------------------------------------------ */
+
+static void on_record(void *vctx, uint32_t seq, json_t *rec, const char *raw, size_t len)
+{
+	struct run_ctx *ctx = vctx;
+	uint64_t line, off;
+
+	pf_stream_position(ctx->stream, &line, &off);
+	pf_journal_record(ctx->journal, seq, raw, len, line, off);
+	pf_results_add_record(ctx->results, seq, rec);
+	pf_progress_record(ctx->progress, rec);
+}
+
+static void on_diag(void *vctx, const struct pf_diag *d)
+{
+	struct run_ctx *ctx = vctx;
+
+	ctx->diags++;
+	pf_journal_diag(ctx->journal, d);
+	pf_results_add_diag(ctx->results, d);
+	pf_progress_diag(ctx->progress, d);
+}
+
+static void on_serial(void *vctx, const char *buf, size_t len)
+{
+	struct run_ctx *ctx = vctx;
+
+	pf_journal_console(ctx->journal, buf, len);
+	pf_stream_feed(ctx->stream, buf, len);
+}
+
+static void on_stderr(void *vctx, const char *buf, size_t len)
+{
+	struct run_ctx *ctx = vctx;
+
+	if (ctx->hvlog) {
+		fwrite(buf, 1, len, ctx->hvlog);
+		fflush(ctx->hvlog);
+	}
+}
+
+static bool saw_first_record(void *vctx)
+{
+	struct run_ctx *ctx = vctx;
+
+	return pf_stream_counters(ctx->stream)->records > 0;
+}
+
+static bool finished(void *vctx)
+{
+	struct run_ctx *ctx = vctx;
+	struct pf_results_state st;
+
+	pf_results_state(ctx->results, &st);
+	return st.ended;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int mkdir_p(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0777) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+static void iso_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	size_t n;
+	FILE *in = fopen(from, "rb"), *out;
+	int rc = 0;
+
+	if (!in)
+		return -1;
+	out = fopen(to, "wb");
+	if (!out) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	fclose(in);
+	if (fclose(out))
+		rc = -1;
+	return rc;
+}
+
+static const char *finding_kind(enum pf_supervise_outcome o)
+{
+	switch (o) {
+	case PF_SUP_CRASHED: return "crash";
+	case PF_SUP_TIMEOUT_INACTIVITY: return "wedged";
+	case PF_SUP_TIMEOUT_OVERALL: return "timeout";
+	case PF_SUP_TIMEOUT_BOOT: return "no-start";
+	case PF_SUP_EXIT_CODE:
+	case PF_SUP_EXITED: return "crash"; /* exited before the probe's end */
+	default: return "error";
+	}
+}
+
+/* ---- one boot ---------------------------------------------------------- */
+
+struct boot_outcome {
+	struct pf_supervise_result sup;
+	bool spawned;
+	char argv0_error[PF_ERROR_MESSAGE_MAX + PF_ERROR_FILE_MAX + 64];
+};
+
+static void boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv,
+		      long overall_ms, struct boot_outcome *bo)
+{
+	struct pf_error err;
+	struct pf_vmm *vmm;
+	struct pf_supervise_opts so;
+	struct pf_supervise_cbs cbs = {
+		.on_serial = on_serial,
+		.on_stderr = on_stderr,
+		.saw_first_record = saw_first_record,
+		.finished = finished,
+		.ctx = ctx,
+	};
+
+	memset(bo, 0, sizeof(*bo));
+	pf_error_clear(&err);
+	vmm = pf_vmm_spawn(argv, &err);
+	if (!vmm) {
+		pf_error_format(&err, bo->argv0_error, sizeof(bo->argv0_error));
+		return;
+	}
+	bo->spawned = true;
+	pf_supervise_opts_init(&so);
+	so.overall_ms = overall_ms;
+	so.boot_ms = t->boot_ms;
+	so.inactivity_ms = t->inactivity_ms;
+	pf_progress_boot(ctx->progress, pf_vmm_pid(vmm));
+	pf_vmm_supervise(vmm, &so, &cbs, &bo->sup);
+	pf_vmm_free(vmm);
+	/* EOF of this connection: a partial record is truncated, a boot
+	 * without `end` is diagnosed. */
+	pf_stream_finish(ctx->stream);
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+static void build_bootargs(char *buf, size_t len, const struct run_opts *o, int64_t from)
+{
+	int n = snprintf(buf, len, "pf.seed=%llu pf.verbose=%d", o->seed, o->verbose);
+
+	if (from > 0)
+		n += snprintf(buf + n, len - (size_t)n, " pf.from=%lld", (long long)from);
+	if (o->filter && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " pf.filter=%s", o->filter);
+	if (o->extra_bootargs && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " %s", o->extra_bootargs);
+}
+
+static json_t *argv_json(char **argv)
+{
+	json_t *a = json_array();
+
+	for (; argv && *argv; argv++)
+		json_array_append_new(a, json_string(*argv));
+	return a;
+}
+
+static json_t *build_run_json(const struct pf_target *t, const char *hv_version,
+			      const char *probe_path, char **argv, const char *started,
+			      double duration, const struct boot_outcome *last, unsigned boots)
+{
+	char finished_at[32], ver[64] = "";
+	char sha[65] = "";
+	json_t *run;
+	const char *how;
+
+	iso_now(finished_at, sizeof(finished_at));
+	pf_version_number(hv_version, ver, sizeof(ver));
+	pf_sha256_file_hex(probe_path, sha);
+	switch (last->sup.exit.how) {
+	case PF_VMM_EXITED: how = "exited"; break;
+	case PF_VMM_SIGNALLED: how = "signalled"; break;
+	case PF_VMM_KILLED: how = last->sup.outcome == PF_SUP_STOPPED ? "killed" : "timeout"; break;
+	default: how = "not-started"; break;
+	}
+	run = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:f, s:o, s:{s:s, s:i, s:i, s:s}, s:{s:s, s:s}, s:i}",
+			"target", t->name, "target_file", t->path,
+			"hypervisor", "name", t->hypervisor.name, "version", ver[0] ? ver : hv_version,
+			"version_line", hv_version,
+			"started", started, "finished", finished_at, "duration_s", duration,
+			"argv", argv_json(argv),
+			"exit", "how", how, "code", last->sup.exit.code, "signal", last->sup.exit.signal,
+			"outcome", last->spawned ? pf_supervise_outcome_name(last->sup.outcome) : "not-started",
+			"probe", "image_path", probe_path, "image_sha256", sha,
+			"boots", (int)boots);
+	return run;
+}
+
+int pf_cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct pf_error err;
+	struct pf_target *t;
+	struct run_ctx ctx = { 0 };
+	const char *dirs[3];
+	char targets_dir[4096], probe_path[4096], outdir_buf[4096], path[4096];
+	char hv_version[256] = "unknown", bootargs[1024], started[32], ebuf[2048];
+	struct boot_outcome bo = { 0 };
+	struct pf_spec *spec;
+	char **vargv = NULL;
+	int64_t from = 0;
+	unsigned boots = 0;
+	int rc = PF_EXIT_INFRA;
+	double t0;
+	json_t *doc;
+
+	if (parse_opts(argc, argv, &o))
+		return PF_EXIT_USAGE;
+
+	pf_path_join(targets_dir, sizeof(targets_dir), pf_data_dir(), "targets");
+	dirs[0] = targets_dir;
+	dirs[1] = NULL;
+	pf_error_clear(&err);
+	t = pf_target_load(o.target, dirs, &err);
+	if (!t) {
+		fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+		return PF_EXIT_USAGE;
+	}
+	for (int i = 0; i < o.nsets; i++) {
+		char name[128];
+		const char *eq = strchr(o.sets[i], '=');
+
+		if (!eq || eq == o.sets[i] || (size_t)(eq - o.sets[i]) >= sizeof(name)) {
+			fprintf(stderr, "plugfest run: --set wants NAME=VALUE, got '%s'\n", o.sets[i]);
+			pf_target_free(t);
+			return PF_EXIT_USAGE;
+		}
+		memcpy(name, o.sets[i], (size_t)(eq - o.sets[i]));
+		name[eq - o.sets[i]] = 0;
+		if (pf_target_set_variable(t, name, eq + 1, &err)) {
+			fprintf(stderr, "plugfest run: --set: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+			pf_target_free(t);
+			return PF_EXIT_USAGE;
+		}
+	}
+
+	if (o.probe) {
+		snprintf(probe_path, sizeof(probe_path), "%s", o.probe);
+		if (access(probe_path, R_OK)) {
+			fprintf(stderr, "plugfest run: probe image '%s': %s\n", probe_path, strerror(errno));
+			pf_target_free(t);
+			return PF_EXIT_INFRA;
+		}
+	} else if (pf_target_probe_path(t, pf_image_dir(), probe_path, sizeof(probe_path), &err)) {
+		fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+		pf_target_free(t);
+		return PF_EXIT_INFRA;
+	}
+
+	if (o.dry_run) {
+		char **a;
+
+		build_bootargs(bootargs, sizeof(bootargs), &o, 0);
+		a = pf_target_argv(t, probe_path, bootargs, o.outdir ? o.outdir : ".", NULL, &err);
+		if (!a) {
+			fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+			pf_target_free(t);
+			return PF_EXIT_USAGE;
+		}
+		for (char **p = a; *p; p++)
+			printf("%s\n", *p);
+		pf_argv_free(a);
+		pf_target_free(t);
+		return 0;
+	}
+	if (!o.outdir) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(outdir_buf, sizeof(outdir_buf), "out/%s-%s", t->name, stamp);
+		o.outdir = outdir_buf;
+	}
+	if (mkdir_p(o.outdir)) {
+		fprintf(stderr, "plugfest run: cannot create output directory '%s': %s\n", o.outdir, strerror(errno));
+		pf_target_free(t);
+		return PF_EXIT_INFRA;
+	}
+
+	if (pf_hypervisor_version(t->hypervisor.binary, (const char *const *)t->hypervisor.version_args,
+				  10000, hv_version, sizeof(hv_version), &err)) {
+		fprintf(stderr, "plugfest run: hypervisor '%s': %s\n", t->hypervisor.binary,
+			pf_error_format(&err, ebuf, sizeof(ebuf)));
+		if (t->hypervisor.packages && t->hypervisor.packages[0])
+			fprintf(stderr, "plugfest run: hint: install the Debian package %s\n", t->hypervisor.packages[0]);
+		pf_target_free(t);
+		return PF_EXIT_INFRA;
+	}
+
+	pf_path_join(path, sizeof(path), pf_data_dir(), "spec/virtio-1.4-normative.yaml");
+	spec = pf_spec_load(path, ebuf, sizeof(ebuf));
+	if (!spec)
+		fprintf(stderr, "plugfest run: warning: spec fact base not loaded, results carry no labels: %s\n", ebuf);
+
+	ctx.journal = pf_journal_open(o.outdir, 0);
+	ctx.results = pf_results_new();
+	ctx.progress = pf_progress_new(stdout, o.verbose);
+	{
+		struct pf_stream_callbacks cb = { on_record, on_diag, NULL };
+
+		ctx.stream = pf_stream_new(&cb, &ctx);
+	}
+	pf_path_join(path, sizeof(path), o.outdir, "hypervisor.log");
+	ctx.hvlog = fopen(path, "w");
+	if (!ctx.journal || !ctx.results || !ctx.stream || !ctx.progress || !ctx.hvlog) {
+		fprintf(stderr, "plugfest run: cannot set up the run in '%s': %s\n", o.outdir, strerror(errno));
+		goto out;
+	}
+	pf_path_join(path, sizeof(path), o.outdir, "target.yaml");
+	copy_file(t->path, path);
+
+	iso_now(started, sizeof(started));
+	t0 = now_s();
+	pf_progress_start(ctx.progress, t->name, hv_version, o.outdir);
+	for (;;) {
+		struct pf_results_state st;
+		struct pf_open_step open;
+		long overall_ms = o.overall_s ? o.overall_s * 1000 : t->overall_ms;
+		char msg[512];
+
+		build_bootargs(bootargs, sizeof(bootargs), &o, from);
+		pf_argv_free(vargv);
+		vargv = pf_target_argv(t, probe_path, bootargs, o.outdir, NULL, &err);
+		if (!vargv) {
+			fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+			rc = PF_EXIT_USAGE;
+			goto out;
+		}
+		boots++;
+		boot_once(&ctx, t, vargv, overall_ms, &bo);
+		if (!bo.spawned) {
+			fprintf(stderr, "plugfest run: cannot start the hypervisor: %s\n", bo.argv0_error);
+			pf_results_add_finding(ctx.results, "no-start", bo.argv0_error, NULL, NULL, -1);
+			break;
+		}
+		pf_results_state(ctx.results, &st);
+		if (st.ended)
+			break;
+		/* The guest did not finish: a finding against whatever ran. */
+		snprintf(msg, sizeof(msg), "hypervisor %s after %.1f s (%s)",
+			 pf_supervise_outcome_name(bo.sup.outcome), (double)bo.sup.elapsed_ms / 1000.0,
+			 pf_vmm_exit_describe(&bo.sup.exit, ebuf, sizeof(ebuf)));
+		if (pf_results_open_step(ctx.results, &open)) {
+			int64_t step = open.step;
+
+			pf_results_fail_open_step(ctx.results, finding_kind(bo.sup.outcome), msg);
+			pf_progress_finding(ctx.progress, finding_kind(bo.sup.outcome), msg);
+			if ((int)boots > o.max_restarts || step < 0)
+				break;
+			from = step + 1; /* resume after the culprit */
+			continue;
+		}
+		pf_results_add_finding(ctx.results, st.boots ? finding_kind(bo.sup.outcome) : "no-start",
+				       msg, NULL, NULL, -1);
+		pf_progress_finding(ctx.progress, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg);
+		break;
+	}
+	pf_journal_sync(ctx.journal);
+
+	pf_results_set_run(ctx.results, build_run_json(t, hv_version, probe_path, vargv, started,
+						      now_s() - t0, &bo, boots));
+	doc = pf_results_to_json(ctx.results, spec);
+	if (!doc) {
+		fprintf(stderr, "plugfest run: out of memory building results\n");
+		goto out;
+	}
+	rc = pf_reports_write_all(doc, o.outdir, stderr);
+	pf_progress_summary(ctx.progress, doc);
+	{
+		struct pf_results_state st;
+
+		pf_results_state(ctx.results, &st);
+		if (!st.boots)
+			rc = PF_EXIT_INFRA; /* never said hello: no verdict at all */
+		else if (rc == 0)
+			rc = pf_results_exit_code(doc);
+	}
+	json_decref(doc);
+out:
+	pf_argv_free(vargv);
+	if (ctx.hvlog)
+		fclose(ctx.hvlog);
+	pf_stream_free(ctx.stream);
+	pf_results_free(ctx.results);
+	pf_journal_close(ctx.journal);
+	pf_progress_free(ctx.progress);
+	pf_spec_free(spec);
+	pf_target_free(t);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+#include "helpers.h"
+
+#include "platform.h"
+
+bool chk_drivable(struct pf_test *t)
+{
+	if (!t->dev->ops) {
+		report_skip(t, "no driver for this transport mode (%s)",
+			    t->dev->mode == VIRTIO_MODE_LEGACY ? "legacy" : "unknown");
+		return false;
+	}
+	return true;
+}
+
+bool chk_uses_features_ok(const struct virtio_dev *d)
+{
+	return d->mode != VIRTIO_MODE_LEGACY;
+}
+
+uint64_t chk_default_features(const struct virtio_dev *d)
+{
+	uint64_t want = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM);
+
+	return d->features & want;
+}
+
+/* Split ring sizes (2.7): 16*N descriptors, 6+2N avail, 6+8N used; the used
+ * ring on the next page so the same layout serves legacy QueuePFN. */
+int chk_setup_split_queue(struct virtio_dev *d, uint16_t q, uint16_t size)
+{
+	uint64_t avail_off = 16ull * size;
+	uint64_t used_off = (avail_off + 6 + 2ull * size + 4095) & ~4095ull;
+	uint64_t total = used_off + 6 + 8ull * size;
+	uint8_t *mem = arch_dma_alloc((size_t)total, 4096);
+	uint64_t base;
+
+	if (!mem)
+		return VIRTIO_ENOMEM;
+	base = arch_dma_addr(mem);
+	return d->ops->queue_setup(d, q, size, base, base + avail_off, base + used_off);
+}
+
+static uint16_t pick_size(uint16_t max, uint16_t limit)
+{
+	uint16_t s = max < limit ? max : limit;
+	uint16_t p = 1;
+
+	/* split rings need a power of two (2.7) */
+	while ((uint16_t)(p << 1) && (uint16_t)(p << 1) <= s)
+		p = (uint16_t)(p << 1);
+	return p;
+}
+
+bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
+{
+	struct virtio_dev *d = t->dev;
+	uint8_t st, want;
+	int rc;
+
+	rc = virtio_reset(d, CHK_RESET_TIMEOUT_NS);
+	if (!report(t, rc == 0, "device status did not read 0 within %llu ms of reset (reads 0x%02x)",
+		    (unsigned long long)(CHK_RESET_TIMEOUT_NS / 1000000), d->ops->get_status(d)))
+		return false;
+
+	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
+	st = d->ops->get_status(d);
+	if (!report(t, st == VIRTIO_STATUS_ACKNOWLEDGE, "status reads 0x%02x after ACKNOWLEDGE", st))
+		return false;
+	virtio_add_status(d, VIRTIO_STATUS_DRIVER);
+	want = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+	st = d->ops->get_status(d);
+	if (!report(t, st == want, "status reads 0x%02x after DRIVER, expected 0x%02x", st, want))
+		return false;
+
+	d->ops->set_driver_features_window(d, 0, (uint32_t)features);
+	d->ops->set_driver_features_window(d, 1, (uint32_t)(features >> 32));
+	if (chk_uses_features_ok(d)) {
+		virtio_add_status(d, VIRTIO_STATUS_FEATURES_OK);
+		want |= VIRTIO_STATUS_FEATURES_OK;
+		st = d->ops->get_status(d);
+		if (!report(t, st == want,
+			    "FEATURES_OK not kept for the valid subset 0x%llx (status 0x%02x)",
+			    (unsigned long long)features, st))
+			return false;
+	}
+
+	for (uint16_t q = 0; q < d->num_queues; q++) {
+		uint16_t size = pick_size(d->queue_max[q], max_size);
+
+		if (!size)
+			continue;
+		rc = chk_setup_split_queue(d, q, size);
+		if (rc == VIRTIO_ENOMEM) {
+			report_error(t, "out of DMA memory setting up queue %u", q);
+			return false;
+		}
+		if (!report(t, rc == 0, "queue %u setup with size %u failed (%d)", q, size, rc))
+			return false;
+		d->ops->queue_enable(d, q);
+		if (!report(t, d->ops->queue_ready(d, q), "queue %u not ready after enabling it", q))
+			return false;
+	}
+
+	virtio_add_status(d, VIRTIO_STATUS_DRIVER_OK);
+	want |= VIRTIO_STATUS_DRIVER_OK;
+	st = d->ops->get_status(d);
+	return report(t, st == want, "status reads 0x%02x after DRIVER_OK, expected 0x%02x", st, want);
+}

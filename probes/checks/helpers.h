@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* Steps several checks share: bringing a device up the way a conforming
+ * driver does (3.1.1), with every step's outcome reported on the test. */
+#ifndef PF_CHECKS_HELPERS_H
+#define PF_CHECKS_HELPERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "virtio/virtio.h"
+
+/* Bound on a device reset; QEMU completes synchronously, real hardware may
+ * take a while, and a device that never completes is a finding. */
+#define CHK_RESET_TIMEOUT_NS 200000000ull
+
+/* True for devices the probe can drive at all (ops present). Otherwise the
+ * test is marked skip with the reason. */
+bool chk_drivable(struct pf_test *t);
+
+/*
+ * Features the probe accepts by default: VERSION_1 and the generic ring
+ * features whose absence a device may reasonably refuse, when offered.
+ */
+uint64_t chk_default_features(const struct virtio_dev *d);
+
+/* Status the driver expects after each step (legacy devices have no
+ * FEATURES_OK step, 4.2.4 / 3.1.2). */
+bool chk_uses_features_ok(const struct virtio_dev *d);
+
+/*
+ * Reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK (modern), every queue
+ * set up with a split ring of at most max_size entries, DRIVER_OK. Each step
+ * is asserted on t. Returns true when the device reached DRIVER_OK.
+ */
+bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size);
+
+/* Allocates a zeroed split ring of `size` entries in the legacy-compatible
+ * contiguous layout and sets queue q up with it. */
+int chk_setup_split_queue(struct virtio_dev *d, uint16_t q, uint16_t size);
+
+#endif

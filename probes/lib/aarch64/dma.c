@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DMA arena: the free RAM after the image, in the RAM range holding it, up
+ * to the next thing the loader put there (DTB, initrd, /memreserve/,
+ * /reserved-memory). QEMU virt puts the DTB 128 MiB into RAM (half of RAM
+ * when smaller), so with -m 256 that is ~126 MiB. A bump allocator: memory
+ * is identity-mapped Normal cacheable and virtio devices are coherent, so
+ * bus address = physical = virtual.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "a64.h"
+#include "platform.h"
+#include "sysreg.h"
+
+#define ARENA_ALIGN 4096
+#define MIN_ALIGN 16
+#define MAX_BLOCKED 24
+
+static uint64_t arena_base, arena_size, arena_used;
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+struct blocked {
+	struct a64_range r[MAX_BLOCKED];
+	unsigned n;
+};
+
+static void block(struct blocked *b, uint64_t base, uint64_t size)
+{
+	if (size && b->n < MAX_BLOCKED) {
+		b->r[b->n].base = base;
+		b->r[b->n].size = size;
+		b->n++;
+	}
+}
+
+static uint64_t prop_u64(const void *fdt, int node, const char *name, bool *ok)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	*ok = p && (len == 4 || len == 8);
+	if (!*ok)
+		return 0;
+	return len == 4 ? fdt32_ld(p) : (uint64_t)fdt32_ld(p) << 32 | fdt32_ld(p + 1);
+}
+
+/* Everything in RAM the loader or firmware still owns. */
+static void collect_blocked(const void *fdt, struct blocked *b)
+{
+	int node, n;
+
+	block(b, (uintptr_t)fdt, fdt_totalsize(fdt));
+	n = fdt_num_mem_rsv(fdt);
+	for (int i = 0; i < n; i++) {
+		uint64_t addr, size;
+
+		if (!fdt_get_mem_rsv(fdt, i, &addr, &size))
+			block(b, addr, size);
+	}
+	node = fdt_path_offset(fdt, "/reserved-memory");
+	if (node >= 0) {
+		int child;
+
+		fdt_for_each_subnode(child, fdt, node) {
+			uint64_t addr, size;
+
+			for (int i = 0; !a64_dt_reg(fdt, child, i, &addr, &size); i++)
+				block(b, addr, size);
+		}
+	}
+	node = fdt_path_offset(fdt, "/chosen");
+	if (node >= 0) {
+		bool ok1, ok2;
+		uint64_t s = prop_u64(fdt, node, "linux,initrd-start", &ok1);
+		uint64_t e = prop_u64(fdt, node, "linux,initrd-end", &ok2);
+
+		if (ok1 && ok2 && e > s)
+			block(b, s, e - s);
+	}
+}
+
+void a64_dma_init(const void *fdt, const struct a64_range *ram, unsigned nram)
+{
+	struct blocked b = { .n = 0 };
+	uint64_t start = align_up((uintptr_t)_end, ARENA_ALIGN), end = 0;
+	bool moved;
+
+	for (unsigned i = 0; i < nram; i++)
+		if (start >= ram[i].base && start - ram[i].base < ram[i].size)
+			end = ram[i].base + ram[i].size;
+	if (!end)
+		return; /* the image is not in known RAM: no arena */
+	if (fdt)
+		collect_blocked(fdt, &b);
+	/* Step over blocked ranges covering the start, then stop at the first
+	 * one above it. */
+	do {
+		moved = false;
+		for (unsigned i = 0; i < b.n; i++) {
+			uint64_t bs = b.r[i].base, be = bs + b.r[i].size;
+
+			if (start >= bs && start < be) {
+				start = align_up(be, ARENA_ALIGN);
+				moved = true;
+			}
+		}
+	} while (moved && start < end);
+	for (unsigned i = 0; i < b.n; i++)
+		if (b.r[i].base > start && b.r[i].base < end)
+			end = b.r[i].base;
+	end &= ~(uint64_t)(ARENA_ALIGN - 1);
+	if (end > start) {
+		arena_base = start;
+		arena_size = end - start;
+	}
+}
+
+void a64_dma_info(uint64_t *base, uint64_t *size)
+{
+	*base = arena_base;
+	*size = arena_size;
+}
+
+/* Zero with DC ZVA where the block size allows it (one instruction per
+ * 64 bytes, also under TCG), memset for the ragged edges. */
+static void zero(void *p, size_t n)
+{
+	uint64_t dczid = read_sysreg(dczid_el0);
+	uintptr_t a = (uintptr_t)p, e = a + n, blk = 4ULL << (dczid & 0xf);
+
+	if ((dczid & 0x10) || n < 2 * blk) { /* DZP: DC ZVA prohibited */
+		memset(p, 0, n);
+		return;
+	}
+	memset(p, 0, align_up(a, blk) - a);
+	for (a = align_up(a, blk); a + blk <= e; a += blk)
+		__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+	memset((void *)a, 0, e - a);
+}
+
+void *arch_dma_alloc(size_t size, size_t align)
+{
+	uint64_t off;
+
+	if (align < MIN_ALIGN)
+		align = MIN_ALIGN;
+	if (align & (align - 1))
+		return NULL;
+	off = align_up(arena_base + arena_used, align) - arena_base;
+	if (off > arena_size || size > arena_size - off)
+		return NULL;
+	arena_used = off + size;
+	zero((void *)(uintptr_t)(arena_base + off), size);
+	return (void *)(uintptr_t)(arena_base + off);
+}
+
+size_t arch_dma_mark(void)
+{
+	return (size_t)arena_used;
+}
+
+void arch_dma_release(size_t mark)
+{
+	if (mark <= arena_used)
+		arena_used = mark;
+}
+
+uint64_t arch_dma_addr(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+void *arch_dma_ptr(uint64_t addr)
+{
+	return (void *)(uintptr_t)addr;
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "record.h"
+#include "virtio/virtio.h"
+
+static const char *const verdict_names[PF_VERDICT_COUNT] = {
+	[PF_VERDICT_PASS] = "pass",
+	[PF_VERDICT_FAIL] = "fail",
+	[PF_VERDICT_WARN] = "warn",
+	[PF_VERDICT_SKIP] = "skip",
+	[PF_VERDICT_ERROR] = "error",
+};
+
+const char *pf_verdict_name(enum pf_verdict v)
+{
+	return (unsigned)v < PF_VERDICT_COUNT ? verdict_names[v] : "error";
+}
+
+enum pf_verdict pf_test_verdict(const struct pf_test *t)
+{
+	if (t->errored)
+		return PF_VERDICT_ERROR;
+	if (t->failed)
+		return PF_VERDICT_FAIL;
+	if (t->warned)
+		return PF_VERDICT_WARN;
+	if (t->skipped)
+		return PF_VERDICT_SKIP;
+	return PF_VERDICT_PASS;
+}
+
+static void emit_log(const struct pf_test *t, const char *level, const char *msg)
+{
+	rec_begin("log");
+	rec_str("level", level);
+	rec_str("msg", msg);
+	if (t) {
+		rec_str("test", t->info->id);
+		if (t->dev)
+			rec_str("dev", t->dev->name);
+	}
+	rec_end();
+}
+
+/* Keeps the first message of the most severe kind seen so far: a failure's
+ * message replaces a warning's, never the other way round. */
+static void note(struct pf_test *t, int severity, const char *fmt, va_list ap)
+{
+	char buf[sizeof(t->msg)];
+	int cur = t->errored ? 3 : t->failed ? 2 : (t->warned || t->skipped) ? 1 : 0;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (severity > cur || t->msg[0] == 0)
+		memcpy(t->msg, buf, sizeof(buf));
+	if (t->opt && t->opt->verbose >= 1 && severity >= 1)
+		emit_log(t, severity >= 2 ? "error" : "warn", buf);
+}
+
+bool report(struct pf_test *t, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+	bool must = t->info->level == PF_LEVEL_MUST;
+
+	if (ok)
+		return true;
+	va_start(ap, fmt);
+	note(t, must ? 2 : 1, fmt, ap);
+	va_end(ap);
+	if (must)
+		t->failed++;
+	else
+		t->warned++;
+	return false;
+}
+
+bool report_should(struct pf_test *t, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return true;
+	va_start(ap, fmt);
+	note(t, 1, fmt, ap);
+	va_end(ap);
+	t->warned++;
+	return false;
+}
+
+void report_skip(struct pf_test *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	note(t, 0, fmt, ap);
+	va_end(ap);
+	t->skipped = true;
+}
+
+void report_error(struct pf_test *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	note(t, 3, fmt, ap);
+	va_end(ap);
+	t->errored = true;
+}
+
+void report_log(struct pf_test *t, int level, const char *fmt, ...)
+{
+	char buf[240];
+	va_list ap;
+
+	if (!t->opt || t->opt->verbose < level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	emit_log(t, level >= 2 ? "debug" : "info", buf);
+}
+
+void report_metric(struct pf_test *t, const char *name, uint64_t value, const char *unit)
+{
+	rec_begin("metric");
+	rec_str("name", name);
+	rec_u64("value", value);
+	rec_str("unit", unit);
+	rec_str("test", t->info->id);
+	if (t->dev)
+		rec_str("dev", t->dev->name);
+	rec_end();
+}
+
+/* '*' matches any run of characters; everything else literally. */
+static bool glob_match(const char *pat, size_t plen, const char *s)
+{
+	size_t i = 0;
+
+	for (; i < plen; i++) {
+		if (pat[i] == '*') {
+			for (;; s++) {
+				if (glob_match(pat + i + 1, plen - i - 1, s))
+					return true;
+				if (!*s)
+					return false;
+			}
+		}
+		if (*s != pat[i])
+			return false;
+		s++;
+	}
+	return *s == 0;
+}
+
+bool pf_filter_match(const char *filter, const char *id)
+{
+	const char *p = filter;
+
+	if (!filter || !*filter)
+		return true;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len && glob_match(p, len, id))
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+static uint64_t parse_u64(const char *s, size_t len)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	return v;
+}
+
+static void copy_val(char *dst, size_t cap, const char *s, size_t len)
+{
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(dst, s, len);
+	dst[len] = 0;
+}
+
+void pf_options_parse(struct pf_options *opt, const char *bootargs)
+{
+	const char *p = bootargs ? bootargs : "";
+
+	memset(opt, 0, sizeof(*opt));
+	while (*p) {
+		const char *w, *eq;
+		size_t wlen, klen, vlen;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		wlen = (size_t)(p - w);
+		if (wlen < 4 || memcmp(w, "pf.", 3) != 0)
+			continue;
+		eq = memchr(w, '=', wlen);
+		if (!eq)
+			continue;
+		klen = (size_t)(eq - w);
+		vlen = wlen - klen - 1;
+		if (klen == 9 && !memcmp(w, "pf.filter", 9))
+			copy_val(opt->filter, sizeof(opt->filter), eq + 1, vlen);
+		else if (klen == 7 && !memcmp(w, "pf.seed", 7))
+			opt->seed = parse_u64(eq + 1, vlen);
+		else if (klen == 10 && !memcmp(w, "pf.verbose", 10))
+			opt->verbose = (int)parse_u64(eq + 1, vlen);
+		else if (klen == 7 && !memcmp(w, "pf.from", 7))
+			opt->from = (uint32_t)parse_u64(eq + 1, vlen);
+		else if (klen == 11 && !memcmp(w, "pf.selftest", 11))
+			copy_val(opt->selftest, sizeof(opt->selftest), eq + 1, vlen);
+	}
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the split (virtqueue_split.h) and packed (virtqueue_packed.h) drivers
+ * share: buffer lists, options, the result of a used buffer, and the error
+ * codes of the driver-side validation of what the device wrote.
+ *
+ * Ring memory is little-endian (2.4); every target of the probe is
+ * little-endian, so fields are plain integers and a build for a big-endian
+ * CPU fails below rather than silently mis-reading rings.
+ */
+#ifndef PF_VIRTQUEUE_H
+#define PF_VIRTQUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "virtqueue code assumes a little-endian CPU (rings are little-endian)"
+#endif
+
+/* Descriptor flags, both formats (2.7.5, 2.8.6) */
+#define VIRTQ_DESC_F_NEXT     1
+#define VIRTQ_DESC_F_WRITE    2
+#define VIRTQ_DESC_F_INDIRECT 4
+
+/*
+ * Shared-memory accesses the compiler must neither merge, tear nor cache,
+ * like Linux's READ_ONCE/WRITE_ONCE: indices and flags the device changes
+ * behind our back. Ordering between them is the job of the arch_*mb().
+ */
+#define VQ_READ_ONCE(x)     (*(const volatile __typeof__(x) *)&(x))
+#define VQ_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+/* One buffer of a chain: bus address, length, device-writable or not. */
+struct virtq_sg {
+	uint64_t addr;
+	uint32_t len;
+	bool write;
+};
+
+/* Options of a queue (what was negotiated, and what the driver wants). */
+#define VQ_OPT_EVENT_IDX         (1u << 0) /* VIRTIO_F_EVENT_IDX */
+#define VQ_OPT_INDIRECT          (1u << 1) /* VIRTIO_F_INDIRECT_DESC */
+#define VQ_OPT_IN_ORDER          (1u << 2) /* VIRTIO_F_IN_ORDER */
+#define VQ_OPT_NOTIFICATION_DATA (1u << 3) /* VIRTIO_F_NOTIFICATION_DATA */
+#define VQ_OPT_VERIFY_RO         (1u << 4) /* hash device-readable buffers at
+					    * add, compare at completion */
+
+/* Where the indirect table goes in an add: see virtq_split_add(). */
+#define VQ_ADD_DIRECT   (-1)  /* all descriptors in the ring */
+#define VQ_ADD_INDIRECT 0     /* one indirect descriptor for the whole chain */
+/* k > 0: k direct descriptors, then one indirect for the rest (2.7.5.3.2) */
+
+/*
+ * Errors. The VQ_E_DEV_* codes mean the device broke a rule and name which;
+ * the others are driver-side problems. All negative, distinct from VIRTIO_E*.
+ */
+enum virtq_err {
+	VQ_OK = 0,
+	VQ_E_INVAL = -100,        /* bad argument (order of sg, sizes, options) */
+	VQ_E_NOSPACE = -101,      /* not enough free descriptors / ids */
+	VQ_E_NOMEM = -102,        /* DMA arena exhausted */
+	VQ_E_TIMEDOUT = -103,     /* no used buffer within the bounded wait */
+	VQ_E_DEV_ID_RANGE = -110, /* used id >= queue size */
+	VQ_E_DEV_ID_NOT_INFLIGHT = -111, /* used id is not an available buffer */
+	VQ_E_DEV_LEN = -112,      /* used len > device-writable bytes */
+	VQ_E_DEV_USED_IDX = -113, /* used idx ran ahead of the buffers in flight */
+	VQ_E_DEV_DESC_WRITTEN = -114, /* descriptor (or indirect table) modified */
+	VQ_E_DEV_RO_WRITTEN = -115, /* a device-readable buffer was modified */
+	VQ_E_DEV_ORDER = -116,    /* IN_ORDER negotiated, buffer used out of order */
+	VQ_E_DEV_WRAP = -117,     /* packed: used descriptor with the wrong wrap */
+	VQ_E_DEV_FLAGS = -118,    /* packed: AVAIL/USED flags in no valid state */
+};
+
+const char *virtq_strerror(int err);
+
+/* A buffer the device returned. */
+struct virtq_used_info {
+	uint16_t id;       /* head descriptor (split) / buffer id (packed) */
+	uint32_t len;      /* as written by the device (or implied, see batched) */
+	uint32_t writable; /* device-writable bytes the driver offered */
+	uint64_t token;    /* the caller's cookie from the add */
+	uint16_t ndesc;    /* ring descriptors the buffer occupied */
+	bool batched;      /* IN_ORDER: completed by a later buffer's used entry;
+			    * len is then `writable` (the device wrote no len) */
+};
+
+/*
+ * The event-index rule (2.7.10, 2.7.7; Linux vring_need_event): the other
+ * side asked to be notified when the index passes event_idx; we moved it from
+ * old to new_idx. True when event_idx is in [old, new_idx) modulo 2^16.
+ */
+static inline bool vring_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
+}
+
+/* FNV-1a over device-readable buffers for VQ_OPT_VERIFY_RO. */
+uint64_t virtq_hash_sg(const struct virtq_sg *sg, unsigned n);
+
+/* Bounded wait granularity for the pollers (ns). */
+#define VQ_POLL_DELAY_NS 1000u
+
+#endif

@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Packed virtqueue driver (VIRTIO 1.4, 2.8), polling only, after Linux's
+ * virtio_ring.c. Everything the device writes is validated.
+ */
+#include "virtqueue_packed.h"
+
+#include <string.h>
+
+#include "platform.h"
+
+static uint16_t avail_flags(bool wrap)
+{
+	/* available: AVAIL = driver wrap counter, USED = its inverse (2.8.1) */
+	return wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
+}
+
+static void reset_state(struct virtq_packed *vq)
+{
+	uint16_t n = vq->num;
+
+	memset(vq->desc, 0, virtq_packed_size(n));
+	for (uint16_t i = 0; i < n; i++) {
+		vq->state[i].in_flight = false;
+		vq->state[i].published = false;
+		vq->state[i].indirect_n = 0;
+		vq->free_next[i] = (uint16_t)(i + 1);
+	}
+	vq->free_head = 0;
+	vq->free_tail = (uint16_t)(n - 1);
+	vq->num_free_ids = n;
+	vq->num_free = n;
+	vq->next_avail = vq->next_used = 0;
+	vq->avail_wrap = vq->used_wrap = true;
+	vq->npending = vq->num_added = 0;
+	vq->pub_pos = 0;
+	vq->pub_wrap = true;
+	vq->in_flight = vq->in_flight_published = 0;
+	vq->order_head = vq->order_n = 0;
+	vq->batch_active = false;
+}
+
+int virtq_packed_init(struct virtq_packed *vq, struct virtio_dev *d, uint16_t index, uint16_t num,
+		      uint32_t opts)
+{
+	uint8_t *ring;
+	size_t n16 = sizeof(uint16_t) * (num ? num : 1);
+
+	memset(vq, 0, sizeof(*vq));
+	if (!d || num == 0 || num > 32768)
+		return VQ_E_INVAL;
+	ring = arch_dma_alloc(virtq_packed_size(num), 64);
+	vq->state = arch_dma_alloc(sizeof(*vq->state) * num, 16);
+	vq->free_next = arch_dma_alloc(n16, 2);
+	vq->order = arch_dma_alloc(n16, 2);
+	vq->pending_pos = arch_dma_alloc(n16, 2);
+	vq->pending_flags = arch_dma_alloc(n16, 2);
+	vq->pending_id = arch_dma_alloc(n16, 2);
+	if (!ring || !vq->state || !vq->free_next || !vq->order || !vq->pending_pos ||
+	    !vq->pending_flags || !vq->pending_id)
+		return VQ_E_NOMEM;
+	vq->dev = d;
+	vq->index = index;
+	vq->num = num;
+	vq->opts = opts;
+	vq->desc = (struct pvirtq_desc *)(void *)ring;
+	vq->driver = (struct pvirtq_event_suppress *)(void *)(ring + virtq_packed_driver_off(num));
+	vq->device = (struct pvirtq_event_suppress *)(void *)(ring + virtq_packed_device_off(num));
+	vq->desc_addr = arch_dma_addr(vq->desc);
+	vq->driver_addr = arch_dma_addr(vq->driver);
+	vq->device_addr = arch_dma_addr(vq->device);
+	reset_state(vq);
+	return VQ_OK;
+}
+
+void virtq_packed_reinit(struct virtq_packed *vq)
+{
+	reset_state(vq);
+}
+
+int virtq_packed_attach(struct virtq_packed *vq)
+{
+	struct virtio_dev *d = vq->dev;
+	int rc;
+
+	if (!d->ops->queue_setup || !d->ops->queue_enable)
+		return VIRTIO_ENOTSUP;
+	rc = d->ops->queue_setup(d, vq->index, vq->num, vq->desc_addr, vq->driver_addr,
+				 vq->device_addr);
+	if (rc)
+		return rc;
+	d->ops->queue_enable(d, vq->index);
+	return 0;
+}
+
+static struct pvirtq_desc *itab_get(struct virtq_packed *vq, uint16_t id, uint16_t k)
+{
+	struct virtq_packed_state *s = &vq->state[id];
+
+	if (s->itab_cap < k) {
+		uint16_t cap = k < 8 ? 8 : k;
+		struct pvirtq_desc *t = arch_dma_alloc(2u * cap * sizeof(*t), 16);
+
+		if (!t)
+			return 0;
+		s->itab = t;
+		s->itab_cap = cap;
+	}
+	return s->itab;
+}
+
+int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigned n, int indirect,
+		     uint64_t token)
+{
+	unsigned ndirect, nind, nring;
+	uint64_t total = 0, writable = 0;
+	bool seen_write = false, wrap = vq->avail_wrap;
+	struct pvirtq_desc *tab = 0;
+	struct virtq_packed_state *st;
+	uint16_t id, pos = vq->next_avail;
+
+	if (!sg || n == 0 || n > vq->num)
+		return VQ_E_INVAL;
+	for (unsigned i = 0; i < n; i++) {
+		if (seen_write && !sg[i].write)
+			return VQ_E_INVAL;
+		seen_write |= sg[i].write;
+		total += sg[i].len;
+		if (sg[i].write)
+			writable += sg[i].len;
+	}
+	if (total > 0xffffffffull)
+		return VQ_E_INVAL;
+	if (indirect == VQ_ADD_DIRECT) {
+		ndirect = n;
+	} else {
+		if (!(vq->opts & VQ_OPT_INDIRECT) || indirect < 0 || (unsigned)indirect >= n)
+			return VQ_E_INVAL;
+		ndirect = (unsigned)indirect;
+	}
+	nind = n - ndirect;
+	nring = ndirect + (nind ? 1u : 0u);
+	if (nring > vq->num_free || vq->num_free_ids == 0)
+		return VQ_E_NOSPACE;
+	id = vq->free_head;
+	st = &vq->state[id];
+	if ((vq->opts & VQ_OPT_VERIFY_RO) && st->ro_cap < n) {
+		uint16_t cap = n < 8 ? 8 : (uint16_t)n;
+
+		st->ro_sg = arch_dma_alloc(sizeof(*st->ro_sg) * cap, 8);
+		if (!st->ro_sg) {
+			st->ro_cap = 0;
+			return VQ_E_NOMEM;
+		}
+		st->ro_cap = cap;
+	}
+	if (nind) {
+		tab = itab_get(vq, id, (uint16_t)nind);
+		if (!tab)
+			return VQ_E_NOMEM;
+		for (unsigned j = 0; j < nind; j++) {
+			const struct virtq_sg *e = &sg[ndirect + j];
+
+			/* WRITE is the only valid flag in an indirect table (2.8.9) */
+			tab[j].addr = e->addr;
+			tab[j].len = e->len;
+			tab[j].id = 0;
+			tab[j].flags = e->write ? VIRTQ_DESC_F_WRITE : 0;
+			tab[st->itab_cap + j] = tab[j];
+		}
+	}
+	vq->free_head = vq->free_next[id];
+	vq->num_free_ids--;
+
+	for (unsigned i = 0; i < nring; i++) {
+		struct pvirtq_desc *d = &vq->desc[pos];
+		uint16_t flags;
+
+		if (i < ndirect) {
+			d->addr = sg[i].addr;
+			d->len = sg[i].len;
+			flags = sg[i].write ? VIRTQ_DESC_F_WRITE : 0;
+		} else {
+			d->addr = arch_dma_addr(tab);
+			d->len = (uint32_t)(nind * sizeof(*tab));
+			flags = VIRTQ_DESC_F_INDIRECT;
+		}
+		if (i + 1 < nring)
+			flags |= VIRTQ_DESC_F_NEXT;
+		flags |= avail_flags(wrap);
+		d->id = id;
+		if (i == 0) {
+			/* the head's flags hand the chain over: publish writes them */
+			vq->pending_pos[vq->npending] = pos;
+			vq->pending_flags[vq->npending] = flags;
+			vq->pending_id[vq->npending] = id;
+			vq->npending++;
+		} else {
+			VQ_WRITE_ONCE(d->flags, flags);
+		}
+		if (++pos == vq->num) {
+			pos = 0;
+			wrap = !wrap;
+		}
+	}
+	st->in_flight = true;
+	st->published = false;
+	st->ndesc = (uint16_t)nring;
+	st->pos = vq->next_avail;
+	st->writable = (uint32_t)writable;
+	st->token = token;
+	st->indirect_n = (uint16_t)nind;
+	st->ro_hash = 0;
+	st->ro_n = 0;
+	if (vq->opts & VQ_OPT_VERIFY_RO) {
+		memcpy(st->ro_sg, sg, sizeof(*sg) * n);
+		st->ro_n = (uint16_t)n;
+		st->ro_hash = virtq_hash_sg(sg, n);
+	}
+	vq->next_avail = pos;
+	vq->avail_wrap = wrap;
+	vq->num_free = (uint16_t)(vq->num_free - nring);
+	vq->in_flight++;
+	if (vq->opts & VQ_OPT_IN_ORDER) {
+		vq->order[(vq->order_head + vq->order_n) % vq->num] = id;
+		vq->order_n++;
+	}
+	return id;
+}
+
+void virtq_packed_publish(struct virtq_packed *vq)
+{
+	if (!vq->npending)
+		return;
+	/*
+	 * The descriptors' other fields (and the rest of each chain) must be
+	 * visible before the head flags that make them available, or the
+	 * device could read a stale address or length (Linux: virtio_wmb()
+	 * before desc[head].flags in virtqueue_add_packed).
+	 */
+	arch_wmb();
+	for (uint16_t i = 0; i < vq->npending; i++) {
+		struct virtq_packed_state *st = &vq->state[vq->pending_id[i]];
+
+		uint32_t end = (uint32_t)st->pos + st->ndesc;
+		bool wrap = (vq->pending_flags[i] & VIRTQ_DESC_F_AVAIL) != 0;
+
+		VQ_WRITE_ONCE(vq->desc[vq->pending_pos[i]].flags, vq->pending_flags[i]);
+		st->published = true;
+		if (end >= vq->num) {
+			end -= vq->num;
+			wrap = !wrap;
+		}
+		vq->pub_pos = (uint16_t)end;
+		vq->pub_wrap = wrap;
+		vq->num_added = (uint16_t)(vq->num_added + st->ndesc);
+		vq->in_flight_published++;
+	}
+	vq->npending = 0;
+}
+
+bool virtq_packed_kick_prepare(struct virtq_packed *vq)
+{
+	uint16_t new_idx, old, flags, off_wrap, event_idx;
+	uint32_t snap;
+	bool needs;
+
+	/*
+	 * Full barrier: the head flags we just wrote must be visible before
+	 * we load the device's suppression state; else both sides can miss
+	 * each other (store->load ordering, Linux: virtio_mb() in
+	 * virtqueue_kick_prepare_packed).
+	 */
+	arch_mb();
+	if (!vq->num_added)
+		return false;
+	/* positions modulo 2^16 as Linux does; event_idx is moved back a lap
+	 * when the device's wrap bit names the previous lap */
+	new_idx = vq->pub_pos;
+	old = (uint16_t)(new_idx - vq->num_added);
+	vq->num_added = 0;
+	/* one 32-bit read: desc and flags from the same device update */
+	snap = VQ_READ_ONCE(*(uint32_t *)(void *)vq->device);
+	off_wrap = (uint16_t)snap;
+	flags = (uint16_t)(snap >> 16) & 3u;
+	if (flags != RING_EVENT_FLAGS_DESC) {
+		needs = flags != RING_EVENT_FLAGS_DISABLE;
+	} else {
+		event_idx = off_wrap & 0x7fffu;
+		if ((bool)(off_wrap >> VIRTQ_PACKED_EVENT_WRAP_SHIFT) != vq->pub_wrap)
+			event_idx = (uint16_t)(event_idx - vq->num);
+		needs = vring_need_event(event_idx, new_idx, old);
+	}
+	if (!needs)
+		vq->stats_suppressed++;
+	return needs;
+}
+
+void virtq_packed_notify(struct virtq_packed *vq)
+{
+	uint32_t data = vq->index;
+
+	/* NOTIFICATION_DATA (2.9): next_off = ring position, next_wrap = wrap */
+	if (vq->opts & VQ_OPT_NOTIFICATION_DATA)
+		data |= (uint32_t)(vq->pub_pos & 0x7fffu) << 16 | (uint32_t)vq->pub_wrap << 31;
+	vq->stats_kicks++;
+	/* ring writes before the doorbell (Linux's writel() has this built in;
+	 * our io accessors do not) */
+	arch_wmb();
+	vq->dev->ops->queue_notify(vq->dev, vq->index, data);
+}
+
+bool virtq_packed_kick(struct virtq_packed *vq)
+{
+	virtq_packed_publish(vq);
+	if (!virtq_packed_kick_prepare(vq))
+		return false;
+	virtq_packed_notify(vq);
+	return true;
+}
+
+/* ---- used buffers ---- */
+
+static bool itab_intact(const struct virtq_packed_state *st)
+{
+	for (uint16_t j = 0; j < st->indirect_n; j++) {
+		const volatile struct pvirtq_desc *d = &st->itab[j];
+		const struct pvirtq_desc *p = &st->itab[st->itab_cap + j];
+
+		if (d->addr != p->addr || d->len != p->len || d->flags != p->flags ||
+		    d->id != p->id)
+			return false;
+	}
+	return true;
+}
+
+static void advance_used(struct virtq_packed *vq, uint16_t n)
+{
+	uint32_t p = (uint32_t)vq->next_used + n;
+
+	if (p >= vq->num) {
+		p -= vq->num;
+		vq->used_wrap = !vq->used_wrap;
+	}
+	vq->next_used = (uint16_t)p;
+}
+
+/* Validates and releases one buffer; fills *out. */
+static int complete(struct virtq_packed *vq, uint16_t id, uint32_t len, bool batched,
+		    struct virtq_used_info *out)
+{
+	struct virtq_packed_state *st = &vq->state[id];
+	int rc = 1;
+
+	out->id = id;
+	out->len = batched ? st->writable : len;
+	out->writable = st->writable;
+	out->token = st->token;
+	out->ndesc = st->ndesc;
+	out->batched = batched;
+	if (!batched && len > st->writable)
+		rc = VQ_E_DEV_LEN;
+	else if (!itab_intact(st))
+		rc = VQ_E_DEV_DESC_WRITTEN;
+	else if ((vq->opts & VQ_OPT_VERIFY_RO) && virtq_hash_sg(st->ro_sg, st->ro_n) != st->ro_hash)
+		rc = VQ_E_DEV_RO_WRITTEN;
+
+	vq->num_free = (uint16_t)(vq->num_free + st->ndesc);
+	st->in_flight = false;
+	st->published = false;
+	vq->in_flight--;
+	vq->in_flight_published--;
+	if (vq->num_free_ids == 0)
+		vq->free_head = id;
+	else
+		vq->free_next[vq->free_tail] = id;
+	vq->free_tail = id;
+	vq->num_free_ids++;
+	if ((vq->opts & VQ_OPT_IN_ORDER) && vq->order_n && vq->order[vq->order_head] == id) {
+		vq->order_head = (uint16_t)((vq->order_head + 1u) % vq->num);
+		vq->order_n--;
+	}
+	return rc;
+}
+
+static int order_pos(struct virtq_packed *vq, uint16_t id)
+{
+	for (uint16_t k = 0; k < vq->order_n; k++)
+		if (vq->order[(vq->order_head + k) % vq->num] == id)
+			return k;
+	return -1;
+}
+
+int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
+{
+	uint16_t flags, id;
+	uint32_t len;
+	bool a, u;
+
+	memset(out, 0, sizeof(*out));
+	if (vq->batch_active) {
+		uint16_t head = vq->order[vq->order_head];
+
+		if (head == vq->batch_last) {
+			vq->batch_active = false;
+			return complete(vq, head, vq->batch_len, false, out);
+		}
+		return complete(vq, head, 0, true, out);
+	}
+	/* Only published buffers can come back; the descriptor at next_used
+	 * is then one we made available in the lap used_wrap names. */
+	if (!vq->in_flight_published)
+		return 0;
+	flags = VQ_READ_ONCE(vq->desc[vq->next_used].flags);
+	a = (flags & VIRTQ_DESC_F_AVAIL) != 0;
+	u = (flags & VIRTQ_DESC_F_USED) != 0;
+	if (a == vq->used_wrap && u != vq->used_wrap)
+		return 0; /* still as we made it available */
+	if (a != u)
+		return VQ_E_DEV_FLAGS;  /* AVAIL != USED, but not our pattern */
+	if (a != vq->used_wrap)
+		return VQ_E_DEV_WRAP;   /* used, but with the previous lap's wrap */
+	/*
+	 * Read the used descriptor's id and len only after its flags: the
+	 * flags publish them (Linux: virtio_rmb() in
+	 * virtqueue_get_buf_ctx_packed).
+	 */
+	arch_rmb();
+	id = VQ_READ_ONCE(vq->desc[vq->next_used].id);
+	len = VQ_READ_ONCE(vq->desc[vq->next_used].len);
+	out->id = id;
+	out->len = len;
+	if (id >= vq->num) {
+		advance_used(vq, 1);
+		return VQ_E_DEV_ID_RANGE;
+	}
+	if (!vq->state[id].in_flight || !vq->state[id].published) {
+		advance_used(vq, 1);
+		return VQ_E_DEV_ID_NOT_INFLIGHT;
+	}
+	if (vq->opts & VQ_OPT_IN_ORDER) {
+		int k = order_pos(vq, id);
+
+		if (k > 0) {
+			/* one used descriptor for a batch: skip all of it (2.8.18) */
+			uint16_t skip = 0;
+
+			for (int j = 0; j <= k; j++)
+				skip = (uint16_t)(skip + vq->state[vq->order[(vq->order_head + j) %
+									      vq->num]].ndesc);
+			advance_used(vq, skip);
+			vq->batch_active = true;
+			vq->batch_last = id;
+			vq->batch_len = len;
+			return complete(vq, vq->order[vq->order_head], 0, true, out);
+		}
+	}
+	advance_used(vq, vq->state[id].ndesc);
+	return complete(vq, id, len, false, out);
+}
+
+int virtq_packed_poll(struct virtq_packed *vq, struct virtq_used_info *out, uint64_t timeout_ns)
+{
+	uint64_t start = arch_now_ns();
+
+	for (;;) {
+		int rc = virtq_packed_get_used(vq, out);
+
+		if (rc != 0)
+			return rc;
+		if (arch_now_ns() - start > timeout_ns)
+			return VQ_E_TIMEDOUT;
+		arch_delay_ns(VQ_POLL_DELAY_NS);
+	}
+}
+
+void virtq_packed_set_event(struct virtq_packed *vq, uint16_t flags, uint16_t off, bool wrap)
+{
+	VQ_WRITE_ONCE(vq->driver->desc,
+		      (uint16_t)((off & 0x7fffu) | (uint16_t)wrap << VIRTQ_PACKED_EVENT_WRAP_SHIFT));
+	/* offset and wrap before the flags that make the device look at them
+	 * (Linux: virtio_wmb() in virtqueue_enable_cb_prepare_packed) */
+	arch_wmb();
+	VQ_WRITE_ONCE(vq->driver->flags, flags);
+	/* and visible before we look at the ring again */
+	arch_mb();
+}
+
+void virtq_packed_enable_cb(struct virtq_packed *vq)
+{
+	if (vq->opts & VQ_OPT_EVENT_IDX)
+		virtq_packed_set_event(vq, RING_EVENT_FLAGS_DESC, vq->next_used, vq->used_wrap);
+	else
+		virtq_packed_set_event(vq, RING_EVENT_FLAGS_ENABLE, 0, false);
+}
+
+void virtq_packed_disable_cb(struct virtq_packed *vq)
+{
+	VQ_WRITE_ONCE(vq->driver->flags, (uint16_t)RING_EVENT_FLAGS_DISABLE);
+}
+
+struct pvirtq_event_suppress virtq_packed_device_event(struct virtq_packed *vq)
+{
+	struct pvirtq_event_suppress e;
+	uint32_t snap = VQ_READ_ONCE(*(uint32_t *)(void *)vq->device);
+
+	e.desc = (uint16_t)snap;
+	e.flags = (uint16_t)(snap >> 16);
+	return e;
+}

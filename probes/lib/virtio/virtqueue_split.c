@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Split virtqueue driver (VIRTIO 1.4, 2.7), polling only. Structure and
+ * barriers follow Linux's drivers/virtio/virtio_ring.c; everything the device
+ * writes (used->idx, used elements) is validated before it is believed.
+ */
+#include "virtqueue_split.h"
+
+#include <string.h>
+
+#include "platform.h"
+
+/* ---- set-up ---- */
+
+static void reset_state(struct virtq_split *vq)
+{
+	uint16_t n = vq->num;
+
+	memset(vq->desc, 0, virtq_split_size(n));
+	memset(vq->shadow, 0, sizeof(*vq->shadow) * n);
+	for (uint16_t i = 0; i < n; i++) {
+		struct virtq_split_state *s = &vq->state[i];
+
+		s->in_flight = false;
+		s->indirect_n = 0;
+		vq->free_next[i] = (uint16_t)(i + 1);
+	}
+	vq->free_head = 0;
+	vq->free_tail = (uint16_t)(n - 1);
+	vq->num_free = n;
+	vq->avail_idx = vq->published = vq->kicked = vq->last_used = 0;
+	vq->in_flight = 0;
+	vq->order_head = vq->order_n = 0;
+	vq->batch_active = false;
+}
+
+int virtq_split_init(struct virtq_split *vq, struct virtio_dev *d, uint16_t index, uint16_t num,
+		     uint32_t opts)
+{
+	uint8_t *ring;
+
+	memset(vq, 0, sizeof(*vq));
+	if (!d || num == 0 || num > 32768 || (num & (num - 1)))
+		return VQ_E_INVAL;
+	ring = arch_dma_alloc(virtq_split_size(num), VIRTQ_SPLIT_ALIGN);
+	vq->shadow = arch_dma_alloc(sizeof(*vq->shadow) * num, 16);
+	vq->state = arch_dma_alloc(sizeof(*vq->state) * num, 16);
+	vq->free_next = arch_dma_alloc(sizeof(uint16_t) * num, 2);
+	vq->order = arch_dma_alloc(sizeof(uint16_t) * num, 2);
+	if (!ring || !vq->shadow || !vq->state || !vq->free_next || !vq->order)
+		return VQ_E_NOMEM;
+	vq->dev = d;
+	vq->index = index;
+	vq->num = num;
+	vq->opts = opts;
+	vq->desc = (struct virtq_desc *)(void *)ring;
+	vq->avail = (struct virtq_avail *)(void *)(ring + virtq_split_avail_off(num));
+	vq->used = (struct virtq_used *)(void *)(ring + virtq_split_used_off(num));
+	vq->desc_addr = arch_dma_addr(vq->desc);
+	vq->avail_addr = arch_dma_addr(vq->avail);
+	vq->used_addr = arch_dma_addr(vq->used);
+	reset_state(vq);
+	return VQ_OK;
+}
+
+void virtq_split_reinit(struct virtq_split *vq)
+{
+	reset_state(vq);
+}
+
+int virtq_split_attach(struct virtq_split *vq)
+{
+	struct virtio_dev *d = vq->dev;
+	int rc;
+
+	if (!d->ops->queue_setup || !d->ops->queue_enable)
+		return VIRTIO_ENOTSUP;
+	rc = d->ops->queue_setup(d, vq->index, vq->num, vq->desc_addr, vq->avail_addr,
+				 vq->used_addr);
+	if (rc)
+		return rc;
+	d->ops->queue_enable(d, vq->index);
+	return 0;
+}
+
+/* ---- adding buffers ---- */
+
+static void put_desc(struct virtq_split *vq, uint16_t i, uint64_t addr, uint32_t len,
+		     uint16_t flags, uint16_t next)
+{
+	struct virtq_split_shadow *s = &vq->shadow[i];
+
+	s->addr = addr;
+	s->len = len;
+	s->flags = flags;
+	s->next = next;
+	vq->desc[i].addr = addr;
+	vq->desc[i].len = len;
+	vq->desc[i].flags = flags;
+	vq->desc[i].next = next;
+}
+
+/* Indirect table of at least k entries for this head (kept for reuse: the
+ * arena is rolled back per check, not per buffer). */
+static struct virtq_desc *itab_get(struct virtq_split *vq, uint16_t head, uint16_t k)
+{
+	struct virtq_split_state *s = &vq->state[head];
+
+	if (s->itab_cap < k) {
+		uint16_t cap = k < 8 ? 8 : k;
+		struct virtq_desc *t = arch_dma_alloc(2u * cap * sizeof(*t), 16);
+
+		if (!t)
+			return 0;
+		s->itab = t;
+		s->itab_cap = cap;
+	}
+	return s->itab;
+}
+
+/* FNV-1a over the device-readable buffers of a chain, from the driver's
+ * own copies of the descriptors (the shared ones may have been changed). */
+static uint64_t chain_hash(struct virtq_split *vq, uint16_t head)
+{
+	const struct virtq_split_state *st = &vq->state[head];
+	struct virtq_sg sg;
+	uint64_t h = 0, k = 0;
+	uint16_t i = head;
+
+	for (uint16_t d = 0; d < st->ndesc; d++) {
+		const struct virtq_split_shadow *s = &vq->shadow[i];
+
+		if (s->flags & VIRTQ_DESC_F_INDIRECT) {
+			const struct virtq_desc *priv = st->itab + st->itab_cap;
+
+			for (uint16_t j = 0; j < st->indirect_n; j++) {
+				sg.addr = priv[j].addr;
+				sg.len = priv[j].len;
+				sg.write = priv[j].flags & VIRTQ_DESC_F_WRITE;
+				h ^= virtq_hash_sg(&sg, 1) + k++;
+			}
+		} else {
+			sg.addr = s->addr;
+			sg.len = s->len;
+			sg.write = s->flags & VIRTQ_DESC_F_WRITE;
+			h ^= virtq_hash_sg(&sg, 1) + k++;
+		}
+		i = s->next;
+	}
+	return h;
+}
+
+int virtq_split_add(struct virtq_split *vq, const struct virtq_sg *sg, unsigned n, int indirect,
+		    uint64_t token)
+{
+	unsigned ndirect, nind, nring;
+	uint64_t total = 0, writable = 0;
+	bool seen_write = false;
+	struct virtq_desc *tab = 0;
+	uint16_t head, id, prev = 0;
+
+	if (!sg || n == 0 || n > vq->num)
+		return VQ_E_INVAL;
+	for (unsigned i = 0; i < n; i++) {
+		if (seen_write && !sg[i].write)
+			return VQ_E_INVAL; /* readable after writable (2.7.4.2) */
+		seen_write |= sg[i].write;
+		total += sg[i].len;
+		if (sg[i].write)
+			writable += sg[i].len;
+	}
+	if (total > 0xffffffffull)
+		return VQ_E_INVAL; /* chains are limited to 2^32 bytes (2.7.5.2) */
+	if (indirect == VQ_ADD_DIRECT) {
+		ndirect = n;
+	} else {
+		if (!(vq->opts & VQ_OPT_INDIRECT) || indirect < 0 || (unsigned)indirect >= n)
+			return VQ_E_INVAL;
+		ndirect = (unsigned)indirect;
+	}
+	nind = n - ndirect;
+	nring = ndirect + (nind ? 1u : 0u);
+	if (nring > vq->num_free)
+		return VQ_E_NOSPACE;
+
+	head = vq->free_head;
+	if (nind) {
+		tab = itab_get(vq, head, (uint16_t)nind);
+		if (!tab)
+			return VQ_E_NOMEM;
+		for (unsigned j = 0; j < nind; j++) {
+			const struct virtq_sg *e = &sg[ndirect + j];
+			struct virtq_desc *t = &tab[j];
+
+			t->addr = e->addr;
+			t->len = e->len;
+			t->flags = (uint16_t)((e->write ? VIRTQ_DESC_F_WRITE : 0) |
+					      (j + 1 < nind ? VIRTQ_DESC_F_NEXT : 0));
+			/* sequential, as IN_ORDER requires (2.7.5.3.1) */
+			t->next = (uint16_t)(j + 1 < nind ? j + 1 : 0);
+			tab[vq->state[head].itab_cap + j] = *t;
+		}
+	}
+
+	id = head;
+	for (unsigned i = 0; i < nring; i++) {
+		bool last = i + 1 == nring;
+		uint16_t next = last ? 0 : vq->free_next[id];
+
+		if (i < ndirect)
+			put_desc(vq, id, sg[i].addr, sg[i].len,
+				 (uint16_t)((sg[i].write ? VIRTQ_DESC_F_WRITE : 0) |
+					    (last ? 0 : VIRTQ_DESC_F_NEXT)),
+				 next);
+		else	/* the indirect descriptor: never NEXT (2.7.5.3.1) */
+			put_desc(vq, id, arch_dma_addr(tab), (uint32_t)(nind * sizeof(*tab)),
+				 VIRTQ_DESC_F_INDIRECT, 0);
+		prev = id;
+		id = vq->free_next[id];
+	}
+	vq->num_free = (uint16_t)(vq->num_free - nring);
+	vq->free_head = id;
+
+	{
+		struct virtq_split_state *s = &vq->state[head];
+
+		s->in_flight = true;
+		s->ndesc = (uint16_t)nring;
+		s->last = prev;
+		s->writable = (uint32_t)writable;
+		s->token = token;
+		s->indirect_n = (uint16_t)nind;
+		s->ro_hash = (vq->opts & VQ_OPT_VERIFY_RO) ? chain_hash(vq, head) : 0;
+	}
+	if (vq->opts & VQ_OPT_IN_ORDER) {
+		vq->order[(uint16_t)(vq->order_head + vq->order_n) & (vq->num - 1)] = head;
+		vq->order_n++;
+	}
+	vq->in_flight++;
+	VQ_WRITE_ONCE(vq->avail->ring[vq->avail_idx & (vq->num - 1)], head);
+	vq->avail_idx++;
+	return head;
+}
+
+void virtq_split_publish(struct virtq_split *vq)
+{
+	/*
+	 * Descriptors and available ring entries must be visible before the
+	 * index that hands them over: a device that sees the new idx first
+	 * could fetch a stale ring slot or descriptor (Linux: virtio_wmb()
+	 * before avail->idx in virtqueue_add_split).
+	 */
+	arch_wmb();
+	VQ_WRITE_ONCE(vq->avail->idx, vq->avail_idx);
+	vq->published = vq->avail_idx;
+}
+
+/* ---- notifications ---- */
+
+bool virtq_split_kick_prepare(struct virtq_split *vq)
+{
+	uint16_t old = vq->kicked, new_idx = vq->published;
+	bool needs;
+
+	/*
+	 * Full barrier: our store of avail->idx must be ordered before the
+	 * load of the device's suppression state. Otherwise the device can
+	 * read the old idx, find nothing to do and re-enable notifications
+	 * while we still read its stale "don't notify": a lost wake-up
+	 * (Linux: virtio_mb() in virtqueue_kick_prepare_split). Store->load
+	 * ordering needs a full barrier, rmb/wmb do not give it.
+	 */
+	arch_mb();
+	vq->kicked = new_idx;
+	if (old == new_idx)
+		return false;
+	if (vq->opts & VQ_OPT_EVENT_IDX)
+		needs = vring_need_event(VQ_READ_ONCE(*vring_avail_event(vq->used, vq->num)),
+					 new_idx, old);
+	else
+		needs = !(VQ_READ_ONCE(vq->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
+	if (!needs)
+		vq->stats_suppressed++;
+	return needs;
+}
+
+void virtq_split_notify(struct virtq_split *vq)
+{
+	uint32_t data = vq->index;
+
+	/* NOTIFICATION_DATA (2.9): next_off = idx bits 0..14, next_wrap = bit 15 */
+	if (vq->opts & VQ_OPT_NOTIFICATION_DATA)
+		data |= (uint32_t)vq->published << 16;
+	vq->stats_kicks++;
+	/* ring writes before the doorbell (Linux's writel() has this built in;
+	 * our io accessors do not) */
+	arch_wmb();
+	vq->dev->ops->queue_notify(vq->dev, vq->index, data);
+}
+
+bool virtq_split_kick(struct virtq_split *vq)
+{
+	virtq_split_publish(vq);
+	if (!virtq_split_kick_prepare(vq))
+		return false;
+	virtq_split_notify(vq);
+	return true;
+}
+
+void virtq_split_enable_cb(struct virtq_split *vq)
+{
+	if (vq->opts & VQ_OPT_EVENT_IDX)
+		VQ_WRITE_ONCE(*vring_used_event(vq->avail, vq->num), vq->last_used);
+	else
+		VQ_WRITE_ONCE(vq->avail->flags,
+			      (uint16_t)(vq->avail->flags & ~VIRTQ_AVAIL_F_NO_INTERRUPT));
+	/* Publish the new suppression state before any later check of the
+	 * used ring, so a buffer used meanwhile is either seen or notified. */
+	arch_mb();
+}
+
+void virtq_split_disable_cb(struct virtq_split *vq)
+{
+	if (vq->opts & VQ_OPT_EVENT_IDX)
+		/* as far away as possible (Linux sets last_used + 0x8000 too) */
+		VQ_WRITE_ONCE(*vring_used_event(vq->avail, vq->num),
+			      (uint16_t)(vq->last_used + 0x8000u));
+	else
+		VQ_WRITE_ONCE(vq->avail->flags,
+			      (uint16_t)(vq->avail->flags | VIRTQ_AVAIL_F_NO_INTERRUPT));
+}
+
+void virtq_split_set_used_event(struct virtq_split *vq, uint16_t idx)
+{
+	VQ_WRITE_ONCE(*vring_used_event(vq->avail, vq->num), idx);
+	arch_mb();
+}
+
+uint16_t virtq_split_avail_event(struct virtq_split *vq)
+{
+	return VQ_READ_ONCE(*vring_avail_event(vq->used, vq->num));
+}
+
+bool virtq_split_irq_required(struct virtq_split *vq, uint16_t old_used, uint16_t new_used)
+{
+	if (old_used == new_used)
+		return false;
+	if (vq->opts & VQ_OPT_EVENT_IDX)
+		return vring_need_event(VQ_READ_ONCE(*vring_used_event(vq->avail, vq->num)),
+					new_used, old_used);
+	return !(VQ_READ_ONCE(vq->avail->flags) & VIRTQ_AVAIL_F_NO_INTERRUPT);
+}
+
+/* ---- used buffers ---- */
+
+uint16_t virtq_split_pending(struct virtq_split *vq)
+{
+	return (uint16_t)(VQ_READ_ONCE(vq->used->idx) - vq->last_used);
+}
+
+int virtq_split_find_desc_change(struct virtq_split *vq)
+{
+	for (uint16_t i = 0; i < vq->num; i++) {
+		const struct virtq_split_shadow *s = &vq->shadow[i];
+		const volatile struct virtq_desc *d = &vq->desc[i];
+
+		if (d->addr != s->addr || d->len != s->len || d->flags != s->flags ||
+		    d->next != s->next)
+			return i;
+	}
+	return -1;
+}
+
+/* The chain's descriptors (and indirect table) still hold what we wrote? */
+static bool chain_intact(struct virtq_split *vq, uint16_t head)
+{
+	const struct virtq_split_state *st = &vq->state[head];
+	uint16_t i = head;
+
+	for (uint16_t k = 0; k < st->ndesc; k++) {
+		const struct virtq_split_shadow *s = &vq->shadow[i];
+		const volatile struct virtq_desc *d = &vq->desc[i];
+
+		if (d->addr != s->addr || d->len != s->len || d->flags != s->flags ||
+		    d->next != s->next)
+			return false;
+		i = s->next;
+	}
+	for (uint16_t j = 0; j < st->indirect_n; j++) {
+		const volatile struct virtq_desc *d = &st->itab[j];
+		const struct virtq_desc *p = &st->itab[st->itab_cap + j];
+
+		if (d->addr != p->addr || d->len != p->len || d->flags != p->flags ||
+		    d->next != p->next)
+			return false;
+	}
+	return true;
+}
+
+/* Validates and releases one completed buffer; fills *out. */
+static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool batched,
+		    struct virtq_used_info *out)
+{
+	struct virtq_split_state *st = &vq->state[head];
+	int rc = 1;
+	uint16_t i = head;
+
+	out->id = head;
+	out->len = batched ? st->writable : len;
+	out->writable = st->writable;
+	out->token = st->token;
+	out->ndesc = st->ndesc;
+	out->batched = batched;
+	if (!batched && len > st->writable)
+		rc = VQ_E_DEV_LEN;
+	else if (!chain_intact(vq, head))
+		rc = VQ_E_DEV_DESC_WRITTEN;
+	else if ((vq->opts & VQ_OPT_VERIFY_RO) && chain_hash(vq, head) != st->ro_hash)
+		rc = VQ_E_DEV_RO_WRITTEN;
+
+	/* back on the free list, in chain order (FIFO, see the header) */
+	for (uint16_t k = 0; k < st->ndesc; k++) {
+		uint16_t next = vq->shadow[i].next;
+
+		if (vq->num_free == 0)
+			vq->free_head = i;
+		else
+			vq->free_next[vq->free_tail] = i;
+		vq->free_tail = i;
+		vq->num_free++;
+		i = next;
+	}
+	st->in_flight = false;
+	vq->in_flight--;
+	if (!(vq->opts & VQ_OPT_IN_ORDER)) {
+		/* no submission order kept */
+	} else if (vq->order_n && vq->order[vq->order_head] == head) {
+		vq->order_head = (uint16_t)((vq->order_head + 1) & (vq->num - 1));
+		vq->order_n--;
+	} else {
+		/* out of submission order: drop it from the order list */
+		for (uint16_t k = 0; k < vq->order_n; k++) {
+			uint16_t pos = (uint16_t)((vq->order_head + k) & (vq->num - 1));
+
+			if (vq->order[pos] != head)
+				continue;
+			for (; k + 1 < vq->order_n; k++) {
+				uint16_t a = (uint16_t)((vq->order_head + k) & (vq->num - 1));
+				uint16_t b = (uint16_t)((a + 1) & (vq->num - 1));
+
+				vq->order[a] = vq->order[b];
+			}
+			vq->order_n--;
+			break;
+		}
+	}
+	return rc;
+}
+
+/* IN_ORDER: position of head among the buffers in flight, oldest first. */
+static int order_pos(struct virtq_split *vq, uint16_t head)
+{
+	for (uint16_t k = 0; k < vq->order_n; k++)
+		if (vq->order[(vq->order_head + k) & (vq->num - 1)] == head)
+			return k;
+	return -1;
+}
+
+int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
+{
+	uint16_t used_idx, navail, slot;
+	uint32_t id, len;
+
+	memset(out, 0, sizeof(*out));
+	if (vq->batch_active) {
+		/* unroll an IN_ORDER batch: oldest first, the entry's own last */
+		uint16_t head = vq->order[vq->order_head];
+
+		if (head == vq->batch_last) {
+			vq->batch_active = false;
+			return complete(vq, head, vq->batch_len, false, out);
+		}
+		return complete(vq, head, 0, true, out);
+	}
+	used_idx = VQ_READ_ONCE(vq->used->idx);
+	if (used_idx == vq->last_used)
+		return 0;
+	/*
+	 * Read the used entries only after the index that publishes them:
+	 * without the barrier the CPU may load a ring slot before the device
+	 * wrote it (Linux: virtio_rmb() in virtqueue_get_buf_ctx_split).
+	 */
+	arch_rmb();
+	navail = (uint16_t)(used_idx - vq->last_used);
+	slot = vq->last_used & (vq->num - 1);
+	id = VQ_READ_ONCE(vq->used->ring[slot].id);
+	len = VQ_READ_ONCE(vq->used->ring[slot].len);
+	if (navail > vq->in_flight) {
+		/* resynchronise so the caller is not stuck on the same error */
+		vq->last_used = used_idx;
+		out->id = (uint16_t)id;
+		out->len = len;
+		return VQ_E_DEV_USED_IDX;
+	}
+	vq->last_used++;
+	out->id = (uint16_t)id;
+	out->len = len;
+	if (id >= vq->num)
+		return VQ_E_DEV_ID_RANGE;
+	if (!vq->state[id].in_flight)
+		return VQ_E_DEV_ID_NOT_INFLIGHT;
+	if (vq->opts & VQ_OPT_IN_ORDER) {
+		int k = order_pos(vq, (uint16_t)id);
+
+		if (k > 0) {
+			/*
+			 * One entry for a batch of k + 1 buffers: the device
+			 * skips the used ring forward by the batch size (2.7.9).
+			 * If it did not, this is an out-of-order completion.
+			 */
+			if (navail < (uint16_t)(k + 1)) {
+				complete(vq, (uint16_t)id, len, false, out);
+				return VQ_E_DEV_ORDER;
+			}
+			vq->last_used = (uint16_t)(vq->last_used + k);
+			vq->batch_active = true;
+			vq->batch_last = (uint16_t)id;
+			vq->batch_len = len;
+			return complete(vq, vq->order[vq->order_head], 0, true, out);
+		}
+	}
+	return complete(vq, (uint16_t)id, len, false, out);
+}
+
+int virtq_split_poll(struct virtq_split *vq, struct virtq_used_info *out, uint64_t timeout_ns)
+{
+	uint64_t start = arch_now_ns();
+
+	for (;;) {
+		int rc = virtq_split_get_used(vq, out);
+
+		if (rc != 0)
+			return rc;
+		if (arch_now_ns() - start > timeout_ns)
+			return VQ_E_TIMEDOUT;
+		arch_delay_ns(VQ_POLL_DELAY_NS);
+	}
+}
