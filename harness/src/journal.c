@@ -111,8 +111,10 @@ static int split_raw(const char *raw, size_t len, uint32_t seq, const char **jso
 	for (size_t i = len - 8; i < len; i++)
 		if (!((raw[i] >= '0' && raw[i] <= '9') || (raw[i] >= 'a' && raw[i] <= 'f')))
 			return -1;
+	/* Tab is JSON whitespace; any other control byte would break the
+	 * one-line rule (and the stream never passes one). */
 	for (size_t i = pre; i < len - 10; i++)
-		if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f)
+		if (((unsigned char)raw[i] < 0x20 && raw[i] != '\t') || raw[i] == 0x7f)
 			return -1;
 	if (raw[pre] != '{' || raw[len - 11] != '}')
 		return -1;
@@ -151,33 +153,40 @@ int pf_journal_record(struct pf_journal *j, uint32_t seq, const char *raw_line,
 	return rc;
 }
 
-/* Write {"<key>":value}\n as one entry. */
-static int put_wrapped(struct pf_journal *j, const char *key, json_t *value)
+/* Write {"<key>":value}\n as one entry. Compact dumps escape control
+ * characters, so the entry is one line. */
+static int put_wrapped(struct pf_journal *j, const char *key, const json_t *value)
 {
-	json_t *o = json_object();
-	char *text;
+	char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t klen = strlen(key), tlen, n = 0;
+	char *buf;
 	int rc;
 
-	if (!o || json_object_set(o, key, value)) {
-		json_decref(o);
-		j->errors++;
-		errno = ENOMEM;
-		return -1;
-	}
-	/* Compact dumps escape control characters: the entry is one line. */
-	text = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
 	if (!text) {
 		j->errors++;
 		errno = ENOMEM;
 		return -1;
 	}
-	{
-		size_t n = strlen(text);
-
-		text[n] = '\n'; /* overwrite the NUL: json_dumps allocated n+1 */
-		rc = put(j, j->fd, text, n + 1);
+	tlen = strlen(text);
+	buf = malloc(klen + tlen + 8);
+	if (!buf) {
+		free(text);
+		j->errors++;
+		errno = ENOMEM;
+		return -1;
 	}
+	buf[n++] = '{';
+	buf[n++] = '"';
+	memcpy(buf + n, key, klen);
+	n += klen;
+	buf[n++] = '"';
+	buf[n++] = ':';
+	memcpy(buf + n, text, tlen);
+	n += tlen;
+	buf[n++] = '}';
+	buf[n++] = '\n';
+	rc = put(j, j->fd, buf, n);
+	free(buf);
 	free(text);
 	return rc;
 }
@@ -208,9 +217,7 @@ int pf_journal_note(struct pf_journal *j, const json_t *note)
 		errno = EINVAL;
 		return -1;
 	}
-	/* json_object_set takes its own reference; the cast only drops const
-	 * for that reference count, the note itself is not modified. */
-	return put_wrapped(j, "note", (json_t *)note);
+	return put_wrapped(j, "note", note);
 }
 
 int pf_journal_console(struct pf_journal *j, const void *buf, size_t len)

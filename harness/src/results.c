@@ -28,6 +28,7 @@ struct pf_results {
 	json_t *res_index; /* "test\ndev" -> index in results */
 	json_t *findings, *diags, *metrics, *logs;
 	json_t *open;      /* {"test","dev","step","seq"}: check in flight */
+	size_t findings_at_hello; /* findings recorded before the latest hello */
 	int64_t last_step;
 };
 
@@ -320,7 +321,19 @@ static int on_hello(struct pf_results *r, uint32_t seq, const json_t *rec)
 			 "guest restarted (new hello) while %.80s on %.60s was running",
 			 str(r->open, "test"), str(r->open, "dev"));
 		fail_open(r, "crash", "crash", msg);
+	} else if (r->boots && !r->end &&
+		   json_array_size(r->findings) == r->findings_at_hello) {
+		/* The runner records a finding before it restarts a guest; a
+		 * boot that ended without `end` and without one restarted on
+		 * its own, between checks. */
+		char msg[128];
+
+		snprintf(msg, sizeof(msg),
+			 "guest restarted (new hello) between checks; boot %u sent no end record",
+			 r->boots);
+		pf_results_add_finding(r, "crash", msg, NULL, NULL, -1);
 	}
+	r->findings_at_hello = json_array_size(r->findings);
 	r->boots++;
 	json_decref(r->end);
 	r->end = NULL;
@@ -480,23 +493,31 @@ static int on_end(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 int pf_results_add_record(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
-	int type;
+	int type, rc;
 
 	if (!r)
 		return -1;
 	type = pf_rec_type_from_name(str(rec, "t"));
 	switch (type) {
-	case PF_REC_HELLO: return on_hello(r, seq, rec);
-	case PF_REC_DEVICE: return on_device(r, seq, rec);
-	case PF_REC_BEGIN: return on_begin(r, seq, rec);
-	case PF_REC_RESULT: return on_result(r, seq, rec);
-	case PF_REC_METRIC: return on_plain(r->metrics, rec, metric_members);
-	case PF_REC_LOG: return on_plain(r->logs, rec, log_members);
-	case PF_REC_FAULT: return on_fault(r, rec);
-	case PF_REC_END: return on_end(r, seq, rec);
+	case PF_REC_HELLO: rc = on_hello(r, seq, rec); break;
+	case PF_REC_DEVICE: rc = on_device(r, seq, rec); break;
+	case PF_REC_BEGIN: rc = on_begin(r, seq, rec); break;
+	case PF_REC_RESULT: rc = on_result(r, seq, rec); break;
+	case PF_REC_METRIC: rc = on_plain(r->metrics, rec, metric_members); break;
+	case PF_REC_LOG: rc = on_plain(r->logs, rec, log_members); break;
+	case PF_REC_FAULT: rc = on_fault(r, rec); break;
+	case PF_REC_END: rc = on_end(r, seq, rec); break;
+	default:
+		run_diag(r, PF_DIAG_MALFORMED, seq, "t",
+			 "record without a known type given to the run model");
+		return -1;
 	}
-	run_diag(r, PF_DIAG_MALFORMED, seq, "t", "record without a known type given to the run model");
-	return -1;
+	/* Records from pf_stream only fail here on ENOMEM; records from
+	 * elsewhere (a foreign journal) may lack what the model needs. */
+	if (rc < 0)
+		run_diag(r, PF_DIAG_MALFORMED, seq, NULL,
+			 "%s record not usable by the run model", pf_rec_type_name(type));
+	return rc;
 }
 
 void pf_results_state(const struct pf_results *r, struct pf_results_state *st)
@@ -642,7 +663,7 @@ json_t *pf_results_to_json(const struct pf_results *r, const struct pf_spec *spe
 		rc |= json_array_append_new(results, render_result(v, spec));
 	rc |= json_object_set_new(doc, "schema", json_string(PF_RESULTS_SCHEMA));
 	rc |= json_object_set_new(doc, "tool", json_pack("{s:s, s:s}", "name", "plugfest",
-							 "version", PLUGFEST_VERSION));
+							 "version", PF_RESULTS_TOOL_VERSION));
 	rc |= json_object_set_new(doc, "run", render_run(r));
 	rc |= json_object_set_new(doc, "devices", json_deep_copy(r->devices));
 	rc |= json_object_set_new(doc, "results", results);

@@ -30,9 +30,12 @@
 
 #define PF_RESULTS_SCHEMA "plugfest-results/1"
 
-/* The build may define the tool version; a bare compile says so plainly. */
-#ifndef PLUGFEST_VERSION
-#define PLUGFEST_VERSION "0.0.0-dev"
+/* The build defines PF_VERSION (the project version); a bare compile says
+ * so plainly. */
+#ifdef PF_VERSION
+#define PF_RESULTS_TOOL_VERSION PF_VERSION
+#else
+#define PF_RESULTS_TOOL_VERSION "0.0.0-dev"
 #endif
 
 struct pf_results;

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,33 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
+/* ---- interruption ---------------------------------------------------------
+ * The VMM runs in its own process group, so a Ctrl-C on the terminal does not
+ * reach it: the runner forwards SIGINT/SIGTERM to that group (and only to
+ * it), stops restarting, and still writes what it has. */
+
+static volatile sig_atomic_t vmm_pgid;
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+	if (vmm_pgid > 0)
+		kill(-(pid_t)vmm_pgid, SIGTERM);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /* ---- stream plumbing ------------------------------------------------------ */
 
 static void on_record(void *vctx, uint32_t seq, json_t *rec, const char *raw, size_t len)
@@ -208,6 +236,24 @@ static bool finished(void *vctx)
 }
 
 /* ---- helpers ----------------------------------------------------------- */
+
+/* A finding the runner (not the stream) establishes: into the run model and,
+ * so that nothing exists only in memory, into the journal as a note. */
+static void add_finding(struct run_ctx *ctx, const char *kind, const char *msg, bool open_step)
+{
+	json_t *note = json_pack("{s:s, s:s, s:s, s:b}", "note", "finding", "kind", kind, "message", msg,
+				 "open_step", open_step);
+
+	if (note) {
+		pf_journal_note(ctx->journal, note);
+		json_decref(note);
+	}
+	if (open_step)
+		pf_results_fail_open_step(ctx->results, kind, msg);
+	else
+		pf_results_add_finding(ctx->results, kind, msg, NULL, NULL, -1);
+	pf_progress_finding(ctx->progress, kind, msg);
+}
 
 static int mkdir_p(const char *path)
 {
@@ -316,7 +362,11 @@ static void boot_once(struct run_ctx *ctx, const struct pf_target *t, char **arg
 	so.boot_ms = t->boot_ms;
 	so.inactivity_ms = t->inactivity_ms;
 	pf_progress_boot(ctx->progress, pf_vmm_pid(vmm));
+	vmm_pgid = pf_vmm_pid(vmm);
+	if (interrupted) /* a signal that came before the group existed */
+		pf_vmm_kill(vmm, SIGTERM);
 	pf_vmm_supervise(vmm, &so, &cbs, &bo->sup);
+	vmm_pgid = 0;
 	pf_vmm_free(vmm);
 	/* EOF of this connection: a partial record is truncated, a boot
 	 * without `end` is diagnosed. */
@@ -373,7 +423,7 @@ static json_t *build_run_json(const struct pf_target *t, const char *hv_version,
 			"exit", "how", how, "code", last->sup.exit.code, "signal", last->sup.exit.signal,
 			"outcome", last->spawned ? pf_supervise_outcome_name(last->sup.outcome) : "not-started",
 			"probe", "image_path", probe_path, "image_sha256", sha,
-			"boots", (int)boots);
+			"launches", (int)boots);
 	return run;
 }
 
@@ -502,6 +552,7 @@ int pf_cmd_run(int argc, char **argv)
 	pf_path_join(path, sizeof(path), o.outdir, "target.yaml");
 	copy_file(t->path, path);
 
+	install_signals();
 	iso_now(started, sizeof(started));
 	t0 = now_s();
 	pf_progress_start(ctx.progress, t->name, hv_version, o.outdir);
@@ -523,12 +574,17 @@ int pf_cmd_run(int argc, char **argv)
 		boot_once(&ctx, t, vargv, overall_ms, &bo);
 		if (!bo.spawned) {
 			fprintf(stderr, "plugfest run: cannot start the hypervisor: %s\n", bo.argv0_error);
-			pf_results_add_finding(ctx.results, "no-start", bo.argv0_error, NULL, NULL, -1);
+			add_finding(&ctx, "no-start", bo.argv0_error, false);
 			break;
 		}
 		pf_results_state(ctx.results, &st);
 		if (st.ended)
 			break;
+		if (interrupted) {
+			snprintf(msg, sizeof(msg), "run interrupted by signal %d", (int)interrupted);
+			add_finding(&ctx, "interrupted", msg, false);
+			break;
+		}
 		/* The guest did not finish: a finding against whatever ran. */
 		snprintf(msg, sizeof(msg), "hypervisor %s after %.1f s (%s)",
 			 pf_supervise_outcome_name(bo.sup.outcome), (double)bo.sup.elapsed_ms / 1000.0,
@@ -536,16 +592,13 @@ int pf_cmd_run(int argc, char **argv)
 		if (pf_results_open_step(ctx.results, &open)) {
 			int64_t step = open.step;
 
-			pf_results_fail_open_step(ctx.results, finding_kind(bo.sup.outcome), msg);
-			pf_progress_finding(ctx.progress, finding_kind(bo.sup.outcome), msg);
+			add_finding(&ctx, finding_kind(bo.sup.outcome), msg, true);
 			if ((int)boots > o.max_restarts || step < 0)
 				break;
 			from = step + 1; /* resume after the culprit */
 			continue;
 		}
-		pf_results_add_finding(ctx.results, st.boots ? finding_kind(bo.sup.outcome) : "no-start",
-				       msg, NULL, NULL, -1);
-		pf_progress_finding(ctx.progress, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg);
+		add_finding(&ctx, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg, false);
 		break;
 	}
 	pf_journal_sync(ctx.journal);
@@ -563,8 +616,8 @@ int pf_cmd_run(int argc, char **argv)
 		struct pf_results_state st;
 
 		pf_results_state(ctx.results, &st);
-		if (!st.boots)
-			rc = PF_EXIT_INFRA; /* never said hello: no verdict at all */
+		if (!st.boots || interrupted)
+			rc = PF_EXIT_INFRA; /* no verdict reached */
 		else if (rc == 0)
 			rc = pf_results_exit_code(doc);
 	}

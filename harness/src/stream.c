@@ -608,7 +608,12 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 	uint64_t ln = s->rec_line, off = s->rec_offset;
 
 	if (type == PF_REC_HELLO) {
-		/* A guest restart: a new boot, a new sequence space. */
+		/* A guest restart: a new boot, a new sequence space. The boot
+		 * before it never said `end`: it died or was reset. */
+		if (s->need_end)
+			emit_diag(s, PF_DIAG_NO_END, ln, off, -1, 0, NULL,
+				  "boot restarted (new hello) without an end record "
+				  "(next seq would have been %u)", s->expected);
 		s->have_base = true;
 		s->expected = 1;
 		s->ngaps = 0;

@@ -41,7 +41,8 @@ enum pf_diag_kind {
 	PF_DIAG_OUT_OF_ORDER, /* sequence number went backwards (dropped) */
 	PF_DIAG_TRUNCATED,    /* stream ended inside a record line */
 	PF_DIAG_BINARY,       /* record line holds NUL/control bytes: line noise */
-	PF_DIAG_NO_END,       /* stream ended without an `end` record */
+	PF_DIAG_NO_END,       /* stream ended, or a new hello came, without
+			       * an `end` record */
 	/* Run-model level (pf_results); same shape, reported in results.json. */
 	PF_DIAG_DUPLICATE_RESULT, /* second result for one (test, dev): dropped */
 	PF_DIAG_INCONSISTENT,     /* records disagree (device re-announced

@@ -39,12 +39,6 @@ static const char *const known_arches[] = {"aarch64", "x86_64", "riscv64",
 
 /* ---- errors ------------------------------------------------------------- */
 
-void pf_error_clear(struct pf_error *err)
-{
-    if (err)
-        memset(err, 0, sizeof(*err));
-}
-
 static void copy_trunc(char *dst, size_t cap, const char *src)
 {
     if (!src)
@@ -56,8 +50,8 @@ static void copy_trunc(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-int pf_error_set(struct pf_error *err, const char *file, int line, int column,
-                 const char *field, const char *fmt, ...)
+int pf_error_fill(struct pf_error *err, const char *file, int line, int column,
+                  const char *field, const char *fmt, ...)
 {
     if (!err)
         return -1;
@@ -343,8 +337,8 @@ static int fail_at_mark(struct loader *L, yaml_mark_t m, const char *field,
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     /* libyaml marks are 0-based; people count from 1. */
-    return pf_error_set(L->err, L->file, (int)m.line + 1, (int)m.column + 1,
-                        field, "%s", msg);
+    return pf_error_fill(L->err, L->file, (int)m.line + 1, (int)m.column + 1,
+                         field, "%s", msg);
 }
 
 #define fail_at(L, node, field, ...) \
@@ -499,7 +493,7 @@ static int walk_mapping(struct loader *L, yaml_node_t *n, const char *prefix,
         yaml_node_t *k = node_at(L, p->key);
         yaml_node_t *v = node_at(L, p->value);
         if (!k || !v)
-            return pf_error_set(L->err, L->file, 0, 0, prefix, "malformed document");
+            return pf_error_fill(L->err, L->file, 0, 0, prefix, "malformed document");
         if (k->type != YAML_SCALAR_NODE)
             return fail_at(L, k, *prefix ? prefix : NULL,
                            "keys must be strings, found %s", kind_name(k));
@@ -574,7 +568,7 @@ static int load_hypervisor(struct loader *L, yaml_node_t *n, struct pf_target *t
 {
     static const char *const keys[] = {"name", "binary", "version_args",
                                        "packages", NULL};
-    yaml_node_t *v[4], *k[4];
+    yaml_node_t *v[4] = {0}, *k[4] = {0};
     if (walk_mapping(L, n, "hypervisor", keys, v, k) < 0)
         return -1;
     if (!v[0])
@@ -598,7 +592,7 @@ static int load_timeouts(struct loader *L, yaml_node_t *n, struct pf_target *t)
 {
     static const char *const keys[] = {"overall_s", "inactivity_s", "boot_s",
                                        NULL};
-    yaml_node_t *v[3], *k[3];
+    yaml_node_t *v[3] = {0}, *k[3] = {0};
     if (walk_mapping(L, n, "timeouts", keys, v, k) < 0)
         return -1;
     if (v[0] && get_seconds(L, v[0], "timeouts.overall_s", &t->overall_ms) < 0)
@@ -613,7 +607,7 @@ static int load_timeouts(struct loader *L, yaml_node_t *n, struct pf_target *t)
 static int load_expect(struct loader *L, yaml_node_t *n, struct pf_target *t)
 {
     static const char *const keys[] = {"min_devices", "devices", NULL};
-    yaml_node_t *v[2], *k[2];
+    yaml_node_t *v[2] = {0}, *k[2] = {0};
     if (walk_mapping(L, n, "expect", keys, v, k) < 0)
         return -1;
     if (v[0] && get_count(L, v[0], "expect.min_devices", 4096,
@@ -732,7 +726,7 @@ static int load_root(struct loader *L, yaml_node_t *root, struct pf_target *t)
     static const char *const keys[] = {"name", "description", "arch", "probe",
                                        "hypervisor", "timeouts", "argv",
                                        "variables", "expect", NULL};
-    yaml_node_t *v[K_N], *k[K_N];
+    yaml_node_t *v[K_N] = {0}, *k[K_N] = {0};
     if (walk_mapping(L, root, "", keys, v, k) < 0)
         return -1;
     static const int required[] = {K_NAME, K_ARCH, K_PROBE, K_HV, K_ARGV};
@@ -833,21 +827,21 @@ static int syntax_error(struct loader *L, const yaml_parser_t *p)
 {
     const char *problem = p->problem ? p->problem : "unknown problem";
     if (p->error == YAML_MEMORY_ERROR)
-        return pf_error_set(L->err, L->file, 0, 0, NULL, "out of memory");
+        return pf_error_fill(L->err, L->file, 0, 0, NULL, "out of memory");
     if (p->error == YAML_READER_ERROR)
         /* Reader errors (bad encoding) only carry a byte offset. */
-        return pf_error_set(L->err, L->file, 0, 0, NULL,
-                            "unreadable YAML at byte %zu: %s", p->problem_offset,
-                            problem);
+        return pf_error_fill(L->err, L->file, 0, 0, NULL,
+                             "unreadable YAML at byte %zu: %s", p->problem_offset,
+                             problem);
     if (p->context)
-        return pf_error_set(L->err, L->file, (int)p->problem_mark.line + 1,
-                            (int)p->problem_mark.column + 1, NULL,
-                            "YAML syntax error: %s %s (line %d, column %d)",
-                            problem, p->context, (int)p->context_mark.line + 1,
-                            (int)p->context_mark.column + 1);
-    return pf_error_set(L->err, L->file, (int)p->problem_mark.line + 1,
-                        (int)p->problem_mark.column + 1, NULL,
-                        "YAML syntax error: %s", problem);
+        return pf_error_fill(L->err, L->file, (int)p->problem_mark.line + 1,
+                             (int)p->problem_mark.column + 1, NULL,
+                             "YAML syntax error: %s %s (line %d, column %d)",
+                             problem, p->context, (int)p->context_mark.line + 1,
+                             (int)p->context_mark.column + 1);
+    return pf_error_fill(L->err, L->file, (int)p->problem_mark.line + 1,
+                         (int)p->problem_mark.column + 1, NULL,
+                         "YAML syntax error: %s", problem);
 }
 
 static FILE *open_regular(const char *path, struct pf_error *err)
@@ -855,7 +849,7 @@ static FILE *open_regular(const char *path, struct pf_error *err)
     FILE *f = fopen(path, "rb");
     if (!f) {
         int e = errno;
-        pf_error_set(err, path, 0, 0, NULL, "cannot open: %s", strerror(e));
+        pf_error_fill(err, path, 0, 0, NULL, "cannot open: %s", strerror(e));
         if (err)
             err->sys_errno = e;
         return NULL;
@@ -863,13 +857,13 @@ static FILE *open_regular(const char *path, struct pf_error *err)
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
-        pf_error_set(err, path, 0, 0, NULL, "not a regular file");
+        pf_error_fill(err, path, 0, 0, NULL, "not a regular file");
         return NULL;
     }
     if (st.st_size > TARGET_MAX_FILE_BYTES) {
         fclose(f);
-        pf_error_set(err, path, 0, 0, NULL, "file too large (%lld bytes; limit %d)",
-                     (long long)st.st_size, TARGET_MAX_FILE_BYTES);
+        pf_error_fill(err, path, 0, 0, NULL, "file too large (%lld bytes; limit %d)",
+                      (long long)st.st_size, TARGET_MAX_FILE_BYTES);
         return NULL;
     }
     return f;
@@ -887,11 +881,11 @@ static struct pf_target *load_file(const char *path, struct pf_error *err)
     bool parser_ok = false, doc_ok = false;
     int rc = -1;
     if (!t || set_defaults(t) < 0 || !(t->path = strdup(path))) {
-        pf_error_set(err, path, 0, 0, NULL, "out of memory");
+        pf_error_fill(err, path, 0, 0, NULL, "out of memory");
         goto out;
     }
     if (!yaml_parser_initialize(&parser)) {
-        pf_error_set(err, path, 0, 0, NULL, "out of memory");
+        pf_error_fill(err, path, 0, 0, NULL, "out of memory");
         goto out;
     }
     parser_ok = true;
@@ -903,7 +897,7 @@ static struct pf_target *load_file(const char *path, struct pf_error *err)
     doc_ok = true;
     yaml_node_t *root = yaml_document_get_root_node(&L.doc);
     if (!root) {
-        pf_error_set(err, path, 0, 0, NULL, "empty file: expected a mapping "
+        pf_error_fill(err, path, 0, 0, NULL, "empty file: expected a mapping "
                                             "(see docs/targets.md)");
         goto out;
     }
@@ -1035,7 +1029,7 @@ static struct pf_target *unknown_name(const char *name,
     size_t n;
     struct sbuf b = {0};
     if (collect(dirs, &e, &n) < 0) {
-        pf_error_set(err, NULL, 0, 0, NULL, "out of memory");
+        pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
         return NULL;
     }
     if (n == 0) {
@@ -1052,8 +1046,8 @@ static struct pf_target *unknown_name(const char *name,
         }
     }
     char *list = sb_take(&b);
-    pf_error_set(err, NULL, 0, 0, NULL, "unknown target '%s'; %s", name,
-                 list ? list : "(out of memory)");
+    pf_error_fill(err, NULL, 0, 0, NULL, "unknown target '%s'; %s", name,
+                  list ? list : "(out of memory)");
     free(list);
     entries_free(e, n);
     return NULL;
@@ -1065,27 +1059,27 @@ struct pf_target *pf_target_load(const char *name_or_path,
 {
     pf_error_clear(err);
     if (!name_or_path || !*name_or_path) {
-        pf_error_set(err, NULL, 0, 0, NULL, "no target given");
+        pf_error_fill(err, NULL, 0, 0, NULL, "no target given");
         return NULL;
     }
     if (is_path_like(name_or_path))
         return load_file(name_or_path, err);
     if (!is_target_name(name_or_path)) {
-        pf_error_set(err, NULL, 0, 0, NULL,
-                     "'%s' is not a valid target name", name_or_path);
+        pf_error_fill(err, NULL, 0, 0, NULL,
+                      "'%s' is not a valid target name", name_or_path);
         return NULL;
     }
     if (!search_dirs || !search_dirs[0]) {
-        pf_error_set(err, NULL, 0, 0, NULL,
-                     "unknown target '%s'; no target directories to search",
-                     name_or_path);
+        pf_error_fill(err, NULL, 0, 0, NULL,
+                      "unknown target '%s'; no target directories to search",
+                      name_or_path);
         return NULL;
     }
     for (size_t d = 0; search_dirs[d]; d++) {
         size_t pl = strlen(search_dirs[d]) + strlen(name_or_path) + 7;
         char *path = malloc(pl);
         if (!path) {
-            pf_error_set(err, NULL, 0, 0, NULL, "out of memory");
+            pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
             return NULL;
         }
         snprintf(path, pl, "%s/%s.yaml", search_dirs[d], name_or_path);
@@ -1138,22 +1132,22 @@ int pf_target_set_variable(struct pf_target *t, const char *name,
     char field[PF_ERROR_FIELD_MAX];
     snprintf(field, sizeof(field), "variables.%s", name ? name : "");
     if (!t || !name || !value)
-        return pf_error_set(err, NULL, 0, 0, field, "missing argument");
+        return pf_error_fill(err, NULL, 0, 0, field, "missing argument");
     if (!is_identifier(name, strlen(name)))
-        return pf_error_set(err, NULL, 0, 0, field,
-                            "variable names are identifiers ([A-Za-z_][A-Za-z0-9_]*)");
+        return pf_error_fill(err, NULL, 0, 0, field,
+                             "variable names are identifiers ([A-Za-z_][A-Za-z0-9_]*)");
     if (in_list(name, builtin_names))
-        return pf_error_set(err, NULL, 0, 0, field,
-                            "'%s' is a built-in placeholder and cannot be set",
-                            name);
+        return pf_error_fill(err, NULL, 0, 0, field,
+                             "'%s' is a built-in placeholder and cannot be set",
+                             name);
     struct expander x = {NULL, t->vars, t->n_vars, false};
     size_t off;
     char why[300];
     if (expand(&x, value, NULL, &off, why, sizeof(why)) < 0)
-        return pf_error_set(err, NULL, 0, 0, field, "%s (at offset %zu)", why, off);
+        return pf_error_fill(err, NULL, 0, 0, field, "%s (at offset %zu)", why, off);
     char *copy = strdup(value);
     if (!copy)
-        return pf_error_set(err, NULL, 0, 0, field, "out of memory");
+        return pf_error_fill(err, NULL, 0, 0, field, "out of memory");
     for (size_t i = 0; i < t->n_vars; i++)
         if (strcmp(t->vars[i].name, name) == 0) {
             free(t->vars[i].value);
@@ -1167,7 +1161,7 @@ int pf_target_set_variable(struct pf_target *t, const char *name,
             t->vars = nv;
         free(copy);
         free(ncopy);
-        return pf_error_set(err, NULL, 0, 0, field, "out of memory");
+        return pf_error_fill(err, NULL, 0, 0, field, "out of memory");
     }
     t->vars = nv;
     t->vars[t->n_vars].name = ncopy;
@@ -1184,14 +1178,14 @@ char **pf_target_argv(const struct pf_target *t, const char *probe_path,
     if (argc)
         *argc = 0;
     if (!t || !t->argv || t->argc == 0) {
-        pf_error_set(err, NULL, 0, 0, "argv", "no target");
+        pf_error_fill(err, NULL, 0, 0, "argv", "no target");
         return NULL;
     }
     const char *values[] = {t->hypervisor.binary, probe_path, bootargs, outdir};
     struct expander x = {values, t->vars, t->n_vars, true};
     char **out = calloc(t->argc + 1, sizeof(*out));
     if (!out) {
-        pf_error_set(err, t->path, 0, 0, "argv", "out of memory");
+        pf_error_fill(err, t->path, 0, 0, "argv", "out of memory");
         return NULL;
     }
     for (size_t i = 0; i < t->argc; i++) {
@@ -1202,19 +1196,19 @@ char **pf_target_argv(const struct pf_target *t, const char *probe_path,
         snprintf(field, sizeof(field), "argv[%zu]", i);
         if (expand(&x, t->argv[i], &b, &off, why, sizeof(why)) < 0) {
             free(b.p);
-            pf_error_set(err, t->path, 0, 0, field, "%s", why);
+            pf_error_fill(err, t->path, 0, 0, field, "%s", why);
             strv_free(out);
             return NULL;
         }
         out[i] = sb_take(&b);
         if (!out[i]) {
-            pf_error_set(err, t->path, 0, 0, field, "out of memory");
+            pf_error_fill(err, t->path, 0, 0, field, "out of memory");
             strv_free(out);
             return NULL;
         }
     }
     if (!out[0][0]) {
-        pf_error_set(err, t->path, 0, 0, "argv[0]", "expands to an empty program name");
+        pf_error_fill(err, t->path, 0, 0, "argv[0]", "expands to an empty program name");
         strv_free(out);
         return NULL;
     }
@@ -1228,26 +1222,26 @@ int pf_target_probe_path(const struct pf_target *t, const char *image_dir,
 {
     pf_error_clear(err);
     if (!t || !image_dir || !buf || len == 0)
-        return pf_error_set(err, NULL, 0, 0, "probe", "missing argument");
+        return pf_error_fill(err, NULL, 0, 0, "probe", "missing argument");
     int n = snprintf(buf, len, "%s/%s", image_dir, t->probe);
     if (n < 0 || (size_t)n >= len)
-        return pf_error_set(err, t->path, 0, 0, "probe", "path too long");
+        return pf_error_fill(err, t->path, 0, 0, "probe", "path too long");
     struct stat st;
     if (stat(buf, &st) != 0) {
         int e = errno;
-        pf_error_set(err, t->path, 0, 0, "probe", "probe image %s: %s", buf,
-                     strerror(e));
+        pf_error_fill(err, t->path, 0, 0, "probe", "probe image %s: %s", buf,
+                      strerror(e));
         if (err)
             err->sys_errno = e;
         return -1;
     }
     if (!S_ISREG(st.st_mode))
-        return pf_error_set(err, t->path, 0, 0, "probe",
-                            "probe image %s is not a regular file", buf);
+        return pf_error_fill(err, t->path, 0, 0, "probe",
+                             "probe image %s is not a regular file", buf);
     if (access(buf, R_OK) != 0) {
         int e = errno;
-        pf_error_set(err, t->path, 0, 0, "probe", "probe image %s: %s", buf,
-                     strerror(e));
+        pf_error_fill(err, t->path, 0, 0, "probe", "probe image %s: %s", buf,
+                      strerror(e));
         if (err)
             err->sys_errno = e;
         return -1;

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* ---- errors (shared by target.c and vmm.c) ---------------------------- */
 
@@ -41,13 +42,19 @@ struct pf_error {
     int sys_errno;
 };
 
-/* Reset to "no error". Accepts NULL. */
-void pf_error_clear(struct pf_error *err);
+/* Reset to "no error". Accepts NULL. Inline on purpose: no link-time
+ * symbol, so it cannot clash with profile.c's function of the same name
+ * (profile.h has its own struct pf_error; the two are to be unified). */
+static inline void pf_error_clear(struct pf_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof(*err));
+}
 
 /* Fill err (if not NULL); strings are truncated to fit. file/field may be
- * NULL. Returns -1 so callers can write `return pf_error_set(...);`. */
-int pf_error_set(struct pf_error *err, const char *file, int line, int column,
-                 const char *field, const char *fmt, ...)
+ * NULL. Returns -1 so callers can write `return pf_error_fill(...);`. */
+int pf_error_fill(struct pf_error *err, const char *file, int line, int column,
+                  const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /* "FILE:LINE:COL: field 'x': message" (parts that are unknown are left

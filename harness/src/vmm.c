@@ -217,7 +217,7 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
 {
     pf_error_clear(err);
     if (!argv || !argv[0] || !argv[0][0]) {
-        pf_error_set(err, NULL, 0, 0, NULL, "no program to run");
+        pf_error_fill(err, NULL, 0, 0, NULL, "no program to run");
         return NULL;
     }
     ignore_sigpipe();
@@ -226,11 +226,11 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
     if (!path) {
         int e = errno;
         if (e == ENOENT)
-            pf_error_set(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
-                         strchr(argv[0], '/') ? strerror(e) : "not found in PATH");
+            pf_error_fill(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
+                          strchr(argv[0], '/') ? strerror(e) : "not found in PATH");
         else
-            pf_error_set(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
-                         strerror(e));
+            pf_error_fill(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
+                          strerror(e));
         if (err)
             err->sys_errno = e;
         return NULL;
@@ -239,7 +239,7 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
     struct pf_vmm *v = calloc(1, sizeof(*v));
     int devnull = -1, outp[2] = {-1, -1}, errp[2] = {-1, -1}, rep[2] = {-1, -1};
     if (!v || !(v->buf = malloc(VMM_CHUNK))) {
-        pf_error_set(err, NULL, 0, 0, NULL, "out of memory");
+        pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
         goto fail;
     }
     v->out_fd = v->err_fd = v->pidfd = -1;
@@ -247,8 +247,8 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
     if (devnull < 0 || pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 ||
         pipe2(rep, O_CLOEXEC) != 0) {
         int e = errno;
-        pf_error_set(err, NULL, 0, 0, NULL, "cannot set up '%s': %s", argv[0],
-                     strerror(e));
+        pf_error_fill(err, NULL, 0, 0, NULL, "cannot set up '%s': %s", argv[0],
+                      strerror(e));
         if (err)
             err->sys_errno = e;
         goto fail;
@@ -261,8 +261,8 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
-        pf_error_set(err, NULL, 0, 0, NULL, "cannot fork for '%s': %s", argv[0],
-                     strerror(e));
+        pf_error_fill(err, NULL, 0, 0, NULL, "cannot fork for '%s': %s", argv[0],
+                      strerror(e));
         if (err)
             err->sys_errno = e;
         goto fail;
@@ -293,11 +293,11 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
             ;
         v->pid = 0;
         if (n == (ssize_t)sizeof(f) && f.stage == CHILD_EXEC)
-            pf_error_set(err, NULL, 0, 0, NULL, "cannot execute '%s': %s",
-                         path, strerror(e));
+            pf_error_fill(err, NULL, 0, 0, NULL, "cannot execute '%s': %s",
+                          path, strerror(e));
         else
-            pf_error_set(err, NULL, 0, 0, NULL, "cannot start '%s': %s: %s",
-                         path, stage_name(f.stage), strerror(e));
+            pf_error_fill(err, NULL, 0, 0, NULL, "cannot start '%s': %s: %s",
+                          path, stage_name(f.stage), strerror(e));
         if (err)
             err->sys_errno = e;
         goto fail;
@@ -867,8 +867,10 @@ int pf_hypervisor_version(const char *binary, const char *const *version_args,
 {
     pf_error_clear(err);
     if (!binary || !*binary || !buf || len == 0)
-        return pf_error_set(err, NULL, 0, 0, NULL, "missing argument");
+        return pf_error_fill(err, NULL, 0, 0, NULL, "missing argument");
     buf[0] = '\0';
+    if (timeout_ms <= 0)
+        timeout_ms = 10000; /* never unbounded */
     size_t nargs = 0;
     while (version_args && version_args[nargs])
         nargs++;
@@ -877,7 +879,7 @@ int pf_hypervisor_version(const char *binary, const char *const *version_args,
     if (!argv || !io) {
         free(argv);
         free(io);
-        return pf_error_set(err, NULL, 0, 0, NULL, "out of memory");
+        return pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
     }
     /* execve takes char *const[]; nothing writes through these. */
     argv[0] = (char *)binary;
@@ -914,17 +916,17 @@ int pf_hypervisor_version(const char *binary, const char *const *version_args,
     pf_vmm_wait(v, VMM_KILL_WAIT_MS, &ex);
     char what[128];
     if (timed_out) {
-        pf_error_set(err, NULL, 0, 0, NULL, "'%s' did not answer within %d ms",
-                     binary, timeout_ms);
+        pf_error_fill(err, NULL, 0, 0, NULL, "'%s' did not answer within %d ms",
+                      binary, timeout_ms);
     } else if (ex.how != PF_VMM_EXITED || ex.code != 0) {
         char line[200] = "";
         first_line(io->err.buf, line, sizeof(line));
-        pf_error_set(err, NULL, 0, 0, NULL, "'%s' failed (%s)%s%s", binary,
-                     pf_vmm_exit_describe(&ex, what, sizeof(what)),
-                     line[0] ? ": " : "", line);
+        pf_error_fill(err, NULL, 0, 0, NULL, "'%s' failed (%s)%s%s", binary,
+                      pf_vmm_exit_describe(&ex, what, sizeof(what)),
+                      line[0] ? ": " : "", line);
     } else if (!first_line(io->out.buf, buf, len) &&
                !first_line(io->err.buf, buf, len)) {
-        pf_error_set(err, NULL, 0, 0, NULL, "'%s' printed no version", binary);
+        pf_error_fill(err, NULL, 0, 0, NULL, "'%s' printed no version", binary);
     } else {
         rc = 0;
     }

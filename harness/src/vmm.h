@@ -188,7 +188,7 @@ const char *pf_supervise_outcome_name(enum pf_supervise_outcome o);
 
 /*
  * Run BINARY VERSION_ARGS... (NULL-terminated, may be NULL) with the same
- * machinery, bounded by timeout_ms, and copy the first non-blank line of its
+ * machinery, bounded by timeout_ms (<= 0: 10 s), and copy the first non-blank line of its
  * stdout (stderr if stdout is blank) into buf, trailing blanks removed.
  * Returns 0, or -1 with err filled (not found, non-zero exit, timeout, no
  * output).

@@ -107,3 +107,18 @@ bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 	st = d->ops->get_status(d);
 	return report(t, st == want, "status reads 0x%02x after DRIVER_OK, expected 0x%02x", st, want);
 }
+
+uint8_t chk_try_features(struct pf_test *t, uint64_t features)
+{
+	struct virtio_dev *d = t->dev;
+
+	if (!report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset did not complete (status 0x%02x)",
+		    d->ops->get_status(d)))
+		return 0xff;
+	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
+	virtio_add_status(d, VIRTIO_STATUS_DRIVER);
+	d->ops->set_driver_features_window(d, 0, (uint32_t)features);
+	d->ops->set_driver_features_window(d, 1, (uint32_t)(features >> 32));
+	virtio_add_status(d, VIRTIO_STATUS_FEATURES_OK);
+	return d->ops->get_status(d);
+}

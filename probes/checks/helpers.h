@@ -35,6 +35,12 @@ bool chk_uses_features_ok(const struct virtio_dev *d);
  */
 bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size);
 
+/*
+ * Reset, ACKNOWLEDGE, DRIVER, write `features`, set FEATURES_OK and return
+ * the status read back (0xff if the reset never completed, reported on t).
+ */
+uint8_t chk_try_features(struct pf_test *t, uint64_t features);
+
 /* Allocates a zeroed split ring of `size` entries in the legacy-compatible
  * contiguous layout and sets queue q up with it. */
 int chk_setup_split_queue(struct virtio_dev *d, uint16_t q, uint16_t size);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# aarch64 port (sets what probes/CMakeLists.txt documents): arm64 Linux Image boot (QEMU -M virt and any VMM that boots
-# arm64 Linux), libfdt from Debian's libfdt-dev:arm64.
+# aarch64 port, included by probes/CMakeLists.txt (sets the PF_ARCH_*
+# variables it lists): boots as an arm64 Linux Image (QEMU -M virt, and VMMs
+# that boot arm64 Linux), uses libfdt from Debian's libfdt-dev:arm64.
 
 set(PF_LIBFDT_ARM64
 	"${PF_SOURCE_ROOT}/.deps/libfdt-arm64/usr/lib/aarch64-linux-gnu/libfdt.a"
@@ -31,7 +32,8 @@ set(PF_ARCH_INCLUDE_DIRS "${PF_LIBFDT_ARM64_INCLUDE}")
 set(PF_ARCH_FLAGS
 	-march=armv8-a
 	# before the MMU is on every access is Device memory, where unaligned
-	# accesses fault: never let the compiler make one up
+	# accesses fault: never let the compiler make one up (everywhere, as
+	# the boot and fault paths share libc and record code)
 	-mstrict-align
 	# the out-of-line LSE atomics in libgcc need a hosted auxv
 	-mno-outline-atomics

@@ -7,10 +7,6 @@
 #include "suite.h"
 #include "virtio/discover.h"
 
-#ifndef PF_IMAGE_ID
-#define PF_IMAGE_ID "dev"
-#endif
-
 static struct pf_options options;
 static struct virtio_dev *devices[VIRTIO_DISCOVER_MAX];
 
@@ -20,7 +16,7 @@ static void emit_hello(const char *bootargs)
 	rec_u64("proto", 1);
 	rec_str("probe", PF_PROBE_VERSION);
 	rec_str("arch", arch_name());
-	rec_str("image", PF_IMAGE_ID);
+	rec_str("image", arch_image_id());
 	rec_obj_begin("options");
 	rec_str("filter", options.filter);
 	rec_u64("seed", options.seed);

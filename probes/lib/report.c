@@ -223,6 +223,8 @@ void pf_options_parse(struct pf_options *opt, const char *bootargs)
 			opt->verbose = (int)parse_u64(eq + 1, vlen);
 		else if (klen == 7 && !memcmp(w, "pf.from", 7))
 			opt->from = (uint32_t)parse_u64(eq + 1, vlen);
+		else if (klen == 7 && !memcmp(w, "pf.pace", 7))
+			opt->pace_ms = (uint32_t)parse_u64(eq + 1, vlen);
 		else if (klen == 11 && !memcmp(w, "pf.selftest", 11))
 			copy_val(opt->selftest, sizeof(opt->selftest), eq + 1, vlen);
 	}

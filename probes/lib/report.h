@@ -34,6 +34,7 @@ struct pf_options {
 	uint64_t seed;
 	int verbose;
 	uint32_t from;    /* first step to run (resume after a crash) */
+	uint32_t pace_ms; /* pause after each check (tests of the runner) */
 	char selftest[32];/* arch self-tests (e.g. "fault"), see docs/protocol.md */
 };
 

@@ -90,6 +90,8 @@ void pf_suite_run(struct virtio_dev *const *devs, int ndevs, const struct pf_opt
 				continue;
 			v = pf_run_check((enum pf_check_id)c, devs[d], opt, step);
 			counts->verdicts[v]++;
+			if (opt->pace_ms)
+				arch_delay_ns((uint64_t)opt->pace_ms * 1000000u);
 		}
 	}
 }

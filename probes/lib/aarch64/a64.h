@@ -33,6 +33,8 @@ struct a64_boot_info {
 	uint32_t fdt_size; /* totalsize from the header */
 };
 
+/* boot.c: the EL the loader entered us at (1 or 2, set by head.S) */
+extern unsigned a64_boot_el;
 /* boot.c: from head.S, on SP_EL0, MMU off */
 void a64_boot(const void *fdt) __attribute__((noreturn));
 
@@ -40,9 +42,9 @@ void a64_boot(const void *fdt) __attribute__((noreturn));
 int a64_early_dt(const void *fdt, struct a64_boot_info *bi);
 
 /* mmu.c */
-int a64_mmu_init(const struct a64_range *ram, unsigned nram,
-		 const void *fdt, uint32_t fdt_size);
-bool a64_mmu_is_device(uint64_t pa, uint64_t size);
+void a64_mmu_init(const struct a64_range *ram, unsigned nram,
+		  const void *fdt, uint32_t fdt_size);
+bool a64_mmu_covered(uint64_t pa, uint64_t size);
 
 /* dt.c (libfdt, MMU on) */
 int a64_dt_reg(const void *fdt, int node, int idx, uint64_t *addr,

@@ -11,6 +11,7 @@
 #include "arch.h"
 #include "platform.h"
 
+unsigned a64_boot_el; /* set by head.S: EL the loader entered us at */
 static const void *boot_fdt;
 static const char *bootargs = "";
 

@@ -17,6 +17,7 @@
 #define ARENA_ALIGN 4096
 #define MIN_ALIGN 16
 #define MAX_BLOCKED 24
+#define NO_DT_ARENA (16ULL << 20) /* RAM size unknown: stay modest */
 
 static uint64_t arena_base, arena_size, arena_used;
 
@@ -98,6 +99,8 @@ void a64_dma_init(const void *fdt, const struct a64_range *ram, unsigned nram)
 		return; /* the image is not in known RAM: no arena */
 	if (fdt)
 		collect_blocked(fdt, &b);
+	else if (end - start > NO_DT_ARENA)
+		end = start + NO_DT_ARENA;
 	/* Step over blocked ranges covering the start, then stop at the first
 	 * one above it. */
 	do {

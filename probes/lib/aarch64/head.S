@@ -26,10 +26,10 @@ _start:
 primary_entry:
 	mov	x19, x0			/* DTB, kept across the EL change */
 	mrs	x1, CurrentEL
-	ubfx	x1, x1, #2, #2
-	cmp	x1, #2
+	ubfx	x20, x1, #2, #2		/* boot EL, kept for a64_boot_el */
+	cmp	x20, #2
 	b.eq	el2_entry
-	cmp	x1, #1
+	cmp	x20, #1
 	b.ne	park			/* EL3/EL0: not a Linux boot */
 
 el1_entry:
@@ -55,7 +55,9 @@ el1_entry:
 	b.hs	2f
 	stp	xzr, xzr, [x0], #16
 	b	1b
-2:
+2:	adrp	x0, a64_boot_el
+	str	w20, [x0, :lo12:a64_boot_el]
+
 	adrp	x0, __exc_stack_top
 	add	sp, x0, :lo12:__exc_stack_top
 	adrp	x0, __stack_top

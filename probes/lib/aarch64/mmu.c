@@ -145,13 +145,24 @@ static void dcache_inval_poc(uintptr_t start, uintptr_t end)
 		__asm__ volatile("dc ivac, %0" : : "r"(p) : "memory");
 }
 
-bool a64_mmu_is_device(uint64_t pa, uint64_t size)
+/* Inside the window mapped at boot (as RAM or as device)? */
+bool a64_mmu_covered(uint64_t pa, uint64_t size)
 {
 	return pa < device_limit && size <= device_limit - pa;
 }
 
-int a64_mmu_init(const struct a64_range *ram, unsigned nram,
-		 const void *fdt, uint32_t fdt_size)
+static bool in_ram(const struct a64_range *ram, unsigned nram, uint64_t pa,
+		   uint64_t size)
+{
+	for (unsigned i = 0; i < nram; i++)
+		if (pa >= ram[i].base && pa - ram[i].base < ram[i].size &&
+		    size <= ram[i].size - (pa - ram[i].base))
+			return true;
+	return false;
+}
+
+void a64_mmu_init(const struct a64_range *ram, unsigned nram,
+		  const void *fdt, uint32_t fdt_size)
 {
 	uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	uint64_t parange = mmfr0 & 0xf;
@@ -175,9 +186,14 @@ int a64_mmu_init(const struct a64_range *ram, unsigned nram,
 		if (end > ram[i].base && map(ram[i].base, end - ram[i].base, ATTR_RAM))
 			arch_fatal("mmu: cannot map RAM");
 	}
+	/* The image runs from RAM, whatever the DT says: mapped as Device it
+	 * would be execute-never, and not even the vectors would run. */
+	if (!in_ram(ram, nram, (uintptr_t)_text, (uintptr_t)(_end - _text)) &&
+	    map((uintptr_t)_text, (uintptr_t)(_end - _text), ATTR_RAM))
+		arch_fatal("mmu: cannot map the image");
 	/* A DTB outside RAM (in ROM, say) is still read as Normal memory:
 	 * libfdt makes unaligned accesses. */
-	if (fdt && a64_mmu_is_device((uintptr_t)fdt, fdt_size) &&
+	if (fdt && !in_ram(ram, nram, (uintptr_t)fdt, fdt_size) &&
 	    map((uintptr_t)fdt, fdt_size, ATTR_RAM))
 		arch_fatal("mmu: cannot map the DTB");
 	if (map((uintptr_t)__stack_guard, 4096, 0))
@@ -189,7 +205,8 @@ int a64_mmu_init(const struct a64_range *ram, unsigned nram,
 	 * nor the table walker (cacheable walks, TCR.IRGN0/ORGN0) reads old
 	 * contents. */
 	dcache_inval_poc((uintptr_t)_text, (uintptr_t)_end);
-	/* Invalidations complete before the walker can first run. */
+	/* Table stores and invalidations complete before the walker can
+	 * first run. */
 	dsb(sy);
 
 	write_sysreg(mair_el1, MAIR_VALUE);
@@ -216,5 +233,4 @@ int a64_mmu_init(const struct a64_range *ram, unsigned nram,
 	write_sysreg(sctlr_el1, sctlr);
 	/* Instructions after this are fetched and executed with the MMU on. */
 	isb();
-	return 0;
 }

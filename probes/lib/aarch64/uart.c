@@ -118,7 +118,7 @@ void a64_uart_init(const void *fdt)
 		return;
 	}
 	if (a64_dt_reg(fdt, node, 0, &addr, &size) ||
-	    !a64_mmu_is_device(addr, size ? size : 1)) {
+	    !a64_mmu_covered(addr, size ? size : 1)) {
 		uart_how = "stdout-path UART reg unusable: default PL011 at 0x09000000";
 		return;
 	}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Minimal PCI for the probe: ECAM configuration access behind a
+ * pci-host-ecam-generic device-tree node, enumeration, BAR sizing and
+ * assignment from the host bridge's `ranges` (no firmware assigns BARs on
+ * aarch64 virt). Everything read from config space or the DT is untrusted:
+ * offsets and lengths are checked, errors returned, nothing asserted.
+ * (Kept in probes/lib/virtio/ so the probe build's source glob finds it.)
+ */
+#ifndef PF_PCI_H
+#define PF_PCI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "io.h"
+
+/* Type 0 configuration header */
+#define PCI_VENDOR_ID        0x00
+#define PCI_DEVICE_ID        0x02
+#define PCI_COMMAND          0x04
+#define  PCI_COMMAND_IO      0x1
+#define  PCI_COMMAND_MEMORY  0x2
+#define  PCI_COMMAND_MASTER  0x4
+#define  PCI_COMMAND_INTX_DISABLE 0x400
+#define PCI_STATUS           0x06
+#define  PCI_STATUS_CAP_LIST 0x10
+#define  PCI_STATUS_INTERRUPT 0x08
+#define PCI_REVISION_ID      0x08
+#define PCI_CLASS_PROG       0x09
+#define PCI_HEADER_TYPE      0x0e
+#define  PCI_HEADER_TYPE_MASK 0x7f
+#define  PCI_HEADER_MULTIFUNC 0x80
+#define PCI_BAR0             0x10
+#define PCI_SUBSYSTEM_VENDOR_ID 0x2c
+#define PCI_SUBSYSTEM_ID     0x2e
+#define PCI_CAPABILITY_LIST  0x34
+#define PCI_INTERRUPT_LINE   0x3c
+#define PCI_INTERRUPT_PIN    0x3d
+
+#define PCI_CAP_ID_MSIX      0x11
+#define PCI_CAP_ID_VNDR      0x09
+
+#define PCI_BAR_IO           0x1
+#define PCI_BAR_MEM_TYPE_64  0x4
+#define PCI_BAR_PREFETCH     0x8
+
+#define PCI_NUM_BARS 6
+#define PCI_MAX_HOSTS 4
+
+/* A window of the host bridge's `ranges`: CPU address = PCI address + delta. */
+struct pci_window {
+	uint64_t pci_base, cpu_base, size;
+	uint64_t next;      /* next free PCI address */
+	bool present;
+};
+
+struct pci_host {
+	uint16_t segment;
+	uint8_t bus_start, bus_end;
+	uint64_t ecam_base, ecam_size;
+	struct pf_region ecam;       /* the whole window */
+	struct pci_window mem32;     /* 32-bit non-prefetchable */
+	struct pci_window mem64;     /* 64-bit non-prefetchable */
+	struct pci_window pref64;    /* 64-bit prefetchable */
+};
+
+struct pci_bar {
+	uint64_t cpu_addr;   /* 0 when unassigned */
+	uint64_t pci_addr;
+	uint64_t size;       /* 0 when not implemented */
+	bool io, is64, prefetch;
+};
+
+struct pci_func {
+	struct pci_host *host;
+	uint8_t bus, dev, fn;
+	uint64_t cfg_addr;           /* ECAM address of the function */
+	struct pf_region cfg;        /* its 4 KiB of configuration space */
+	struct pci_bar bar[PCI_NUM_BARS];
+};
+
+/* Config space of a function through its region (widths 1, 2, 4). */
+uint32_t pci_cfg_read(const struct pci_func *f, uint32_t off, unsigned width);
+void pci_cfg_write(const struct pci_func *f, uint32_t off, uint32_t val, unsigned width);
+
+/*
+ * Reads a pci-host-ecam-generic node into *h: reg (ECAM), bus-range (default
+ * 0..255, limited to what reg covers), the memory windows of `ranges`
+ * (I/O space is ignored), linux,pci-domain (else `index`). Maps the ECAM
+ * window. Returns 0 or a negative error (logged by the caller).
+ */
+int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host *h);
+
+/* Callback per function found; return nonzero to stop the walk. */
+typedef int (*pci_visit_fn)(void *ctx, struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn);
+
+/* Visits every function on every bus of the host's bus range. */
+void pci_enumerate(struct pci_host *h, pci_visit_fn visit, void *ctx);
+
+/* Fills f (config region mapped) for bus/dev/fn. Returns 0 or negative. */
+int pci_func_init(struct pci_func *f, struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn);
+
+/*
+ * Sizes every memory BAR of a type 0 function and assigns it from the host's
+ * windows (32-bit window first, which keeps devices below 4 GiB), then
+ * enables memory decoding and bus mastering. I/O BARs are sized but not
+ * assigned. Returns the number of memory BARs that could not be placed.
+ */
+int pci_assign_bars(struct pci_func *f);
+
+/*
+ * Walks the capability list: calls visit(ctx, offset, cap_id) for each
+ * capability, at most 48, stopping on an offset outside 0x40..0xfc or a
+ * loop. Returns the number visited, or -1 when the list is malformed.
+ */
+int pci_walk_caps(const struct pci_func *f, void (*visit)(void *ctx, uint8_t off, uint8_t id),
+		  void *ctx);
+
+#endif
