@@ -590,16 +590,19 @@ int pf_cmd_run(int argc, char **argv)
 			 pf_supervise_outcome_name(bo.sup.outcome), (double)bo.sup.elapsed_ms / 1000.0,
 			 pf_vmm_exit_describe(&bo.sup.exit, ebuf, sizeof(ebuf)));
 		if (pf_results_open_step(ctx.results, &open)) {
-			int64_t step = open.step;
-
+			/* pinned on the check in flight; resume after it */
+			from = open.step + 1;
 			add_finding(&ctx, finding_kind(bo.sup.outcome), msg, true);
-			if ((int)boots > o.max_restarts || step < 0)
-				break;
-			from = step + 1; /* resume after the culprit */
-			continue;
+		} else if (st.boots && st.last_step >= 0) {
+			/* between checks: resume after the last one that ran */
+			from = st.last_step + 1;
+			add_finding(&ctx, finding_kind(bo.sup.outcome), msg, false);
+		} else {
+			add_finding(&ctx, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg, false);
+			break;
 		}
-		add_finding(&ctx, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg, false);
-		break;
+		if ((int)boots > o.max_restarts)
+			break;
 	}
 	pf_journal_sync(ctx.journal);
 

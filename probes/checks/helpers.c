@@ -22,6 +22,11 @@ uint64_t chk_default_features(const struct virtio_dev *d)
 {
 	uint64_t want = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM);
 
+	/* virtio-mem: a device may require UNPLUGGED_INACCESSIBLE where the
+	 * platform cannot let the driver touch unplugged memory (5.15.3.1);
+	 * the probe never touches it, so accepting it is free. */
+	if (d->device_id == 24)
+		want |= VIRTIO_BIT(1);
 	return d->features & want;
 }
 

@@ -53,8 +53,13 @@ static void note(struct pf_test *t, int severity, const char *fmt, va_list ap)
 {
 	char buf[sizeof(t->msg)];
 	int cur = t->errored ? 3 : t->failed ? 2 : (t->warned || t->skipped) ? 1 : 0;
+	int n = 0;
 
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (t->stage)
+		n = snprintf(buf, sizeof(buf), "%s: ", t->stage);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = 0;
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	if (severity > cur || t->msg[0] == 0)
 		memcpy(t->msg, buf, sizeof(buf));
 	if (t->opt && t->opt->verbose >= 1 && severity >= 1)

@@ -48,6 +48,7 @@ struct pf_test {
 	int warned;       /* failed SHOULD-level assertions */
 	bool skipped;
 	bool errored;
+	const char *stage; /* what the check is doing now; prefixes messages */
 	char msg[240];
 };
 

@@ -228,6 +228,22 @@ static bool window_alloc(struct pci_window *w, uint64_t size, bool below4g, uint
 	return true;
 }
 
+/* The 32-bit window first (keeps devices below 4 GiB), then for 64-bit
+ * BARs the prefetchable or plain 64-bit window. */
+static struct pci_window *place(struct pci_host *h, uint64_t size, bool is64, bool pref,
+				uint64_t *pci)
+{
+	if (window_alloc(&h->mem32, size, true, pci))
+		return &h->mem32;
+	if (!is64)
+		return 0;
+	if (pref && window_alloc(&h->pref64, size, false, pci))
+		return &h->pref64;
+	if (window_alloc(&h->mem64, size, false, pci))
+		return &h->mem64;
+	return 0;
+}
+
 static uint64_t size_bar(const struct pci_func *f, uint32_t off, bool is64, uint32_t orig)
 {
 	uint32_t lo, hi = 0xffffffffu;
@@ -262,7 +278,7 @@ int pci_assign_bars(struct pci_func *f)
 		uint32_t orig = pci_cfg_read(f, off, 4);
 		struct pci_bar *b = &f->bar[i];
 		uint64_t size, pci = 0;
-		bool ok;
+		struct pci_window *w;
 
 		memset(b, 0, sizeof(*b));
 		if (orig & PCI_BAR_IO) {
@@ -290,21 +306,8 @@ int pci_assign_bars(struct pci_func *f)
 			continue;
 		}
 		b->size = size;
-		ok = window_alloc(&h->mem32, size, true, &pci);
-		if (!ok && b->is64 && b->prefetch)
-			ok = window_alloc(&h->pref64, size, false, &pci) ||
-			     window_alloc(&h->mem64, size, false, &pci);
-		else if (!ok && b->is64)
-			ok = window_alloc(&h->mem64, size, false, &pci);
-		if (ok) {
-			struct pci_window *w = pci < 0x100000000ull && h->mem32.present &&
-							pci >= h->mem32.pci_base &&
-							pci < h->mem32.pci_base + h->mem32.size
-						? &h->mem32
-						: (h->pref64.present && pci >= h->pref64.pci_base &&
-						   pci < h->pref64.pci_base + h->pref64.size)
-							  ? &h->pref64 : &h->mem64;
-
+		w = place(h, size, b->is64, b->prefetch, &pci);
+		if (w) {
 			b->pci_addr = pci;
 			b->cpu_addr = pci - w->pci_base + w->cpu_base;
 			pci_cfg_write(f, off, (uint32_t)pci | (orig & 0xfu), 4);

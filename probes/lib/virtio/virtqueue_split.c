@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "virtqueue_internal.h"
 
 /* ---- set-up ---- */
 
@@ -120,7 +121,7 @@ static struct virtq_desc *itab_get(struct virtq_split *vq, uint16_t head, uint16
 
 /* FNV-1a over the device-readable buffers of a chain, from the driver's
  * own copies of the descriptors (the shared ones may have been changed). */
-static uint64_t chain_hash(struct virtq_split *vq, uint16_t head)
+uint64_t virtq_split_chain_hash(struct virtq_split *vq, uint16_t head)
 {
 	const struct virtq_split_state *st = &vq->state[head];
 	struct virtq_sg sg;
@@ -230,7 +231,7 @@ int virtq_split_add(struct virtq_split *vq, const struct virtq_sg *sg, unsigned 
 		s->writable = (uint32_t)writable;
 		s->token = token;
 		s->indirect_n = (uint16_t)nind;
-		s->ro_hash = (vq->opts & VQ_OPT_VERIFY_RO) ? chain_hash(vq, head) : 0;
+		s->ro_hash = (vq->opts & VQ_OPT_VERIFY_RO) ? virtq_split_chain_hash(vq, head) : 0;
 	}
 	if (vq->opts & VQ_OPT_IN_ORDER) {
 		vq->order[(uint16_t)(vq->order_head + vq->order_n) & (vq->num - 1)] = head;
@@ -349,200 +350,4 @@ bool virtq_split_irq_required(struct virtq_split *vq, uint16_t old_used, uint16_
 		return vring_need_event(VQ_READ_ONCE(*vring_used_event(vq->avail, vq->num)),
 					new_used, old_used);
 	return !(VQ_READ_ONCE(vq->avail->flags) & VIRTQ_AVAIL_F_NO_INTERRUPT);
-}
-
-/* ---- used buffers ---- */
-
-uint16_t virtq_split_pending(struct virtq_split *vq)
-{
-	return (uint16_t)(VQ_READ_ONCE(vq->used->idx) - vq->last_used);
-}
-
-int virtq_split_find_desc_change(struct virtq_split *vq)
-{
-	for (uint16_t i = 0; i < vq->num; i++) {
-		const struct virtq_split_shadow *s = &vq->shadow[i];
-		const volatile struct virtq_desc *d = &vq->desc[i];
-
-		if (d->addr != s->addr || d->len != s->len || d->flags != s->flags ||
-		    d->next != s->next)
-			return i;
-	}
-	return -1;
-}
-
-/* The chain's descriptors (and indirect table) still hold what we wrote? */
-static bool chain_intact(struct virtq_split *vq, uint16_t head)
-{
-	const struct virtq_split_state *st = &vq->state[head];
-	uint16_t i = head;
-
-	for (uint16_t k = 0; k < st->ndesc; k++) {
-		const struct virtq_split_shadow *s = &vq->shadow[i];
-		const volatile struct virtq_desc *d = &vq->desc[i];
-
-		if (d->addr != s->addr || d->len != s->len || d->flags != s->flags ||
-		    d->next != s->next)
-			return false;
-		i = s->next;
-	}
-	for (uint16_t j = 0; j < st->indirect_n; j++) {
-		const volatile struct virtq_desc *d = &st->itab[j];
-		const struct virtq_desc *p = &st->itab[st->itab_cap + j];
-
-		if (d->addr != p->addr || d->len != p->len || d->flags != p->flags ||
-		    d->next != p->next)
-			return false;
-	}
-	return true;
-}
-
-/* Validates and releases one completed buffer; fills *out. */
-static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool batched,
-		    struct virtq_used_info *out)
-{
-	struct virtq_split_state *st = &vq->state[head];
-	int rc = 1;
-	uint16_t i = head;
-
-	out->id = head;
-	out->len = batched ? st->writable : len;
-	out->writable = st->writable;
-	out->token = st->token;
-	out->ndesc = st->ndesc;
-	out->batched = batched;
-	if (!batched && len > st->writable)
-		rc = VQ_E_DEV_LEN;
-	else if (!chain_intact(vq, head))
-		rc = VQ_E_DEV_DESC_WRITTEN;
-	else if ((vq->opts & VQ_OPT_VERIFY_RO) && chain_hash(vq, head) != st->ro_hash)
-		rc = VQ_E_DEV_RO_WRITTEN;
-
-	/* back on the free list, in chain order (FIFO, see the header) */
-	for (uint16_t k = 0; k < st->ndesc; k++) {
-		uint16_t next = vq->shadow[i].next;
-
-		if (vq->num_free == 0)
-			vq->free_head = i;
-		else
-			vq->free_next[vq->free_tail] = i;
-		vq->free_tail = i;
-		vq->num_free++;
-		i = next;
-	}
-	st->in_flight = false;
-	vq->in_flight--;
-	if (!(vq->opts & VQ_OPT_IN_ORDER)) {
-		/* no submission order kept */
-	} else if (vq->order_n && vq->order[vq->order_head] == head) {
-		vq->order_head = (uint16_t)((vq->order_head + 1) & (vq->num - 1));
-		vq->order_n--;
-	} else {
-		/* out of submission order: drop it from the order list */
-		for (uint16_t k = 0; k < vq->order_n; k++) {
-			uint16_t pos = (uint16_t)((vq->order_head + k) & (vq->num - 1));
-
-			if (vq->order[pos] != head)
-				continue;
-			for (; k + 1 < vq->order_n; k++) {
-				uint16_t a = (uint16_t)((vq->order_head + k) & (vq->num - 1));
-				uint16_t b = (uint16_t)((a + 1) & (vq->num - 1));
-
-				vq->order[a] = vq->order[b];
-			}
-			vq->order_n--;
-			break;
-		}
-	}
-	return rc;
-}
-
-/* IN_ORDER: position of head among the buffers in flight, oldest first. */
-static int order_pos(struct virtq_split *vq, uint16_t head)
-{
-	for (uint16_t k = 0; k < vq->order_n; k++)
-		if (vq->order[(vq->order_head + k) & (vq->num - 1)] == head)
-			return k;
-	return -1;
-}
-
-int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
-{
-	uint16_t used_idx, navail, slot;
-	uint32_t id, len;
-
-	memset(out, 0, sizeof(*out));
-	if (vq->batch_active) {
-		/* unroll an IN_ORDER batch: oldest first, the entry's own last */
-		uint16_t head = vq->order[vq->order_head];
-
-		if (head == vq->batch_last) {
-			vq->batch_active = false;
-			return complete(vq, head, vq->batch_len, false, out);
-		}
-		return complete(vq, head, 0, true, out);
-	}
-	used_idx = VQ_READ_ONCE(vq->used->idx);
-	if (used_idx == vq->last_used)
-		return 0;
-	/*
-	 * Read the used entries only after the index that publishes them:
-	 * without the barrier the CPU may load a ring slot before the device
-	 * wrote it (Linux: virtio_rmb() in virtqueue_get_buf_ctx_split).
-	 */
-	arch_rmb();
-	navail = (uint16_t)(used_idx - vq->last_used);
-	slot = vq->last_used & (vq->num - 1);
-	id = VQ_READ_ONCE(vq->used->ring[slot].id);
-	len = VQ_READ_ONCE(vq->used->ring[slot].len);
-	if (navail > vq->in_flight) {
-		/* resynchronise so the caller is not stuck on the same error */
-		vq->last_used = used_idx;
-		out->id = (uint16_t)id;
-		out->len = len;
-		return VQ_E_DEV_USED_IDX;
-	}
-	vq->last_used++;
-	out->id = (uint16_t)id;
-	out->len = len;
-	if (id >= vq->num)
-		return VQ_E_DEV_ID_RANGE;
-	if (!vq->state[id].in_flight)
-		return VQ_E_DEV_ID_NOT_INFLIGHT;
-	if (vq->opts & VQ_OPT_IN_ORDER) {
-		int k = order_pos(vq, (uint16_t)id);
-
-		if (k > 0) {
-			/*
-			 * One entry for a batch of k + 1 buffers: the device
-			 * skips the used ring forward by the batch size (2.7.9).
-			 * If it did not, this is an out-of-order completion.
-			 */
-			if (navail < (uint16_t)(k + 1)) {
-				complete(vq, (uint16_t)id, len, false, out);
-				return VQ_E_DEV_ORDER;
-			}
-			vq->last_used = (uint16_t)(vq->last_used + k);
-			vq->batch_active = true;
-			vq->batch_last = (uint16_t)id;
-			vq->batch_len = len;
-			return complete(vq, vq->order[vq->order_head], 0, true, out);
-		}
-	}
-	return complete(vq, (uint16_t)id, len, false, out);
-}
-
-int virtq_split_poll(struct virtq_split *vq, struct virtq_used_info *out, uint64_t timeout_ns)
-{
-	uint64_t start = arch_now_ns();
-
-	for (;;) {
-		int rc = virtq_split_get_used(vq, out);
-
-		if (rc != 0)
-			return rc;
-		if (arch_now_ns() - start > timeout_ns)
-			return VQ_E_TIMEDOUT;
-		arch_delay_ns(VQ_POLL_DELAY_NS);
-	}
 }

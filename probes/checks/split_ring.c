@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/* Split virtqueue checks driven by real traffic (2.7). */
+#include <string.h>
+
+#include "helpers.h"
+#include "platform.h"
+#include "ring.h"
+
+#define SMALL_RING 16
+
+/* Submit and complete `count` requests one at a time. */
+static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
+		       int indirect)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct virtq_used_info u;
+		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
+
+		if (head < 0) {
+			report_error(t, "driver could not add request %u: %s", i, virtq_strerror(head));
+			return false;
+		}
+		if (chk_ring_complete(t, r, &u) < 0)
+			return false;
+	}
+	return true;
+}
+
+void check_SPLIT_USED_LEN(struct pf_test *t)
+{
+	struct chk_ring r;
+	struct virtq_used_info u;
+	unsigned n;
+
+	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
+		goto out;
+	/* A batch: several in flight at once, completed in any order. */
+	n = r.slots < 8 ? r.slots : 8;
+	for (unsigned i = 0; i < n; i++) {
+		struct virtq_sg sg[RING_MAX_SG];
+		unsigned k = chk_ring_request(&r, (uint16_t)i, sg, 1);
+
+		if (virtq_split_add(&r.vq, sg, k, VQ_ADD_DIRECT, i) < 0) {
+			report_error(t, "driver could not add request %u", i);
+			goto out;
+		}
+	}
+	virtq_split_publish(&r.vq);
+	virtq_split_kick(&r.vq);
+	for (unsigned i = 0; i < n; i++)
+		if (chk_ring_complete(t, &r, &u) < 0)
+			goto out;
+	report(t, virtq_split_get_used(&r.vq, &u) == 0, "used idx advanced beyond the %u buffers made available", n);
+out:
+	chk_ring_close(&r);
+}
+
+void check_SPLIT_NO_WRITE_READABLE(struct pf_test *t)
+{
+	struct chk_ring r;
+	int changed;
+
+	if (!chk_ring_open(t, &r, 0, SMALL_RING, VQ_OPT_VERIFY_RO, true))
+		goto out;
+	if (!r.wl->readable) {
+		report_skip(t, "the %s workload has no device-readable buffer", virtio_device_name(r.dev->device_id));
+		goto out;
+	}
+	if (!roundtrips(t, &r, r.slots * 2u, 2, VQ_ADD_DIRECT))
+		goto out;
+	changed = virtq_split_find_desc_change(&r.vq);
+	report(t, changed < 0, "descriptor %d of the table was modified by the device", changed);
+out:
+	chk_ring_close(&r);
+}
+
+void check_SPLIT_FRAMING(struct pf_test *t)
+{
+	struct chk_ring r;
+	unsigned total;
+
+	if (!chk_ring_open(t, &r, 0, RING_MAX_SG, 0, true))
+		goto out;
+	total = r.wl->readable + r.wl->writable;
+	/* as many descriptors as the ring (and the buffer's bytes) allow */
+	for (unsigned pieces = 2; pieces <= r.slots / 2; pieces *= 2) {
+		if (pieces > total)
+			break;
+		if (!roundtrips(t, &r, 1, pieces, VQ_ADD_DIRECT))
+			goto out;
+	}
+out:
+	chk_ring_close(&r);
+}
+
+/* One request whose indirect descriptor also carries VIRTQ_DESC_F_WRITE,
+ * which the device must ignore (2.7.5.3.2). */
+static bool indirect_with_write_flag(struct pf_test *t, struct chk_ring *r)
+{
+	struct virtq_sg sg[RING_MAX_SG];
+	struct virtq_used_info u;
+	unsigned k = chk_ring_request(r, 0, sg, 2);
+	int head = virtq_split_add(&r->vq, sg, k, VQ_ADD_INDIRECT, 0);
+
+	if (head < 0) {
+		report_error(t, "driver could not add an indirect request: %s", virtq_strerror(head));
+		return false;
+	}
+	r->vq.desc[head].flags |= VIRTQ_DESC_F_WRITE;
+	r->vq.shadow[head].flags |= VIRTQ_DESC_F_WRITE;
+	virtq_split_publish(&r->vq);
+	virtq_split_kick(&r->vq);
+	return chk_ring_complete(t, r, &u) >= 0;
+}
+
+void check_SPLIT_INDIRECT(struct pf_test *t)
+{
+	struct chk_ring r;
+
+	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))) {
+		report_skip(t, "VIRTIO_F_INDIRECT_DESC not offered");
+		return;
+	}
+	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO, true))
+		goto out;
+	t->stage = "whole chain in an indirect table";
+	if (!roundtrips(t, &r, 4, 4, VQ_ADD_INDIRECT))
+		goto out;
+	t->stage = "indirect descriptor with WRITE set";
+	if (!indirect_with_write_flag(t, &r))
+		goto out;
+	report(t, virtq_split_find_desc_change(&r.vq) < 0, "descriptor table modified by the device");
+	/* direct descriptors followed by one indirect descriptor (2.7.5.3.2);
+	 * last, because a device that mishandles it may stop altogether */
+	t->stage = "direct descriptor then an indirect one";
+	roundtrips(t, &r, 2, 4, 1);
+out:
+	chk_ring_close(&r);
+}
+
+void check_SPLIT_INDEX_WRAP(struct pf_test *t)
+{
+	struct chk_ring r;
+	uint32_t done = 0, target = 65536u + 64u;
+	uint64_t start = arch_now_ns();
+
+	if (!chk_ring_open(t, &r, 0, 256, 0, true))
+		goto out;
+	/* Keep the ring full: each round makes every free slot available. */
+	while (done < target && !t->failed) {
+		struct virtq_used_info u;
+		unsigned added = 0;
+
+		while (r.vq.num_free > 0 && done + added < target) {
+			struct virtq_sg sg[RING_MAX_SG];
+			unsigned k = chk_ring_request(&r, (uint16_t)((done + added) % r.slots), sg, 1);
+
+			if (virtq_split_add(&r.vq, sg, k, VQ_ADD_DIRECT, (done + added) % r.slots) < 0)
+				break;
+			added++;
+		}
+		virtq_split_publish(&r.vq);
+		virtq_split_kick(&r.vq);
+		while (r.vq.in_flight > 0) {
+			if (chk_ring_complete(t, &r, &u) < 0)
+				goto out;
+			done++;
+		}
+		if (arch_now_ns() - start > 20000000000ull) {
+			report_error(t, "only %u of %u buffers used within 20 s", done, target);
+			goto out;
+		}
+	}
+	report(t, r.vq.used->idx == (uint16_t)target, "used->idx reads %u after %u buffers", r.vq.used->idx, target);
+	report_metric(t, "split.wrap_buffers_per_s", done * 1000000000ull / (arch_now_ns() - start + 1), "1/s");
+out:
+	chk_ring_close(&r);
+}
+
+/* One request, completed, and the interrupt status it left. */
+static int one_with_isr(struct pf_test *t, struct chk_ring *r, uint32_t *isr)
+{
+	struct virtq_used_info u;
+
+	chk_isr_take(r->dev);
+	if (chk_ring_submit(r, 0, 1, VQ_ADD_DIRECT) < 0)
+		return -1;
+	if (chk_ring_complete(t, r, &u) < 0)
+		return -1;
+	/* The interrupt status is set before the used-buffer notification
+	 * and the used idx before that: after the entry is seen, a short
+	 * grace covers devices that set the bit right after. */
+	arch_delay_ns(200000);
+	*isr = chk_isr_take(r->dev);
+	return 0;
+}
+
+void check_SPLIT_USED_NOTIFY(struct pf_test *t)
+{
+	struct chk_ring r;
+	uint32_t isr;
+
+	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
+		goto out;
+	r.vq.opts &= ~VQ_OPT_EVENT_IDX; /* EVENT_IDX not negotiated here */
+	if (one_with_isr(t, &r, &isr))
+		goto out;
+	report(t, isr & VIRTIO_ISR_QUEUE, "no used-buffer notification with avail->flags 0 (ISR 0x%x)", isr);
+	/* used_event is meaningless without EVENT_IDX: point it elsewhere */
+	*vring_used_event(r.vq.avail, r.vq.num) = (uint16_t)(r.vq.avail_idx + 100);
+	arch_wmb();
+	if (one_with_isr(t, &r, &isr))
+		goto out;
+	report(t, isr & VIRTIO_ISR_QUEUE, "no notification: used_event honoured without EVENT_IDX (ISR 0x%x)", isr);
+	virtq_split_disable_cb(&r.vq);
+	if (one_with_isr(t, &r, &isr))
+		goto out;
+	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "notified although avail->flags is NO_INTERRUPT (ISR 0x%x)", isr);
+out:
+	chk_ring_close(&r);
+}
+
+void check_SPLIT_EVENT_IDX(struct pf_test *t)
+{
+	struct chk_ring r;
+	uint32_t isr;
+
+	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX))) {
+		report_skip(t, "VIRTIO_F_EVENT_IDX not offered");
+		return;
+	}
+	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), SMALL_RING, 0, true))
+		goto out;
+	/* Ask for a notification when the next entry is used, with the
+	 * NO_INTERRUPT flag set: the device must ignore the flag. */
+	VQ_WRITE_ONCE(r.vq.avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT);
+	virtq_split_set_used_event(&r.vq, r.vq.last_used);
+	if (one_with_isr(t, &r, &isr))
+		goto out;
+	report(t, isr & VIRTIO_ISR_QUEUE, "no notification when used_event was reached (ISR 0x%x)", isr);
+	/* Now ask for one far ahead: none is due. */
+	VQ_WRITE_ONCE(r.vq.avail->flags, 0);
+	virtq_split_set_used_event(&r.vq, (uint16_t)(r.vq.last_used + 10));
+	if (one_with_isr(t, &r, &isr))
+		goto out;
+	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "notified although used_event was not reached (ISR 0x%x)", isr);
+out:
+	chk_ring_close(&r);
+}
+
+void check_SPLIT_USED_FLAGS(struct pf_test *t)
+{
+	struct chk_ring r;
+	bool event_idx;
+	uint16_t flags;
+
+	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), SMALL_RING, 0, true))
+		goto out;
+	event_idx = r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+	for (unsigned i = 0; i < 8 && !t->failed; i++) {
+		/* spurious notifications: the same queue, nothing new */
+		r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
+		if (!roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
+			goto out;
+		flags = VQ_READ_ONCE(r.vq.used->flags);
+		if (event_idx)
+			report(t, flags == 0, "used->flags reads 0x%x with EVENT_IDX negotiated", flags);
+		else
+			report(t, flags <= 1, "used->flags reads 0x%x", flags);
+	}
+out:
+	chk_ring_close(&r);
+}
+
+void check_STATUS_NO_USE_BEFORE_DRIVER_OK(struct pf_test *t)
+{
+	struct chk_ring r;
+	struct virtq_used_info u;
+	uint32_t isr;
+	uint16_t used;
+
+	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, false))
+		goto out;
+	chk_isr_take(r.dev);
+	/* Deliberately notify before DRIVER_OK (the driver MUST NOT, 3.1.1;
+	 * the device must not act on it either, 2.1.2). */
+	if (chk_ring_submit(&r, 0, 1, VQ_ADD_DIRECT) < 0) {
+		report_error(t, "could not add a request");
+		goto out;
+	}
+	arch_delay_ns(5000000);
+	used = VQ_READ_ONCE(r.vq.used->idx);
+	isr = chk_isr_take(r.dev);
+	report(t, used == 0, "device used %u buffer(s) before DRIVER_OK", used);
+	report(t, !(isr & VIRTIO_ISR_QUEUE), "used-buffer notification before DRIVER_OK (ISR 0x%x)", isr);
+	if (t->failed)
+		goto out;
+	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
+	virtq_split_notify(&r.vq);
+	chk_ring_complete(t, &r, &u);
+out:
+	chk_ring_close(&r);
+}
+
+void check_RESET_QUIESCE(struct pf_test *t)
+{
+	struct chk_ring r;
+	uint16_t used;
+	uint32_t isr;
+
+	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
+		goto out;
+	if (!roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
+		goto out;
+	/* Make a buffer available without notifying, reset, then notify the
+	 * (now unconfigured) queue: nothing may happen to our memory. */
+	{
+		struct virtq_sg sg[RING_MAX_SG];
+		unsigned k = chk_ring_request(&r, 1, sg, 1);
+
+		virtq_split_add(&r.vq, sg, k, VQ_ADD_DIRECT, 1);
+		virtq_split_publish(&r.vq);
+	}
+	if (virtio_reset(r.dev, CHK_RESET_TIMEOUT_NS)) {
+		report(t, false, "reset did not complete");
+		goto out;
+	}
+	chk_isr_take(r.dev);
+	r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
+	arch_delay_ns(5000000);
+	used = VQ_READ_ONCE(r.vq.used->idx);
+	isr = r.dev->ops->isr_read(r.dev);
+	report(t, used == 1, "used->idx moved from 1 to %u after reset", used);
+	report(t, isr == 0, "interrupt status 0x%x after reset", isr);
+out:
+	chk_ring_close(&r);
+}

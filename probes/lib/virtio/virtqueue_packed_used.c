@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Packed virtqueue: taking used descriptors back (2.8.2, 2.8.18 IN_ORDER
+ * batches), validating flags, id and len, and Driver Event Suppression.
+ */
+#include <string.h>
+
+#include "platform.h"
+#include "virtqueue_packed.h"
+
+/* ---- used buffers ---- */
+
+static bool itab_intact(const struct virtq_packed_state *st)
+{
+	for (uint16_t j = 0; j < st->indirect_n; j++) {
+		const volatile struct pvirtq_desc *d = &st->itab[j];
+		const struct pvirtq_desc *p = &st->itab[st->itab_cap + j];
+
+		if (d->addr != p->addr || d->len != p->len || d->flags != p->flags ||
+		    d->id != p->id)
+			return false;
+	}
+	return true;
+}
+
+static void advance_used(struct virtq_packed *vq, uint16_t n)
+{
+	uint32_t p = (uint32_t)vq->next_used + n;
+
+	if (p >= vq->num) {
+		p -= vq->num;
+		vq->used_wrap = !vq->used_wrap;
+	}
+	vq->next_used = (uint16_t)p;
+}
+
+/* Validates and releases one buffer; fills *out. */
+static int complete(struct virtq_packed *vq, uint16_t id, uint32_t len, bool batched,
+		    struct virtq_used_info *out)
+{
+	struct virtq_packed_state *st = &vq->state[id];
+	int rc = 1;
+
+	out->id = id;
+	out->len = batched ? st->writable : len;
+	out->writable = st->writable;
+	out->token = st->token;
+	out->ndesc = st->ndesc;
+	out->batched = batched;
+	if (!batched && len > st->writable)
+		rc = VQ_E_DEV_LEN;
+	else if (!itab_intact(st))
+		rc = VQ_E_DEV_DESC_WRITTEN;
+	else if ((vq->opts & VQ_OPT_VERIFY_RO) && virtq_hash_sg(st->ro_sg, st->ro_n) != st->ro_hash)
+		rc = VQ_E_DEV_RO_WRITTEN;
+
+	vq->num_free = (uint16_t)(vq->num_free + st->ndesc);
+	st->in_flight = false;
+	st->published = false;
+	vq->in_flight--;
+	vq->in_flight_published--;
+	if (vq->num_free_ids == 0)
+		vq->free_head = id;
+	else
+		vq->free_next[vq->free_tail] = id;
+	vq->free_tail = id;
+	vq->num_free_ids++;
+	if ((vq->opts & VQ_OPT_IN_ORDER) && vq->order_n && vq->order[vq->order_head] == id) {
+		vq->order_head = (uint16_t)((vq->order_head + 1u) % vq->num);
+		vq->order_n--;
+	}
+	return rc;
+}
+
+static int order_pos(struct virtq_packed *vq, uint16_t id)
+{
+	for (uint16_t k = 0; k < vq->order_n; k++)
+		if (vq->order[(vq->order_head + k) % vq->num] == id)
+			return k;
+	return -1;
+}
+
+int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
+{
+	uint16_t flags, id;
+	uint32_t len;
+	bool a, u;
+
+	memset(out, 0, sizeof(*out));
+	if (vq->batch_active) {
+		uint16_t head = vq->order[vq->order_head];
+
+		if (head == vq->batch_last) {
+			vq->batch_active = false;
+			return complete(vq, head, vq->batch_len, false, out);
+		}
+		return complete(vq, head, 0, true, out);
+	}
+	/* Only published buffers can come back; the descriptor at next_used
+	 * is then one we made available in the lap used_wrap names. */
+	if (!vq->in_flight_published)
+		return 0;
+	flags = VQ_READ_ONCE(vq->desc[vq->next_used].flags);
+	a = (flags & VIRTQ_DESC_F_AVAIL) != 0;
+	u = (flags & VIRTQ_DESC_F_USED) != 0;
+	if (a == vq->used_wrap && u != vq->used_wrap)
+		return 0; /* still as we made it available */
+	if (a != u)
+		return VQ_E_DEV_FLAGS;  /* AVAIL != USED, but not our pattern */
+	if (a != vq->used_wrap)
+		return VQ_E_DEV_WRAP;   /* used, but with the previous lap's wrap */
+	/*
+	 * Read the used descriptor's id and len only after its flags: the
+	 * flags publish them (Linux: virtio_rmb() in
+	 * virtqueue_get_buf_ctx_packed).
+	 */
+	arch_rmb();
+	id = VQ_READ_ONCE(vq->desc[vq->next_used].id);
+	len = VQ_READ_ONCE(vq->desc[vq->next_used].len);
+	out->id = id;
+	out->len = len;
+	if (id >= vq->num) {
+		advance_used(vq, 1);
+		return VQ_E_DEV_ID_RANGE;
+	}
+	if (!vq->state[id].in_flight || !vq->state[id].published) {
+		advance_used(vq, 1);
+		return VQ_E_DEV_ID_NOT_INFLIGHT;
+	}
+	if (vq->opts & VQ_OPT_IN_ORDER) {
+		int k = order_pos(vq, id);
+
+		if (k > 0) {
+			/* one used descriptor for a batch: skip all of it (2.8.18) */
+			uint16_t skip = 0;
+
+			for (int j = 0; j <= k; j++)
+				skip = (uint16_t)(skip + vq->state[vq->order[(vq->order_head + j) %
+									      vq->num]].ndesc);
+			advance_used(vq, skip);
+			vq->batch_active = true;
+			vq->batch_last = id;
+			vq->batch_len = len;
+			return complete(vq, vq->order[vq->order_head], 0, true, out);
+		}
+	}
+	advance_used(vq, vq->state[id].ndesc);
+	return complete(vq, id, len, false, out);
+}
+
+int virtq_packed_poll(struct virtq_packed *vq, struct virtq_used_info *out, uint64_t timeout_ns)
+{
+	uint64_t start = arch_now_ns();
+
+	for (;;) {
+		int rc = virtq_packed_get_used(vq, out);
+
+		if (rc != 0)
+			return rc;
+		if (arch_now_ns() - start > timeout_ns)
+			return VQ_E_TIMEDOUT;
+		arch_delay_ns(VQ_POLL_DELAY_NS);
+	}
+}
+
+void virtq_packed_set_event(struct virtq_packed *vq, uint16_t flags, uint16_t off, bool wrap)
+{
+	VQ_WRITE_ONCE(vq->driver->desc,
+		      (uint16_t)((off & 0x7fffu) | (uint16_t)wrap << VIRTQ_PACKED_EVENT_WRAP_SHIFT));
+	/* offset and wrap before the flags that make the device look at them
+	 * (Linux: virtio_wmb() in virtqueue_enable_cb_prepare_packed) */
+	arch_wmb();
+	VQ_WRITE_ONCE(vq->driver->flags, flags);
+	/* and visible before we look at the ring again */
+	arch_mb();
+}
+
+void virtq_packed_enable_cb(struct virtq_packed *vq)
+{
+	if (vq->opts & VQ_OPT_EVENT_IDX)
+		virtq_packed_set_event(vq, RING_EVENT_FLAGS_DESC, vq->next_used, vq->used_wrap);
+	else
+		virtq_packed_set_event(vq, RING_EVENT_FLAGS_ENABLE, 0, false);
+}
+
+void virtq_packed_disable_cb(struct virtq_packed *vq)
+{
+	VQ_WRITE_ONCE(vq->driver->flags, (uint16_t)RING_EVENT_FLAGS_DISABLE);
+}
+
+struct pvirtq_event_suppress virtq_packed_device_event(struct virtq_packed *vq)
+{
+	struct pvirtq_event_suppress e;
+	uint32_t snap = VQ_READ_ONCE(*(uint32_t *)(void *)vq->device);
+
+	e.desc = (uint16_t)snap;
+	e.flags = (uint16_t)(snap >> 16);
+	return e;
+}
