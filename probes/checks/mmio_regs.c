@@ -64,6 +64,8 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 0);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
 		report(t, v == 0, "queue %u: QueueReady reads 0x%x after writing 0", q, v);
+		/* ready again, so the reset below has something to clear */
+		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 1);
 	}
 	/* The queue after the last one must not exist (QueueSizeMax 0). */
 	if (absent < VIRTIO_MAX_QUEUES) {

@@ -18,7 +18,7 @@
 #include "virtio/virtio.h"
 #include "virtio/virtqueue_split.h"
 
-#define RING_POLL_NS 200000000ull /* a used buffer must come within 200 ms */
+#define RING_POLL_NS 100000000ull /* a used buffer must come within 100 ms */
 #define RING_MAX_SG 64
 
 struct chk_workload {

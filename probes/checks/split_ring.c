@@ -325,6 +325,11 @@ void check_RESET_QUIESCE(struct pf_test *t)
 		report(t, false, "reset did not complete");
 		goto out;
 	}
+	/* the completion above left the queue interrupt pending: reset
+	 * must have cleared it (4.2.2.1) */
+	isr = r.dev->ops->isr_read(r.dev);
+	report(t, r.dev->transport != VIRTIO_TRANSPORT_MMIO || isr == 0,
+	       "InterruptStatus 0x%x survived the reset", isr);
 	chk_isr_take(r.dev);
 	r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
 	arch_delay_ns(5000000);

@@ -75,8 +75,9 @@ enum virtio_mmio_probe_result {
  * Probes the register window `regs` (already mapped: real MMIO or a model)
  * and, on VIRTIO_MMIO_OK, fills *d (d->priv = priv, zeroed): name ("mmio@0a000000" from `address`),
  * ids, version/mode, offered features, queue sizes, ops. *raw_magic and
- * *raw_version (may be NULL) receive the registers for diagnostics. Reads
- * only; does not reset the device.
+ * *raw_version (may be NULL) receive the registers for diagnostics. Writes
+ * only the selector registers (DeviceFeaturesSel, QueueSel); does not reset
+ * the device.
  */
 enum virtio_mmio_probe_result virtio_mmio_probe(struct virtio_dev *d, struct virtio_mmio_priv *priv,
 						const struct pf_region *regs,

@@ -186,8 +186,14 @@ static int visit_fn(void *ctx, struct pci_host *h, uint8_t bus, uint8_t dev, uin
 		virtio_log("warn", 0, "too many devices: PCI %02x:%02x.%u skipped", bus, dev, fn);
 		return 1;
 	}
-	if (virtio_pci_probe(d, d->priv, h, bus, dev, fn) == 0)
-		virtio_discover_commit(d);
+	if (virtio_pci_probe(d, d->priv, h, bus, dev, fn) != 0)
+		return 0;
+	if (!d->ops && ((struct virtio_pci_priv *)d->priv)->bars_failed) {
+		/* its capabilities may well be fine: we could not place the BARs */
+		virtio_log("warn", d->name, "BARs could not be assigned, device skipped");
+		return 0;
+	}
+	virtio_discover_commit(d);
 	return 0;
 }
 

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every basic, feature, configuration, virtio-mmio and split-ring check
+ * passes on the clean simulated device and fails on the fault meant for it.
+ *
+ * Faults come from two places: the simulated device's own SIM_F_* flags,
+ * and an interposer between the transport and the device's register window
+ * (struct fault_io below) for misbehaviour that is purely about what a
+ * register read returns or when the device acts on a write.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host_platform.h"
+#include "platform.h"
+#include "pf/catalogue.h"
+#include "report.h"
+#include "suite.h"
+#include "unit_helpers.h"
+#include "sim_world.h"
+#include "virtio/discover.h"
+#include "virtio/virtio_mmio.h"
+#include "virtio/virtqueue_split.h"
+
+#define F(b) VIRTIO_BIT(b)
+#define MODERN (F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_INDIRECT_DESC) | F(VIRTIO_F_EVENT_IDX) | \
+		F(VIRTIO_F_RING_RESET))
+
+/* ---- register-level faults -------------------------------------------- */
+
+enum io_fault {
+	IO_NONE,
+	IO_REFUSE_FEATURES_OK,  /* never keeps FEATURES_OK */
+	IO_CONFIG_ZERO_EARLY,   /* config reads 0 before FEATURES_OK */
+	IO_CONFIG_BYTE_WRONG,   /* 8-bit config reads disagree with wide ones */
+	IO_CONFIG_CHANGES,      /* config changes on its own (with GEN_STUCK) */
+	IO_BAD_MAGIC,
+	IO_BAD_VERSION,
+	IO_ISR_JUNK,            /* undefined InterruptStatus bits set */
+	IO_WINDOW_ALIAS,        /* feature windows >= 2 repeat window 1 */
+	IO_FEATURES_FLAKY,      /* DeviceFeatures differs from read to read */
+	IO_USED_FLAGS_2,        /* writes 2 into used->flags */
+	IO_DROP_MIXED_CHAIN,    /* ignores chains with a non-head INDIRECT */
+	IO_ACT_AFTER_RESET,     /* keeps using the old ring after reset */
+	IO_READY_STUCK,         /* QueueReady ignores a write of 0 */
+};
+
+struct fault_io {
+	struct sim_dev *sim;
+	enum io_fault fault;
+	uint32_t config_reads;
+	uint64_t old_used[SIM_MAX_QUEUES]; /* ring addresses before reset */
+};
+
+static struct fault_io FI;
+static struct ut_dev U;
+static struct sim_world W;
+static char fdt[16384];
+
+static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
+{
+	struct fault_io *f = ctx;
+	uint64_t v = sim_mmio_ops.read(f->sim, off, width);
+
+	switch (f->fault) {
+	case IO_BAD_MAGIC:
+		return off == VIRTIO_MMIO_MAGIC_VALUE ? 0x74726975 : v;
+	case IO_BAD_VERSION:
+		return off == VIRTIO_MMIO_VERSION ? 3 : v;
+	case IO_ISR_JUNK:
+		return off == VIRTIO_MMIO_INTERRUPT_STATUS ? v | 0x80 : v;
+	case IO_WINDOW_ALIAS:
+		if (off == VIRTIO_MMIO_DEVICE_FEATURES && f->sim->dev_feat_sel >= 2)
+			return f->sim->features >> 32;
+		return v;
+	case IO_FEATURES_FLAKY:
+		if (off == VIRTIO_MMIO_DEVICE_FEATURES)
+			return v ^ (++f->config_reads & 1u);
+		return v;
+	case IO_CONFIG_ZERO_EARLY:
+		if (off >= VIRTIO_MMIO_CONFIG && !(f->sim->status & VIRTIO_STATUS_FEATURES_OK))
+			return 0;
+		return v;
+	case IO_CONFIG_BYTE_WRONG:
+		return off >= VIRTIO_MMIO_CONFIG && width == 1 ? v ^ 1 : v;
+	case IO_CONFIG_CHANGES:
+		if (off >= VIRTIO_MMIO_CONFIG && ++f->config_reads % 3 == 0) {
+			uint8_t b = (uint8_t)(f->config_reads);
+
+			/* the device changes first, then answers this read */
+			sim_config_change(f->sim, 0, &b, 1);
+			return sim_mmio_ops.read(f->sim, off, width);
+		}
+		return v;
+	default:
+		return v;
+	}
+}
+
+static void fi_write(void *ctx, uint64_t off, uint64_t val, unsigned width)
+{
+	struct fault_io *f = ctx;
+	struct sim_dev *s = f->sim;
+
+	if (f->fault == IO_REFUSE_FEATURES_OK && off == VIRTIO_MMIO_STATUS)
+		val &= ~(uint64_t)VIRTIO_STATUS_FEATURES_OK;
+	if (f->fault == IO_READY_STUCK && off == VIRTIO_MMIO_QUEUE_READY && val == 0)
+		return;
+	if (f->fault == IO_ACT_AFTER_RESET && off == VIRTIO_MMIO_STATUS && val == 0)
+		for (int q = 0; q < SIM_MAX_QUEUES; q++)
+			f->old_used[q] = s->q[q].ready ? s->q[q].device : 0;
+	if (f->fault == IO_DROP_MIXED_CHAIN && off == VIRTIO_MMIO_QUEUE_NOTIFY) {
+		struct sim_queue *q = &s->q[val & 0xffff];
+		struct virtq_desc *desc = arch_dma_ptr(q->desc);
+		struct virtq_avail *avail = arch_dma_ptr(q->driver);
+
+		if (desc && avail && q->last_avail != avail->idx) {
+			uint16_t i = avail->ring[q->last_avail % q->num];
+
+			for (int n = 0; n < q->num && (desc[i].flags & VIRTQ_DESC_F_NEXT); n++) {
+				i = desc[i].next % q->num;
+				if (desc[i].flags & VIRTQ_DESC_F_INDIRECT) {
+					s->broken = true; /* cannot parse it: stops */
+					return;
+				}
+			}
+		}
+	}
+	if (f->fault == IO_ACT_AFTER_RESET && off == VIRTIO_MMIO_QUEUE_NOTIFY && !(s->status)) {
+		struct virtq_used *used = arch_dma_ptr(f->old_used[val & 0xffff]);
+
+		if (used)
+			used->idx++;
+		return;
+	}
+	sim_mmio_ops.write(s, off, val, width);
+	if (f->fault == IO_USED_FLAGS_2 && off == VIRTIO_MMIO_QUEUE_NOTIFY) {
+		struct virtq_used *used = arch_dma_ptr(s->q[val & 0xffff].device);
+
+		if (used)
+			used->flags = 2;
+	}
+}
+
+static const struct pf_io_ops fault_ops = { fi_read, fi_write };
+
+/* ---- the table ---------------------------------------------------------- */
+
+struct core_case {
+	const char *name;
+	enum pf_check_id check;
+	enum sim_transport transport;
+	uint32_t device_id;
+	uint64_t features;
+	uint32_t sim_faults;
+	enum io_fault io_fault;
+	enum pf_verdict expect;
+	uint8_t initial_status; /* left by firmware or an earlier driver */
+};
+
+#define RNG 4
+#define BLK 2
+#define NET 1
+
+static const struct core_case cases[] = {
+	{ "init clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "init legacy clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "init: reset keeps status", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_STATUS, IO_NONE, PF_VERDICT_FAIL, 0x0f },
+	{ "init: device left live, clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0x0f },
+	{ "init: FEATURES_OK refused", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_REFUSE_FEATURES_OK, PF_VERDICT_FAIL, 0 },
+	{ "reset clean", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "reset: keeps QueueReady", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "reset: keeps status", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_STATUS, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "reset: keeps ISR", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "version 1 clean", PF_CHK_FEAT_VERSION_1, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "version 1 missing", PF_CHK_FEAT_VERSION_1, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_VERSION_1, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "reserved clean", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "reserved bit offered", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESERVED_FEATURES, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "reserved: windows alias", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, 0, IO_WINDOW_ALIAS, PF_VERDICT_FAIL, 0 },
+	{ "reserved: SR-IOV on mmio", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN | F(VIRTIO_F_SR_IOV), 0, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "deps clean", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(1) | F(7), 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "deps: TSO4 without CSUM", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(7), 0, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "reject clean", PF_CHK_FEAT_REJECT_INVALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "reject: bad subset kept", PF_CHK_FEAT_REJECT_INVALID, SIM_MMIO_V2, RNG, MODERN, SIM_F_ACCEPT_BAD_FEATURES, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "accept clean", PF_CHK_FEAT_ACCEPT_VALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "accept: valid refused", PF_CHK_FEAT_ACCEPT_VALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_REFUSE_FEATURES_OK, PF_VERDICT_WARN, 0 },
+	{ "windows clean", PF_CHK_FEAT_WINDOWS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "windows: unstable", PF_CHK_FEAT_WINDOWS, SIM_MMIO_V2, RNG, MODERN, 0, IO_FEATURES_FLAKY, PF_VERDICT_FAIL, 0 },
+	{ "windows clean pci", PF_CHK_FEAT_WINDOWS, SIM_PCI, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "config early clean", PF_CHK_CONFIG_BEFORE_FEATURES_OK, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "config zero before FEATURES_OK", PF_CHK_CONFIG_BEFORE_FEATURES_OK, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_ZERO_EARLY, PF_VERDICT_FAIL, 0 },
+	{ "generation clean", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "generation moves with config", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_CHANGES, PF_VERDICT_PASS, 0 },
+	{ "generation stuck", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, SIM_F_CONFIG_GEN_STUCK, IO_CONFIG_CHANGES, PF_VERDICT_FAIL, 0 },
+	{ "widths clean", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "widths: bytes disagree", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_BYTE_WRONG, PF_VERDICT_FAIL, 0 },
+	{ "magic clean", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "magic legacy", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_SKIP, 0 },
+	{ "magic wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_MAGIC, PF_VERDICT_FAIL, 0 },
+	{ "version wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_VERSION, PF_VERDICT_FAIL, 0 },
+	{ "queue regs clean", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "queue regs: ready stuck", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_READY_STUCK, PF_VERDICT_FAIL, 0 },
+	{ "queue regs: reset keeps ready", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "isr idle clean", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "isr junk bits", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0 },
+	{ "used len clean", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "used len too long", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "used id out of range", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_RANGE, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "used id stale", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_STALE, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "used idx jumps", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_IDX_JUMP, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "readable clean", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "readable written", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, SIM_F_WRITE_READABLE, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "descriptor table written", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, SIM_F_WRITE_DESC, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "framing clean", PF_CHK_SPLIT_FRAMING, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "framing: len too long", PF_CHK_SPLIT_FRAMING, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "indirect clean", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "indirect: mixed chain dropped", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, 0, IO_DROP_MIXED_CHAIN, PF_VERDICT_FAIL, 0 },
+	{ "indirect: table written", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, SIM_F_WRITE_DESC, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "indirect not offered", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, F(VIRTIO_F_VERSION_1), 0, IO_NONE, PF_VERDICT_SKIP, 0 },
+	{ "wrap clean", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "wrap: len too long", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "notify clean", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "notify: none", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "notify: despite NO_INTERRUPT", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, SIM_F_EXTRA_IRQ, IO_NONE, PF_VERDICT_WARN, 0 },
+	{ "event idx clean", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "event idx ignored", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_IGNORE_USED_EVENT, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "event idx: no irq", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "used flags clean", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "used flags 2", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_USED_FLAGS_2, PF_VERDICT_FAIL, 0 },
+	{ "before DRIVER_OK clean", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "used before DRIVER_OK", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN, SIM_F_BEFORE_DRIVER_OK, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "quiesce clean", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "acts after reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ACT_AFTER_RESET, PF_VERDICT_FAIL, 0 },
+	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0 },
+};
+
+/* The PCI sim is reached through discovery, as on a real machine. */
+static struct virtio_dev *open_pci(const struct core_case *c)
+{
+	static struct virtio_dev *devs[VIRTIO_DISCOVER_MAX];
+
+	sim_world_init(&W);
+	virtio_discover_set_mapper(sim_world_map, &W);
+	sim_init(&U.sim, SIM_PCI, c->device_id, c->features, 2, 256);
+	U.sim.faults = c->sim_faults;
+	sim_pci_attach(&U.sim);
+	W.ecam.dev[1] = &U.sim;
+	W.pci = true;
+	assert_int_equal(sim_world_fdt(&W, fdt, sizeof(fdt)), 0);
+	assert_int_equal(virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX), 1);
+	virtio_discover_set_mapper(0, 0);
+	return devs[0];
+}
+
+static enum pf_verdict run_case(const struct core_case *c)
+{
+	struct virtio_dev *d = &U.dev;
+	struct pf_options opt;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.verbose = 1;
+	if (c->transport == SIM_PCI) {
+		d = open_pci(c);
+	} else {
+		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
+		U.sim.faults = c->sim_faults;
+		/* what a faulty device offers is what discovery would read */
+		U.dev.features = virtio_read_device_features(&U.dev);
+		U.sim.status = c->initial_status;
+		memset(&FI, 0, sizeof(FI));
+		FI.sim = &U.sim;
+		FI.fault = c->io_fault;
+		U.dev.regs.ops = &fault_ops;
+		U.dev.regs.ctx = &FI;
+	}
+	/* a block device's capacity, so the config checks compare something */
+	if (c->device_id == BLK)
+		memcpy(U.sim.config, "\x00\x20\x00\x00\x00\x00\x00\x00", 8);
+	ut_auto_progress(&U);
+	return pf_run_check(c->check, d, &opt, 0);
+}
+
+static void test_case(void **state)
+{
+	const struct core_case *c = *state;
+	enum pf_verdict v = run_case(c);
+
+	if (v != c->expect)
+		print_error("%s: %s gave %s, expected %s\n%s\n", c->name, pf_catalogue[c->check].id,
+			    pf_verdict_name(v), pf_verdict_name(c->expect), host_console());
+	assert_int_equal(v, c->expect);
+}
+
+/* The checks this file is responsible for: every one of them must have a
+ * case in which it fails (or warns, for SHOULD-level assertions). */
+static const enum pf_check_id covered[] = {
+#define PF_CHECK(sym, id, area, level, cls, title, reqs) PF_CHK_##sym,
+#include "pf/checks_basic.def"
+#include "pf/checks_mmio.def"
+#include "pf/checks_split.def"
+#undef PF_CHECK
+};
+
+static void test_every_check_can_fail(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < sizeof(covered) / sizeof(covered[0]); k++) {
+		bool fails = false;
+
+		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			fails |= cases[i].check == covered[k] &&
+				 (cases[i].expect == PF_VERDICT_FAIL || cases[i].expect == PF_VERDICT_WARN);
+		if (!fails)
+			print_error("no case makes %s fail\n", pf_catalogue[covered[k]].id);
+		assert_true(fails);
+	}
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tests[n].name = cases[i].name;
+		tests[n].test_func = test_case;
+		tests[n].setup_func = ut_setup;
+		tests[n].teardown_func = NULL;
+		tests[n].initial_state = (void *)&cases[i];
+		n++;
+	}
+	tests[n].name = "every check can fail";
+	tests[n].test_func = test_every_check_can_fail;
+	tests[n].setup_func = NULL;
+	tests[n].teardown_func = NULL;
+	tests[n].initial_state = NULL;
+	n++;
+	return _cmocka_run_group_tests("checks_core", tests, n, NULL, NULL);
+}

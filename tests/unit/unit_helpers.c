@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+#include "unit_helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "host_platform.h"
+#include "platform.h"
+#include "record.h"
+
+int ut_setup(void **state)
+{
+	(void)state;
+	host_dma_reset();
+	host_console_clear();
+	host_set_delay_hook(0, 0);
+	rec_set_sink(0, 0);
+	return 0;
+}
+
+int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uint64_t features,
+		 uint16_t queues, uint16_t qmax)
+{
+	memset(u, 0, sizeof(*u));
+	sim_init(&u->sim, t, device_id, features, queues, qmax);
+	return (int)virtio_mmio_probe(&u->dev, &u->priv, &u->sim.mmio, 0x0a000000, 48, 0, 0);
+}
+
+int ut_negotiate(struct ut_dev *u, uint64_t features)
+{
+	return virtio_negotiate(&u->dev, features);
+}
+
+void ut_driver_ok(struct ut_dev *u)
+{
+	virtio_add_status(&u->dev, VIRTIO_STATUS_DRIVER_OK);
+}
+
+void *ut_buf(uint32_t len, uint8_t fill)
+{
+	void *p = arch_dma_alloc(len ? len : 1, 16);
+
+	if (p)
+		memset(p, fill, len);
+	return p;
+}
+
+int ut_count_records(const char *type)
+{
+	char needle[64];
+	const char *p = host_console();
+	int n = 0;
+
+	snprintf(needle, sizeof(needle), "{\"t\":\"%s\"", type);
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static void progress(void *ctx)
+{
+	struct sim_dev *s = ctx;
+
+	for (uint16_t q = 0; q < SIM_MAX_QUEUES; q++)
+		sim_process(s, q);
+}
+
+void ut_auto_progress(struct ut_dev *u)
+{
+	host_set_delay_hook(progress, &u->sim);
+}

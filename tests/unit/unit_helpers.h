@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared set-up for the probe's host unit tests. */
+#ifndef PF_UNIT_HELPERS_H
+#define PF_UNIT_HELPERS_H
+
+#include <stdint.h>
+
+#include "sim_device.h"
+#include "virtio/virtio.h"
+#include "virtio/virtio_mmio.h"
+
+struct ut_dev {
+	struct sim_dev sim;
+	struct virtio_dev dev;
+	struct virtio_mmio_priv priv;
+};
+
+/* cmocka setup: empty DMA arena and console, default record sink. */
+int ut_setup(void **state);
+
+/* A clean simulated MMIO device probed through virtio_mmio_probe().
+ * Returns 0 or the probe result. */
+int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uint64_t features,
+		 uint16_t queues, uint16_t qmax);
+
+/* virtio_negotiate(features) then nothing else; returns its result. */
+int ut_negotiate(struct ut_dev *u, uint64_t features);
+
+/* While the driver waits (arch_delay_ns), the device processes its queues. */
+void ut_auto_progress(struct ut_dev *u);
+
+/* Adds DRIVER_OK. */
+void ut_driver_ok(struct ut_dev *u);
+
+/* A zeroed DMA buffer of len bytes filled with `fill`. */
+void *ut_buf(uint32_t len, uint8_t fill);
+
+/* Records are captured in memory: counts `"t":"<type>"` occurrences. */
+int ut_count_records(const char *type);
+
+#endif
