@@ -8,13 +8,31 @@
 #include <jansson.h>
 
 /*
- * Scores doc against the shipped profiles (adding doc["profiles"]), applies
- * known-failure and waiver files, then writes results.json and every report
- * format into outdir. Problems are printed to errlog. Returns 0, or
- * PF_EXIT_INFRA when results.json itself could not be written (a report
- * format that fails is printed but does not lose the results).
+ * Applies known-failure and waiver files, scores doc against the shipped
+ * profiles (adding doc["profiles"]), then writes results.json and the
+ * report formats (NULL: all) into outdir. Problems are printed to errlog.
+ * Returns 0, or PF_EXIT_INFRA when results.json itself could not be
+ * written (a report format that fails is printed but does not lose the
+ * results).
  */
-int pf_reports_write_all(json_t *doc, const char *outdir, FILE *errlog);
+int pf_reports_write_all(json_t *doc, const char *outdir, const char *formats, FILE *errlog);
+
+#define PF_REPORT_FORMATS_ALL "json,junit,md,html,pdf"
+
+/* Writes the comma-separated formats (NULL: all) of doc into outdir under
+ * their standard names (results.json, junit.xml, report.md, report.html,
+ * report.pdf), printing each path written to out (may be NULL). Returns 0,
+ * PF_EXIT_USAGE for an unknown format, PF_EXIT_INFRA when results.json
+ * could not be written. A report that fails is printed and skipped. */
+int pf_reports_write(const json_t *doc, const char *outdir, const char *formats, FILE *out,
+		     FILE *errlog);
+/* 0 when every name in the list is a known format, else -1 (printed). */
+int pf_reports_check_formats(const char *formats, FILE *errlog);
+
+/* The first half of that: known failures, waivers, summary and profile
+ * scores, in place. Returns 0, or -1 when some of it could not be done
+ * (printed to errlog; the document stays usable). */
+int pf_reports_score(json_t *doc, FILE *errlog);
 
 /* Exit code for a results document (docs/exit-codes.md). */
 int pf_results_exit_code(const json_t *doc);

@@ -43,6 +43,7 @@ struct run_opts {
 	int nsets;
 	const char *extra_bootargs;
 	int dry_run;
+	const char *formats;
 };
 
 struct run_ctx {
@@ -67,6 +68,8 @@ static void usage(FILE *f)
 		"      --bootargs TEXT      extra guest command line words\n"
 		"      --max-restarts N     guest restarts after a crash or hang (default 3)\n"
 		"      --timeout SECONDS    overall timeout per boot (default: target's)\n"
+		"      --formats LIST       reports to write (default json,junit,md,html,pdf;\n"
+		"                           results.json is always written)\n"
 		"      --dry-run            print the hypervisor command line, one argument\n"
 		"                           per line, and exit\n"
 		"  -v, --verbose            more detail (repeat for debug records)\n");
@@ -86,6 +89,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, 0, 'T' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "dry-run", no_argument, 0, 'n' },
+		{ "formats", required_argument, 0, 'F' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -106,6 +110,11 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'b': o->extra_bootargs = optarg; break;
 		case 'v': o->verbose++; break;
 		case 'n': o->dry_run = 1; break;
+		case 'F':
+			if (pf_reports_check_formats(optarg, stderr))
+				return -1;
+			o->formats = optarg;
+			break;
 		case 's':
 			if (o->nsets == (int)(sizeof(o->sets) / sizeof(o->sets[0]))) {
 				fprintf(stderr, "plugfest run: too many --set options\n");
@@ -613,7 +622,7 @@ int pf_cmd_run(int argc, char **argv)
 		fprintf(stderr, "plugfest run: out of memory building results\n");
 		goto out;
 	}
-	rc = pf_reports_write_all(doc, o.outdir, stderr);
+	rc = pf_reports_write_all(doc, o.outdir, o.formats, stderr);
 	pf_progress_summary(ctx.progress, doc);
 	{
 		struct pf_results_state st;

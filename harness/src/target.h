@@ -19,49 +19,7 @@
 #include <stddef.h>
 #include <string.h>
 
-/* ---- errors (shared by target.c and vmm.c) ---------------------------- */
-
-#ifndef PF_ERROR_DEFINED
-#define PF_ERROR_DEFINED
-
-#define PF_ERROR_FILE_MAX 512
-#define PF_ERROR_FIELD_MAX 128
-#define PF_ERROR_MESSAGE_MAX 768
-
-/*
- * Where and why something failed. line/column are 1-based; 0 means unknown
- * (then they are not printed). An empty file or field is not printed either.
- * sys_errno keeps the errno of a failed system call (0 if none).
- */
-struct pf_error {
-    char file[PF_ERROR_FILE_MAX];
-    int line;
-    int column;
-    char field[PF_ERROR_FIELD_MAX];
-    char message[PF_ERROR_MESSAGE_MAX];
-    int sys_errno;
-};
-
-/* Reset to "no error". Accepts NULL. Inline on purpose: no link-time
- * symbol, so it cannot clash with profile.c's function of the same name
- * (profile.h has its own struct pf_error; the two are to be unified). */
-static inline void pf_error_clear(struct pf_error *err)
-{
-    if (err)
-        memset(err, 0, sizeof(*err));
-}
-
-/* Fill err (if not NULL); strings are truncated to fit. file/field may be
- * NULL. Returns -1 so callers can write `return pf_error_fill(...);`. */
-int pf_error_fill(struct pf_error *err, const char *file, int line, int column,
-                  const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-/* "FILE:LINE:COL: field 'x': message" (parts that are unknown are left
- * out) into buf; returns buf. */
-const char *pf_error_format(const struct pf_error *err, char *buf, size_t len);
-
-#endif /* PF_ERROR_DEFINED */
+#include "error.h"
 
 /* ---- targets ------------------------------------------------------------ */
 

@@ -305,7 +305,7 @@ out:
 void check_RESET_QUIESCE(struct pf_test *t)
 {
 	struct chk_ring r;
-	uint16_t used;
+	uint16_t used, used_at_reset;
 	uint32_t isr;
 
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
@@ -313,7 +313,9 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	if (!roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
 		goto out;
 	/* Make a buffer available without notifying, reset, then notify the
-	 * (now unconfigured) queue: nothing may happen to our memory. */
+	 * (now unconfigured) queue: nothing may happen to our memory. The
+	 * device may still use the buffer before the reset (it was made
+	 * available), so what counts is the ring as the reset left it. */
 	{
 		struct virtq_sg sg[RING_MAX_SG];
 		unsigned k = chk_ring_request(&r, 1, sg, 1);
@@ -325,6 +327,7 @@ void check_RESET_QUIESCE(struct pf_test *t)
 		report(t, false, "reset did not complete");
 		goto out;
 	}
+	used_at_reset = VQ_READ_ONCE(r.vq.used->idx);
 	/* the completion above left the queue interrupt pending: reset
 	 * must have cleared it (4.2.2.1) */
 	isr = r.dev->ops->isr_read(r.dev);
@@ -335,7 +338,7 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	arch_delay_ns(5000000);
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = r.dev->ops->isr_read(r.dev);
-	report(t, used == 1, "used->idx moved from 1 to %u after reset", used);
+	report(t, used == used_at_reset, "used->idx moved from %u to %u after reset", used_at_reset, used);
 	report(t, isr == 0, "interrupt status 0x%x after reset", isr);
 out:
 	chk_ring_close(&r);

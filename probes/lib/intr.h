@@ -117,9 +117,12 @@ const char *intr_msi_controller(void);
  * fail with `init_rc`); host_intr_raise() delivers an interrupt on a line
  * as the handler would (counted, callback, level masking) if the line is
  * wired and enabled, else leaves it pending until intr_unmask/intr_wire;
- * host_intr_msi_write() is a device's write to an MSI doorbell.
+ * host_intr_msi_write() is a device's write to an MSI doorbell;
+ * host_intr_map() answers intr_dt_irq_by_reg()/intr_pci_intx() for an
+ * MMIO window or ECAM function address.
  */
 void host_intr_reset(int init_rc);
+void host_intr_map(uint64_t addr, uint32_t intid, bool edge);
 void host_intr_raise(uint32_t intid);
 bool host_intr_msi_write(uint64_t addr, uint32_t data);
 bool host_intr_enabled(uint32_t intid);

@@ -5,7 +5,7 @@
 fake="$PF_SOURCE_DIR/tests/e2e/fake-vmm.sh"
 
 t=$(fake_target random "$fake")
-set +e; FAKE_VMM_MODE=random "$PLUGFEST" run -t "$t" -o "$scratch/random" >/dev/null 2>&1; rc=$?; set -e
+set +e; FAKE_VMM_MODE=random "$PLUGFEST" run --formats json -t "$t" -o "$scratch/random" >/dev/null 2>&1; rc=$?; set -e
 [ $rc -eq 3 ] || fail "1 MiB of random bytes: exit code $rc, expected 3 (no hello)"
 assert_jq "$scratch/random/results.json" '.summary.verdict == "incomplete"' "random bytes: incomplete"
 assert_jq "$scratch/random/results.json" '[.findings[] | select(.kind == "no-start")] | length == 1' "random bytes: no-start finding"
@@ -13,7 +13,7 @@ assert_jq "$scratch/random/results.json" '[.findings[] | select(.kind == "no-sta
 pass "random bytes journaled in full"
 
 t=$(fake_target garbage "$fake")
-set +e; FAKE_VMM_MODE=garbage "$PLUGFEST" run -t "$t" -o "$scratch/garbage" >/dev/null 2>&1; rc=$?; set -e
+set +e; FAKE_VMM_MODE=garbage "$PLUGFEST" run --formats json -t "$t" -o "$scratch/garbage" >/dev/null 2>&1; rc=$?; set -e
 r="$scratch/garbage/results.json"
 assert_jq "$r" '.run.boots == 1' "garbage: the valid hello was found among noise"
 assert_jq "$r" '[.diagnostics[].kind] | (index("checksum") != null) and (index("truncated") != null or index("malformed") != null)' "garbage: checksum and malformed records diagnosed"
@@ -21,7 +21,7 @@ assert_jq "$r" '[.findings[].kind] | index("crash") != null' "garbage: exit befo
 
 t=$(fake_target hang "$fake" 20 2 5)
 start=$(date +%s)
-set +e; FAKE_VMM_MODE=hang "$PLUGFEST" run -t "$t" -o "$scratch/hang" >/dev/null 2>&1; rc=$?; set -e
+set +e; FAKE_VMM_MODE=hang "$PLUGFEST" run --formats json -t "$t" -o "$scratch/hang" >/dev/null 2>&1; rc=$?; set -e
 el=$(( $(date +%s) - start ))
 [ $el -lt 15 ] || fail "hang: runner took ${el}s, inactivity timeout is 2s"
 assert_jq "$scratch/hang/results.json" '[.findings[].kind] | index("wedged") != null' "hang: wedged finding"
@@ -31,7 +31,7 @@ pgrep -f "sleep 3600" >/dev/null && fail "hang: the fake hypervisor's child surv
 pass "hang: the hypervisor and its children were ended"
 
 t=$(fake_target exit "$fake")
-set +e; FAKE_VMM_MODE=exit "$PLUGFEST" run -t "$t" -o "$scratch/exit" >/dev/null 2>&1; rc=$?; set -e
+set +e; FAKE_VMM_MODE=exit "$PLUGFEST" run --formats json -t "$t" -o "$scratch/exit" >/dev/null 2>&1; rc=$?; set -e
 assert_jq "$scratch/exit/results.json" '.run.exit.code == 7' "early exit: exit code recorded"
 assert_jq "$scratch/exit/results.json" '[.findings[].kind] | length >= 1' "early exit: finding"
 [ $rc -eq 1 ] || fail "early exit: exit code $rc, expected 1"

@@ -80,6 +80,7 @@
 #define GICR_PIDR2          0xffe8
 #define GICR_SGI_BASE       0x10000
 #define GICR_IGROUPR0       (GICR_SGI_BASE + 0x0080)
+#define GICR_ISENABLER0     (GICR_SGI_BASE + 0x0100)
 #define GICR_ICENABLER0     (GICR_SGI_BASE + 0x0180)
 #define GICR_ICPENDR0       (GICR_SGI_BASE + 0x0280)
 #define GICR_IPRIORITYR0    (GICR_SGI_BASE + 0x0400)
@@ -237,6 +238,7 @@ struct gic_chip {
 	void (*enable)(uint32_t intid, bool on);
 	/* MSI doorbells for DeviceID devid, NULL when the GIC has none */
 	const char *msi_name;       /* "gicv2m", "its" */
+	int msi_node;               /* its DT node (msi-map/msi-parent must name it) */
 	int (*msi_alloc)(uint32_t devid, unsigned n, struct gic_msi *out);
 	void (*msi_free)(const struct gic_msi *v, unsigned n);
 	char desc[160];             /* for logs: what was found where */
@@ -263,6 +265,7 @@ struct gicv3_rdist {
 	uint64_t typer;
 };
 const struct gicv3_rdist *gicv3_boot_rdist(void);
+uint32_t gicv3_dist_typer(void);
 
 /* gic_its.c: probe an arm,gic-v3-its node; enables LPIs on the boot CPU's
  * redistributor. Fills the chip's msi_* and LPI handling on success. */
@@ -278,6 +281,13 @@ int gic_dt_find(const void *fdt, int *node, int *version);
 int gic_dt_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size);
 /* Decode a GIC interrupt specifier (#interrupt-cells of the GIC, 3 or 4) */
 int gic_dt_decode(const uint32_t *cells, int ncells, uint32_t *intid, bool *edge);
+
+struct intr_line;
+int gic_dt_irq_by_reg(const void *fdt, int gic, uint64_t reg_addr, unsigned index,
+		      struct intr_line *out);
+int gic_dt_pci_intx(const void *fdt, int gic, uint64_t cfg_addr, uint8_t pin,
+		    struct intr_line *out);
+int gic_dt_pci_msi(const void *fdt, uint64_t cfg_addr, uint32_t *devid, int *msi_node);
 
 /* Poll `a` until (read & mask) == want, at most GIC_POLL_NS. */
 bool gic_poll32(uint64_t a, uint32_t mask, uint32_t want);

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Submission packages (docs/reports.md, "Submission package"): one ustar
+ * file bundling a run directory (results.json, journal, console log,
+ * reports) with the profile, known-failure/waiver and target files the run
+ * was scored with, and a manifest of SHA-256 hashes:
+ *
+ *   MANIFEST.json     first member: schema "plugfest-package/1", run
+ *                     identity, recorded verdicts, every other member's
+ *                     path, size, role and SHA-256
+ *   run/...           the run directory
+ *   profiles/...      profile YAML files, as scored
+ *   waivers/...       known-failure / waiver files, as applied
+ *   target/...        the target description
+ *   MANIFEST.sha256   last member: SHA-256 of MANIFEST.json
+ *
+ * Verification recomputes every hash, reports changed, missing and extra
+ * members and an edited manifest, then re-applies the packaged waivers (as
+ * of the date they were applied) and re-scores results.json against the
+ * packaged profile versions named in the manifest; a verdict that differs
+ * from the recorded one is a finding. Without a signature, a consistent
+ * rewrite of the whole package cannot be detected from the package alone:
+ * record MANIFEST.sha256 out of band (pf_package_create prints it; the
+ * report shows it) and pass it as expect_digest.
+ */
+#ifndef PF_PACKAGE_H
+#define PF_PACKAGE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct pf_package_opts {
+	/* Extra files by role, in addition to those found through results.json
+	 * ("profiles"[].file, "waivers".files[].file, run.target_file). */
+	const char *const *profiles;
+	size_t nprofiles;
+	const char *const *waivers;
+	size_t nwaivers;
+	const char *target;      /* may be NULL */
+	const char *created_by;  /* NULL: "<tool.name> <tool.version>" of results */
+};
+
+/* Writes the package of run_dir (which must hold results.json) to out_path.
+ * digest (may be NULL) receives the manifest's SHA-256 (65 bytes).
+ * 0 on success, -1 with a message in err. */
+int pf_package_create(const char *run_dir, const char *out_path, const struct pf_package_opts *opts,
+		      char digest[65], char *err, size_t errlen);
+
+struct pf_verify_opts {
+	const char *expect_digest; /* manifest SHA-256 recorded out of band, or NULL */
+};
+
+/* Verifies a package. *report (may be NULL) receives a new JSON object:
+ * { "package", "manifest_sha256", "ok", "files", "problems": [{kind, path,
+ * detail}], "profiles": [{id, version, recorded, rescored}] }.
+ * Returns 0 when intact and the re-score matches, 1 when problems were
+ * found, -1 when the file could not be read as a package (err says why). */
+int pf_package_verify(const char *pkg_path, const struct pf_verify_opts *opts, json_t **report,
+		      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Renders report.html in headless Chromium and checks what a person would
+# see: the page loads with no console message (no script error, no blocked
+# external load: the report's Content-Security-Policy would log one), the
+# DOM has the report's content, and a screenshot of it is a real picture.
+#
+#   tests/browser/test_html_report.sh [REPORT.html]
+#
+# Without an argument a report is rendered from a fixture run: with
+# $PLUGFEST (`plugfest report ... --format html`) when set, otherwise by
+# compiling tests/browser/render_fixture.c with the reporting sources.
+# Exit: 0 pass, 1 fail, 77 skipped (no Chromium or no compiler; the ctest
+# SKIP_RETURN_CODE convention).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=${PF_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
+chromium=${PF_CHROMIUM:-}
+if [ -z "$chromium" ]; then
+	for c in chromium chromium-browser google-chrome; do
+		if command -v "$c" >/dev/null 2>&1; then chromium=$(command -v "$c"); break; fi
+	done
+fi
+if [ -z "$chromium" ] || [ ! -x "$chromium" ]; then
+	echo "SKIP: Chromium not found (apt-get install chromium, or set PF_CHROMIUM)"
+	exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-browser-XXXXXX")
+cleanup() { rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+fixture="$src/harness/tests/data/results/qemu-7.2-legacy.json"
+waivers="$src/harness/tests/data/profiles/known-failures-fixture.yaml $src/harness/tests/data/profiles/waivers-fixture.yaml"
+if [ $# -ge 1 ]; then
+	report=$1
+elif [ -n "${PLUGFEST:-}" ]; then
+	report="$tmp/report.html"
+	"$PLUGFEST" report "$fixture" --rescore --format html -o "$tmp" > /dev/null
+else
+	cc=${CC:-cc}
+	if ! command -v "$cc" >/dev/null 2>&1; then
+		echo "SKIP: no C compiler to render a fixture report"
+		exit 77
+	fi
+	s="$src/harness/src"
+	# shellcheck disable=SC2086
+	"$cc" -std=gnu11 -O1 -I"$src/common/include" -I"$s" -o "$tmp/render" "$here/render_fixture.c" \
+		"$s/profile.c" "$s/score.c" "$s/waiver.c" "$s/target.c" "$s/error.c" "$s/sha256.c" "$s/report_util.c" \
+		"$s/report_write.c" "$s/report_junit.c" "$s/report_md.c" "$s/report_html.c" \
+		"$s/report_html_detail.c" "$s/report_svg.c" "$s/report_css.c" "$s/report_pdf.c" \
+		-ljansson -lyaml -lm
+	report="$tmp/report.html"
+	# shellcheck disable=SC2086
+	"$tmp/render" "$src" "$fixture" "$report" $waivers
+fi
+[ -s "$report" ] || { echo "FAIL: no report at $report"; exit 1; }
+case $report in /*) ;; *) report="$(pwd)/$report" ;; esac
+
+fail=0
+flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
+       --disable-component-update --disable-sync --disable-extensions --disable-dev-shm-usage
+       --no-default-browser-check"
+run_chromium() { # profile-dir, extra args...
+	prof=$1; shift
+	# shellcheck disable=SC2086
+	timeout 120 "$chromium" $flags --user-data-dir="$prof" "$@"
+}
+
+# 1. Load and dump the DOM, with console messages logged to stderr.
+run_chromium "$tmp/p1" --enable-logging=stderr --v=0 --dump-dom "file://$report" \
+	>"$tmp/dom.html" 2>"$tmp/console.log" || { echo "FAIL: chromium --dump-dom exited $?"; fail=1; }
+if grep -E "CONSOLE|Uncaught|Refused to" "$tmp/console.log" >"$tmp/errors.txt"; then
+	echo "FAIL: console messages while loading the report:"
+	cat "$tmp/errors.txt"
+	fail=1
+fi
+for want in "Virtio conformance report" "Verdict per profile" "virtio-1.4-core" "avps-ivi" "Environment and reproduction"; do
+	grep -q "$want" "$tmp/dom.html" || { echo "FAIL: rendered DOM lacks '$want'"; fail=1; }
+done
+n=$(grep -o "<svg" "$tmp/dom.html" | wc -l)
+[ "$n" -ge 3 ] || { echo "FAIL: expected inline SVG charts, found $n"; fail=1; }
+
+# 2. Screenshot: a PNG of the requested size with real content.
+png="$tmp/report.png"
+run_chromium "$tmp/p2" --hide-scrollbars --window-size=1280,1600 --screenshot="$png" "file://$report" \
+	>/dev/null 2>&1 || true
+if [ ! -s "$png" ]; then
+	echo "FAIL: no screenshot written"
+	fail=1
+else
+	sig=$(od -An -tx1 -N8 "$png" | tr -d ' \n')
+	[ "$sig" = "89504e470d0a1a0a" ] || { echo "FAIL: screenshot is not a PNG ($sig)"; fail=1; }
+	dims=$(od -An -tu1 -j16 -N8 "$png" | awk '{print ($1*16777216+$2*65536+$3*256+$4) "x" ($5*16777216+$6*65536+$7*256+$8)}')
+	[ "$dims" = "1280x1600" ] || { echo "FAIL: screenshot is $dims, expected 1280x1600"; fail=1; }
+	size=$(wc -c <"$png")
+	# a blank page compresses to a few KB; the report is tables, charts, colour
+	[ "$size" -gt 40000 ] || { echo "FAIL: screenshot only $size bytes (blank page?)"; fail=1; }
+	if [ -n "${PF_SCREENSHOT_OUT:-}" ]; then cp "$png" "$PF_SCREENSHOT_OUT"; fi
+fi
+
+if [ "$fail" -ne 0 ]; then
+	echo "1 passed, 1 failed"
+	exit 1
+fi
+echo "report rendered without console messages; screenshot $dims, $size bytes"
+echo "2 passed, 0 failed"

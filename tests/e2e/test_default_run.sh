@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The default run on QEMU: every device of the reference target is found on
+# both transports, every check reports a verdict, the reports are written and
+# the exit code matches the verdict.
+. "$(dirname "$0")/lib.sh"
+out="$scratch/run"
+set +e
+"$PLUGFEST" run -o "$out" > "$scratch/stdout" 2>&1
+rc=$?
+set -e
+cat "$scratch/stdout"
+r="$out/results.json"
+[ -f "$r" ] || fail "no results.json"
+for f in junit.xml report.md report.html report.pdf journal.jsonl console.log hypervisor.log; do
+  [ -s "$out/$f" ] || fail "$f missing or empty"
+done
+pass "reports written"
+assert_jq "$r" '.schema == "plugfest-results/1"' "schema named"
+for t in net blk scsi 9p console rng gpu input crypto; do
+  assert_jq "$r" "[.devices[] | select(.type == \"$t\" and .transport == \"mmio\")] | length >= 1" "$t on mmio found"
+  assert_jq "$r" "[.devices[] | select(.type == \"$t\" and .transport == \"pci\")] | length >= 1" "$t on pci found"
+done
+assert_jq "$r" '[.devices[] | select(.type == "balloon")] | length == 1' "balloon found once"
+assert_jq "$r" '[.devices[] | select(.type == "mem" and .transport == "pci")] | length == 1' "virtio-mem on pci found"
+assert_jq "$r" '[.devices[] | select(.transport == "mmio") | .mode] | unique == ["modern"]' "mmio devices are Version 2"
+assert_jq "$r" '[.devices[] | select(.transport == "mmio") | .version] | unique == [2]' "mmio Version register reads 2"
+assert_jq "$r" '.devices | all(.feature_bits | index(32))' "every modern device offers VERSION_1"
+assert_jq "$r" '.devices | all(.queues | length >= 1)' "every device has a queue"
+assert_jq "$r" '(.devices | length) as $n | [.results[] | select(.test == "basic.init.sequence")] | length == $n' "init sequence checked on every device"
+assert_jq "$r" '[.results[] | select(.test == "basic.init.sequence") | .verdict] | all(. == "pass")' "init sequence passes on QEMU"
+assert_jq "$r" '.results | all(.labels | length >= 1)' "every result names spec labels"
+assert_jq "$r" '.results | all(.verdict | IN("pass","fail","warn","skip","error","xfail","xpass","waived"))' "verdicts from the vocabulary"
+assert_jq "$r" '.summary.verdict | IN("conformant","conformant-with-warnings","non-conformant")' "a summary verdict"
+assert_jq "$r" '[.diagnostics[]?] | length == 0' "clean stream from the real probe"
+v=$(jq -r .summary.verdict "$r")
+case "$v" in
+  conformant|conformant-with-warnings) [ $rc -eq 0 ] || fail "verdict $v but exit code $rc";;
+  non-conformant) [ $rc -eq 1 ] || fail "verdict $v but exit code $rc";;
+esac
+pass "exit code $rc matches verdict $v"
+grep -q "run verdict" "$scratch/stdout" || fail "no verdict printed"
+pass "verdict printed"
+"$PF_SOURCE_DIR/tests/browser/test_html_report.sh" "$out/report.html" || fail "report.html did not render cleanly in Chromium"
+pass "report.html renders in headless Chromium without console errors"
+head -c 5 "$out/report.pdf" | grep -q '%PDF-' || fail "report.pdf is not a PDF"
+pass "report.pdf is a PDF"
+# every format re-rendered from results.json alone
+"$PLUGFEST" report "$out/results.json" -o "$scratch/again" > /dev/null || fail "plugfest report failed"
+for f in results.json junit.xml report.md report.html report.pdf; do
+  [ -s "$scratch/again/$f" ] || fail "plugfest report did not write $f"
+done
+pass "plugfest report re-renders every format"
+# a submission package verifies, and a tampered one does not
+"$PLUGFEST" package -o "$scratch/run.tar" "$out" > /dev/null || fail "plugfest package failed"
+"$PLUGFEST" verify "$scratch/run.tar" > /dev/null || fail "a fresh package does not verify"
+pass "package verifies"
+cp "$scratch/run.tar" "$scratch/bad.tar"
+off=$(grep -m 1 -abo '"verdict": "pass"' "$scratch/bad.tar" | cut -d: -f1 | sed -n 1p)
+printf 'f' | dd of="$scratch/bad.tar" bs=1 seek=$((off + 12)) conv=notrunc status=none
+set +e; "$PLUGFEST" verify "$scratch/bad.tar" > "$scratch/verify.out"; vrc=$?; set -e
+[ $vrc -eq 1 ] || fail "a tampered package verified (exit $vrc)"
+grep -q "results.json" "$scratch/verify.out" || fail "verify does not name the tampered file"
+pass "tampered package rejected, naming results.json"
+grep -q "not used" "$scratch/stdout" && fail "a profile or known-failure file was rejected: $(grep "not used" "$scratch/stdout")"
+pass "every shipped profile and known-failure file loaded"
