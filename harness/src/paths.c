@@ -43,6 +43,16 @@ static int same_dir(const char *a, const char *b)
 	return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
 }
 
+/* dst (PATH_MAX) = a b, or "" when it would not fit: a truncated path
+ * would silently point somewhere else. */
+static void set_dir(char *dst, const char *a, const char *b)
+{
+	int n = snprintf(dst, PATH_MAX, "%s%s", a, b);
+
+	if (n < 0 || n >= PATH_MAX)
+		dst[0] = 0;
+}
+
 static void resolve(void)
 {
 	char exe[PATH_MAX];
@@ -52,18 +62,18 @@ static void resolve(void)
 		return;
 	exe_dir(exe, sizeof(exe));
 	if (exe[0] && same_dir(exe, PF_BUILD_BINDIR)) {
-		snprintf(data_dir, sizeof(data_dir), "%s", PF_BUILD_DATADIR);
-		snprintf(image_dir, sizeof(image_dir), "%s", PF_BUILD_IMAGEDIR);
+		set_dir(data_dir, PF_BUILD_DATADIR, "");
+		set_dir(image_dir, PF_BUILD_IMAGEDIR, "");
 	} else {
-		snprintf(data_dir, sizeof(data_dir), "%s/../%s", exe, PF_INSTALL_REL_DATADIR);
-		snprintf(image_dir, sizeof(image_dir), "%s/../%s", exe, PF_INSTALL_REL_IMAGEDIR);
+		set_dir(data_dir, exe, "/../" PF_INSTALL_REL_DATADIR);
+		set_dir(image_dir, exe, "/../" PF_INSTALL_REL_IMAGEDIR);
 	}
 	env = getenv("PLUGFEST_DATA_DIR");
 	if (env && *env)
-		snprintf(data_dir, sizeof(data_dir), "%s", env);
+		set_dir(data_dir, env, "");
 	env = getenv("PLUGFEST_IMAGE_DIR");
 	if (env && *env)
-		snprintf(image_dir, sizeof(image_dir), "%s", env);
+		set_dir(image_dir, env, "");
 }
 
 const char *pf_data_dir(void)
