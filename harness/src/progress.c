@@ -139,7 +139,8 @@ static void count_device(const json_t *results, const char *dev, int n[5], const
 		else
 			n[1]++; /* fail, error, crash, wedged, timeout */
 	}
-	*verdict = n[1] ? "NON-CONFORMANT" : n[2] ? "conformant (warnings)" : "conformant";
+	*verdict = n[1] ? "NON-CONFORMANT" : n[4] ? "known failures only" :
+		   n[2] ? "conformant (warnings)" : "conformant";
 }
 
 void pf_progress_summary(struct pf_progress *p, const json_t *doc)
@@ -161,7 +162,12 @@ void pf_progress_summary(struct pf_progress *p, const json_t *doc)
 		fprintf(p->out, "%-22s %-9s %-5s %5d %5d %5d %5d %5d  %s\n", str(d, "id"), str(d, "type"),
 			str(d, "transport"), n[0], n[1], n[2], n[3], n[4], v);
 	}
-	fprintf(p->out, "\nrun verdict: %s (%zu devices, %lu results, %lu stream diagnostics)\n",
-		str(sum, "verdict"), json_array_size(devs), p->results, p->diags);
+	json_array_foreach(json_object_get(doc, "profiles"), i, d)
+		fprintf(p->out, "%s profile %-18s %s\n", i ? "       " : "\nscored:", str(d, "id"),
+			str(d, "verdict"));
+	fprintf(p->out, "\nrun verdict: %s (%zu devices, %lu results, %lu stream diagnostics)%s\n",
+		str(sum, "verdict"), json_array_size(devs), p->results, p->diags,
+		json_integer_value(json_object_get(json_object_get(sum, "counts"), "xfail")) ?
+			"; known failures of this hypervisor version do not count here, they do in the profiles" : "");
 	fflush(p->out);
 }
