@@ -42,10 +42,13 @@ int pf_cmd_report(int argc, char **argv)
 		{ "format", required_argument, 0, 'f' },
 		{ "output", required_argument, 0, 'o' },
 		{ "rescore", no_argument, 0, 'r' },
+		{ "profile", required_argument, 0, 'p' },
+		{ "known-failures", required_argument, 0, 'k' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *formats = PF_REPORT_FORMATS_ALL, *outdir = NULL;
+	struct pf_score_inputs in = { 0 };
 	char dirbuf[4096];
 	int c, rescore = 0, rc;
 	json_t *doc;
@@ -56,10 +59,24 @@ int pf_cmd_report(int argc, char **argv)
 		case 'f': formats = optarg; break;
 		case 'o': outdir = optarg; break;
 		case 'r': rescore = 1; break;
+		case 'p':
+			if (in.nprofiles == sizeof(in.profiles) / sizeof(in.profiles[0]))
+				return PF_EXIT_USAGE;
+			in.profiles[in.nprofiles++] = optarg;
+			rescore = 1;
+			break;
+		case 'k':
+			if (in.nknown == sizeof(in.known) / sizeof(in.known[0]))
+				return PF_EXIT_USAGE;
+			in.known[in.nknown++] = optarg;
+			rescore = 1;
+			break;
 		case 'h':
 			printf("usage: plugfest report RESULTS.json [--format json,junit,md,html,pdf] [-o DIR] [--rescore]\n"
+			       "                       [--profile FILE]... [--known-failures FILE]...\n"
 			       "  writes each format under its standard name into DIR (default: beside RESULTS);\n"
-			       "  --rescore applies the current known-failure files and profiles again\n");
+			       "  --rescore applies the current known-failure files and profiles again;\n"
+			       "  --profile / --known-failures add files to the shipped ones (implies --rescore)\n");
 			return 0;
 		default: return PF_EXIT_USAGE;
 		}
@@ -68,7 +85,7 @@ int pf_cmd_report(int argc, char **argv)
 		fprintf(stderr, "usage: plugfest report RESULTS.json [--format LIST] [-o DIR]\n");
 		return PF_EXIT_USAGE;
 	}
-	if (pf_reports_check_formats(formats, stderr))
+	if (pf_reports_check_formats(formats, stderr) || pf_reports_check_inputs(&in, stderr))
 		return PF_EXIT_USAGE;
 	doc = load_results("report", argv[optind]);
 	if (!doc)
@@ -79,7 +96,7 @@ int pf_cmd_report(int argc, char **argv)
 	}
 	mkdir(outdir, 0777);
 	if (rescore)
-		pf_reports_score(doc, stderr);
+		pf_reports_score(doc, &in, stderr);
 	rc = pf_reports_write(doc, outdir, formats, stdout, stderr);
 	json_decref(doc);
 	return rc;

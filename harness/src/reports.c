@@ -81,7 +81,38 @@ static void load_waivers(void *vctx, const char *path)
 			pf_error_format(&err, buf, sizeof(buf)));
 }
 
-int pf_reports_score(json_t *doc, FILE *errlog)
+int pf_reports_check_inputs(const struct pf_score_inputs *in, FILE *errlog)
+{
+	struct pf_error err;
+	char buf[2048];
+
+	for (size_t i = 0; in && i < in->nprofiles; i++) {
+		struct pf_profile *p;
+
+		pf_error_clear(&err);
+		p = pf_profile_load(in->profiles[i], &err);
+		if (!p) {
+			fprintf(errlog, "plugfest: %s\n", pf_error_format(&err, buf, sizeof(buf)));
+			return -1;
+		}
+		pf_profile_free(p);
+	}
+	for (size_t i = 0; in && i < in->nknown; i++) {
+		struct pf_waivers *w = pf_waivers_new();
+		int rc;
+
+		pf_error_clear(&err);
+		rc = w ? pf_waivers_load(w, in->known[i], &err) : -1;
+		pf_waivers_free(w);
+		if (rc) {
+			fprintf(errlog, "plugfest: %s\n", pf_error_format(&err, buf, sizeof(buf)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog)
 {
 	struct load_ctx c = { .errlog = errlog };
 	char dir[4096], err[1024];
@@ -93,6 +124,10 @@ int pf_reports_score(json_t *doc, FILE *errlog)
 		return -1;
 	each_yaml(pf_data_dir(), load_profile, &c);
 	each_yaml(pf_path_join(dir, sizeof(dir), pf_data_dir(), "known-failures"), load_waivers, &c);
+	for (size_t i = 0; in && i < in->nprofiles; i++)
+		load_profile(&c, in->profiles[i]);
+	for (size_t i = 0; in && i < in->nknown; i++)
+		load_waivers(&c, in->known[i]);
 	if (pf_waivers_apply(doc, c.waivers, NULL, err, sizeof(err))) {
 		fprintf(errlog, "plugfest: known failures not applied: %s\n", err);
 		rc = -1;
@@ -174,9 +209,10 @@ int pf_reports_write(const json_t *doc, const char *outdir, const char *formats,
 	return rc;
 }
 
-int pf_reports_write_all(json_t *doc, const char *outdir, const char *formats, FILE *errlog)
+int pf_reports_write_all(json_t *doc, const struct pf_score_inputs *in, const char *outdir,
+			 const char *formats, FILE *errlog)
 {
-	pf_reports_score(doc, errlog);
+	pf_reports_score(doc, in, errlog);
 	/* results.json always: every other format can be made from it */
 	if (pf_reports_write(doc, outdir, "json", NULL, errlog))
 		return PF_EXIT_INFRA;

@@ -15,7 +15,21 @@
  * written (a report format that fails is printed but does not lose the
  * results).
  */
-int pf_reports_write_all(json_t *doc, const char *outdir, const char *formats, FILE *errlog);
+/* Profiles and known-failure/waiver files given on the command line, in
+ * addition to the shipped ones (all borrowed). */
+struct pf_score_inputs {
+	const char *profiles[16];
+	size_t nprofiles;
+	const char *known[16];
+	size_t nknown;
+};
+
+/* Loads every file of in once: 0, or -1 after printing the first error as
+ * FILE:LINE:COL: field: message. Lets `run` refuse a bad file up front. */
+int pf_reports_check_inputs(const struct pf_score_inputs *in, FILE *errlog);
+
+int pf_reports_write_all(json_t *doc, const struct pf_score_inputs *in, const char *outdir,
+			 const char *formats, FILE *errlog);
 
 #define PF_REPORT_FORMATS_ALL "json,junit,md,html,pdf"
 
@@ -32,7 +46,7 @@ int pf_reports_check_formats(const char *formats, FILE *errlog);
 /* The first half of that: known failures, waivers, summary and profile
  * scores, in place. Returns 0, or -1 when some of it could not be done
  * (printed to errlog; the document stays usable). */
-int pf_reports_score(json_t *doc, FILE *errlog);
+int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog);
 
 /* Exit code for a results document (docs/exit-codes.md). */
 int pf_results_exit_code(const json_t *doc);

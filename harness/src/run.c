@@ -44,6 +44,7 @@ struct run_opts {
 	const char *extra_bootargs;
 	int dry_run;
 	const char *formats;
+	struct pf_score_inputs score;
 };
 
 struct run_ctx {
@@ -68,6 +69,8 @@ static void usage(FILE *f)
 		"      --bootargs TEXT      extra guest command line words\n"
 		"      --max-restarts N     guest restarts after a crash or hang (default 3)\n"
 		"      --timeout SECONDS    overall timeout per boot (default: target's)\n"
+		"      --profile FILE       score against this profile too (repeatable)\n"
+		"      --known-failures FILE  apply this known-failure/waiver file too (repeatable)\n"
 		"      --formats LIST       reports to write (default json,junit,md,html,pdf;\n"
 		"                           results.json is always written)\n"
 		"      --dry-run            print the hypervisor command line, one argument\n"
@@ -90,6 +93,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, 0, 'v' },
 		{ "dry-run", no_argument, 0, 'n' },
 		{ "formats", required_argument, 0, 'F' },
+		{ "profile", required_argument, 0, 'p' },
+		{ "known-failures", required_argument, 0, 'k' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -110,6 +115,20 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'b': o->extra_bootargs = optarg; break;
 		case 'v': o->verbose++; break;
 		case 'n': o->dry_run = 1; break;
+		case 'p':
+			if (o->score.nprofiles == sizeof(o->score.profiles) / sizeof(o->score.profiles[0])) {
+				fprintf(stderr, "plugfest run: too many --profile options\n");
+				return -1;
+			}
+			o->score.profiles[o->score.nprofiles++] = optarg;
+			break;
+		case 'k':
+			if (o->score.nknown == sizeof(o->score.known) / sizeof(o->score.known[0])) {
+				fprintf(stderr, "plugfest run: too many --known-failures options\n");
+				return -1;
+			}
+			o->score.known[o->score.nknown++] = optarg;
+			break;
 		case 'F':
 			if (pf_reports_check_formats(optarg, stderr))
 				return -1;
@@ -152,6 +171,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		fprintf(stderr, "plugfest run: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
+	/* A bad profile or known-failure file is refused before booting. */
+	if (pf_reports_check_inputs(&o->score, stderr))
+		return -1;
 	/* The filter travels on the guest command line: no spaces allowed. */
 	if (o->filter && strpbrk(o->filter, " \t\n")) {
 		fprintf(stderr, "plugfest run: --filter must not contain spaces\n");
@@ -622,7 +644,7 @@ int pf_cmd_run(int argc, char **argv)
 		fprintf(stderr, "plugfest run: out of memory building results\n");
 		goto out;
 	}
-	rc = pf_reports_write_all(doc, o.outdir, o.formats, stderr);
+	rc = pf_reports_write_all(doc, &o.score, o.outdir, o.formats, stderr);
 	pf_progress_summary(ctx.progress, doc);
 	{
 		struct pf_results_state st;

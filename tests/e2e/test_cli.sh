@@ -26,3 +26,10 @@ assert_jq "$scratch/list.json" 'all(.[]; has("unknown_reqs") | not)' "every stat
 assert_jq "$scratch/cov.json" '.core.total >= 90 and (.unknown_reqs | length == 0)' "coverage --json"
 "$PLUGFEST" targets | grep -q qemu-aarch64-virt || fail "targets does not list the default"
 pass "targets"
+
+printf 'schema: plugfest-profile/1\nid: p\ntitle: t\nversion: "1"\nspec: {name: VIRTIO, version: "1.4"}\nrequirements:\n  - id: R1\n    levle: must\n' > "$scratch/badprofile.yaml"
+set +e; "$PLUGFEST" run --profile "$scratch/badprofile.yaml" -o "$scratch/z" 2> "$scratch/err"; rc=$?; set -e
+[ $rc -eq 2 ] || fail "malformed profile: exit code $rc, expected 2"
+grep -q "badprofile.yaml:[0-9]*:[0-9]*: field '[^']*'" "$scratch/err" || fail "malformed profile: no file:line:col and field in '$(cat "$scratch/err")'"
+[ ! -e "$scratch/z/results.json" ] || fail "malformed profile: the run went ahead"
+pass "malformed profile refused before booting, naming file, line, column and field"
