@@ -101,6 +101,23 @@ static bool features_acceptable(const struct sim_dev *s)
 	return true;
 }
 
+/*
+ * VIRTIO_F_SUSPEND (3.4): SUSPEND is ignored until DRIVER_OK; setting it
+ * suspends at once (buffers are processed synchronously, so nothing is in
+ * flight) and clears DRIVER_OK; DRIVER_OK set again resumes.
+ */
+static uint8_t suspend_status(const struct sim_dev *s, uint8_t v)
+{
+	if ((s->status & VIRTIO_STATUS_SUSPEND) && (v & VIRTIO_STATUS_DRIVER_OK))
+		return (uint8_t)(v & ~VIRTIO_STATUS_SUSPEND);
+	if ((v & VIRTIO_STATUS_SUSPEND) && !(s->status & VIRTIO_STATUS_SUSPEND)) {
+		if (!(s->status & VIRTIO_STATUS_DRIVER_OK))
+			return (uint8_t)(v & ~VIRTIO_STATUS_SUSPEND);
+		return (uint8_t)(v & ~VIRTIO_STATUS_DRIVER_OK);
+	}
+	return v;
+}
+
 void sim_write_status(struct sim_dev *s, uint8_t v)
 {
 	if (v == 0) {
@@ -110,6 +127,8 @@ void sim_write_status(struct sim_dev *s, uint8_t v)
 	if ((v & VIRTIO_STATUS_FEATURES_OK) && !(s->status & VIRTIO_STATUS_FEATURES_OK) &&
 	    !(s->faults & SIM_F_ACCEPT_BAD_FEATURES) && !features_acceptable(s))
 		v &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
+	if (s->driver_features & VIRTIO_BIT(VIRTIO_F_SUSPEND))
+		v = suspend_status(s, v);
 	s->status = v;
 }
 

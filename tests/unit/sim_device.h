@@ -67,6 +67,12 @@ enum sim_transport {
 #define SIM_F_PCI_CAP_LOOP        (1u << 25) /* PCI: last capability points back to the first */
 #define SIM_F_PCI_CAP_OUTSIDE_BAR (1u << 26) /* PCI: notify capability extends past the BAR */
 #define SIM_F_PCI_NO_COMMON       (1u << 27) /* PCI: no common capability (legacy-looking) */
+#define SIM_F_PACKED_AVAIL_ONLY   (1u << 28) /* packed: a descriptor is available when its AVAIL
+					      * bit matches, whatever USED says */
+#define SIM_F_PACKED_USED_REWRITE (1u << 29) /* packed: rewrites the last used descriptor of the
+					      * previous pass (its addr) */
+#define SIM_F_SILENT_BROKEN       (1u << 30) /* a malformed ring stops the device without
+					      * DEVICE_NEEDS_RESET */
 
 /* A buffer the device has consumed, not yet necessarily returned. */
 struct sim_done {

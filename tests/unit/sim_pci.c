@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sim_pci_faults.h"
 #include "virtio/virtio_pci.h"
 
 static void put(uint8_t *c, uint32_t off, uint32_t v, unsigned w)
@@ -23,6 +24,46 @@ static uint32_t get(const uint8_t *c, uint32_t off, unsigned w)
 	for (unsigned i = 0; i < w; i++)
 		v |= (uint32_t)c[off + i] << (8 * i);
 	return v;
+}
+
+/* ---- PCI faults (sim_pci_faults.h), per device ---- */
+
+static struct {
+	const struct sim_dev *s;
+	uint32_t faults;
+} pci_faults[SIM_PCI_FAULT_DEVS];
+
+void sim_pci_set_faults(const struct sim_dev *s, uint32_t faults)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < SIM_PCI_FAULT_DEVS; i++) {
+		if (pci_faults[i].s == s) {
+			pci_faults[i].faults = faults;
+			if (!faults)
+				pci_faults[i].s = 0;
+			return;
+		}
+		if (!pci_faults[i].s && free_slot < 0)
+			free_slot = i;
+	}
+	if (faults && free_slot >= 0) {
+		pci_faults[free_slot].s = s;
+		pci_faults[free_slot].faults = faults;
+	}
+}
+
+uint32_t sim_pci_faults(const struct sim_dev *s)
+{
+	for (int i = 0; i < SIM_PCI_FAULT_DEVS; i++)
+		if (pci_faults[i].s == s)
+			return pci_faults[i].faults;
+	return 0;
+}
+
+static bool pfault(const struct sim_dev *s, uint32_t f)
+{
+	return (sim_pci_faults(s) & f) != 0;
 }
 
 static void cap(uint8_t *c, uint8_t off, uint8_t next, uint8_t len, uint8_t type, uint8_t bar,
@@ -42,6 +83,7 @@ void sim_pci_attach(struct sim_dev *s)
 	uint8_t *c = s->pci_cfg;
 
 	memset(c, 0, sizeof(s->pci_cfg));
+	sim_pci_set_faults(s, 0);
 	put(c, PCI_VENDOR_ID, VIRTIO_PCI_VENDOR_ID, 2);
 	put(c, PCI_DEVICE_ID, VIRTIO_PCI_DEVICE_ID_MODERN + s->device_id, 2);
 	put(c, PCI_STATUS, PCI_STATUS_CAP_LIST, 2);
@@ -62,8 +104,8 @@ void sim_pci_attach(struct sim_dev *s)
 	cap(c, 0x70, 0x84, 20, VIRTIO_PCI_CAP_NOTIFY_CFG, SIM_PCI_BAR, SIM_PCI_NOTIFY_OFF,
 	    (s->faults & SIM_F_PCI_CAP_OUTSIDE_BAR) ? 0x2000 : 0x1000);
 	put(c, 0x70 + VIRTIO_PCI_NOTIFY_CAP_MULT, SIM_PCI_NOTIFY_MULT, 4);
-	cap(c, 0x84, (s->faults & SIM_F_PCI_CAP_LOOP) ? 0x40 : 0, 20, VIRTIO_PCI_CAP_PCI_CFG, 0, 0,
-	    0);
+	cap(c, SIM_PCI_CFG_CAP, (s->faults & SIM_F_PCI_CAP_LOOP) ? 0x40 : 0, 20, VIRTIO_PCI_CAP_PCI_CFG,
+	    0, 0, 0);
 	s->bar_size = SIM_PCI_BAR_SIZE;
 	s->bar.base = 0;
 	s->bar.size = SIM_PCI_BAR_SIZE;
@@ -71,10 +113,36 @@ void sim_pci_attach(struct sim_dev *s)
 	s->bar.ctx = s;
 }
 
+static uint64_t bar_read(void *ctx, uint64_t off, unsigned w);
+static void bar_write_op(void *ctx, uint64_t off, uint64_t v, unsigned w);
+
+/* pci_cfg_data of the PCI_CFG capability (4.1.4.9): cap.bar, cap.offset
+ * and cap.length (1, 2 or 4) select the BAR bytes it forwards to. */
+#define CFG_DATA (SIM_PCI_CFG_CAP + 16u)
+
+static bool cfg_window(const struct sim_dev *s, uint32_t *off, unsigned *len)
+{
+	uint8_t bar = s->pci_cfg[SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_BAR];
+
+	*off = get(s->pci_cfg, SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_OFFSET, 4);
+	*len = get(s->pci_cfg, SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_LENGTH, 4);
+	return bar == SIM_PCI_BAR && (*len == 1 || *len == 2 || *len == 4) && *off < SIM_PCI_BAR_SIZE;
+}
+
+static bool overlaps_data(uint32_t off, unsigned w)
+{
+	return off < CFG_DATA + 4 && off + w > CFG_DATA;
+}
+
 uint32_t sim_pci_cfg_read(struct sim_dev *s, uint32_t off, unsigned w)
 {
+	uint32_t at;
+	unsigned len;
+
 	if (off + w > sizeof(s->pci_cfg))
 		return 0xffffffffu;
+	if (overlaps_data(off, w) && !pfault(s, SIM_PCI_F_CFG_READ_STALE) && cfg_window(s, &at, &len))
+		put(s->pci_cfg, CFG_DATA, (uint32_t)bar_read(s, at, len), len);
 	return get(s->pci_cfg, off, w);
 }
 
@@ -102,8 +170,23 @@ void sim_pci_cfg_write(struct sim_dev *s, uint32_t off, uint32_t v, unsigned w)
 					  PCI_COMMAND_INTX_DISABLE), 2);
 	} else if (off == PCI_INTERRUPT_LINE && w == 1) {
 		s->pci_cfg[off] = (uint8_t)v;
-	} else if (off >= 0x84 + 16 && off + w <= 0x84 + 20) {
-		put(s->pci_cfg, off, v, w); /* pci_cfg_data window (not backed) */
+	} else if (off >= CFG_DATA && off + w <= CFG_DATA + 4) {
+		uint32_t at;
+		unsigned len;
+
+		put(s->pci_cfg, off, v, w);
+		if (!pfault(s, SIM_PCI_F_CFG_WRITE_DROP) && cfg_window(s, &at, &len))
+			bar_write_op(s, at, get(s->pci_cfg, CFG_DATA, len), len);
+	} else if (off >= SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_BAR && off + w <= CFG_DATA &&
+		   !pfault(s, SIM_PCI_F_CFG_FIELDS_RO)) {
+		/* cap.bar, cap.offset, cap.length: read-write; the padding
+		 * and id in between are not */
+		for (unsigned i = 0; i < w; i++) {
+			uint32_t b = off + i;
+
+			if (b == SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_BAR || b >= SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_OFFSET)
+				s->pci_cfg[b] = (uint8_t)(v >> (8 * i));
+		}
 	}
 }
 
@@ -154,6 +237,13 @@ static uint64_t common_read(struct sim_dev *s, uint32_t off, unsigned w)
 		return (uint8_t)s->config_generation;
 	case VIRTIO_PCI_COMMON_Q_SELECT:
 		return s->queue_sel;
+	case VIRTIO_PCI_COMMON_ADM_Q_IDX:
+		/* with ADMIN_VQ: one admin queue right after the others */
+		if (!(f & VIRTIO_BIT(VIRTIO_F_ADMIN_VQ)) || pfault(s, SIM_PCI_F_ADMIN_IDX_LOW))
+			return 0;
+		return s->num_queues;
+	case VIRTIO_PCI_COMMON_ADM_Q_NUM:
+		return (f & VIRTIO_BIT(VIRTIO_F_ADMIN_VQ)) ? 1 : 0;
 	default:
 		break;
 	}
@@ -184,9 +274,6 @@ static uint64_t common_read(struct sim_dev *s, uint32_t off, unsigned w)
 		return s->queue_sel;
 	case VIRTIO_PCI_COMMON_Q_RESET:
 		return sim_queue_reset_state(s, s->queue_sel);
-	case VIRTIO_PCI_COMMON_ADM_Q_IDX:
-	case VIRTIO_PCI_COMMON_ADM_Q_NUM:
-		return 0;
 	default:
 		return 0;
 	}
@@ -195,6 +282,15 @@ static uint64_t common_read(struct sim_dev *s, uint32_t off, unsigned w)
 static void set_half(uint64_t *v, bool high, uint32_t val)
 {
 	*v = high ? (*v & 0xffffffffull) | (uint64_t)val << 32 : (*v & ~0xffffffffull) | val;
+}
+
+/* A queue address half (SIM_PCI_F_ADDR_LO_CLEARS_HI: a device that treats
+ * the low half as the start of a 64-bit write). */
+static void set_addr_half(const struct sim_dev *s, uint64_t *v, bool high, uint32_t val)
+{
+	if (!high && pfault(s, SIM_PCI_F_ADDR_LO_CLEARS_HI))
+		*v = 0;
+	set_half(v, high, val);
 }
 
 static void common_write(struct sim_dev *s, uint32_t off, uint32_t v, unsigned w)
@@ -223,6 +319,8 @@ static void common_write(struct sim_dev *s, uint32_t off, uint32_t v, unsigned w
 		sim_write_status(s, (uint8_t)v);
 		return;
 	case VIRTIO_PCI_COMMON_Q_SELECT:
+		if (pfault(s, SIM_PCI_F_QSEL_LIMIT) && v >= 1024)
+			return; /* QEMU 7.2's VIRTIO_QUEUE_MAX */
 		s->queue_sel = (uint16_t)v;
 		return;
 	default:
@@ -252,15 +350,15 @@ static void common_write(struct sim_dev *s, uint32_t off, uint32_t v, unsigned w
 		return;
 	case VIRTIO_PCI_COMMON_Q_DESCLO:
 	case VIRTIO_PCI_COMMON_Q_DESCHI:
-		set_half(&q->desc, off == VIRTIO_PCI_COMMON_Q_DESCHI, v);
+		set_addr_half(s, &q->desc, off == VIRTIO_PCI_COMMON_Q_DESCHI, v);
 		return;
 	case VIRTIO_PCI_COMMON_Q_AVAILLO:
 	case VIRTIO_PCI_COMMON_Q_AVAILHI:
-		set_half(&q->driver, off == VIRTIO_PCI_COMMON_Q_AVAILHI, v);
+		set_addr_half(s, &q->driver, off == VIRTIO_PCI_COMMON_Q_AVAILHI, v);
 		return;
 	case VIRTIO_PCI_COMMON_Q_USEDLO:
 	case VIRTIO_PCI_COMMON_Q_USEDHI:
-		set_half(&q->device, off == VIRTIO_PCI_COMMON_Q_USEDHI, v);
+		set_addr_half(s, &q->device, off == VIRTIO_PCI_COMMON_Q_USEDHI, v);
 		return;
 	case VIRTIO_PCI_COMMON_Q_RESET:
 		if (v == 1)

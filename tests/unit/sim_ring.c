@@ -19,6 +19,26 @@
 
 #define done_t struct sim_done
 
+/*
+ * A malformed ring (2.1.2): the device stops, and a modern device with
+ * DRIVER_OK set says so with DEVICE_NEEDS_RESET and a configuration-change
+ * notification (unless faulted).
+ */
+static void malformed(struct sim_dev *s)
+{
+	if (s->broken)
+		return;
+	s->broken = true;
+	if ((s->faults & SIM_F_SILENT_BROKEN) || !(s->status & VIRTIO_STATUS_DRIVER_OK) ||
+	    !(s->driver_features & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
+		return;
+	s->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+	if (!(s->faults & SIM_F_NO_CONFIG_IRQ)) {
+		s->isr |= VIRTIO_ISR_CONFIG;
+		s->config_irqs++;
+	}
+}
+
 /* consumed buffers of one sim_process() call: held ones first */
 static done_t done[32768 + SIM_HOLD_MAX];
 
@@ -34,7 +54,7 @@ static uint8_t *gmem(struct sim_dev *s, uint64_t addr, uint64_t len)
 
 	if (!p) {
 		s->bad_access++;
-		s->broken = true;
+		malformed(s);
 	}
 	return p;
 }
@@ -87,7 +107,7 @@ static void indirect(struct sim_dev *s, done_t *d, uint64_t addr, uint32_t len, 
 	uint32_t n = len / 16, i = 0;
 
 	if (len == 0 || len % 16) {
-		s->broken = true;
+		malformed(s);
 		return;
 	}
 	t = gmem(s, addr, len);
@@ -98,7 +118,7 @@ static void indirect(struct sim_dev *s, done_t *d, uint64_t addr, uint32_t len, 
 		uint16_t fl = split ? rd16(e + 12) : rd16(e + 14);
 
 		if (fl & F_INDIRECT) {
-			s->broken = true; /* nested tables are forbidden */
+			malformed(s); /* nested tables are forbidden */
 			return;
 		}
 		element(s, d, rd64(e), rd32(e + 8), fl & F_WRITE, scribbled);
@@ -107,7 +127,7 @@ static void indirect(struct sim_dev *s, done_t *d, uint64_t addr, uint32_t len, 
 				break;
 			i = rd16(e + 14);
 			if (i >= n) {
-				s->broken = true;
+				malformed(s);
 				return;
 			}
 		} else {
@@ -197,7 +217,7 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 	aidx = rd16(avail + 2);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE); /* idx before the ring entries */
 	if ((uint16_t)(aidx - q->last_avail) > num) {
-		s->broken = true;
+		malformed(s);
 		return 0;
 	}
 	while (q->last_avail != aidx) {
@@ -213,7 +233,7 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 			uint16_t fl;
 
 			if (i >= num || guard >= num) {
-				s->broken = true;
+				malformed(s);
 				return n;
 			}
 			e = desc + 16u * i;
@@ -309,6 +329,24 @@ static void adv(struct sim_dev *s, uint16_t *pos, bool *wrap, uint16_t num, uint
 	*pos = (uint16_t)p;
 }
 
+/* SIM_F_PACKED_USED_REWRITE: the last used descriptor of the previous pass
+ * on a queue, changed at the start of the next pass if nothing else
+ * happened to the queue in between. */
+static struct {
+	const struct sim_queue *q;
+	uint32_t used_lin;
+	uint16_t pos;
+} last_used;
+
+static void rewrite_last_used(struct sim_dev *s, struct sim_queue *q, uint8_t *ring)
+{
+	if (!(s->faults & SIM_F_PACKED_USED_REWRITE) || last_used.q != q || last_used.used_lin != q->used_lin ||
+	    !q->used_lin || last_used.pos >= q->num)
+		return;
+	wr32(ring + 16u * last_used.pos, rd32(ring + 16u * last_used.pos) ^ 0x10u);
+	last_used.q = 0;
+}
+
 static int process_packed(struct sim_dev *s, struct sim_queue *q)
 {
 	uint16_t num = q->num;
@@ -326,6 +364,7 @@ static int process_packed(struct sim_dev *s, struct sim_queue *q)
 	dev = gmem(s, dea, 4);
 	if (!ring || !drv || !dev)
 		return 0;
+	rewrite_last_used(s, q, ring);
 	n = take_held(q);
 	lim = n + num;
 	while (n < lim) {
@@ -335,7 +374,10 @@ static int process_packed(struct sim_dev *s, struct sim_queue *q)
 		bool scribbled = false;
 		uint16_t k = 0;
 
-		if ((bool)(fl & F_AVAIL) != q->avail_wrap || (bool)(fl & F_USED) == q->avail_wrap)
+		/* available: AVAIL == wrap counter, USED != it (2.8.1) */
+		if ((bool)(fl & F_AVAIL) != q->avail_wrap)
+			break;
+		if ((bool)(fl & F_USED) == q->avail_wrap && !(s->faults & SIM_F_PACKED_AVAIL_ONLY))
 			break;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE); /* flags before the rest */
 		memset(d, 0, sizeof(*d));
@@ -352,7 +394,7 @@ static int process_packed(struct sim_dev *s, struct sim_queue *q)
 			if (!(fl & F_NEXT))
 				break;
 			if (k >= num) {
-				s->broken = true;
+				malformed(s);
 				return n;
 			}
 		}
@@ -388,11 +430,14 @@ static int process_packed(struct sim_dev *s, struct sim_queue *q)
 		wr32(u + 8, len);
 		__atomic_thread_fence(__ATOMIC_RELEASE); /* id/len before flags */
 		wr16(u + 14, flags);
+		last_used.pos = q->used_idx;
 		adv(s, &q->used_idx, &q->used_wrap, num, skip);
 		q->used_lin += skip;
 		q->completed += (uint32_t)batch;
 		k += batch;
 	}
+	last_used.q = q;
+	last_used.used_lin = q->used_lin;
 	wr16(dev + 2, (s->faults & SIM_F_AVAIL_EVENT_WRONG) ? 1 : 0);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	raise(s, q, packed_need(s, q, drv, old_lin));

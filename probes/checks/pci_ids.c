@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI identity of a virtio function (4.1.1, 4.1.2): the configuration
+ * header, Vendor and Device IDs, and the Revision / Subsystem IDs that keep
+ * legacy drivers away from non-transitional devices. Everything is read
+ * again from config space: discovery's cached copy would hide a device
+ * whose header changes under the driver.
+ */
+#include <string.h>
+
+#include "pci_checks.h"
+
+/* Transitional PCI Device IDs and their device types (4.1.2.1). */
+static const struct {
+	uint16_t pci_id;
+	uint16_t type;
+} transitional[] = {
+	{ 0x1000, 1 }, /* network */
+	{ 0x1001, 2 }, /* block */
+	{ 0x1002, 5 }, /* memory balloon (traditional) */
+	{ 0x1003, 3 }, /* console */
+	{ 0x1004, 8 }, /* SCSI host */
+	{ 0x1005, 4 }, /* entropy source */
+	{ 0x1009, 9 }, /* 9P transport */
+};
+
+/* Type of a transitional Device ID, or -1 if the ID is not in the table. */
+static int transitional_type(uint16_t devid)
+{
+	for (unsigned i = 0; i < sizeof(transitional) / sizeof(transitional[0]); i++)
+		if (transitional[i].pci_id == devid)
+			return transitional[i].type;
+	return -1;
+}
+
+/*
+ * PCI 3.0 6.2 / 6.7 as far as a virtio driver relies on it: a type 0
+ * header, the Capabilities List bit set (virtio structures are found only
+ * through the list, 4.1.4), and a list that ends: pointers dword aligned
+ * with bits 1:0 zero, never into the header, never looping.
+ */
+void check_PCI_HEADER(struct pf_test *t)
+{
+	struct virtio_pci_priv *pv = pchk_pci(t);
+	struct pchk_caps caps;
+	uint8_t type;
+
+	if (!pv)
+		return;
+	type = (uint8_t)pci_cfg_read(&pv->fn, PCI_HEADER_TYPE, 1) & PCI_HEADER_TYPE_MASK;
+	report(t, type == 0, "Header Type %u: a virtio function has a type 0 header", type);
+	pchk_read_caps(&pv->fn, &caps);
+	if (!report(t, caps.list_bit, "Status.Capabilities List is clear: no virtio capability can be found"))
+		return;
+	report(t, caps.bad == 0, "capability list at 0x%02x %s", caps.bad_off, caps.bad ? caps.bad : "");
+	report(t, caps.misaligned == 0, "capability pointer at config offset 0x%02x has bits 1:0 set",
+	       caps.misaligned);
+	report(t, caps.ncaps > 0, "Capabilities List bit set but the list is empty");
+}
+
+void check_PCI_VENDOR_ID(struct pf_test *t)
+{
+	struct virtio_pci_priv *pv = pchk_pci(t);
+	uint16_t vendor;
+
+	if (!pv)
+		return;
+	vendor = (uint16_t)pci_cfg_read(&pv->fn, PCI_VENDOR_ID, 2);
+	report(t, vendor == VIRTIO_PCI_VENDOR_ID, "PCI Vendor ID reads 0x%04x, not 0x1af4", vendor);
+}
+
+/*
+ * 0x1040 + virtio device type, or the transitional ID of the type. The type
+ * of a transitional function is its Subsystem Device ID (4.1.2.2), so the
+ * two must agree with the table.
+ */
+void check_PCI_DEVICE_ID(struct pf_test *t)
+{
+	struct virtio_pci_priv *pv = pchk_pci(t);
+	uint16_t devid, subsys;
+	int type;
+
+	if (!pv)
+		return;
+	devid = (uint16_t)pci_cfg_read(&pv->fn, PCI_DEVICE_ID, 2);
+	subsys = (uint16_t)pci_cfg_read(&pv->fn, PCI_SUBSYSTEM_ID, 2);
+	if (devid >= VIRTIO_PCI_DEVICE_ID_MODERN && devid <= VIRTIO_PCI_DEVICE_ID_MAX) {
+		uint16_t vtype = (uint16_t)(devid - VIRTIO_PCI_DEVICE_ID_MODERN);
+
+		/* Device type 0 is reserved as invalid (5). */
+		report(t, vtype != 0, "PCI Device ID 0x%04x is 0x1040 + 0, the reserved invalid device type",
+		       devid);
+		if (vtype && !strcmp(virtio_device_name(vtype), "unknown"))
+			report_log(t, 1, "device type %u is not listed by the spec", vtype);
+		return;
+	}
+	type = transitional_type(devid);
+	if (!report(t, type >= 0,
+		    "PCI Device ID 0x%04x is neither 0x1040 + device type nor a transitional ID "
+		    "(0x1000-0x1005, 0x1009)", devid))
+		return;
+	report(t, subsys == (uint16_t)type,
+	       "transitional PCI Device ID 0x%04x belongs to device type %d (%s), but the Subsystem "
+	       "Device ID names type %u", devid, type, virtio_device_name((uint32_t)type), subsys);
+}
+
+/*
+ * A transitional device has the legacy interface in an I/O BAR0 (4.1.4.10);
+ * a transitional-range ID without one is a non-transitional device using
+ * the wrong range, which is what 4.1.2.1's SHOULDs are about.
+ */
+static bool has_legacy_bar0(const struct virtio_pci_priv *pv)
+{
+	return pv->fn.bar[0].io && pv->fn.bar[0].size >= 20;
+}
+
+void check_PCI_MODERN_IDS(struct pf_test *t)
+{
+	struct virtio_pci_priv *pv = pchk_pci(t);
+	uint16_t devid, subsys;
+	uint8_t rev;
+
+	if (!pv)
+		return;
+	devid = (uint16_t)pci_cfg_read(&pv->fn, PCI_DEVICE_ID, 2);
+	subsys = (uint16_t)pci_cfg_read(&pv->fn, PCI_SUBSYSTEM_ID, 2);
+	rev = (uint8_t)pci_cfg_read(&pv->fn, PCI_REVISION_ID, 1);
+	if (devid < VIRTIO_PCI_DEVICE_ID_MODERN) {
+		if (has_legacy_bar0(pv)) {
+			report_skip(t, "transitional device (ID 0x%04x, legacy I/O BAR0): the "
+				    "non-transitional ID rules do not apply", devid);
+			return;
+		}
+		report(t, false, "non-transitional device (no legacy I/O BAR0) uses the transitional "
+		       "PCI Device ID 0x%04x instead of 0x1040-0x107f", devid);
+	}
+	report(t, rev >= 1, "non-transitional device has PCI Revision ID %u (0 invites legacy drivers)", rev);
+	report(t, subsys >= 0x40, "non-transitional device has PCI Subsystem Device ID 0x%04x (below 0x40 "
+	       "invites legacy drivers)", subsys);
+}

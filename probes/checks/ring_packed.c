@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/* Driving the peer-free workloads through a packed virtqueue (2.8). */
+#include "ring_packed.h"
+
+#include <string.h>
+
+#include "helpers.h"
+#include "platform.h"
+
+/* The guard pattern chk_ring_request() puts in writable parts (ring.c). */
+#define PRING_GUARD 0xa5
+
+static uint32_t vq_opts_for(uint64_t f)
+{
+	uint32_t o = 0;
+
+	if (f & VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
+		o |= VQ_OPT_EVENT_IDX;
+	if (f & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))
+		o |= VQ_OPT_INDIRECT;
+	if (f & VIRTIO_BIT(VIRTIO_F_IN_ORDER))
+		o |= VQ_OPT_IN_ORDER;
+	return o;
+}
+
+/* A zeroed packed ring (2.8.10.1 sizes and alignments): every descriptor
+ * reads 0, which is never available, and both event suppression structures
+ * say ENABLE. */
+static int setup_idle_packed(struct virtio_dev *d, uint16_t q, uint16_t size)
+{
+	uint8_t *mem = arch_dma_alloc(virtq_packed_size(size), 64);
+	uint64_t base;
+
+	if (!mem)
+		return VIRTIO_ENOMEM;
+	base = arch_dma_addr(mem);
+	return d->ops->queue_setup(d, q, size, base, base + virtq_packed_driver_off(size),
+				   base + virtq_packed_device_off(size));
+}
+
+static bool open_checks(struct pf_test *t, struct chk_pring *r)
+{
+	struct virtio_dev *d = t->dev;
+
+	if (!chk_drivable(t))
+		return false;
+	if (!(d->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED))) {
+		report_skip(t, "VIRTIO_F_RING_PACKED not offered");
+		return false;
+	}
+	r->wl = chk_workload(d);
+	if (!r->wl) {
+		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
+		return false;
+	}
+	if (r->wl->queue >= d->num_queues || !d->queue_max[r->wl->queue]) {
+		report_skip(t, "queue %u of the workload is absent", r->wl->queue);
+		return false;
+	}
+	return true;
+}
+
+bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint16_t num,
+		    uint32_t vq_opts, bool driver_ok)
+{
+	struct virtio_dev *d = t->dev;
+	uint16_t wq;
+	uint8_t st;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (!open_checks(t, r))
+		return false;
+	r->dev = d;
+	wq = r->wl->queue;
+	if (num > d->queue_max[wq])
+		num = d->queue_max[wq];
+	r->features = (want | VIRTIO_BIT(VIRTIO_F_RING_PACKED) | chk_default_features(d)) & d->features;
+	st = chk_try_features(t, r->features);
+	if (chk_uses_features_ok(d) && !(st & VIRTIO_STATUS_FEATURES_OK)) {
+		report_error(t, "device refused features 0x%llx (status 0x%02x)",
+			     (unsigned long long)r->features, st);
+		return false;
+	}
+	for (uint16_t q = 0; q < d->num_queues; q++) {
+		if (q == wq || !d->queue_max[q])
+			continue;
+		rc = setup_idle_packed(d, q, d->queue_max[q] < 8 ? d->queue_max[q] : 8);
+		if (rc) {
+			report_error(t, "cannot set up idle packed queue %u: %d", q, rc);
+			return false;
+		}
+		d->ops->queue_enable(d, q);
+	}
+	rc = virtq_packed_init(&r->vq, d, wq, num, vq_opts_for(r->features) | vq_opts);
+	if (rc == VQ_OK)
+		rc = virtq_packed_attach(&r->vq);
+	if (rc) {
+		report_error(t, "cannot set up packed queue %u (size %u): %d", wq, num, rc);
+		return false;
+	}
+	r->slots = num;
+	r->slot_size = (r->wl->readable + r->wl->writable + 15u) & ~15u;
+	r->buf = arch_dma_alloc((size_t)r->slot_size * num, 16);
+	r->seen = arch_dma_alloc(sizeof(*r->seen) * num, 16);
+	r->seen_valid = arch_dma_alloc(sizeof(*r->seen_valid) * num, 8);
+	if (!r->buf || !r->seen || !r->seen_valid) {
+		report_error(t, "out of DMA memory for %u buffers", num);
+		return false;
+	}
+	if (driver_ok)
+		virtio_add_status(d, VIRTIO_STATUS_DRIVER_OK);
+	return true;
+}
+
+int chk_pring_add(struct chk_pring *r, uint16_t slot, unsigned pieces, int indirect)
+{
+	struct virtq_sg sg[RING_MAX_SG];
+	/* the split helper builds the request from these fields only */
+	struct chk_ring layout = { .wl = r->wl, .buf = r->buf, .slot_size = r->slot_size };
+	unsigned n = chk_ring_request(&layout, slot, sg, pieces);
+	int id;
+
+	/* a packed list is all direct or one indirect descriptor (2.8.19) */
+	if (indirect > 0)
+		indirect = VQ_ADD_INDIRECT;
+	id = virtq_packed_add(&r->vq, sg, n, indirect, slot);
+	if (id >= 0) {
+		const struct virtq_packed_state *st = &r->vq.state[id];
+
+		/* the driver has written over these positions: forget them */
+		for (uint16_t k = 0; k < st->ndesc; k++)
+			r->seen_valid[(st->pos + k) % r->vq.num] = false;
+	}
+	return id;
+}
+
+int chk_pring_submit(struct chk_pring *r, uint16_t slot, unsigned pieces, int indirect)
+{
+	int id = chk_pring_add(r, slot, pieces, indirect);
+
+	if (id < 0)
+		return id;
+	virtq_packed_kick(&r->vq);
+	return id;
+}
+
+/* Remembers the used descriptor at pos as the device left it. */
+static struct pvirtq_desc remember(struct chk_pring *r, uint16_t pos)
+{
+	const volatile struct pvirtq_desc *v = &r->vq.desc[pos];
+	struct pvirtq_desc c;
+
+	c.addr = v->addr;
+	c.len = v->len;
+	c.id = v->id;
+	c.flags = v->flags;
+	r->seen[pos] = c;
+	r->seen_valid[pos] = true;
+	return c;
+}
+
+int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used_info *u)
+{
+	uint16_t pos = r->vq.next_used;
+	bool wrap = r->vq.used_wrap, unrolling = r->vq.batch_active;
+	int rc = virtq_packed_poll(&r->vq, u, RING_POLL_NS);
+	struct pvirtq_desc c;
+	const uint8_t *w;
+
+	if (rc == VQ_E_TIMEDOUT) {
+		report(t, false, "no used descriptor within %llu ms at ring position %u (wrap counter %u)",
+		       (unsigned long long)(RING_POLL_NS / 1000000), pos, wrap);
+		return rc;
+	}
+	if (rc == VQ_E_DEV_LEN) {
+		/* 2.8.5 says what len means only descriptively: a warning */
+		report_should(t, false, "used len %u exceeds the %u device-writable bytes (2.8.5)", u->len,
+			      u->writable);
+		rc = 1;
+	} else if (rc < 0) {
+		uint16_t f = VQ_READ_ONCE(r->vq.desc[pos].flags);
+
+		report(t, false, "used descriptor at position %u (flags 0x%04x, expected wrap %u): id %u len %u: %s",
+		       pos, f, wrap, u->id, u->len, virtq_strerror(rc));
+		return rc;
+	}
+	/* an IN_ORDER batch: one used descriptor, already validated */
+	if (u->batched || unrolling)
+		return rc;
+	c = remember(r, pos);
+	/* One used descriptor per list, at the list's first position; the
+	 * device skips the rest (2.8.6), which still look available. */
+	for (uint16_t k = 1; k < u->ndesc; k++) {
+		uint16_t p = (uint16_t)((pos + k) % r->vq.num);
+		uint16_t f = VQ_READ_ONCE(r->vq.desc[p].flags);
+
+		if (!report(t, !(f & VIRTQ_DESC_F_AVAIL) != !(f & VIRTQ_DESC_F_USED),
+			    "used descriptor (flags 0x%04x) at position %u, inside the %u-descriptor list of id %u",
+			    f, p, u->ndesc, u->id))
+			break;
+	}
+	if (u->token >= r->slots)
+		return rc;
+	w = r->buf + (size_t)u->token * r->slot_size + r->wl->readable;
+	/* 2.8.4: WRITE in a used descriptor says data was written; len is
+	 * reserved without it (Linux ignores the flag and trusts len) */
+	if (u->len && !(c.flags & VIRTQ_DESC_F_WRITE))
+		r->used_without_write++;
+	if (r->wl->fills_all && u->len <= r->wl->writable) {
+		/* the first len bytes were written (2.8.5, descriptive) */
+		uint32_t i = 0;
+
+		while (i < u->len && w[i] != PRING_GUARD)
+			i++;
+		report_should(t, i == u->len,
+			      "used len %u but byte %u was never written (guard pattern intact, 2.8.5)",
+			      u->len, i);
+	}
+	if (r->wl->device_id == 2)
+		report(t, w[512] == 0, "blk status byte reads %u after a read of sector 0", w[512]);
+	return rc;
+}
+
+bool chk_pring_roundtrips(struct pf_test *t, struct chk_pring *r, unsigned count, unsigned pieces,
+			  int indirect)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct virtq_used_info u;
+		int id = chk_pring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
+
+		if (id < 0) {
+			report_error(t, "driver could not add request %u: %s", i, virtq_strerror(id));
+			return false;
+		}
+		if (chk_pring_complete(t, r, &u) < 0)
+			return false;
+	}
+	return true;
+}
+
+int chk_pring_find_used_change(struct chk_pring *r)
+{
+	for (uint16_t p = 0; p < r->vq.num; p++) {
+		const volatile struct pvirtq_desc *v = &r->vq.desc[p];
+		const struct pvirtq_desc *s = &r->seen[p];
+
+		if (!r->seen_valid[p])
+			continue;
+		if (v->addr != s->addr || v->len != s->len || v->id != s->id || v->flags != s->flags)
+			return p;
+	}
+	return -1;
+}
+
+void chk_pring_close(struct chk_pring *r)
+{
+	if (r->dev)
+		virtio_reset(r->dev, CHK_RESET_TIMEOUT_NS);
+}

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every packed-ring, IN_ORDER, virtqueue-reset, DEVICE_NEEDS_RESET and
+ * SUSPEND check (common/include/pf/checks_packed.def, checks_vqreset.def)
+ * passes on the clean simulated device and fails (or warns, for SHOULD-level
+ * assertions) on the fault meant for it.
+ *
+ * Faults come from the simulated device's SIM_F_* flags (the ring model)
+ * and from an interposer between the virtio-mmio transport and the
+ * device's register window (struct fault_io below), for misbehaviour that
+ * is about when and how the device acts on a register access.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host_platform.h"
+#include "pf/catalogue.h"
+#include "platform.h"
+#include "report.h"
+#include "sim_world.h"
+#include "suite.h"
+#include "unit_helpers.h"
+#include "virtio/discover.h"
+#include "virtio/virtio_mmio.h"
+#include "virtio/virtqueue_packed.h"
+#include "virtio/virtqueue_split.h"
+
+#define F(b) VIRTIO_BIT(b)
+#define BASE (F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_INDIRECT_DESC) | F(VIRTIO_F_EVENT_IDX) | \
+	      F(VIRTIO_F_RING_RESET))
+#define PACKED (BASE | F(VIRTIO_F_RING_PACKED))
+#define ALL (PACKED | F(VIRTIO_F_IN_ORDER) | F(VIRTIO_F_SUSPEND))
+#define NET 1
+#define RNG 4
+
+/* ---- register-level faults -------------------------------------------- */
+
+enum io_fault {
+	IO_NONE,
+	IO_QRESET_IGNORED,       /* QueueReset writes dropped, reads 0 (QEMU 7.2 virtio-mmio) */
+	IO_QRESET_ONE_AFTER_RESET, /* QueueReset reads 1 after a device reset until a queue is enabled */
+	IO_QRESET_NOT_QUIET,     /* a reset queue still completes buffers on its old ring */
+	IO_QRESET_KEEPS_STATE,   /* the ring indices survive a queue reset */
+	IO_QRESET_OLD_CONFIG,    /* a re-enabled queue keeps its old size and addresses */
+	IO_PACKED_CHAIN_SPLIT,   /* NEXT ignored: each descriptor of a list used on its own */
+	IO_PACKED_EVENT_NO_DESC, /* RING_EVENT_FLAGS_DESC treated as ENABLE */
+	IO_RESET_KEEPS_BROKEN,   /* a device reset does not recover from a malformed ring */
+	IO_SUSPEND_EARLY,        /* SUSPEND taken before DRIVER_OK */
+	IO_SUSPEND_IGNORED,      /* SUSPEND never taken */
+	IO_SUSPEND_NOT_QUIET,    /* used-buffer interrupts while suspended */
+	IO_SUSPEND_STUCK,        /* stays suspended when DRIVER_OK is set again */
+};
+
+struct saved_queue {
+	bool valid;
+	uint16_t num, last_avail, used_idx;
+	uint64_t desc, driver, device;
+};
+
+struct fault_io {
+	struct sim_dev *sim;
+	enum io_fault fault;
+	bool flag;
+	struct saved_queue q[SIM_MAX_QUEUES];
+};
+
+static struct fault_io FI;
+static struct ut_dev U;
+static struct sim_world W;
+static char fdt[16384];
+
+static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
+{
+	struct fault_io *f = ctx;
+	uint64_t v = sim_mmio_ops.read(f->sim, off, width);
+
+	switch (f->fault) {
+	case IO_QRESET_ONE_AFTER_RESET:
+		return off == VIRTIO_MMIO_QUEUE_RESET && f->flag ? 1 : v;
+	case IO_SUSPEND_NOT_QUIET:
+		if (off == VIRTIO_MMIO_INTERRUPT_STATUS && (f->sim->status & VIRTIO_STATUS_SUSPEND))
+			return v | VIRTIO_ISR_QUEUE;
+		return v;
+	default:
+		return v;
+	}
+}
+
+/* Available descriptors of a packed ring lose VIRTQ_DESC_F_NEXT. */
+static void split_lists(struct sim_queue *q)
+{
+	struct pvirtq_desc *d = arch_dma_ptr(q->desc);
+
+	for (uint16_t i = 0; d && i < q->num; i++) {
+		bool a = d[i].flags & VIRTQ_DESC_F_AVAIL, u = d[i].flags & VIRTQ_DESC_F_USED;
+
+		if (a != u)
+			d[i].flags &= (uint16_t)~VIRTQ_DESC_F_NEXT;
+	}
+}
+
+/* What happens on a write, before (return false to drop it) ... */
+static bool fi_before(struct fault_io *f, uint64_t off, uint32_t v)
+{
+	struct sim_dev *s = f->sim;
+	uint16_t sel = s->queue_sel < SIM_MAX_QUEUES ? s->queue_sel : 0;
+	struct sim_queue *q = &s->q[sel];
+	struct saved_queue *sq = &f->q[sel];
+
+	switch (f->fault) {
+	case IO_QRESET_IGNORED:
+		return off != VIRTIO_MMIO_QUEUE_RESET;
+	case IO_QRESET_NOT_QUIET:
+	case IO_QRESET_KEEPS_STATE:
+	case IO_QRESET_OLD_CONFIG:
+		if (off == VIRTIO_MMIO_QUEUE_RESET && v == 1)
+			*sq = (struct saved_queue){ true, q->num, q->last_avail, q->used_idx, q->desc,
+						    q->driver, q->device };
+		if (f->fault == IO_QRESET_NOT_QUIET && off == VIRTIO_MMIO_QUEUE_NOTIFY && v < SIM_MAX_QUEUES &&
+		    f->q[v].valid && !s->q[v].ready) {
+			struct virtq_used *used = arch_dma_ptr(f->q[v].device);
+
+			/* the old ring moves on as if the queue still ran */
+			if (used)
+				used->idx++;
+			s->isr |= VIRTIO_ISR_QUEUE;
+			return false;
+		}
+		return true;
+	case IO_PACKED_CHAIN_SPLIT:
+		if (off == VIRTIO_MMIO_QUEUE_NOTIFY && v < SIM_MAX_QUEUES)
+			split_lists(&s->q[v]);
+		return true;
+	case IO_PACKED_EVENT_NO_DESC:
+		if (off == VIRTIO_MMIO_QUEUE_NOTIFY && v < SIM_MAX_QUEUES) {
+			struct pvirtq_event_suppress *e = arch_dma_ptr(s->q[v].driver);
+
+			if (e && e->flags == RING_EVENT_FLAGS_DESC)
+				e->flags = RING_EVENT_FLAGS_ENABLE;
+		}
+		return true;
+	case IO_SUSPEND_IGNORED:
+		if (off == VIRTIO_MMIO_STATUS && (v & VIRTIO_STATUS_SUSPEND))
+			sim_write_status(s, (uint8_t)(v & ~VIRTIO_STATUS_SUSPEND));
+		return !(off == VIRTIO_MMIO_STATUS && (v & VIRTIO_STATUS_SUSPEND));
+	case IO_SUSPEND_STUCK:
+		return !(off == VIRTIO_MMIO_STATUS && (s->status & VIRTIO_STATUS_SUSPEND) &&
+			 (v & VIRTIO_STATUS_DRIVER_OK));
+	default:
+		return true;
+	}
+}
+
+/* ... and after the device saw it. */
+static void fi_after(struct fault_io *f, uint64_t off, uint32_t v, bool was_broken, uint8_t old_status)
+{
+	struct sim_dev *s = f->sim;
+	uint16_t sel = s->queue_sel < SIM_MAX_QUEUES ? s->queue_sel : 0;
+	struct sim_queue *q = &s->q[sel];
+	struct saved_queue *sq = &f->q[sel];
+
+	switch (f->fault) {
+	case IO_QRESET_ONE_AFTER_RESET:
+		if (off == VIRTIO_MMIO_STATUS && v == 0)
+			f->flag = true;
+		if (off == VIRTIO_MMIO_QUEUE_READY && v == 1)
+			f->flag = false;
+		break;
+	case IO_QRESET_KEEPS_STATE:
+		if (off == VIRTIO_MMIO_QUEUE_RESET && v == 1 && sq->valid) {
+			q->last_avail = sq->last_avail;
+			q->used_idx = sq->used_idx;
+		}
+		break;
+	case IO_QRESET_OLD_CONFIG:
+		if (off == VIRTIO_MMIO_QUEUE_READY && v == 1 && sq->valid) {
+			q->num = sq->num;
+			q->desc = sq->desc;
+			q->driver = sq->driver;
+			q->device = sq->device;
+		}
+		break;
+	case IO_RESET_KEEPS_BROKEN:
+		if (off == VIRTIO_MMIO_STATUS && v == 0 && was_broken)
+			s->broken = true;
+		break;
+	case IO_SUSPEND_EARLY:
+		if (off == VIRTIO_MMIO_STATUS && (v & VIRTIO_STATUS_SUSPEND) &&
+		    !(old_status & VIRTIO_STATUS_DRIVER_OK))
+			s->status |= VIRTIO_STATUS_SUSPEND;
+		break;
+	default:
+		break;
+	}
+}
+
+static void fi_write(void *ctx, uint64_t off, uint64_t val, unsigned width)
+{
+	struct fault_io *f = ctx;
+	bool was_broken = f->sim->broken;
+	uint8_t old_status = f->sim->status;
+
+	if (!fi_before(f, off, (uint32_t)val))
+		return;
+	sim_mmio_ops.write(f->sim, off, val, width);
+	fi_after(f, off, (uint32_t)val, was_broken, old_status);
+}
+
+static const struct pf_io_ops fault_ops = { fi_read, fi_write };
+
+/* ---- the table ---------------------------------------------------------- */
+
+struct ring_case {
+	const char *name;
+	enum pf_check_id check;
+	enum sim_transport transport;
+	uint32_t device_id;
+	uint64_t features;
+	uint32_t sim_faults;
+	enum io_fault io_fault;
+	enum pf_verdict expect;
+	uint16_t knob; /* in_order_batch for IN_ORDER cases, qreset_busy_reads otherwise */
+};
+
+#define MMIO SIM_MMIO_V2
+#define PCI SIM_PCI
+#define PASS PF_VERDICT_PASS
+#define FAIL PF_VERDICT_FAIL
+#define WARN PF_VERDICT_WARN
+#define SKIP PF_VERDICT_SKIP
+
+static const struct ring_case cases[] = {
+	/* packed: used descriptors */
+	{ "packed used clean", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed used clean pci", PF_CHK_PACKED_USED, PCI, NET, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed used: not offered", PF_CHK_PACKED_USED, MMIO, RNG, BASE, 0, IO_NONE, SKIP, 0 },
+	{ "packed used: stale wrap", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_PACKED_STALE_WRAP, IO_NONE, FAIL, 0 },
+	{ "packed used: AVAIL != USED", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_PACKED_BAD_FLAGS, IO_NONE, FAIL, 0 },
+	{ "packed used: id out of range", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_ID_RANGE, IO_NONE, FAIL, 0 },
+	{ "packed used: id not in flight", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_ID_STALE, IO_NONE, FAIL, 0 },
+	{ "packed used: len too long", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_LEN_LONG, IO_NONE, WARN, 0 },
+	/* packed: readable buffers */
+	{ "packed readable clean", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed readable: rng has none", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, RNG, PACKED, 0, IO_NONE, SKIP, 0 },
+	{ "packed readable written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0 },
+	/* packed: used descriptors left alone */
+	{ "packed unchanged clean", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed unchanged clean net", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed used rewritten", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, RNG, PACKED, SIM_F_PACKED_USED_REWRITE, IO_NONE, FAIL, 0 },
+	/* packed: AVAIL must flip */
+	{ "packed avail flip clean", PF_CHK_PACKED_AVAIL_FLIP, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed avail flip clean net", PF_CHK_PACKED_AVAIL_FLIP, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed avail flip clean pci", PF_CHK_PACKED_AVAIL_FLIP, PCI, RNG, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed: AVAIL bit only", PF_CHK_PACKED_AVAIL_FLIP, MMIO, RNG, PACKED, SIM_F_PACKED_AVAIL_ONLY, IO_NONE, FAIL, 0 },
+	{ "packed: AVAIL bit only, net", PF_CHK_PACKED_AVAIL_FLIP, MMIO, NET, PACKED, SIM_F_PACKED_AVAIL_ONLY, IO_NONE, FAIL, 0 },
+	/* packed: chains */
+	{ "packed chain clean", PF_CHK_PACKED_CHAIN, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed chain clean net", PF_CHK_PACKED_CHAIN, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed chain split up", PF_CHK_PACKED_CHAIN, MMIO, RNG, PACKED, 0, IO_PACKED_CHAIN_SPLIT, FAIL, 0 },
+	/* packed: indirect */
+	{ "packed indirect clean", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed indirect: table written", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED, SIM_F_WRITE_DESC, IO_NONE, FAIL, 0 },
+	{ "packed indirect: readable written", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED, SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0 },
+	{ "packed indirect not offered", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED & ~F(VIRTIO_F_INDIRECT_DESC), 0, IO_NONE, SKIP, 0 },
+	/* packed: wrap */
+	{ "packed wrap clean", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed wrap clean net pci", PF_CHK_PACKED_WRAP, PCI, NET, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed wrap: stale wrap", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, SIM_F_PACKED_STALE_WRAP, IO_NONE, FAIL, 0 },
+	/* packed: event suppression (SHOULD level) */
+	{ "packed events clean", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
+	{ "packed events clean no event idx", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED & ~F(VIRTIO_F_EVENT_IDX), 0, IO_NONE, PASS, 0 },
+	{ "packed events: DISABLE ignored", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, SIM_F_EXTRA_IRQ, IO_NONE, WARN, 0 },
+	{ "packed events: none", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, SIM_F_NO_IRQ, IO_NONE, WARN, 0 },
+	{ "packed events: DESC ignored", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, 0, IO_PACKED_EVENT_NO_DESC, WARN, 0 },
+	/* IN_ORDER */
+	{ "in order clean", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0 },
+	{ "in order batched", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, 0, IO_NONE, PASS, 3 },
+	{ "in order split only", PF_CHK_FEAT_IN_ORDER, MMIO, NET, BASE | F(VIRTIO_F_IN_ORDER), 0, IO_NONE, PASS, 0 },
+	{ "in order not offered", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, PACKED, 0, IO_NONE, SKIP, 0 },
+	{ "in order violated", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, SIM_F_OUT_OF_ORDER, IO_NONE, FAIL, 0 },
+	/* queue reset registers */
+	{ "qreset mmio clean", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0 },
+	{ "qreset mmio clean, slow", PF_CHK_VQRESET_MMIO_REGS, MMIO, NET, BASE, 0, IO_NONE, PASS, 5 },
+	{ "qreset mmio on pci", PF_CHK_VQRESET_MMIO_REGS, PCI, RNG, BASE, 0, IO_NONE, SKIP, 0 },
+	{ "qreset mmio not offered", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, F(VIRTIO_F_VERSION_1), 0, IO_NONE, SKIP, 0 },
+	{ "qreset mmio: keeps ready", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0 },
+	{ "qreset mmio: stuck", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_QRESET_STUCK, IO_NONE, FAIL, 0 },
+	{ "qreset mmio: ignored (QEMU 7.2)", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED, FAIL, 0 },
+	{ "qreset mmio: 1 after reset", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_QRESET_ONE_AFTER_RESET, FAIL, 0 },
+	{ "qreset pci clean", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, 0, IO_NONE, PASS, 0 },
+	{ "qreset pci clean, slow", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE, 0, IO_NONE, PASS, 5 },
+	{ "qreset pci on mmio", PF_CHK_VQRESET_PCI_REGS, MMIO, RNG, BASE, 0, IO_NONE, SKIP, 0 },
+	{ "qreset pci: keeps ready", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0 },
+	{ "qreset pci: stuck", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, SIM_F_QRESET_STUCK, IO_NONE, FAIL, 0 },
+	/* queue reset with traffic */
+	{ "qreset quiesce clean", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0 },
+	{ "qreset quiesce clean pci", PF_CHK_VQRESET_QUIESCE, PCI, NET, BASE, 0, IO_NONE, PASS, 0 },
+	{ "qreset quiesce: not quiet", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_NOT_QUIET, FAIL, 0 },
+	{ "qreset quiesce: ignored", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED, FAIL, 0 },
+	{ "qreset reenable clean", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0 },
+	{ "qreset reenable clean pci", PF_CHK_VQRESET_REENABLE, PCI, NET, BASE, 0, IO_NONE, PASS, 0 },
+	{ "qreset reenable: state kept", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_QRESET_KEEPS_STATE, FAIL, 0 },
+	{ "qreset reenable: old config", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_QRESET_OLD_CONFIG, FAIL, 0 },
+	{ "qreset reenable: keeps ready", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0 },
+	/* DEVICE_NEEDS_RESET */
+	{ "needs reset clean", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0 },
+	{ "needs reset clean net pci", PF_CHK_NEEDS_RESET_MALFORMED, PCI, NET, BASE, 0, IO_NONE, PASS, 0 },
+	{ "needs reset: no config irq", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, SIM_F_NO_CONFIG_IRQ, IO_NONE, FAIL, 0 },
+	{ "needs reset: silent stop", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, SIM_F_SILENT_BROKEN, IO_NONE, WARN, 0 },
+	{ "needs reset: reset does not help", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_RESET_KEEPS_BROKEN, FAIL, 0 },
+	/* SUSPEND */
+	{ "suspend clean", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0 },
+	{ "suspend clean net pci", PF_CHK_SUSPEND, PCI, NET, BASE | F(VIRTIO_F_SUSPEND), 0, IO_NONE, PASS, 0 },
+	{ "suspend not offered", PF_CHK_SUSPEND, MMIO, RNG, BASE, 0, IO_NONE, SKIP, 0 },
+	{ "suspend before DRIVER_OK", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_EARLY, FAIL, 0 },
+	{ "suspend ignored", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_IGNORED, FAIL, 0 },
+	{ "suspend not quiet", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_NOT_QUIET, FAIL, 0 },
+	{ "suspend no resume", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_STUCK, FAIL, 0 },
+};
+
+/* The PCI sim is reached through discovery, as on a real machine. */
+static struct virtio_dev *open_pci(const struct ring_case *c)
+{
+	static struct virtio_dev *devs[VIRTIO_DISCOVER_MAX];
+
+	sim_world_init(&W);
+	virtio_discover_set_mapper(sim_world_map, &W);
+	sim_init(&U.sim, SIM_PCI, c->device_id, c->features, 2, 256);
+	U.sim.faults = c->sim_faults;
+	sim_pci_attach(&U.sim);
+	W.ecam.dev[1] = &U.sim;
+	W.pci = true;
+	assert_int_equal(sim_world_fdt(&W, fdt, sizeof(fdt)), 0);
+	assert_int_equal(virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX), 1);
+	virtio_discover_set_mapper(0, 0);
+	return devs[0];
+}
+
+static enum pf_verdict run_case(const struct ring_case *c)
+{
+	struct virtio_dev *d = &U.dev;
+	struct pf_options opt;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.verbose = 1;
+	if (c->transport == SIM_PCI) {
+		d = open_pci(c);
+	} else {
+		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
+		U.sim.faults = c->sim_faults;
+		memset(&FI, 0, sizeof(FI));
+		FI.sim = &U.sim;
+		FI.fault = c->io_fault;
+		U.dev.regs.ops = &fault_ops;
+		U.dev.regs.ctx = &FI;
+	}
+	if (c->check == PF_CHK_FEAT_IN_ORDER)
+		U.sim.in_order_batch = c->knob;
+	else
+		U.sim.qreset_busy_reads = c->knob;
+	ut_auto_progress(&U);
+	return pf_run_check(c->check, d, &opt, 0);
+}
+
+static void test_case(void **state)
+{
+	const struct ring_case *c = *state;
+	enum pf_verdict v = run_case(c);
+
+	if (v != c->expect)
+		print_error("%s: %s gave %s, expected %s\n%s\n", c->name, pf_catalogue[c->check].id,
+			    pf_verdict_name(v), pf_verdict_name(c->expect), host_console());
+	assert_int_equal(v, c->expect);
+}
+
+/* The checks this file is responsible for: every one of them must pass in
+ * some case and fail (or warn) in another. */
+static const enum pf_check_id covered[] = {
+#define PF_CHECK(sym, id, area, level, cls, title, reqs) PF_CHK_##sym,
+#include "pf/checks_packed.def"
+#include "pf/checks_vqreset.def"
+#undef PF_CHECK
+};
+
+static void test_every_check_can_fail(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < sizeof(covered) / sizeof(covered[0]); k++) {
+		bool fails = false, passes = false;
+
+		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			if (cases[i].check != covered[k])
+				continue;
+			fails |= cases[i].expect == PF_VERDICT_FAIL || cases[i].expect == PF_VERDICT_WARN;
+			passes |= cases[i].expect == PF_VERDICT_PASS;
+		}
+		if (!fails || !passes)
+			print_error("%s: no case where it %s\n", pf_catalogue[covered[k]].id, fails ? "passes" : "fails");
+		assert_true(fails && passes);
+	}
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tests[n].name = cases[i].name;
+		tests[n].test_func = test_case;
+		tests[n].setup_func = ut_setup;
+		tests[n].teardown_func = NULL;
+		tests[n].initial_state = (void *)&cases[i];
+		n++;
+	}
+	tests[n].name = "every check can fail";
+	tests[n].test_func = test_every_check_can_fail;
+	tests[n].setup_func = NULL;
+	tests[n].teardown_func = NULL;
+	tests[n].initial_state = NULL;
+	n++;
+	return _cmocka_run_group_tests("checks_ring", tests, n, NULL, NULL);
+}
