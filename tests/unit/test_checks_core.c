@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "host_platform.h"
+#include "intr.h"
 #include "platform.h"
 #include "pf/catalogue.h"
 #include "report.h"
@@ -163,6 +164,24 @@ struct core_case {
 	uint8_t initial_status; /* left by firmware or an earlier driver */
 };
 
+/* The interrupt line of the simulated virtio-mmio slot: the device raises
+ * it whenever its used-buffer or config interrupt count goes up, as the GIC
+ * would deliver an edge. */
+#define SIM_INTID 48
+static uint32_t raised_seen;
+
+static void progress_and_interrupt(void *ctx)
+{
+	struct sim_dev *s = ctx;
+
+	for (uint16_t q = 0; q < SIM_MAX_QUEUES; q++)
+		sim_process(s, q);
+	if (s->irq_raised + s->config_irqs != raised_seen) {
+		raised_seen = s->irq_raised + s->config_irqs;
+		host_intr_raise(SIM_INTID);
+	}
+}
+
 #define RNG 4
 #define BLK 2
 #define NET 1
@@ -236,6 +255,10 @@ static const struct core_case cases[] = {
 	{ "used before DRIVER_OK", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN, SIM_F_BEFORE_DRIVER_OK, IO_NONE, PF_VERDICT_FAIL, 0 },
 	{ "quiesce clean", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
 	{ "acts after reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ACT_AFTER_RESET, PF_VERDICT_FAIL, 0 },
+	{ "mmio irq clean", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
+	{ "mmio irq: never raised", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "mmio irq: InterruptACK ignored", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, SIM_F_ISR_NO_CLEAR, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "mmio irq: junk status bits", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0 },
 	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0 },
 };
 
@@ -282,6 +305,10 @@ static enum pf_verdict run_case(const struct core_case *c)
 	if (c->device_id == BLK)
 		memcpy(U.sim.config, "\x00\x20\x00\x00\x00\x00\x00\x00", 8);
 	ut_auto_progress(&U);
+	host_intr_reset(0);
+	host_intr_map(0x0a000000, SIM_INTID, true);
+	raised_seen = 0;
+	host_set_delay_hook(progress_and_interrupt, &U.sim);
 	return pf_run_check(c->check, d, &opt, 0);
 }
 
@@ -303,6 +330,7 @@ static const enum pf_check_id covered[] = {
 #include "pf/checks_basic.def"
 #include "pf/checks_mmio.def"
 #include "pf/checks_split.def"
+	PF_CHK_IRQ_MMIO_USED,
 #undef PF_CHECK
 };
 
