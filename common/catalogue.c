@@ -39,3 +39,22 @@ int pf_catalogue_find(const char *id)
 			return i;
 	return -1;
 }
+
+bool pf_catalogue_next_req(const char **cursor, char *word, unsigned cap)
+{
+	const char *p = *cursor;
+	unsigned n = 0;
+
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return false;
+	while (*p && *p != ' ') {
+		if (n + 1 < cap)
+			word[n++] = *p;
+		p++;
+	}
+	word[n] = 0;
+	*cursor = p;
+	return true;
+}

@@ -8,26 +8,13 @@
 
 const char *const pf_core_areas[] = { "basic", "split-ring", "packed-ring", "pci", "mmio", NULL };
 
-/* Calls fn for each space-separated word of reqs. */
+/* Calls fn for each statement id of a catalogue entry's reqs. */
 static void each_req(const char *reqs, void (*fn)(const char *id, void *ctx), void *ctx)
 {
 	char word[128];
 
-	while (*reqs) {
-		size_t n = 0;
-
-		while (*reqs == ' ')
-			reqs++;
-		while (*reqs && *reqs != ' ') {
-			if (n + 1 < sizeof(word))
-				word[n++] = *reqs;
-			reqs++;
-		}
-		if (n) {
-			word[n] = 0;
-			fn(word, ctx);
-		}
-	}
+	while (pf_catalogue_next_req(&reqs, word, sizeof(word)))
+		fn(word, ctx);
 }
 
 struct check_json_ctx {

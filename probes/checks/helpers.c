@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "helpers.h"
 
+#include "arch.h"
+#include "intr.h"
 #include "platform.h"
 
 bool chk_drivable(struct pf_test *t)
@@ -126,4 +128,20 @@ uint8_t chk_try_features(struct pf_test *t, uint64_t features)
 	d->ops->set_driver_features_window(d, 1, (uint32_t)(features >> 32));
 	virtio_add_status(d, VIRTIO_STATUS_FEATURES_OK);
 	return d->ops->get_status(d);
+}
+
+bool chk_irq_ready(struct pf_test *t)
+{
+	int rc = intr_init(arch_fdt());
+
+	if (rc == INTR_E_NODEV) {
+		report_skip(t, "no interrupt controller the probe drives (%s)", intr_describe());
+		return false;
+	}
+	if (rc) {
+		report_error(t, "interrupt controller unusable: %s", intr_describe());
+		return false;
+	}
+	report_log(t, 2, "%s", intr_describe());
+	return true;
 }

@@ -41,6 +41,10 @@ bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size);
  */
 uint8_t chk_try_features(struct pf_test *t, uint64_t features);
 
+/* The interrupt controller is usable; otherwise t is marked skip (none the
+ * probe drives) or error (found but unusable). */
+bool chk_irq_ready(struct pf_test *t);
+
 /* Allocates a zeroed split ring of `size` entries in the legacy-compatible
  * contiguous layout and sets queue q up with it. */
 int chk_setup_split_queue(struct virtio_dev *d, uint16_t q, uint16_t size);

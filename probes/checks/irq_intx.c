@@ -22,21 +22,6 @@
 #define IRQ_WAIT_NS  200000000ull  /* the interrupt of a used buffer */
 #define IRQ_QUIET_NS 2000000ull    /* window in which no interrupt may come */
 
-static bool irq_ready(struct pf_test *t)
-{
-	int rc = intr_init(arch_fdt());
-
-	if (rc == INTR_E_NODEV) {
-		report_skip(t, "no interrupt controller the probe drives (%s)", intr_describe());
-		return false;
-	}
-	if (rc) {
-		report_error(t, "interrupt controller unusable: %s", intr_describe());
-		return false;
-	}
-	report_log(t, 2, "%s", intr_describe());
-	return true;
-}
 
 static bool intx_line(struct pf_test *t, const struct pci_func *f, struct intr_line *line)
 {
@@ -189,7 +174,7 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
 		return;
 	}
-	if (!irq_ready(t) || !intx_line(t, &pv->fn, &line))
+	if (!chk_irq_ready(t) || !intx_line(t, &pv->fn, &line))
 		return;
 	/* INTx is the notification only with MSI-X off and INTx enabled */
 	msix_disable(d);

@@ -20,21 +20,6 @@
 #define IRQ_WAIT_NS 200000000ull   /* the interrupt of a used buffer */
 #define IRQ_HOLD_NS 1000000ull     /* InterruptStatus must stay set meanwhile */
 
-static bool irq_ready(struct pf_test *t)
-{
-	int rc = intr_init(arch_fdt());
-
-	if (rc == INTR_E_NODEV) {
-		report_skip(t, "no interrupt controller the probe drives (%s)", intr_describe());
-		return false;
-	}
-	if (rc) {
-		report_error(t, "interrupt controller unusable: %s", intr_describe());
-		return false;
-	}
-	report_log(t, 2, "%s", intr_describe());
-	return true;
-}
 
 /* The device's line: from its DT node (trigger included), else the INTID
  * discovery recorded, taken as edge (what virtio-mmio uses on Arm virt). */
@@ -140,7 +125,7 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
 		return;
 	}
-	if (!irq_ready(t) || !mmio_line(t, &line))
+	if (!chk_irq_ready(t) || !mmio_line(t, &line))
 		return;
 	/* no EVENT_IDX (not asked for): avail->flags 0 means "interrupt me" */
 	if (!chk_ring_open(t, &r, 0, 8, 0, true))

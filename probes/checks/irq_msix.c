@@ -24,21 +24,6 @@
 #define MAP_FULL_QUEUES 4           /* queues tried with every vector */
 #define DELIVERY_VEC   8            /* vectors the delivery check uses */
 
-static bool irq_ready(struct pf_test *t)
-{
-	int rc = intr_init(arch_fdt());
-
-	if (rc == INTR_E_NODEV) {
-		report_skip(t, "no interrupt controller the probe drives (%s)", intr_describe());
-		return false;
-	}
-	if (rc) {
-		report_error(t, "interrupt controller unusable: %s", intr_describe());
-		return false;
-	}
-	report_log(t, 2, "%s", intr_describe());
-	return true;
-}
 
 /* Table Size of a modern PCI device, or false with the test marked. */
 static bool msix_size(struct pf_test *t, int *n)
@@ -246,7 +231,7 @@ void check_IRQ_MSIX_DELIVERY(struct pf_test *t)
 		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
 		return;
 	}
-	if (!irq_ready(t))
+	if (!chk_irq_ready(t))
 		return;
 	if (!intr_msi_controller()) {
 		report_skip(t, "no MSI controller the probe drives (%s)", intr_describe());

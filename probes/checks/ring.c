@@ -25,7 +25,7 @@ const struct chk_workload *chk_workload(const struct virtio_dev *d)
 	return 0;
 }
 
-static uint32_t vq_opts_for(uint64_t f)
+uint32_t chk_vq_opts(uint64_t f)
 {
 	uint32_t o = 0;
 
@@ -84,7 +84,7 @@ bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_
 		}
 		d->ops->queue_enable(d, q);
 	}
-	rc = virtq_split_init(&r->vq, d, r->wl->queue, num, vq_opts_for(r->features) | vq_opts);
+	rc = virtq_split_init(&r->vq, d, r->wl->queue, num, chk_vq_opts(r->features) | vq_opts);
 	if (rc == VQ_OK)
 		rc = virtq_split_attach(&r->vq);
 	if (rc) {

@@ -39,6 +39,9 @@ struct chk_ring {
 	uint16_t slots;
 };
 
+/* Driver options (VQ_OPT_*) for the ring features in a negotiated set. */
+uint32_t chk_vq_opts(uint64_t features);
+
 /* The workload for this device, or NULL (the check then skips). */
 const struct chk_workload *chk_workload(const struct virtio_dev *d);
 

@@ -10,18 +10,6 @@
 /* The guard pattern chk_ring_request() puts in writable parts (ring.c). */
 #define PRING_GUARD 0xa5
 
-static uint32_t vq_opts_for(uint64_t f)
-{
-	uint32_t o = 0;
-
-	if (f & VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
-		o |= VQ_OPT_EVENT_IDX;
-	if (f & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))
-		o |= VQ_OPT_INDIRECT;
-	if (f & VIRTIO_BIT(VIRTIO_F_IN_ORDER))
-		o |= VQ_OPT_IN_ORDER;
-	return o;
-}
 
 /* A zeroed packed ring (2.8.10.1 sizes and alignments): every descriptor
  * reads 0, which is never available, and both event suppression structures
@@ -92,7 +80,7 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
 		}
 		d->ops->queue_enable(d, q);
 	}
-	rc = virtq_packed_init(&r->vq, d, wq, num, vq_opts_for(r->features) | vq_opts);
+	rc = virtq_packed_init(&r->vq, d, wq, num, chk_vq_opts(r->features) | vq_opts);
 	if (rc == VQ_OK)
 		rc = virtq_packed_attach(&r->vq);
 	if (rc) {

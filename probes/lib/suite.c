@@ -19,21 +19,8 @@ static void emit_reqs(const char *reqs)
 	char word[96];
 
 	rec_arr_begin("reqs");
-	while (*reqs) {
-		size_t n = 0;
-
-		while (*reqs == ' ')
-			reqs++;
-		while (*reqs && *reqs != ' ') {
-			if (n + 1 < sizeof(word))
-				word[n++] = *reqs;
-			reqs++;
-		}
-		if (n) {
-			word[n] = 0;
-			rec_val_str(word);
-		}
-	}
+	while (pf_catalogue_next_req(&reqs, word, sizeof(word)))
+		rec_val_str(word);
 	rec_arr_end();
 }
 

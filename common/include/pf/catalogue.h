@@ -8,6 +8,8 @@
 #ifndef PF_CATALOGUE_H
 #define PF_CATALOGUE_H
 
+#include <stdbool.h>
+
 enum pf_level {
 	PF_LEVEL_MUST,   /* MUST / MUST NOT: a violation is a failure */
 	PF_LEVEL_SHOULD, /* SHOULD / SHOULD NOT: a violation is a warning */
@@ -41,6 +43,13 @@ extern const struct pf_check_info pf_catalogue[PF_CHK_COUNT];
 
 const char *pf_level_name(enum pf_level level);
 const char *pf_class_name(enum pf_class cls);
+/*
+ * Walks the space-separated statement ids of a `reqs` string: copies the
+ * next one into word (truncated to cap - 1) and advances *cursor. Returns
+ * false when there is none left.
+ */
+bool pf_catalogue_next_req(const char **cursor, char *word, unsigned cap);
+
 /* Index of the check with this id, or -1. */
 int pf_catalogue_find(const char *id);
 
