@@ -89,6 +89,34 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 		if (!roundtrips(t, &r, 1, pieces, VQ_ADD_DIRECT))
 			goto out;
 	}
+	/* A chain as long as the queue itself, every descriptor one byte: a
+	 * workload with only a writable part takes any split (2.7.4). */
+	if (!r.wl->readable && r.wl->writable && r.slots <= RING_MAX_SG) {
+		struct virtq_sg sg[RING_MAX_SG];
+		struct virtq_used_info u;
+		uint8_t *b = arch_dma_alloc(r.slots, 16);
+
+		if (!b) {
+			report_error(t, "out of DMA memory");
+			goto out;
+		}
+		for (unsigned i = 0; i < r.slots; i++) {
+			sg[i].addr = arch_dma_addr(b + i);
+			sg[i].len = 1;
+			sg[i].write = true;
+		}
+		t->stage = "chain of queue-size descriptors";
+		if (virtq_split_add(&r.vq, sg, r.slots, VQ_ADD_DIRECT, 0) < 0) {
+			report_error(t, "driver could not add a %u-descriptor chain", r.slots);
+			goto out;
+		}
+		virtq_split_publish(&r.vq);
+		virtq_split_kick(&r.vq);
+		if (virtq_split_poll(&r.vq, &u, RING_POLL_NS) != 1)
+			report(t, false, "a chain of %u one-byte descriptors was not used", r.slots);
+		else
+			report(t, u.len <= r.slots, "used len %u for a %u-byte chain", u.len, r.slots);
+	}
 out:
 	chk_ring_close(&r);
 }
