@@ -60,8 +60,6 @@ struct fault_io {
 
 static struct fault_io FI;
 static struct ut_dev U;
-static struct sim_world W;
-static char fdt[16384];
 
 static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
 {
@@ -262,24 +260,6 @@ static const struct core_case cases[] = {
 	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0 },
 };
 
-/* The PCI sim is reached through discovery, as on a real machine. */
-static struct virtio_dev *open_pci(const struct core_case *c)
-{
-	static struct virtio_dev *devs[VIRTIO_DISCOVER_MAX];
-
-	sim_world_init(&W);
-	virtio_discover_set_mapper(sim_world_map, &W);
-	sim_init(&U.sim, SIM_PCI, c->device_id, c->features, 2, 256);
-	U.sim.faults = c->sim_faults;
-	sim_pci_attach(&U.sim);
-	W.ecam.dev[1] = &U.sim;
-	W.pci = true;
-	assert_int_equal(sim_world_fdt(&W, fdt, sizeof(fdt)), 0);
-	assert_int_equal(virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX), 1);
-	virtio_discover_set_mapper(0, 0);
-	return devs[0];
-}
-
 static enum pf_verdict run_case(const struct core_case *c)
 {
 	struct virtio_dev *d = &U.dev;
@@ -288,7 +268,9 @@ static enum pf_verdict run_case(const struct core_case *c)
 	memset(&opt, 0, sizeof(opt));
 	opt.verbose = 1;
 	if (c->transport == SIM_PCI) {
-		d = open_pci(c);
+		/* the PCI sim is reached through discovery, as on a machine */
+		d = ut_pci_open(&U, c->device_id, c->features, c->sim_faults);
+		assert_non_null(d);
 	} else {
 		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
 		U.sim.faults = c->sim_faults;

@@ -7,6 +7,8 @@
 #include "host_platform.h"
 #include "platform.h"
 #include "record.h"
+#include "sim_world.h"
+#include "virtio/discover.h"
 
 int ut_setup(void **state)
 {
@@ -70,4 +72,25 @@ static void progress(void *ctx)
 void ut_auto_progress(struct ut_dev *u)
 {
 	host_set_delay_hook(progress, &u->sim);
+}
+
+struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t features,
+			       uint32_t faults)
+{
+	static struct sim_world w;
+	static char fdt[16384];
+	static struct virtio_dev *devs[VIRTIO_DISCOVER_MAX];
+	int n;
+
+	memset(u, 0, sizeof(*u));
+	sim_world_init(&w);
+	virtio_discover_set_mapper(sim_world_map, &w);
+	sim_init(&u->sim, SIM_PCI, device_id, features, 2, 256);
+	u->sim.faults = faults;
+	sim_pci_attach(&u->sim);
+	w.ecam.dev[1] = &u->sim;
+	w.pci = true;
+	n = sim_world_fdt(&w, fdt, sizeof(fdt)) == 0 ? virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX) : 0;
+	virtio_discover_set_mapper(0, 0);
+	return n == 1 ? devs[0] : NULL;
 }

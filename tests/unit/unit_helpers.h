@@ -23,6 +23,15 @@ int ut_setup(void **state);
 int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uint64_t features,
 		 uint16_t queues, uint16_t qmax);
 
+/*
+ * A clean simulated PCI function (u->sim, with `faults` set before its
+ * config space is built) reached the way the probe reaches real ones:
+ * through a device tree, ECAM and discovery. Returns the discovered device
+ * (valid until the next call).
+ */
+struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t features,
+			       uint32_t faults);
+
 /* virtio_negotiate(features) then nothing else; returns its result. */
 int ut_negotiate(struct ut_dev *u, uint64_t features);
 
