@@ -386,7 +386,12 @@ static const char *valid_version(const char *v)
 
 static int field_fmt(char *buf, size_t len, const char *base, const char *key)
 {
-	return snprintf(buf, len, "%s%s%s", base, base[0] ? "." : "", key);
+	int n = snprintf(buf, len, "%s%s%s", base, base[0] ? "." : "", key);
+
+	/* an over-long field path is shown cut, and says so */
+	if ((n < 0 || (size_t)n >= len) && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+	return n;
 }
 
 static int check_str(struct pf_ydoc *d, yaml_node_t *map, const char *key, const char *field,

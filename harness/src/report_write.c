@@ -13,7 +13,7 @@ static int write_json(const json_t *results, const char *path, char *err, size_t
 	int rc;
 
 	if (!text) {
-		snprintf(err, errlen, "%s: cannot serialise results", path);
+		snprintf(err, errlen, "%.512s: cannot serialise results", path);
 		return -1;
 	}
 	pf_buf_init(&b);
