@@ -47,10 +47,16 @@ static int same_dir(const char *a, const char *b)
  * would silently point somewhere else. */
 static void set_dir(char *dst, const char *a, const char *b)
 {
+	char canon[PATH_MAX];
 	int n = snprintf(dst, PATH_MAX, "%s%s", a, b);
 
-	if (n < 0 || n >= PATH_MAX)
+	if (n < 0 || n >= PATH_MAX) {
 		dst[0] = 0;
+		return;
+	}
+	/* reports name these paths: say /opt/x/lib, not /opt/x/bin/../lib */
+	if (realpath(dst, canon))
+		memcpy(dst, canon, strlen(canon) + 1);
 }
 
 static void resolve(void)
