@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/out/default}
 "$root/ci/setup.sh"
 [ -f "$root/build/CMakeCache.txt" ] || cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$root/build" -j"$(nproc)" >/dev/null
+cmake --build "$root/build" -j"$(nproc)" > "$root/build/last-build.log" 2>&1 || { cat "$root/build/last-build.log"; exit 3; }
 set +e
 "$root/build/plugfest" run -o "$out"
 rc=$?
