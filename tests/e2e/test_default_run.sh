@@ -63,3 +63,9 @@ grep -q "results.json" "$scratch/verify.out" || fail "verify does not name the t
 pass "tampered package rejected, naming results.json"
 grep -q "not used" "$scratch/stdout" && fail "a profile or known-failure file was rejected: $(grep "not used" "$scratch/stdout")"
 pass "every shipped profile and known-failure file loaded"
+xmllint --noout "$out/junit.xml" || fail "junit.xml is not well-formed XML"
+# one testcase per check result in the device suites, plus one per
+# profile requirement in the profile suites
+[ "$(grep -c '<testcase ' "$out/junit.xml")" -ge "$(jq '.results | length' "$r")" ] || fail "junit.xml has fewer testcases than results"
+grep -q '<testsuite name="profile virtio-1.4-core' "$out/junit.xml" || fail "junit.xml has no suite for the core profile"
+pass "junit.xml well-formed, a testcase per result and per profile requirement"
