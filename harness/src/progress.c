@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct pf_progress {
@@ -12,6 +13,7 @@ struct pf_progress {
 	unsigned boots;
 	unsigned long results, fails, warns, diags;
 	char last[160];
+	double drawn;  /* monotonic seconds of the last status line */
 };
 
 struct pf_progress *pf_progress_new(FILE *out, int verbose)
@@ -40,8 +42,17 @@ static void line_start(struct pf_progress *p)
 
 static void status(struct pf_progress *p)
 {
+	struct timespec ts;
+	double now;
+
 	if (!p->tty)
 		return;
+	/* thousands of records a second: redraw at most ten times a second */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (now - p->drawn < 0.1)
+		return;
+	p->drawn = now;
 	fprintf(p->out, "\r\033[K[boot %u] %lu checks: %lu fail, %lu warn  %s", p->boots, p->results,
 		p->fails, p->warns, p->last);
 	fflush(p->out);
