@@ -29,6 +29,7 @@
 #include "sim_world.h"
 #include "suite.h"
 #include "unit_helpers.h"
+#include "ut_table.h"
 #include "virtio/discover.h"
 #include "virtio/virtio_pci.h"
 
@@ -138,15 +139,6 @@ static struct virtio_dev *open_pci(const struct irq_case *c)
 	return devs[0];
 }
 
-static enum pf_verdict run(enum pf_check_id id, struct virtio_dev *d)
-{
-	struct pf_options opt;
-
-	memset(&opt, 0, sizeof(opt));
-	opt.verbose = 1;
-	return pf_run_check(id, d, &opt, 0);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
@@ -161,7 +153,7 @@ static void test_case(void **state)
 {
 	const struct irq_case *c = *state;
 	struct virtio_dev *d = open_pci(c);
-	enum pf_verdict v = run(c->check, d);
+	enum pf_verdict v = ut_run_check(c->check, d);
 
 	if (v != c->expect)
 		print_error("%s: %s gave %s, expected %s\n%s\n", c->name, pf_catalogue[c->check].id,
@@ -273,19 +265,10 @@ static void test_every_check_can_fail(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
-	size_t n = 0;
+	static const struct CMUnitTest extra[] = {
+		cmocka_unit_test_setup_teardown(test_sim_msix_model, ut_setup, teardown),
+		cmocka_unit_test(test_every_check_can_fail),
+	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tests[n].name = cases[i].name;
-		tests[n].test_func = test_case;
-		tests[n].setup_func = ut_setup;
-		tests[n].teardown_func = teardown;
-		tests[n].initial_state = (void *)&cases[i];
-		n++;
-	}
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup_teardown(test_sim_msix_model, ut_setup,
-									  teardown);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_every_check_can_fail);
-	return _cmocka_run_group_tests("checks_irq", tests, n, NULL, NULL);
+	return UT_RUN_CASE_TABLE("checks_irq", cases, test_case, ut_setup, teardown, extra);
 }

@@ -25,6 +25,7 @@
 #include "sim_world.h"
 #include "suite.h"
 #include "unit_helpers.h"
+#include "ut_table.h"
 #include "virtio/discover.h"
 #include "virtio/virtio_mmio.h"
 #include "virtio/virtqueue_packed.h"
@@ -324,10 +325,7 @@ static const struct ring_case cases[] = {
 static enum pf_verdict run_case(const struct ring_case *c)
 {
 	struct virtio_dev *d = &U.dev;
-	struct pf_options opt;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.verbose = 1;
 	if (c->transport == SIM_PCI) {
 		/* the PCI sim is reached through discovery, as on a machine */
 		d = ut_pci_open(&U, c->device_id, c->features, c->sim_faults);
@@ -346,7 +344,7 @@ static enum pf_verdict run_case(const struct ring_case *c)
 	else
 		U.sim.qreset_busy_reads = c->knob;
 	ut_auto_progress(&U);
-	return pf_run_check(c->check, d, &opt, 0);
+	return ut_run_check(c->check, d);
 }
 
 static void test_case(void **state)
@@ -389,22 +387,9 @@ static void test_every_check_can_fail(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
-	size_t n = 0;
+	static const struct CMUnitTest extra[] = {
+		cmocka_unit_test(test_every_check_can_fail),
+	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tests[n].name = cases[i].name;
-		tests[n].test_func = test_case;
-		tests[n].setup_func = ut_setup;
-		tests[n].teardown_func = NULL;
-		tests[n].initial_state = (void *)&cases[i];
-		n++;
-	}
-	tests[n].name = "every check can fail";
-	tests[n].test_func = test_every_check_can_fail;
-	tests[n].setup_func = NULL;
-	tests[n].teardown_func = NULL;
-	tests[n].initial_state = NULL;
-	n++;
-	return _cmocka_run_group_tests("checks_ring", tests, n, NULL, NULL);
+	return UT_RUN_CASE_TABLE("checks_ring", cases, test_case, ut_setup, NULL, extra);
 }

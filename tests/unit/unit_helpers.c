@@ -7,6 +7,7 @@
 #include "host_platform.h"
 #include "platform.h"
 #include "record.h"
+#include "suite.h"
 #include "sim_world.h"
 #include "virtio/discover.h"
 
@@ -93,4 +94,13 @@ struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t fe
 	n = sim_world_fdt(&w, fdt, sizeof(fdt)) == 0 ? virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX) : 0;
 	virtio_discover_set_mapper(0, 0);
 	return n == 1 ? devs[0] : NULL;
+}
+
+enum pf_verdict ut_run_check(enum pf_check_id id, struct virtio_dev *d)
+{
+	struct pf_options opt;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.verbose = 1;
+	return pf_run_check(id, d, &opt, 0);
 }

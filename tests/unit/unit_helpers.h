@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "report.h"
 #include "sim_device.h"
 #include "virtio/virtio.h"
 #include "virtio/virtio_mmio.h"
@@ -31,6 +32,10 @@ int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uin
  */
 struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t features,
 			       uint32_t faults);
+
+/* Runs one catalogue check on d as the probe would (step 0, verbose logs
+ * captured) and returns its verdict. */
+enum pf_verdict ut_run_check(enum pf_check_id id, struct virtio_dev *d);
 
 /* virtio_negotiate(features) then nothing else; returns its result. */
 int ut_negotiate(struct ut_dev *u, uint64_t features);
