@@ -58,3 +58,19 @@ uint64_t virtq_hash_sg(const struct virtq_sg *sg, unsigned n)
 	}
 	return h;
 }
+
+int virtq_poll_bounded(int (*get_used)(void *vq, struct virtq_used_info *out), void *vq,
+		       struct virtq_used_info *out, uint64_t timeout_ns)
+{
+	uint64_t start = arch_now_ns();
+
+	for (;;) {
+		int rc = get_used(vq, out);
+
+		if (rc != 0)
+			return rc;
+		if (arch_now_ns() - start > timeout_ns)
+			return VQ_E_TIMEDOUT;
+		arch_delay_ns(VQ_POLL_DELAY_NS);
+	}
+}

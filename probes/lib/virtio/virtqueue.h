@@ -74,6 +74,15 @@ enum virtq_err {
 
 const char *virtq_strerror(int err);
 
+struct virtq_used_info;
+/*
+ * Calls get_used(vq, out) until it reports something (non-zero: a used
+ * buffer or an error) or timeout_ns passes (VQ_E_TIMEDOUT): the one bounded
+ * wait both ring formats use.
+ */
+int virtq_poll_bounded(int (*get_used)(void *vq, struct virtq_used_info *out), void *vq,
+		       struct virtq_used_info *out, uint64_t timeout_ns);
+
 /* A buffer the device returned. */
 struct virtq_used_info {
 	uint16_t id;       /* head descriptor (split) / buffer id (packed) */

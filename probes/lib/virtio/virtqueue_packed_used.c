@@ -148,19 +148,14 @@ int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
 	return complete(vq, id, len, false, out);
 }
 
+static int get_used_packed(void *vq, struct virtq_used_info *out)
+{
+	return virtq_packed_get_used(vq, out);
+}
+
 int virtq_packed_poll(struct virtq_packed *vq, struct virtq_used_info *out, uint64_t timeout_ns)
 {
-	uint64_t start = arch_now_ns();
-
-	for (;;) {
-		int rc = virtq_packed_get_used(vq, out);
-
-		if (rc != 0)
-			return rc;
-		if (arch_now_ns() - start > timeout_ns)
-			return VQ_E_TIMEDOUT;
-		arch_delay_ns(VQ_POLL_DELAY_NS);
-	}
+	return virtq_poll_bounded(get_used_packed, vq, out, timeout_ns);
 }
 
 void virtq_packed_set_event(struct virtq_packed *vq, uint16_t flags, uint16_t off, bool wrap)

@@ -190,17 +190,12 @@ int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
 	return complete(vq, (uint16_t)id, len, false, out);
 }
 
+static int get_used_split(void *vq, struct virtq_used_info *out)
+{
+	return virtq_split_get_used(vq, out);
+}
+
 int virtq_split_poll(struct virtq_split *vq, struct virtq_used_info *out, uint64_t timeout_ns)
 {
-	uint64_t start = arch_now_ns();
-
-	for (;;) {
-		int rc = virtq_split_get_used(vq, out);
-
-		if (rc != 0)
-			return rc;
-		if (arch_now_ns() - start > timeout_ns)
-			return VQ_E_TIMEDOUT;
-		arch_delay_ns(VQ_POLL_DELAY_NS);
-	}
+	return virtq_poll_bounded(get_used_split, vq, out, timeout_ns);
 }
