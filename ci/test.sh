@@ -6,6 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-test"
 "$root/ci/setup.sh"
+"$root/ci/check-tools.sh"
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DPF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j"$(nproc)"
 cd "$build"

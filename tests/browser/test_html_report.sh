@@ -11,8 +11,8 @@
 # Without an argument a report is rendered from a fixture run: with
 # $PLUGFEST (`plugfest report ... --format html`) when set, otherwise by
 # compiling tests/browser/render_fixture.c with the reporting sources.
-# Exit: 0 pass, 1 fail, 77 skipped (no Chromium or no compiler; the ctest
-# SKIP_RETURN_CODE convention).
+# Exit: 0 pass, 1 fail. Chromium is a required tool (ci/setup.sh installs
+# it, the PDF report needs it): without it the test fails rather than skips.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +24,8 @@ if [ -z "$chromium" ]; then
 	done
 fi
 if [ -z "$chromium" ] || [ ! -x "$chromium" ]; then
-	echo "SKIP: Chromium not found (apt-get install chromium, or set PF_CHROMIUM)"
-	exit 77
+	echo "FAIL: Chromium not found (apt-get install chromium, or set PF_CHROMIUM)"
+	exit 1
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-browser-XXXXXX")
@@ -42,8 +42,8 @@ elif [ -n "${PLUGFEST:-}" ]; then
 else
 	cc=${CC:-cc}
 	if ! command -v "$cc" >/dev/null 2>&1; then
-		echo "SKIP: no C compiler to render a fixture report"
-		exit 77
+		echo "FAIL: no C compiler to render a fixture report"
+		exit 1
 	fi
 	s="$src/harness/src"
 	# shellcheck disable=SC2086
