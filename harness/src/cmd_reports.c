@@ -50,7 +50,7 @@ int pf_cmd_report(int argc, char **argv)
 	const char *formats = PF_REPORT_FORMATS_ALL, *outdir = NULL;
 	struct pf_score_inputs in = { 0 };
 	char dirbuf[4096];
-	int c, rescore = 0, rc;
+	int c, rescore = 0, rc, scored;
 	json_t *doc;
 
 	optind = 1;
@@ -95,9 +95,13 @@ int pf_cmd_report(int argc, char **argv)
 		outdir = dirname(dirbuf);
 	}
 	mkdir(outdir, 0777);
-	if (rescore)
-		pf_reports_score(doc, &in, stderr);
+	/* a re-scoring that failed still writes what it has, but the command
+	 * fails: a report whose known failures were not applied must not pass
+	 * for one that was */
+	scored = rescore ? pf_reports_score(doc, &in, stderr) : 0;
 	rc = pf_reports_write(doc, outdir, formats, stdout, stderr);
+	if (!rc && scored)
+		rc = PF_EXIT_INFRA;
 	json_decref(doc);
 	return rc;
 }
