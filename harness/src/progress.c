@@ -145,6 +145,8 @@ static void count_device(const json_t *results, const char *dev, int n[5], const
 			n[2]++;
 		else if (!strcmp(v, "skip"))
 			n[3]++;
+		else if (!strcmp(v, "na"))
+			continue; /* not applicable: neither tested nor failed */
 		else if (!strcmp(v, "xfail") || !strcmp(v, "waived"))
 			n[4]++;
 		else

@@ -91,6 +91,7 @@ struct pci_case {
 #define FAIL PF_VERDICT_FAIL
 #define WARN PF_VERDICT_WARN
 #define SKIP PF_VERDICT_SKIP
+#define NA PF_VERDICT_NA
 #define C(sym) PF_CHK_PCI_##sym
 
 static const struct pci_case cases[] = {
@@ -145,11 +146,11 @@ static const struct pci_case cases[] = {
 	{ "notify length: queue 1 outside", C(NOTIFY_LENGTH), RNG, V1, 0, 0, 0, P_NOTIFY_LEN_4, FAIL },
 	{ "notify length: below 2", C(NOTIFY_LENGTH), RNG, V1, 0, 0, 0, P_NOTIFY_LEN_1, FAIL },
 	{ "notify length: multiplier 0 covers all", C(NOTIFY_LENGTH), RNG, V1, 0, 0, 0, P_MULT_0, PASS },
-	{ "shm none", C(SHM), RNG, V1, 0, 0, 0, P_NONE, SKIP },
+	{ "shm none", C(SHM), RNG, V1, 0, 0, 0, P_NONE, NA },
 	{ "shm clean", C(SHM), RNG, V1, 0, 0, 0, P_SHM_OK, PASS },
 	{ "shm outside the BAR", C(SHM), RNG, V1, 0, 0, 0, P_SHM_OUTSIDE, FAIL },
 	{ "shm duplicate id", C(SHM), RNG, V1, 0, 0, 0, P_SHM_DUP, FAIL },
-	{ "vendor data none", C(VENDOR_DATA), RNG, V1, 0, 0, 0, P_NONE, SKIP },
+	{ "vendor data none", C(VENDOR_DATA), RNG, V1, 0, 0, 0, P_NONE, NA },
 	{ "vendor data clean", C(VENDOR_DATA), RNG, V1, 0, 0, 0, P_VNDR_OK, PASS },
 	{ "vendor data 0x1af4", C(VENDOR_DATA), RNG, V1, 0, 0, 0, P_VNDR_1AF4, FAIL },
 	{ "vendor data size 7", C(VENDOR_DATA), RNG, V1, 0, 0, 0, P_VNDR_LEN7, FAIL },
@@ -168,7 +169,7 @@ static const struct pci_case cases[] = {
 	{ "queue size: high selections ignored", C(QUEUE_SIZE), RNG, V1, 0, 0, SIM_PCI_F_QSEL_LIMIT, P_NONE, FAIL },
 	{ "queue address clean", C(QUEUE_ADDR), RNG, V1, 0, 0, 0, P_NONE, PASS },
 	{ "queue address: low half clears high", C(QUEUE_ADDR), RNG, V1, 0, 0, SIM_PCI_F_ADDR_LO_CLEARS_HI, P_NONE, FAIL },
-	{ "admin queue not offered", C(ADMIN_QUEUE), RNG, V1, 0, 0, 0, P_NONE, SKIP },
+	{ "admin queue not offered", C(ADMIN_QUEUE), RNG, V1, 0, 0, 0, P_NONE, NA },
 	{ "admin queue clean", C(ADMIN_QUEUE), RNG, V1 | ADM, 0, 0, 0, P_NONE, PASS },
 	{ "admin queue index low", C(ADMIN_QUEUE), RNG, V1 | ADM, 0, 0, SIM_PCI_F_ADMIN_IDX_LOW, P_NONE, FAIL },
 };
@@ -318,14 +319,14 @@ static void test_case(void **state)
 }
 
 /* The PCI checks have nothing to say about another transport. */
-static void test_mmio_skips(void **state)
+static void test_mmio_not_applicable(void **state)
 {
 	struct ut_dev *u = test_malloc(sizeof(*u));
 
 	(void)state;
 	assert_int_equal(ut_mmio_open(u, SIM_MMIO_V2, BLK, V1 | RR, 2, 256), 0);
 	for (unsigned k = 0; k < sizeof(covered) / sizeof(covered[0]); k++)
-		assert_int_equal(ut_run_check(covered[k], &u->dev), PF_VERDICT_SKIP);
+		assert_int_equal(ut_run_check(covered[k], &u->dev), PF_VERDICT_NA);
 	test_free(u);
 }
 
@@ -350,7 +351,7 @@ static void test_every_check_can_fail(void **state)
 int main(void)
 {
 	static const struct CMUnitTest extra[] = {
-		cmocka_unit_test_setup(test_mmio_skips, ut_setup),
+		cmocka_unit_test_setup(test_mmio_not_applicable, ut_setup),
 		cmocka_unit_test(test_every_check_can_fail),
 	};
 

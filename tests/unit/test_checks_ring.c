@@ -232,12 +232,13 @@ struct ring_case {
 #define FAIL PF_VERDICT_FAIL
 #define WARN PF_VERDICT_WARN
 #define SKIP PF_VERDICT_SKIP
+#define NA PF_VERDICT_NA
 
 static const struct ring_case cases[] = {
 	/* packed: used descriptors */
 	{ "packed used clean", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
 	{ "packed used clean pci", PF_CHK_PACKED_USED, PCI, NET, PACKED, 0, IO_NONE, PASS, 0 },
-	{ "packed used: not offered", PF_CHK_PACKED_USED, MMIO, RNG, BASE, 0, IO_NONE, SKIP, 0 },
+	{ "packed used: not offered", PF_CHK_PACKED_USED, MMIO, RNG, BASE, 0, IO_NONE, NA, 0 },
 	{ "packed used: stale wrap", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_PACKED_STALE_WRAP, IO_NONE, FAIL, 0 },
 	{ "packed used: AVAIL != USED", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_PACKED_BAD_FLAGS, IO_NONE, FAIL, 0 },
 	{ "packed used: id out of range", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_ID_RANGE, IO_NONE, FAIL, 0 },
@@ -265,7 +266,7 @@ static const struct ring_case cases[] = {
 	{ "packed indirect clean", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0 },
 	{ "packed indirect: table written", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED, SIM_F_WRITE_DESC, IO_NONE, FAIL, 0 },
 	{ "packed indirect: readable written", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED, SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0 },
-	{ "packed indirect not offered", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED & ~F(VIRTIO_F_INDIRECT_DESC), 0, IO_NONE, SKIP, 0 },
+	{ "packed indirect not offered", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED & ~F(VIRTIO_F_INDIRECT_DESC), 0, IO_NONE, NA, 0 },
 	/* packed: wrap */
 	{ "packed wrap clean", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0 },
 	{ "packed wrap clean net pci", PF_CHK_PACKED_WRAP, PCI, NET, PACKED, 0, IO_NONE, PASS, 0 },
@@ -280,20 +281,20 @@ static const struct ring_case cases[] = {
 	{ "in order clean", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0 },
 	{ "in order batched", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, 0, IO_NONE, PASS, 3 },
 	{ "in order split only", PF_CHK_FEAT_IN_ORDER, MMIO, NET, BASE | F(VIRTIO_F_IN_ORDER), 0, IO_NONE, PASS, 0 },
-	{ "in order not offered", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, PACKED, 0, IO_NONE, SKIP, 0 },
+	{ "in order not offered", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, PACKED, 0, IO_NONE, NA, 0 },
 	{ "in order violated", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, SIM_F_OUT_OF_ORDER, IO_NONE, FAIL, 0 },
 	/* queue reset registers */
 	{ "qreset mmio clean", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0 },
 	{ "qreset mmio clean, slow", PF_CHK_VQRESET_MMIO_REGS, MMIO, NET, BASE, 0, IO_NONE, PASS, 5 },
-	{ "qreset mmio on pci", PF_CHK_VQRESET_MMIO_REGS, PCI, RNG, BASE, 0, IO_NONE, SKIP, 0 },
-	{ "qreset mmio not offered", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, F(VIRTIO_F_VERSION_1), 0, IO_NONE, SKIP, 0 },
+	{ "qreset mmio on pci", PF_CHK_VQRESET_MMIO_REGS, PCI, RNG, BASE, 0, IO_NONE, NA, 0 },
+	{ "qreset mmio not offered", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, F(VIRTIO_F_VERSION_1), 0, IO_NONE, NA, 0 },
 	{ "qreset mmio: keeps ready", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0 },
 	{ "qreset mmio: stuck", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_QRESET_STUCK, IO_NONE, FAIL, 0 },
 	{ "qreset mmio: ignored (QEMU 7.2)", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED, FAIL, 0 },
 	{ "qreset mmio: 1 after reset", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_QRESET_ONE_AFTER_RESET, FAIL, 0 },
 	{ "qreset pci clean", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, 0, IO_NONE, PASS, 0 },
 	{ "qreset pci clean, slow", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE, 0, IO_NONE, PASS, 5 },
-	{ "qreset pci on mmio", PF_CHK_VQRESET_PCI_REGS, MMIO, RNG, BASE, 0, IO_NONE, SKIP, 0 },
+	{ "qreset pci on mmio", PF_CHK_VQRESET_PCI_REGS, MMIO, RNG, BASE, 0, IO_NONE, NA, 0 },
 	{ "qreset pci: keeps ready", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0 },
 	{ "qreset pci: stuck", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, SIM_F_QRESET_STUCK, IO_NONE, FAIL, 0 },
 	/* queue reset with traffic */
@@ -315,7 +316,7 @@ static const struct ring_case cases[] = {
 	/* SUSPEND */
 	{ "suspend clean", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0 },
 	{ "suspend clean net pci", PF_CHK_SUSPEND, PCI, NET, BASE | F(VIRTIO_F_SUSPEND), 0, IO_NONE, PASS, 0 },
-	{ "suspend not offered", PF_CHK_SUSPEND, MMIO, RNG, BASE, 0, IO_NONE, SKIP, 0 },
+	{ "suspend not offered", PF_CHK_SUSPEND, MMIO, RNG, BASE, 0, IO_NONE, NA, 0 },
 	{ "suspend before DRIVER_OK", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_EARLY, FAIL, 0 },
 	{ "suspend ignored", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_IGNORED, FAIL, 0 },
 	{ "suspend not quiet", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_NOT_QUIET, FAIL, 0 },
