@@ -605,6 +605,9 @@ static json_t *render_result(const json_t *in, const struct pf_spec *spec)
 				  json_deep_copy(json_object_get(in, "duration_us") ?
 							 json_object_get(in, "duration_us") :
 							 json_null()));
+	rc |= copy_member(o, "sub", in, "sub");
+	rc |= copy_member(o, "subs", in, "subs");
+	rc |= copy_member(o, "subs_more", in, "subs_more");
 	rc |= copy_member(o, "boot", in, "boot");
 	if (rc) {
 		json_decref(o);
