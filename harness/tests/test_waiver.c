@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "profile.h"
+#include "report_write.h"
 #include "reports.h"
 #include "results.h"
 #include "score.h"
@@ -153,6 +155,32 @@ static const char *not_covered(const json_t *res, char *buf, size_t cap)
 	return buf;
 }
 
+/* Renders doc in format and fails unless the file holds want. */
+static void report_contains(const json_t *doc, const char *format, const char *want)
+{
+	char path[] = "/tmp/pf-test-waiver.XXXXXX", err[256], *text;
+	int fd = mkstemp(path);
+	FILE *f;
+	long n;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pf_report_write(doc, format, path, err, sizeof(err)), 0);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(path);
+	if (!strstr(text, want))
+		fail_msg("%s report lacks \"%s\":\n%s", format, want, text);
+	free(text);
+}
+
 /* ---- against the shipped QEMU 7.2 list -------------------------------- */
 
 /* The device overwrote an indirect table: a different failure from the
@@ -172,6 +200,13 @@ static void test_other_subcase_stays_fail(void **state)
 	assert_string_equal(not_covered(res, buf, sizeof(buf)), "whole-indirect/blk-status");
 	assert_string_equal(run_verdict(doc), "non-conformant");
 	assert_int_equal(pf_results_exit_code(doc), 1);
+	/* the reports say which failure it is and what was not excused */
+	assert_string_equal(pf_result_failure_text(res, buf, sizeof(buf)),
+			    "m [whole-indirect/blk-status]; not excused by QEMU72-MIXED-INDIRECT-CHAIN: "
+			    "whole-indirect/blk-status");
+	report_contains(doc, "md", "m \\[whole-indirect/blk-status\\]; not excused by QEMU72-MIXED-INDIRECT-CHAIN");
+	report_contains(doc, "junit", "<failure type=\"fail\" message=\"fail: m [whole-indirect/blk-status]; not "
+				      "excused by QEMU72-MIXED-INDIRECT-CHAIN: whole-indirect/blk-status\"");
 	json_decref(doc);
 	pf_waivers_free(w);
 }
