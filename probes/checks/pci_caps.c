@@ -88,7 +88,7 @@ static void need(struct pf_test *t, const struct virtio_pci_priv *pv, const stru
 		report(t, false, "missing", "no VIRTIO_PCI_CAP_%s capability", pchk_cfg_name(type));
 		return;
 	}
-	report(t, false, "outside-bar", "VIRTIO_PCI_CAP_%s capability at 0x%02x (bar %u, offset 0x%x, length 0x%x, "
+	report(t, false, "unusable", "VIRTIO_PCI_CAP_%s capability at 0x%02x (bar %u, offset 0x%x, length 0x%x, "
 	       "BAR size 0x%llx) is unusable: %s", pchk_cfg_name(type), first->off, first->bar,
 	       first->offset, first->length, (unsigned long long)pchk_bar_size(pv, first->bar),
 	       unusable(pv, t->dev, first));

@@ -185,7 +185,8 @@ int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_i
 		return rc;
 	}
 	if (rc < 0) {
-		report(t, false, "used-entry", "used entry id %u len %u: %s", u->id, u->len, virtq_strerror(rc));
+		report(t, false, virtq_error_id(rc), "used entry id %u len %u: %s", u->id, u->len,
+		       virtq_strerror(rc));
 		return rc;
 	}
 	if (u->token >= r->slots)

@@ -169,7 +169,8 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 	} else if (rc < 0) {
 		uint16_t f = VQ_READ_ONCE(r->vq.desc[pos].flags);
 
-		report(t, false, "used-desc", "used descriptor at position %u (flags 0x%04x, expected wrap %u): id %u len %u: %s",
+		report(t, false, virtq_error_id(rc),
+		       "used descriptor at position %u (flags 0x%04x, expected wrap %u): id %u len %u: %s",
 		       pos, f, wrap, u->id, u->len, virtq_strerror(rc));
 		return rc;
 	}

@@ -164,7 +164,7 @@ void check_SUSPEND(struct pf_test *t)
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_SUSPEND);
 	st = r.dev->ops->get_status(r.dev);
-	report(t, !(st & VIRTIO_STATUS_SUSPEND), "before-driver-ok", "SUSPEND taken before DRIVER_OK (status 0x%02x)", st);
+	report(t, !(st & VIRTIO_STATUS_SUSPEND), "suspend-taken", "SUSPEND taken before DRIVER_OK (status 0x%02x)", st);
 	if (st & VIRTIO_STATUS_SUSPEND)
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
