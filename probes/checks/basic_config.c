@@ -91,7 +91,8 @@ void check_CONFIG_BEFORE_FEATURES_OK(struct pf_test *t)
 			continue;
 		after = read_field(d, f);
 		report(t, before[i] == after,
-		       "config-changed-by-features-ok", "%s reads 0x%llx before FEATURES_OK but 0x%llx after", f->name,
+		       "config-changed-by-features-ok",
+		       "%s reads 0x%llx before FEATURES_OK but 0x%llx after", f->name,
 		       (unsigned long long)before[i], (unsigned long long)after);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
@@ -131,14 +132,16 @@ void check_CONFIG_GENERATION(struct pf_test *t)
 		/* The configuration changed: a generation that stayed put
 		 * hides torn reads from the driver (MUST, 2.5.1 / 4.1.4.3.1). */
 		report(t, g1 != g2 || g0 != g1 || g2 != g3,
-		       "generation-unchanged", "%s changed (0x%llx -> 0x%llx) but the generation stayed %d", f->name,
+		       "generation-unchanged",
+		       "%s changed (0x%llx -> 0x%llx) but the generation stayed %d", f->name,
 		       (unsigned long long)a[i], (unsigned long long)b[i], g2);
 		return;
 	}
 	/* Nothing changed: a moving generation would make a driver's read
 	 * loop spin for nothing (2.5.1 wants it stable). */
 	report_should(t, g0 == g1 && g1 == g2 && g2 == g3,
-		      "generation-spurious", "generation changes without a configuration change: %d, %d, %d, %d", g0, g1, g2, g3);
+		      "generation-spurious",
+		      "generation changes without a configuration change: %d, %d, %d, %d", g0, g1, g2, g3);
 }
 
 /* Little-endian value of `width` bytes read one byte at a time. */
@@ -179,13 +182,15 @@ void check_CONFIG_WIDTHS(struct pf_test *t)
 
 			nat = lo | hi << 32;
 			report(t, lo == lo2 && hi == hi2,
-			       "access-order", "%s: 32-bit halves differ with the access order (0x%llx vs 0x%llx)", f->name,
+			       "access-order",
+			       "%s: 32-bit halves differ with the access order (0x%llx vs 0x%llx)", f->name,
 			       (unsigned long long)nat, (unsigned long long)(lo2 | hi2 << 32));
 		} else {
 			nat = d->ops->config_read(d, f->off, f->width);
 		}
 		bytes = read_bytes(d, f->off, f->width);
-		report(t, nat == bytes, "access-width", "%s reads 0x%llx at %u bits but 0x%llx byte by byte", f->name,
+		report(t, nat == bytes, "access-width",
+		       "%s reads 0x%llx at %u bits but 0x%llx byte by byte", f->name,
 		       (unsigned long long)nat, f->width == 8 ? 32u : f->width * 8u, (unsigned long long)bytes);
 	}
 	if (!checked)

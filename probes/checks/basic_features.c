@@ -28,7 +28,8 @@ void check_FEAT_VERSION_1(struct pf_test *t)
 	if (!modern_only(t))
 		return;
 	report(t, t->dev->features & VIRTIO_BIT(VIRTIO_F_VERSION_1),
-	       "version-1", "VIRTIO_F_VERSION_1 not offered (features 0x%llx)", (unsigned long long)t->dev->features);
+	       "version-1",
+	       "VIRTIO_F_VERSION_1 not offered (features 0x%llx)", (unsigned long long)t->dev->features);
 }
 
 void check_FEAT_RESERVED(struct pf_test *t)
@@ -42,13 +43,15 @@ void check_FEAT_RESERVED(struct pf_test *t)
 	report(t, !(f & RESERVED_LOW), "reserved-bits", "reserved feature bits offered: 0x%llx",
 	       (unsigned long long)(f & RESERVED_LOW));
 	if (d->mode == VIRTIO_MODE_MODERN)
-		report(t, !(f & LEGACY_ONLY), "legacy-bits", "legacy-only feature bits offered by a modern device: 0x%llx",
+		report(t, !(f & LEGACY_ONLY), "legacy-bits",
+		       "legacy-only feature bits offered by a modern device: 0x%llx",
 		       (unsigned long long)(f & LEGACY_ONLY));
 	/* Bits 128 and up are reserved (2.2): windows 4..7 must read 0. */
 	for (uint32_t sel = 4; sel < 8; sel++) {
 		uint32_t w = d->ops->get_features_window(d, sel);
 
-		report(t, w == 0, "reserved-window", "feature window %u (bits %u..%u, reserved) reads 0x%08x", sel, sel * 32,
+		report(t, w == 0, "reserved-window",
+		       "feature window %u (bits %u..%u, reserved) reads 0x%08x", sel, sel * 32,
 		       sel * 32 + 31, w);
 	}
 	if (d->transport != VIRTIO_TRANSPORT_PCI)
@@ -102,7 +105,8 @@ void check_FEAT_DEPENDENCIES(struct pf_test *t)
 		if (!(f & VIRTIO_BIT(r->bit)))
 			continue;
 		checked++;
-		report(t, (f & r->needs_any) != 0, "dependency", "%s, but only the first is offered", r->rule);
+		report(t, (f & r->needs_any) != 0, "dependency",
+		       "%s, but only the first is offered", r->rule);
 	}
 	if (!checked)
 		report_na(t, "no offered feature has a prerequisite");
@@ -133,7 +137,8 @@ void check_FEAT_REJECT_INVALID(struct pf_test *t)
 	}
 	st = chk_try_features(t, chk_default_features(d) | VIRTIO_BIT(bit));
 	report(t, !(st & VIRTIO_STATUS_FEATURES_OK),
-	       "unoffered-accepted", "FEATURES_OK kept although the driver accepted bit %d, which was not offered (status 0x%02x)",
+	       "unoffered-accepted",
+	       "FEATURES_OK kept although the driver accepted bit %d, which was not offered (status 0x%02x)",
 	       bit, st);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }
@@ -148,16 +153,19 @@ void check_FEAT_ACCEPT_VALID(struct pf_test *t)
 	if (!modern_only(t))
 		return;
 	st = chk_try_features(t, minimal);
-	report(t, st & VIRTIO_STATUS_FEATURES_OK, "minimal-refused", "FEATURES_OK refused for the minimal set 0x%llx (status 0x%02x)",
+	report(t, st & VIRTIO_STATUS_FEATURES_OK, "minimal-refused",
+	       "FEATURES_OK refused for the minimal set 0x%llx (status 0x%02x)",
 	       (unsigned long long)minimal, st);
 	st = chk_try_features(t, all);
 	report(t, st & VIRTIO_STATUS_FEATURES_OK,
-	       "all-refused", "FEATURES_OK refused for every offered feature 0x%llx (status 0x%02x)", (unsigned long long)all, st);
+	       "all-refused",
+	       "FEATURES_OK refused for every offered feature 0x%llx (status 0x%02x)", (unsigned long long)all, st);
 	/* The same set once more after a reset (2.2.2: no refusal of a set
 	 * that was accepted before). */
 	st = chk_try_features(t, all);
 	report(t, st & VIRTIO_STATUS_FEATURES_OK,
-	       "refused-after-reset", "FEATURES_OK refused after reset for a set accepted before (status 0x%02x)", st);
+	       "refused-after-reset",
+	       "FEATURES_OK refused after reset for a set accepted before (status 0x%02x)", st);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }
 
@@ -174,10 +182,12 @@ void check_FEAT_WINDOWS(struct pf_test *t)
 	lo2 = d->ops->get_features_window(d, 0);
 	hi2 = d->ops->get_features_window(d, 1);
 	report(t, lo == lo2 && hi == hi2,
-	       "windows-unstable", "feature windows not stable: window 0 0x%08x then 0x%08x, window 1 0x%08x then 0x%08x",
+	       "windows-unstable",
+	       "feature windows not stable: window 0 0x%08x then 0x%08x, window 1 0x%08x then 0x%08x",
 	       lo, lo2, hi, hi2);
 	report(t, ((uint64_t)hi << 32 | lo) == d->features,
-	       "differs-from-discovery", "features 0x%08x%08x differ from those read at discovery 0x%llx", hi, lo,
+	       "differs-from-discovery",
+	       "features 0x%08x%08x differ from those read at discovery 0x%llx", hi, lo,
 	       (unsigned long long)d->features);
 	if (!d->ops->get_driver_features_window) {
 		/* MMIO DriverFeatures is write-only: nothing to read back. */
@@ -193,6 +203,7 @@ void check_FEAT_WINDOWS(struct pf_test *t)
 	lo2 = d->ops->get_driver_features_window(d, 0);
 	hi2 = d->ops->get_driver_features_window(d, 1);
 	report(t, lo2 == lo && hi2 == hi,
-	       "driver-features-readback", "driver_feature reads back 0x%08x:0x%08x after writing the offered 0x%08x:0x%08x", hi2, lo2, hi, lo);
+	       "driver-features-readback",
+	       "driver_feature reads back 0x%08x:0x%08x after writing the offered 0x%08x:0x%08x", hi2, lo2, hi, lo);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

@@ -90,14 +90,16 @@ static void check_status(struct pf_test *t)
 	uint32_t isr = isr_now(d), later;
 
 	report(t, isr & VIRTIO_ISR_QUEUE,
-	       "used-buffer-bit", "InterruptStatus reads 0x%x when the used-buffer interrupt arrived: bit 0 not set",
+	       "used-buffer-bit",
+	       "InterruptStatus reads 0x%x when the used-buffer interrupt arrived: bit 0 not set",
 	       isr);
 	report(t, (isr & ~VIRTIO_ISR_QUEUE) == 0,
 	       "spurious-bits", "InterruptStatus reads 0x%x: bits set for events that did not happen", isr);
 	arch_delay_ns(IRQ_HOLD_NS);
 	later = isr_now(d);
 	report(t, later & VIRTIO_ISR_QUEUE,
-	       "cleared-before-ack", "InterruptStatus bit 0 cleared by itself (0x%x -> 0x%x) before InterruptACK", isr,
+	       "cleared-before-ack",
+	       "InterruptStatus bit 0 cleared by itself (0x%x -> 0x%x) before InterruptACK", isr,
 	       later);
 	d->ops->isr_ack(d, later & (VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG));
 	later = isr_now(d);
@@ -142,7 +144,8 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 		report_error(t, "could not add a buffer to queue %u", r.wl->queue);
 	} else {
 		if (report(t, wait_used_irq(t, &r, line.intid, &raced),
-			   "no-interrupt", "no interrupt on INTID %u (%s) within %llu ms of a used buffer (avail->flags 0); InterruptStatus 0x%x, %u buffer(s) used",
+			   "no-interrupt",
+			   "no interrupt on INTID %u (%s) within %llu ms of a used buffer (avail->flags 0); InterruptStatus 0x%x, %u buffer(s) used",
 			   line.intid, line.edge ? "edge" : "level",
 			   (unsigned long long)(IRQ_WAIT_NS / 1000000), isr_now(d),
 			   virtq_split_pending(&r.vq)) && !raced)

@@ -52,7 +52,8 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, q);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 0, "queue-ready-after-reset", "queue %u: QueueReady reads 0x%x after reset", q, v);
+		report(t, v == 0, "queue-ready-after-reset",
+		       "queue %u: QueueReady reads 0x%x after reset", q, v);
 		if (chk_setup_split_queue(d, q, 16) == VIRTIO_ENOMEM) {
 			report_error(t, "out of DMA memory");
 			break;
@@ -60,10 +61,12 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		d->ops->queue_enable(d, q);
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, q);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 1, "queue-ready-write-1", "queue %u: QueueReady reads 0x%x after writing 1", q, v);
+		report(t, v == 1, "queue-ready-write-1",
+		       "queue %u: QueueReady reads 0x%x after writing 1", q, v);
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 0);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 0, "queue-ready-write-0", "queue %u: QueueReady reads 0x%x after writing 0", q, v);
+		report(t, v == 0, "queue-ready-write-0",
+		       "queue %u: QueueReady reads 0x%x after writing 0", q, v);
 		/* ready again, so the reset below has something to clear */
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 1);
 	}
@@ -73,12 +76,14 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, absent);
 		max = io_read32(r, VIRTIO_MMIO_QUEUE_NUM_MAX);
-		report(t, max == 0, "queue-size-max-beyond", "queue %u beyond the last has QueueSizeMax %u", absent, max);
+		report(t, max == 0, "queue-size-max-beyond",
+		       "queue %u beyond the last has QueueSizeMax %u", absent, max);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 	for (uint16_t q = 0; q < d->num_queues; q++) {
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, q);
-		report(t, io_read32(r, VIRTIO_MMIO_QUEUE_READY) == 0, "queue-ready-reset", "queue %u: QueueReady not cleared by reset", q);
+		report(t, io_read32(r, VIRTIO_MMIO_QUEUE_READY) == 0, "queue-ready-reset",
+		       "queue %u: QueueReady not cleared by reset", q);
 	}
 }
 
@@ -101,7 +106,8 @@ void check_MMIO_ISR_IDLE(struct pf_test *t)
 	if (chk_bring_up(t, chk_default_features(d), 16)) {
 		arch_delay_ns(1000000);
 		isr = io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
-		report(t, isr == 0, "idle", "InterruptStatus reads 0x%x with no buffers and no config change", isr);
+		report(t, isr == 0, "idle",
+		       "InterruptStatus reads 0x%x with no buffers and no config change", isr);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

@@ -40,7 +40,8 @@ static void nothing_more_used(struct pf_test *t, struct chk_pring *r)
 	bool a = f & VIRTQ_DESC_F_AVAIL, u = f & VIRTQ_DESC_F_USED;
 
 	report(t, !(a == u && a == r->vq.used_wrap),
-	       "used-unavailable", "position %u marked used (flags 0x%04x) although nothing was available there",
+	       "used-unavailable",
+	       "position %u marked used (flags 0x%04x) although nothing was available there",
 	       r->vq.next_used, f);
 }
 
@@ -95,7 +96,8 @@ static bool report_used_change(struct pf_test *t, struct chk_pring *r, int pos)
 	d = &r->vq.desc[pos];
 	s = &r->seen[pos];
 	return report(t, false,
-		      "used-desc-changed", "used descriptor at position %d changed after USED was set: addr 0x%llx len %u id %u flags 0x%04x, was 0x%llx %u %u 0x%04x",
+		      "used-desc-changed",
+		      "used descriptor at position %d changed after USED was set: addr 0x%llx len %u id %u flags 0x%04x, was 0x%llx %u %u 0x%04x",
 		      pos, (unsigned long long)d->addr, d->len, d->id, d->flags, (unsigned long long)s->addr, s->len,
 		      s->id, s->flags);
 }
@@ -181,7 +183,8 @@ static bool stale_probe(struct pf_test *t, struct chk_pring *r, uint16_t stale)
 	arch_delay_ns(STALE_WAIT_NS);
 	used = touched(r, pos, &before, slot, &isr);
 	if (!report(t, !used,
-		    "wrap-counter", "device used position %u with flags 0x%04x, not available with driver wrap counter %u (ISR 0x%x)",
+		    "wrap-counter",
+		    "device used position %u with flags 0x%04x, not available with driver wrap counter %u (ISR 0x%x)",
 		    pos, stale, wrap, isr))
 		return false;
 	/* now flip it properly: the device must use it */
@@ -324,7 +327,8 @@ void check_PACKED_WRAP(struct pf_test *t)
 		}
 	}
 	report(t, r.vq.next_used == r.vq.next_avail && r.vq.used_wrap == r.vq.avail_wrap,
-	       "position", "after %u buffers the used position %u/%u differs from the available one %u/%u", bufs,
+	       "position",
+	       "after %u buffers the used position %u/%u differs from the available one %u/%u", bufs,
 	       r.vq.next_used, r.vq.used_wrap, r.vq.next_avail, r.vq.avail_wrap);
 	report_metric(t, "packed.wrap_laps", descs / r.vq.num, "laps");
 out:
@@ -363,12 +367,14 @@ void check_PACKED_EVENT_SUPPRESS(struct pf_test *t)
 	virtq_packed_set_event(&r.vq, RING_EVENT_FLAGS_ENABLE, 0, false);
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "notified", "no used-buffer notification with RING_EVENT_FLAGS_ENABLE (ISR 0x%x)", isr);
+	report(t, isr & VIRTIO_ISR_QUEUE, "notified",
+	       "no used-buffer notification with RING_EVENT_FLAGS_ENABLE (ISR 0x%x)", isr);
 	report_case(t, "disable", "DISABLE");
 	virtq_packed_set_event(&r.vq, RING_EVENT_FLAGS_DISABLE, 0, false);
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report(t, !(isr & VIRTIO_ISR_QUEUE), "suppressed", "notified although RING_EVENT_FLAGS_DISABLE (ISR 0x%x)", isr);
+	report(t, !(isr & VIRTIO_ISR_QUEUE), "suppressed",
+	       "notified although RING_EVENT_FLAGS_DISABLE (ISR 0x%x)", isr);
 	if (r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) {
 		/* an event for the second used descriptor from now */
 		uint16_t per = (uint16_t)((r.wl->readable ? 1u : 0u) + (r.wl->writable ? 1u : 0u));
@@ -383,15 +389,18 @@ void check_PACKED_EVENT_SUPPRESS(struct pf_test *t)
 		virtq_packed_set_event(&r.vq, RING_EVENT_FLAGS_DESC, off, wrap);
 		if (one_with_isr(t, &r, &isr))
 			goto out;
-		report(t, !(isr & VIRTIO_ISR_QUEUE), "early", "notified before the event descriptor %u was used (ISR 0x%x)", off, isr);
+		report(t, !(isr & VIRTIO_ISR_QUEUE), "early",
+		       "notified before the event descriptor %u was used (ISR 0x%x)", off, isr);
 		if (one_with_isr(t, &r, &isr))
 			goto out;
-		report(t, isr & VIRTIO_ISR_QUEUE, "notified", "no notification when the event descriptor %u was used (ISR 0x%x)", off, isr);
+		report(t, isr & VIRTIO_ISR_QUEUE, "notified",
+		       "no notification when the event descriptor %u was used (ISR 0x%x)", off, isr);
 	}
 	/* Device Event Suppression: flags 0..2, DESC only with EVENT_IDX,
 	 * reserved bits 0 (2.8.10, 2.8.11) */
 	dev = virtq_packed_device_event(&r.vq);
-	report(t, !(dev.flags & ~3u) && (dev.flags & 3u) != 3u, "device-flags", "device event flags read 0x%04x", dev.flags);
+	report(t, !(dev.flags & ~3u) && (dev.flags & 3u) != 3u, "device-flags",
+	       "device event flags read 0x%04x", dev.flags);
 	report(t, (dev.flags & 3u) != RING_EVENT_FLAGS_DESC || (r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)),
 	       "desc-without-event-idx", "device asks for RING_EVENT_FLAGS_DESC without EVENT_IDX");
 out:

@@ -94,7 +94,8 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
 		report_log(t, 1, "%s: DEVICE_NEEDS_RESET set (status 0x%02x, ISR 0x%x)", malformed_name[kind], st, isr);
 		report(t, isr & VIRTIO_ISR_CONFIG,
-		       "no-config-notification", "DEVICE_NEEDS_RESET set without a configuration-change notification (ISR 0x%x)", isr);
+		       "no-config-notification",
+		       "DEVICE_NEEDS_RESET set without a configuration-change notification (ISR 0x%x)", isr);
 	} else {
 		/* ignored: a good request must then still be served */
 		int head = chk_ring_submit(&r, 2, 1, VQ_ADD_DIRECT);
@@ -106,7 +107,8 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 			   rc == 1 ? "still works" : "stopped");
 		/* a legacy device has no DEVICE_NEEDS_RESET to set (2.1, 4.2.4) */
 		if (r.dev->mode != VIRTIO_MODE_LEGACY)
-			report_should(t, rc == 1, "queue-stopped", "queue stopped without DEVICE_NEEDS_RESET (status 0x%02x): %s", st,
+			report_should(t, rc == 1, "queue-stopped",
+				      "queue stopped without DEVICE_NEEDS_RESET (status 0x%02x): %s", st,
 				      rc == 1 ? "" : virtq_strerror(rc));
 	}
 	chk_ring_close(&r);
@@ -164,7 +166,8 @@ void check_SUSPEND(struct pf_test *t)
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_SUSPEND);
 	st = r.dev->ops->get_status(r.dev);
-	report(t, !(st & VIRTIO_STATUS_SUSPEND), "suspend-taken", "SUSPEND taken before DRIVER_OK (status 0x%02x)", st);
+	report(t, !(st & VIRTIO_STATUS_SUSPEND), "suspend-taken",
+	       "SUSPEND taken before DRIVER_OK (status 0x%02x)", st);
 	if (st & VIRTIO_STATUS_SUSPEND)
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
@@ -187,10 +190,12 @@ void check_SUSPEND(struct pf_test *t)
 		goto out;
 	}
 	if (!report(t, (st & both) == VIRTIO_STATUS_SUSPEND,
-		    "not-suspended", "status reads 0x%02x %llu ms after SUSPEND was set: neither suspended nor DEVICE_NEEDS_RESET", st,
+		    "not-suspended",
+		    "status reads 0x%02x %llu ms after SUSPEND was set: neither suspended nor DEVICE_NEEDS_RESET", st,
 		    (unsigned long long)(SUSPEND_WAIT_NS / 1000000)))
 		goto out;
-	report_should(t, virtq_split_pending(&r.vq) == n, "used-in-flight", "%u of %u buffers in flight were used before the device reported SUSPEND",
+	report_should(t, virtq_split_pending(&r.vq) == n, "used-in-flight",
+		      "%u of %u buffers in flight were used before the device reported SUSPEND",
 		      virtq_split_pending(&r.vq), n);
 
 	/* suspended: nothing may move or be signalled */
@@ -199,15 +204,18 @@ void check_SUSPEND(struct pf_test *t)
 	chk_isr_take(r.dev);
 	arch_delay_ns(QUIET_NS);
 	isr = chk_isr_take(r.dev);
-	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved", "used->idx moved from %u to %u while suspended", used,
+	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved",
+	       "used->idx moved from %u to %u while suspended", used,
 	       VQ_READ_ONCE(r.vq.used->idx));
-	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified", "used-buffer notification while suspended (ISR 0x%x)", isr);
+	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified",
+	       "used-buffer notification while suspended (ISR 0x%x)", isr);
 
 	report_case(t, "resuming", "resuming");
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
 	st = wait_status(r.dev, both, VIRTIO_STATUS_DRIVER_OK);
 	if (!report(t, (st & both) == VIRTIO_STATUS_DRIVER_OK || (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET),
-		    "not-resumed", "status reads 0x%02x after DRIVER_OK was set again: neither resumed nor DEVICE_NEEDS_RESET", st))
+		    "not-resumed",
+		    "status reads 0x%02x after DRIVER_OK was set again: neither resumed nor DEVICE_NEEDS_RESET", st))
 		goto out;
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
 		goto out;
