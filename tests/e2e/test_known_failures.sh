@@ -36,6 +36,8 @@ grep -q 'whole-indirect/blk-status\\\]; not excused by QEMU72-MIXED-INDIRECT-CHA
   || fail "report.md does not name the unexcused fingerprint"
 grep -q 'message="fail: m \[whole-indirect/blk-status\]' "$scratch/other/junit.xml" \
   || fail "junit.xml failure message lacks the fingerprint"
+grep -q 'split.indirect .* m \[whole-indirect/blk-status\]' "$scratch/other.log" \
+  || { cat "$scratch/other.log"; fail "the run's output lacks the fingerprint"; }
 pass "reports name the fingerprint"
 
 "$PLUGFEST" known-failures suggest "$r" --date 2026-12-07 > "$scratch/draft.yaml" 2>/dev/null \
