@@ -73,9 +73,13 @@ static void add_sub(struct pf_test *t, const char *fp)
 	memcpy(t->subs[t->nsubs++], fp, PF_FP_LEN);
 }
 
+/* What a message is about, by weight: a warning's replaces a skip's. */
+enum { SEV_NONE, SEV_SKIP, SEV_WARN, SEV_FAIL, SEV_ERROR };
+
 static int severity_now(const struct pf_test *t)
 {
-	return t->errored ? 3 : t->failed ? 2 : (t->warned || t->skipped || t->na) ? 1 : 0;
+	return t->errored ? SEV_ERROR : t->failed ? SEV_FAIL : t->warned ? SEV_WARN :
+	       (t->skipped || t->na) ? SEV_SKIP : SEV_NONE;
 }
 
 /* Keeps the first message of the most severe kind seen so far: a failure's
@@ -101,8 +105,8 @@ static void note(struct pf_test *t, int severity, const char *fp, const char *fm
 	}
 	if (fp)
 		add_sub(t, fp);
-	if (t->opt && t->opt->verbose >= 1 && severity >= 1)
-		emit_log(t, severity >= 2 ? "error" : "warn", buf);
+	if (t->opt && t->opt->verbose >= 1 && severity >= SEV_WARN)
+		emit_log(t, severity >= SEV_FAIL ? "error" : "warn", buf);
 }
 
 bool report(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
@@ -115,7 +119,7 @@ bool report(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
 		return true;
 	fingerprint(t, sub, fp);
 	va_start(ap, fmt);
-	note(t, must ? 2 : 1, fp, fmt, ap);
+	note(t, must ? SEV_FAIL : SEV_WARN, fp, fmt, ap);
 	va_end(ap);
 	if (must)
 		t->failed++;
@@ -133,7 +137,7 @@ bool report_should(struct pf_test *t, bool ok, const char *sub, const char *fmt,
 		return true;
 	fingerprint(t, sub, fp);
 	va_start(ap, fmt);
-	note(t, 1, fp, fmt, ap);
+	note(t, SEV_WARN, fp, fmt, ap);
 	va_end(ap);
 	t->warned++;
 	return false;
@@ -150,7 +154,7 @@ void report_na(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, 0, NULL, fmt, ap);
+	note(t, SEV_SKIP, NULL, fmt, ap);
 	va_end(ap);
 	t->na = true;
 }
@@ -160,7 +164,7 @@ void report_skip(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, 0, NULL, fmt, ap);
+	note(t, SEV_SKIP, NULL, fmt, ap);
 	va_end(ap);
 	t->skipped = true;
 }
@@ -196,7 +200,7 @@ void report_error(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, 3, NULL, fmt, ap);
+	note(t, SEV_ERROR, NULL, fmt, ap);
 	va_end(ap);
 	t->errored = true;
 }

@@ -90,6 +90,13 @@ static void test_na_and_skip(void **state)
 	report(&t, false, "blk-status", "y");
 	assert_int_equal(pf_test_verdict(&t), PF_VERDICT_FAIL);
 	assert_string_equal(t.msg, "y");
+	/* a warning's message replaces a skip's */
+	new_test(&t, PF_CHK_SPLIT_INDIRECT);
+	report_skip(&t, "not tested: x");
+	report_should(&t, false, "used-len", "used len 9");
+	assert_int_equal(pf_test_verdict(&t), PF_VERDICT_WARN);
+	assert_string_equal(t.msg, "used len 9");
+	assert_string_equal(t.sub, "used-len");
 }
 
 static void test_rollback(void **state)
