@@ -17,5 +17,6 @@ int pf_cmd_report(int argc, char **argv);
 int pf_cmd_matrix(int argc, char **argv);
 int pf_cmd_package(int argc, char **argv);
 int pf_cmd_verify(int argc, char **argv);
+int pf_cmd_known_failures(int argc, char **argv);
 
 #endif

@@ -101,8 +101,10 @@ void pf_progress_record(struct pf_progress *p, const json_t *rec)
 		p->warns += !strcmp(v, "warn");
 		if (bad || p->verbose) {
 			line_start(p);
-			fprintf(p->out, "  %-5s %-32s %-20s %s\n", v, str(rec, "test"), str(rec, "dev"),
-				str(rec, "msg"));
+			const char *sub = str(rec, "sub");
+
+			fprintf(p->out, "  %-5s %-32s %-20s %s%s%s%s\n", v, str(rec, "test"), str(rec, "dev"),
+				str(rec, "msg"), *sub ? " [" : "", sub, *sub ? "]" : "");
 		}
 	} else if (!strcmp(t, "fault")) {
 		line_start(p);
@@ -145,6 +147,8 @@ static void count_device(const json_t *results, const char *dev, int n[5], const
 			n[2]++;
 		else if (!strcmp(v, "skip"))
 			n[3]++;
+		else if (!strcmp(v, "na"))
+			continue; /* not applicable: neither tested nor failed */
 		else if (!strcmp(v, "xfail") || !strcmp(v, "waived"))
 			n[4]++;
 		else

@@ -316,6 +316,7 @@ void pf_html_devices(struct pf_html *h)
 			if (strcmp(pf_jstr(r, "device", ""), id))
 				continue;
 			enum pf_rv v = pf_rv_parse(pf_jstr(r, "verdict", NULL));
+			char text[1024];
 			const char *cls = v == PF_RV_FAIL || v == PF_RV_XFAIL || v == PF_RV_CRASH || v == PF_RV_WEDGED ||
 						  v == PF_RV_TIMEOUT || v == PF_RV_XPASS ? " class=\"row-fail\""
 					  : v == PF_RV_WARN || v == PF_RV_WAIVED ? " class=\"row-warn\""
@@ -335,7 +336,7 @@ void pf_html_devices(struct pf_html *h)
 			pf_buf_puts(b, "</td><td class=\"small\">");
 			pf_html_join(b, json_object_get(r, "labels"), "<br>");
 			pf_buf_puts(b, "</td><td>");
-			pf_buf_html(b, pf_jstr(r, "message", ""));
+			pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
 			pf_buf_printf(b, "</td><td class=\"num\">%.3f</td></tr>", pf_result_seconds(r) * 1000);
 		}
 		pf_buf_puts(b, "</tbody></table></details>");

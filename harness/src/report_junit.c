@@ -42,7 +42,7 @@ static enum jkind jkind_of(enum pf_rv v)
 	case PF_RV_FAIL: case PF_RV_XPASS: return J_FAIL;
 	case PF_RV_ERROR: case PF_RV_CRASH: case PF_RV_WEDGED: case PF_RV_TIMEOUT: case PF_RV_UNKNOWN:
 		return J_ERROR;
-	case PF_RV_SKIP: case PF_RV_XFAIL: case PF_RV_WAIVED: return J_SKIP;
+	case PF_RV_SKIP: case PF_RV_NA: case PF_RV_XFAIL: case PF_RV_WAIVED: return J_SKIP;
 	default: return J_PASS;
 	}
 }
@@ -51,9 +51,10 @@ static void testcase(struct pf_buf *b, const json_t *res, const char *classname)
 {
 	enum pf_rv v = pf_rv_parse(pf_jstr(res, "verdict", NULL));
 	const json_t *w = json_object_get(res, "waiver");
-	const char *msg = pf_jstr(res, "message", "");
+	char msg[1024];
 	char detail[1200];
 
+	pf_result_failure_text(res, msg, sizeof(msg));
 	pf_buf_puts(b, "    <testcase name=\"");
 	pf_buf_xml(b, pf_jstr(res, "test", "?"));
 	pf_buf_puts(b, "\" classname=\"");
@@ -62,6 +63,7 @@ static void testcase(struct pf_buf *b, const json_t *res, const char *classname)
 	prop(b, "        ", "verdict", pf_rv_name(v));
 	prop(b, "        ", "probe_verdict", pf_jstr(res, "probe_verdict", NULL));
 	prop(b, "        ", "level", pf_jstr(res, "level", NULL));
+	prop(b, "        ", "fingerprint", pf_jstr(res, "sub", NULL));
 	prop(b, "        ", "class", pf_jstr(res, "class", NULL));
 	prop(b, "        ", "title", pf_jstr(res, "title", NULL));
 	prop_array(b, "        ", "spec.section", json_object_get(res, "sections"));
@@ -76,7 +78,8 @@ static void testcase(struct pf_buf *b, const json_t *res, const char *classname)
 	if (json_object_get(res, "waiver_expired"))
 		prop(b, "        ", "waiver.expired", pf_jstr(json_object_get(res, "waiver_expired"), "id", NULL));
 	pf_buf_puts(b, "      </properties>\n");
-	snprintf(detail, sizeof(detail), "%s%s%s", pf_rv_name(v), msg[0] ? ": " : "", msg);
+	snprintf(detail, sizeof(detail), "%s%s%s", v == PF_RV_NA ? "not applicable" : pf_rv_name(v),
+		 msg[0] ? ": " : "", msg);
 	switch (jkind_of(v)) {
 	case J_FAIL:
 	case J_ERROR:

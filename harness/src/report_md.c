@@ -111,8 +111,8 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 	const json_t *d, *r;
 	size_t i, j;
 
-	pf_buf_puts(b, "## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skip | other |\n"
-		       "|---|---|---|---|---|---|---|---|---|\n");
+	pf_buf_puts(b, "## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skip | n/a | other |\n"
+		       "|---|---|---|---|---|---|---|---|---|---|\n");
 	json_array_foreach(json_object_get(results, "devices"), i, d) {
 		unsigned c[PF_RV_COUNT] = { 0 };
 		const char *id = pf_jstr(d, "id", "");
@@ -121,7 +121,8 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 				c[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
 		unsigned other = 0;
 		for (int k = 0; k < PF_RV_COUNT; k++)
-			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN && k != PF_RV_SKIP)
+			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN && k != PF_RV_SKIP &&
+			    k != PF_RV_NA)
 				other += c[k];
 		pf_buf_puts(b, "| ");
 		pf_buf_md(b, id);
@@ -131,14 +132,16 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 		pf_buf_md(b, pf_jstr(d, "transport", "?"));
 		pf_buf_puts(b, " | ");
 		pf_buf_md(b, pf_jstr(d, "mode", "?"));
-		pf_buf_printf(b, " | %u | %u | %u | %u | %u |\n", c[PF_RV_PASS], c[PF_RV_FAIL], c[PF_RV_WARN],
-			      c[PF_RV_SKIP], other);
+		pf_buf_printf(b, " | %u | %u | %u | %u | %u | %u |\n", c[PF_RV_PASS], c[PF_RV_FAIL], c[PF_RV_WARN],
+			      c[PF_RV_SKIP], c[PF_RV_NA], other);
 	}
 	pf_buf_puts(b, "\n### Checks not passed\n\n| Device | Check | Level | Verdict | Section | Message |\n"
 		       "|---|---|---|---|---|---|\n");
 	json_array_foreach(json_object_get(results, "results"), j, r) {
 		enum pf_rv v = pf_rv_parse(pf_jstr(r, "verdict", NULL));
-		if (v == PF_RV_PASS || v == PF_RV_SKIP)
+		char text[1024];
+
+		if (v == PF_RV_PASS || v == PF_RV_SKIP || v == PF_RV_NA)
 			continue;
 		pf_buf_puts(b, "| ");
 		pf_buf_md(b, pf_jstr(r, "device", "run"));
@@ -151,7 +154,7 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 		pf_buf_puts(b, "** | ");
 		pf_buf_md(b, json_string_value(json_array_get(json_object_get(r, "sections"), 0)));
 		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(r, "message", ""));
+		pf_buf_md(b, pf_result_failure_text(r, text, sizeof(text)));
 		pf_buf_puts(b, " |\n");
 	}
 	pf_buf_puts(b, "\n");

@@ -206,6 +206,27 @@ const char *pf_hypervisor_label(const json_t *results, char *buf, size_t len)
 	return buf;
 }
 
+const char *pf_result_failure_text(const json_t *res, char *buf, size_t cap)
+{
+	const json_t *nc = json_object_get(res, "waiver_not_covered"), *fp;
+	const char *sub = pf_jstr(res, "sub", NULL);
+	size_t i, n;
+
+	if (!cap)
+		return buf;
+	n = (size_t)snprintf(buf, cap, "%s", pf_jstr(res, "message", ""));
+	if (sub && n < cap)
+		n += (size_t)snprintf(buf + n, cap - n, "%s[%s]", buf[0] ? " " : "", sub);
+	if (nc && n < cap) {
+		n += (size_t)snprintf(buf + n, cap - n, "; not excused by %s:", pf_jstr(nc, "id", "?"));
+		json_array_foreach(json_object_get(nc, "not_covered"), i, fp)
+			if (n < cap)
+				n += (size_t)snprintf(buf + n, cap - n, "%s %s", i ? "," : "",
+						      json_string_value(fp) ? json_string_value(fp) : "?");
+	}
+	return buf;
+}
+
 double pf_result_seconds(const json_t *res)
 {
 	const json_t *us = json_object_get(res, "duration_us");

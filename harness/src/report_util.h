@@ -50,5 +50,10 @@ const char *pf_overall_verdict(const json_t *results);
 const char *pf_hypervisor_label(const json_t *results, char *buf, size_t len);
 /* Seconds formatted from duration_us ("0.000217"). */
 double pf_result_seconds(const json_t *res);
+/* A result's message for failure listings: the message, its failure
+ * fingerprint in brackets, and the fingerprints a known-failure entry for
+ * the check did not excuse ("... [whole-indirect/blk-status]; not excused
+ * by QEMU72-X: whole-indirect/blk-status"). Returns buf. */
+const char *pf_result_failure_text(const json_t *res, char *buf, size_t cap);
 
 #endif

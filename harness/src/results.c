@@ -40,7 +40,7 @@ static const char *const fatal_kinds[] = { "crash", "wedged", "timeout", "fault"
 static const char *const open_fail_kinds[] = { "crash", "wedged", "timeout", NULL };
 /* Always present in summary.counts, so consumers need no existence checks. */
 static const char *const verdicts[] = {
-	"pass", "fail", "warn", "skip", "error", "crash", "wedged", "timeout",
+	"pass", "fail", "warn", "skip", "na", "error", "crash", "wedged", "timeout",
 	"xfail", "xpass", "waived", NULL
 };
 
@@ -430,6 +430,9 @@ static int on_result(struct pf_results *r, uint32_t seq, const json_t *rec)
 	rc |= copy_member(res, "reqs", rec, "reqs");
 	rc |= copy_member(res, "message", rec, "msg");
 	rc |= copy_member(res, "duration_us", rec, "us");
+	rc |= copy_member(res, "sub", rec, "sub");
+	rc |= copy_member(res, "subs", rec, "subs");
+	rc |= copy_member(res, "subs_more", rec, "subs_more");
 	rc |= json_object_set_new(res, "seq", json_integer(seq));
 	if (rc) {
 		json_decref(res);
@@ -602,6 +605,9 @@ static json_t *render_result(const json_t *in, const struct pf_spec *spec)
 				  json_deep_copy(json_object_get(in, "duration_us") ?
 							 json_object_get(in, "duration_us") :
 							 json_null()));
+	rc |= copy_member(o, "sub", in, "sub");
+	rc |= copy_member(o, "subs", in, "subs");
+	rc |= copy_member(o, "subs_more", in, "subs_more");
 	rc |= copy_member(o, "boot", in, "boot");
 	if (rc) {
 		json_decref(o);

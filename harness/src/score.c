@@ -11,7 +11,7 @@
 
 static const char *const rv_names[PF_RV_COUNT] = {
 	"pass", "fail", "warn", "skip", "error", "crash", "wedged", "timeout",
-	"xfail", "xpass", "waived", "unknown",
+	"xfail", "xpass", "waived", "na", "unknown",
 };
 
 enum pf_rv pf_rv_parse(const char *s)
@@ -105,7 +105,7 @@ static enum pf_outcome rv_outcome(enum pf_rv v)
 	case PF_RV_FAIL: case PF_RV_XFAIL: case PF_RV_CRASH: case PF_RV_WEDGED: case PF_RV_TIMEOUT:
 		return PF_OUT_FAIL;
 	case PF_RV_WARN: case PF_RV_WAIVED: return PF_OUT_WARN;
-	case PF_RV_SKIP: return PF_OUT_NA;
+	case PF_RV_SKIP: case PF_RV_NA: return PF_OUT_NA;
 	default: return PF_OUT_INCOMPLETE;
 	}
 }

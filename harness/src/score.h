@@ -38,6 +38,7 @@ enum pf_rv {
 	PF_RV_PASS, PF_RV_FAIL, PF_RV_WARN, PF_RV_SKIP, PF_RV_ERROR,
 	PF_RV_CRASH, PF_RV_WEDGED, PF_RV_TIMEOUT,
 	PF_RV_XFAIL, PF_RV_XPASS, PF_RV_WAIVED,
+	PF_RV_NA, /* not applicable: neither passed nor failed, nothing tested */
 	PF_RV_UNKNOWN, PF_RV_COUNT
 };
 

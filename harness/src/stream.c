@@ -136,6 +136,9 @@ enum vt {
 	V_STRS,   /* array of strings */
 	V_BITS,   /* array of integers 0..63 (feature bit numbers) */
 	V_QUEUES, /* array of {index, max_size} with non-negative integers */
+	V_BOOL,   /* true or false */
+	V_FP,     /* failure fingerprint: [a-z0-9-] words joined by '/' */
+	V_FPS,    /* array of at most PF_FP_MAX_SUBS fingerprints */
 };
 
 struct rule {
@@ -147,7 +150,7 @@ struct rule {
 
 static const char *const v_transport[] = { "mmio", "pci", NULL };
 static const char *const v_mode[] = { "legacy", "transitional", "modern", NULL };
-static const char *const v_verdict[] = { "pass", "fail", "warn", "skip", "error", NULL };
+static const char *const v_verdict[] = { "pass", "fail", "warn", "skip", "error", "na", NULL };
 static const char *const v_level[] = { "must", "should", "may", NULL };
 static const char *const v_loglevel[] = { "error", "warn", "info", "debug", NULL };
 static const char *const v_status[] = { "ok", "aborted", NULL };
@@ -177,7 +180,8 @@ static const struct rule r_result[] = {
 	{ "verdict", V_STR, true, v_verdict },  { "step", V_UINT, false, NULL },
 	{ "level", V_STR, false, v_level },     { "reqs", V_STRS, false, NULL },
 	{ "msg", V_STR, false, NULL },          { "us", V_UINT, false, NULL },
-	{ NULL, V_STR, false, NULL },
+	{ "sub", V_FP, false, NULL },           { "subs", V_FPS, false, NULL },
+	{ "subs_more", V_BOOL, false, NULL },   { NULL, V_STR, false, NULL },
 };
 static const struct rule r_metric[] = {
 	{ "name", V_NESTR, true, NULL }, { "value", V_NUM, true, NULL },
@@ -216,6 +220,9 @@ static const char *const vt_what[] = {
 	[V_STRS] = "an array of strings",
 	[V_BITS] = "an array of bit numbers 0..63",
 	[V_QUEUES] = "an array of {\"index\",\"max_size\"} objects",
+	[V_BOOL] = "true or false",
+	[V_FP] = "a fingerprint (words of [a-z0-9-] joined by '/', at most 63 characters)",
+	[V_FPS] = "an array of at most 8 fingerprints",
 };
 
 static bool is_uint(const json_t *v)
@@ -234,6 +241,24 @@ static bool hex_ok(const char *p)
 		      (*p >= 'A' && *p <= 'F')))
 			return false;
 	return n >= 1 && n <= 16;
+}
+
+bool pf_fingerprint_ok(const char *p)
+{
+	size_t n = 0;
+	bool word = false;
+
+	if (!p)
+		return false;
+	for (; *p; p++, n++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+			word = true;
+		else if (*p == '/' && word)
+			word = false;
+		else
+			return false;
+	}
+	return word && n < PF_FP_MAX_LEN;
 }
 
 static bool value_ok(const json_t *v, enum vt type)
@@ -268,6 +293,15 @@ static bool value_ok(const json_t *v, enum vt type)
 		json_array_foreach(v, i, e)
 			if (!json_is_object(e) || !is_uint(json_object_get(e, "index")) ||
 			    !is_uint(json_object_get(e, "max_size")))
+				return false;
+		return true;
+	case V_BOOL: return json_is_boolean(v);
+	case V_FP: return pf_fingerprint_ok(json_string_value(v));
+	case V_FPS:
+		if (!json_is_array(v) || json_array_size(v) > PF_FP_MAX_SUBS)
+			return false;
+		json_array_foreach(v, i, e)
+			if (!pf_fingerprint_ok(json_string_value(e)))
 				return false;
 		return true;
 	}

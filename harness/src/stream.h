@@ -21,6 +21,7 @@
 #ifndef PF_STREAM_H
 #define PF_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,6 +91,11 @@ enum pf_rec_type {
 const char *pf_rec_type_name(enum pf_rec_type t);
 /* -1 when the name is not a record type of protocol version 1. */
 int pf_rec_type_from_name(const char *name);
+
+/* Failure fingerprints of a result record ("case-id/sub-id", docs/protocol.md). */
+#define PF_FP_MAX_LEN 64  /* characters, with the NUL */
+#define PF_FP_MAX_SUBS 8  /* entries of "subs" */
+bool pf_fingerprint_ok(const char *s);
 
 /* Validate a decoded record against docs/protocol.md: an object whose "t"
  * names a known type, with every required member present and every known

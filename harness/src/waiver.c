@@ -14,6 +14,7 @@
 
 #include "score.h"
 #include "sha256.h"
+#include "stream.h"
 
 #define PF_WAIVER_SCHEMA "plugfest-known-failures/1"
 
@@ -22,6 +23,7 @@ enum kind { KIND_KNOWN_FAILURE, KIND_WAIVER };
 struct entry {
 	char *id, *hypervisor, *version, *test, *reason, *issue, *expires, *approved_by;
 	struct pf_strv devices, transports;
+	struct pf_strv subcases; /* fingerprint globs the entry excuses */
 	enum kind kind;
 	char *file;
 	int line;
@@ -59,6 +61,7 @@ static void entry_free(struct entry *e)
 	free(e->issue); free(e->expires); free(e->approved_by); free(e->file);
 	strv_free(&e->devices);
 	strv_free(&e->transports);
+	strv_free(&e->subcases);
 }
 
 void pf_waivers_free(struct pf_waivers *w)
@@ -206,8 +209,26 @@ static bool valid_date(const char *s)
 
 /* ---- loading --------------------------------------------------------- */
 
+/* A fingerprint glob: the fingerprint alphabet plus '*', at most as long as
+ * a fingerprint. */
+static bool subcase_glob_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (!n || n >= PF_FP_MAX_LEN || v[0] == '/' || v[n - 1] == '/')
+		return false;
+	for (; *v; v++)
+		if (!((*v >= 'a' && *v <= 'z') || (*v >= '0' && *v <= '9') || strchr("-/*", *v)))
+			return false;
+	return true;
+}
+
 static const char *valid_list_item(const char *key, const char *v)
 {
+	if (!strcmp(key, "subcases"))
+		return subcase_glob_ok(v) ? NULL
+					  : "is not a fingerprint glob (words of [a-z0-9-] joined by '/', "
+					    "'*' as wildcard; \"*\" for the whole check)";
 	if (!strcmp(key, "device"))
 		return pf_device_type_known(v) ? NULL : "is not a known device type";
 	return !strcmp(v, "mmio") || !strcmp(v, "pci") ? NULL : "must be 'mmio' or 'pci'";
@@ -245,10 +266,11 @@ static int parse_list(struct pf_ydoc *d, yaml_node_t *map, const char *key, cons
 static int parse_entry(struct pf_ydoc *d, yaml_node_t *n, size_t idx, struct entry *e,
 		       const struct pf_waivers *w, const struct entry *prev, size_t nprev)
 {
-	static const char *const keys[] = { "id", "kind", "hypervisor", "version", "test", "device",
-					    "transport", "reason", "issue", "expires", "approved_by", NULL };
-	static const char *const req[] = { "id", "kind", "hypervisor", "test", "reason", "issue",
-					   "expires", NULL };
+	static const char *const keys[] = { "id", "kind", "hypervisor", "version", "test", "subcases",
+					    "device", "transport", "reason", "issue", "expires",
+					    "approved_by", NULL };
+	static const char *const req[] = { "id", "kind", "hypervisor", "test", "subcases", "reason",
+					   "issue", "expires", NULL };
 	char f[64], fk[96];
 	char *kind = NULL;
 
@@ -260,7 +282,8 @@ static int parse_entry(struct pf_ydoc *d, yaml_node_t *n, size_t idx, struct ent
 	    pf_y_str(d, n, "reason", f, true, &e->reason) || pf_y_str(d, n, "issue", f, true, &e->issue) ||
 	    pf_y_str(d, n, "expires", f, true, &e->expires) ||
 	    pf_y_str(d, n, "approved_by", f, false, &e->approved_by) ||
-	    parse_list(d, n, "device", f, &e->devices) || parse_list(d, n, "transport", f, &e->transports)) {
+	    parse_list(d, n, "device", f, &e->devices) || parse_list(d, n, "transport", f, &e->transports) ||
+	    parse_list(d, n, "subcases", f, &e->subcases)) {
 		free(kind);
 		return -1;
 	}
@@ -395,6 +418,14 @@ int pf_waivers_load(struct pf_waivers *w, const char *path, struct pf_error *err
 
 /* ---- application ----------------------------------------------------- */
 
+static bool strv_has(const struct pf_strv *s, const char *v)
+{
+	for (size_t i = 0; v && i < s->n; i++)
+		if (!strcmp(s->v[i], v))
+			return true;
+	return false;
+}
+
 static void today_utc(char out[11])
 {
 	time_t t = time(NULL);
@@ -404,20 +435,22 @@ static void today_utc(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static bool strv_has(const struct pf_strv *s, const char *v)
+static json_t *strv_json(const struct pf_strv *s)
 {
-	for (size_t i = 0; v && i < s->n; i++)
-		if (!strcmp(s->v[i], v))
-			return true;
-	return false;
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < s->n; i++)
+		json_array_append_new(a, json_string(s->v[i]));
+	return a;
 }
 
 static json_t *entry_json(const struct entry *e)
 {
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s, s:i}", "id", e->id, "kind",
-			 e->kind == KIND_WAIVER ? "waiver" : "known-failure", "hypervisor", e->hypervisor,
-			 "version", e->version, "test", e->test, "reason", e->reason, "issue", e->issue,
-			 "expires", e->expires, "approved_by", e->approved_by, "file", e->file, "line", e->line);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:s, s:s, s:s, s:s?, s:s, s:i}", "id", e->id,
+			 "kind", e->kind == KIND_WAIVER ? "waiver" : "known-failure", "hypervisor",
+			 e->hypervisor, "version", e->version, "test", e->test, "subcases",
+			 strv_json(&e->subcases), "reason", e->reason, "issue", e->issue, "expires",
+			 e->expires, "approved_by", e->approved_by, "file", e->file, "line", e->line);
 }
 
 /* Restores a result changed by an earlier application. */
@@ -430,6 +463,50 @@ static void restore(json_t *res)
 	json_object_del(res, "probe_verdict");
 	json_object_del(res, "waiver");
 	json_object_del(res, "waiver_expired");
+	json_object_del(res, "waiver_not_covered");
+}
+
+static bool whole_check(const struct entry *e)
+{
+	return strv_has(&e->subcases, "*");
+}
+
+/*
+ * The failures of res that e does not excuse, appended to out (NULL: only
+ * counted). Every fingerprint in "subs" must match one of e's globs; a
+ * result that names none (error, crash, wedged, timeout) or whose list was
+ * cut (subs_more) is excused only by the whole check, "*".
+ */
+static size_t not_covered(const struct entry *e, const json_t *res, json_t *out)
+{
+	const json_t *subs = json_object_get(res, "subs"), *fp;
+	size_t i, n = 0;
+
+	if (whole_check(e))
+		return 0;
+	if (!json_array_size(subs)) {
+		if (out)
+			json_array_append_new(out, json_string(PF_FP_UNNAMED));
+		return 1;
+	}
+	json_array_foreach(subs, i, fp) {
+		const char *s = json_string_value(fp);
+		bool hit = false;
+
+		for (size_t k = 0; s && !hit && k < e->subcases.n; k++)
+			hit = !fnmatch(e->subcases.v[k], s, 0);
+		if (hit)
+			continue;
+		n++;
+		if (out)
+			json_array_append_new(out, json_string(s ? s : PF_FP_UNNAMED));
+	}
+	if (json_is_true(json_object_get(res, "subs_more"))) {
+		n++;
+		if (out)
+			json_array_append_new(out, json_string(PF_FP_MORE));
+	}
+	return n;
 }
 
 static bool entry_matches(const struct entry *e, const json_t *res, const json_t *dev)
@@ -472,9 +549,10 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 		today_utc(date);
 	unsigned *applied = calloc(nw + 1, sizeof(unsigned)), *xpass = calloc(nw + 1, sizeof(unsigned));
 	unsigned *expired_hits = calloc(nw + 1, sizeof(unsigned)), *passing = calloc(nw + 1, sizeof(unsigned));
+	unsigned *uncovered = calloc(nw + 1, sizeof(unsigned));
 	bool *hv_ok = calloc(nw + 1, sizeof(bool));
-	if (!applied || !xpass || !expired_hits || !passing || !hv_ok) {
-		free(applied); free(xpass); free(expired_hits); free(passing); free(hv_ok);
+	if (!applied || !xpass || !expired_hits || !passing || !hv_ok || !uncovered) {
+		free(applied); free(xpass); free(expired_hits); free(passing); free(hv_ok); free(uncovered);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -485,12 +563,20 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 		restore(res);
 		const json_t *dev = pf_results_device(results, pf_json_str(res, "device"));
 		enum pf_rv v = pf_rv_parse(pf_json_str(res, "verdict"));
-		const struct entry *pick = NULL;
-		size_t pick_k = 0;
+		const struct entry *pick = NULL, *near = NULL;
+		size_t pick_k = 0, near_k = 0;
 		for (size_t k = 0; k < nw; k++) {
 			const struct entry *e = &w->e[k];
 			if (!hv_ok[k] || !entry_matches(e, res, dev))
 				continue;
+			/* the entry describes other failures of this check */
+			if (pf_rv_is_failing(v) && not_covered(e, res, NULL)) {
+				if (!near && strcmp(e->expires, date) >= 0) {
+					near = e;
+					near_k = k;
+				}
+				continue;
+			}
 			if (strcmp(e->expires, date) < 0) {
 				/* expired: no effect, but the result remembers it */
 				if (pf_rv_is_failing(v) || v == PF_RV_PASS) {
@@ -505,6 +591,14 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 				pick = e;
 				pick_k = k;
 			}
+		}
+		if (!pick && near) {
+			json_t *nc = entry_json(near), *fps = json_array();
+
+			not_covered(near, res, fps);
+			json_object_set_new(nc, "not_covered", fps);
+			json_object_set_new(res, "waiver_not_covered", nc);
+			uncovered[near_k]++;
 		}
 		if (!pick)
 			continue;
@@ -530,18 +624,20 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 		const struct entry *e = &w->e[k];
 		const char *status = !hv_ok[k] ? "other-hypervisor"
 				     : strcmp(e->expires, date) < 0 ? "expired"
-				     : applied[k] ? "applied" : xpass[k] ? "stale" : passing[k] ? "not-needed" : "unused";
+				     : applied[k] ? "applied" : xpass[k] ? "stale" : passing[k] ? "not-needed"
+				     : uncovered[k] ? "not-covered" : "unused";
 		json_t *ej = entry_json(e);
 		json_object_set_new(ej, "status", json_string(status));
 		json_object_set_new(ej, "applied", json_integer(applied[k]));
 		json_object_set_new(ej, "xpass", json_integer(xpass[k]));
 		json_object_set_new(ej, "expired_matches", json_integer(expired_hits[k]));
+		json_object_set_new(ej, "not_covered", json_integer(uncovered[k]));
 		json_array_append_new(entries, ej);
 	}
 	for (size_t k = 0; w && k < w->nsrc; k++)
 		json_array_append_new(files, json_pack("{s:s, s:s}", "file", w->src[k].file, "sha256", w->src[k].sha256));
 	json_object_set_new(results, "waivers", json_pack("{s:s, s:o, s:o}", "date", date, "files", files,
 							  "entries", entries));
-	free(applied); free(xpass); free(expired_hits); free(passing); free(hv_ok);
+	free(applied); free(xpass); free(expired_hits); free(passing); free(hv_ok); free(uncovered);
 	return 0;
 }

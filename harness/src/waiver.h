@@ -29,6 +29,10 @@
 
 struct pf_waivers;
 
+/* Stand-ins in "not_covered" for what has no fingerprint. */
+#define PF_FP_UNNAMED "+unnamed" /* the result names no fingerprint */
+#define PF_FP_MORE "+more"       /* the probe cut its list (subs_more) */
+
 struct pf_waivers *pf_waivers_new(void);
 void pf_waivers_free(struct pf_waivers *w);
 /* Appends the entries of one file; on error nothing is appended and err

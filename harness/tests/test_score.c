@@ -444,7 +444,8 @@ static void test_version_match(void **state)
 }
 
 #define W_HEAD "schema: plugfest-known-failures/1\nentries:\n"
-#define W_ENTRY "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    reason: r\n" \
+#define W_ENTRY "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: [\"*\"]\n" \
+		"    reason: r\n" \
 		"    issue: https://example.org/1\n"
 
 static void expect_waiver_error(const char *yaml, int line, const char *field, const char *msg)
@@ -464,20 +465,35 @@ static void expect_waiver_error(const char *yaml, int line, const char *field, c
 static void test_waiver_load_errors(void **state)
 {
 	(void)state;
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-30\n", 9, "entries[0].expires", "not a date");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    colour: red\n", 10, "entries[0].colour", "unknown key");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: pardon\n    hypervisor: qemu\n    test: blk.*\n    reason: r\n"
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-30\n", 10, "entries[0].expires", "not a date");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    colour: red\n", 11, "entries[0].colour", "unknown key");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: pardon\n    hypervisor: qemu\n    test: blk.*\n    subcases: [x]\n    reason: r\n"
 			    "    issue: https://example.org/1\n    expires: 2026-02-28\n", 4, "entries[0].kind", "not one of");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    reason: r\n"
-			    "    expires: 2026-02-28\n", 3, "entries[0]", "missing required key 'issue'");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    version: \">=x\"\n", 10, "entries[0].version",
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: [x]\n"
+			    "    reason: r\n    expires: 2026-02-28\n", 3, "entries[0]", "missing required key 'issue'");
+	/* subcases: required, a non-empty list of fingerprint globs */
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
+			    "    reason: r\n    issue: https://example.org/1\n    expires: 2026-02-28\n", 3, "entries[0]",
+			    "missing required key 'subcases'");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
+			    "    subcases: []\n    reason: r\n    issue: https://example.org/1\n    expires: 2026-02-28\n",
+			    7, "entries[0].subcases", "list is empty");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
+			    "    subcases: [whole-indirect/blk-status, \"Direct Then Indirect\"]\n    reason: r\n"
+			    "    issue: https://example.org/1\n    expires: 2026-02-28\n",
+			    7, "entries[0].subcases[1]", "not a fingerprint glob");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
+			    "    subcases: whole-indirect/*\n    reason: r\n"
+			    "    issue: https://example.org/1\n    expires: 2026-02-28\n",
+			    7, "entries[0].subcases", "");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    version: \">=x\"\n", 11, "entries[0].version",
 			    "not a version");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    device: [gpu2d]\n", 10, "entries[0].device[0]",
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    device: [gpu2d]\n", 11, "entries[0].device[0]",
 			    "not a known device type");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n" W_ENTRY "    expires: 2026-02-28\n", 10,
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n" W_ENTRY "    expires: 2026-02-28\n", 11,
 			    "entries[1].id", "duplicate entry id 'E1' (first at line 3)");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    reason: r\n"
-			    "    issue: see the wiki\n    expires: 2026-02-28\n", 8, "entries[0].issue", "http(s) link");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: [x]\n"
+			    "    reason: r\n    issue: see the wiki\n    expires: 2026-02-28\n", 9, "entries[0].issue", "http(s) link");
 	expect_waiver_error("schema: plugfest-known-failures/2\nentries: []\n", 1, "schema", "not supported");
 	/* a valid file appends; a second file may not reuse an id */
 	struct pf_waivers *w = pf_waivers_new();

@@ -483,6 +483,44 @@ static void missing_members(void **state)
 		    "level", NULL);
 	expect_json("{\"t\":\"end\"}", PF_DIAG_MALFORMED, "status", "missing");
 	expect_json("{\"t\":\"fault\"}", PF_DIAG_MALFORMED, "kind", "missing");
+	/* failure fingerprints: [a-z0-9-] words joined by '/', at most 8 */
+#define R_FP "{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"fail\","
+	expect_json(R_FP "\"sub\":\"Whole-Indirect\"}", PF_DIAG_MALFORMED, "sub", "fingerprint");
+	expect_json(R_FP "\"sub\":\"a//b\"}", PF_DIAG_MALFORMED, "sub", "fingerprint");
+	expect_json(R_FP "\"sub\":\"a/\"}", PF_DIAG_MALFORMED, "sub", "fingerprint");
+	expect_json(R_FP "\"sub\":\"\"}", PF_DIAG_MALFORMED, "sub", "fingerprint");
+	expect_json(R_FP "\"subs\":[\"a\",\"b c\"]}", PF_DIAG_MALFORMED, "subs", "fingerprints");
+	expect_json(R_FP "\"subs\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}",
+		    PF_DIAG_MALFORMED, "subs", "at most 8");
+	expect_json(R_FP "\"subs_more\":1}", PF_DIAG_MALFORMED, "subs_more", "true or false");
+	expect_json("{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"skipped\"}",
+		    PF_DIAG_MALFORMED, "verdict", "unknown value");
+#undef R_FP
+}
+
+/* A result with fingerprints and verdict na is accepted. */
+static void fingerprints_accepted(void **state)
+{
+	const char *ok[] = {
+		"{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"na\"}",
+		"{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"fail\","
+		"\"sub\":\"whole-indirect/blk-status\",\"subs\":[\"whole-indirect/blk-status\",\"reset-2\"],"
+		"\"subs_more\":true}",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		json_t *rec = json_loads(ok[i], 0, NULL);
+		const char *field;
+		char msg[256];
+
+		assert_non_null(rec);
+		if (pf_record_validate(rec, &field, msg, sizeof(msg)) != PF_DIAG_KIND_COUNT)
+			fail_msg("%s refused: %s", ok[i], msg);
+		json_decref(rec);
+	}
+	assert_false(pf_fingerprint_ok("x/y/"));
+	assert_true(pf_fingerprint_ok("direct-then-indirect/no-used"));
 }
 
 static void hello_rules(void **state)
@@ -1173,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(bad_checksum),
 		cmocka_unit_test(malformed_framing),
 		cmocka_unit_test(malformed_json),
+		cmocka_unit_test(fingerprints_accepted),
 		cmocka_unit_test(missing_members),
 		cmocka_unit_test(hello_rules),
 		cmocka_unit_test(unknown_type),

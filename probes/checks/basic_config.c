@@ -68,7 +68,7 @@ void check_CONFIG_BEFORE_FEATURES_OK(struct pf_test *t)
 		return;
 	n = l->nfields < CFG_MAX ? l->nfields : CFG_MAX;
 	if (virtio_reset(d, CHK_RESET_TIMEOUT_NS)) {
-		report(t, false, "reset did not complete");
+		report(t, false, "reset", "reset did not complete");
 		return;
 	}
 	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
@@ -91,6 +91,7 @@ void check_CONFIG_BEFORE_FEATURES_OK(struct pf_test *t)
 			continue;
 		after = read_field(d, f);
 		report(t, before[i] == after,
+		       "config-changed-by-features-ok",
 		       "%s reads 0x%llx before FEATURES_OK but 0x%llx after", f->name,
 		       (unsigned long long)before[i], (unsigned long long)after);
 	}
@@ -117,7 +118,7 @@ void check_CONFIG_GENERATION(struct pf_test *t)
 	if (!l)
 		return;
 	if (d->ops->config_generation(d) < 0) {
-		report_skip(t, "transport has no config generation (legacy)");
+		report_na(t, "transport has no config generation (legacy)");
 		return;
 	}
 	n = l->nfields < CFG_MAX ? l->nfields : CFG_MAX;
@@ -131,6 +132,7 @@ void check_CONFIG_GENERATION(struct pf_test *t)
 		/* The configuration changed: a generation that stayed put
 		 * hides torn reads from the driver (MUST, 2.5.1 / 4.1.4.3.1). */
 		report(t, g1 != g2 || g0 != g1 || g2 != g3,
+		       "generation-unchanged",
 		       "%s changed (0x%llx -> 0x%llx) but the generation stayed %d", f->name,
 		       (unsigned long long)a[i], (unsigned long long)b[i], g2);
 		return;
@@ -138,6 +140,7 @@ void check_CONFIG_GENERATION(struct pf_test *t)
 	/* Nothing changed: a moving generation would make a driver's read
 	 * loop spin for nothing (2.5.1 wants it stable). */
 	report_should(t, g0 == g1 && g1 == g2 && g2 == g3,
+		      "generation-spurious",
 		      "generation changes without a configuration change: %d, %d, %d, %d", g0, g1, g2, g3);
 }
 
@@ -160,7 +163,7 @@ void check_CONFIG_WIDTHS(struct pf_test *t)
 	if (!l)
 		return;
 	if (d->mode == VIRTIO_MODE_LEGACY) {
-		report_skip(t, "legacy configuration is guest-endian; width rules are for modern devices");
+		report_na(t, "legacy configuration is guest-endian; width rules are for modern devices");
 		return;
 	}
 	for (int i = 0; i < l->nfields; i++) {
@@ -179,15 +182,17 @@ void check_CONFIG_WIDTHS(struct pf_test *t)
 
 			nat = lo | hi << 32;
 			report(t, lo == lo2 && hi == hi2,
+			       "access-order",
 			       "%s: 32-bit halves differ with the access order (0x%llx vs 0x%llx)", f->name,
 			       (unsigned long long)nat, (unsigned long long)(lo2 | hi2 << 32));
 		} else {
 			nat = d->ops->config_read(d, f->off, f->width);
 		}
 		bytes = read_bytes(d, f->off, f->width);
-		report(t, nat == bytes, "%s reads 0x%llx at %u bits but 0x%llx byte by byte", f->name,
+		report(t, nat == bytes, "access-width",
+		       "%s reads 0x%llx at %u bits but 0x%llx byte by byte", f->name,
 		       (unsigned long long)nat, f->width == 8 ? 32u : f->width * 8u, (unsigned long long)bytes);
 	}
 	if (!checked)
-		report_skip(t, "no multi-byte static field in this device's configuration");
+		report_na(t, "no multi-byte static field in this device's configuration");
 }

@@ -17,7 +17,7 @@ static bool modern_only(struct pf_test *t)
 	if (!chk_drivable(t))
 		return false;
 	if (t->dev->mode == VIRTIO_MODE_LEGACY) {
-		report_skip(t, "legacy interface: no VERSION_1 negotiation");
+		report_na(t, "legacy interface: no VERSION_1 negotiation");
 		return false;
 	}
 	return true;
@@ -28,6 +28,7 @@ void check_FEAT_VERSION_1(struct pf_test *t)
 	if (!modern_only(t))
 		return;
 	report(t, t->dev->features & VIRTIO_BIT(VIRTIO_F_VERSION_1),
+	       "version-1",
 	       "VIRTIO_F_VERSION_1 not offered (features 0x%llx)", (unsigned long long)t->dev->features);
 }
 
@@ -39,21 +40,23 @@ void check_FEAT_RESERVED(struct pf_test *t)
 	if (!chk_drivable(t))
 		return;
 	f = virtio_read_device_features(d);
-	report(t, !(f & RESERVED_LOW), "reserved feature bits offered: 0x%llx",
+	report(t, !(f & RESERVED_LOW), "reserved-bits", "reserved feature bits offered: 0x%llx",
 	       (unsigned long long)(f & RESERVED_LOW));
 	if (d->mode == VIRTIO_MODE_MODERN)
-		report(t, !(f & LEGACY_ONLY), "legacy-only feature bits offered by a modern device: 0x%llx",
+		report(t, !(f & LEGACY_ONLY), "legacy-bits",
+		       "legacy-only feature bits offered by a modern device: 0x%llx",
 		       (unsigned long long)(f & LEGACY_ONLY));
 	/* Bits 128 and up are reserved (2.2): windows 4..7 must read 0. */
 	for (uint32_t sel = 4; sel < 8; sel++) {
 		uint32_t w = d->ops->get_features_window(d, sel);
 
-		report(t, w == 0, "feature window %u (bits %u..%u, reserved) reads 0x%08x", sel, sel * 32,
+		report(t, w == 0, "reserved-window",
+		       "feature window %u (bits %u..%u, reserved) reads 0x%08x", sel, sel * 32,
 		       sel * 32 + 31, w);
 	}
 	if (d->transport != VIRTIO_TRANSPORT_PCI)
 		report(t, !(f & VIRTIO_BIT(VIRTIO_F_SR_IOV)),
-		       "VIRTIO_F_SR_IOV offered on a transport without SR-IOV");
+		       "sr-iov", "VIRTIO_F_SR_IOV offered on a transport without SR-IOV");
 	/* ADMIN_VQ is PCI-only for now; elsewhere bit 41 is device-specific
 	 * (net's legacy GUEST_RSC4), so it is not judged here. */
 }
@@ -102,10 +105,11 @@ void check_FEAT_DEPENDENCIES(struct pf_test *t)
 		if (!(f & VIRTIO_BIT(r->bit)))
 			continue;
 		checked++;
-		report(t, (f & r->needs_any) != 0, "%s, but only the first is offered", r->rule);
+		report(t, (f & r->needs_any) != 0, "dependency",
+		       "%s, but only the first is offered", r->rule);
 	}
 	if (!checked)
-		report_skip(t, "no offered feature has a prerequisite");
+		report_na(t, "no offered feature has a prerequisite");
 }
 
 /* First reserved bit the device does not offer: accepting it makes the
@@ -133,6 +137,7 @@ void check_FEAT_REJECT_INVALID(struct pf_test *t)
 	}
 	st = chk_try_features(t, chk_default_features(d) | VIRTIO_BIT(bit));
 	report(t, !(st & VIRTIO_STATUS_FEATURES_OK),
+	       "unoffered-accepted",
 	       "FEATURES_OK kept although the driver accepted bit %d, which was not offered (status 0x%02x)",
 	       bit, st);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
@@ -148,15 +153,18 @@ void check_FEAT_ACCEPT_VALID(struct pf_test *t)
 	if (!modern_only(t))
 		return;
 	st = chk_try_features(t, minimal);
-	report(t, st & VIRTIO_STATUS_FEATURES_OK, "FEATURES_OK refused for the minimal set 0x%llx (status 0x%02x)",
+	report(t, st & VIRTIO_STATUS_FEATURES_OK, "minimal-refused",
+	       "FEATURES_OK refused for the minimal set 0x%llx (status 0x%02x)",
 	       (unsigned long long)minimal, st);
 	st = chk_try_features(t, all);
 	report(t, st & VIRTIO_STATUS_FEATURES_OK,
+	       "all-refused",
 	       "FEATURES_OK refused for every offered feature 0x%llx (status 0x%02x)", (unsigned long long)all, st);
 	/* The same set once more after a reset (2.2.2: no refusal of a set
 	 * that was accepted before). */
 	st = chk_try_features(t, all);
 	report(t, st & VIRTIO_STATUS_FEATURES_OK,
+	       "refused-after-reset",
 	       "FEATURES_OK refused after reset for a set accepted before (status 0x%02x)", st);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }
@@ -174,9 +182,11 @@ void check_FEAT_WINDOWS(struct pf_test *t)
 	lo2 = d->ops->get_features_window(d, 0);
 	hi2 = d->ops->get_features_window(d, 1);
 	report(t, lo == lo2 && hi == hi2,
+	       "windows-unstable",
 	       "feature windows not stable: window 0 0x%08x then 0x%08x, window 1 0x%08x then 0x%08x",
 	       lo, lo2, hi, hi2);
 	report(t, ((uint64_t)hi << 32 | lo) == d->features,
+	       "differs-from-discovery",
 	       "features 0x%08x%08x differ from those read at discovery 0x%llx", hi, lo,
 	       (unsigned long long)d->features);
 	if (!d->ops->get_driver_features_window) {
@@ -193,6 +203,7 @@ void check_FEAT_WINDOWS(struct pf_test *t)
 	lo2 = d->ops->get_driver_features_window(d, 0);
 	hi2 = d->ops->get_driver_features_window(d, 1);
 	report(t, lo2 == lo && hi2 == hi,
+	       "driver-features-readback",
 	       "driver_feature reads back 0x%08x:0x%08x after writing the offered 0x%08x:0x%08x", hi2, lo2, hi, lo);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

@@ -22,39 +22,44 @@ void check_INIT_SEQUENCE(struct pf_test *t)
 
 void check_RESET_AFTER_INIT(struct pf_test *t)
 {
+	struct pf_report_mark m;
 	struct virtio_dev *d = t->dev;
 	uint8_t st;
 	int rc;
 
 	if (!chk_drivable(t))
 		return;
+	report_mark(t, &m);
 	if (!chk_bring_up(t, chk_default_features(d), INIT_QUEUE_SIZE)) {
 		/* basic.init.sequence fails for this; one root cause, one failure */
 		char why[sizeof(t->msg)];
 
 		memcpy(why, t->msg, sizeof(why));
-		t->failed = t->warned = 0;
-		t->msg[0] = 0;
+		report_rollback(t, &m);
 		report_skip(t, "not tested: device did not reach DRIVER_OK: %s", why);
 		virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 		return;
 	}
 	rc = virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 	st = d->ops->get_status(d);
-	if (!report(t, rc == 0, "status reads 0x%02x, not 0, after reset of a live device", st))
+	if (!report(t, rc == 0, "status-not-zero",
+		    "status reads 0x%02x, not 0, after reset of a live device", st))
 		return;
 	/* Modern transports clear QueueReady / queue_enable and the interrupt
 	 * status on reset (4.1.4.3.1, 4.2.2.1); legacy QueuePFN has no rule. */
 	if (d->mode != VIRTIO_MODE_LEGACY) {
 		for (uint16_t q = 0; q < d->num_queues; q++)
-			report(t, !d->ops->queue_ready(d, q), "queue %u still reads ready after reset", q);
+			report(t, !d->ops->queue_ready(d, q), "queue-ready",
+			       "queue %u still reads ready after reset", q);
 		if (d->transport == VIRTIO_TRANSPORT_MMIO)
-			report(t, d->ops->isr_read(d) == 0, "InterruptStatus reads 0x%x after reset",
+			report(t, d->ops->isr_read(d) == 0, "interrupt-status",
+			       "InterruptStatus reads 0x%x after reset",
 			       d->ops->isr_read(d));
 	}
 	/* A reset device must be usable again from scratch (2.4). */
 	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
 	st = d->ops->get_status(d);
-	report(t, st == VIRTIO_STATUS_ACKNOWLEDGE, "status reads 0x%02x after ACKNOWLEDGE following reset", st);
+	report(t, st == VIRTIO_STATUS_ACKNOWLEDGE, "acknowledge",
+	       "status reads 0x%02x after ACKNOWLEDGE following reset", st);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

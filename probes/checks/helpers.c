@@ -66,18 +66,20 @@ bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 	int rc;
 
 	rc = virtio_reset(d, CHK_RESET_TIMEOUT_NS);
-	if (!report(t, rc == 0, "device status did not read 0 within %llu ms of reset (reads 0x%02x)",
+	if (!report(t, rc == 0, "reset",
+		    "device status did not read 0 within %llu ms of reset (reads 0x%02x)",
 		    (unsigned long long)(CHK_RESET_TIMEOUT_NS / 1000000), d->ops->get_status(d)))
 		return false;
 
 	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
 	st = d->ops->get_status(d);
-	if (!report(t, st == VIRTIO_STATUS_ACKNOWLEDGE, "status reads 0x%02x after ACKNOWLEDGE", st))
+	if (!report(t, st == VIRTIO_STATUS_ACKNOWLEDGE, "acknowledge",
+		    "status reads 0x%02x after ACKNOWLEDGE", st))
 		return false;
 	virtio_add_status(d, VIRTIO_STATUS_DRIVER);
 	want = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
 	st = d->ops->get_status(d);
-	if (!report(t, st == want, "status reads 0x%02x after DRIVER, expected 0x%02x", st, want))
+	if (!report(t, st == want, "driver", "status reads 0x%02x after DRIVER, expected 0x%02x", st, want))
 		return false;
 
 	d->ops->set_driver_features_window(d, 0, (uint32_t)features);
@@ -87,7 +89,7 @@ bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 		want |= VIRTIO_STATUS_FEATURES_OK;
 		st = d->ops->get_status(d);
 		if (!report(t, st == want,
-			    "FEATURES_OK not kept for the valid subset 0x%llx (status 0x%02x)",
+			    "features-ok", "FEATURES_OK not kept for the valid subset 0x%llx (status 0x%02x)",
 			    (unsigned long long)features, st))
 			return false;
 	}
@@ -102,24 +104,28 @@ bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 			report_error(t, "out of DMA memory setting up queue %u", q);
 			return false;
 		}
-		if (!report(t, rc == 0, "queue %u setup with size %u failed (%d)", q, size, rc))
+		if (!report(t, rc == 0, "queue-setup",
+			    "queue %u setup with size %u failed (%d)", q, size, rc))
 			return false;
 		d->ops->queue_enable(d, q);
-		if (!report(t, d->ops->queue_ready(d, q), "queue %u not ready after enabling it", q))
+		if (!report(t, d->ops->queue_ready(d, q), "queue-ready",
+			    "queue %u not ready after enabling it", q))
 			return false;
 	}
 
 	virtio_add_status(d, VIRTIO_STATUS_DRIVER_OK);
 	want |= VIRTIO_STATUS_DRIVER_OK;
 	st = d->ops->get_status(d);
-	return report(t, st == want, "status reads 0x%02x after DRIVER_OK, expected 0x%02x", st, want);
+	return report(t, st == want, "driver-ok",
+		      "status reads 0x%02x after DRIVER_OK, expected 0x%02x", st, want);
 }
 
 uint8_t chk_try_features(struct pf_test *t, uint64_t features)
 {
 	struct virtio_dev *d = t->dev;
 
-	if (!report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset did not complete (status 0x%02x)",
+	if (!report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset",
+		    "reset did not complete (status 0x%02x)",
 		    d->ops->get_status(d)))
 		return 0xff;
 	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);

@@ -29,7 +29,7 @@ static bool intx_line(struct pf_test *t, const struct pci_func *f, struct intr_l
 	int rc;
 
 	if (pin == 0) {
-		report_skip(t, "Interrupt Pin reads 0: the function uses no INTx");
+		report_na(t, "Interrupt Pin reads 0: the function uses no INTx");
 		return false;
 	}
 	if (pin > 4) {
@@ -133,16 +133,20 @@ static void check_isr(struct pf_test *t, const struct pci_func *f, const struct 
 
 	isr = d->ops->isr_read(d);
 	report(t, isr & VIRTIO_ISR_QUEUE,
+	       "isr-queue-bit",
 	       "ISR status reads 0x%02x when INTx arrived: queue bit 0 not set before the notification",
 	       isr);
 	report(t, st == (isr != 0),
+	       "pci-status-interrupt",
 	       "PCI Status.Interrupt Status reads %u while the ISR status is 0x%02x", st, isr);
 	isr2 = d->ops->isr_read(d);
 	report(t, isr2 == 0,
+	       "isr-read-clears",
 	       "ISR status reads 0x%02x right after a read that returned 0x%02x: reading did not clear it",
 	       isr2, isr);
 	st2 = status_int(f);
 	report(t, !st2 || isr2,
+	       "pci-status-cleared",
 	       "PCI Status.Interrupt Status still 1 after the ISR status was read to 0");
 	/* with the ISR clear the line must be deasserted: unmasked, it must
 	 * not fire again */
@@ -150,6 +154,7 @@ static void check_isr(struct pf_test *t, const struct pci_func *f, const struct 
 	intr_unmask(line->intid);
 	intr_idle(IRQ_QUIET_NS);
 	report(t, intr_count(line->intid) == c,
+	       "intx-deasserted",
 	       "INTx (INTID %u) still asserted after the ISR status was read to 0", line->intid);
 }
 
@@ -165,7 +170,7 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 	int rc;
 
 	if (!pv) {
-		report_skip(t, "not a virtio PCI device");
+		report_na(t, "not a virtio PCI device");
 		return;
 	}
 	if (!chk_drivable(t))
@@ -203,6 +208,7 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 		goto unwire;
 	}
 	if (report(t, wait_used_irq(t, &r, line.intid, &raced),
+		   "no-intx",
 		   "no INTx on INTID %u within %llu ms of a used buffer with MSI-X disabled (%u buffer(s) used)",
 		   line.intid, (unsigned long long)(IRQ_WAIT_NS / 1000000),
 		   virtq_split_pending(&r.vq)) && !raced)

@@ -90,19 +90,21 @@ static void check_status(struct pf_test *t)
 	uint32_t isr = isr_now(d), later;
 
 	report(t, isr & VIRTIO_ISR_QUEUE,
+	       "used-buffer-bit",
 	       "InterruptStatus reads 0x%x when the used-buffer interrupt arrived: bit 0 not set",
 	       isr);
 	report(t, (isr & ~VIRTIO_ISR_QUEUE) == 0,
-	       "InterruptStatus reads 0x%x: bits set for events that did not happen", isr);
+	       "spurious-bits", "InterruptStatus reads 0x%x: bits set for events that did not happen", isr);
 	arch_delay_ns(IRQ_HOLD_NS);
 	later = isr_now(d);
 	report(t, later & VIRTIO_ISR_QUEUE,
+	       "cleared-before-ack",
 	       "InterruptStatus bit 0 cleared by itself (0x%x -> 0x%x) before InterruptACK", isr,
 	       later);
 	d->ops->isr_ack(d, later & (VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG));
 	later = isr_now(d);
 	report(t, !(later & VIRTIO_ISR_QUEUE),
-	       "InterruptStatus still reads 0x%x after writing bit 0 to InterruptACK", later);
+	       "ack", "InterruptStatus still reads 0x%x after writing bit 0 to InterruptACK", later);
 }
 
 void check_IRQ_MMIO_USED(struct pf_test *t)
@@ -116,7 +118,7 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 	int rc;
 
 	if (d->transport != VIRTIO_TRANSPORT_MMIO) {
-		report_skip(t, "not a virtio-mmio device");
+		report_na(t, "not a virtio-mmio device");
 		return;
 	}
 	if (!chk_drivable(t))
@@ -142,6 +144,7 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 		report_error(t, "could not add a buffer to queue %u", r.wl->queue);
 	} else {
 		if (report(t, wait_used_irq(t, &r, line.intid, &raced),
+			   "no-interrupt",
 			   "no interrupt on INTID %u (%s) within %llu ms of a used buffer (avail->flags 0); InterruptStatus 0x%x, %u buffer(s) used",
 			   line.intid, line.edge ? "edge" : "level",
 			   (unsigned long long)(IRQ_WAIT_NS / 1000000), isr_now(d),

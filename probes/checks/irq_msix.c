@@ -29,14 +29,14 @@
 static bool msix_size(struct pf_test *t, int *n)
 {
 	if (!virtio_pci_priv(t->dev)) {
-		report_skip(t, "not a virtio PCI device");
+		report_na(t, "not a virtio PCI device");
 		return false;
 	}
 	if (!chk_drivable(t))
 		return false;
 	*n = msix_table_size(t->dev);
 	if (*n == MSIX_E_NOCAP) {
-		report_skip(t, "no MSI-X capability (the function notifies by INTx)");
+		report_na(t, "no MSI-X capability (the function notifies by INTx)");
 		return false;
 	}
 	if (*n < 0) {
@@ -76,10 +76,11 @@ static void expect_unmapped(struct pf_test *t, const char *when)
 	struct virtio_dev *d = t->dev;
 	uint16_t v = cfg_vec(d);
 
-	report(t, v == VIRTIO_MSI_NO_VECTOR, "config_msix_vector reads 0x%04x %s", v, when);
+	report(t, v == VIRTIO_MSI_NO_VECTOR, "config-vector", "config_msix_vector reads 0x%04x %s", v, when);
 	for (uint16_t q = 0; q < d->num_queues; q++) {
 		v = queue_vec(d, q);
-		if (!report(t, v == VIRTIO_MSI_NO_VECTOR, "queue %u: queue_msix_vector reads 0x%04x %s",
+		if (!report(t, v == VIRTIO_MSI_NO_VECTOR, "queue-vector",
+			    "queue %u: queue_msix_vector reads 0x%04x %s",
 			    q, v, when))
 			break;
 	}
@@ -92,7 +93,8 @@ static void map_all(struct pf_test *t, unsigned nv)
 
 	for (unsigned v = 0; v < nv; v++) {
 		got = set_cfg_vec(d, (uint16_t)v);
-		if (!report(t, got == v, "config_msix_vector reads 0x%04x after writing vector %u", got,
+		if (!report(t, got == v, "config-vector-write",
+			    "config_msix_vector reads 0x%04x after writing vector %u", got,
 			    v))
 			break;
 	}
@@ -104,7 +106,8 @@ static void map_all(struct pf_test *t, unsigned nv)
 			if (q >= MAP_FULL_QUEUES && i > 2)
 				break;
 			got = set_queue_vec(d, q, (uint16_t)v);
-			if (!report(t, got == v, "queue %u: queue_msix_vector reads 0x%04x after writing vector %u",
+			if (!report(t, got == v, "queue-vector-write",
+				    "queue %u: queue_msix_vector reads 0x%04x after writing vector %u",
 				    q, got, v))
 				return;
 		}
@@ -120,7 +123,7 @@ void check_IRQ_MSIX_MAPPING(struct pf_test *t)
 
 	if (!msix_size(t, &n))
 		return;
-	report_should(t, n >= 2 && n <= 0x800, "MSI-X Table Size is %d, outside 2..0x800", n);
+	report_should(t, n >= 2 && n <= 0x800, "table-size", "MSI-X Table Size is %d, outside 2..0x800", n);
 	nv = n > MAP_MAX_VEC ? MAP_MAX_VEC : (unsigned)n;
 	if ((unsigned)n > nv)
 		report_log(t, 1, "Table Size %d: mapping tried for vectors 0..%u", n, nv - 1);
@@ -136,11 +139,13 @@ void check_IRQ_MSIX_MAPPING(struct pf_test *t)
 	if (n < VIRTIO_MSI_NO_VECTOR) {
 		got = set_cfg_vec(d, (uint16_t)n);
 		report(t, got == VIRTIO_MSI_NO_VECTOR,
+		       "config-vector-beyond",
 		       "config_msix_vector reads 0x%04x after writing vector %d beyond the %d-entry table",
 		       got, n, n);
 		if (d->num_queues) {
 			got = set_queue_vec(d, 0, (uint16_t)n);
 			report(t, got == VIRTIO_MSI_NO_VECTOR,
+			       "queue-vector-beyond",
 			       "queue 0: queue_msix_vector reads 0x%04x after writing vector %d beyond the %d-entry table",
 			       got, n, n);
 		}
@@ -154,7 +159,7 @@ void check_IRQ_MSIX_MAPPING(struct pf_test *t)
 	set_cfg_vec(d, 0);
 	for (uint16_t q = 0; q < d->num_queues; q++)
 		set_queue_vec(d, q, (uint16_t)(q % nv));
-	if (report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset did not complete"))
+	if (report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset", "reset did not complete"))
 		expect_unmapped(t, "after a device reset");
 out:
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
@@ -187,7 +192,8 @@ static void one_buffer(struct pf_test *t, struct chk_ring *r, const uint32_t *in
 	uint32_t before[DELIVERY_VEC];
 	uint16_t got = set_queue_vec(d, r->wl->queue, vec);
 
-	if (!report(t, got == vec, "queue %u: queue_msix_vector reads 0x%04x after writing 0x%04x",
+	if (!report(t, got == vec, "queue-vector-write",
+		    "queue %u: queue_msix_vector reads 0x%04x after writing 0x%04x",
 		    r->wl->queue, got, vec))
 		return;
 	for (unsigned i = 0; i < nvec; i++)
@@ -198,6 +204,7 @@ static void one_buffer(struct pf_test *t, struct chk_ring *r, const uint32_t *in
 	}
 	if (vec != VIRTIO_MSI_NO_VECTOR)
 		report(t, wait_used_msi(r, intids[vec], before[vec]),
+		       "no-interrupt",
 		       "no interrupt on MSI-X vector %u (INTID %u) within %llu ms of a used buffer",
 		       vec, intids[vec], (unsigned long long)(IRQ_WAIT_NS / 1000000));
 	if (chk_ring_complete(t, r, &u) != 1)
@@ -208,10 +215,12 @@ static void one_buffer(struct pf_test *t, struct chk_ring *r, const uint32_t *in
 
 		if (vec == VIRTIO_MSI_NO_VECTOR)
 			report(t, extra == 0,
+			       "no-vector-raised",
 			       "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector %u (%u interrupt(s))",
 			       i, extra);
 		else if (i != vec)
 			report(t, extra == 0,
+			       "wrong-vector",
 			       "a used buffer on the queue mapped to vector %u raised vector %u too",
 			       vec, i);
 	}

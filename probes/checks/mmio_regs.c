@@ -7,7 +7,7 @@
 static bool mmio_only(struct pf_test *t)
 {
 	if (t->dev->transport != VIRTIO_TRANSPORT_MMIO) {
-		report_skip(t, "not a virtio-mmio device");
+		report_na(t, "not a virtio-mmio device");
 		return false;
 	}
 	return true;
@@ -22,14 +22,14 @@ void check_MMIO_MAGIC_VERSION(struct pf_test *t)
 		return;
 	magic = io_read32(r, VIRTIO_MMIO_MAGIC_VALUE);
 	version = io_read32(r, VIRTIO_MMIO_VERSION);
-	report(t, magic == VIRTIO_MMIO_MAGIC, "MagicValue reads 0x%08x", magic);
+	report(t, magic == VIRTIO_MMIO_MAGIC, "magic", "MagicValue reads 0x%08x", magic);
 	if (version == 1) {
 		/* A legacy device is not a non-conforming modern one (4.2.4). */
 		if (!t->failed)
-			report_skip(t, "legacy virtio-mmio (Version 1): modern register layout not offered");
+			report_na(t, "legacy virtio-mmio (Version 1): modern register layout not offered");
 		return;
 	}
-	report(t, version == 2, "Version reads 0x%x, neither 2 nor legacy 1", version);
+	report(t, version == 2, "version", "Version reads 0x%x, neither 2 nor legacy 1", version);
 }
 
 void check_MMIO_QUEUE_REGS(struct pf_test *t)
@@ -41,18 +41,19 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 	if (!mmio_only(t) || !chk_drivable(t))
 		return;
 	if (d->mode == VIRTIO_MODE_LEGACY) {
-		report_skip(t, "legacy virtio-mmio has no QueueReady");
+		report_na(t, "legacy virtio-mmio has no QueueReady");
 		return;
 	}
 	if (!report(t, chk_try_features(t, chk_default_features(d)) & VIRTIO_STATUS_FEATURES_OK,
-		    "device refused the default features"))
+		    "features-ok", "device refused the default features"))
 		return;
 	for (uint16_t q = 0; q < d->num_queues; q++) {
 		uint32_t v;
 
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, q);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 0, "queue %u: QueueReady reads 0x%x after reset", q, v);
+		report(t, v == 0, "queue-ready-after-reset",
+		       "queue %u: QueueReady reads 0x%x after reset", q, v);
 		if (chk_setup_split_queue(d, q, 16) == VIRTIO_ENOMEM) {
 			report_error(t, "out of DMA memory");
 			break;
@@ -60,10 +61,12 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		d->ops->queue_enable(d, q);
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, q);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 1, "queue %u: QueueReady reads 0x%x after writing 1", q, v);
+		report(t, v == 1, "queue-ready-write-1",
+		       "queue %u: QueueReady reads 0x%x after writing 1", q, v);
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 0);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 0, "queue %u: QueueReady reads 0x%x after writing 0", q, v);
+		report(t, v == 0, "queue-ready-write-0",
+		       "queue %u: QueueReady reads 0x%x after writing 0", q, v);
 		/* ready again, so the reset below has something to clear */
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 1);
 	}
@@ -73,12 +76,14 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, absent);
 		max = io_read32(r, VIRTIO_MMIO_QUEUE_NUM_MAX);
-		report(t, max == 0, "queue %u beyond the last has QueueSizeMax %u", absent, max);
+		report(t, max == 0, "queue-size-max-beyond",
+		       "queue %u beyond the last has QueueSizeMax %u", absent, max);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 	for (uint16_t q = 0; q < d->num_queues; q++) {
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, q);
-		report(t, io_read32(r, VIRTIO_MMIO_QUEUE_READY) == 0, "queue %u: QueueReady not cleared by reset", q);
+		report(t, io_read32(r, VIRTIO_MMIO_QUEUE_READY) == 0, "queue-ready-reset",
+		       "queue %u: QueueReady not cleared by reset", q);
 	}
 }
 
@@ -90,18 +95,19 @@ void check_MMIO_ISR_IDLE(struct pf_test *t)
 	if (!mmio_only(t) || !chk_drivable(t))
 		return;
 	isr = io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
-	report(t, (isr & ~3u) == 0, "InterruptStatus has undefined bits set: 0x%08x", isr);
+	report(t, (isr & ~3u) == 0, "undefined-bits", "InterruptStatus has undefined bits set: 0x%08x", isr);
 	if (virtio_reset(d, CHK_RESET_TIMEOUT_NS)) {
-		report(t, false, "reset did not complete");
+		report(t, false, "reset", "reset did not complete");
 		return;
 	}
 	isr = io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
-	report(t, isr == 0, "InterruptStatus reads 0x%x right after reset", isr);
+	report(t, isr == 0, "after-reset", "InterruptStatus reads 0x%x right after reset", isr);
 	/* Bring the device up with idle queues: nothing may be signalled. */
 	if (chk_bring_up(t, chk_default_features(d), 16)) {
 		arch_delay_ns(1000000);
 		isr = io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
-		report(t, isr == 0, "InterruptStatus reads 0x%x with no buffers and no config change", isr);
+		report(t, isr == 0, "idle",
+		       "InterruptStatus reads 0x%x with no buffers and no config change", isr);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

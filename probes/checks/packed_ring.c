@@ -40,6 +40,7 @@ static void nothing_more_used(struct pf_test *t, struct chk_pring *r)
 	bool a = f & VIRTQ_DESC_F_AVAIL, u = f & VIRTQ_DESC_F_USED;
 
 	report(t, !(a == u && a == r->vq.used_wrap),
+	       "used-unavailable",
 	       "position %u marked used (flags 0x%04x) although nothing was available there",
 	       r->vq.next_used, f);
 }
@@ -51,10 +52,10 @@ void check_PACKED_USED(struct pf_test *t)
 
 	if (!chk_pring_open(t, &r, 0, SMALL_RING, 0, true))
 		goto out;
-	t->stage = "one request at a time";
+	report_case(t, "one-at-a-time", "one request at a time");
 	if (!chk_pring_roundtrips(t, &r, 4, 1, VQ_ADD_DIRECT))
 		goto out;
-	t->stage = "a batch in flight";
+	report_case(t, "batch", "a batch in flight");
 	n = r.slots < 8 ? r.slots : 8;
 	if (!batch(t, &r, n, 1, VQ_ADD_DIRECT))
 		goto out;
@@ -91,10 +92,11 @@ static bool report_used_change(struct pf_test *t, struct chk_pring *r, int pos)
 	const struct pvirtq_desc *s;
 
 	if (pos < 0)
-		return report(t, true, "no change");
+		return true;
 	d = &r->vq.desc[pos];
 	s = &r->seen[pos];
 	return report(t, false,
+		      "used-desc-changed",
 		      "used descriptor at position %d changed after USED was set: addr 0x%llx len %u id %u flags 0x%04x, was 0x%llx %u %u 0x%04x",
 		      pos, (unsigned long long)d->addr, d->len, d->id, d->flags, (unsigned long long)s->addr, s->len,
 		      s->id, s->flags);
@@ -181,6 +183,7 @@ static bool stale_probe(struct pf_test *t, struct chk_pring *r, uint16_t stale)
 	arch_delay_ns(STALE_WAIT_NS);
 	used = touched(r, pos, &before, slot, &isr);
 	if (!report(t, !used,
+		    "wrap-counter",
 		    "device used position %u with flags 0x%04x, not available with driver wrap counter %u (ISR 0x%x)",
 		    pos, stale, wrap, isr))
 		return false;
@@ -205,7 +208,10 @@ void check_PACKED_AVAIL_FLIP(struct pf_test *t)
 	 * still there (AVAIL|USED, not flipped), and 0 looks used. A device
 	 * testing only one of the two bits takes one of these. */
 	for (unsigned lap = 1; lap <= 2; lap++) {
-		t->stage = lap == 1 ? "lap 1" : "lap 2";
+		if (lap == 1)
+			report_case(t, "lap-1", "lap 1");
+		else
+			report_case(t, "lap-2", "lap 2");
 		for (unsigned k = 0; k < 2; k++)
 			if (!stale_probe(t, &r, patterns[k]))
 				goto out;
@@ -227,12 +233,12 @@ void check_PACKED_CHAIN(struct pf_test *t)
 		goto out;
 	total = r.wl->readable + r.wl->writable;
 	for (unsigned pieces = 2; pieces <= r.slots / 2u && pieces <= total; pieces *= 2) {
-		t->stage = "one long chain";
+		report_case(t, "long-chain", "one long chain");
 		if (!chk_pring_roundtrips(t, &r, 1, pieces, VQ_ADD_DIRECT))
 			goto out;
 	}
 	/* several chains in flight: the device skips each whole list */
-	t->stage = "chains in flight";
+	report_case(t, "chains-in-flight", "chains in flight");
 	if (total >= 4 && r.vq.num >= 12)
 		batch(t, &r, r.vq.num / 8u < 4u ? r.vq.num / 8u : 4u, 2, VQ_ADD_DIRECT);
 out:
@@ -246,20 +252,20 @@ void check_PACKED_INDIRECT(struct pf_test *t)
 	unsigned n;
 
 	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))) {
-		report_skip(t, "VIRTIO_F_INDIRECT_DESC not offered");
+		report_na(t, "VIRTIO_F_INDIRECT_DESC not offered");
 		return;
 	}
 	if (!chk_pring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO, true))
 		goto out;
 	if (!(r.features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))) {
-		report_skip(t, "VIRTIO_F_INDIRECT_DESC not negotiable with RING_PACKED");
+		report_na(t, "VIRTIO_F_INDIRECT_DESC not negotiable with RING_PACKED");
 		goto out;
 	}
-	t->stage = "whole list in an indirect table";
+	report_case(t, "whole-indirect", "whole list in an indirect table");
 	if (!chk_pring_roundtrips(t, &r, 4, 4, VQ_ADD_INDIRECT))
 		goto out;
 	/* mixing indirect and direct lists in one ring is valid (2.8.7) */
-	t->stage = "indirect and direct lists in flight";
+	report_case(t, "mixed-in-flight", "indirect and direct lists in flight");
 	for (n = 0; n < 6 && n < r.slots; n++) {
 		int id = chk_pring_add(&r, (uint16_t)n, 2, n % 2 ? VQ_ADD_DIRECT : VQ_ADD_INDIRECT);
 
@@ -321,6 +327,7 @@ void check_PACKED_WRAP(struct pf_test *t)
 		}
 	}
 	report(t, r.vq.next_used == r.vq.next_avail && r.vq.used_wrap == r.vq.avail_wrap,
+	       "position",
 	       "after %u buffers the used position %u/%u differs from the available one %u/%u", bufs,
 	       r.vq.next_used, r.vq.used_wrap, r.vq.next_avail, r.vq.avail_wrap);
 	report_metric(t, "packed.wrap_laps", descs / r.vq.num, "laps");
@@ -356,21 +363,23 @@ void check_PACKED_EVENT_SUPPRESS(struct pf_test *t)
 
 	if (!chk_pring_open(t, &r, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), SMALL_RING, 0, true))
 		goto out;
-	t->stage = "ENABLE";
+	report_case(t, "enable", "ENABLE");
 	virtq_packed_set_event(&r.vq, RING_EVENT_FLAGS_ENABLE, 0, false);
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "no used-buffer notification with RING_EVENT_FLAGS_ENABLE (ISR 0x%x)", isr);
-	t->stage = "DISABLE";
+	report(t, isr & VIRTIO_ISR_QUEUE, "notified",
+	       "no used-buffer notification with RING_EVENT_FLAGS_ENABLE (ISR 0x%x)", isr);
+	report_case(t, "disable", "DISABLE");
 	virtq_packed_set_event(&r.vq, RING_EVENT_FLAGS_DISABLE, 0, false);
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified although RING_EVENT_FLAGS_DISABLE (ISR 0x%x)", isr);
+	report(t, !(isr & VIRTIO_ISR_QUEUE), "suppressed",
+	       "notified although RING_EVENT_FLAGS_DISABLE (ISR 0x%x)", isr);
 	if (r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) {
 		/* an event for the second used descriptor from now */
 		uint16_t per = (uint16_t)((r.wl->readable ? 1u : 0u) + (r.wl->writable ? 1u : 0u));
 
-		t->stage = "DESC";
+		report_case(t, "desc", "DESC");
 		off = (uint16_t)(r.vq.next_used + per);
 		wrap = r.vq.used_wrap;
 		if (off >= r.vq.num) {
@@ -380,17 +389,20 @@ void check_PACKED_EVENT_SUPPRESS(struct pf_test *t)
 		virtq_packed_set_event(&r.vq, RING_EVENT_FLAGS_DESC, off, wrap);
 		if (one_with_isr(t, &r, &isr))
 			goto out;
-		report(t, !(isr & VIRTIO_ISR_QUEUE), "notified before the event descriptor %u was used (ISR 0x%x)", off, isr);
+		report(t, !(isr & VIRTIO_ISR_QUEUE), "early",
+		       "notified before the event descriptor %u was used (ISR 0x%x)", off, isr);
 		if (one_with_isr(t, &r, &isr))
 			goto out;
-		report(t, isr & VIRTIO_ISR_QUEUE, "no notification when the event descriptor %u was used (ISR 0x%x)", off, isr);
+		report(t, isr & VIRTIO_ISR_QUEUE, "notified",
+		       "no notification when the event descriptor %u was used (ISR 0x%x)", off, isr);
 	}
 	/* Device Event Suppression: flags 0..2, DESC only with EVENT_IDX,
 	 * reserved bits 0 (2.8.10, 2.8.11) */
 	dev = virtq_packed_device_event(&r.vq);
-	report(t, !(dev.flags & ~3u) && (dev.flags & 3u) != 3u, "device event flags read 0x%04x", dev.flags);
+	report(t, !(dev.flags & ~3u) && (dev.flags & 3u) != 3u, "device-flags",
+	       "device event flags read 0x%04x", dev.flags);
 	report(t, (dev.flags & 3u) != RING_EVENT_FLAGS_DESC || (r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)),
-	       "device asks for RING_EVENT_FLAGS_DESC without EVENT_IDX");
+	       "desc-without-event-idx", "device asks for RING_EVENT_FLAGS_DESC without EVENT_IDX");
 out:
 	chk_pring_close(&r);
 }
@@ -421,7 +433,7 @@ static void in_order_split(struct pf_test *t)
 		for (unsigned i = 0; i < n; i++) {
 			if (chk_ring_complete(t, &r, &u) < 0)
 				goto out;
-			report(t, u.token == i, "buffer %llu used where buffer %u was due",
+			report(t, u.token == i, "order", "buffer %llu used where buffer %u was due",
 			       (unsigned long long)u.token, i);
 		}
 	}
@@ -448,7 +460,7 @@ static void in_order_packed(struct pf_test *t)
 		for (unsigned i = 0; i < n; i++) {
 			if (chk_pring_complete(t, &r, &u) < 0)
 				goto out;
-			report(t, u.token == i, "buffer %llu used where buffer %u was due",
+			report(t, u.token == i, "order", "buffer %llu used where buffer %u was due",
 			       (unsigned long long)u.token, i);
 		}
 	}
@@ -459,13 +471,13 @@ out:
 void check_FEAT_IN_ORDER(struct pf_test *t)
 {
 	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_IN_ORDER))) {
-		report_skip(t, "VIRTIO_F_IN_ORDER not offered");
+		report_na(t, "VIRTIO_F_IN_ORDER not offered");
 		return;
 	}
-	t->stage = "split ring";
+	report_case(t, "split", "split ring");
 	in_order_split(t);
 	if (t->failed || t->errored || t->skipped || !(t->dev->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED)))
 		return;
-	t->stage = "packed ring";
+	report_case(t, "packed", "packed ring");
 	in_order_packed(t);
 }

@@ -85,10 +85,11 @@ static void need(struct pf_test *t, const struct virtio_pci_priv *pv, const stru
 			first = c;
 	}
 	if (!first) {
-		report(t, false, "no VIRTIO_PCI_CAP_%s capability", pchk_cfg_name(type));
+		report(t, false, "missing", "no VIRTIO_PCI_CAP_%s capability", pchk_cfg_name(type));
 		return;
 	}
-	report(t, false, "VIRTIO_PCI_CAP_%s capability at 0x%02x (bar %u, offset 0x%x, length 0x%x, "
+	report(t, false, "unusable",
+	       "VIRTIO_PCI_CAP_%s capability at 0x%02x (bar %u, offset 0x%x, length 0x%x, "
 	       "BAR size 0x%llx) is unusable: %s", pchk_cfg_name(type), first->off, first->bar,
 	       first->offset, first->length, (unsigned long long)pchk_bar_size(pv, first->bar),
 	       unusable(pv, t->dev, first));
@@ -135,14 +136,16 @@ void check_PCI_CAP_LEN(struct pf_test *t)
 		case VIRTIO_PCI_CAP_DEVICE_CFG: min = PCHK_LEN_CAP; break;
 		default: min = 4; break; /* reserved type: the generic header only */
 		}
-		report(t, c->len >= min, "%s capability at 0x%02x has cap_len %u, its structure needs %u",
+		report(t, c->len >= min, "cap-len",
+		       "%s capability at 0x%02x has cap_len %u, its structure needs %u",
 		       pchk_cfg_name(c->cfg_type), c->off, c->len, min);
 		report(t, (unsigned)c->off + c->len <= PCHK_CFG_SPACE,
+		       "past-config-space",
 		       "capability at 0x%02x with cap_len %u runs past the 256-byte configuration space",
 		       c->off, c->len);
 	}
 	if (!caps.nvndr)
-		report_skip(t, "no vendor-specific capability");
+		report_na(t, "no vendor-specific capability");
 }
 
 /* 4.1.4.3.1, 4.1.4.6.1: common and device-specific at 4 bytes; 4.1.4.4.1:
@@ -169,7 +172,8 @@ void check_PCI_CAP_ALIGN(struct pf_test *t)
 		default: continue;
 		}
 		checked++;
-		report(t, (c->offset & (align - 1)) == 0, "%s capability at 0x%02x: offset 0x%x is not %u-byte aligned%s",
+		report(t, (c->offset & (align - 1)) == 0, "alignment",
+		       "%s capability at 0x%02x: offset 0x%x is not %u-byte aligned%s",
 		       pchk_cfg_name(c->cfg_type), c->off, c->offset, align,
 		       align == 4 && c->cfg_type == VIRTIO_PCI_CAP_NOTIFY_CFG ? " (NOTIFICATION_DATA offered)" : "");
 	}
@@ -195,20 +199,23 @@ void check_PCI_SHM(struct pf_test *t)
 		if (c->cfg_type != VIRTIO_PCI_CAP_SHARED_MEMORY_CFG)
 			continue;
 		n++;
-		if (!report(t, c->has_64, "shared memory capability at 0x%02x: cap_len %u has no offset_hi/length_hi",
+		if (!report(t, c->has_64, "shm-cap-len",
+			    "shared memory capability at 0x%02x: cap_len %u has no offset_hi/length_hi",
 			    c->off, c->len))
 			continue;
 		off = (uint64_t)c->offset_hi << 32 | c->offset;
 		len = (uint64_t)c->length_hi << 32 | c->length;
 		report(t, c->bar < PCI_NUM_BARS && pchk_in_bar(pv, c->bar, off, len),
+		       "shm-outside-bar",
 		       "shared memory region %u [0x%llx, +0x%llx) is not inside BAR %u (size 0x%llx)", c->id,
 		       (unsigned long long)off, (unsigned long long)len, c->bar,
 		       (unsigned long long)pchk_bar_size(pv, c->bar));
-		report(t, !seen[c->id], "shared memory id %u is used by more than one capability", c->id);
+		report(t, !seen[c->id], "shm-id-reused",
+		       "shared memory id %u is used by more than one capability", c->id);
 		seen[c->id] = true;
 	}
 	if (!n)
-		report_skip(t, "no shared memory capability");
+		report_na(t, "no shared memory capability");
 }
 
 /* 4.1.4.8.1: vendor_id is not 0x1AF4, the size a multiple of 4, and reads
@@ -231,8 +238,9 @@ void check_PCI_VENDOR_DATA(struct pf_test *t)
 		n++;
 		if (c->has_vendor_id)
 			report(t, c->vendor_id != VIRTIO_PCI_VENDOR_ID,
-			       "vendor data capability at 0x%02x has vendor_id 0x1af4", c->off);
-		report(t, c->len % 4 == 0, "vendor data capability at 0x%02x has size %u, not a multiple of 4",
+			       "vendor-id", "vendor data capability at 0x%02x has vendor_id 0x1af4", c->off);
+		report(t, c->len % 4 == 0, "vendor-size",
+		       "vendor data capability at 0x%02x has size %u, not a multiple of 4",
 		       c->off, c->len);
 		end = (unsigned)c->off + c->len;
 		if (end > PCHK_CFG_SPACE)
@@ -240,11 +248,12 @@ void check_PCI_VENDOR_DATA(struct pf_test *t)
 		for (unsigned o = c->off; o < end; o++) {
 			uint32_t a = pci_cfg_read(&pv->fn, o, 1), b = pci_cfg_read(&pv->fn, o, 1);
 
-			if (!report(t, a == b, "vendor data capability at 0x%02x: byte 0x%02x read 0x%02x then 0x%02x",
+			if (!report(t, a == b, "vendor-unstable",
+				    "vendor data capability at 0x%02x: byte 0x%02x read 0x%02x then 0x%02x",
 				    c->off, o, a, b))
 				break;
 		}
 	}
 	if (!n)
-		report_skip(t, "no vendor data capability");
+		report_na(t, "no vendor data capability");
 }

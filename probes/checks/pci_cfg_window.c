@@ -86,6 +86,7 @@ static bool win_set(struct pf_test *t, struct cfg_win *w, uint8_t bar, uint32_t 
 	o = pci_cfg_read(f, w->cap + CFG_OFFSET, 4);
 	l = pci_cfg_read(f, w->cap + CFG_LENGTH, 4);
 	return report(t, b == bar && o == off && l == len,
+		      "window-fields",
 		      "PCI_CFG capability at 0x%02x keeps bar/offset/length %u/0x%x/%u after the driver wrote "
 		      "%u/0x%x/%u", w->cap, b, o, l, bar, off, len);
 }
@@ -130,20 +131,24 @@ void check_PCI_CFG_READ(struct pf_test *t)
 		direct = pchk_read32(w.pv, VIRTIO_PCI_COMMON_DF);
 		if (!win_read(t, &w, VIRTIO_PCI_COMMON_DF, 4, &v))
 			goto out;
-		report(t, v == direct, "device_feature (select %u) reads 0x%08x through pci_cfg_data, 0x%08x "
+		report(t, v == direct, "device-feature",
+		       "device_feature (select %u) reads 0x%08x through pci_cfg_data, 0x%08x "
 		       "through the BAR", sel, v, direct);
 	}
 	direct = pchk_num_queues(w.pv);
 	if (win_read(t, &w, VIRTIO_PCI_COMMON_NUMQ, 2, &v))
-		report(t, v == direct, "num_queues reads %u through pci_cfg_data, %u through the BAR", v, direct);
+		report(t, v == direct, "num-queues",
+		       "num_queues reads %u through pci_cfg_data, %u through the BAR", v, direct);
 	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
 	direct = d->ops->get_status(d);
 	if (win_read(t, &w, VIRTIO_PCI_COMMON_STATUS, 1, &v))
-		report(t, v == direct, "device_status reads 0x%02x through pci_cfg_data, 0x%02x through the BAR",
+		report(t, v == direct, "device-status",
+		       "device_status reads 0x%02x through pci_cfg_data, 0x%02x through the BAR",
 		       v, direct);
 	direct = pchk_queue_read16(w.pv, 0, VIRTIO_PCI_COMMON_Q_SIZE);
 	if (win_read(t, &w, VIRTIO_PCI_COMMON_Q_SIZE, 2, &v))
-		report(t, v == direct, "queue_size of queue 0 reads %u through pci_cfg_data, %u through the BAR",
+		report(t, v == direct, "queue-size",
+		       "queue_size of queue 0 reads %u through pci_cfg_data, %u through the BAR",
 		       v, direct);
 	/* The device-specific configuration, when it has 4 bytes. */
 	if (w.pv->use.device >= 0 && w.pv->device.size >= 4 && !(w.pv->caps[w.pv->use.device].offset & 3)) {
@@ -152,7 +157,8 @@ void check_PCI_CFG_READ(struct pf_test *t)
 		direct = io_read32(&w.pv->device, 0);
 		if (win_set(t, &w, dc->bar, dc->offset, 4)) {
 			v = pci_cfg_read(&w.pv->fn, w.cap + CFG_DATA, 4);
-			report(t, v == direct, "device configuration bytes 0..3 read 0x%08x through pci_cfg_data, "
+			report(t, v == direct, "device-config",
+			       "device configuration bytes 0..3 read 0x%08x through pci_cfg_data, "
 			       "0x%08x through the BAR", v, direct);
 		}
 	}
@@ -180,9 +186,11 @@ void check_PCI_CFG_WRITE(struct pf_test *t)
 	if (!win_write(t, &w, VIRTIO_PCI_COMMON_DFSELECT, 4, 1))
 		goto out;
 	v = pchk_read32(w.pv, VIRTIO_PCI_COMMON_DFSELECT);
-	report(t, v == 1, "device_feature_select reads %u after writing 1 through pci_cfg_data", v);
+	report(t, v == 1, "feature-select-write",
+	       "device_feature_select reads %u after writing 1 through pci_cfg_data", v);
 	v = pchk_read32(w.pv, VIRTIO_PCI_COMMON_DF);
 	report(t, v == (uint32_t)(d->features >> 32),
+	       "feature-window-1",
 	       "device_feature reads 0x%08x after selecting window 1 through pci_cfg_data, expected 0x%08x", v,
 	       (uint32_t)(d->features >> 32));
 	/* queue_select, 2 bytes: the last queue (queue 0 is selected now). */
@@ -191,7 +199,8 @@ void check_PCI_CFG_WRITE(struct pf_test *t)
 		pchk_write16(w.pv, VIRTIO_PCI_COMMON_Q_SELECT, 0);
 		if (win_write(t, &w, VIRTIO_PCI_COMMON_Q_SELECT, 2, (uint16_t)(nq - 1u))) {
 			v = pchk_read16(w.pv, VIRTIO_PCI_COMMON_Q_SELECT);
-			report(t, v == nq - 1u, "queue_select reads %u after writing %u through pci_cfg_data", v,
+			report(t, v == nq - 1u, "queue-select-write",
+			       "queue_select reads %u after writing %u through pci_cfg_data", v,
 			       nq - 1u);
 		}
 	}
@@ -199,11 +208,13 @@ void check_PCI_CFG_WRITE(struct pf_test *t)
 	if (win_write(t, &w, VIRTIO_PCI_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE)) {
 		v = d->ops->get_status(d);
 		report(t, v == VIRTIO_STATUS_ACKNOWLEDGE,
+		       "status-write-acknowledge",
 		       "device_status reads 0x%02x after writing ACKNOWLEDGE through pci_cfg_data", v);
 	}
 	if (win_write(t, &w, VIRTIO_PCI_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER)) {
 		v = d->ops->get_status(d);
 		report(t, v == (VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER),
+		       "status-write-driver",
 		       "device_status reads 0x%02x after writing ACKNOWLEDGE|DRIVER through pci_cfg_data", v);
 	}
 out:

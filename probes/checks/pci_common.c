@@ -34,7 +34,8 @@ static bool reset_from(struct pf_test *t, const char *from)
 	struct virtio_dev *d = t->dev;
 	int rc = virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 
-	return report(t, rc == 0, "device_status reads 0x%02x, not 0, %llu ms after writing 0 in state %s",
+	return report(t, rc == 0, "device-status",
+		      "device_status reads 0x%02x, not 0, %llu ms after writing 0 in state %s",
 		      d->ops->get_status(d), (unsigned long long)(CHK_RESET_TIMEOUT_NS / 1000000), from);
 }
 
@@ -49,9 +50,11 @@ static void queues_reset(struct pf_test *t, const struct virtio_pci_priv *pv, co
 		uint16_t en = pchk_queue_read16(pv, q, VIRTIO_PCI_COMMON_Q_ENABLE);
 		uint16_t size = pchk_read16(pv, VIRTIO_PCI_COMMON_Q_SIZE);
 
-		report(t, en == 0, "queue %u: queue_enable reads %u after a reset in state %s", q, en, from);
+		report(t, en == 0, "queue-enable",
+		       "queue %u: queue_enable reads %u after a reset in state %s", q, en, from);
 		if (q < nmax)
-			report(t, size == max[q], "queue %u: queue_size reads %u after a reset in state %s, not the "
+			report(t, size == max[q], "queue-size",
+			       "queue %u: queue_size reads %u after a reset in state %s, not the "
 			       "maximum %u it read after the first reset", q, size, from, max[q]);
 	}
 }
@@ -69,8 +72,7 @@ void check_PCI_COMMON_RESET(struct pf_test *t)
 	struct virtio_pci_priv *pv = pchk_modern(t);
 	struct virtio_dev *d = t->dev;
 	uint16_t max[VIRTIO_MAX_QUEUES], nmax;
-	char msg[sizeof(t->msg)];
-	int failed;
+	struct pf_report_mark m;
 
 	if (!pv)
 		return;
@@ -98,12 +100,10 @@ void check_PCI_COMMON_RESET(struct pf_test *t)
 	/* A live device: every queue enabled with small rings, DRIVER_OK. A
 	 * device that does not get there fails basic.init.sequence; here that
 	 * state is only not tested (one root cause, one failure). */
-	failed = t->failed;
-	memcpy(msg, t->msg, sizeof(msg));
+	report_mark(t, &m);
 	if (!chk_bring_up(t, chk_default_features(d), RESET_RING)) {
 		report_log(t, 1, "reset from DRIVER_OK not tested: %s", t->msg);
-		t->failed = failed;
-		memcpy(t->msg, msg, sizeof(msg));
+		report_rollback(t, &m);
 		goto out;
 	}
 	if (!reset_from(t, "DRIVER_OK"))
@@ -153,6 +153,7 @@ void check_PCI_QUEUE_SIZE(struct pf_test *t)
 		if (!size)
 			report_log(t, 1, "queue %u below num_queues %u is unavailable (queue_size 0)", q, nq);
 		report(t, size == 0 || is_pow2(size),
+		       "queue-size-power-of-2",
 		       "queue %u: queue_size %u is not a power of 2 although RING_PACKED was not negotiated", q, size);
 	}
 	/* Each absent index is selected coming from an available queue, so a
@@ -169,11 +170,13 @@ void check_PCI_QUEUE_SIZE(struct pf_test *t)
 		sel = pchk_read16(pv, VIRTIO_PCI_COMMON_Q_SELECT);
 		size = pchk_read16(pv, VIRTIO_PCI_COMMON_Q_SIZE);
 		if (sel != idx[i])
-			report(t, size == 0, "queue_select 0x%04x (num_queues %u): the write was ignored (queue_select "
+			report(t, size == 0, "select-ignored",
+			       "queue_select 0x%04x (num_queues %u): the write was ignored (queue_select "
 			       "reads 0x%04x) and queue_size reads %u, so the absent queue looks available",
 			       idx[i], nq, sel, size);
 		else
-			report(t, size == 0, "queue_select 0x%04x (num_queues %u): queue_size reads %u, not 0",
+			report(t, size == 0, "queue-size",
+			       "queue_select 0x%04x (num_queues %u): queue_size reads %u, not 0",
 			       idx[i], nq, size);
 	}
 out:
@@ -218,7 +221,7 @@ void check_PCI_QUEUE_ADDR(struct pf_test *t)
 	}
 	nq = d->num_queues < 4 ? d->num_queues : 4;
 	if (!nq) {
-		report_skip(t, "device has no queue");
+		report_na(t, "device has no queue");
 		goto out;
 	}
 	for (uint16_t q = 0; q < nq; q++) {
@@ -232,7 +235,8 @@ void check_PCI_QUEUE_ADDR(struct pf_test *t)
 		pchk_write16(pv, VIRTIO_PCI_COMMON_Q_SELECT, q);
 		for (unsigned f = 0; f < 3; f++) {
 			v = read64(pv, addr_fields[f]);
-			report(t, v == addr_pattern(q, f), "queue %u: %s reads 0x%016llx after writing 0x%016llx%s", q,
+			report(t, v == addr_pattern(q, f), "queue-address",
+			       "queue %u: %s reads 0x%016llx after writing 0x%016llx%s", q,
 			       addr_names[f], (unsigned long long)v, (unsigned long long)addr_pattern(q, f),
 			       nq > 1 ? " (queues written one after the other)" : "");
 		}
@@ -245,11 +249,13 @@ void check_PCI_QUEUE_ADDR(struct pf_test *t)
 		pchk_write32(pv, addr_fields[f] + 4, 0x5a5a5a5au);
 		v = read64(pv, addr_fields[f]);
 		report(t, v == ((uint64_t)0x5a5a5a5au << 32 | (uint32_t)was),
+		       "high-half",
 		       "%s reads 0x%016llx after writing only the high half 0x5a5a5a5a over 0x%016llx", addr_names[f],
 		       (unsigned long long)v, (unsigned long long)was);
 		pchk_write32(pv, addr_fields[f], 0xa5a5a000u);
 		v = read64(pv, addr_fields[f]);
 		report(t, v == ((uint64_t)0x5a5a5a5au << 32 | 0xa5a5a000u),
+		       "low-half",
 		       "%s reads 0x%016llx after writing only the low half 0xa5a5a000 over 0x5a5a5a5a%08x",
 		       addr_names[f], (unsigned long long)v, (uint32_t)was);
 	}
@@ -268,10 +274,11 @@ void check_PCI_ADMIN_QUEUE(struct pf_test *t)
 	if (!pv)
 		return;
 	if (!(d->features & VIRTIO_BIT(VIRTIO_F_ADMIN_VQ))) {
-		report_skip(t, "VIRTIO_F_ADMIN_VQ not offered");
+		report_na(t, "VIRTIO_F_ADMIN_VQ not offered");
 		return;
 	}
 	if (!report(t, pv->common.size >= VIRTIO_PCI_COMMON_SIZE,
+		    "cfg-too-short",
 		    "ADMIN_VQ offered but the common configuration (length 0x%llx) ends before admin_queue_num",
 		    (unsigned long long)pv->common.size))
 		return;
@@ -283,8 +290,9 @@ void check_PCI_ADMIN_QUEUE(struct pf_test *t)
 	nq = pchk_num_queues(pv);
 	idx = pchk_read16(pv, VIRTIO_PCI_COMMON_ADM_Q_IDX);
 	num = pchk_read16(pv, VIRTIO_PCI_COMMON_ADM_Q_NUM);
-	report(t, idx >= nq, "admin_queue_index %u is below num_queues %u", idx, nq);
-	report(t, (uint32_t)num <= 0x10000u - idx, "admin_queue_num %u exceeds 0x10000 - admin_queue_index %u",
+	report(t, idx >= nq, "admin-queue-index", "admin_queue_index %u is below num_queues %u", idx, nq);
+	report(t, (uint32_t)num <= 0x10000u - idx, "admin-queue-num",
+	       "admin_queue_num %u exceeds 0x10000 - admin_queue_index %u",
 	       num, idx);
 out:
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);

@@ -37,12 +37,14 @@ void check_PCI_NOTIFY_MULT(struct pf_test *t)
 		n++;
 		if (nd)
 			report(t, m == 0 || (pow2(m) && m % 4 == 0),
+			       "multiplier-power-of-2",
 			       "notify capability at 0x%02x: notify_off_multiplier %u is neither 0 nor a power "
 			       "of 2 that is a multiple of 4 (NOTIFICATION_DATA offered)", c->off, m);
 		else
 			/* "an even power of 2": a power of 2 that is even, so
 			 * every 16-bit doorbell is 2-byte aligned. */
 			report(t, m == 0 || (pow2(m) && m % 2 == 0),
+			       "multiplier-even",
 			       "notify capability at 0x%02x: notify_off_multiplier %u is neither 0 nor an even "
 			       "power of 2", c->off, m);
 	}
@@ -65,6 +67,7 @@ static bool covers_queues(struct pf_test *t, const struct virtio_pci_priv *pv,
 		uint64_t need = (uint64_t)noff * c->mult + width;
 
 		if (!report(t, c->length >= need,
+			    "length-doorbell",
 			    "notify capability at 0x%02x: cap.length 0x%x does not cover queue %u's doorbell "
 			    "(queue_notify_off %u * multiplier %u + %u = 0x%llx)", c->off, c->length, q, noff,
 			    c->mult, width, (unsigned long long)need))
@@ -97,7 +100,8 @@ void check_PCI_NOTIFY_LENGTH(struct pf_test *t)
 		if (c->cfg_type != VIRTIO_PCI_CAP_NOTIFY_CFG || !c->has_base)
 			continue;
 		n++;
-		if (!report(t, c->length >= width, "notify capability at 0x%02x: cap.length %u is below %u",
+		if (!report(t, c->length >= width, "length-min",
+			    "notify capability at 0x%02x: cap.length %u is below %u",
 			    c->off, c->length, width))
 			continue;
 		if (!c->has_mult)

@@ -9,7 +9,7 @@ struct virtio_pci_priv *pchk_pci(struct pf_test *t)
 	struct virtio_pci_priv *pv = virtio_pci_priv(t->dev);
 
 	if (!pv)
-		report_skip(t, "not a virtio-pci device");
+		report_na(t, "not a virtio-pci device");
 	return pv;
 }
 

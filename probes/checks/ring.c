@@ -180,18 +180,20 @@ int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_i
 	const uint8_t *w;
 
 	if (rc == VQ_E_TIMEDOUT) {
-		report(t, false, "no used buffer within %llu ms on queue %u",
+		report(t, false, "no-used", "no used buffer within %llu ms on queue %u",
 		       (unsigned long long)(RING_POLL_NS / 1000000), r->vq.index);
 		return rc;
 	}
 	if (rc < 0) {
-		report(t, false, "used entry id %u len %u: %s", u->id, u->len, virtq_strerror(rc));
+		report(t, false, virtq_error_id(rc), "used entry id %u len %u: %s", u->id, u->len,
+		       virtq_strerror(rc));
 		return rc;
 	}
 	if (u->token >= r->slots)
 		return rc;
 	w = r->buf + (size_t)u->token * r->slot_size + r->wl->readable;
-	report(t, u->len <= r->wl->writable, "used len %u exceeds the %u device-writable bytes", u->len,
+	report(t, u->len <= r->wl->writable, "used-len",
+	       "used len %u exceeds the %u device-writable bytes", u->len,
 	       r->wl->writable);
 	if (r->wl->fills_all && u->len <= r->wl->writable) {
 		/* 2.7.8: the first len bytes were written before used->idx
@@ -201,11 +203,13 @@ int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_i
 
 		while (i < u->len && w[i] != GUARD)
 			i++;
-		report(t, i == u->len, "used len %u but byte %u was never written (guard pattern intact)",
+		report(t, i == u->len, "used-len-unwritten",
+		       "used len %u but byte %u was never written (guard pattern intact)",
 		       u->len, i);
 	}
 	if (r->wl->device_id == 2)
-		report(t, w[512] == 0, "blk status byte reads %u after a read of sector 0", w[512]);
+		report(t, w[512] == 0, "blk-status",
+		       "blk status byte reads %u after a read of sector 0", w[512]);
 	return rc;
 }
 

@@ -33,7 +33,7 @@ static bool open_checks(struct pf_test *t, struct chk_pring *r)
 	if (!chk_drivable(t))
 		return false;
 	if (!(d->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED))) {
-		report_skip(t, "VIRTIO_F_RING_PACKED not offered");
+		report_na(t, "VIRTIO_F_RING_PACKED not offered");
 		return false;
 	}
 	r->wl = chk_workload(d);
@@ -157,19 +157,22 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 	const uint8_t *w;
 
 	if (rc == VQ_E_TIMEDOUT) {
-		report(t, false, "no used descriptor within %llu ms at ring position %u (wrap counter %u)",
+		report(t, false, "no-used",
+		       "no used descriptor within %llu ms at ring position %u (wrap counter %u)",
 		       (unsigned long long)(RING_POLL_NS / 1000000), pos, wrap);
 		return rc;
 	}
 	if (rc == VQ_E_DEV_LEN) {
 		/* 2.8.5 says what len means only descriptively: a warning */
-		report_should(t, false, "used len %u exceeds the %u device-writable bytes (2.8.5)", u->len,
+		report_should(t, false, "used-len",
+			      "used len %u exceeds the %u device-writable bytes (2.8.5)", u->len,
 			      u->writable);
 		rc = 1;
 	} else if (rc < 0) {
 		uint16_t f = VQ_READ_ONCE(r->vq.desc[pos].flags);
 
-		report(t, false, "used descriptor at position %u (flags 0x%04x, expected wrap %u): id %u len %u: %s",
+		report(t, false, virtq_error_id(rc),
+		       "used descriptor at position %u (flags 0x%04x, expected wrap %u): id %u len %u: %s",
 		       pos, f, wrap, u->id, u->len, virtq_strerror(rc));
 		return rc;
 	}
@@ -184,6 +187,7 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 		uint16_t f = VQ_READ_ONCE(r->vq.desc[p].flags);
 
 		if (!report(t, !(f & VIRTQ_DESC_F_AVAIL) != !(f & VIRTQ_DESC_F_USED),
+			    "used-inside-list",
 			    "used descriptor (flags 0x%04x) at position %u, inside the %u-descriptor list of id %u",
 			    f, p, u->ndesc, u->id))
 			break;
@@ -202,11 +206,13 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 		while (i < u->len && w[i] != PRING_GUARD)
 			i++;
 		report_should(t, i == u->len,
+			      "used-len-unwritten",
 			      "used len %u but byte %u was never written (guard pattern intact, 2.8.5)",
 			      u->len, i);
 	}
 	if (r->wl->device_id == 2)
-		report(t, w[512] == 0, "blk status byte reads %u after a read of sector 0", w[512]);
+		report(t, w[512] == 0, "blk-status",
+		       "blk status byte reads %u after a read of sector 0", w[512]);
 	return rc;
 }
 

@@ -50,7 +50,8 @@ void check_SPLIT_USED_LEN(struct pf_test *t)
 	for (unsigned i = 0; i < n; i++)
 		if (chk_ring_complete(t, &r, &u) < 0)
 			goto out;
-	report(t, virtq_split_get_used(&r.vq, &u) == 0, "used idx advanced beyond the %u buffers made available", n);
+	report(t, virtq_split_get_used(&r.vq, &u) == 0, "used-idx-beyond",
+	       "used idx advanced beyond the %u buffers made available", n);
 out:
 	chk_ring_close(&r);
 }
@@ -69,7 +70,8 @@ void check_SPLIT_NO_WRITE_READABLE(struct pf_test *t)
 	if (!roundtrips(t, &r, r.slots * 2u, 2, VQ_ADD_DIRECT))
 		goto out;
 	changed = virtq_split_find_desc_change(&r.vq);
-	report(t, changed < 0, "descriptor %d of the table was modified by the device", changed);
+	report(t, changed < 0, "desc-modified",
+	       "descriptor %d of the table was modified by the device", changed);
 out:
 	chk_ring_close(&r);
 }
@@ -105,7 +107,7 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 			sg[i].len = 1;
 			sg[i].write = true;
 		}
-		t->stage = "chain of queue-size descriptors";
+		report_case(t, "queue-size-chain", "chain of queue-size descriptors");
 		if (virtq_split_add(&r.vq, sg, r.slots, VQ_ADD_DIRECT, 0) < 0) {
 			report_error(t, "driver could not add a %u-descriptor chain", r.slots);
 			goto out;
@@ -113,9 +115,11 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 		virtq_split_publish(&r.vq);
 		virtq_split_kick(&r.vq);
 		if (virtq_split_poll(&r.vq, &u, RING_POLL_NS) != 1)
-			report(t, false, "a chain of %u one-byte descriptors was not used", r.slots);
+			report(t, false, "not-used",
+			       "a chain of %u one-byte descriptors was not used", r.slots);
 		else
-			report(t, u.len <= r.slots, "used len %u for a %u-byte chain", u.len, r.slots);
+			report(t, u.len <= r.slots, "used-len",
+			       "used len %u for a %u-byte chain", u.len, r.slots);
 	}
 out:
 	chk_ring_close(&r);
@@ -146,21 +150,22 @@ void check_SPLIT_INDIRECT(struct pf_test *t)
 	struct chk_ring r;
 
 	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))) {
-		report_skip(t, "VIRTIO_F_INDIRECT_DESC not offered");
+		report_na(t, "VIRTIO_F_INDIRECT_DESC not offered");
 		return;
 	}
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO, true))
 		goto out;
-	t->stage = "whole chain in an indirect table";
+	report_case(t, "whole-indirect", "whole chain in an indirect table");
 	if (!roundtrips(t, &r, 4, 4, VQ_ADD_INDIRECT))
 		goto out;
-	t->stage = "indirect descriptor with WRITE set";
+	report_case(t, "indirect-write-flag", "indirect descriptor with WRITE set");
 	if (!indirect_with_write_flag(t, &r))
 		goto out;
-	report(t, virtq_split_find_desc_change(&r.vq) < 0, "descriptor table modified by the device");
+	report(t, virtq_split_find_desc_change(&r.vq) < 0, "table-modified",
+	       "descriptor table modified by the device");
 	/* direct descriptors followed by one indirect descriptor (2.7.5.3.2);
 	 * last, because a device that mishandles it may stop altogether */
-	t->stage = "direct descriptor then an indirect one";
+	report_case(t, "direct-then-indirect", "direct descriptor then an indirect one");
 	roundtrips(t, &r, 2, 4, 1);
 out:
 	chk_ring_close(&r);
@@ -199,7 +204,8 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 			goto out;
 		}
 	}
-	report(t, r.vq.used->idx == (uint16_t)target, "used->idx reads %u after %u buffers", r.vq.used->idx, target);
+	report(t, r.vq.used->idx == (uint16_t)target, "used-idx",
+	       "used->idx reads %u after %u buffers", r.vq.used->idx, target);
 	report_metric(t, "split.wrap_buffers_per_s", done * 1000000000ull / (arch_now_ns() - start + 1), "1/s");
 out:
 	chk_ring_close(&r);
@@ -233,17 +239,20 @@ void check_SPLIT_USED_NOTIFY(struct pf_test *t)
 	r.vq.opts &= ~VQ_OPT_EVENT_IDX; /* EVENT_IDX not negotiated here */
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "no used-buffer notification with avail->flags 0 (ISR 0x%x)", isr);
+	report(t, isr & VIRTIO_ISR_QUEUE, "notified",
+	       "no used-buffer notification with avail->flags 0 (ISR 0x%x)", isr);
 	/* used_event is meaningless without EVENT_IDX: point it elsewhere */
 	*vring_used_event(r.vq.avail, r.vq.num) = (uint16_t)(r.vq.avail_idx + 100);
 	arch_wmb();
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "no notification: used_event honoured without EVENT_IDX (ISR 0x%x)", isr);
+	report(t, isr & VIRTIO_ISR_QUEUE, "used-event-without-event-idx",
+	       "no notification: used_event honoured without EVENT_IDX (ISR 0x%x)", isr);
 	virtq_split_disable_cb(&r.vq);
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "notified although avail->flags is NO_INTERRUPT (ISR 0x%x)", isr);
+	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "no-interrupt-ignored",
+		      "notified although avail->flags is NO_INTERRUPT (ISR 0x%x)", isr);
 out:
 	chk_ring_close(&r);
 }
@@ -254,7 +263,7 @@ void check_SPLIT_EVENT_IDX(struct pf_test *t)
 	uint32_t isr;
 
 	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX))) {
-		report_skip(t, "VIRTIO_F_EVENT_IDX not offered");
+		report_na(t, "VIRTIO_F_EVENT_IDX not offered");
 		return;
 	}
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), SMALL_RING, 0, true))
@@ -265,13 +274,15 @@ void check_SPLIT_EVENT_IDX(struct pf_test *t)
 	virtq_split_set_used_event(&r.vq, r.vq.last_used);
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "no notification when used_event was reached (ISR 0x%x)", isr);
+	report(t, isr & VIRTIO_ISR_QUEUE, "used-event-reached",
+	       "no notification when used_event was reached (ISR 0x%x)", isr);
 	/* Now ask for one far ahead: none is due. */
 	VQ_WRITE_ONCE(r.vq.avail->flags, 0);
 	virtq_split_set_used_event(&r.vq, (uint16_t)(r.vq.last_used + 10));
 	if (one_with_isr(t, &r, &isr))
 		goto out;
-	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "notified although used_event was not reached (ISR 0x%x)", isr);
+	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "used-event-not-reached",
+		      "notified although used_event was not reached (ISR 0x%x)", isr);
 out:
 	chk_ring_close(&r);
 }
@@ -292,9 +303,10 @@ void check_SPLIT_USED_FLAGS(struct pf_test *t)
 			goto out;
 		flags = VQ_READ_ONCE(r.vq.used->flags);
 		if (event_idx)
-			report(t, flags == 0, "used->flags reads 0x%x with EVENT_IDX negotiated", flags);
+			report(t, flags == 0, "used-flags-event-idx",
+			       "used->flags reads 0x%x with EVENT_IDX negotiated", flags);
 		else
-			report(t, flags <= 1, "used->flags reads 0x%x", flags);
+			report(t, flags <= 1, "used-flags", "used->flags reads 0x%x", flags);
 	}
 out:
 	chk_ring_close(&r);
@@ -319,8 +331,9 @@ void check_STATUS_NO_USE_BEFORE_DRIVER_OK(struct pf_test *t)
 	arch_delay_ns(5000000);
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = chk_isr_take(r.dev);
-	report(t, used == 0, "device used %u buffer(s) before DRIVER_OK", used);
-	report(t, !(isr & VIRTIO_ISR_QUEUE), "used-buffer notification before DRIVER_OK (ISR 0x%x)", isr);
+	report(t, used == 0, "used-before-driver-ok", "device used %u buffer(s) before DRIVER_OK", used);
+	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified-before-driver-ok",
+	       "used-buffer notification before DRIVER_OK (ISR 0x%x)", isr);
 	if (t->failed)
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
@@ -352,7 +365,7 @@ void check_RESET_QUIESCE(struct pf_test *t)
 		virtq_split_publish(&r.vq);
 	}
 	if (virtio_reset(r.dev, CHK_RESET_TIMEOUT_NS)) {
-		report(t, false, "reset did not complete");
+		report(t, false, "reset", "reset did not complete");
 		goto out;
 	}
 	used_at_reset = VQ_READ_ONCE(r.vq.used->idx);
@@ -360,14 +373,15 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	 * must have cleared it (4.2.2.1) */
 	isr = r.dev->ops->isr_read(r.dev);
 	report(t, r.dev->transport != VIRTIO_TRANSPORT_MMIO || isr == 0,
-	       "InterruptStatus 0x%x survived the reset", isr);
+	       "interrupt-status", "InterruptStatus 0x%x survived the reset", isr);
 	chk_isr_take(r.dev);
 	r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
 	arch_delay_ns(5000000);
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = r.dev->ops->isr_read(r.dev);
-	report(t, used == used_at_reset, "used->idx moved from %u to %u after reset", used_at_reset, used);
-	report(t, isr == 0, "interrupt status 0x%x after reset", isr);
+	report(t, used == used_at_reset, "used-idx-moved",
+	       "used->idx moved from %u to %u after reset", used_at_reset, used);
+	report(t, isr == 0, "interrupt-after-reset", "interrupt status 0x%x after reset", isr);
 out:
 	chk_ring_close(&r);
 }

@@ -22,6 +22,7 @@ enum malformed {
 };
 
 static const char *const malformed_name[] = { "head index beyond the queue size", "descriptor loop" };
+static const char *const malformed_case[] = { "head-beyond-size", "descriptor-loop" };
 
 static bool roundtrip(struct pf_test *t, struct chk_ring *r, uint16_t slot)
 {
@@ -71,7 +72,7 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 	uint8_t st;
 	uint32_t isr = 0;
 
-	t->stage = malformed_name[kind];
+	report_case(t, malformed_case[kind], malformed_name[kind]);
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
 		goto out;
 	if (!roundtrip(t, &r, 0))
@@ -89,10 +90,11 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 	isr = chk_isr_take(r.dev);
 	/* alive: the status still holds what the driver set */
 	report(t, st != 0xff && (st & DRIVER_BITS) == DRIVER_BITS,
-	       "device status reads 0x%02x after the malformed chain", st);
+	       "device-status", "device status reads 0x%02x after the malformed chain", st);
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
 		report_log(t, 1, "%s: DEVICE_NEEDS_RESET set (status 0x%02x, ISR 0x%x)", malformed_name[kind], st, isr);
 		report(t, isr & VIRTIO_ISR_CONFIG,
+		       "no-config-notification",
 		       "DEVICE_NEEDS_RESET set without a configuration-change notification (ISR 0x%x)", isr);
 	} else {
 		/* ignored: a good request must then still be served */
@@ -105,16 +107,17 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 			   rc == 1 ? "still works" : "stopped");
 		/* a legacy device has no DEVICE_NEEDS_RESET to set (2.1, 4.2.4) */
 		if (r.dev->mode != VIRTIO_MODE_LEGACY)
-			report_should(t, rc == 1, "queue stopped without DEVICE_NEEDS_RESET (status 0x%02x): %s", st,
+			report_should(t, rc == 1, "queue-stopped",
+				      "queue stopped without DEVICE_NEEDS_RESET (status 0x%02x): %s", st,
 				      rc == 1 ? "" : virtq_strerror(rc));
 	}
 	chk_ring_close(&r);
 	/* a reset brings it back */
-	t->stage = "after reset";
+	report_case(t, "after-reset", "after reset");
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
 		goto out;
 	report(t, !(r.dev->ops->get_status(r.dev) & VIRTIO_STATUS_DEVICE_NEEDS_RESET),
-	       "DEVICE_NEEDS_RESET survives a device reset");
+	       "survives-reset", "DEVICE_NEEDS_RESET survives a device reset");
 	roundtrip(t, &r, 0);
 out:
 	chk_ring_close(&r);
@@ -155,15 +158,16 @@ void check_SUSPEND(struct pf_test *t)
 
 	memset(&r, 0, sizeof(r));
 	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_SUSPEND))) {
-		report_skip(t, "VIRTIO_F_SUSPEND not offered");
+		report_na(t, "VIRTIO_F_SUSPEND not offered");
 		return;
 	}
-	t->stage = "before DRIVER_OK";
+	report_case(t, "before-driver-ok", "before DRIVER_OK");
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_SUSPEND), SMALL_RING, 0, false))
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_SUSPEND);
 	st = r.dev->ops->get_status(r.dev);
-	report(t, !(st & VIRTIO_STATUS_SUSPEND), "SUSPEND taken before DRIVER_OK (status 0x%02x)", st);
+	report(t, !(st & VIRTIO_STATUS_SUSPEND), "suspend-taken",
+	       "SUSPEND taken before DRIVER_OK (status 0x%02x)", st);
 	if (st & VIRTIO_STATUS_SUSPEND)
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
@@ -172,7 +176,7 @@ void check_SUSPEND(struct pf_test *t)
 
 	/* requests in flight, then SUSPEND: drained first (SHOULD), then
 	 * SUSPEND=1 and DRIVER_OK=0, or DEVICE_NEEDS_RESET (3.4.2) */
-	t->stage = "suspending";
+	report_case(t, "suspending", "suspending");
 	n = r.slots < 4 ? r.slots : 4;
 	for (unsigned i = 0; i < n; i++)
 		if (chk_ring_submit(&r, (uint16_t)i, 1, VQ_ADD_DIRECT) < 0) {
@@ -186,26 +190,31 @@ void check_SUSPEND(struct pf_test *t)
 		goto out;
 	}
 	if (!report(t, (st & both) == VIRTIO_STATUS_SUSPEND,
+		    "not-suspended",
 		    "status reads 0x%02x %llu ms after SUSPEND was set: neither suspended nor DEVICE_NEEDS_RESET", st,
 		    (unsigned long long)(SUSPEND_WAIT_NS / 1000000)))
 		goto out;
-	report_should(t, virtq_split_pending(&r.vq) == n, "%u of %u buffers in flight were used before the device reported SUSPEND",
+	report_should(t, virtq_split_pending(&r.vq) == n, "used-in-flight",
+		      "%u of %u buffers in flight were used before the device reported SUSPEND",
 		      virtq_split_pending(&r.vq), n);
 
 	/* suspended: nothing may move or be signalled */
-	t->stage = "suspended";
+	report_case(t, "suspended", "suspended");
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	chk_isr_take(r.dev);
 	arch_delay_ns(QUIET_NS);
 	isr = chk_isr_take(r.dev);
-	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used->idx moved from %u to %u while suspended", used,
+	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved",
+	       "used->idx moved from %u to %u while suspended", used,
 	       VQ_READ_ONCE(r.vq.used->idx));
-	report(t, !(isr & VIRTIO_ISR_QUEUE), "used-buffer notification while suspended (ISR 0x%x)", isr);
+	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified",
+	       "used-buffer notification while suspended (ISR 0x%x)", isr);
 
-	t->stage = "resuming";
+	report_case(t, "resuming", "resuming");
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
 	st = wait_status(r.dev, both, VIRTIO_STATUS_DRIVER_OK);
 	if (!report(t, (st & both) == VIRTIO_STATUS_DRIVER_OK || (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET),
+		    "not-resumed",
 		    "status reads 0x%02x after DRIVER_OK was set again: neither resumed nor DEVICE_NEEDS_RESET", st))
 		goto out;
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET)

@@ -42,7 +42,8 @@ static bool reset_and_verify(struct pf_test *t, struct virtio_dev *d, uint16_t q
 {
 	int busy = queue_reset(d, q);
 
-	if (!report(t, busy >= 0, "queue %u: the reset register still reads 1 after %llu ms", q,
+	if (!report(t, busy >= 0, "reset-stuck",
+		    "queue %u: the reset register still reads 1 after %llu ms", q,
 		    (unsigned long long)(QRESET_TIMEOUT_NS / 1000000)))
 		return false;
 	if (busy)
@@ -50,6 +51,7 @@ static bool reset_and_verify(struct pf_test *t, struct virtio_dev *d, uint16_t q
 	/* reading 0 means complete: the queue must then be disabled; if it is
 	 * not, it was not reset at all and nothing later can be trusted */
 	return report(t, !d->ops->queue_ready(d, q),
+		      "still-enabled",
 		      "queue %u: the reset register reads 0 (complete) but the queue is still enabled", q);
 }
 
@@ -60,11 +62,11 @@ static bool ring_reset_usable(struct pf_test *t)
 	if (!chk_drivable(t))
 		return false;
 	if (!(d->features & VIRTIO_BIT(VIRTIO_F_RING_RESET))) {
-		report_skip(t, "VIRTIO_F_RING_RESET not offered");
+		report_na(t, "VIRTIO_F_RING_RESET not offered");
 		return false;
 	}
 	if (!d->ops->queue_reset_start || !d->ops->queue_reset_state) {
-		report_skip(t, "the transport mode has no queue reset register");
+		report_na(t, "the transport mode has no queue reset register");
 		return false;
 	}
 	return true;
@@ -78,7 +80,7 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 	uint16_t nq;
 
 	if (d->transport != kind) {
-		report_skip(t, "not a %s device", kind == VIRTIO_TRANSPORT_PCI ? "PCI" : "virtio-mmio");
+		report_na(t, "not a %s device", kind == VIRTIO_TRANSPORT_PCI ? "PCI" : "virtio-mmio");
 		return;
 	}
 	if (!ring_reset_usable(t))
@@ -90,7 +92,8 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 	for (uint16_t q = 0; q < nq && !t->failed; q++) {
 		if (!d->queue_max[q])
 			continue;
-		report(t, d->ops->queue_reset_state(d, q) == 0, "queue %u: the reset register reads 1 on an enabled queue", q);
+		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1",
+		       "queue %u: the reset register reads 1 on an enabled queue", q);
 		if (!reset_and_verify(t, d, q))
 			goto out;
 		/* re-enable (2.6.1.2): set the queue up again, then 0 */
@@ -99,8 +102,10 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 			goto out;
 		}
 		d->ops->queue_enable(d, q);
-		report(t, d->ops->queue_ready(d, q), "queue %u: not enabled again after a reset", q);
-		report(t, d->ops->queue_reset_state(d, q) == 0, "queue %u: the reset register reads 1 after re-enabling", q);
+		report(t, d->ops->queue_ready(d, q), "not-enabled",
+		       "queue %u: not enabled again after a reset", q);
+		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1-after-enable",
+		       "queue %u: the reset register reads 1 after re-enabling", q);
 	}
 	/* a reset queue left that way, then a device reset: 0 everywhere */
 	if (queue_reset(d, 0) >= 0 && virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0) {
@@ -109,7 +114,8 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 			goto out;
 		}
 		for (uint16_t q = 0; q < nq; q++)
-			report(t, d->ops->queue_reset_state(d, q) == 0, "queue %u: the reset register reads 1 after a device reset", q);
+			report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1-after-device-reset",
+			       "queue %u: the reset register reads 1 after a device reset", q);
 	}
 out:
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
@@ -196,11 +202,14 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 	r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
 	arch_delay_ns(QUIET_NS);
 	isr = chk_isr_take(r.dev);
-	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used->idx moved from %u to %u after the queue reset", used,
+	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved",
+	       "used->idx moved from %u to %u after the queue reset", used,
 	       VQ_READ_ONCE(r.vq.used->idx));
-	report(t, !(isr & VIRTIO_ISR_QUEUE), "used-buffer notification after the queue reset (ISR 0x%x)", isr);
+	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified",
+	       "used-buffer notification after the queue reset (ISR 0x%x)", isr);
 	if (used == 2)
-		report(t, slot_untouched(&r, 2), "the buffer made available before the reset was written after it");
+		report(t, slot_untouched(&r, 2), "buffer-written",
+		       "the buffer made available before the reset was written after it");
 out:
 	chk_ring_close(&r);
 }
@@ -219,7 +228,7 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 	q = r.vq.index;
 	old_used = r.vq.used;
 	old_idx = VQ_READ_ONCE(old_used->idx);
-	t->stage = "reset";
+	report_case(t, "reset", "reset");
 	if (!reset_and_verify(t, r.dev, q))
 		goto out;
 	/* a smaller ring at new addresses (2.6.1.2.1: the device must honour
@@ -232,17 +241,21 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 		report_error(t, "cannot set queue %u up again: %d", q, rc);
 		goto out;
 	}
-	t->stage = "re-enabled";
-	report(t, r.dev->ops->queue_ready(r.dev, q), "queue %u not enabled after re-enabling it", q);
-	report(t, r.dev->ops->queue_reset_state(r.dev, q) == 0, "queue %u: the reset register reads 1 after re-enabling", q);
+	report_case(t, "re-enabled", "re-enabled");
+	report(t, r.dev->ops->queue_ready(r.dev, q), "not-enabled",
+	       "queue %u not enabled after re-enabling it", q);
+	report(t, r.dev->ops->queue_reset_state(r.dev, q) == 0, "reset-reads-1",
+	       "queue %u: the reset register reads 1 after re-enabling", q);
 	/* two laps of the new ring: a device that kept the old size or its
 	 * old ring state would lose the way (2.6.1.1.1 default state) */
 	if (!roundtrips(t, &r, 2u * num + 1u))
 		goto out;
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == (uint16_t)(2u * num + 1u),
+	       "used-idx-not-zero",
 	       "used->idx of the new ring reads %u after %u buffers (not counted from 0)",
 	       VQ_READ_ONCE(r.vq.used->idx), 2u * num + 1u);
-	report(t, VQ_READ_ONCE(old_used->idx) == old_idx, "the old ring's used->idx moved from %u to %u after re-enabling",
+	report(t, VQ_READ_ONCE(old_used->idx) == old_idx, "old-ring-moved",
+	       "the old ring's used->idx moved from %u to %u after re-enabling",
 	       old_idx, VQ_READ_ONCE(old_used->idx));
 out:
 	chk_ring_close(&r);

@@ -14,6 +14,7 @@ static const char *const verdict_names[PF_VERDICT_COUNT] = {
 	[PF_VERDICT_WARN] = "warn",
 	[PF_VERDICT_SKIP] = "skip",
 	[PF_VERDICT_ERROR] = "error",
+	[PF_VERDICT_NA] = "na",
 };
 
 const char *pf_verdict_name(enum pf_verdict v)
@@ -31,6 +32,8 @@ enum pf_verdict pf_test_verdict(const struct pf_test *t)
 		return PF_VERDICT_WARN;
 	if (t->skipped)
 		return PF_VERDICT_SKIP;
+	if (t->na)
+		return PF_VERDICT_NA;
 	return PF_VERDICT_PASS;
 }
 
@@ -47,12 +50,45 @@ static void emit_log(const struct pf_test *t, const char *level, const char *msg
 	rec_end();
 }
 
+/* "case-id/sub-id", or "sub-id" outside a case; cut to fit. */
+static void fingerprint(const struct pf_test *t, const char *sub, char *out)
+{
+	if (!sub || !*sub)
+		sub = "unnamed";
+	if (t->case_id)
+		snprintf(out, PF_FP_LEN, "%s/%s", t->case_id, sub);
+	else
+		snprintf(out, PF_FP_LEN, "%s", sub);
+}
+
+static void add_sub(struct pf_test *t, const char *fp)
+{
+	for (unsigned i = 0; i < t->nsubs; i++)
+		if (!strcmp(t->subs[i], fp))
+			return;
+	if (t->nsubs >= PF_SUBS_MAX) {
+		t->subs_more = true;
+		return;
+	}
+	memcpy(t->subs[t->nsubs++], fp, PF_FP_LEN);
+}
+
+/* What a message is about, by weight: a warning's replaces a skip's. */
+enum { SEV_NONE, SEV_SKIP, SEV_WARN, SEV_FAIL, SEV_ERROR };
+
+static int severity_now(const struct pf_test *t)
+{
+	return t->errored ? SEV_ERROR : t->failed ? SEV_FAIL : t->warned ? SEV_WARN :
+	       (t->skipped || t->na) ? SEV_SKIP : SEV_NONE;
+}
+
 /* Keeps the first message of the most severe kind seen so far: a failure's
- * message replaces a warning's, never the other way round. */
-static void note(struct pf_test *t, int severity, const char *fmt, va_list ap)
+ * message replaces a warning's, never the other way round. fp is the
+ * failed assertion's fingerprint (NULL for skip, na, error). */
+static void note(struct pf_test *t, int severity, const char *fp, const char *fmt, va_list ap)
 {
 	char buf[sizeof(t->msg)];
-	int cur = t->errored ? 3 : t->failed ? 2 : (t->warned || t->skipped) ? 1 : 0;
+	int cur = severity_now(t);
 	int n = 0;
 
 	if (t->stage)
@@ -60,21 +96,30 @@ static void note(struct pf_test *t, int severity, const char *fmt, va_list ap)
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		n = 0;
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-	if (severity > cur || t->msg[0] == 0)
+	if (severity > cur || t->msg[0] == 0) {
 		memcpy(t->msg, buf, sizeof(buf));
-	if (t->opt && t->opt->verbose >= 1 && severity >= 1)
-		emit_log(t, severity >= 2 ? "error" : "warn", buf);
+		if (fp)
+			memcpy(t->sub, fp, PF_FP_LEN);
+		else
+			t->sub[0] = 0;
+	}
+	if (fp)
+		add_sub(t, fp);
+	if (t->opt && t->opt->verbose >= 1 && severity >= SEV_WARN)
+		emit_log(t, severity >= SEV_FAIL ? "error" : "warn", buf);
 }
 
-bool report(struct pf_test *t, bool ok, const char *fmt, ...)
+bool report(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
 {
+	char fp[PF_FP_LEN];
 	va_list ap;
 	bool must = t->info->level == PF_LEVEL_MUST;
 
 	if (ok)
 		return true;
+	fingerprint(t, sub, fp);
 	va_start(ap, fmt);
-	note(t, must ? 2 : 1, fmt, ap);
+	note(t, must ? SEV_FAIL : SEV_WARN, fp, fmt, ap);
 	va_end(ap);
 	if (must)
 		t->failed++;
@@ -83,17 +128,35 @@ bool report(struct pf_test *t, bool ok, const char *fmt, ...)
 	return false;
 }
 
-bool report_should(struct pf_test *t, bool ok, const char *fmt, ...)
+bool report_should(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
 {
+	char fp[PF_FP_LEN];
 	va_list ap;
 
 	if (ok)
 		return true;
+	fingerprint(t, sub, fp);
 	va_start(ap, fmt);
-	note(t, 1, fmt, ap);
+	note(t, SEV_WARN, fp, fmt, ap);
 	va_end(ap);
 	t->warned++;
 	return false;
+}
+
+void report_case(struct pf_test *t, const char *id, const char *text)
+{
+	t->case_id = id;
+	t->stage = id ? text : NULL;
+}
+
+void report_na(struct pf_test *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	note(t, SEV_SKIP, NULL, fmt, ap);
+	va_end(ap);
+	t->na = true;
 }
 
 void report_skip(struct pf_test *t, const char *fmt, ...)
@@ -101,9 +164,35 @@ void report_skip(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, 0, fmt, ap);
+	note(t, SEV_SKIP, NULL, fmt, ap);
 	va_end(ap);
 	t->skipped = true;
+}
+
+void report_mark(const struct pf_test *t, struct pf_report_mark *m)
+{
+	m->failed = t->failed;
+	m->warned = t->warned;
+	m->skipped = t->skipped;
+	m->na = t->na;
+	m->errored = t->errored;
+	m->subs_more = t->subs_more;
+	m->nsubs = t->nsubs;
+	memcpy(m->msg, t->msg, sizeof(m->msg));
+	memcpy(m->sub, t->sub, sizeof(m->sub));
+}
+
+void report_rollback(struct pf_test *t, const struct pf_report_mark *m)
+{
+	t->failed = m->failed;
+	t->warned = m->warned;
+	t->skipped = m->skipped;
+	t->na = m->na;
+	t->errored = m->errored;
+	t->subs_more = m->subs_more;
+	t->nsubs = m->nsubs;
+	memcpy(t->msg, m->msg, sizeof(t->msg));
+	memcpy(t->sub, m->sub, sizeof(t->sub));
 }
 
 void report_error(struct pf_test *t, const char *fmt, ...)
@@ -111,7 +200,7 @@ void report_error(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, 3, fmt, ap);
+	note(t, SEV_ERROR, NULL, fmt, ap);
 	va_end(ap);
 	t->errored = true;
 }

@@ -6,9 +6,21 @@
  *
  * Verdict of a check: error if report_error() was called, else fail if a
  * failed report() at MUST level, warn if a failed report() at SHOULD level
- * (or report_should()), skip if report_skip() and nothing failed, else pass.
+ * (or report_should()), skip if report_skip() and nothing failed, na if
+ * report_na() and nothing failed, else pass.
  * The first failure's message is the result's message; every failed
  * assertion is also logged when pf.verbose >= 1.
+ *
+ * Every assertion names what it asserts with a sub-case id: short,
+ * lowercase [a-z0-9-], after the spec's names ("blk-status", "used-len").
+ * report_case() names the part of the check now running ("whole-indirect")
+ * and a human text that prefixes messages. A failed assertion's fingerprint
+ * is "case-id/sub-id" inside a case, else "sub-id"; the result record
+ * carries them (docs/protocol.md) so a known failure can excuse exactly the
+ * failures it describes.
+ *
+ * Checks read t->failed, t->errored and friends, but only report*() write
+ * them.
  */
 #ifndef PF_REPORT_H
 #define PF_REPORT_H
@@ -26,6 +38,7 @@ enum pf_verdict {
 	PF_VERDICT_WARN,
 	PF_VERDICT_SKIP,
 	PF_VERDICT_ERROR,
+	PF_VERDICT_NA,
 	PF_VERDICT_COUNT
 };
 
@@ -38,6 +51,9 @@ struct pf_options {
 	char selftest[32];/* arch self-tests (e.g. "fault"), see docs/protocol.md */
 };
 
+#define PF_FP_LEN 48  /* "case-id/sub-id" and its NUL */
+#define PF_SUBS_MAX 8 /* distinct fingerprints kept per result */
+
 struct pf_test {
 	enum pf_check_id check;
 	const struct pf_check_info *info;
@@ -47,18 +63,44 @@ struct pf_test {
 	int failed;       /* failed MUST-level assertions */
 	int warned;       /* failed SHOULD-level assertions */
 	bool skipped;
+	bool na;
 	bool errored;
-	const char *stage; /* what the check is doing now; prefixes messages */
+	const char *case_id;   /* report_case(): fingerprint prefix */
+	const char *stage;     /* report_case(): prefixes messages */
 	char msg[240];
+	char sub[PF_FP_LEN];   /* fingerprint of the assertion behind msg */
+	char subs[PF_SUBS_MAX][PF_FP_LEN]; /* distinct failing/warning ones */
+	uint8_t nsubs;
+	bool subs_more;        /* more distinct fingerprints than PF_SUBS_MAX */
+};
+
+/* What report*() wrote so far, to take back (report_rollback()). */
+struct pf_report_mark {
+	int failed, warned;
+	bool skipped, na, errored, subs_more;
+	uint8_t nsubs;
+	char msg[240];
+	char sub[PF_FP_LEN];
 };
 
 /* Assert `ok` at the check's catalogue level. Returns ok. */
-bool report(struct pf_test *t, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+bool report(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Assert `ok` at SHOULD level inside any check (a violation warns). */
-bool report_should(struct pf_test *t, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Not applicable: device/feature not offered. */
+bool report_should(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/*
+ * From here on the check runs the case `id` ([a-z0-9-]), described by
+ * `text` (prefixes messages). NULL id: back to no case. Both must outlive
+ * the check (string literals).
+ */
+void report_case(struct pf_test *t, const char *id, const char *text);
+/* Not applicable: the check does not concern this transport, device type
+ * or feature set. */
+void report_na(struct pf_test *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Applicable but not run (a precondition another check covers failed, a
+ * workload the probe lacks); fmt says why. */
 void report_skip(struct pf_test *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The probe could not run the check (allocation, setup the driver owns). */
@@ -68,6 +110,14 @@ void report_error(struct pf_test *t, const char *fmt, ...)
 void report_log(struct pf_test *t, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void report_metric(struct pf_test *t, const char *name, uint64_t value, const char *unit);
+
+/*
+ * report_mark() notes what was reported so far; report_rollback() forgets
+ * everything reported since (a precondition tried and found missing is a
+ * reason to skip, not a failure of this check).
+ */
+void report_mark(const struct pf_test *t, struct pf_report_mark *m);
+void report_rollback(struct pf_test *t, const struct pf_report_mark *m);
 
 enum pf_verdict pf_test_verdict(const struct pf_test *t);
 const char *pf_verdict_name(enum pf_verdict v);

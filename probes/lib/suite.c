@@ -63,6 +63,15 @@ enum pf_verdict pf_run_check(enum pf_check_id id, struct virtio_dev *dev,
 	rec_str("level", pf_level_name(t.info->level));
 	emit_reqs(t.info->reqs);
 	rec_str("msg", t.msg);
+	if (t.nsubs) {
+		rec_str("sub", t.sub[0] ? t.sub : t.subs[0]);
+		rec_arr_begin("subs");
+		for (unsigned i = 0; i < t.nsubs; i++)
+			rec_val_str(t.subs[i]);
+		rec_arr_end();
+		if (t.subs_more)
+			rec_bool("subs_more", true);
+	}
 	rec_u64("us", us);
 	rec_end();
 	return v;

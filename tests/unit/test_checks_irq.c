@@ -56,48 +56,50 @@ struct irq_case {
 	enum env env;
 	enum pf_verdict expect;
 	const char *why;      /* in what the check reported (not a PASS) */
+	const char *sub;      /* fingerprint glob of the failure (not a PASS) */
 };
 
 #define PASS PF_VERDICT_PASS
 #define FAIL PF_VERDICT_FAIL
 #define SKIP PF_VERDICT_SKIP
+#define NA PF_VERDICT_NA
 #define ERR  PF_VERDICT_ERROR
 #define INTX PF_CHK_IRQ_PCI_INTX
 #define MAP  PF_CHK_IRQ_MSIX_MAPPING
 #define DLV  PF_CHK_IRQ_MSIX_DELIVERY
 
 static const struct irq_case cases[] = {
-	{ "intx clean", INTX, 0, 0, E_FULL, PASS, 0 },
-	{ "intx clean without MSI-X", INTX, 0, 0, E_NO_MSIX, PASS, 0 },
-	{ "intx: no interrupt controller", INTX, 0, 0, E_NO_INTC, SKIP, "no interrupt controller" },
+	{ "intx clean", INTX, 0, 0, E_FULL, PASS, 0, NULL },
+	{ "intx clean without MSI-X", INTX, 0, 0, E_NO_MSIX, PASS, 0, NULL },
+	{ "intx: no interrupt controller", INTX, 0, 0, E_NO_INTC, SKIP, "no interrupt controller", NULL },
 	{ "intx: pin not in the interrupt-map", INTX, 0, 0, E_NO_ROUTE, ERR,
-	  "not resolved through the host bridge's interrupt-map" },
-	{ "intx: line never raised", INTX, 0, SIM_PCI_F_INTX_NONE, E_FULL, FAIL, "no INTx on INTID 37" },
-	{ "intx: no used-buffer interrupt", INTX, SIM_F_NO_IRQ, 0, E_FULL, FAIL, "no INTx on INTID 37" },
+	  "not resolved through the host bridge's interrupt-map", NULL },
+	{ "intx: line never raised", INTX, 0, SIM_PCI_F_INTX_NONE, E_FULL, FAIL, "no INTx on INTID 37", "no-intx" },
+	{ "intx: no used-buffer interrupt", INTX, SIM_F_NO_IRQ, 0, E_FULL, FAIL, "no INTx on INTID 37", "no-intx" },
 	{ "intx: ISR not cleared by reading", INTX, SIM_F_ISR_NO_CLEAR, 0, E_FULL, FAIL,
-	  "reading did not clear it" },
+	  "reading did not clear it", "isr-read-clears" },
 	{ "intx: Interrupt Status stuck at 0", INTX, 0, SIM_PCI_F_INT_STATUS_STUCK0, E_FULL, FAIL,
-	  "Status.Interrupt Status reads 0 while the ISR status is 0x01" },
-	{ "msix mapping clean", MAP, 0, 0, E_FULL, PASS, 0 },
-	{ "msix mapping clean without a controller", MAP, 0, 0, E_NO_INTC, PASS, 0 },
-	{ "msix mapping: no MSI-X capability", MAP, 0, 0, E_NO_MSIX, SKIP, "no MSI-X capability" },
+	  "Status.Interrupt Status reads 0 while the ISR status is 0x01", "pci-status-interrupt" },
+	{ "msix mapping clean", MAP, 0, 0, E_FULL, PASS, 0, NULL },
+	{ "msix mapping clean without a controller", MAP, 0, 0, E_NO_INTC, PASS, 0, NULL },
+	{ "msix mapping: no MSI-X capability", MAP, 0, 0, E_NO_MSIX, NA, "no MSI-X capability", NULL },
 	{ "msix mapping: vector not read back", MAP, 0, SIM_PCI_F_MSIX_NO_READBACK, E_FULL, FAIL,
-	  "config_msix_vector reads 0xffff after writing vector 0" },
+	  "config_msix_vector reads 0xffff after writing vector 0", "config-vector-write" },
 	{ "msix mapping: vector beyond the table kept", MAP, 0, SIM_PCI_F_MSIX_ACCEPT_RANGE, E_FULL, FAIL,
-	  "reads 0x0004 after writing vector 4 beyond the 4-entry table" },
+	  "reads 0x0004 after writing vector 4 beyond the 4-entry table", "config-vector-beyond" },
 	{ "msix mapping: reset keeps vectors", MAP, 0, SIM_PCI_F_MSIX_RESET_KEEPS, E_FULL, FAIL,
-	  "config_msix_vector reads 0x0000 after a device reset" },
-	{ "msix delivery clean", DLV, 0, 0, E_FULL, PASS, 0 },
-	{ "msix delivery: no interrupt controller", DLV, 0, 0, E_NO_INTC, SKIP, "no interrupt controller" },
-	{ "msix delivery: no MSI-X capability", DLV, 0, 0, E_NO_MSIX, SKIP, "no MSI-X capability" },
+	  "config_msix_vector reads 0x0000 after a device reset", "config-vector" },
+	{ "msix delivery clean", DLV, 0, 0, E_FULL, PASS, 0, NULL },
+	{ "msix delivery: no interrupt controller", DLV, 0, 0, E_NO_INTC, SKIP, "no interrupt controller", NULL },
+	{ "msix delivery: no MSI-X capability", DLV, 0, 0, E_NO_MSIX, NA, "no MSI-X capability", NULL },
 	{ "msix delivery: wrong vector", DLV, 0, SIM_PCI_F_MSIX_WRONG_VECTOR, E_FULL, FAIL,
-	  "the queue mapped to vector 0 raised vector 1 too" },
+	  "the queue mapped to vector 0 raised vector 1 too", "no-interrupt" },
 	{ "msix delivery: sent on NO_VECTOR", DLV, 0, SIM_PCI_F_MSIX_IGNORE_NO_VECTOR, E_FULL, FAIL,
-	  "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector 0" },
+	  "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector 0", "no-vector-raised" },
 	{ "msix delivery: vector not read back", DLV, 0, SIM_PCI_F_MSIX_NO_READBACK, E_FULL, FAIL,
-	  "queue_msix_vector reads 0xffff after writing 0x0000" },
+	  "queue_msix_vector reads 0xffff after writing 0x0000", "queue-vector-write" },
 	{ "msix delivery: no used-buffer interrupt", DLV, SIM_F_NO_IRQ, 0, E_FULL, FAIL,
-	  "no interrupt on MSI-X vector 0" },
+	  "no interrupt on MSI-X vector 0", "no-interrupt" },
 };
 
 /* The checks this file is responsible for. */
@@ -159,6 +161,7 @@ static void test_case(void **state)
 		print_error("%s: %s gave %s, expected %s\n%s\n", c->name, pf_catalogue[c->check].id,
 			    pf_verdict_name(v), pf_verdict_name(c->expect), host_console());
 	assert_int_equal(v, c->expect);
+	UT_CHECK_SUB(c);
 	if (v != PF_VERDICT_PASS) {
 		/* ... and for the reason the fault is about */
 		if (c->why && !strstr(host_console(), c->why))
@@ -182,7 +185,7 @@ static void test_case(void **state)
  * behave as the checks assume (4.1.5.1.2 and the MSI-X rules). */
 static void test_sim_msix_model(void **state)
 {
-	struct irq_case c = { "model", MAP, 0, 0, E_FULL, PASS, 0 };
+	struct irq_case c = { "model", MAP, 0, 0, E_FULL, PASS, 0, NULL };
 	struct virtio_dev *d;
 	struct pf_region *bar = &S.bar;
 	uint32_t ctrl_off = SIM_PCI_MSIX_CAP + 2;

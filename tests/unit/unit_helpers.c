@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "unit_helpers.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,40 @@ int ut_count_records(const char *type)
 		p++;
 	}
 	return n;
+}
+
+const char *ut_result_sub(void)
+{
+	static char sub[64];
+	const char *p = host_console(), *last = NULL, *end, *s;
+	size_t n;
+
+	while ((p = strstr(p, "{\"t\":\"result\"")) != NULL)
+		last = p++;
+	sub[0] = 0;
+	if (!last)
+		return sub;
+	end = strchr(last, '\n');
+	s = strstr(last, "\"sub\":\"");
+	if (!s || (end && s > end))
+		return sub;
+	s += 7;
+	n = strcspn(s, "\"");
+	if (n >= sizeof(sub))
+		n = sizeof(sub) - 1;
+	memcpy(sub, s, n);
+	sub[n] = 0;
+	return sub;
+}
+
+bool ut_result_sub_is(const char *case_name, const char *glob)
+{
+	const char *sub = ut_result_sub();
+
+	if (!fnmatch(glob, sub, 0))
+		return true;
+	fprintf(stderr, "%s: failure fingerprint \"%s\", expected \"%s\"\n", case_name, sub, glob);
+	return false;
 }
 
 static void progress(void *ctx)

@@ -3,6 +3,7 @@
 #ifndef PF_UNIT_HELPERS_H
 #define PF_UNIT_HELPERS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "report.h"
@@ -51,5 +52,13 @@ void *ut_buf(uint32_t len, uint8_t fill);
 
 /* Records are captured in memory: counts `"t":"<type>"` occurrences. */
 int ut_count_records(const char *type);
+
+/* The failure fingerprint ("sub") of the last result record captured, ""
+ * if it has none. */
+const char *ut_result_sub(void);
+
+/* Whether the last result's fingerprint matches glob ('*' wildcard);
+ * prints what it was when not. */
+bool ut_result_sub_is(const char *case_name, const char *glob);
 
 #endif

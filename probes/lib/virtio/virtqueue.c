@@ -39,6 +39,27 @@ const char *virtq_strerror(int err)
 	}
 }
 
+const char *virtq_error_id(int err)
+{
+	switch (err) {
+	case VQ_OK: return "ok";
+	case VQ_E_INVAL: return "invalid";
+	case VQ_E_NOSPACE: return "no-space";
+	case VQ_E_NOMEM: return "no-memory";
+	case VQ_E_TIMEDOUT: return "timeout";
+	case VQ_E_DEV_ID_RANGE: return "used-id-range";
+	case VQ_E_DEV_ID_NOT_INFLIGHT: return "used-id-not-in-flight";
+	case VQ_E_DEV_LEN: return "used-len";
+	case VQ_E_DEV_USED_IDX: return "used-idx";
+	case VQ_E_DEV_DESC_WRITTEN: return "desc-written";
+	case VQ_E_DEV_RO_WRITTEN: return "readable-written";
+	case VQ_E_DEV_ORDER: return "order";
+	case VQ_E_DEV_WRAP: return "wrap";
+	case VQ_E_DEV_FLAGS: return "flags";
+	default: return "unknown";
+	}
+}
+
 uint64_t virtq_hash_sg(const struct virtq_sg *sg, unsigned n)
 {
 	uint64_t h = 0xcbf29ce484222325ull;

@@ -73,6 +73,9 @@ enum virtq_err {
 };
 
 const char *virtq_strerror(int err);
+/* A short stable id of err for failure fingerprints ("used-len",
+ * "desc-written", ...; docs/protocol.md). */
+const char *virtq_error_id(int err);
 
 struct virtq_used_info;
 /*
