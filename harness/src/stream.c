@@ -147,7 +147,7 @@ struct rule {
 
 static const char *const v_transport[] = { "mmio", "pci", NULL };
 static const char *const v_mode[] = { "legacy", "transitional", "modern", NULL };
-static const char *const v_verdict[] = { "pass", "fail", "warn", "skip", "error", NULL };
+static const char *const v_verdict[] = { "pass", "fail", "warn", "skip", "na", "error", NULL };
 static const char *const v_level[] = { "must", "should", "may", NULL };
 static const char *const v_loglevel[] = { "error", "warn", "info", "debug", NULL };
 static const char *const v_status[] = { "ok", "aborted", NULL };
