@@ -17,6 +17,7 @@
 #include "paths.h"
 #include "report_write.h"
 #include "reports.h"
+#include "results.h"
 
 static json_t *load_results(const char *cmd, const char *path)
 {
@@ -95,8 +96,15 @@ int pf_cmd_report(int argc, char **argv)
 		outdir = dirname(dirbuf);
 	}
 	mkdir(outdir, 0777);
-	if (rescore)
+	if (rescore) {
 		pf_reports_score(doc, &in, stderr);
+	} else {
+		/* the headline as this version defines it, in results.json too */
+		json_t *sum = pf_results_summarize(doc);
+
+		if (sum)
+			json_object_set_new(doc, "summary", sum);
+	}
 	rc = pf_reports_write(doc, outdir, formats, stdout, stderr);
 	json_decref(doc);
 	return rc;
