@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pf/catalogue.h"
 #include "score.h"
 #include "waiver.h"
 
@@ -53,6 +54,24 @@ int pf_progress_known_failures(struct pf_progress *p, const struct pf_waivers *w
 	return p->kf ? 0 : -1;
 }
 
+/* A result record in the results.json shape (results.c), with what the
+ * catalogue adds, so that whatever an entry matches on is there. */
+static json_t *result_of(const json_t *rec, const char *v)
+{
+	const char *test = json_string_value(json_object_get(rec, "test"));
+	const char *level = json_string_value(json_object_get(rec, "level"));
+	int ci = pf_catalogue_find(test ? test : "");
+	const struct pf_check_info *c = ci >= 0 ? &pf_catalogue[ci] : NULL;
+
+	if (!level && c)
+		level = pf_level_name(c->level);
+	return json_pack("{s:s?, s:O?, s:O?, s:s, s:s?, s:s?, s:s?, s:O?, s:O?}", "test", test,
+			 "device", json_object_get(rec, "dev"), "step", json_object_get(rec, "step"),
+			 "verdict", v, "level", level, "class", c ? pf_class_name(c->cls) : NULL,
+			 "area", c ? c->area : NULL, "reqs", json_object_get(rec, "reqs"),
+			 "message", json_object_get(rec, "msg"));
+}
+
 /* The verdict of a result record after known failures and waivers. */
 static const char *effective_verdict(struct pf_progress *p, const json_t *rec, const char *v)
 {
@@ -61,8 +80,7 @@ static const char *effective_verdict(struct pf_progress *p, const json_t *rec, c
 
 	if (!p->known || !p->kf)
 		return v;
-	res = json_pack("{s:s?, s:s?, s:s}", "test", json_string_value(json_object_get(rec, "test")),
-			"device", json_string_value(json_object_get(rec, "dev")), "verdict", v);
+	res = result_of(rec, v);
 	list = json_array();
 	if (!res || !list || json_array_append_new(list, res) ||
 	    json_object_set_new(p->kf, "results", list)) {
@@ -74,14 +92,17 @@ static const char *effective_verdict(struct pf_progress *p, const json_t *rec, c
 	return json_string_value(json_object_get(res, "verdict"));
 }
 
+/* The device as results.json lists it: the record's members, dev as id. */
 static void known_device(struct pf_progress *p, const json_t *rec)
 {
-	if (!p->kf)
+	json_t *d;
+
+	if (!p->kf || !(d = json_deep_copy(rec)))
 		return;
-	json_array_append_new(json_object_get(p->kf, "devices"),
-			      json_pack("{s:O?, s:O?, s:O?}", "id", json_object_get(rec, "dev"),
-					"type", json_object_get(rec, "type"),
-					"transport", json_object_get(rec, "transport")));
+	json_object_set(d, "id", json_object_get(rec, "dev"));
+	json_object_del(d, "dev");
+	json_object_del(d, "t");
+	json_array_append_new(json_object_get(p->kf, "devices"), d);
 }
 
 /* On a terminal, plain lines first wipe the status line. */
