@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A machine without any virtio device: the real probe boots, finds nothing,
 # and the run is incomplete (exit code 3) in the console summary and every
-# report, never conformant. --gate follows: nothing tested passes no profile.
+# report, never conformant. --gate follows: nothing tested passes no profile;
+# on a complete run the exit code follows the named profile.
 . "$(dirname "$0")/lib.sh"
 cat > "$scratch/no-virtio.yaml" <<'YAML'
 name: no-virtio
@@ -48,3 +49,48 @@ pass "junit.xml: the run verdict is an error with the reason"
 set +e; "$PLUGFEST" run -t "$scratch/no-virtio.yaml" --formats json --gate avps-base -o "$scratch/gate" > /dev/null 2>&1; rc=$?; set -e
 [ $rc -eq 3 ] || fail "--gate avps-base with no device: exit code $rc, expected 3"
 pass "--gate on an incomplete run: exit code 3"
+
+# --gate on a complete run: the exit code follows the named profile, even
+# when the run's own verdict would exit differently.
+cat > "$scratch/gate-pass.yaml" <<'YAML'
+schema: plugfest-profile/1
+id: gate-pass
+title: Every device initialises
+version: "1.0"
+spec: {name: VIRTIO, version: "1.4"}
+requirements:
+  - id: INIT
+    title: initialisation
+    level: must
+    status: mandatory
+    evidence: spec
+    satisfied_by: {checks: ["basic.init.*"]}
+YAML
+sed -e 's/gate-pass/gate-fail/' -e 's/Every device initialises/A sound device/' "$scratch/gate-pass.yaml" > "$scratch/gate-fail.yaml"
+cat >> "$scratch/gate-fail.yaml" <<'YAML'
+  - id: SOUND
+    title: a sound device
+    level: must
+    status: mandatory
+    evidence: spec
+    presence: required
+    applies_to: {device: [sound]}
+    satisfied_by: {checks: ["sound.*"]}
+YAML
+for g in pass fail; do
+  set +e
+  "$PLUGFEST" run -f 'basic.init*' --formats json --profile "$scratch/gate-$g.yaml" --gate "gate-$g" -o "$scratch/g-$g" > /dev/null 2>&1
+  rc=$?
+  set -e
+  assert_jq "$scratch/g-$g/results.json" '.summary.verdict | startswith("conformant")' "gate-$g: the run itself is conformant"
+  case $g in
+    pass) [ $rc -eq 0 ] || fail "--gate gate-pass: exit code $rc, expected 0";;
+    fail) [ $rc -eq 1 ] || fail "--gate gate-fail (no sound device): exit code $rc, expected 1";;
+  esac
+  pass "--gate gate-$g: exit code $rc"
+done
+set +e; "$PLUGFEST" run --gate no-such-profile -o "$scratch/g-none" > /dev/null 2> "$scratch/g-none.err"; rc=$?; set -e
+[ $rc -eq 2 ] || fail "--gate with an unknown profile: exit code $rc, expected 2"
+grep -q "no profile 'no-such-profile'" "$scratch/g-none.err" || fail "--gate: unknown profile not named"
+[ ! -e "$scratch/g-none/results.json" ] || fail "--gate: an unknown profile still booted"
+pass "--gate with an unknown profile: usage error before booting"
