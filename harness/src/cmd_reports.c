@@ -17,6 +17,7 @@
 #include "paths.h"
 #include "report_write.h"
 #include "reports.h"
+#include "results.h"
 
 static json_t *load_results(const char *cmd, const char *path)
 {
@@ -98,7 +99,16 @@ int pf_cmd_report(int argc, char **argv)
 	/* a re-scoring that failed still writes what it has, but the command
 	 * fails: a report whose known failures were not applied must not pass
 	 * for one that was */
-	scored = rescore ? pf_reports_score(doc, &in, stderr) : 0;
+	scored = 0;
+	if (rescore) {
+		scored = pf_reports_score(doc, &in, stderr);
+	} else {
+		/* the headline as this version defines it, in results.json too */
+		json_t *sum = pf_results_summarize(doc);
+
+		if (sum)
+			json_object_set_new(doc, "summary", sum);
+	}
 	rc = pf_reports_write(doc, outdir, formats, stdout, stderr);
 	if (!rc && scored)
 		rc = PF_EXIT_INFRA;

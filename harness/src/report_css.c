@@ -35,7 +35,7 @@ const char pf_report_css[] =
 	".v-warn,.v-conformant-with-warnings{background:var(--warn)}.v-skip{background:var(--skip)}"
 	".v-error,.v-incomplete{background:var(--error)}.v-crash{background:var(--crash)}"
 	".v-wedged{background:var(--wedged)}.v-timeout{background:var(--timeout)}"
-	".v-xfail{background:var(--xfail)}.v-xpass{background:var(--xpass)}.v-waived{background:var(--waived)}"
+	".v-xfail,.v-conformant-with-known-failures{background:var(--xfail)}.v-xpass{background:var(--xpass)}.v-waived{background:var(--waived)}"
 	".v-not-applicable,.v-na,.v-unknown{background:var(--na)}\n"
 	".tag{display:inline-block;border:1px solid var(--line);border-radius:4px;padding:0 5px;"
 	"font-size:11px;color:var(--muted);margin:1px 2px 1px 0;white-space:nowrap}\n"

@@ -92,9 +92,36 @@ static void summary(struct pf_html *h)
 	pf_buf_puts(b, "<section id=\"summary\"><h2>Summary</h2>");
 	pf_buf_printf(b, "<div class=\"verdict-banner v-%s\">Overall: ", overall);
 	pf_buf_html(b, overall);
-	pf_buf_puts(b, "<span class=\"small\" style=\"font-weight:400\"> &#8212; the worst verdict over the scored "
-		       "profiles below</span></div><div class=\"cards\">");
+	pf_buf_puts(b, "<span class=\"small\" style=\"font-weight:400\"> &#8212; the run after known failures; "
+		       "each profile has its own verdict below</span></div>");
+	{
+		json_t *why = pf_overall_reasons(res), *w;
+
+		if (json_array_size(why)) {
+			pf_buf_puts(b, "<ul class=\"reasons\">");
+			json_array_foreach(why, i, w) {
+				pf_buf_puts(b, "<li>");
+				pf_buf_html(b, json_string_value(w));
+				pf_buf_puts(b, "</li>");
+			}
+			pf_buf_puts(b, "</ul>");
+		}
+		json_decref(why);
+	}
+	pf_buf_puts(b, "<div class=\"cards\">");
 	pf_results_counts(res, c);
+	{
+		unsigned tested = 0;
+
+		for (int k = 0; k < PF_RV_COUNT; k++)
+			tested += pf_rv_is_tested((enum pf_rv)k) ? c[k] : 0;
+		snprintf(num, sizeof(num), "%u", tested);
+		card(b, "tested", num);
+		snprintf(num, sizeof(num), "%u", c[PF_RV_SKIP]);
+		card(b, "skipped", num);
+		snprintf(num, sizeof(num), "%u", c[PF_RV_NA]);
+		card(b, "not applicable", num);
+	}
 	snprintf(num, sizeof(num), "%zu", ndev);
 	card(b, "devices", num);
 	snprintf(num, sizeof(num), "%zu", json_array_size(json_object_get(res, "results")));

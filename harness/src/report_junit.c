@@ -6,8 +6,11 @@
  *   fail, xpass            -> <failure>  (xpass: remove the stale entry)
  *   error, crash, wedged,
  *   timeout                -> <error>
- *   skip, xfail, waived    -> <skipped>  (with the reason)
+ *   skip, na, xfail, waived -> <skipped>  (with the reason)
  *   pass, warn             -> passed; warn adds <system-out> and a property
+ * A first suite "run verdict" holds the headline verdict (score.h) as one
+ * testcase: incomplete -> <error>, non-conformant -> <failure>, otherwise
+ * passed; the reasons are its message.
  */
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +105,10 @@ static void testcase(struct pf_buf *b, const json_t *res, const char *classname)
 			snprintf(wm, sizeof(wm), "%s %s: %s (%s, expires %s)", pf_rv_name(v), pf_jstr(w, "id", ""),
 				 pf_jstr(w, "reason", ""), pf_jstr(w, "issue", ""), pf_jstr(w, "expires", ""));
 			pf_buf_xml(b, wm);
+		} else if (v == PF_RV_NA) {
+			char nm[1200];
+			snprintf(nm, sizeof(nm), "not applicable%s%s", msg[0] ? ": " : "", msg);
+			pf_buf_xml(b, nm);
 		} else {
 			pf_buf_xml(b, detail);
 		}
@@ -307,6 +314,58 @@ static void findings_suite(struct pf_buf *b, const json_t *results, struct tally
 	pf_buf_free(&cases);
 }
 
+/* The headline verdict as a suite of its own, first, so a CI page shows it. */
+static void headline_suite(struct pf_buf *b, const json_t *results, struct tally *all)
+{
+	enum pf_headline h = pf_headline(results);
+	json_t *why = pf_overall_reasons(results), *w;
+	struct tally t = { .tests = 1 };
+	unsigned c[PF_RV_COUNT], tested = 0;
+	const char *tag = h == PF_HL_INCOMPLETE ? "error" : h == PF_HL_NON_CONFORMANT ? "failure" : NULL;
+	struct pf_buf text;
+	char num[32];
+	size_t i;
+
+	pf_results_counts(results, c);
+	for (int k = 0; k < PF_RV_COUNT; k++)
+		tested += pf_rv_is_tested((enum pf_rv)k) ? c[k] : 0;
+	pf_buf_init(&text);
+	pf_buf_puts(&text, pf_headline_name(h));
+	json_array_foreach(why, i, w) {
+		pf_buf_puts(&text, i ? "; " : ": ");
+		pf_buf_puts(&text, json_string_value(w));
+	}
+	t.failures = h == PF_HL_NON_CONFORMANT;
+	t.errors = h == PF_HL_INCOMPLETE;
+	suite_head(b, "run verdict", &t, NULL);
+	pf_buf_puts(b, "    <testcase name=\"run verdict\" classname=\"plugfest.run\" time=\"0\">\n"
+		       "      <properties>\n");
+	prop(b, "        ", "verdict", pf_headline_name(h));
+	snprintf(num, sizeof(num), "%u", tested);
+	prop(b, "        ", "tested", num);
+	snprintf(num, sizeof(num), "%u", c[PF_RV_SKIP]);
+	prop(b, "        ", "skipped", num);
+	snprintf(num, sizeof(num), "%u", c[PF_RV_NA]);
+	prop(b, "        ", "not_applicable", num);
+	json_array_foreach(why, i, w)
+		prop(b, "        ", "reason", json_string_value(w));
+	pf_buf_puts(b, "      </properties>\n");
+	if (tag) {
+		pf_buf_printf(b, "      <%s type=\"%s\" message=\"", tag, pf_headline_name(h));
+		pf_buf_xml(b, text.p ? text.p : "");
+		pf_buf_printf(b, "\"/>\n");
+	} else {
+		pf_buf_puts(b, "      <system-out>");
+		pf_buf_xml(b, text.p ? text.p : "");
+		pf_buf_puts(b, "</system-out>\n");
+	}
+	pf_buf_puts(b, "    </testcase>\n  </testsuite>\n");
+	b->oom |= text.oom;
+	pf_buf_free(&text);
+	json_decref(why);
+	all->tests += t.tests; all->failures += t.failures; all->errors += t.errors;
+}
+
 int pf_report_junit(const json_t *results, const char *path, char *err, size_t errlen)
 {
 	struct pf_buf body, out;
@@ -318,6 +377,7 @@ int pf_report_junit(const json_t *results, const char *path, char *err, size_t e
 
 	pf_buf_init(&body);
 	pf_buf_init(&out);
+	headline_suite(&body, results, &all);
 	json_array_foreach(json_object_get(results, "devices"), i, d)
 		device_suite(&body, results, d, &all);
 	device_suite(&body, results, NULL, &all);

@@ -111,8 +111,8 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 	const json_t *d, *r;
 	size_t i, j;
 
-	pf_buf_puts(b, "## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skip | n/a | other |\n"
-		       "|---|---|---|---|---|---|---|---|---|---|\n");
+	pf_buf_puts(b, "## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skipped "
+		       "| not applicable | other |\n|---|---|---|---|---|---|---|---|---|---|\n");
 	json_array_foreach(json_object_get(results, "devices"), i, d) {
 		unsigned c[PF_RV_COUNT] = { 0 };
 		const char *id = pf_jstr(d, "id", "");
@@ -194,6 +194,26 @@ static void md_waivers(struct pf_buf *b, const json_t *results)
 	pf_buf_puts(b, "\n");
 }
 
+/* Why the headline is what it is, and how much was actually tested. */
+static void md_headline(struct pf_buf *b, const json_t *results, const unsigned *c)
+{
+	json_t *why = pf_overall_reasons(results), *w;
+	unsigned tested = 0;
+	size_t i;
+
+	for (int k = 0; k < PF_RV_COUNT; k++)
+		tested += pf_rv_is_tested((enum pf_rv)k) ? c[k] : 0;
+	pf_buf_printf(b, "Tested %u; skipped %u; not applicable %u.\n\n", tested, c[PF_RV_SKIP], c[PF_RV_NA]);
+	json_array_foreach(why, i, w) {
+		pf_buf_puts(b, "- ");
+		pf_buf_md(b, json_string_value(w));
+		pf_buf_puts(b, "\n");
+	}
+	if (json_array_size(why))
+		pf_buf_puts(b, "\n");
+	json_decref(why);
+}
+
 int pf_report_md(const json_t *results, const char *path, char *err, size_t errlen)
 {
 	struct pf_buf b;
@@ -216,7 +236,9 @@ int pf_report_md(const json_t *results, const char *path, char *err, size_t errl
 	for (int k = 0; k < PF_RV_COUNT; k++)
 		if (c[k])
 			pf_buf_printf(&b, " %s %u", pf_rv_name((enum pf_rv)k), c[k]);
-	pf_buf_puts(&b, ".\n\n## Profiles\n\n");
+	pf_buf_puts(&b, ".\n\n");
+	md_headline(&b, results, c);
+	pf_buf_puts(&b, "## Profiles\n\n");
 	md_profiles(&b, results);
 	if (json_array_size(json_object_get(results, "findings"))) {
 		pf_buf_puts(&b, "## Findings\n\n");

@@ -11,7 +11,8 @@ static const struct {
 	{ "non-conformant", "#c62828" }, { "warn", "#e65100" }, { "conformant-with-warnings", "#e65100" },
 	{ "skip", "#8a8a8a" }, { "na", "#9e9e9e" }, { "error", "#6a1b9a" }, { "incomplete", "#6a1b9a" }, { "crash", "#3e2723" },
 	{ "wedged", "#ad1457" }, { "timeout", "#5d4037" }, { "xfail", "#b28704" }, { "xpass", "#1565c0" },
-	{ "waived", "#00838f" }, { "not-applicable", "#9e9e9e" },
+	{ "waived", "#00838f" }, { "not-applicable", "#9e9e9e" }, { "na", "#bdbdbd" },
+	{ "conformant-with-known-failures", "#b28704" },
 };
 
 const char *pf_svg_colour(const char *name)

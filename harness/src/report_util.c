@@ -191,11 +191,18 @@ void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT])
 
 const char *pf_overall_verdict(const json_t *results)
 {
-	int w = pf_score_worst(results);
+	return pf_headline_name(pf_headline(results));
+}
 
-	if (w >= 0)
-		return pf_pverdict_name((enum pf_pverdict)w);
-	return pf_jstr(json_object_get(results, "summary"), "verdict", "incomplete");
+json_t *pf_overall_reasons(const json_t *results)
+{
+	json_t *a = json_array();
+
+	if (a && pf_headline_eval(results, a) < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
 }
 
 const char *pf_hypervisor_label(const json_t *results, char *buf, size_t len)

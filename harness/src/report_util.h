@@ -44,8 +44,10 @@ int pf_buf_write_file(const struct pf_buf *b, const char *path, char *err, size_
 const char *pf_jstr(const json_t *o, const char *key, const char *dflt);
 /* Effective verdict counts over results["results"]. */
 void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT]);
-/* Worst profile verdict name or the run summary's verdict, for headings. */
+/* The run's headline verdict (pf_headline in score.h), for headings. */
 const char *pf_overall_verdict(const json_t *results);
+/* Its reasons: a new array of strings, NULL on allocation failure. */
+json_t *pf_overall_reasons(const json_t *results);
 /* "qemu 7.2.11" into buf. */
 const char *pf_hypervisor_label(const json_t *results, char *buf, size_t len);
 /* Seconds formatted from duration_us ("0.000217"). */

@@ -112,22 +112,74 @@ int pf_reports_check_inputs(const struct pf_score_inputs *in, FILE *errlog)
 	return 0;
 }
 
-int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog)
+struct pf_waivers *pf_reports_load_waivers(const struct pf_score_inputs *in, FILE *errlog)
 {
 	struct load_ctx c = { .errlog = errlog };
-	char dir[4096], err[1024];
-	json_t *sum;
-	int rc = 0;
+	char dir[4096];
 
 	c.waivers = pf_waivers_new();
 	if (!c.waivers)
-		return -1;
-	each_yaml(pf_data_dir(), load_profile, &c);
+		return NULL;
 	each_yaml(pf_path_join(dir, sizeof(dir), pf_data_dir(), "known-failures"), load_waivers, &c);
-	for (size_t i = 0; in && i < in->nprofiles; i++)
-		load_profile(&c, in->profiles[i]);
 	for (size_t i = 0; in && i < in->nknown; i++)
 		load_waivers(&c, in->known[i]);
+	return c.waivers;
+}
+
+/* Collects the id of every profile file (for --gate). */
+static void profile_id(void *vctx, const char *path)
+{
+	json_t *ids = vctx;
+	struct pf_error err;
+	struct pf_profile *p;
+
+	pf_error_clear(&err);
+	p = pf_profile_load(path, &err);
+	if (p) {
+		json_object_set_new(ids, p->id, json_string(path));
+		pf_profile_free(p);
+	}
+}
+
+int pf_reports_check_gate(const char *id, const struct pf_score_inputs *in, FILE *errlog)
+{
+	json_t *ids = json_object();
+	const char *k;
+	json_t *v;
+	char list[1024] = "";
+	int rc;
+
+	if (!ids)
+		return -1;
+	each_yaml(pf_data_dir(), profile_id, ids);
+	for (size_t i = 0; in && i < in->nprofiles; i++)
+		profile_id(ids, in->profiles[i]);
+	rc = json_object_get(ids, id) ? 0 : -1;
+	if (rc) {
+		json_object_foreach(ids, k, v) {
+			size_t n = strlen(list);
+			snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "", k);
+		}
+		fprintf(errlog, "plugfest: --gate: no profile '%s' (profiles: %s)\n", id,
+			list[0] ? list : "none");
+	}
+	json_decref(ids);
+	return rc;
+}
+
+int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog)
+{
+	struct load_ctx c = { .errlog = errlog };
+	char err[1024];
+	json_t *sum;
+	int rc = 0;
+
+	c.waivers = pf_reports_load_waivers(in, errlog);
+	if (!c.waivers)
+		return -1;
+	each_yaml(pf_data_dir(), load_profile, &c);
+	for (size_t i = 0; in && i < in->nprofiles; i++)
+		load_profile(&c, in->profiles[i]);
 	if (pf_waivers_apply(doc, c.waivers, NULL, err, sizeof(err))) {
 		fprintf(errlog, "plugfest: known failures not applied: %s\n", err);
 		rc = -1;
@@ -223,13 +275,5 @@ int pf_reports_write_all(json_t *doc, const struct pf_score_inputs *in, const ch
 
 int pf_results_exit_code(const json_t *doc)
 {
-	const char *v = json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict"));
-
-	if (!v)
-		return PF_EXIT_INFRA;
-	if (!strcmp(v, "conformant") || !strcmp(v, "conformant-with-warnings"))
-		return PF_EXIT_CONFORMANT;
-	if (!strcmp(v, "non-conformant"))
-		return PF_EXIT_NONCONFORMANT;
-	return PF_EXIT_INFRA; /* incomplete: no verdict could be reached */
+	return pf_headline_exit_code(pf_headline(doc));
 }

@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+struct pf_waivers;
+
 /*
  * Applies known-failure and waiver files, scores doc against the shipped
  * profiles (adding doc["profiles"]), then writes results.json and the
@@ -48,7 +50,17 @@ int pf_reports_check_formats(const char *formats, FILE *errlog);
  * (printed to errlog; the document stays usable). */
 int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog);
 
-/* Exit code for a results document (docs/exit-codes.md). */
+/* The shipped known-failure/waiver files and those of in, loaded (problems
+ * printed to errlog); NULL on allocation failure. Free with
+ * pf_waivers_free(). */
+struct pf_waivers *pf_reports_load_waivers(const struct pf_score_inputs *in, FILE *errlog);
+
+/* 0 when a shipped profile or one of in->profiles has this id; else -1
+ * after printing the ids there are. */
+int pf_reports_check_gate(const char *id, const struct pf_score_inputs *in, FILE *errlog);
+
+/* Exit code of the headline verdict of a results document
+ * (docs/exit-codes.md). */
 int pf_results_exit_code(const json_t *doc);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pf/catalogue.h"
+#include "score.h"
 
 struct pf_results {
 	json_t *run;       /* caller's run object, or NULL */
@@ -35,8 +36,6 @@ struct pf_results {
 static const char *const finding_kinds[] = {
 	"crash", "wedged", "timeout", "fault", "protocol", "no-start", NULL
 };
-/* Findings that make a run non-conformant. */
-static const char *const fatal_kinds[] = { "crash", "wedged", "timeout", "fault", NULL };
 static const char *const open_fail_kinds[] = { "crash", "wedged", "timeout", NULL };
 /* Always present in summary.counts, so consumers need no existence checks. */
 static const char *const verdicts[] = {
@@ -688,31 +687,13 @@ json_t *pf_results_to_json(const struct pf_results *r, const struct pf_spec *spe
 
 /* ---- summary -------------------------------------------------------- */
 
-static int add_reason(json_t *reasons, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int add_reason(json_t *reasons, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return json_array_append_new(reasons, text(buf));
-}
-
 json_t *pf_results_summarize(const json_t *doc)
 {
 	const json_t *results = json_object_get(doc, "results");
 	const json_t *findings = json_object_get(doc, "findings");
-	const json_t *run = json_object_get(doc, "run");
-	const json_t *end = json_object_get(run, "end");
 	json_t *counts = json_object(), *reasons = json_array(), *v, *sum;
-	size_t i, must_failed = 0, lesser_fail = 0, fatal = 0;
-	json_int_t boots = json_integer_value(json_object_get(run, "boots"));
-	const char *verdict;
-	int rc = 0;
+	size_t i, must_failed = 0, tested = 0;
+	int verdict, rc = 0;
 
 	if (!json_is_object(doc) || !counts || !reasons)
 		goto fail;
@@ -726,55 +707,17 @@ json_t *pf_results_summarize(const json_t *doc)
 			continue;
 		n = json_integer_value(json_object_get(counts, vd));
 		rc |= json_object_set_new(counts, vd, json_integer(n + 1));
-		/* "fail" is a MUST violation; a fail at a lesser level (a
-		 * check that says so explicitly) only warns. */
-		if (!strcmp(vd, "fail")) {
-			if (!lv || !strcmp(lv, "must"))
-				must_failed++;
-			else
-				lesser_fail++;
-		}
+		tested += pf_rv_is_tested(pf_rv_parse(vd));
+		if (!strcmp(vd, "fail") && (!lv || !strcmp(lv, "must")))
+			must_failed++;
 	}
-	if (must_failed)
-		rc |= add_reason(reasons, "%zu MUST-level failure(s)", must_failed);
-	json_array_foreach(findings, i, v) {
-		if (!in_set(str(v, "kind"), fatal_kinds) ||
-		    json_is_true(json_object_get(v, "waived")))
-			continue;
-		fatal++;
-		rc |= add_reason(reasons, "%s: %s", str(v, "kind"),
-				 str(v, "message") ? str(v, "message") : "");
-	}
-#define COUNT(name) ((size_t)json_integer_value(json_object_get(counts, name)))
-	if (must_failed || fatal) {
-		verdict = "non-conformant";
-	} else if (boots <= 0 || !json_is_object(end) ||
-		   !str_eq(str(end, "status"), "ok")) {
-		verdict = "incomplete";
-		if (boots <= 0)
-			rc |= add_reason(reasons, "no hello: the probe never reported");
-		else if (!json_is_object(end))
-			rc |= add_reason(reasons, "the last boot sent no end record");
-		else
-			rc |= add_reason(reasons, "the probe ended with status %s",
-					 str(end, "status") ? str(end, "status") : "(none)");
-	} else if (COUNT("warn") || COUNT("error") || COUNT("xpass") || lesser_fail) {
-		verdict = "conformant-with-warnings";
-		if (COUNT("warn") || lesser_fail)
-			rc |= add_reason(reasons, "%zu SHOULD-level warning(s)",
-					 COUNT("warn") + lesser_fail);
-		if (COUNT("error"))
-			rc |= add_reason(reasons, "%zu check(s) could not be run (error)",
-					 COUNT("error"));
-		if (COUNT("xpass"))
-			rc |= add_reason(reasons, "%zu known failure(s) now pass (xpass)",
-					 COUNT("xpass"));
-	} else {
-		verdict = "conformant";
-	}
-#undef COUNT
-	sum = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "verdict", verdict,
-			"counts", counts,
+	/* the headline verdict and its reasons are defined in score.c */
+	verdict = pf_headline_eval(doc, reasons);
+	if (verdict < 0)
+		goto fail;
+	sum = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+			"verdict", pf_headline_name((enum pf_headline)verdict), "counts", counts,
+			"tested", (json_int_t)tested,
 			"devices", (json_int_t)json_array_size(json_object_get(doc, "devices")),
 			"checks", (json_int_t)json_array_size(results),
 			"must_failed", (json_int_t)must_failed,

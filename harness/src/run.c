@@ -22,11 +22,13 @@
 #include "progress.h"
 #include "reports.h"
 #include "results.h"
+#include "score.h"
 #include "sha256.h"
 #include "spec.h"
 #include "stream.h"
 #include "target.h"
 #include "vmm.h"
+#include "waiver.h"
 
 #define DEFAULT_TARGET "qemu-aarch64-virt"
 
@@ -44,6 +46,7 @@ struct run_opts {
 	const char *extra_bootargs;
 	int dry_run;
 	const char *formats;
+	const char *gate;      /* profile id whose verdict sets the exit code */
 	struct pf_score_inputs score;
 };
 
@@ -71,6 +74,9 @@ static void usage(FILE *f)
 		"      --timeout SECONDS    overall timeout per boot (default: target's)\n"
 		"      --profile FILE       score against this profile too (repeatable)\n"
 		"      --known-failures FILE  apply this known-failure/waiver file too (repeatable)\n"
+		"      --gate PROFILE       exit code from this profile's verdict (id of a shipped\n"
+		"                           profile or of one given with --profile): 0 passes,\n"
+		"                           1 does not, 3 incomplete\n"
 		"      --formats LIST       reports to write (default json,junit,md,html,pdf;\n"
 		"                           results.json is always written)\n"
 		"      --dry-run            print the hypervisor command line, one argument\n"
@@ -95,6 +101,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "formats", required_argument, 0, 'F' },
 		{ "profile", required_argument, 0, 'p' },
 		{ "known-failures", required_argument, 0, 'k' },
+		{ "gate", required_argument, 0, 'g' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -115,6 +122,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'b': o->extra_bootargs = optarg; break;
 		case 'v': o->verbose++; break;
 		case 'n': o->dry_run = 1; break;
+		case 'g': o->gate = optarg; break;
 		case 'p':
 			if (o->score.nprofiles == sizeof(o->score.profiles) / sizeof(o->score.profiles[0])) {
 				fprintf(stderr, "plugfest run: too many --profile options\n");
@@ -173,6 +181,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	}
 	/* A bad profile or known-failure file is refused before booting. */
 	if (pf_reports_check_inputs(&o->score, stderr))
+		return -1;
+	if (o->gate && pf_reports_check_gate(o->gate, &o->score, stderr))
 		return -1;
 	/* The filter travels on the guest command line: no spaces allowed. */
 	if (o->filter && strpbrk(o->filter, " \t\n")) {
@@ -427,6 +437,36 @@ static json_t *argv_json(char **argv)
 	return a;
 }
 
+/* The target's expect section as results.json records it (run.expect):
+ * the sequence form of expect.devices becomes types of at least one. */
+static json_t *expect_json(const struct pf_target *t)
+{
+	json_t *e = json_object(), *tr = json_object(), *ty = json_object();
+
+	if (!e || !tr || !ty) {
+		json_decref(e);
+		json_decref(tr);
+		json_decref(ty);
+		return NULL;
+	}
+	if (t->expect_min_given)
+		json_object_set_new(e, "devices", json_integer(t->expect_min_devices));
+	for (size_t i = 0; i < t->n_expect_transports; i++)
+		json_object_set_new(tr, t->expect_transports[i].name,
+				    json_integer(t->expect_transports[i].min));
+	for (size_t i = 0; t->expect_devices && t->expect_devices[i]; i++)
+		json_object_set_new(ty, t->expect_devices[i], json_integer(1));
+	for (size_t i = 0; i < t->n_expect_types; i++) {
+		json_int_t had = json_integer_value(json_object_get(ty, t->expect_types[i].name));
+
+		json_object_set_new(ty, t->expect_types[i].name,
+				    json_integer(had > t->expect_types[i].min ? had : t->expect_types[i].min));
+	}
+	json_object_set_new(e, "transports", tr);
+	json_object_set_new(e, "types", ty);
+	return e;
+}
+
 static json_t *build_run_json(const struct pf_target *t, const char *hv_version,
 			      const char *probe_path, char **argv, const char *started,
 			      double duration, const struct boot_outcome *last, unsigned boots)
@@ -445,7 +485,8 @@ static json_t *build_run_json(const struct pf_target *t, const char *hv_version,
 	case PF_VMM_KILLED: how = last->sup.outcome == PF_SUP_STOPPED ? "killed" : "timeout"; break;
 	default: how = "not-started"; break;
 	}
-	run = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:f, s:o, s:{s:s, s:i, s:i, s:s}, s:{s:s, s:s}, s:i}",
+	run = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:f, s:o, s:{s:s, s:i, s:i, s:s}, s:{s:s, s:s}, s:i,"
+			" s:o*}",
 			"target", t->name, "target_file", t->path,
 			"hypervisor", "name", t->hypervisor.name, "version", ver[0] ? ver : hv_version,
 			"version_line", hv_version,
@@ -454,7 +495,7 @@ static json_t *build_run_json(const struct pf_target *t, const char *hv_version,
 			"exit", "how", how, "code", last->sup.exit.code, "signal", last->sup.exit.signal,
 			"outcome", last->spawned ? pf_supervise_outcome_name(last->sup.outcome) : "not-started",
 			"probe", "image_path", probe_path, "image_sha256", sha,
-			"launches", (int)boots);
+			"launches", (int)boots, "expect", expect_json(t));
 	return run;
 }
 
@@ -469,6 +510,7 @@ int pf_cmd_run(int argc, char **argv)
 	char hv_version[256] = "unknown", bootargs[1024], started[32], ebuf[2048];
 	struct boot_outcome bo = { 0 };
 	struct pf_spec *spec;
+	struct pf_waivers *known = NULL;
 	char **vargv = NULL;
 	int64_t from = 0;
 	unsigned boots = 0;
@@ -566,6 +608,7 @@ int pf_cmd_run(int argc, char **argv)
 	if (!spec)
 		fprintf(stderr, "plugfest run: warning: spec fact base not loaded, results carry no labels: %s\n", ebuf);
 
+	known = pf_reports_load_waivers(&o.score, stderr);
 	ctx.journal = pf_journal_open(o.outdir, 0);
 	ctx.results = pf_results_new();
 	ctx.progress = pf_progress_new(stdout, o.verbose);
@@ -582,6 +625,12 @@ int pf_cmd_run(int argc, char **argv)
 	}
 	pf_path_join(path, sizeof(path), o.outdir, "target.yaml");
 	copy_file(t->path, path);
+	if (known) {
+		char ver[64] = "";
+
+		pf_version_number(hv_version, ver, sizeof(ver));
+		pf_progress_known_failures(ctx.progress, known, t->hypervisor.name, ver[0] ? ver : hv_version);
+	}
 
 	install_signals();
 	iso_now(started, sizeof(started));
@@ -650,10 +699,17 @@ int pf_cmd_run(int argc, char **argv)
 		struct pf_results_state st;
 
 		pf_results_state(ctx.results, &st);
-		if (!st.boots || interrupted)
+		if (!st.boots || interrupted) {
 			rc = PF_EXIT_INFRA; /* no verdict reached */
-		else if (rc == 0)
+		} else if (rc == 0 && o.gate) {
+			rc = pf_gate_exit_code(doc, o.gate);
+			if (rc < 0) {
+				fprintf(stderr, "plugfest run: --gate: profile %s was not scored\n", o.gate);
+				rc = PF_EXIT_INFRA;
+			}
+		} else if (rc == 0) {
 			rc = pf_results_exit_code(doc);
+		}
 	}
 	json_decref(doc);
 out:
@@ -664,6 +720,7 @@ out:
 	pf_results_free(ctx.results);
 	pf_journal_close(ctx.journal);
 	pf_progress_free(ctx.progress);
+	pf_waivers_free(known);
 	pf_spec_free(spec);
 	pf_target_free(t);
 	return rc;

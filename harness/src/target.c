@@ -106,6 +106,18 @@ static bool is_identifier(const char *s, size_t n)
     return true;
 }
 
+/* Device type and transport names as the probe reports them: "9p",
+ * "video-encoder", "mmio". */
+static bool is_device_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '-' || *s == '_'))
+            return false;
+    return true;
+}
+
 /* Target names become file names: keep them to a portable, shell-safe set. */
 static bool is_target_name(const char *s)
 {
@@ -546,21 +558,71 @@ static int load_timeouts(struct loader *L, yaml_node_t *n, struct pf_target *t)
     return 0;
 }
 
+/* A mapping of name -> whole number (expect.transports, expect.types). */
+static int get_count_map(struct loader *L, yaml_node_t *n, const char *field,
+                         struct pf_target_count **out, size_t *count)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return fail_at(L, n, field, "expected a mapping of name: count, found %s",
+                       kind_name(n));
+    size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    struct pf_target_count *v = calloc(cnt + 1, sizeof(*v));
+    if (!v)
+        return fail_at(L, n, field, "out of memory");
+    *out = v;
+    *count = 0;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(L, p->key);
+        yaml_node_t *val = node_at(L, p->value);
+        char f[PF_ERROR_FIELD_MAX];
+        if (!k || !val)
+            return pf_error_fill(L->err, L->file, 0, 0, field, "malformed document");
+        if (k->type != YAML_SCALAR_NODE || !is_device_name(scalar(k)))
+            return fail_at(L, k, field, "keys must be names (mmio, pci, net, blk, ...)");
+        join_field(f, sizeof(f), field, scalar(k));
+        for (size_t i = 0; i < *count; i++)
+            if (!strcmp(v[i].name, scalar(k)))
+                return fail_at(L, k, f, "duplicate key");
+        v[*count].name = strdup(scalar(k));
+        if (!v[*count].name)
+            return fail_at(L, k, f, "out of memory");
+        (*count)++;
+        if (get_count(L, val, f, 4096, &v[*count - 1].min) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * expect: what a complete run of this target finds (docs/targets.md).
+ * devices is a count (at least this many devices) or, as in earlier
+ * versions, a sequence of types each found at least once; min_devices is
+ * the older spelling of the count.
+ */
 static int load_expect(struct loader *L, yaml_node_t *n, struct pf_target *t)
 {
-    static const char *const keys[] = {"min_devices", "devices", NULL};
-    yaml_node_t *v[2] = {0}, *k[2] = {0};
+    static const char *const keys[] = {"min_devices", "devices", "transports", "types", NULL};
+    yaml_node_t *v[4] = {0}, *k[4] = {0};
     if (walk_mapping(L, n, "expect", keys, v, k) < 0)
         return -1;
     if (v[0] && get_count(L, v[0], "expect.min_devices", 4096,
                           &t->expect_min_devices) < 0)
         return -1;
-    if (v[1]) {
+    t->expect_min_given = v[0] != NULL;
+    if (v[1] && v[1]->type == YAML_SCALAR_NODE) {
+        if (v[0])
+            return fail_at(L, k[1], "expect.devices",
+                           "give the device count once: devices or min_devices");
+        if (get_count(L, v[1], "expect.devices", 4096, &t->expect_min_devices) < 0)
+            return -1;
+        t->expect_min_given = true;
+    } else if (v[1]) {
         if (get_string_seq(L, v[1], "expect.devices", &t->expect_devices, NULL) < 0)
             return -1;
         for (size_t i = 0; t->expect_devices[i]; i++) {
             yaml_node_t *e = node_at(L, v[1]->data.sequence.items.start[i]);
-            if (!is_identifier(t->expect_devices[i], strlen(t->expect_devices[i]))) {
+            if (!is_device_name(t->expect_devices[i])) {
                 char f[PF_ERROR_FIELD_MAX];
                 snprintf(f, sizeof(f), "expect.devices[%zu]", i);
                 return fail_at(L, e, f, "'%s' is not a device type name (net, blk, ...)",
@@ -568,6 +630,12 @@ static int load_expect(struct loader *L, yaml_node_t *n, struct pf_target *t)
             }
         }
     }
+    if (v[2] && get_count_map(L, v[2], "expect.transports", &t->expect_transports,
+                              &t->n_expect_transports) < 0)
+        return -1;
+    if (v[3] && get_count_map(L, v[3], "expect.types", &t->expect_types,
+                              &t->n_expect_types) < 0)
+        return -1;
     return 0;
 }
 
@@ -762,6 +830,12 @@ void pf_target_free(struct pf_target *t)
     }
     free(t->vars);
     strv_free(t->expect_devices);
+    for (size_t i = 0; t->expect_transports && t->expect_transports[i].name; i++)
+        free(t->expect_transports[i].name);
+    free(t->expect_transports);
+    for (size_t i = 0; t->expect_types && t->expect_types[i].name; i++)
+        free(t->expect_types[i].name);
+    free(t->expect_types);
     free(t);
 }
 

@@ -40,6 +40,12 @@ struct pf_hypervisor {
     char **packages;      /* NULL-terminated, possibly empty: install hint */
 };
 
+/* expect.transports / expect.types: at least min devices named name. */
+struct pf_target_count {
+    char *name;
+    int min;
+};
+
 /* Read-only view: fill it only through pf_target_load(). */
 struct pf_target {
     char *path;        /* the file it was loaded from */
@@ -55,8 +61,14 @@ struct pf_target {
     size_t argc;
     struct pf_target_var *vars;
     size_t n_vars;
-    int expect_min_devices;   /* 0 when absent */
+    /* expect: what a complete run finds (docs/targets.md) */
+    int expect_min_devices;   /* expect.devices as a count; 0 when absent */
+    bool expect_min_given;    /* false: a run must find at least one device */
     char **expect_devices;    /* NULL-terminated device type names, maybe empty */
+    struct pf_target_count *expect_transports; /* NULL when absent */
+    size_t n_expect_transports;
+    struct pf_target_count *expect_types;      /* NULL when absent */
+    size_t n_expect_types;
 };
 
 /*

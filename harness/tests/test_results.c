@@ -46,6 +46,8 @@ static void add(struct pf_results *r, uint32_t seq, const char *json)
 		 "\"queues\":[{\"index\":0,\"max_size\":256}]}"
 #define DEVICE_B "{\"t\":\"device\",\"dev\":\"pci@0000:00:02.0\",\"type\":\"net\"," \
 		 "\"device_id\":1,\"transport\":\"pci\",\"address\":\"0x10000000\"}"
+#define DEVICE_D0 "{\"t\":\"device\",\"dev\":\"d0\",\"type\":\"blk\"," \
+		  "\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"}"
 #define END_OK "{\"t\":\"end\",\"counts\":{},\"records\":5,\"status\":\"ok\"}"
 #define END_ABORTED "{\"t\":\"end\",\"status\":\"aborted\"}"
 
@@ -382,24 +384,43 @@ struct vcase {
 static void summary_verdicts(void **state)
 {
 	const struct vcase cases[] = {
-		{ "all pass", { HELLO, "R pass must", END_OK }, NULL, "conformant", 0 },
-		{ "skip only", { HELLO, "R skip must", END_OK }, NULL, "conformant", 0 },
-		{ "warn", { HELLO, "R pass must", "R warn should", END_OK }, NULL,
+		{ "all pass", { HELLO, DEVICE_D0, "R pass must", END_OK }, NULL, "conformant", 0 },
+		{ "warn", { HELLO, DEVICE_D0, "R pass must", "R warn should", END_OK }, NULL,
 		  "conformant-with-warnings", 0 },
-		{ "error", { HELLO, "R error must", END_OK }, NULL, "conformant-with-warnings", 0 },
-		{ "fail at should", { HELLO, "R fail should", END_OK }, NULL,
+		{ "error", { HELLO, DEVICE_D0, "R pass must", "R error must", END_OK }, NULL,
 		  "conformant-with-warnings", 0 },
-		{ "must fail", { HELLO, "R fail must", END_OK }, NULL, "non-conformant", 1 },
-		{ "fail, level unknown", { HELLO, "R fail -", END_OK }, NULL, "non-conformant", 1 },
-		{ "no end", { HELLO, "R pass must" }, NULL, "incomplete", 0 },
-		{ "aborted", { HELLO, "R pass must", END_ABORTED }, NULL, "incomplete", 0 },
+		{ "fail at should", { HELLO, DEVICE_D0, "R fail should", END_OK }, NULL,
+		  "conformant-with-warnings", 0 },
+		{ "waived", { HELLO, DEVICE_D0, "R waived must", END_OK }, NULL,
+		  "conformant-with-warnings", 0 },
+		{ "known failure", { HELLO, DEVICE_D0, "R pass must", "R xfail must", END_OK }, NULL,
+		  "conformant-with-known-failures", 0 },
+		{ "known failure and warning", { HELLO, DEVICE_D0, "R xfail must", "R warn should", END_OK },
+		  NULL, "conformant-with-known-failures", 0 },
+		{ "must fail", { HELLO, DEVICE_D0, "R fail must", END_OK }, NULL, "non-conformant", 1 },
+		{ "fail, level unknown", { HELLO, DEVICE_D0, "R fail -", END_OK }, NULL, "non-conformant", 1 },
+		{ "must fail beats known failure", { HELLO, DEVICE_D0, "R xfail must", "R fail must", END_OK },
+		  NULL, "non-conformant", 1 },
+		/* nothing tested is never a pass */
+		{ "no device", { HELLO, "R pass must", END_OK }, NULL, "incomplete", 0 },
+		{ "no device, no result", { HELLO, END_OK }, NULL, "incomplete", 0 },
+		{ "skip only", { HELLO, DEVICE_D0, "R skip must", END_OK }, NULL, "incomplete", 0 },
+		{ "not applicable only", { HELLO, DEVICE_D0, "R na must", "R skip must", END_OK }, NULL,
+		  "incomplete", 0 },
+		{ "error only", { HELLO, DEVICE_D0, "R error must", END_OK }, NULL, "incomplete", 0 },
+		{ "no result", { HELLO, DEVICE_D0, END_OK }, NULL, "incomplete", 0 },
+		{ "na does not hide a pass", { HELLO, DEVICE_D0, "R na must", "R pass must", END_OK }, NULL,
+		  "conformant", 0 },
+		{ "no end", { HELLO, DEVICE_D0, "R pass must" }, NULL, "incomplete", 0 },
+		{ "aborted", { HELLO, DEVICE_D0, "R pass must", END_ABORTED }, NULL, "incomplete", 0 },
 		{ "no hello", { "R pass must", END_OK }, NULL, "incomplete", 0 },
 		{ "nothing", { NULL }, "no-start", "incomplete", 0 },
-		{ "must fail beats incomplete", { HELLO, "R fail must" }, NULL, "non-conformant", 1 },
-		{ "crash finding", { HELLO, "R pass must", END_OK }, "crash", "non-conformant", 0 },
-		{ "timeout finding", { HELLO, END_OK }, "timeout", "non-conformant", 0 },
-		{ "fault finding", { HELLO, END_OK }, "fault", "non-conformant", 0 },
-		{ "protocol finding only", { HELLO, "R pass must", END_OK }, "protocol",
+		{ "incomplete beats must fail", { HELLO, DEVICE_D0, "R fail must" }, NULL, "incomplete", 1 },
+		{ "incomplete beats crash", { HELLO, DEVICE_D0, "R pass must" }, "crash", "incomplete", 0 },
+		{ "crash finding", { HELLO, DEVICE_D0, "R pass must", END_OK }, "crash", "non-conformant", 0 },
+		{ "timeout finding", { HELLO, DEVICE_D0, "R pass must", END_OK }, "timeout", "non-conformant", 0 },
+		{ "fault finding", { HELLO, DEVICE_D0, "R pass must", END_OK }, "fault", "non-conformant", 0 },
+		{ "protocol finding only", { HELLO, DEVICE_D0, "R pass must", END_OK }, "protocol",
 		  "conformant", 0 },
 	};
 
@@ -445,15 +466,16 @@ static void summarize_after_rewrite(void **state)
 
 	(void)state;
 	add(r, 0, HELLO);
-	add(r, 1, result_json("t.a", "d0", "fail", "must"));
-	add(r, 2, END_OK);
+	add(r, 1, DEVICE_D0);
+	add(r, 2, result_json("t.a", "d0", "fail", "must"));
+	add(r, 3, END_OK);
 	assert_int_equal(pf_results_add_finding(r, "wedged", "stuck", "t.a", "d0", 1), 0);
 	doc = doc_of(r, NULL);
 	assert_string_equal(sum_verdict(doc), "non-conformant");
 	json_object_set_new(at(doc, "results", 0), "verdict", json_string("xfail"));
 	json_object_set_new(at(doc, "findings", 0), "waived", json_true());
 	sum = pf_results_summarize(doc);
-	assert_string_equal(s_of(sum, "verdict"), "conformant");
+	assert_string_equal(s_of(sum, "verdict"), "conformant-with-known-failures");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(sum, "counts"), "xfail")), 1);
 	json_decref(sum);
 	json_object_set_new(at(doc, "results", 0), "verdict", json_string("xpass"));
@@ -514,7 +536,17 @@ static void open_step_and_wedge(void **state)
 	/* Not in the catalogue: no class, area or title, but still listed. */
 	assert_true(json_is_null(json_object_get(res, "area")));
 	assert_null(json_object_get(json_object_get(doc, "run"), "in_flight"));
-	assert_string_equal(sum_verdict(doc), "non-conformant");
+	/* not recovered (no end): incomplete, and the wedge is among the reasons */
+	assert_string_equal(sum_verdict(doc), "incomplete");
+	{
+		json_t *why = json_object_get(json_object_get(doc, "summary"), "reasons"), *w;
+		size_t k;
+		bool seen = false;
+
+		json_array_foreach(why, k, w)
+			seen = seen || !strncmp(json_string_value(w), "wedged: ", 8);
+		assert_true(seen);
+	}
 	json_decref(doc);
 
 	/* The resumed guest must not replace the wedged verdict. */
@@ -534,7 +566,8 @@ static void hello_during_step_is_crash(void **state)
 
 	(void)state;
 	add(r, 0, HELLO);
-	add(r, 1, "{\"t\":\"begin\",\"step\":3,\"test\":\"t.x\",\"dev\":\"d0\"}");
+	add(r, 1, DEVICE_D0);
+	add(r, 2, "{\"t\":\"begin\",\"step\":3,\"test\":\"t.x\",\"dev\":\"d0\"}");
 	add(r, 0, HELLO);
 	add(r, 1, END_OK);
 	doc = doc_of(r, NULL);
@@ -557,7 +590,8 @@ static void restart_between_checks(void **state)
 	(void)state;
 	/* Boot 1 dies between checks on its own: a crash, no check to blame. */
 	add(r, 0, HELLO);
-	add(r, 1, result_json("t.a", "d0", "pass", "must"));
+	add(r, 1, DEVICE_D0);
+	add(r, 2, result_json("t.a", "d0", "pass", "must"));
 	add(r, 0, HELLO);
 	/* Boot 2 hangs; the runner pins it and restarts: no second finding. */
 	add(r, 1, "{\"t\":\"begin\",\"step\":2,\"test\":\"t.b\",\"dev\":\"d0\"}");
@@ -591,6 +625,8 @@ static void fault_record(void **state)
 	add(r, 2, "{\"t\":\"fault\",\"kind\":\"exception\",\"msg\":\"data abort\","
 		  "\"esr\":\"0x96000004\"}");
 	add(r, 3, "{\"t\":\"fault\",\"kind\":\"assert\"}"); /* between checks */
+	add(r, 4, DEVICE_D0);
+	add(r, 5, END_OK);
 	doc = doc_of(r, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "findings")), 2);
 	assert_string_equal(s_of(at(doc, "findings", 0), "kind"), "fault");

@@ -451,6 +451,20 @@ static void malformed_json(void **state)
 		    "JSON");
 }
 
+/* na (not applicable) is a verdict of its own, apart from skip. */
+static void verdict_na_accepted(void **state)
+{
+	struct cap *c = cap_new();
+
+	(void)state;
+	feed_line(c, 0, HELLO);
+	feed_line(c, 1, "{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"na\"}");
+	assert_int_equal(c->ndiag, 0);
+	assert_int_equal(c->nrec, 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(c->recs, 1), "verdict")), "na");
+	cap_free(c);
+}
+
 static void missing_members(void **state)
 {
 	(void)state;
@@ -1213,6 +1227,7 @@ int main(void)
 		cmocka_unit_test(malformed_json),
 		cmocka_unit_test(fingerprints_accepted),
 		cmocka_unit_test(missing_members),
+		cmocka_unit_test(verdict_na_accepted),
 		cmocka_unit_test(hello_rules),
 		cmocka_unit_test(unknown_type),
 		cmocka_unit_test(unknown_members_kept),

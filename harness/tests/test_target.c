@@ -109,7 +109,10 @@ static void test_defaults(void **state)
     assert_int_equal(t->boot_ms, (long)(PF_TARGET_DEFAULT_BOOT_S * 1000));
     assert_int_equal(t->n_vars, 0);
     assert_int_equal(t->expect_min_devices, 0);
+    assert_false(t->expect_min_given);
     assert_int_equal(strv_len(t->expect_devices), 0);
+    assert_int_equal(t->n_expect_transports, 0);
+    assert_int_equal(t->n_expect_types, 0);
     assert_int_equal(t->argc, 3);
     pf_target_free(t);
 }
@@ -289,7 +292,32 @@ static const struct bad_case bad_cases[] = {
     {"bad-arch.yaml", 2, 7, "arch", "unknown architecture 'aarch46'"},
     {"probe-escape.yaml", 3, 8, "probe", "without '..'"},
     {"bad-min-devices.yaml", 7, 16, "expect.min_devices", "whole number"},
+    {"expect-transport-negative.yaml", 7, 30, "expect.transports.pci", "between 0 and 4096"},
+    {"expect-devices-twice.yaml", 8, 3, "expect.devices", "devices or min_devices"},
+    {"expect-types-sequence.yaml", 7, 10, "expect.types", "expected a mapping"},
 };
+
+/* The shipped reference target states what a complete run finds. */
+static void test_shipped_expect(void **state)
+{
+    (void)state;
+    struct pf_error err;
+    const char *dirs[] = {"profiles/targets", NULL};
+    struct pf_target *t = pf_target_load("qemu-aarch64-virt", dirs, &err);
+    assert_non_null(t);
+    assert_true(t->expect_min_given);
+    assert_int_equal(t->expect_min_devices, 24);
+    assert_int_equal(t->n_expect_transports, 2);
+    assert_string_equal(t->expect_transports[0].name, "mmio");
+    assert_int_equal(t->expect_transports[0].min, 12);
+    assert_string_equal(t->expect_transports[1].name, "pci");
+    assert_int_equal(t->expect_transports[1].min, 12);
+    int sum = 0;
+    for (size_t i = 0; i < t->n_expect_types; i++)
+        sum += t->expect_types[i].min;
+    assert_int_equal(sum, 24);
+    pf_target_free(t);
+}
 
 static void test_errors(void **state)
 {
@@ -536,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_list_reports_broken_files),
         cmocka_unit_test(test_probe_path),
+        cmocka_unit_test(test_shipped_expect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

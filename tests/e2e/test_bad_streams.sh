@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A hypervisor that emits garbage, hangs or exits early: the runner neither
-# crashes nor hangs, diagnoses the stream and reports the right exit code.
+# crashes nor hangs, diagnoses the stream and reports the right exit code
+# (3: a guest that never got past hello tested nothing).
 . "$(dirname "$0")/lib.sh"
 fake="$PF_SOURCE_DIR/tests/e2e/fake-vmm.sh"
 
@@ -25,7 +26,9 @@ set +e; FAKE_VMM_MODE=hang "$PLUGFEST" run --formats json -t "$t" -o "$scratch/h
 el=$(( $(date +%s) - start ))
 [ $el -lt 15 ] || fail "hang: runner took ${el}s, inactivity timeout is 2s"
 assert_jq "$scratch/hang/results.json" '[.findings[].kind] | index("wedged") != null' "hang: wedged finding"
-[ $rc -eq 1 ] || fail "hang: exit code $rc, expected 1"
+# the guest never got past hello: incomplete (exit 3), the wedge a reason
+assert_jq "$scratch/hang/results.json" '.summary.verdict == "incomplete" and ([.summary.reasons[] | select(startswith("wedged: "))] | length == 1)' "hang: incomplete, the wedge among the reasons"
+[ $rc -eq 3 ] || fail "hang: exit code $rc, expected 3"
 pgrep -f "fake-vmm.sh" >/dev/null && ! pgrep -f "sleep 3600" >/dev/null || true
 pgrep -f "sleep 3600" >/dev/null && fail "hang: the fake hypervisor's child survived"
 pass "hang: the hypervisor and its children were ended"
@@ -34,5 +37,6 @@ t=$(fake_target exit "$fake")
 set +e; FAKE_VMM_MODE=exit "$PLUGFEST" run --formats json -t "$t" -o "$scratch/exit" >/dev/null 2>&1; rc=$?; set -e
 assert_jq "$scratch/exit/results.json" '.run.exit.code == 7' "early exit: exit code recorded"
 assert_jq "$scratch/exit/results.json" '[.findings[].kind] | length >= 1' "early exit: finding"
-[ $rc -eq 1 ] || fail "early exit: exit code $rc, expected 1"
+assert_jq "$scratch/exit/results.json" '.summary.verdict == "incomplete" and ([.summary.reasons[] | select(startswith("crash: "))] | length == 1)' "early exit: incomplete, the crash among the reasons"
+[ $rc -eq 3 ] || fail "early exit: exit code $rc, expected 3"
 pass "early exit handled"
