@@ -65,11 +65,14 @@ static json_t *result_of(const json_t *rec, const char *v)
 
 	if (!level && c)
 		level = pf_level_name(c->level);
-	return json_pack("{s:s?, s:O?, s:O?, s:s, s:s?, s:s?, s:s?, s:O?, s:O?}", "test", test,
+	/* the fingerprints too: a known failure excuses only the sub-cases
+	 * it names, live as in results.json */
+	return json_pack("{s:s?, s:O?, s:O?, s:s, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:O?, s:O?}", "test", test,
 			 "device", json_object_get(rec, "dev"), "step", json_object_get(rec, "step"),
 			 "verdict", v, "level", level, "class", c ? pf_class_name(c->cls) : NULL,
 			 "area", c ? c->area : NULL, "reqs", json_object_get(rec, "reqs"),
-			 "message", json_object_get(rec, "msg"));
+			 "message", json_object_get(rec, "msg"), "sub", json_object_get(rec, "sub"),
+			 "subs", json_object_get(rec, "subs"), "subs_more", json_object_get(rec, "subs_more"));
 }
 
 /* The verdict of a result record after known failures and waivers. */
