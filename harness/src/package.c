@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "profile.h"
 #include "report_util.h"
 #include "score.h"
@@ -436,6 +437,10 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 			     pf_jstr(json_object_get(results, "waivers"), "date", NULL),
 			     "files", files, "skipped", skipped, "not_included", missing);
 	profiles = waivers = skipped = missing = verdicts = NULL; /* owned by manifest now */
+	/* The run's nonce: what the journal's records must verify under. */
+	if (manifest && pf_jstr(run, "nonce", NULL))
+		json_object_set_new(json_object_get(manifest, "run"), "nonce",
+				    json_string(pf_jstr(run, "nonce", NULL)));
 	if (!manifest || !(mtext = json_dumps(manifest, JSON_INDENT(2)))) {
 		snprintf(err, errlen, "cannot build the manifest");
 		goto out;
@@ -638,6 +643,63 @@ static const struct member *member(const struct archive *a, const char *name, si
 	return found;
 }
 
+/* The journal must be the run's: every record verifies under the nonce the
+ * manifest (and results.json) record, and every journal header names it.
+ * A journal written for another run, re-checksummed, or without a nonce
+ * is a problem. */
+static void check_journal(const struct archive *a, const json_t *manifest, json_t *problems)
+{
+	const json_t *files = json_object_get(manifest, "files"), *fe;
+	const char *nonce = pf_jstr(json_object_get(manifest, "run"), "nonce", NULL);
+	const struct member *rm = NULL;
+	struct pf_replay_stats st;
+	char msg[300];
+	size_t i, n = 0;
+
+	json_array_foreach(files, i, fe)
+		if (!strcmp(pf_jstr(fe, "role", ""), "results"))
+			rm = member(a, pf_jstr(fe, "path", ""), NULL);
+	if (rm) {
+		json_t *results = json_loadb((const char *)rm->data, rm->size, 0, NULL);
+		const char *rn = pf_jstr(json_object_get(results, "run"), "nonce", NULL);
+
+		if (nonce && (!rn || strcmp(rn, nonce)))
+			problem(problems, "nonce", rm->name, "run.nonce differs from the manifest's");
+		json_decref(results);
+	}
+	if (!nonce) {
+		problem(problems, "nonce", "MANIFEST.json",
+			"no run nonce recorded: the journal cannot be shown to be this run's");
+		return;
+	}
+	json_array_foreach(files, i, fe) {
+		const char *path = pf_jstr(fe, "path", "");
+		const struct member *m;
+
+		if (strcmp(pf_jstr(fe, "role", ""), "journal") || !(m = member(a, path, NULL)))
+			continue;
+		n++;
+		if (pf_journal_replay_mem(m->data, m->size, nonce, NULL, NULL, NULL, &st)) {
+			problem(problems, "journal", path, "cannot be read as a journal");
+			continue;
+		}
+		if (!st.headers || st.foreign_headers) {
+			snprintf(msg, sizeof(msg), "%llu of %llu journal header(s) do not name the run's nonce",
+				 (unsigned long long)(st.headers ? st.foreign_headers : 1),
+				 (unsigned long long)(st.headers ? st.headers : 1));
+			problem(problems, "journal", path, msg);
+		}
+		if (st.bad_lines) {
+			snprintf(msg, sizeof(msg), "%llu line(s) unreadable or with a record that does not "
+				 "verify under the run's nonce (%llu verify)",
+				 (unsigned long long)st.bad_lines, (unsigned long long)st.records);
+			problem(problems, "journal", path, msg);
+		}
+	}
+	if (!n)
+		problem(problems, "journal", NULL, "no journal in the package");
+}
+
 /* Re-applies the packaged waivers and re-scores against the packaged
  * profiles; differences from the recorded verdicts are problems. */
 static void rescore(const struct archive *a, const json_t *manifest, json_t *problems, json_t *out)
@@ -775,6 +837,7 @@ int pf_package_verify(const char *pkg_path, const struct pf_verify_opts *opts, j
 		if (!listed)
 			problem(problems, "extra", a.m[i].name, "not listed in the manifest");
 	}
+	check_journal(&a, manifest, problems);
 	rescore(&a, manifest, problems, profiles);
 	int rc = json_array_size(problems) ? 1 : 0;
 	if (report)

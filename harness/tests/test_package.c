@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "package.h"
+#include "pf/proto.h"
 #include "profile.h"
 #include "report_util.h"
 #include "score.h"
@@ -142,6 +143,24 @@ static void write_file(const char *dir, const char *name, const char *text)
 	fclose(f);
 }
 
+#define RUN_NONCE "00112233445566778899aabbccddeeff"
+#define OTHER_NONCE "ffeeddccbbaa99887766554433221100"
+
+/* A journal as a run bound to NONCE writes it: header and one hello
+ * record checksummed with the nonce (caller frees). */
+static char *journal_text(const char *nonce)
+{
+	static const char hello[] = "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"}";
+	uint32_t crc = pf_crc32_update(pf_crc32_update(pf_proto_crc_seed(nonce, strlen(nonce)), "0 ", 2),
+				       hello, strlen(hello));
+	char *t = NULL;
+
+	assert_true(asprintf(&t, "{\"journal\":\"plugfest-journal/1\",\"proto\":2,\"nonce\":\"%s\"}\n"
+			     "{\"seq\":0,\"line\":1,\"offset\":0,\"crc\":\"%08x\",\"rec\":%s}\n",
+			     nonce, crc, hello) > 0);
+	return t;
+}
+
 /* A scored run of the legacy QEMU fixture, as `plugfest run` leaves it. */
 static void make_run_dir(const char *dir)
 {
@@ -170,10 +189,13 @@ static void make_run_dir(const char *dir)
 	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", err, sizeof(err)), 0);
 	assert_int_equal(pf_score_attach(r, ps, 2, err, sizeof(err)), 0);
 	json_object_set_new(json_object_get(r, "run"), "target_file", json_string("target.yaml"));
+	json_object_set_new(json_object_get(r, "run"), "nonce", json_string(RUN_NONCE));
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	assert_int_equal(json_dump_file(r, path, JSON_INDENT(2)), 0);
-	write_file(dir, "journal.jsonl", "{\"seq\":0,\"t\":\"hello\"}\n");
-	write_file(dir, "console.log", "@@PF1 0 {\"t\":\"hello\"} *00000000\n");
+	char *jt = journal_text(RUN_NONCE);
+	write_file(dir, "journal.jsonl", jt);
+	free(jt);
+	write_file(dir, "console.log", "@@PF2 0 {\"t\":\"hello\"} *00000000\n");
 	write_file(dir, "target.yaml", "name: qemu-virt-aarch64-default\n");
 	write_file(dir, "report.md", "# report\n");
 	json_decref(r);
@@ -348,6 +370,7 @@ static void test_create_and_verify(void **state)
 	const struct mem *man = find(m, n, "MANIFEST.json");
 	assert_non_null(strstr((char *)man->data, "\"schema\": \"plugfest-package/1\""));
 	assert_non_null(strstr((char *)man->data, "\"role\": \"journal\""));
+	assert_non_null(strstr((char *)man->data, "\"nonce\": \"" RUN_NONCE "\""));
 	mems_free(m, n);
 
 	/* GNU tar (when present) lists the same members */
@@ -446,6 +469,42 @@ static void edit_results_resealed(struct mem *m, size_t *n)
 	reseal(m, *n, "run/results.json");
 }
 
+/* the journal of another run (its own nonce), resealed */
+static void edit_journal_other_run(struct mem *m, size_t *n)
+{
+	char *t = journal_text(OTHER_NONCE);
+	set_data(find(m, *n, "run/journal.jsonl"), t);
+	free(t);
+	reseal(m, *n, "run/journal.jsonl");
+}
+
+/* the run's journal header, records checksummed with another nonce */
+static void edit_journal_rechecksummed(struct mem *m, size_t *n)
+{
+	char *t = journal_text(OTHER_NONCE), *o = strstr(t, OTHER_NONCE);
+	memcpy(o, RUN_NONCE, strlen(RUN_NONCE));
+	set_data(find(m, *n, "run/journal.jsonl"), t);
+	free(t);
+	reseal(m, *n, "run/journal.jsonl");
+}
+
+/* the manifest without the run's nonce, resealed */
+static void edit_manifest_no_nonce(struct mem *m, size_t *n)
+{
+	struct mem *man = find(m, *n, "MANIFEST.json");
+	json_t *j = json_loadb((char *)man->data, man->size, 0, NULL);
+	char hex[65], line[100];
+	assert_non_null(j);
+	assert_int_equal(json_object_del(json_object_get(j, "run"), "nonce"), 0);
+	char *text = json_dumps(j, JSON_INDENT(2));
+	set_data(man, text);
+	free(text);
+	json_decref(j);
+	pf_sha256_hex(man->data, man->size, hex);
+	snprintf(line, sizeof(line), "%s  MANIFEST.json\n", hex);
+	set_data(find(m, *n, "MANIFEST.sha256"), line);
+}
+
 static void edit_drop_seal(struct mem *m, size_t *n)
 {
 	(void)m;
@@ -464,6 +523,10 @@ static void test_tamper_detection(void **state)
 	/* resealed: hashes agree, but re-scoring and the recorded digest do not */
 	tamper("rescore", edit_results_resealed, "verdict-mismatch", NULL, NULL);
 	tamper("digest", edit_results_resealed, "manifest", "MANIFEST.json", digest);
+	/* the journal must be this run's: records verify under its nonce */
+	tamper("journal-other-run", edit_journal_other_run, "journal", "run/journal.jsonl", NULL);
+	tamper("journal-rechecksummed", edit_journal_rechecksummed, "journal", "run/journal.jsonl", NULL);
+	tamper("no-nonce", edit_manifest_no_nonce, "nonce", "MANIFEST.json", NULL);
 }
 
 static void test_corrupt_archives(void **state)
