@@ -10,6 +10,7 @@
 #   flood    a hello record, then 20 s of console text and broken records
 #            on stdout, never a valid record (FAKE_VMM_FLOOD_FD=2: on stderr)
 #   replay   the file FAKE_VMM_REPLAY (an old console.log) on stdout, exit 0
+#   records  a hello and 40 valid log records, then silence forever
 case "$1" in --version) echo "fake-vmm version 1.0.0"; exit 0;; esac
 nonce=
 for w in $2; do
@@ -46,4 +47,10 @@ case "${FAKE_VMM_MODE:-random}" in
     if [ "${FAKE_VMM_FLOOD_FD:-1}" = 2 ]; then flood >&2; else flood; fi
     exit 0;;
   replay) exec cat "${FAKE_VMM_REPLAY:?}";;
+  records)
+    rec 0 "$hello"
+    for i in $(seq 1 40); do
+      rec "$i" '{"t":"log","level":"info","msg":"record '"$i"' of a guest that talks too much"}'
+    done
+    exec sleep 3600;;
 esac

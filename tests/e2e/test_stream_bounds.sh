@@ -66,6 +66,26 @@ assert_jq "$scratch/stderr-cap/results.json" \
   '[.diagnostics[] | select(.kind == "log-cut" and .field == "hypervisor.log" and .count > 0)] | length == 1' \
   "hypervisor.log cut recorded with the bytes dropped"
 
+# More valid records than journal.jsonl may hold: the run is stopped, the
+# journal stays bounded, and results.json scores only what it journaled.
+t=$(fake_target records "$fake" 60 30 5)
+set +e
+FAKE_VMM_MODE=records "$PLUGFEST" run --formats json -t "$t" -o "$scratch/records" --max-log-bytes 4K \
+  > "$scratch/records.out" 2>&1
+rc=$?
+set -e
+r="$scratch/records/results.json"
+[ -f "$r" ] || { cat "$scratch/records.out"; fail "records: no results.json"; }
+sz=$(stat -c %s "$scratch/records/journal.jsonl")
+[ "$sz" -le $((4096 + 8192)) ] || fail "records: journal.jsonl is $sz bytes with a cap of 4 KiB"
+n=$(grep -c '"rec":' "$scratch/records/journal.jsonl")
+[ "$n" -lt 41 ] || fail "records: all 41 records journaled despite the cap"
+assert_jq "$r" '[.findings[] | select(.kind == "protocol" and (.message | test("journal.jsonl reached its size cap")))] | length == 1' \
+  "records: the run was stopped at the journal cap"
+assert_jq "$r" '[.diagnostics[] | select(.kind == "log-cut" and .field == "journal.jsonl" and .count > 0)] | length == 1' \
+  "records: the records not journaled are counted"
+assert_jq "$r" '.run.boots == 1' "records: not restarted"
+
 set +e; "$PLUGFEST" run --max-log-bytes 12X -o "$scratch/x" > /dev/null 2>&1; rc=$?; set -e
 [ $rc -eq 2 ] || fail "--max-log-bytes 12X: exit code $rc, expected 2"
 pass "a bad --max-log-bytes is a usage error"
