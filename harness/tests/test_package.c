@@ -24,6 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "package.h"
 #include "pf/proto.h"
 #include "profile.h"
@@ -529,6 +532,107 @@ static void test_tamper_detection(void **state)
 	tamper("no-nonce", edit_manifest_no_nonce, "nonce", "MANIFEST.json", NULL);
 }
 
+/* A fresh Ed25519 key pair as PEM files NAME.pem / NAME.pub.pem. */
+static void make_key(const char *name, char *priv, char *pub, size_t len)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	FILE *f;
+
+	assert_non_null(k);
+	snprintf(priv, len, "%s/%s.pem", tmpdir, name);
+	snprintf(pub, len, "%s/%s.pub.pem", tmpdir, name);
+	assert_non_null(f = fopen(priv, "w"));
+	assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+	assert_non_null(f = fopen(pub, "w"));
+	assert_int_equal(PEM_write_PUBKEY(f, k), 1);
+	fclose(f);
+	EVP_PKEY_free(k);
+}
+
+static void expect_signature(const char *pkgpath, const char *key, int rc, const char *verdict,
+			     const char *problem_detail)
+{
+	struct pf_verify_opts o = { .public_key = key };
+	char err[1200];
+	json_t *rep = NULL;
+
+	assert_int_equal(pf_package_verify(pkgpath, &o, &rep, err, sizeof(err)), rc);
+	assert_string_equal(pf_json_str(rep, "signature"), verdict);
+	if (problem_detail) {
+		const json_t *p;
+		size_t i;
+		bool found = false;
+		json_array_foreach(json_object_get(rep, "problems"), i, p)
+			found = found || (!strcmp(pf_json_str(p, "kind"), "signature") &&
+					  strstr(pf_json_str(p, "detail"), problem_detail));
+		if (!found) {
+			char *t = json_dumps(json_object_get(rep, "problems"), 0);
+			fail_msg("expected a signature problem '%s', got %s", problem_detail, t);
+		}
+	}
+	json_decref(rep);
+}
+
+static void edit_manifest_resealed(struct mem *m, size_t *n)
+{
+	reseal(m, *n, "run/console.log"); /* re-serialised: same content, new bytes */
+	struct mem *man = find(m, *n, "MANIFEST.json");
+	char *t = strndup((char *)man->data, man->size), *p = strstr(t, "\"created\": \"");
+	assert_non_null(p);
+	p[12] = p[12] == '1' ? '2' : '1'; /* another creation year */
+	set_data(man, t);
+	free(t);
+	char hex[65], line[100];
+	pf_sha256_hex(man->data, man->size, hex);
+	snprintf(line, sizeof(line), "%s  MANIFEST.json\n", hex);
+	set_data(find(m, *n, "MANIFEST.sha256"), line);
+}
+
+/* --sign / --key: a signed package verifies with the signer's key only;
+ * a manifest resealed after signing, another key, an unsigned package and
+ * a damaged signature are problems. */
+static void test_signatures(void **state)
+{
+	(void)state;
+	char priv[400], pub[400], opriv[400], opub[400], signed_pkg[500], err[1200], out[500];
+	struct pf_package_opts po = { 0 };
+
+	make_key("signer", priv, pub, sizeof(priv));
+	make_key("other", opriv, opub, sizeof(opriv));
+	snprintf(signed_pkg, sizeof(signed_pkg), "%s/signed.tar", tmpdir);
+	po.sign_key = priv;
+	if (pf_package_create(run_dir, signed_pkg, &po, NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	expect_signature(signed_pkg, pub, 0, "verified", NULL);
+	expect_signature(signed_pkg, NULL, 0, "not-checked", NULL);
+	expect_signature(signed_pkg, opub, 1, "bad", "signed by another key");
+	expect_signature(pkg, pub, 1, "bad", "not signed");
+	expect_signature(signed_pkg, priv, 1, "bad", "not a PEM public key");
+
+	struct mem m[40];
+	size_t n = tar_load(signed_pkg, m, 40);
+	find(m, n, "MANIFEST.sig");
+	assert_string_equal(m[n - 1].name, "MANIFEST.sha256");
+	edit_manifest_resealed(m, &n);
+	snprintf(out, sizeof(out), "%s/resealed-signed.tar", tmpdir);
+	tar_save(out, m, n);
+	mems_free(m, n);
+	expect_signature(out, NULL, 0, "not-checked", NULL); /* consistent without the key */
+	expect_signature(out, pub, 1, "bad", "does not verify");
+
+	n = tar_load(signed_pkg, m, 40);
+	set_data(find(m, n, "MANIFEST.sig"), "{\"alg\":\"ed25519\",\"signature\":\"00\"}");
+	tar_save(out, m, n);
+	mems_free(m, n);
+	expect_signature(out, pub, 1, "bad", "malformed");
+
+	/* a key that is not Ed25519, or no key file at all, refuses to sign */
+	po.sign_key = "/nonexistent/key.pem";
+	assert_int_equal(pf_package_create(run_dir, out, &po, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "key.pem"));
+}
+
 static void test_corrupt_archives(void **state)
 {
 	(void)state;
@@ -573,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_create_and_verify),
 		cmocka_unit_test(test_tamper_detection),
+		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_corrupt_archives),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
