@@ -139,7 +139,8 @@ struct pf_stream_counters {
 	uint64_t records;       /* on_record calls */
 	uint64_t by_type[PF_REC_TYPE_COUNT]; /* records per type */
 	uint64_t boots;         /* hello records accepted */
-	uint64_t diags;         /* on_diag calls */
+	uint64_t diags;         /* diagnostics found, itemised or not (see
+				 * PF_STREAM_DIAG_LIMIT) */
 	uint64_t by_kind[PF_DIAG_KIND_COUNT]; /* diagnostics per kind, itemised
 					       * or not */
 	uint64_t suppressed[PF_DIAG_KIND_COUNT]; /* counted, not delivered */
