@@ -399,20 +399,20 @@ static void test_flood_without_progress_is_wedged(void **state)
 {
     (void)state;
     static const char script[] =
-        "printf 'TICK\\n'; sleep 0.2; printf 'TICK\\n';"
-        "while :; do printf 'noise noise noise noise\\n'; done";
+        "printf 'TICK\\n'; while :; do printf 'noise noise noise noise\\n'; done";
     struct cap c = {.first_marker = "TICK", .progress_marker = "TICK"};
     struct pf_supervise_result res;
     struct pf_supervise_opts o = opts(20000, 5000, 500);
     long took;
     supervise_sh(script, &o, &c, &res, &took);
     assert_int_equal(res.outcome, PF_SUP_TIMEOUT_INACTIVITY);
-    assert_int_equal(c.progress, 2);
-    assert_true(res.last_progress_ms >= 200);
+    assert_int_equal(c.progress, 1);
+    assert_true(res.last_progress_ms >= 0);
     /* bytes kept coming after the last record */
-    assert_true(res.last_serial_ms > res.last_progress_ms + 300);
-    assert_true(took >= 700);
-    assert_true(took < 700 + SLACK_MS);
+    assert_true(res.last_serial_ms > res.last_progress_ms);
+    assert_true(res.serial_bytes > 1000);
+    assert_true(took >= 500);
+    assert_true(took < 500 + 2 * SLACK_MS);
     cap_free(&c);
 
     struct cap d = {.first_marker = "TICK"};
