@@ -15,3 +15,19 @@ uint32_t pf_crc32_update(uint32_t crc, const void *data, size_t len)
 	}
 	return ~crc;
 }
+
+bool pf_proto_nonce_ok(const char *nonce, size_t len)
+{
+	if (!nonce || len < PF_PROTO_NONCE_MIN || len > PF_PROTO_NONCE_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((nonce[i] >= '0' && nonce[i] <= '9') ||
+		      (nonce[i] >= 'a' && nonce[i] <= 'f')))
+			return false;
+	return true;
+}
+
+uint32_t pf_proto_crc_seed(const char *nonce, size_t len)
+{
+	return nonce && len ? pf_crc32_update(0, nonce, len) : 0;
+}

@@ -173,24 +173,32 @@ out:
 
 int pf_cmd_package(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "sign", required_argument, 0, 's' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct pf_package_opts po = { 0 };
 	const char *out = NULL;
 	char digest[65], err[1024];
 	int c;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "o:h")) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		if (c == 'o') {
 			out = optarg;
+		} else if (c == 's') {
+			po.sign_key = optarg;
 		} else {
-			printf("usage: plugfest package -o FILE RUN_DIR\n");
+			printf("usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
 			return c == 'h' ? 0 : PF_EXIT_USAGE;
 		}
 	}
 	if (!out || optind + 1 != argc) {
-		fprintf(stderr, "usage: plugfest package -o FILE RUN_DIR\n");
+		fprintf(stderr, "usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
 		return PF_EXIT_USAGE;
 	}
-	if (pf_package_create(argv[optind], out, NULL, digest, err, sizeof(err))) {
+	if (pf_package_create(argv[optind], out, &po, digest, err, sizeof(err))) {
 		fprintf(stderr, "plugfest package: %s\n", err);
 		return PF_EXIT_INFRA;
 	}
@@ -202,6 +210,7 @@ int pf_cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "digest", required_argument, 0, 'd' },
+		{ "key", required_argument, 0, 'k' },
 		{ "json", no_argument, 0, 'j' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
@@ -215,15 +224,16 @@ int pf_cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': vo.expect_digest = optarg; break;
+		case 'k': vo.public_key = optarg; break;
 		case 'j': json = 1; break;
 		case 'h':
-			printf("usage: plugfest verify FILE [--digest SHA256] [--json]\n");
+			printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
 			return 0;
 		default: return PF_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: plugfest verify FILE [--digest SHA256] [--json]\n");
+		fprintf(stderr, "usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
 		return PF_EXIT_USAGE;
 	}
 	rc = pf_package_verify(argv[optind], &vo, &report, err, sizeof(err));
@@ -239,10 +249,11 @@ int pf_cmd_verify(int argc, char **argv)
 		size_t i;
 		json_t *p;
 
-		printf("%s: %s (manifest sha256 %s, %lld files)\n", argv[optind],
+		printf("%s: %s (manifest sha256 %s, %lld files, signature %s)\n", argv[optind],
 		       rc == 0 ? "intact" : "NOT intact",
 		       json_string_value(json_object_get(report, "manifest_sha256")),
-		       (long long)json_integer_value(json_object_get(report, "files")));
+		       (long long)json_integer_value(json_object_get(report, "files")),
+		       json_string_value(json_object_get(report, "signature")));
 		json_array_foreach(json_object_get(report, "profiles"), i, p)
 			printf("  profile %s %s: re-scored %s (recorded %s)\n",
 			       json_string_value(json_object_get(p, "id")),

@@ -21,6 +21,10 @@ struct pf_journal {
 	int fd;  /* journal.jsonl */
 	int cfd; /* console.log */
 	unsigned long errors;
+	/* Caps (0: none) and what was written and refused under them. */
+	uint64_t console_cap, journal_cap;
+	uint64_t console_bytes, console_dropped;
+	uint64_t journal_bytes, records_dropped;
 };
 
 /* One entry, one write(2): with O_APPEND the entry lands whole unless the
@@ -45,10 +49,27 @@ static int write_all(int fd, const void *buf, size_t len)
 
 static int put(struct pf_journal *j, int fd, const void *buf, size_t len)
 {
-	if (write_all(fd, buf, len) == 0)
+	if (write_all(fd, buf, len) == 0) {
+		if (fd == j->fd)
+			j->journal_bytes += len;
 		return 0;
+	}
 	j->errors++;
 	return -1;
+}
+
+/* May an entry of len bytes go into journal.jsonl? Records stop at the cap;
+ * diagnostics and notes (bounded in number by the stream and the runner)
+ * get PF_JOURNAL_RESERVE more so that the run's last word still lands. */
+static bool journal_room(const struct pf_journal *j, size_t len, bool record)
+{
+	uint64_t cap = j->journal_cap;
+
+	if (!cap)
+		return true;
+	if (!record)
+		cap += PF_JOURNAL_RESERVE;
+	return j->journal_bytes + len <= cap;
 }
 
 static int open_in(int dfd, const char *name, unsigned flags)
@@ -62,10 +83,26 @@ static int open_in(int dfd, const char *name, unsigned flags)
 
 struct pf_journal *pf_journal_open(const char *dir, unsigned flags)
 {
-	static const char hdr[] = "{\"journal\":\"" PF_JOURNAL_FORMAT "\",\"proto\":1}\n";
+	return pf_journal_open_run(dir, flags, NULL);
+}
+
+struct pf_journal *pf_journal_open_run(const char *dir, unsigned flags, const char *nonce)
+{
+	char hdr[160];
+	size_t nlen = nonce ? strlen(nonce) : 0;
 	struct pf_journal *j;
 	int dfd, err;
 
+	if (nonce && !pf_proto_nonce_ok(nonce, nlen)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (nonce)
+		snprintf(hdr, sizeof(hdr), "{\"journal\":\"%s\",\"proto\":%d,\"nonce\":\"%s\"}\n",
+			 PF_JOURNAL_FORMAT, PF_PROTO_VERSION, nonce);
+	else
+		snprintf(hdr, sizeof(hdr), "{\"journal\":\"%s\",\"proto\":%d}\n",
+			 PF_JOURNAL_FORMAT, PF_PROTO_VERSION);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return NULL;
@@ -77,7 +114,7 @@ struct pf_journal *pf_journal_open(const char *dir, unsigned flags)
 	}
 	j->fd = open_in(dfd, PF_JOURNAL_FILE, flags);
 	j->cfd = j->fd < 0 ? -1 : open_in(dfd, PF_JOURNAL_CONSOLE, flags);
-	if (j->fd < 0 || j->cfd < 0 || put(j, j->fd, hdr, sizeof(hdr) - 1)) {
+	if (j->fd < 0 || j->cfd < 0 || put(j, j->fd, hdr, strlen(hdr))) {
 		err = errno;
 		close(dfd);
 		pf_journal_close(j);
@@ -148,6 +185,12 @@ int pf_journal_record(struct pf_journal *j, uint32_t seq, const char *raw_line,
 	n += jlen;
 	buf[n++] = '}';
 	buf[n++] = '\n';
+	if (!journal_room(j, n, true)) {
+		free(buf);
+		j->records_dropped++;
+		errno = ENOSPC;
+		return -1;
+	}
 	rc = put(j, j->fd, buf, n);
 	free(buf);
 	return rc;
@@ -185,7 +228,12 @@ static int put_wrapped(struct pf_journal *j, const char *key, const json_t *valu
 	n += tlen;
 	buf[n++] = '}';
 	buf[n++] = '\n';
-	rc = put(j, j->fd, buf, n);
+	if (journal_room(j, n, false)) {
+		rc = put(j, j->fd, buf, n);
+	} else {
+		errno = ENOSPC;
+		rc = -1;
+	}
 	free(buf);
 	free(text);
 	return rc;
@@ -226,7 +274,46 @@ int pf_journal_console(struct pf_journal *j, const void *buf, size_t len)
 		errno = EINVAL;
 		return -1;
 	}
+	if (j->console_cap) {
+		uint64_t room = j->console_bytes < j->console_cap ?
+					j->console_cap - j->console_bytes : 0;
+		size_t n = len < room ? len : (size_t)room;
+		int rc = 0;
+
+		if (n && put(j, j->cfd, buf, n))
+			rc = -1;
+		j->console_bytes += n;
+		if (n < len) {
+			static const char cut[] =
+				"\n[plugfest: console.log reached its size cap here; the "
+				"rest of the stream was parsed but not written]\n";
+
+			if (!j->console_dropped && put(j, j->cfd, cut, sizeof(cut) - 1))
+				rc = -1;
+			j->console_dropped += len - n;
+		}
+		return rc;
+	}
+	j->console_bytes += len;
 	return len ? put(j, j->cfd, buf, len) : 0;
+}
+
+void pf_journal_set_caps(struct pf_journal *j, uint64_t console_cap, uint64_t journal_cap)
+{
+	if (!j)
+		return;
+	j->console_cap = console_cap;
+	j->journal_cap = journal_cap;
+}
+
+uint64_t pf_journal_console_dropped(const struct pf_journal *j)
+{
+	return j ? j->console_dropped : 0;
+}
+
+uint64_t pf_journal_records_dropped(const struct pf_journal *j)
+{
+	return j ? j->records_dropped : 0;
 }
 
 int pf_journal_sync(struct pf_journal *j)
@@ -267,6 +354,8 @@ struct replay {
 	void (*on_note)(void *ctx, json_t *note);
 	void *ctx;
 	struct pf_replay_stats st;
+	const char *expect; /* nonce every record must verify under, or NULL */
+	uint32_t seed;      /* checksum start of the records that follow */
 };
 
 static const char rec_key[] = ",\"rec\":";
@@ -315,7 +404,7 @@ static int replay_record(struct replay *r, const char *line, size_t n, json_t *e
 	rlen = (size_t)(line + n - 1 - rtext);
 	hn = snprintf(head, sizeof(head), "%u ", (uint32_t)json_integer_value(jseq));
 	hlen = (size_t)hn;
-	got = pf_crc32_update(pf_crc32_update(0, head, hlen), rtext, rlen);
+	got = pf_crc32_update(pf_crc32_update(r->seed, head, hlen), rtext, rlen);
 	if (got != want)
 		return -1;
 	rawlen = PF_PROTO_MARKER_LEN + hlen + rlen + 10;
@@ -365,29 +454,38 @@ static void replay_line(struct replay *r, const char *line, size_t n, bool last_
 		if (r->on_note)
 			r->on_note(r->ctx, v);
 	} else if (json_object_get(e, "journal")) {
+		const char *hn = json_string_value(json_object_get(e, "nonce"));
+		size_t nl = hn ? strlen(hn) : 0;
+
 		r->st.headers++;
+		if (hn && !pf_proto_nonce_ok(hn, nl))
+			hn = NULL, nl = 0;
+		/* The records after a header are checksummed with its nonce;
+		 * a caller that knows the run's nonce imposes it instead. */
+		if (r->expect) {
+			if (!hn || strcmp(hn, r->expect))
+				r->st.foreign_headers++;
+		} else {
+			r->seed = pf_proto_crc_seed(hn, nl);
+		}
+		if (hn)
+			memcpy(r->st.nonce, hn, nl + 1);
 	} else {
 		r->st.unknown++;
 	}
 	json_decref(e);
 }
 
-int pf_journal_replay(const char *path, const struct pf_stream_callbacks *cb,
-		      void (*on_note)(void *ctx, json_t *note), void *ctx,
-		      struct pf_replay_stats *st)
+static int replay_file(FILE *f, struct replay *rp)
 {
-	struct replay r = { .cb = cb, .on_note = on_note, .ctx = ctx };
+	struct replay r = *rp;
 	char chunk[65536];
 	char *line = NULL;
 	size_t len = 0, cap = 0;
 	bool skipping = false; /* inside a line longer than REPLAY_MAX_LINE */
-	FILE *f;
 	size_t got;
 	int rc = 0;
 
-	f = fopen(path, "rb");
-	if (!f)
-		return -1;
 	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		for (size_t i = 0; i < got; i++) {
 			char c = chunk[i];
@@ -437,12 +535,64 @@ out:
 	{
 		int err = errno;
 
-		fclose(f);
 		free(line);
 		if (rc)
 			errno = err ? err : EIO;
 	}
+	*rp = r;
+	return rc;
+}
+
+int pf_journal_replay(const char *path, const struct pf_stream_callbacks *cb,
+		      void (*on_note)(void *ctx, json_t *note), void *ctx,
+		      struct pf_replay_stats *st)
+{
+	struct replay r = { .cb = cb, .on_note = on_note, .ctx = ctx };
+	FILE *f = fopen(path, "rb");
+	int rc, err;
+
+	if (!f)
+		return -1;
+	rc = replay_file(f, &r);
+	err = errno;
+	fclose(f);
 	if (st)
 		*st = r.st;
+	errno = err;
+	return rc;
+}
+
+int pf_journal_replay_mem(const void *data, size_t len, const char *expect_nonce,
+			  const struct pf_stream_callbacks *cb,
+			  void (*on_note)(void *ctx, json_t *note), void *ctx,
+			  struct pf_replay_stats *st)
+{
+	struct replay r = { .cb = cb, .on_note = on_note, .ctx = ctx, .expect = expect_nonce };
+	FILE *f;
+	int rc, err;
+
+	if (expect_nonce) {
+		size_t nl = strlen(expect_nonce);
+
+		if (!pf_proto_nonce_ok(expect_nonce, nl)) {
+			errno = EINVAL;
+			return -1;
+		}
+		r.seed = pf_proto_crc_seed(expect_nonce, nl);
+	}
+	if (!len) {
+		if (st)
+			*st = r.st;
+		return 0;
+	}
+	f = fmemopen((void *)(uintptr_t)data, len, "rb");
+	if (!f)
+		return -1;
+	rc = replay_file(f, &r);
+	err = errno;
+	fclose(f);
+	if (st)
+		*st = r.st;
+	errno = err;
 	return rc;
 }

@@ -18,6 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "journal.h"
 #include "profile.h"
 #include "report_util.h"
 #include "score.h"
@@ -28,6 +33,154 @@
 #define MAX_MEMBER (256ull << 20)
 #define MAX_TOTAL (1024ull << 20)
 #define MAX_DEPTH 8
+
+/* ---- Ed25519 signatures (OpenSSL libcrypto) ---------------------------- */
+
+#define SIG_MEMBER "MANIFEST.sig"
+#define ED25519_SIG 64
+#define ED25519_PUB 32
+
+static void hex_of(const unsigned char *p, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
+}
+
+static int unhex(const char *s, unsigned char *out, size_t n)
+{
+	if (!s || strlen(s) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+
+		for (int k = 0; k < 2; k++) {
+			char c = s[2 * i + (size_t)k];
+			int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+			if (h < 0)
+				return -1;
+			v = v << 4 | (unsigned)h;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/* An Ed25519 key from a PEM file: private (want_private) or public. */
+static EVP_PKEY *load_key(const char *path, bool want_private, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	EVP_PKEY *k;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	k = want_private ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!k) {
+		snprintf(err, errlen, "%s: not a PEM %s key (%s)", path, want_private ? "private" : "public",
+			 ERR_reason_error_string(ERR_peek_last_error()) ? ERR_reason_error_string(ERR_peek_last_error())
+									 : "unreadable");
+		ERR_clear_error();
+		return NULL;
+	}
+	if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
+		snprintf(err, errlen, "%s: not an Ed25519 key", path);
+		EVP_PKEY_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static int raw_public(EVP_PKEY *k, char hex[2 * ED25519_PUB + 1])
+{
+	unsigned char pub[ED25519_PUB];
+	size_t n = sizeof(pub);
+
+	if (EVP_PKEY_get_raw_public_key(k, pub, &n) != 1 || n != sizeof(pub))
+		return -1;
+	hex_of(pub, n, hex);
+	return 0;
+}
+
+/* The MANIFEST.sig text for the manifest bytes, malloc'd; NULL + err. */
+static char *sign_manifest(const char *key_path, const char *m, size_t mlen, char *err, size_t errlen)
+{
+	EVP_PKEY *k = load_key(key_path, true, err, errlen);
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char sig[ED25519_SIG];
+	size_t slen = sizeof(sig);
+	char shex[2 * ED25519_SIG + 1], phex[2 * ED25519_PUB + 1], *text = NULL;
+	json_t *j = NULL;
+
+	if (!k)
+		return NULL;
+	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) != 1 ||
+	    EVP_DigestSign(ctx, sig, &slen, (const unsigned char *)m, mlen) != 1 || slen != sizeof(sig) ||
+	    raw_public(k, phex)) {
+		snprintf(err, errlen, "%s: signing failed", key_path);
+		goto out;
+	}
+	hex_of(sig, slen, shex);
+	j = json_pack("{s:s, s:s, s:s, s:s}", "alg", "ed25519", "signed", "MANIFEST.json", "public_key", phex,
+		      "signature", shex);
+	if (!j || !(text = json_dumps(j, JSON_INDENT(2))))
+		snprintf(err, errlen, "out of memory");
+out:
+	json_decref(j);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	return text;
+}
+
+static void problem(json_t *list, const char *kind, const char *path, const char *detail);
+
+/* Check MANIFEST.sig (sig, may be NULL) over the manifest bytes with the
+ * public key at key_path. Returns "verified" or "bad" (problem added). */
+static const char *check_signature(const char *key_path, const unsigned char *m, size_t mlen,
+				   const unsigned char *sig_text, size_t sig_len, json_t *problems)
+{
+	char err[600], phex[2 * ED25519_PUB + 1];
+	unsigned char sig[ED25519_SIG];
+	EVP_PKEY *k = load_key(key_path, false, err, sizeof(err));
+	EVP_MD_CTX *ctx = NULL;
+	json_t *j = NULL;
+	const char *verdict = "bad";
+
+	if (!k) {
+		problem(problems, "signature", NULL, err);
+		return verdict;
+	}
+	if (!sig_text) {
+		problem(problems, "signature", SIG_MEMBER, "missing: the package is not signed");
+		goto out;
+	}
+	j = json_loadb((const char *)sig_text, sig_len, 0, NULL);
+	if (!j || strcmp(pf_jstr(j, "alg", ""), "ed25519") ||
+	    unhex(pf_jstr(j, "signature", NULL), sig, sizeof(sig))) {
+		problem(problems, "signature", SIG_MEMBER, "malformed: no ed25519 signature of 64 bytes in hex");
+		goto out;
+	}
+	if (raw_public(k, phex) == 0 && strcmp(pf_jstr(j, "public_key", ""), phex)) {
+		snprintf(err, sizeof(err), "signed by another key (public key %.16s..., expected %.16s...)",
+			 pf_jstr(j, "public_key", "?"), phex);
+		problem(problems, "signature", SIG_MEMBER, err);
+		goto out;
+	}
+	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k) != 1 ||
+	    EVP_DigestVerify(ctx, sig, sizeof(sig), m, mlen) != 1) {
+		problem(problems, "signature", SIG_MEMBER, "does not verify: MANIFEST.json was changed after signing");
+		ERR_clear_error();
+		goto out;
+	}
+	verdict = "verified";
+out:
+	json_decref(j);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	return verdict;
+}
 
 /* ---- ustar writing ---------------------------------------------------- */
 
@@ -384,7 +537,7 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 	json_t *results, *manifest = NULL, *files, *profiles = json_array(), *waivers = json_array();
 	json_t *skipped = json_array(), *missing = json_array(), *verdicts = json_object();
 	char path[PATH_MAX], out_real[PATH_MAX], tmp[PATH_MAX + 16], stamp[32], created_by[200], mhex[65];
-	char *mtext = NULL;
+	char *mtext = NULL, *sigtext = NULL;
 	json_error_t je;
 	FILE *f = NULL;
 	int rc = -1;
@@ -436,11 +589,17 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 			     pf_jstr(json_object_get(results, "waivers"), "date", NULL),
 			     "files", files, "skipped", skipped, "not_included", missing);
 	profiles = waivers = skipped = missing = verdicts = NULL; /* owned by manifest now */
+	/* The run's nonce: what the journal's records must verify under. */
+	if (manifest && pf_jstr(run, "nonce", NULL))
+		json_object_set_new(json_object_get(manifest, "run"), "nonce",
+				    json_string(pf_jstr(run, "nonce", NULL)));
 	if (!manifest || !(mtext = json_dumps(manifest, JSON_INDENT(2)))) {
 		snprintf(err, errlen, "cannot build the manifest");
 		goto out;
 	}
 	pf_sha256_hex(mtext, strlen(mtext), mhex);
+	if (opts && opts->sign_key && !(sigtext = sign_manifest(opts->sign_key, mtext, strlen(mtext), err, errlen)))
+		goto out;
 	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out_path, (int)getpid());
 	if (!(f = fopen(tmp, "wb"))) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
@@ -453,6 +612,10 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 	for (i = 0; i < it.n; i++)
 		if (tar_file(f, it.v[i].name, it.v[i].src, it.v[i].size, it.v[i].sha, now, err, errlen))
 			goto out;
+	if (sigtext && tar_buffer(f, SIG_MEMBER, sigtext, strlen(sigtext), now)) {
+		snprintf(err, errlen, "%s: write error", out_path);
+		goto out;
+	}
 	char line[100];
 	snprintf(line, sizeof(line), "%s  MANIFEST.json\n", mhex);
 	static const unsigned char zero[1024];
@@ -479,6 +642,7 @@ out:
 		unlink(tmp);
 	}
 	free(mtext);
+	free(sigtext);
 	json_decref(manifest);
 	json_decref(results);
 	json_decref(profiles); json_decref(waivers); json_decref(skipped);
@@ -638,6 +802,63 @@ static const struct member *member(const struct archive *a, const char *name, si
 	return found;
 }
 
+/* The journal must be the run's: every record verifies under the nonce the
+ * manifest (and results.json) record, and every journal header names it.
+ * A journal written for another run, re-checksummed, or without a nonce
+ * is a problem. */
+static void check_journal(const struct archive *a, const json_t *manifest, json_t *problems)
+{
+	const json_t *files = json_object_get(manifest, "files"), *fe;
+	const char *nonce = pf_jstr(json_object_get(manifest, "run"), "nonce", NULL);
+	const struct member *rm = NULL;
+	struct pf_replay_stats st;
+	char msg[300];
+	size_t i, n = 0;
+
+	json_array_foreach(files, i, fe)
+		if (!strcmp(pf_jstr(fe, "role", ""), "results"))
+			rm = member(a, pf_jstr(fe, "path", ""), NULL);
+	if (rm) {
+		json_t *results = json_loadb((const char *)rm->data, rm->size, 0, NULL);
+		const char *rn = pf_jstr(json_object_get(results, "run"), "nonce", NULL);
+
+		if (nonce && (!rn || strcmp(rn, nonce)))
+			problem(problems, "nonce", rm->name, "run.nonce differs from the manifest's");
+		json_decref(results);
+	}
+	if (!nonce) {
+		problem(problems, "nonce", "MANIFEST.json",
+			"no run nonce recorded: the journal cannot be shown to be this run's");
+		return;
+	}
+	json_array_foreach(files, i, fe) {
+		const char *path = pf_jstr(fe, "path", "");
+		const struct member *m;
+
+		if (strcmp(pf_jstr(fe, "role", ""), "journal") || !(m = member(a, path, NULL)))
+			continue;
+		n++;
+		if (pf_journal_replay_mem(m->data, m->size, nonce, NULL, NULL, NULL, &st)) {
+			problem(problems, "journal", path, "cannot be read as a journal");
+			continue;
+		}
+		if (!st.headers || st.foreign_headers) {
+			snprintf(msg, sizeof(msg), "%llu of %llu journal header(s) do not name the run's nonce",
+				 (unsigned long long)(st.headers ? st.foreign_headers : 1),
+				 (unsigned long long)(st.headers ? st.headers : 1));
+			problem(problems, "journal", path, msg);
+		}
+		if (st.bad_lines) {
+			snprintf(msg, sizeof(msg), "%llu line(s) unreadable or with a record that does not "
+				 "verify under the run's nonce (%llu verify)",
+				 (unsigned long long)st.bad_lines, (unsigned long long)st.records);
+			problem(problems, "journal", path, msg);
+		}
+	}
+	if (!n)
+		problem(problems, "journal", NULL, "no journal in the package");
+}
+
 /* Re-applies the packaged waivers and re-scores against the packaged
  * profiles; differences from the recorded verdicts are problems. */
 static void rescore(const struct archive *a, const json_t *manifest, json_t *problems, json_t *out)
@@ -769,18 +990,31 @@ int pf_package_verify(const char *pkg_path, const struct pf_verify_opts *opts, j
 		}
 	}
 	for (i = 0; i < a.n; i++) {
-		bool listed = !strcmp(a.m[i].name, "MANIFEST.json") || !strcmp(a.m[i].name, "MANIFEST.sha256");
+		bool listed = !strcmp(a.m[i].name, "MANIFEST.json") || !strcmp(a.m[i].name, "MANIFEST.sha256") ||
+			      !strcmp(a.m[i].name, SIG_MEMBER);
 		json_array_foreach(json_object_get(manifest, "files"), nj, fe)
 			listed = listed || !strcmp(pf_jstr(fe, "path", ""), a.m[i].name);
 		if (!listed)
 			problem(problems, "extra", a.m[i].name, "not listed in the manifest");
 	}
+	check_journal(&a, manifest, problems);
 	rescore(&a, manifest, problems, profiles);
+	/* The signature covers MANIFEST.json, which hashes every member. */
+	size_t nsig;
+	const struct member *sm = member(&a, SIG_MEMBER, &nsig);
+	const char *sigv = sm ? "not-checked" : "none";
+	if (nsig > 1)
+		problem(problems, "duplicate", SIG_MEMBER, "member appears more than once");
+	if (opts && opts->public_key)
+		sigv = check_signature(opts->public_key, mj->data, mj->size, sm ? sm->data : NULL, sm ? sm->size : 0,
+				       problems);
 	int rc = json_array_size(problems) ? 1 : 0;
 	if (report)
-		*report = json_pack("{s:s, s:s, s:b, s:I, s:O?, s:o, s:o}", "package", pkg_path, "manifest_sha256", hex,
-				    "ok", rc == 0, "files", (json_int_t)json_array_size(json_object_get(manifest, "files")),
-				    "run", json_object_get(manifest, "run"), "problems", problems, "profiles", profiles);
+		*report = json_pack("{s:s, s:s, s:b, s:I, s:O?, s:o, s:o, s:b, s:s}", "package", pkg_path,
+				    "manifest_sha256", hex, "ok", rc == 0, "files",
+				    (json_int_t)json_array_size(json_object_get(manifest, "files")), "run",
+				    json_object_get(manifest, "run"), "problems", problems, "profiles", profiles,
+				    "signed", sm != NULL, "signature", sigv);
 	else {
 		json_decref(problems);
 		json_decref(profiles);

@@ -12,6 +12,8 @@
  *   profiles/...      profile YAML files, as scored
  *   waivers/...       known-failure / waiver files, as applied
  *   target/...        the target description
+ *   MANIFEST.sig      optional (signed packages): Ed25519 signature of
+ *                     MANIFEST.json, JSON {"alg","public_key","signature"}
  *   MANIFEST.sha256   last member: SHA-256 of MANIFEST.json
  *
  * Verification recomputes every hash, reports changed, missing and extra
@@ -21,7 +23,8 @@
  * from the recorded one is a finding. Without a signature, a consistent
  * rewrite of the whole package cannot be detected from the package alone:
  * record MANIFEST.sha256 out of band (pf_package_create prints it; the
- * report shows it) and pass it as expect_digest.
+ * report shows it) and pass it as expect_digest, or sign the package
+ * (opts.sign_key) and verify with the signer's public key.
  */
 #ifndef PF_PACKAGE_H
 #define PF_PACKAGE_H
@@ -39,6 +42,7 @@ struct pf_package_opts {
 	size_t nwaivers;
 	const char *target;      /* may be NULL */
 	const char *created_by;  /* NULL: "<tool.name> <tool.version>" of results */
+	const char *sign_key;    /* PEM Ed25519 private key: sign the manifest */
 };
 
 /* Writes the package of run_dir (which must hold results.json) to out_path.
@@ -49,11 +53,15 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 
 struct pf_verify_opts {
 	const char *expect_digest; /* manifest SHA-256 recorded out of band, or NULL */
+	const char *public_key;    /* PEM Ed25519 public key: the manifest must
+				    * carry a valid signature by it */
 };
 
 /* Verifies a package. *report (may be NULL) receives a new JSON object:
  * { "package", "manifest_sha256", "ok", "files", "problems": [{kind, path,
- * detail}], "profiles": [{id, version, recorded, rescored}] }.
+ * detail}], "profiles": [{id, version, recorded, rescored}], "signed",
+ * "signature" ("verified", "not-checked" without public_key, "bad",
+ * "none") }.
  * Returns 0 when intact and the re-score matches, 1 when problems were
  * found, -1 when the file could not be read as a package (err says why). */
 int pf_package_verify(const char *pkg_path, const struct pf_verify_opts *opts, json_t **report,

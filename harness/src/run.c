@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "pf/proto.h"
 #include "journal.h"
 #include "paths.h"
 #include "progress.h"
@@ -31,6 +33,8 @@
 #include "waiver.h"
 
 #define DEFAULT_TARGET "qemu-aarch64-virt"
+/* Cap of console.log, hypervisor.log and journal.jsonl each (--max-log-bytes). */
+#define DEFAULT_MAX_LOG_BYTES (64ull << 20)
 
 struct run_opts {
 	const char *target;
@@ -47,7 +51,14 @@ struct run_opts {
 	int dry_run;
 	const char *formats;
 	const char *gate;      /* profile id whose verdict sets the exit code */
+	unsigned long long max_log_bytes; /* 0: no cap */
 	struct pf_score_inputs score;
+};
+
+/* hypervisor.log, capped like console.log. */
+struct capped_log {
+	FILE *f;
+	unsigned long long cap, written, dropped, reported;
 };
 
 struct run_ctx {
@@ -55,8 +66,11 @@ struct run_ctx {
 	struct pf_journal *journal;
 	struct pf_results *results;
 	struct pf_progress *progress;
-	FILE *hvlog;
+	struct capped_log hvlog;
 	unsigned long diags;
+	char nonce[PF_PROTO_NONCE_HEX + 1]; /* this run's, for every boot */
+	unsigned long long console_reported, records_reported;
+	bool journal_full; /* records refused: the run stops */
 };
 
 static void usage(FILE *f)
@@ -72,6 +86,8 @@ static void usage(FILE *f)
 		"      --bootargs TEXT      extra guest command line words\n"
 		"      --max-restarts N     guest restarts after a crash or hang (default 3)\n"
 		"      --timeout SECONDS    overall timeout per boot (default: target's)\n"
+		"      --max-log-bytes N    cap of console.log, hypervisor.log and journal.jsonl\n"
+		"                           each (suffix K, M, G; default 64M; 0: no cap)\n"
 		"      --profile FILE       score against this profile too (repeatable)\n"
 		"      --known-failures FILE  apply this known-failure/waiver file too (repeatable)\n"
 		"      --gate PROFILE       exit code from this profile's verdict (id of a shipped\n"
@@ -102,6 +118,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "profile", required_argument, 0, 'p' },
 		{ "known-failures", required_argument, 0, 'k' },
 		{ "gate", required_argument, 0, 'g' },
+		{ "max-log-bytes", required_argument, 0, 'L' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -111,6 +128,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->target = DEFAULT_TARGET;
 	o->max_restarts = 3;
+	o->max_log_bytes = DEFAULT_MAX_LOG_BYTES;
 	o->seed = (unsigned long long)time(NULL);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:o:f:vh", longopts, NULL)) != -1) {
@@ -164,6 +182,25 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			break;
+		case 'L': {
+			unsigned long long v;
+			unsigned shift = 0;
+
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (*end == 'K' || *end == 'k')
+				shift = 10, end++;
+			else if (*end == 'M' || *end == 'm')
+				shift = 20, end++;
+			else if (*end == 'G' || *end == 'g')
+				shift = 30, end++;
+			if (errno || end == optarg || *end || optarg[0] == '-' || v > (~0ull >> shift)) {
+				fprintf(stderr, "plugfest run: --max-log-bytes: not a size: '%s'\n", optarg);
+				return -1;
+			}
+			o->max_log_bytes = v << shift;
+			break;
+		}
 		case 'T':
 			o->overall_s = strtol(optarg, &end, 10);
 			if (*end || o->overall_s <= 0) {
@@ -227,7 +264,13 @@ static void on_record(void *vctx, uint32_t seq, json_t *rec, const char *raw, si
 	uint64_t line, off;
 
 	pf_stream_position(ctx->stream, &line, &off);
-	pf_journal_record(ctx->journal, seq, raw, len, line, off);
+	if (pf_journal_record(ctx->journal, seq, raw, len, line, off) && errno == ENOSPC) {
+		/* journal.jsonl is full: a record that is not journaled is not
+		 * scored either, so results.json stays what the journal proves;
+		 * the run stops (see finished()). */
+		ctx->journal_full = true;
+		return;
+	}
 	pf_results_add_record(ctx->results, seq, rec);
 	pf_progress_record(ctx->progress, rec);
 }
@@ -254,10 +297,35 @@ static void on_stderr(void *vctx, const char *buf, size_t len)
 {
 	struct run_ctx *ctx = vctx;
 
-	if (ctx->hvlog) {
-		fwrite(buf, 1, len, ctx->hvlog);
-		fflush(ctx->hvlog);
+	struct capped_log *l = &ctx->hvlog;
+	size_t n = len;
+
+	if (!l->f)
+		return;
+	if (l->cap) {
+		unsigned long long room = l->written < l->cap ? l->cap - l->written : 0;
+
+		if (n > room)
+			n = (size_t)room;
+		if (n < len) {
+			if (!l->dropped)
+				fputs("\n[plugfest: hypervisor.log reached its size cap here; "
+				      "the rest was not written]\n", l->f);
+			l->dropped += len - n;
+		}
 	}
+	if (n) {
+		fwrite(buf, 1, n, l->f);
+		l->written += n;
+	}
+	fflush(l->f);
+}
+
+static unsigned long long progress_count(void *vctx)
+{
+	struct run_ctx *ctx = vctx;
+
+	return pf_stream_counters(ctx->stream)->records;
 }
 
 static bool saw_first_record(void *vctx)
@@ -272,8 +340,45 @@ static bool finished(void *vctx)
 	struct run_ctx *ctx = vctx;
 	struct pf_results_state st;
 
+	if (ctx->journal_full)
+		return true;
 	pf_results_state(ctx->results, &st);
 	return st.ended;
+}
+
+/* One log-cut diagnostic per boot and file that lost bytes in it. */
+static void report_cut(struct run_ctx *ctx, const char *file, unsigned long long cap,
+		       unsigned long long total, unsigned long long *reported, const char *what)
+{
+	char msg[256];
+	struct pf_diag d = { .kind = PF_DIAG_LOG_CUT, .seq = -1, .field = file, .message = msg };
+
+	if (total <= *reported)
+		return;
+	d.count = total - *reported;
+	*reported = total;
+	snprintf(msg, sizeof(msg), "%s reached its cap of %llu bytes: %llu %s not written "
+		 "(--max-log-bytes)", file, cap, (unsigned long long)d.count, what);
+	on_diag(ctx, &d);
+}
+
+/* A stream that is not this run's (nonce) or not of this protocol version
+ * is rejected as a whole: nothing it says can be trusted to be fresh. */
+static bool stream_rejected(struct run_ctx *ctx, char *msg, size_t len)
+{
+	const struct pf_stream_counters *c = pf_stream_counters(ctx->stream);
+
+	if (c->by_kind[PF_DIAG_NONCE])
+		snprintf(msg, len, "stream rejected: %llu line(s) not bound to this run's nonce "
+			 "(a recorded or replayed stream, or a probe without pf.nonce); see "
+			 "the 'nonce' diagnostics", (unsigned long long)c->by_kind[PF_DIAG_NONCE]);
+	else if (c->by_kind[PF_DIAG_VERSION])
+		snprintf(msg, len, "stream rejected: %llu record(s) of another protocol version "
+			 "(this runner reads version %d); see the 'version' diagnostics",
+			 (unsigned long long)c->by_kind[PF_DIAG_VERSION], PF_PROTO_VERSION);
+	else
+		return false;
+	return true;
 }
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -388,6 +493,7 @@ static void boot_once(struct run_ctx *ctx, const struct pf_target *t, char **arg
 		.saw_first_record = saw_first_record,
 		.finished = finished,
 		.ctx = ctx,
+		.progress = progress_count,
 	};
 
 	memset(bo, 0, sizeof(*bo));
@@ -412,13 +518,41 @@ static void boot_once(struct run_ctx *ctx, const struct pf_target *t, char **arg
 	/* EOF of this connection: a partial record is truncated, a boot
 	 * without `end` is diagnosed. */
 	pf_stream_finish(ctx->stream);
+	report_cut(ctx, PF_JOURNAL_CONSOLE, ctx->hvlog.cap, pf_journal_console_dropped(ctx->journal),
+		   &ctx->console_reported, "bytes of the serial stream (parsed all the same)");
+	report_cut(ctx, "hypervisor.log", ctx->hvlog.cap, ctx->hvlog.dropped, &ctx->hvlog.reported,
+		   "bytes of hypervisor output");
+	report_cut(ctx, PF_JOURNAL_FILE, ctx->hvlog.cap, pf_journal_records_dropped(ctx->journal),
+		   &ctx->records_reported, "record(s): neither journaled nor scored, the run was stopped");
 }
 
 /* ---- the run ----------------------------------------------------------- */
 
-static void build_bootargs(char *buf, size_t len, const struct run_opts *o, int64_t from)
+/* A fresh nonce per run (docs/protocol.md): 128 bits from the kernel. */
+static int make_nonce(char out[PF_PROTO_NONCE_HEX + 1])
 {
-	int n = snprintf(buf, len, "pf.seed=%llu pf.verbose=%d", o->seed, o->verbose);
+	unsigned char b[PF_PROTO_NONCE_HEX / 2];
+	size_t got = 0;
+
+	while (got < sizeof(b)) {
+		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return 0;
+}
+
+static void build_bootargs(char *buf, size_t len, const struct run_opts *o, const char *nonce,
+			   int64_t from)
+{
+	int n = snprintf(buf, len, "pf.nonce=%s pf.seed=%llu pf.verbose=%d", nonce, o->seed, o->verbose);
 
 	if (from > 0)
 		n += snprintf(buf + n, len - (size_t)n, " pf.from=%lld", (long long)from);
@@ -564,7 +698,12 @@ int pf_cmd_run(int argc, char **argv)
 	if (o.dry_run) {
 		char **a;
 
-		build_bootargs(bootargs, sizeof(bootargs), &o, 0);
+		if (make_nonce(ctx.nonce)) {
+			fprintf(stderr, "plugfest run: getrandom: %s\n", strerror(errno));
+			pf_target_free(t);
+			return PF_EXIT_INFRA;
+		}
+		build_bootargs(bootargs, sizeof(bootargs), &o, ctx.nonce, 0);
 		a = pf_target_argv(t, probe_path, bootargs, o.outdir ? o.outdir : ".", NULL, &err);
 		if (!a) {
 			fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
@@ -609,17 +748,25 @@ int pf_cmd_run(int argc, char **argv)
 		fprintf(stderr, "plugfest run: warning: spec fact base not loaded, results carry no labels: %s\n", ebuf);
 
 	known = pf_reports_load_waivers(&o.score, stderr);
-	ctx.journal = pf_journal_open(o.outdir, 0);
+	if (make_nonce(ctx.nonce)) {
+		fprintf(stderr, "plugfest run: getrandom: %s\n", strerror(errno));
+		goto out;
+	}
+	ctx.journal = pf_journal_open_run(o.outdir, 0, ctx.nonce);
+	pf_journal_set_caps(ctx.journal, o.max_log_bytes, o.max_log_bytes);
 	ctx.results = pf_results_new();
 	ctx.progress = pf_progress_new(stdout, o.verbose);
 	{
 		struct pf_stream_callbacks cb = { on_record, on_diag, NULL };
 
 		ctx.stream = pf_stream_new(&cb, &ctx);
+		if (ctx.stream)
+			pf_stream_set_nonce(ctx.stream, ctx.nonce);
 	}
 	pf_path_join(path, sizeof(path), o.outdir, "hypervisor.log");
-	ctx.hvlog = fopen(path, "w");
-	if (!ctx.journal || !ctx.results || !ctx.stream || !ctx.progress || !ctx.hvlog) {
+	ctx.hvlog.f = fopen(path, "w");
+	ctx.hvlog.cap = o.max_log_bytes;
+	if (!ctx.journal || !ctx.results || !ctx.stream || !ctx.progress || !ctx.hvlog.f) {
 		fprintf(stderr, "plugfest run: cannot set up the run in '%s': %s\n", o.outdir, strerror(errno));
 		goto out;
 	}
@@ -642,7 +789,9 @@ int pf_cmd_run(int argc, char **argv)
 		long overall_ms = o.overall_s ? o.overall_s * 1000 : t->overall_ms;
 		char msg[512];
 
-		build_bootargs(bootargs, sizeof(bootargs), &o, from);
+		/* Every boot of the run, restarts included, carries the same
+		 * nonce: the run is one stream. */
+		build_bootargs(bootargs, sizeof(bootargs), &o, ctx.nonce, from);
 		pf_argv_free(vargv);
 		vargv = pf_target_argv(t, probe_path, bootargs, o.outdir, NULL, &err);
 		if (!vargv) {
@@ -658,8 +807,18 @@ int pf_cmd_run(int argc, char **argv)
 			break;
 		}
 		pf_results_state(ctx.results, &st);
+		if (ctx.journal_full) {
+			add_finding(&ctx, "protocol", "journal.jsonl reached its size cap (--max-log-bytes): "
+				    "the guest sent more records than a run can hold; run stopped", false);
+			break;
+		}
 		if (st.ended)
 			break;
+		if (stream_rejected(&ctx, msg, sizeof(msg))) {
+			/* Restarting would only replay the same stream. */
+			add_finding(&ctx, "protocol", msg, false);
+			break;
+		}
 		if (interrupted) {
 			snprintf(msg, sizeof(msg), "run interrupted by signal %d", (int)interrupted);
 			add_finding(&ctx, "interrupted", msg, false);
@@ -686,8 +845,13 @@ int pf_cmd_run(int argc, char **argv)
 	}
 	pf_journal_sync(ctx.journal);
 
-	pf_results_set_run(ctx.results, build_run_json(t, hv_version, probe_path, vargv, started,
-						      now_s() - t0, &bo, boots));
+	{
+		json_t *run = build_run_json(t, hv_version, probe_path, vargv, started, now_s() - t0, &bo, boots);
+
+		if (run)
+			json_object_set_new(run, "nonce", json_string(ctx.nonce));
+		pf_results_set_run(ctx.results, run);
+	}
 	doc = pf_results_to_json(ctx.results, spec);
 	if (!doc) {
 		fprintf(stderr, "plugfest run: out of memory building results\n");
@@ -711,11 +875,19 @@ int pf_cmd_run(int argc, char **argv)
 			rc = pf_results_exit_code(doc);
 		}
 	}
+	{
+		char why[512];
+
+		if (stream_rejected(&ctx, why, sizeof(why))) {
+			fprintf(stderr, "plugfest run: %s\n", why);
+			rc = PF_EXIT_INFRA;
+		}
+	}
 	json_decref(doc);
 out:
 	pf_argv_free(vargv);
-	if (ctx.hvlog)
-		fclose(ctx.hvlog);
+	if (ctx.hvlog.f)
+		fclose(ctx.hvlog.f);
 	pf_stream_free(ctx.stream);
 	pf_results_free(ctx.results);
 	pf_journal_close(ctx.journal);

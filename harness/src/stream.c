@@ -9,9 +9,14 @@
  *   OVERSIZED  the record outgrew the limit: bytes are only counted until
  *              the newline (or a new marker), then the line is diagnosed
  *
- * Checking order for a record line: binary bytes, framing (seq, trailer),
- * checksum, JSON, type, members, sequence. Only a line that passes all of
- * them reaches on_record.
+ * The marker is matched with any version digit ("@@PF<digit> ") so that a
+ * stream of another protocol version is diagnosed as such instead of being
+ * taken for noise.
+ *
+ * Checking order for a record line: version, binary bytes, framing (seq,
+ * trailer), checksum (over the run's nonce and the body), JSON, type,
+ * members, hello nonce, sequence. Only a line that passes all of them
+ * reaches on_record.
  */
 #include "stream.h"
 
@@ -49,6 +54,7 @@ struct pf_stream {
 	enum state state;
 
 	size_t mpos; /* marker bytes matched, held back from the noise buffer */
+	char mbuf[PF_PROTO_MARKER_LEN]; /* those bytes (the digit varies) */
 	char noise[PF_STREAM_CONSOLE_CHUNK];
 	size_t noise_len;
 	bool line_spoke; /* this physical line already produced output */
@@ -67,6 +73,18 @@ struct pf_stream {
 	size_t ngaps, gaps_cap;
 
 	uint64_t cur_line, cur_offset; /* record being delivered */
+
+	/* Run binding (pf_stream_set_nonce). */
+	char nonce[PF_PROTO_NONCE_MAX + 1];
+	size_t nonce_len; /* 0: no nonce */
+	uint32_t seed;    /* CRC-32 of the nonce */
+	/* The nonce of another run's hello seen in this stream (a replay), so
+	 * its records are named as such rather than as line noise. */
+	char foreign[PF_PROTO_NONCE_MAX + 1];
+	size_t foreign_len;
+	uint32_t foreign_seed;
+
+	uint64_t pending_suppressed[PF_DIAG_KIND_COUNT]; /* since last summary */
 };
 
 /* ---- names ---------------------------------------------------------- */
@@ -82,6 +100,10 @@ static const char *const diag_names[PF_DIAG_KIND_COUNT] = {
 	[PF_DIAG_TRUNCATED] = "truncated",
 	[PF_DIAG_BINARY] = "binary",
 	[PF_DIAG_NO_END] = "no-end",
+	[PF_DIAG_VERSION] = "version",
+	[PF_DIAG_NONCE] = "nonce",
+	[PF_DIAG_LOG_CUT] = "log-cut",
+	[PF_DIAG_SUPPRESSED] = "suppressed",
 	[PF_DIAG_DUPLICATE_RESULT] = "duplicate-result",
 	[PF_DIAG_INCONSISTENT] = "inconsistent",
 };
@@ -161,7 +183,8 @@ static const char *const v_status[] = { "ok", "aborted", NULL };
 static const struct rule r_hello[] = {
 	{ "proto", V_UINT, true, NULL },  { "probe", V_NESTR, true, NULL },
 	{ "arch", V_NESTR, true, NULL },  { "image", V_STR, false, NULL },
-	{ "options", V_OBJ, false, NULL }, { NULL, V_STR, false, NULL },
+	{ "options", V_OBJ, false, NULL }, { "nonce", V_STR, false, NULL },
+	{ NULL, V_STR, false, NULL },
 };
 static const struct rule r_device[] = {
 	{ "dev", V_NESTR, true, NULL },        { "type", V_NESTR, true, NULL },
@@ -416,6 +439,9 @@ json_t *pf_diag_to_json(const struct pf_diag *d)
 	if (d->kind == PF_DIAG_GAP &&
 	    json_object_set_new(o, "missing", json_integer(d->missing)))
 		goto fail;
+	if ((d->kind == PF_DIAG_LOG_CUT || d->kind == PF_DIAG_SUPPRESSED) &&
+	    json_object_set_new(o, "count", json_integer((json_int_t)d->count)))
+		goto fail;
 	if (d->field && json_object_set_new(o, "field", json_string(d->field)))
 		goto fail;
 	if (json_object_set_new(o, "message", json_string_lossy(d->message)))
@@ -451,6 +477,7 @@ int pf_diag_from_json(const json_t *obj, struct pf_diag *out)
 	out->seq = json_is_integer(seq) && json_integer_value(seq) >= 0 ?
 			   (int64_t)json_integer_value(seq) : -1;
 	out->missing = (uint32_t)(uint_member(obj, "missing") & 0xffffffffu);
+	out->count = uint_member(obj, "count");
 	out->field = json_string_value(json_object_get(obj, "field"));
 	out->message = json_string_value(json_object_get(obj, "message"));
 	if (!out->message)
@@ -476,13 +503,43 @@ static void emit_diag(struct pf_stream *s, enum pf_diag_kind kind,
 	};
 	va_list ap;
 
+	s->cnt.diags++;
+	if (++s->cnt.by_kind[kind] > PF_STREAM_DIAG_LIMIT) {
+		/* Counted, summed up at finish: a flood stays bounded. */
+		s->cnt.suppressed[kind]++;
+		s->pending_suppressed[kind]++;
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	s->cnt.diags++;
-	s->cnt.by_kind[kind]++;
 	if (s->cb.on_diag)
 		s->cb.on_diag(s->ctx, &d);
+}
+
+/* One summary per kind whose diagnostics were not all itemised. */
+static void emit_suppressed(struct pf_stream *s)
+{
+	char msg[MSG_LEN];
+
+	for (int k = 0; k < PF_DIAG_KIND_COUNT; k++) {
+		struct pf_diag d = {
+			.kind = PF_DIAG_SUPPRESSED, .seq = -1,
+			.count = s->pending_suppressed[k],
+			.field = pf_diag_kind_name((enum pf_diag_kind)k),
+			.message = msg,
+		};
+
+		if (!d.count)
+			continue;
+		s->pending_suppressed[k] = 0;
+		snprintf(msg, sizeof(msg),
+			 "%llu further '%s' diagnostic(s) counted but not itemised "
+			 "(at most %d per kind are)",
+			 (unsigned long long)d.count, d.field, PF_STREAM_DIAG_LIMIT);
+		if (s->cb.on_diag)
+			s->cb.on_diag(s->ctx, &d);
+	}
 }
 
 static void emit_console(struct pf_stream *s, const char *p, size_t n)
@@ -524,21 +581,64 @@ static int64_t peek_seq(const char *p, size_t n)
 	return i && v <= UINT32_MAX ? (int64_t)v : -1;
 }
 
+/* First 12 hex digits of a nonce, for messages. */
+static const char *nonce_short(const char *n, size_t len, char buf[16])
+{
+	snprintf(buf, 16, "%.*s%s", (int)(len < 12 ? len : 12), n, len > 12 ? "..." : "");
+	return buf;
+}
+
 /*
- * Check binary bytes, framing and checksum of raw[0..len) (marker included,
- * CR/LF removed). Returns PF_DIAG_KIND_COUNT when the line is a well-framed
- * record with a good checksum, else the diagnostic kind, f->msg filled.
+ * A hello that fails the checksum under this run's nonce but verifies under
+ * the nonce it carries is another run's hello: remember that nonce so the
+ * rest of the replayed stream is recognised. Returns true when it is one.
  */
-static enum pf_diag_kind check_frame(const char *raw, size_t len, struct frame *f)
+static bool foreign_hello(struct pf_stream *s, const char *body, size_t tail,
+			  const struct frame *f, uint32_t want)
+{
+	json_t *rec = json_loadb(f->json, f->json_len, 0, NULL);
+	const char *t = json_string_value(json_object_get(rec, "t"));
+	const char *n = json_string_value(json_object_get(rec, "nonce"));
+	size_t nl = n ? strlen(n) : 0;
+	bool yes = false;
+
+	if (t && n && strcmp(t, "hello") == 0 && pf_proto_nonce_ok(n, nl) &&
+	    pf_crc32_update(pf_proto_crc_seed(n, nl), body, tail) == want) {
+		memcpy(s->foreign, n, nl + 1);
+		s->foreign_len = nl;
+		s->foreign_seed = pf_proto_crc_seed(n, nl);
+		yes = true;
+	}
+	json_decref(rec);
+	return yes;
+}
+
+/*
+ * Check version, binary bytes, framing and checksum of raw[0..len) (marker
+ * included, CR/LF removed). Returns PF_DIAG_KIND_COUNT when the line is a
+ * well-framed record with a good checksum, else the diagnostic kind, f->msg
+ * filled.
+ */
+static enum pf_diag_kind check_frame(struct pf_stream *s, const char *raw, size_t len,
+				     struct frame *f)
 {
 	const char *body = raw + PF_PROTO_MARKER_LEN;
 	size_t blen = len - PF_PROTO_MARKER_LEN;
 	size_t nd = 0, tail;
 	uint64_t seq = 0;
 	uint32_t want = 0, got;
+	char a[16], b[16];
 
 	f->field = NULL;
 	f->claimed_seq = peek_seq(body, blen);
+	if (raw[PF_PROTO_MARKER_DIGIT] != PF_PROTO_MARKER[PF_PROTO_MARKER_DIGIT]) {
+		snprintf(f->msg, sizeof(f->msg),
+			 "record of protocol version %c (marker @@PF%c): this runner "
+			 "reads version %d only; use a probe image and runner of the "
+			 "same release", raw[PF_PROTO_MARKER_DIGIT],
+			 raw[PF_PROTO_MARKER_DIGIT], PF_PROTO_VERSION);
+		return PF_DIAG_VERSION;
+	}
 	for (size_t i = 0; i < blen; i++) {
 		unsigned char c = (unsigned char)body[i];
 
@@ -589,21 +689,64 @@ static enum pf_diag_kind check_frame(const char *raw, size_t len, struct frame *
 	f->seq = (uint32_t)seq;
 	f->json = body + nd + 1;
 	f->json_len = tail - nd - 1;
-	got = pf_crc32_update(0, body, tail);
-	if (got != want) {
-		snprintf(f->msg, sizeof(f->msg),
-			 "checksum mismatch: line says %08x, content gives %08x", want, got);
-		return PF_DIAG_CHECKSUM;
+	got = pf_crc32_update(s->seed, body, tail);
+	if (got == want) {
+		f->field = NULL;
+		return PF_DIAG_KIND_COUNT;
 	}
-	f->field = NULL;
-	return PF_DIAG_KIND_COUNT;
+	if (s->nonce_len) {
+		/* Name a stream that is not this run's rather than call it
+		 * line noise: checksummed without a nonce, or with another
+		 * run's (a recorded stream played back). */
+		f->field = "nonce";
+		nonce_short(s->nonce, s->nonce_len, a);
+		if (pf_crc32_update(0, body, tail) == want) {
+			snprintf(f->msg, sizeof(f->msg),
+				 "checksum verifies without a nonce, not with this run's "
+				 "(%s): the probe did not get pf.nonce or the stream was "
+				 "recorded elsewhere; rejected", a);
+			return PF_DIAG_NONCE;
+		}
+		if (s->foreign_len &&
+		    pf_crc32_update(s->foreign_seed, body, tail) == want) {
+			snprintf(f->msg, sizeof(f->msg),
+				 "record checksummed with another run's nonce (%s, this "
+				 "run's is %s): a replayed stream; rejected",
+				 nonce_short(s->foreign, s->foreign_len, b), a);
+			return PF_DIAG_NONCE;
+		}
+		if (foreign_hello(s, body, tail, f, want)) {
+			snprintf(f->msg, sizeof(f->msg),
+				 "hello of another run (nonce %s, this run's is %s): a "
+				 "recorded stream played back as a fresh run; rejected",
+				 nonce_short(s->foreign, s->foreign_len, b), a);
+			return PF_DIAG_NONCE;
+		}
+	}
+	snprintf(f->msg, sizeof(f->msg),
+		 "checksum mismatch: line says %08x, content gives %08x", want, got);
+	return PF_DIAG_CHECKSUM;
 }
 
-/* Position of the next marker in p[from..n), or n. */
+/* Does p[0..k) match the first k bytes of a marker "@@PF<digit> "? */
+static bool marker_prefix(const char *p, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		if (i == PF_PROTO_MARKER_DIGIT) {
+			if (p[i] < '0' || p[i] > '9')
+				return false;
+		} else if (p[i] != PF_PROTO_MARKER[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Position of the next marker (any version) in p[from..n), or n. */
 static size_t find_marker(const char *p, size_t n, size_t from)
 {
 	for (size_t i = from; i + PF_PROTO_MARKER_LEN <= n; i++)
-		if (p[i] == '@' && memcmp(p + i, PF_PROTO_MARKER, PF_PROTO_MARKER_LEN) == 0)
+		if (p[i] == '@' && marker_prefix(p + i, PF_PROTO_MARKER_LEN))
 			return i;
 	return n;
 }
@@ -719,6 +862,23 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len,
 			  "seq", "hello must carry seq 0, got %u", f->seq);
 		goto out;
 	}
+	if (type == PF_REC_HELLO && s->nonce_len) {
+		const char *n = json_string_value(json_object_get(rec, "nonce"));
+		char a[16], b[16];
+
+		nonce_short(s->nonce, s->nonce_len, a);
+		if (!n || !*n) {
+			emit_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0,
+				  "nonce", "hello has no nonce (this run's is %s); rejected", a);
+			goto out;
+		}
+		if (strlen(n) != s->nonce_len || memcmp(n, s->nonce, s->nonce_len)) {
+			emit_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0,
+				  "nonce", "hello carries nonce %s, this run's is %s; rejected",
+				  nonce_short(n, strlen(n), b), a);
+			goto out;
+		}
+	}
 	if (!sequence_accept(s, f->seq, type))
 		goto out;
 	if (type == PF_REC_HELLO)
@@ -752,7 +912,7 @@ static void process_record_line(struct pf_stream *s)
 			  len, PF_PROTO_MAX_LINE);
 		return;
 	}
-	k = check_frame(raw, len, &f);
+	k = check_frame(s, raw, len, &f);
 	if (k == PF_DIAG_KIND_COUNT) {
 		accept_framed(s, raw, len, &f);
 		return;
@@ -765,7 +925,7 @@ static void process_record_line(struct pf_stream *s)
 	 */
 	for (size_t p = find_marker(raw, len, PF_PROTO_MARKER_LEN); p < len;
 	     p = find_marker(raw, len, p + 1)) {
-		if (check_frame(raw + p, len - p, &g) != PF_DIAG_KIND_COUNT)
+		if (check_frame(s, raw + p, len - p, &g) != PF_DIAG_KIND_COUNT)
 			continue;
 		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset,
 			  f.claimed_seq, 0, NULL,
@@ -782,25 +942,32 @@ static void process_record_line(struct pf_stream *s)
 
 /*
  * Advance the marker matcher with byte c. The pending bytes are
- * marker[0..mpos) followed by c; returns how many of the leading pending
- * bytes are noise (*spill) and the new match length.
+ * mbuf[0..mpos) followed by c; the longest suffix of them that can still
+ * start a marker is kept in mbuf, and the leading bytes that cannot are
+ * handed to noise_put when spill is true (dropped otherwise).
  */
-static size_t marker_step(size_t mpos, char c, size_t *spill)
-{
-	const char *m = PF_PROTO_MARKER;
+static void noise_put(struct pf_stream *s, char c);
 
-	if (c == m[mpos]) {
-		*spill = 0;
-		return mpos + 1;
+static void marker_feed(struct pf_stream *s, char c, bool spill)
+{
+	char pend[PF_PROTO_MARKER_LEN + 1];
+	size_t n = s->mpos, k;
+
+	if (n == 0 && c != '@') { /* the common case: plain text */
+		if (spill)
+			noise_put(s, c);
+		return;
 	}
-	for (size_t k = mpos; k > 0; k--) {
-		if (m[k - 1] == c && memcmp(m, m + mpos + 1 - k, k - 1) == 0) {
-			*spill = mpos + 1 - k;
-			return k;
-		}
-	}
-	*spill = mpos + 1;
-	return 0;
+	memcpy(pend, s->mbuf, n);
+	pend[n++] = c;
+	for (k = n < PF_PROTO_MARKER_LEN ? n : PF_PROTO_MARKER_LEN; k > 0; k--)
+		if (marker_prefix(pend + n - k, k))
+			break;
+	if (spill)
+		for (size_t i = 0; i < n - k; i++)
+			noise_put(s, pend[i]);
+	memcpy(s->mbuf, pend + n - k, k);
+	s->mpos = k;
 }
 
 static void noise_put(struct pf_stream *s, char c)
@@ -828,7 +995,7 @@ static void start_record(struct pf_stream *s)
 	/* The marker's last byte is the current one. */
 	s->state = ST_RECORD;
 	s->mpos = 0;
-	memcpy(s->rec, PF_PROTO_MARKER, PF_PROTO_MARKER_LEN);
+	memcpy(s->rec, s->mbuf, PF_PROTO_MARKER_LEN);
 	s->rec_len = PF_PROTO_MARKER_LEN;
 	s->rec_line = s->line;
 	s->rec_offset = s->offset + 1 - PF_PROTO_MARKER_LEN;
@@ -839,7 +1006,7 @@ static void end_of_line(struct pf_stream *s)
 	switch (s->state) {
 	case ST_NOISE:
 		for (size_t i = 0; i < s->mpos; i++)
-			noise_put(s, PF_PROTO_MARKER[i]);
+			noise_put(s, s->mbuf[i]);
 		noise_flush_line(s);
 		break;
 	case ST_RECORD:
@@ -884,22 +1051,17 @@ static void record_overflow(struct pf_stream *s, char c)
 	s->over_len = s->rec_len + 1;
 	s->mpos = 0;
 	for (size_t k = PF_PROTO_MARKER_LEN - 1; k > 0; k--) {
-		if (memcmp(s->rec + s->rec_len - k, PF_PROTO_MARKER, k) == 0) {
+		if (marker_prefix(s->rec + s->rec_len - k, k)) {
+			memcpy(s->mbuf, s->rec + s->rec_len - k, k);
 			s->mpos = k;
 			break;
 		}
 	}
-	{
-		size_t spill;
-
-		s->mpos = marker_step(s->mpos, c, &spill);
-	}
+	marker_feed(s, c, false);
 }
 
 static void feed_byte(struct pf_stream *s, char c)
 {
-	size_t spill;
-
 	if (c == '\n') {
 		end_of_line(s);
 		s->cnt.lines++;
@@ -908,11 +1070,7 @@ static void feed_byte(struct pf_stream *s, char c)
 	}
 	switch (s->state) {
 	case ST_NOISE: {
-		size_t old = s->mpos;
-
-		s->mpos = marker_step(old, c, &spill);
-		for (size_t i = 0; i < spill; i++)
-			noise_put(s, i < old ? PF_PROTO_MARKER[i] : c);
+		marker_feed(s, c, true);
 		if (s->mpos == PF_PROTO_MARKER_LEN) {
 			if (s->noise_len)
 				emit_console(s, s->noise, s->noise_len);
@@ -929,7 +1087,7 @@ static void feed_byte(struct pf_stream *s, char c)
 		break;
 	case ST_OVERSIZED:
 		s->over_len++;
-		s->mpos = marker_step(s->mpos, c, &spill);
+		marker_feed(s, c, false);
 		if (s->mpos == PF_PROTO_MARKER_LEN) {
 			emit_diag(s, PF_DIAG_OVERSIZED, s->rec_line, s->rec_offset,
 				  peek_seq(s->rec + PF_PROTO_MARKER_LEN,
@@ -979,7 +1137,7 @@ void pf_stream_finish(struct pf_stream *s)
 	switch (s->state) {
 	case ST_NOISE:
 		for (size_t i = 0; i < s->mpos; i++)
-			noise_put(s, PF_PROTO_MARKER[i]);
+			noise_put(s, s->mbuf[i]);
 		if (s->noise_len) {
 			size_t n = s->noise_len;
 
@@ -1012,6 +1170,19 @@ void pf_stream_finish(struct pf_stream *s)
 	 * and a new boot starts with hello, which resets it anyway. */
 	s->need_end = false;
 	s->since_finish = 0;
+	emit_suppressed(s);
+}
+
+int pf_stream_set_nonce(struct pf_stream *s, const char *nonce)
+{
+	size_t n = nonce ? strlen(nonce) : 0;
+
+	if (!s || !pf_proto_nonce_ok(nonce, n))
+		return -1;
+	memcpy(s->nonce, nonce, n + 1);
+	s->nonce_len = n;
+	s->seed = pf_proto_crc_seed(nonce, n);
+	return 0;
 }
 
 void pf_stream_free(struct pf_stream *s)

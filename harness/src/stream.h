@@ -31,6 +31,11 @@
  * many bytes; a longer physical line arrives as several chunks. */
 #define PF_STREAM_CONSOLE_CHUNK 4096
 
+/* Diagnostics of one kind delivered per stream; the rest are counted and
+ * summed up in one `suppressed` diagnostic at pf_stream_finish(), so a flood
+ * of broken lines cannot grow the journal or the results without bound. */
+#define PF_STREAM_DIAG_LIMIT 256
+
 enum pf_diag_kind {
 	/* Stream level (pf_stream). */
 	PF_DIAG_CHECKSUM,     /* CRC-32 does not match */
@@ -44,6 +49,18 @@ enum pf_diag_kind {
 	PF_DIAG_BINARY,       /* record line holds NUL/control bytes: line noise */
 	PF_DIAG_NO_END,       /* stream ended, or a new hello came, without
 			       * an `end` record */
+	PF_DIAG_VERSION,      /* record of another protocol version (marker
+			       * @@PF<digit>): a probe image the runner does
+			       * not speak; dropped */
+	PF_DIAG_NONCE,        /* hello without this run's nonce, or a record
+			       * whose checksum verifies without it or with
+			       * another run's nonce: not this run's stream */
+	PF_DIAG_LOG_CUT,      /* a raw log (console.log, hypervisor.log,
+			       * journal.jsonl) reached its size cap; count =
+			       * bytes not written (the runner's, not pf_stream) */
+	PF_DIAG_SUPPRESSED,   /* more than PF_STREAM_DIAG_LIMIT diagnostics of
+			       * one kind: field names the kind, count how
+			       * many were counted but not itemised */
 	/* Run-model level (pf_results); same shape, reported in results.json. */
 	PF_DIAG_DUPLICATE_RESULT, /* second result for one (test, dev): dropped */
 	PF_DIAG_INCONSISTENT,     /* records disagree (device re-announced
@@ -64,12 +81,14 @@ struct pf_diag {
 			      * marker (or of the line); 0 when not applicable */
 	int64_t seq;         /* sequence number the line claims, -1 unknown */
 	uint32_t missing;    /* PF_DIAG_GAP: number of records missing */
+	uint64_t count;      /* PF_DIAG_LOG_CUT: bytes not written;
+			      * PF_DIAG_SUPPRESSED: diagnostics not itemised */
 	const char *field;   /* member at fault (malformed), or NULL */
 	const char *message; /* human-readable, never NULL */
 };
 
 /* JSON form of a diagnostic: {"kind","line","offset","seq","missing",
- * "field","message"}; members that do not apply are left out.
+ * "count","field","message"}; members that do not apply are left out.
  * Returns a new reference (NULL on allocation failure). */
 json_t *pf_diag_to_json(const struct pf_diag *d);
 /* Parse the JSON form back. The strings in *out are borrowed from obj.
@@ -89,7 +108,7 @@ enum pf_rec_type {
 };
 
 const char *pf_rec_type_name(enum pf_rec_type t);
-/* -1 when the name is not a record type of protocol version 1. */
+/* -1 when the name is not a record type of the protocol version. */
 int pf_rec_type_from_name(const char *name);
 
 /* Failure fingerprints of a result record ("case-id/sub-id", docs/protocol.md). */
@@ -126,12 +145,24 @@ struct pf_stream_counters {
 	uint64_t records;       /* on_record calls */
 	uint64_t by_type[PF_REC_TYPE_COUNT]; /* records per type */
 	uint64_t boots;         /* hello records accepted */
-	uint64_t diags;         /* on_diag calls */
-	uint64_t by_kind[PF_DIAG_KIND_COUNT]; /* diagnostics per kind */
+	uint64_t diags;         /* diagnostics found, itemised or not (see
+				 * PF_STREAM_DIAG_LIMIT) */
+	uint64_t by_kind[PF_DIAG_KIND_COUNT]; /* diagnostics per kind, itemised
+					       * or not */
+	uint64_t suppressed[PF_DIAG_KIND_COUNT]; /* counted, not delivered */
 };
 
 /* cb is copied; any callback may be NULL. Returns NULL on ENOMEM. */
 struct pf_stream *pf_stream_new(const struct pf_stream_callbacks *cb, void *ctx);
+/*
+ * Bind the stream to a run: every record's checksum must verify over the
+ * nonce (hex text, docs/protocol.md) followed by "<seq> <json>", and every
+ * hello must carry it in "nonce". Anything checksummed without it or with
+ * another run's nonce is diagnosed as PF_DIAG_NONCE and dropped. Without a
+ * call the stream checks plain checksums and no hello nonce (tools reading
+ * a stream that belongs to no run). Returns 0, or -1 for a malformed nonce.
+ */
+int pf_stream_set_nonce(struct pf_stream *s, const char *nonce);
 void pf_stream_feed(struct pf_stream *s, const void *buf, size_t len);
 /*
  * End of the current connection: a partial record line is diagnosed as

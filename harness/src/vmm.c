@@ -651,6 +651,7 @@ struct sup {
     struct pf_vmm *v;
     const struct pf_supervise_cbs *cbs;
     struct pf_supervise_result *res;
+    unsigned long long progress; /* last value of cbs->progress() */
 };
 
 static void sup_serial(void *ctx, const char *buf, size_t len)
@@ -682,6 +683,13 @@ static void sup_milestones(struct sup *s)
     if (!r->finished && c->finished && c->finished(c->ctx)) {
         r->finished = true;
         r->finished_ms = pf_vmm_elapsed_ms(s->v);
+    }
+    if (c->progress) {
+        unsigned long long p = c->progress(c->ctx);
+        if (p != s->progress) {
+            s->progress = p;
+            r->last_progress_ms = pf_vmm_elapsed_ms(s->v);
+        }
     }
 }
 
@@ -716,7 +724,9 @@ static long next_deadline(const struct sup *s, const struct pf_supervise_opts *o
     if (tracking && !r->first_record && o->boot_ms > 0)
         ARM(o->boot_ms, PF_SUP_TIMEOUT_BOOT);
     if (o->inactivity_ms > 0 && (r->first_record || !tracking)) {
-        long since = r->last_serial_ms;
+        /* Progress is a valid record, not a byte: a flood of noise does
+         * not keep a wedged guest alive. */
+        long since = s->cbs->progress ? r->last_progress_ms : r->last_serial_ms;
         if (r->first_record && r->first_record_ms > since)
             since = r->first_record_ms;
         if (since < 0)
@@ -738,9 +748,12 @@ int pf_vmm_supervise(struct pf_vmm *v, const struct pf_supervise_opts *opts,
     static const struct pf_supervise_cbs no_cbs;
     memset(res, 0, sizeof(res[0]));
     res->first_record_ms = res->finished_ms = res->last_serial_ms = -1;
+    res->last_progress_ms = -1;
     res->exit_ms = -1;
     res->exit.code = -1;
-    struct sup s = {v, cbs ? cbs : &no_cbs, res};
+    struct sup s = {v, cbs ? cbs : &no_cbs, res, 0};
+    if (s.cbs->progress)
+        s.progress = s.cbs->progress(s.cbs->ctx);
     bool stopped_by_us = false;
     enum pf_supervise_outcome why = PF_SUP_EXITED;
 

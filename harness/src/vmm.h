@@ -119,7 +119,8 @@ const char *pf_vmm_exit_describe(const struct pf_vmm_exit *e, char *buf,
 struct pf_supervise_opts {
     long overall_ms;    /* spawn to end, whatever happens; 0 = no limit */
     long boot_ms;       /* spawn to first record; 0 = no limit */
-    long inactivity_ms; /* serial silence once the first record came; 0 = none */
+    long inactivity_ms; /* no progress once the first record came (see
+                         * pf_supervise_cbs.progress); 0 = none */
     long exit_grace_ms; /* after finished(): time for the VMM to exit itself */
     long term_grace_ms; /* SIGTERM to SIGKILL */
     long drain_ms;      /* after exit: time to wait for the pipes' EOF */
@@ -139,6 +140,11 @@ struct pf_supervise_cbs {
      * timeouts no longer apply. NULL: never. */
     bool (*finished)(void *ctx);
     void *ctx;
+    /* Polled likewise: a count that grows with every valid record. When
+     * set, inactivity is time without it growing, so a VMM that keeps
+     * printing without a valid record is wedged, not alive. NULL: any
+     * serial byte counts as activity. */
+    unsigned long long (*progress)(void *ctx);
 };
 
 enum pf_supervise_outcome {
@@ -147,7 +153,7 @@ enum pf_supervise_outcome {
     PF_SUP_CRASHED,             /* died from a signal we did not send */
     PF_SUP_STOPPED,             /* finished, did not exit in time: we stopped it */
     PF_SUP_TIMEOUT_OVERALL,     /* overall_ms elapsed: we stopped it */
-    PF_SUP_TIMEOUT_INACTIVITY,  /* serial silent for inactivity_ms: wedged */
+    PF_SUP_TIMEOUT_INACTIVITY,  /* no progress for inactivity_ms: wedged */
     PF_SUP_TIMEOUT_BOOT,        /* no first record within boot_ms */
     PF_SUP_ERROR,               /* supervision itself failed; VMM stopped */
 };
@@ -162,6 +168,7 @@ struct pf_supervise_result {
     long first_record_ms;
     long finished_ms;
     long last_serial_ms;
+    long last_progress_ms;     /* progress() last grew (or first record) */
     long exit_ms;              /* exit observed */
     long elapsed_ms;           /* supervision ended (VMM reaped) */
     unsigned long long serial_bytes;

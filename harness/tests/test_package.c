@@ -24,7 +24,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "package.h"
+#include "pf/proto.h"
 #include "profile.h"
 #include "report_util.h"
 #include "score.h"
@@ -142,6 +146,24 @@ static void write_file(const char *dir, const char *name, const char *text)
 	fclose(f);
 }
 
+#define RUN_NONCE "00112233445566778899aabbccddeeff"
+#define OTHER_NONCE "ffeeddccbbaa99887766554433221100"
+
+/* A journal as a run bound to NONCE writes it: header and one hello
+ * record checksummed with the nonce (caller frees). */
+static char *journal_text(const char *nonce)
+{
+	static const char hello[] = "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"}";
+	uint32_t crc = pf_crc32_update(pf_crc32_update(pf_proto_crc_seed(nonce, strlen(nonce)), "0 ", 2),
+				       hello, strlen(hello));
+	char *t = NULL;
+
+	assert_true(asprintf(&t, "{\"journal\":\"plugfest-journal/1\",\"proto\":2,\"nonce\":\"%s\"}\n"
+			     "{\"seq\":0,\"line\":1,\"offset\":0,\"crc\":\"%08x\",\"rec\":%s}\n",
+			     nonce, crc, hello) > 0);
+	return t;
+}
+
 /* A scored run of the legacy QEMU fixture, as `plugfest run` leaves it. */
 static void make_run_dir(const char *dir)
 {
@@ -170,10 +192,13 @@ static void make_run_dir(const char *dir)
 	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", err, sizeof(err)), 0);
 	assert_int_equal(pf_score_attach(r, ps, 2, err, sizeof(err)), 0);
 	json_object_set_new(json_object_get(r, "run"), "target_file", json_string("target.yaml"));
+	json_object_set_new(json_object_get(r, "run"), "nonce", json_string(RUN_NONCE));
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	assert_int_equal(json_dump_file(r, path, JSON_INDENT(2)), 0);
-	write_file(dir, "journal.jsonl", "{\"seq\":0,\"t\":\"hello\"}\n");
-	write_file(dir, "console.log", "@@PF1 0 {\"t\":\"hello\"} *00000000\n");
+	char *jt = journal_text(RUN_NONCE);
+	write_file(dir, "journal.jsonl", jt);
+	free(jt);
+	write_file(dir, "console.log", "@@PF2 0 {\"t\":\"hello\"} *00000000\n");
 	write_file(dir, "target.yaml", "name: qemu-virt-aarch64-default\n");
 	write_file(dir, "report.md", "# report\n");
 	json_decref(r);
@@ -348,6 +373,7 @@ static void test_create_and_verify(void **state)
 	const struct mem *man = find(m, n, "MANIFEST.json");
 	assert_non_null(strstr((char *)man->data, "\"schema\": \"plugfest-package/1\""));
 	assert_non_null(strstr((char *)man->data, "\"role\": \"journal\""));
+	assert_non_null(strstr((char *)man->data, "\"nonce\": \"" RUN_NONCE "\""));
 	mems_free(m, n);
 
 	/* GNU tar (when present) lists the same members */
@@ -446,6 +472,42 @@ static void edit_results_resealed(struct mem *m, size_t *n)
 	reseal(m, *n, "run/results.json");
 }
 
+/* the journal of another run (its own nonce), resealed */
+static void edit_journal_other_run(struct mem *m, size_t *n)
+{
+	char *t = journal_text(OTHER_NONCE);
+	set_data(find(m, *n, "run/journal.jsonl"), t);
+	free(t);
+	reseal(m, *n, "run/journal.jsonl");
+}
+
+/* the run's journal header, records checksummed with another nonce */
+static void edit_journal_rechecksummed(struct mem *m, size_t *n)
+{
+	char *t = journal_text(OTHER_NONCE), *o = strstr(t, OTHER_NONCE);
+	memcpy(o, RUN_NONCE, strlen(RUN_NONCE));
+	set_data(find(m, *n, "run/journal.jsonl"), t);
+	free(t);
+	reseal(m, *n, "run/journal.jsonl");
+}
+
+/* the manifest without the run's nonce, resealed */
+static void edit_manifest_no_nonce(struct mem *m, size_t *n)
+{
+	struct mem *man = find(m, *n, "MANIFEST.json");
+	json_t *j = json_loadb((char *)man->data, man->size, 0, NULL);
+	char hex[65], line[100];
+	assert_non_null(j);
+	assert_int_equal(json_object_del(json_object_get(j, "run"), "nonce"), 0);
+	char *text = json_dumps(j, JSON_INDENT(2));
+	set_data(man, text);
+	free(text);
+	json_decref(j);
+	pf_sha256_hex(man->data, man->size, hex);
+	snprintf(line, sizeof(line), "%s  MANIFEST.json\n", hex);
+	set_data(find(m, *n, "MANIFEST.sha256"), line);
+}
+
 static void edit_drop_seal(struct mem *m, size_t *n)
 {
 	(void)m;
@@ -464,6 +526,111 @@ static void test_tamper_detection(void **state)
 	/* resealed: hashes agree, but re-scoring and the recorded digest do not */
 	tamper("rescore", edit_results_resealed, "verdict-mismatch", NULL, NULL);
 	tamper("digest", edit_results_resealed, "manifest", "MANIFEST.json", digest);
+	/* the journal must be this run's: records verify under its nonce */
+	tamper("journal-other-run", edit_journal_other_run, "journal", "run/journal.jsonl", NULL);
+	tamper("journal-rechecksummed", edit_journal_rechecksummed, "journal", "run/journal.jsonl", NULL);
+	tamper("no-nonce", edit_manifest_no_nonce, "nonce", "MANIFEST.json", NULL);
+}
+
+/* A fresh Ed25519 key pair as PEM files NAME.pem / NAME.pub.pem. */
+static void make_key(const char *name, char *priv, char *pub, size_t len)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	FILE *f;
+
+	assert_non_null(k);
+	snprintf(priv, len, "%s/%s.pem", tmpdir, name);
+	snprintf(pub, len, "%s/%s.pub.pem", tmpdir, name);
+	assert_non_null(f = fopen(priv, "w"));
+	assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+	assert_non_null(f = fopen(pub, "w"));
+	assert_int_equal(PEM_write_PUBKEY(f, k), 1);
+	fclose(f);
+	EVP_PKEY_free(k);
+}
+
+static void expect_signature(const char *pkgpath, const char *key, int rc, const char *verdict,
+			     const char *problem_detail)
+{
+	struct pf_verify_opts o = { .public_key = key };
+	char err[1200];
+	json_t *rep = NULL;
+
+	assert_int_equal(pf_package_verify(pkgpath, &o, &rep, err, sizeof(err)), rc);
+	assert_string_equal(pf_json_str(rep, "signature"), verdict);
+	if (problem_detail) {
+		const json_t *p;
+		size_t i;
+		bool found = false;
+		json_array_foreach(json_object_get(rep, "problems"), i, p)
+			found = found || (!strcmp(pf_json_str(p, "kind"), "signature") &&
+					  strstr(pf_json_str(p, "detail"), problem_detail));
+		if (!found) {
+			char *t = json_dumps(json_object_get(rep, "problems"), 0);
+			fail_msg("expected a signature problem '%s', got %s", problem_detail, t);
+		}
+	}
+	json_decref(rep);
+}
+
+static void edit_manifest_resealed(struct mem *m, size_t *n)
+{
+	reseal(m, *n, "run/console.log"); /* re-serialised: same content, new bytes */
+	struct mem *man = find(m, *n, "MANIFEST.json");
+	char *t = strndup((char *)man->data, man->size), *p = strstr(t, "\"created\": \"");
+	assert_non_null(p);
+	p[12] = p[12] == '1' ? '2' : '1'; /* another creation year */
+	set_data(man, t);
+	free(t);
+	char hex[65], line[100];
+	pf_sha256_hex(man->data, man->size, hex);
+	snprintf(line, sizeof(line), "%s  MANIFEST.json\n", hex);
+	set_data(find(m, *n, "MANIFEST.sha256"), line);
+}
+
+/* --sign / --key: a signed package verifies with the signer's key only;
+ * a manifest resealed after signing, another key, an unsigned package and
+ * a damaged signature are problems. */
+static void test_signatures(void **state)
+{
+	(void)state;
+	char priv[400], pub[400], opriv[400], opub[400], signed_pkg[500], err[1200], out[500];
+	struct pf_package_opts po = { 0 };
+
+	make_key("signer", priv, pub, sizeof(priv));
+	make_key("other", opriv, opub, sizeof(opriv));
+	snprintf(signed_pkg, sizeof(signed_pkg), "%s/signed.tar", tmpdir);
+	po.sign_key = priv;
+	if (pf_package_create(run_dir, signed_pkg, &po, NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	expect_signature(signed_pkg, pub, 0, "verified", NULL);
+	expect_signature(signed_pkg, NULL, 0, "not-checked", NULL);
+	expect_signature(signed_pkg, opub, 1, "bad", "signed by another key");
+	expect_signature(pkg, pub, 1, "bad", "not signed");
+	expect_signature(signed_pkg, priv, 1, "bad", "not a PEM public key");
+
+	struct mem m[40];
+	size_t n = tar_load(signed_pkg, m, 40);
+	find(m, n, "MANIFEST.sig");
+	assert_string_equal(m[n - 1].name, "MANIFEST.sha256");
+	edit_manifest_resealed(m, &n);
+	snprintf(out, sizeof(out), "%s/resealed-signed.tar", tmpdir);
+	tar_save(out, m, n);
+	mems_free(m, n);
+	expect_signature(out, NULL, 0, "not-checked", NULL); /* consistent without the key */
+	expect_signature(out, pub, 1, "bad", "does not verify");
+
+	n = tar_load(signed_pkg, m, 40);
+	set_data(find(m, n, "MANIFEST.sig"), "{\"alg\":\"ed25519\",\"signature\":\"00\"}");
+	tar_save(out, m, n);
+	mems_free(m, n);
+	expect_signature(out, pub, 1, "bad", "malformed");
+
+	/* a key that is not Ed25519, or no key file at all, refuses to sign */
+	po.sign_key = "/nonexistent/key.pem";
+	assert_int_equal(pf_package_create(run_dir, out, &po, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "key.pem"));
 }
 
 static void test_corrupt_archives(void **state)
@@ -510,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_create_and_verify),
 		cmocka_unit_test(test_tamper_detection),
+		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_corrupt_archives),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -37,7 +37,7 @@ static void add(struct pf_results *r, uint32_t seq, const char *json)
 	json_decref(rec);
 }
 
-#define HELLO "{\"t\":\"hello\",\"proto\":1,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
+#define HELLO "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
 	      "\"image\":\"abc123\",\"options\":{\"seed\":1}}"
 #define DEVICE_A "{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\"," \
 		 "\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"," \

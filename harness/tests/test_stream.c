@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,17 +163,24 @@ static void feed_str(struct cap *c, const char *s)
 
 /* ---- line builders -------------------------------------------------- */
 
-/* "@@PF1 <seq> <json> *<crc>\n", CRC computed like the probe does. */
-static char *mkline(uint32_t seq, const char *json)
+/* "@@PF2 <seq> <json> *<crc>\n", CRC computed like the probe does: over
+ * the nonce (none: NULL) and then "<seq> <json>". */
+static char *mkline_n(const char *nonce, uint32_t seq, const char *json)
 {
 	char head[16];
 	int hn = snprintf(head, sizeof(head), "%u ", seq);
-	uint32_t crc = pf_crc32_update(pf_crc32_update(0, head, (size_t)hn), json, strlen(json));
+	uint32_t seed = pf_proto_crc_seed(nonce, nonce ? strlen(nonce) : 0);
+	uint32_t crc = pf_crc32_update(pf_crc32_update(seed, head, (size_t)hn), json, strlen(json));
 	size_t n = PF_PROTO_MARKER_LEN + (size_t)hn + strlen(json) + 12;
 	char *l = malloc(n);
 
 	snprintf(l, n, "%s%s%s *%08x\n", PF_PROTO_MARKER, head, json, crc);
 	return l;
+}
+
+static char *mkline(uint32_t seq, const char *json)
+{
+	return mkline_n(NULL, seq, json);
 }
 
 static void feed_line(struct cap *c, uint32_t seq, const char *json)
@@ -183,7 +191,7 @@ static void feed_line(struct cap *c, uint32_t seq, const char *json)
 	free(l);
 }
 
-#define HELLO "{\"t\":\"hello\",\"proto\":1,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
+#define HELLO "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
 	      "\"image\":\"abc123\",\"options\":{\"seed\":1}}"
 #define DEVICE "{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\"," \
 	       "\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"," \
@@ -304,8 +312,8 @@ static void noise_around_records(void **state)
 	feed_str(c, "U-Boot 2024.01\n\n[    0.000] booting\n");
 	feed_str(c, "[ 0.1] vmm: virtio-blk ready "); /* no newline: record follows */
 	feed_str(c, l);
-	feed_str(c, "@@PF garbage @@PF1x not a marker\n");
-	feed_str(c, "@@@PF1 ");  /* marker after a stray '@' */
+	feed_str(c, "@@PF garbage @@PF2x not a marker\n");
+	feed_str(c, "@@@PF2 ");  /* marker after a stray '@' */
 	feed_str(c, l1 + PF_PROTO_MARKER_LEN);
 	feed_str(c, "trailing text without newline");
 	pf_stream_finish(c->s);
@@ -319,7 +327,7 @@ static void noise_around_records(void **state)
 	assert_int_equal(c->con_len[1], 0); /* blank line */
 	assert_string_equal(c->con[2], "[    0.000] booting");
 	assert_string_equal(c->con[3], "[ 0.1] vmm: virtio-blk ready ");
-	assert_string_equal(c->con[4], "@@PF garbage @@PF1x not a marker");
+	assert_string_equal(c->con[4], "@@PF garbage @@PF2x not a marker");
 	assert_string_equal(c->con[5], "@");
 	assert_string_equal(c->con[6], "trailing text without newline");
 	/* The hello is on line 4, its marker after the noise prefix. */
@@ -356,7 +364,7 @@ static void marker_inside_json_string(void **state)
 
 	(void)state;
 	feed_line(c, 0, HELLO);
-	feed_line(c, 1, "{\"t\":\"log\",\"level\":\"debug\",\"msg\":\"echo @@PF1 7 {} *00000000\"}");
+	feed_line(c, 1, "{\"t\":\"log\",\"level\":\"debug\",\"msg\":\"echo @@PF2 7 {} *00000000\"}");
 	assert_int_equal(c->nrec, 2);
 	assert_int_equal(c->ndiag, 0);
 	cap_free(c);
@@ -425,16 +433,16 @@ static void expect_json(const char *json, enum pf_diag_kind k, const char *field
 static void malformed_framing(void **state)
 {
 	(void)state;
-	expect_one("@@PF1 {\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "no sequence");
-	expect_one("@@PF1 1{\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "no space");
-	expect_one("@@PF1 99999999999 {} *00000000\n", PF_DIAG_MALFORMED, "seq", "range");
-	expect_one("@@PF1 01 {\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "leading");
-	expect_one("@@PF1 1 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"}\n",
+	expect_one("@@PF2 {\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "no sequence");
+	expect_one("@@PF2 1{\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "no space");
+	expect_one("@@PF2 99999999999 {} *00000000\n", PF_DIAG_MALFORMED, "seq", "range");
+	expect_one("@@PF2 01 {\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "leading");
+	expect_one("@@PF2 1 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"}\n",
 		   PF_DIAG_MALFORMED, "crc", "trailer");
-	expect_one("@@PF1 1 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"} *ABCDEF01\n",
+	expect_one("@@PF2 1 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"} *ABCDEF01\n",
 		   PF_DIAG_MALFORMED, "crc", "lowercase");
-	expect_one("@@PF1 1 {} *0\n", PF_DIAG_MALFORMED, "crc", "short");
-	expect_one("@@PF1 \n", PF_DIAG_MALFORMED, "seq", NULL);
+	expect_one("@@PF2 1 {} *0\n", PF_DIAG_MALFORMED, "crc", "short");
+	expect_one("@@PF2 \n", PF_DIAG_MALFORMED, "seq", NULL);
 }
 
 static void malformed_json(void **state)
@@ -542,8 +550,8 @@ static void hello_rules(void **state)
 	struct cap *c = cap_new();
 
 	(void)state;
-	/* Protocol 2 content under a version 1 marker. */
-	feed_line(c, 0, "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"x\"}");
+	/* Protocol 3 content under a version 2 marker. */
+	feed_line(c, 0, "{\"t\":\"hello\",\"proto\":3,\"probe\":\"0.1\",\"arch\":\"x\"}");
 	/* A hello must start a sequence. */
 	feed_line(c, 3, HELLO);
 	assert_int_equal(c->nrec, 0);
@@ -568,7 +576,7 @@ static void unknown_members_kept(void **state)
 	struct cap *c = cap_new();
 
 	(void)state;
-	feed_line(c, 0, "{\"t\":\"hello\",\"proto\":1,\"probe\":\"0.1\",\"arch\":\"x\",\"new\":[1]}");
+	feed_line(c, 0, "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"x\",\"new\":[1]}");
 	assert_int_equal(c->nrec, 1);
 	assert_int_equal(c->ndiag, 0);
 	cap_free(c);
@@ -709,7 +717,7 @@ static void interrupted_record(void **state)
 
 	(void)state;
 	feed_line(c, 0, HELLO);
-	feed_str(c, "@@PF1 1 {\"t\":\"log\",\"level\":\"in");
+	feed_str(c, "@@PF2 1 {\"t\":\"log\",\"level\":\"in");
 	feed_str(c, l);
 	assert_int_equal(c->nrec, 2);
 	assert_int_equal(c->seqs[1], 2);
@@ -722,7 +730,7 @@ static void interrupted_record(void **state)
 	free(l);
 	l = mkline(0, HELLO);
 	assert_int_equal(c->rec_off[1] - c->rec_off[0],
-			 strlen(l) + strlen("@@PF1 1 {\"t\":\"log\",\"level\":\"in"));
+			 strlen(l) + strlen("@@PF2 1 {\"t\":\"log\",\"level\":\"in"));
 	free(l);
 	cap_free(c);
 }
@@ -978,6 +986,228 @@ static void random_bytes_with_records(void **state)
 
 /* ---- tests: names and JSON form of diagnostics ----------------------- */
 
+/* ---- tests: run nonce and protocol version ---------------------------- */
+
+#define NONCE_A "0123456789abcdef0123456789abcdef"
+#define NONCE_B "fedcba9876543210fedcba9876543210"
+#define HELLO_N(n) "{\"t\":\"hello\",\"proto\":2,\"nonce\":\"" n "\",\"probe\":\"0.1\"," \
+		   "\"arch\":\"aarch64\",\"image\":\"abc123\",\"options\":{\"seed\":1}}"
+
+static void feed_line_n(struct cap *c, const char *nonce, uint32_t seq, const char *json)
+{
+	char *l = mkline_n(nonce, seq, json);
+
+	feed_str(c, l);
+	free(l);
+}
+
+/* The session of one run: a hello carrying hello_nonce, the records
+ * checksummed with crc_nonce. */
+static void feed_session_n(struct cap *c, const char *hello, const char *crc_nonce)
+{
+	feed_line_n(c, crc_nonce, 0, hello);
+	for (size_t i = 1; i < NSESSION; i++)
+		feed_line_n(c, crc_nonce, (uint32_t)i, session[i]);
+}
+
+static struct cap *cap_new_nonce(const char *nonce)
+{
+	struct cap *c = cap_new();
+
+	assert_int_equal(pf_stream_set_nonce(c->s, nonce), 0);
+	return c;
+}
+
+static void nonce_right_accepted(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+
+	(void)state;
+	feed_session_n(c, HELLO_N(NONCE_A), NONCE_A);
+	pf_stream_finish(c->s);
+	assert_int_equal(c->nrec, NSESSION);
+	assert_int_equal(c->ndiag, 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(c->recs, 0), "nonce")),
+			    NONCE_A);
+	cap_free(c);
+}
+
+static void nonce_malformed_refused(void **state)
+{
+	struct cap *c = cap_new();
+
+	(void)state;
+	assert_int_equal(pf_stream_set_nonce(c->s, NULL), -1);
+	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcde"), -1);      /* 60 bits */
+	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789ABCDEF"), -1);     /* upper case */
+	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcdeg"), -1);
+	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcdef"), 0);      /* 64 bits */
+	cap_free(c);
+}
+
+/* The hello is checksummed with the run's nonce but does not say it. */
+static void nonce_missing_in_hello(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+	const struct cdiag *d;
+
+	(void)state;
+	feed_line_n(c, NONCE_A, 0, HELLO);
+	assert_int_equal(c->nrec, 0);
+	assert_int_equal(c->ndiag, 1);
+	d = first_kind(c, PF_DIAG_NONCE);
+	assert_string_equal(d->field, "nonce");
+	assert_non_null(strstr(d->msg, "hello has no nonce"));
+	assert_int_equal(pf_stream_counters(c->s)->boots, 0);
+	cap_free(c);
+}
+
+static void nonce_wrong_in_hello(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+
+	(void)state;
+	feed_line_n(c, NONCE_A, 0, HELLO_N(NONCE_B));
+	assert_int_equal(c->nrec, 0);
+	assert_int_equal(count_kind(c, PF_DIAG_NONCE), 1);
+	assert_non_null(strstr(first_kind(c, PF_DIAG_NONCE)->msg, "carries nonce fedcba987654"));
+	cap_free(c);
+}
+
+/* A probe that did not get pf.nonce checksums without one. */
+static void checksum_without_nonce(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+
+	(void)state;
+	feed_session_n(c, HELLO_N(NONCE_A), NULL);
+	assert_int_equal(c->nrec, 0);
+	assert_int_equal(count_kind(c, PF_DIAG_NONCE), NSESSION);
+	assert_int_equal(count_kind(c, PF_DIAG_CHECKSUM), 0);
+	assert_non_null(strstr(c->diags[0].msg, "without a nonce"));
+	cap_free(c);
+}
+
+/* A whole recorded run played back in another: every line is named as
+ * another run's, nothing reaches the run. */
+static void replayed_run_rejected(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+
+	(void)state;
+	feed_str(c, "firmware banner\n");
+	feed_session_n(c, HELLO_N(NONCE_B), NONCE_B);
+	pf_stream_finish(c->s);
+	assert_int_equal(c->nrec, 0);
+	assert_int_equal(pf_stream_counters(c->s)->by_kind[PF_DIAG_NONCE], NSESSION);
+	assert_int_equal(count_kind(c, PF_DIAG_CHECKSUM), 0);
+	assert_non_null(strstr(c->diags[0].msg, "hello of another run (nonce fedcba987654"));
+	assert_non_null(strstr(c->diags[1].msg, "another run's nonce"));
+	assert_int_equal(c->diags[1].seq, 1);
+	/* and a damaged line of it is still only a checksum error */
+	feed_str(c, "@@PF2 9 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"} *00000000\n");
+	assert_int_equal(count_kind(c, PF_DIAG_CHECKSUM), 1);
+	cap_free(c);
+}
+
+/* Records of the run's nonce after the hello of another run: only the
+ * foreign lines go. */
+static void foreign_records_among_fresh_ones(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+
+	(void)state;
+	feed_line_n(c, NONCE_A, 0, HELLO_N(NONCE_A));
+	feed_line_n(c, NONCE_B, 0, HELLO_N(NONCE_B));
+	feed_line_n(c, NONCE_B, 1, DEVICE);
+	feed_line_n(c, NONCE_A, 1, DEVICE);
+	assert_int_equal(c->nrec, 2);
+	assert_int_equal(count_kind(c, PF_DIAG_NONCE), 2);
+	cap_free(c);
+}
+
+/* A guest restarted within the run keeps the run's nonce: both boots are
+ * accepted; a restart that comes back with another nonce is not. */
+static void restart_keeps_nonce(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+
+	(void)state;
+	feed_line_n(c, NONCE_A, 0, HELLO_N(NONCE_A));
+	feed_line_n(c, NONCE_A, 1, DEVICE);
+	feed_line_n(c, NONCE_A, 2, BEGIN);
+	pf_stream_finish(c->s); /* the VMM died mid-check */
+	feed_line_n(c, NONCE_A, 0, HELLO_N(NONCE_A));
+	feed_line_n(c, NONCE_A, 1, DEVICE);
+	feed_line_n(c, NONCE_A, 2, END);
+	pf_stream_finish(c->s);
+	assert_int_equal(c->nrec, 6);
+	assert_int_equal(pf_stream_counters(c->s)->boots, 2);
+	assert_int_equal(count_kind(c, PF_DIAG_NONCE), 0);
+	assert_int_equal(count_kind(c, PF_DIAG_NO_END), 1);
+
+	feed_line_n(c, NONCE_B, 0, HELLO_N(NONCE_B));
+	assert_int_equal(pf_stream_counters(c->s)->boots, 2);
+	assert_int_equal(count_kind(c, PF_DIAG_NONCE), 1);
+	cap_free(c);
+}
+
+/* Records of another protocol version are named, not taken for noise;
+ * text that only resembles a marker stays console text. */
+static void old_version_stream(void **state)
+{
+	struct cap *c = cap_new_nonce(NONCE_A);
+	char *l = mkline(0, HELLO);
+
+	(void)state;
+	l[4] = '1'; /* "@@PF1 ": a protocol 1 probe */
+	feed_str(c, l);
+	feed_str(c, "@@PF9 3 {} *00000000\n");
+	feed_str(c, "@@PF1x @@PFx @@PF 1\n");
+	feed_str(c, "@@@PF1 0 {} *00000000\n");
+	assert_int_equal(c->nrec, 0);
+	assert_int_equal(count_kind(c, PF_DIAG_VERSION), 3);
+	assert_non_null(strstr(c->diags[0].msg, "protocol version 1"));
+	assert_non_null(strstr(c->diags[1].msg, "protocol version 9"));
+	assert_int_equal(c->diags[0].seq, 0);
+	assert_int_equal(c->ncon, 2);
+	assert_string_equal(c->con[0], "@@PF1x @@PFx @@PF 1");
+	assert_string_equal(c->con[1], "@");
+	free(l);
+	/* byte by byte, with the current version after an old one */
+	l = mkline_n(NONCE_A, 0, HELLO_N(NONCE_A));
+	for (const char *p = "@@PF1@@PF2"; *p; p++)
+		pf_stream_feed(c->s, p, 1);
+	for (const char *p = l + PF_PROTO_MARKER_LEN - 1; *p; p++)
+		pf_stream_feed(c->s, p, 1);
+	assert_int_equal(c->nrec, 1);
+	free(l);
+	cap_free(c);
+}
+
+/* A flood of broken lines yields a bounded number of diagnostics: the
+ * rest is counted and summed up once. */
+static void diag_flood_bounded(void **state)
+{
+	struct cap *c = cap_new();
+	const size_t n = 20000;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		feed_str(c, "@@PF2 x\n");
+	assert_int_equal(c->ndiag, PF_STREAM_DIAG_LIMIT);
+	pf_stream_finish(c->s);
+	assert_int_equal(pf_stream_counters(c->s)->by_kind[PF_DIAG_MALFORMED], n);
+	assert_int_equal(pf_stream_counters(c->s)->suppressed[PF_DIAG_MALFORMED],
+			 n - PF_STREAM_DIAG_LIMIT);
+	assert_int_equal(count_kind(c, PF_DIAG_SUPPRESSED), 1);
+	assert_string_equal(first_kind(c, PF_DIAG_SUPPRESSED)->field, "malformed");
+	assert_non_null(strstr(first_kind(c, PF_DIAG_SUPPRESSED)->msg, "19744 further"));
+	/* other kinds are still itemised */
+	assert_int_equal(count_kind(c, PF_DIAG_NO_END), 1);
+	cap_free(c);
+}
+
 static void diag_names_round_trip(void **state)
 {
 	(void)state;
@@ -996,6 +1226,7 @@ static void diag_names_round_trip(void **state)
 		assert_int_equal(back.offset, 40);
 		assert_int_equal(back.seq, 7);
 		assert_int_equal(back.missing, k == PF_DIAG_GAP ? 2 : 0);
+		assert_int_equal(back.count, 0);
 		assert_string_equal(back.field, "verdict");
 		assert_string_equal(back.message, "m?");
 		json_decref(j);
@@ -1070,7 +1301,7 @@ static void journal_round_trip(void **state)
 	assert_non_null(live->j);
 	/* A session with damage: a checksum error and a gap. */
 	text = session_text("noise ", "\r\n");
-	bad = strstr(text, "@@PF1 4 ");
+	bad = strstr(text, "@@PF2 4 ");
 	bad[10] ^= 1;
 	assert_int_equal(pf_journal_console(live->j, text, strlen(text)), 0);
 	feed_str(live, text);
@@ -1143,8 +1374,8 @@ static void journal_damage_detected(void **state)
 	feed_line(live, 0, HELLO);
 	feed_line(live, 1, LOG);
 	/* Arguments that are not a stream record are refused. */
-	assert_int_equal(pf_journal_record(live->j, 1, "@@PF1 2 {} *00000000", 20, 1, 0), -1);
-	assert_int_equal(pf_journal_record(live->j, 1, "@@PF1 1 {\n} *00000000", 21, 1, 0), -1);
+	assert_int_equal(pf_journal_record(live->j, 1, "@@PF2 2 {} *00000000", 20, 1, 0), -1);
+	assert_int_equal(pf_journal_record(live->j, 1, "@@PF2 1 {\n} *00000000", 21, 1, 0), -1);
 	pf_journal_close(live->j);
 	snprintf(path, sizeof(path), "%s/" PF_JOURNAL_FILE, tmpdir);
 	buf = slurp(path, &len);
@@ -1175,7 +1406,7 @@ static void tab_in_record_journaled(void **state)
 	(void)state;
 	live->j = pf_journal_open(tmpdir, 0);
 	assert_non_null(live->j);
-	feed_line(live, 0, "{\"t\":\"hello\",\t\"proto\":1,\"probe\":\"0.1\",\"arch\":\"x\"}");
+	feed_line(live, 0, "{\"t\":\"hello\",\t\"proto\":2,\"probe\":\"0.1\",\"arch\":\"x\"}");
 	assert_int_equal(live->nrec, 1);
 	assert_int_equal(live->ndiag, 0);
 	pf_journal_close(live->j);
@@ -1214,6 +1445,86 @@ static void journal_append_mode(void **state)
 	cap_free(back);
 }
 
+/* A run's journal names its nonce; its records verify under it, and
+ * under no other. */
+static void journal_nonce(void **state)
+{
+	struct cap *live = cap_new_nonce(NONCE_A), *back = cap_new();
+	struct pf_replay_stats st;
+	char path[512], *text;
+	size_t len;
+
+	(void)state;
+	live->j = pf_journal_open_run(tmpdir, 0, NONCE_A);
+	assert_non_null(live->j);
+	feed_session_n(live, HELLO_N(NONCE_A), NONCE_A);
+	pf_journal_close(live->j);
+	assert_int_equal(live->nrec, NSESSION);
+	snprintf(path, sizeof(path), "%s/" PF_JOURNAL_FILE, tmpdir);
+	text = slurp(path, &len);
+	assert_non_null(strstr(text, "\"proto\":2,\"nonce\":\"" NONCE_A "\""));
+
+	/* the header's nonce is used */
+	assert_int_equal(pf_journal_replay(path, &cbs, NULL, back, &st), 0);
+	assert_int_equal(st.records, NSESSION);
+	assert_int_equal(st.bad_lines, 0);
+	assert_string_equal(st.nonce, NONCE_A);
+	/* imposed: the right one verifies, another fails every record */
+	assert_int_equal(pf_journal_replay_mem(text, len, NONCE_A, NULL, NULL, NULL, &st), 0);
+	assert_int_equal(st.records, NSESSION);
+	assert_int_equal(st.foreign_headers, 0);
+	assert_int_equal(pf_journal_replay_mem(text, len, NONCE_B, NULL, NULL, NULL, &st), 0);
+	assert_int_equal(st.records, 0);
+	assert_int_equal(st.bad_lines, NSESSION);
+	assert_int_equal(st.foreign_headers, 1);
+	assert_int_equal(pf_journal_replay_mem(text, len, "xyz", NULL, NULL, NULL, &st), -1);
+	assert_null(pf_journal_open_run(tmpdir, 0, "NOTHEX0123456789"));
+	free(text);
+	cap_free(live);
+	cap_free(back);
+}
+
+/* console.log keeps its first bytes up to the cap; journal.jsonl refuses
+ * records past its cap but still takes diagnostics and notes. */
+static void journal_caps(void **state)
+{
+	struct pf_journal *j = pf_journal_open(tmpdir, 0);
+	char path[512], chunk[1000], *text, *l = mkline(0, HELLO);
+	size_t len, ll;
+	int refused = 0;
+	struct pf_diag d = { .kind = PF_DIAG_CHECKSUM, .seq = -1, .message = "m" };
+
+	(void)state;
+	assert_non_null(j);
+	pf_journal_set_caps(j, 2500, 4096);
+	memset(chunk, 'x', sizeof(chunk));
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(pf_journal_console(j, chunk, sizeof(chunk)), 0);
+	assert_int_equal(pf_journal_console_dropped(j), 2500);
+	ll = strlen(l) - 1;
+	for (int i = 0; i < 100; i++)
+		if (pf_journal_record(j, 0, l, ll, 1, 0)) {
+			assert_int_equal(errno, ENOSPC);
+			refused++;
+		}
+	assert_true(refused > 50 && refused < 100);
+	assert_int_equal(pf_journal_records_dropped(j), (uint64_t)refused);
+	assert_int_equal(pf_journal_diag(j, &d), 0);
+	pf_journal_close(j);
+	snprintf(path, sizeof(path), "%s/" PF_JOURNAL_CONSOLE, tmpdir);
+	text = slurp(path, &len);
+	assert_true(len > 2500 && len < 2500 + 200);
+	assert_non_null(strstr(text, "reached its size cap"));
+	assert_int_equal(strspn(text, "x"), 2500);
+	free(text);
+	snprintf(path, sizeof(path), "%s/" PF_JOURNAL_FILE, tmpdir);
+	text = slurp(path, &len);
+	assert_true(len <= 4096 + 200);
+	assert_non_null(strstr(text, "\"diag\""));
+	free(text);
+	free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1245,6 +1556,16 @@ int main(void)
 		cmocka_unit_test(no_hello_first),
 		cmocka_unit_test(random_bytes),
 		cmocka_unit_test(random_bytes_with_records),
+		cmocka_unit_test(nonce_right_accepted),
+		cmocka_unit_test(nonce_malformed_refused),
+		cmocka_unit_test(nonce_missing_in_hello),
+		cmocka_unit_test(nonce_wrong_in_hello),
+		cmocka_unit_test(checksum_without_nonce),
+		cmocka_unit_test(replayed_run_rejected),
+		cmocka_unit_test(foreign_records_among_fresh_ones),
+		cmocka_unit_test(restart_keeps_nonce),
+		cmocka_unit_test(old_version_stream),
+		cmocka_unit_test(diag_flood_bounded),
 		cmocka_unit_test(diag_names_round_trip),
 		cmocka_unit_test_setup_teardown(journal_round_trip, journal_setup, journal_teardown),
 		cmocka_unit_test_setup_teardown(journal_damage_detected, journal_setup,
@@ -1252,6 +1573,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tab_in_record_journaled, journal_setup,
 						journal_teardown),
 		cmocka_unit_test_setup_teardown(journal_append_mode, journal_setup, journal_teardown),
+		cmocka_unit_test_setup_teardown(journal_nonce, journal_setup, journal_teardown),
+		cmocka_unit_test_setup_teardown(journal_caps, journal_setup, journal_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,8 +72,11 @@ struct cap {
     struct buf out, err;
     const char *first_marker;  /* saw_first_record: this text appeared */
     const char *finish_marker; /* finished: this text appeared */
+    const char *progress_marker; /* progress: occurrences of this text */
     bool first, done;
     int serial_calls;
+    size_t scanned;              /* progress: output searched so far */
+    unsigned long long progress;
 };
 
 static void cap_out(void *ctx, const char *s, size_t n)
@@ -102,6 +105,23 @@ static bool cap_finished(void *ctx)
     if (!c->done && c->finish_marker && c->out.p)
         c->done = strstr(c->out.p, c->finish_marker) != NULL;
     return c->done;
+}
+
+static unsigned long long cap_progress(void *ctx)
+{
+    struct cap *c = ctx;
+    size_t ml = strlen(c->progress_marker);
+    while (c->out.p && c->scanned < c->out.len) {
+        const char *hit = strstr(c->out.p + c->scanned, c->progress_marker);
+        if (!hit) {
+            /* a marker may be cut at the end: look at its start again */
+            c->scanned = c->out.len >= ml ? c->out.len - ml + 1 : 0;
+            break;
+        }
+        c->progress++;
+        c->scanned = (size_t)(hit - c->out.p) + ml;
+    }
+    return c->progress;
 }
 
 static void cap_free(struct cap *c)
@@ -136,6 +156,7 @@ static void supervise_sh(const char *script, const struct pf_supervise_opts *o,
         c->first_marker ? cap_first : NULL,
         c->finish_marker ? cap_finished : NULL,
         c,
+        c->progress_marker ? cap_progress : NULL,
     };
     long t0 = mono_ms();
     struct pf_vmm *v = spawn_sh(script);
@@ -371,6 +392,36 @@ static void test_inactivity_timeout_kills(void **state)
     cap_free(&c);
 }
 
+/* Output that never holds a valid record is no sign of life: with a
+ * progress counter the flood is wedged after inactivity_ms; counting bytes
+ * (no progress callback) it would run to the overall timeout. */
+static void test_flood_without_progress_is_wedged(void **state)
+{
+    (void)state;
+    static const char script[] =
+        "printf 'TICK\\n'; while :; do printf 'noise noise noise noise\\n'; done";
+    struct cap c = {.first_marker = "TICK", .progress_marker = "TICK"};
+    struct pf_supervise_result res;
+    struct pf_supervise_opts o = opts(20000, 5000, 500);
+    long took;
+    supervise_sh(script, &o, &c, &res, &took);
+    assert_int_equal(res.outcome, PF_SUP_TIMEOUT_INACTIVITY);
+    assert_int_equal(c.progress, 1);
+    assert_true(res.last_progress_ms >= 0);
+    /* bytes kept coming after the last record */
+    assert_true(res.last_serial_ms > res.last_progress_ms);
+    assert_true(res.serial_bytes > 1000);
+    assert_true(took >= 500);
+    assert_true(took < 500 + 2 * SLACK_MS);
+    cap_free(&c);
+
+    struct cap d = {.first_marker = "TICK"};
+    o = opts(1500, 5000, 500);
+    supervise_sh(script, &o, &d, &res, &took);
+    assert_int_equal(res.outcome, PF_SUP_TIMEOUT_OVERALL);
+    cap_free(&d);
+}
+
 static void test_sigterm_ignored_escalates_to_sigkill(void **state)
 {
     (void)state;
@@ -397,7 +448,7 @@ static void test_boot_timeout(void **state)
     (void)state;
     /* Noise that is not a record must not count as the first record, and
      * the inactivity limit must not apply before the first record. */
-    struct cap c = {.first_marker = "@@PF1 "};
+    struct cap c = {.first_marker = "@@PF2 "};
     struct pf_supervise_result res;
     struct pf_supervise_opts o = opts(30000, 500, 100);
     long took;
@@ -689,8 +740,8 @@ static void test_real_qemu_accepts_reference_target(void **state)
     char **argv = pf_target_argv(t, probe, "pf.seed=1 pf.verbose=2", dir, &argc, &err);
     assert_non_null(argv);
 
-    struct cap c = {.first_marker = "@@PF1 "};
-    struct pf_supervise_cbs cbs = {cap_out, cap_err, cap_first, NULL, &c};
+    struct cap c = {.first_marker = "@@PF2 "};
+    struct pf_supervise_cbs cbs = {cap_out, cap_err, cap_first, NULL, &c, NULL};
     struct pf_supervise_opts o = opts(30000, 1500, 1000);
     struct pf_supervise_result res;
     struct pf_vmm *v = pf_vmm_spawn(argv, &err);
@@ -724,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_large_output_fully_received),
         cmocka_unit_test(test_child_sigsegv_is_a_crash),
         cmocka_unit_test(test_inactivity_timeout_kills),
+        cmocka_unit_test(test_flood_without_progress_is_wedged),
         cmocka_unit_test(test_sigterm_ignored_escalates_to_sigkill),
         cmocka_unit_test(test_boot_timeout),
         cmocka_unit_test(test_overall_timeout),

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "probe.h"
 
+#include <string.h>
+
 #include "arch.h"
 #include "intr.h"
 #include "record.h"
 #include "report.h"
 #include "suite.h"
 #include "virtio/discover.h"
+#include "pf/proto.h"
 
 static struct pf_options options;
 static struct virtio_dev *devices[VIRTIO_DISCOVER_MAX];
@@ -14,7 +17,8 @@ static struct virtio_dev *devices[VIRTIO_DISCOVER_MAX];
 static void emit_hello(const char *bootargs)
 {
 	rec_begin("hello");
-	rec_u64("proto", 1);
+	rec_u64("proto", PF_PROTO_VERSION);
+	rec_str("nonce", options.nonce);
 	rec_str("probe", PF_PROBE_VERSION);
 	rec_str("arch", arch_name());
 	rec_str("image", arch_image_id());
@@ -46,6 +50,8 @@ void probe_main(const void *fdt, const char *bootargs)
 	int n;
 
 	pf_options_parse(&options, bootargs);
+	/* From here on every record is bound to this run (docs/protocol.md). */
+	rec_set_nonce(options.nonce, strlen(options.nonce));
 	emit_hello(bootargs ? bootargs : "");
 	n = virtio_discover(fdt, devices, VIRTIO_DISCOVER_MAX);
 	for (int i = 0; i < n; i++)

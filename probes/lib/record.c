@@ -16,6 +16,8 @@ static rec_sink_fn sink = sink_arch;
 static void *sink_ctx;
 static uint32_t seq;
 static uint32_t crc;
+/* CRC-32 of the run's nonce: every record's checksum starts from it. */
+static uint32_t crc_seed;
 static bool open_rec;
 /* Per nesting level: does the next member need a leading comma? */
 static bool need_comma[REC_MAX_DEPTH];
@@ -29,6 +31,16 @@ void rec_set_sink(rec_sink_fn fn, void *ctx)
 	seq = 0;
 	open_rec = false;
 	depth = 0;
+}
+
+bool rec_set_nonce(const char *nonce, size_t len)
+{
+	if (!pf_proto_nonce_ok(nonce, len)) {
+		crc_seed = 0;
+		return false;
+	}
+	crc_seed = pf_proto_crc_seed(nonce, len);
+	return true;
 }
 
 uint32_t rec_next_seq(void)
@@ -108,7 +120,7 @@ void rec_begin(const char *type)
 	if (open_rec)
 		rec_abort();
 	open_rec = true;
-	crc = 0;
+	crc = crc_seed;
 	depth = 0;
 	put_raw_s(PF_PROTO_MARKER);
 	put_dec(seq);

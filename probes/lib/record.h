@@ -16,11 +16,17 @@
 #define PF_RECORD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Where bytes go. Default: arch_putc. Host tests capture into a buffer. */
 typedef void (*rec_sink_fn)(void *ctx, char c);
 void rec_set_sink(rec_sink_fn fn, void *ctx);
+
+/* The run's nonce (pf.nonce=, hex): folded into every later record's
+ * checksum. Returns false, and checksums go on without a nonce, when it is
+ * not a well-formed nonce. */
+bool rec_set_nonce(const char *nonce, size_t len);
 
 void rec_begin(const char *type);
 void rec_str(const char *key, const char *val);

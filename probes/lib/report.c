@@ -321,5 +321,7 @@ void pf_options_parse(struct pf_options *opt, const char *bootargs)
 			opt->pace_ms = (uint32_t)parse_u64(eq + 1, vlen);
 		else if (klen == 11 && !memcmp(w, "pf.selftest", 11))
 			copy_val(opt->selftest, sizeof(opt->selftest), eq + 1, vlen);
+		else if (klen == 8 && !memcmp(w, "pf.nonce", 8) && vlen < sizeof(opt->nonce))
+			copy_val(opt->nonce, sizeof(opt->nonce), eq + 1, vlen);
 	}
 }

@@ -49,6 +49,7 @@ struct pf_options {
 	uint32_t from;    /* first step to run (resume after a crash) */
 	uint32_t pace_ms; /* pause after each check (tests of the runner) */
 	char selftest[32];/* arch self-tests (e.g. "fault"), see docs/protocol.md */
+	char nonce[65];   /* pf.nonce: the run's nonce, hex; "" = none */
 };
 
 #define PF_FP_LEN 48  /* "case-id/sub-id" and its NUL */
