@@ -66,7 +66,7 @@ static json_t *run_doc(const char *test, const char *verdict, const char *subs_j
 	json_t *res, *doc;
 
 	assert_non_null(r);
-	feed(r, 0, "{\"t\":\"hello\",\"proto\":1,\"probe\":\"0.1\",\"arch\":\"aarch64\",\"image\":\"x\"}");
+	feed(r, 0, "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\",\"image\":\"x\"}");
 	feed(r, 1, "{\"t\":\"device\",\"dev\":\"mmio@0a003e00\",\"type\":\"blk\",\"device_id\":2,"
 		   "\"transport\":\"mmio\",\"mode\":\"modern\"}");
 	feed_rec(r, 2, json_pack("{s:s, s:i, s:s, s:s}", "t", "begin", "step", 40, "test", test, "dev",
