@@ -433,8 +433,12 @@ static void test_bridge_window_overflow(void **st)
 	rp1 = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, 0);
 	s1 = bdev(0, &rp1->sec, 0, 4);
 	rp2 = bridge(1, 0, 2, SIM_BRIDGE_ROOT_PORT, 0);
-	bdev(1, &rp2->sec, 0, 1);
+	s2 = bdev(1, &rp2->sec, 0, 1);
+	/* a stale address over port 1's BAR: cleared, not left decoding */
+	sim_pci_cfg_write(s2, PCI_BAR0 + 4 * SIM_PCI_BAR, (uint32_t)SIM_WORLD_MEM32, 4);
+	assert_true(s2->bar_addr == SIM_WORLD_MEM32);
 	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
+	assert_true(s2->bar_addr == 0);
 	assert_drivable(devs[0], "pci@0000:01:00.0", s1);
 	assert_non_null(strstr(host_console(), "PCI 0000:02:00.0 BAR4 (0x4000 bytes) does not fit"));
 	assert_non_null(strstr(host_console(), "BARs could not be assigned"));

@@ -319,6 +319,11 @@ static unsigned assign_bars(struct pci_func *f, int nbars, const struct pci_res 
 				   "windows of its bus: left unassigned",
 				   f->host->segment, f->bus, f->dev, f->fn, i,
 				   (unsigned long long)b->size);
+			/* not left at a stale address that may decode over
+			 * someone else's */
+			pci_cfg_write(f, off, pci_cfg_read(f, off, 4) & 0xfu, 4);
+			if (b->is64)
+				pci_cfg_write(f, off + 4, 0, 4);
 			b->size = 0;
 			continue;
 		}
