@@ -181,7 +181,7 @@ int sim_world_fdt(const struct sim_world *w, void *fdt, int size)
 	}
 	if (w->pci) {
 		uint32_t reg[4] = { (uint32_t)(SIM_WORLD_ECAM_BASE >> 32), (uint32_t)SIM_WORLD_ECAM_BASE,
-				    0, (uint32_t)SIM_WORLD_ECAM_SIZE };
+				    0, (uint32_t)(w->ecam_size ? w->ecam_size : SIM_WORLD_ECAM_SIZE) };
 		uint32_t ranges[21] = {
 			0x01000000, 0, 0, 0, 0x3eff0000, 0, 0x10000,
 			0x02000000, 0, (uint32_t)SIM_WORLD_MEM32, 0, (uint32_t)SIM_WORLD_MEM32, 0,

@@ -34,6 +34,7 @@ struct sim_world {
 	 * configuration and BAR accesses are routed through them */
 	struct sim_bridge *bridge[SIM_ECAM_DEVS];
 	uint8_t bus_end;          /* bus-range 0..bus_end; 0: 0..255 */
+	uint64_t ecam_size;       /* ECAM `reg` size; 0: SIM_WORLD_ECAM_SIZE */
 	uint64_t mem32_size;      /* 32-bit window size; 0: SIM_WORLD_MEM32_SIZE */
 	bool no_mem64;            /* no 64-bit window in `ranges` */
 };

@@ -446,7 +446,8 @@ static void test_bridge_window_overflow(void **st)
 	assert_false(sim_bridge_pref(rp2, &base, &limit));
 }
 
-/* bus-range 0..2: the third root port gets no bus; it is closed and logged. */
+/* bus-range 0..2: the third root port gets no bus; it is closed and logged.
+ * Likewise when the ECAM window covers fewer buses than bus-range. */
 static void test_bridge_bus_exhaustion(void **st)
 {
 	struct sim_bridge *rp[3];
@@ -464,6 +465,21 @@ static void test_bridge_bus_exhaustion(void **st)
 	assert_int_equal(sim_bridge_command(rp[2]) & PCI_COMMAND_MEMORY, 0);
 	assert_non_null(strstr(host_console(),
 			       "PCI bridge 0000:00:03.0 gets no bus number (bus range exhausted)"));
+
+	/* bus-range 0..255 but an ECAM window for buses 0 and 1 only */
+	sim_world_init(&W);
+	host_console_clear();
+	W.ecam_size = 2u << 20;
+	for (int i = 0; i < 2; i++) {
+		rp[i] = bridge(i, 0, 1 + i, SIM_BRIDGE_ROOT_PORT, 0);
+		bdev(i, &rp[i]->sec, 0, 4);
+	}
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
+	assert_string_equal(devs[0]->name, "pci@0000:01:00.0");
+	assert_buses(rp[0], 0, 1, 1);
+	assert_buses(rp[1], 0, 0, 0);
+	assert_non_null(strstr(host_console(),
+			       "PCI bridge 0000:00:02.0 gets no bus number (bus range exhausted)"));
 }
 
 /* A bridge whose registers read all ones and ignore writes is closed
