@@ -6,8 +6,9 @@
 # number and run the PCI checks on it, interrupts included (INTx through the
 # bridge swizzle; MSI-X through the ITS with the bridges' requester IDs, and
 # through GICv2m), failing only where QEMU's deviation is on file. The PCI
-# and basic checks are run (the latter drive queues, so DMA crosses the
-# bridges too); the ring suites have their own test on the default target.
+# checks and basic.init.sequence are run (the interrupt checks drive queues,
+# so DMA crosses the bridges too); the ring suites, whose 100 ms bounds a
+# loaded CI machine can starve, have their own test on the default target.
 . "$(dirname "$0")/lib.sh"
 # device -> bus:dev.fn: root ports 00:01.0-7 get buses 1..8 in scan order,
 # the PCIe-to-PCI bridge in the last one bus 9, the PCI bridge behind it 10
@@ -17,7 +18,7 @@ expect='{"pci@0000:01:00.0":"net","pci@0000:02:00.0":"blk","pci@0000:03:00.0":"c
 for gic in 3 2; do
   out="$scratch/gic$gic"
   set +e
-  "$PLUGFEST" run -t qemu-aarch64-virt-rootports --set gic=$gic -f 'pci.*,basic.*' \
+  "$PLUGFEST" run -t qemu-aarch64-virt-rootports --set gic=$gic -f 'pci.*,basic.init.*' \
     --formats json -o "$out" \
     > "$scratch/gic$gic.log" 2>&1
   rc=$?
@@ -36,7 +37,7 @@ for gic in 3 2; do
   assert_jq "$r" '[.devices[].id] as $d | [$d[] as $n | [.results[] | select(.device == $n and (.test | startswith("pci.")))] | length >= 15] | all' \
     "[gic=$gic] the pci.* checks ran on every device"
   assert_jq "$r" '[.results[] | select(.verdict == "fail" or .verdict == "error")] | length == 0' \
-    "[gic=$gic] every failure is a known QEMU deviation ($(jq -r '[.results[] | select(.verdict == "fail" or .verdict == "error") | "\(.test)@\(.device)"] | unique | join(" ")' "$r"))"
+    "[gic=$gic] every failure is a known QEMU deviation ($(jq -r '[.results[] | select(.verdict == "fail" or .verdict == "error") | "\(.test)@\(.device): \(.message)"] | unique | join("; ")' "$r"))"
   assert_jq "$r" '[.results[] | select(.test == "basic.init.sequence") | .verdict] | (length == 8 and all(. == "pass"))' \
     "[gic=$gic] every device initialises"
   # rng, blk, net and console have peer-free workloads: interrupts are driven
