@@ -335,6 +335,25 @@ static void test_bridge_root_port(void **st)
 	assert_non_null(strstr(host_console(), "1 bridge(s) configured, buses 00..01"));
 }
 
+/* Behind a PCIe root port only device 0 is scanned (one link, no ARI);
+ * behind a PCIe-to-PCI bridge, every device number. */
+static void test_bridge_port_one_link(void **st)
+{
+	struct sim_bridge *rp, *pp;
+
+	(void)st;
+	rp = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, 0);
+	bdev(0, &rp->sec, 0, 4);
+	bdev(1, &rp->sec, 5, 4); /* cannot exist on a PCIe link */
+	pp = bridge(1, 0, 2, SIM_BRIDGE_PCIE_PCI, 0);
+	bdev(2, &pp->sec, 0, 4);
+	bdev(3, &pp->sec, 5, 4);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 3);
+	assert_string_equal(devs[0]->name, "pci@0000:01:00.0");
+	assert_string_equal(devs[1]->name, "pci@0000:02:00.0");
+	assert_string_equal(devs[2]->name, "pci@0000:02:05.0");
+}
+
 /* Root port -> PCIe-to-PCI bridge -> devices and a PCI bridge -> devices,
  * then a second root port: depth-first bus numbers, nested windows. */
 static void test_bridge_nested(void **st)
@@ -547,6 +566,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pci_transport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bridge_root_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_port_one_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bridge_nested, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bridge_window_sizing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bridge_window_overflow, setup, teardown),

@@ -482,7 +482,31 @@ static void note(struct pci_host *h, const struct bridge *b, const char *what)
 		   h->segment, b->bus, b->dev, b->fn, what);
 }
 
-static void scan_bus(struct pci_host *h, uint8_t bus, const struct pci_res *r, unsigned depth);
+static void scan_bus(struct pci_host *h, uint8_t bus, const struct pci_res *r, unsigned depth,
+		     uint8_t ndev);
+
+static void find_exp(void *ctx, uint8_t off, uint8_t id)
+{
+	uint8_t *at = ctx;
+
+	if (id == PCI_CAP_ID_EXP && !*at)
+		*at = off;
+}
+
+/*
+ * Devices to scan behind a bridge: a PCIe root or downstream port has one
+ * link, so only device 0 (ARI is not enabled); a broken port that answers
+ * for every device number then yields one function, not 32 copies.
+ */
+static uint8_t devices_behind(const struct pci_func *f)
+{
+	uint8_t exp = 0, type;
+
+	if (pci_walk_caps(f, find_exp, &exp) < 0 || !exp || exp > 0xfc)
+		return 32;
+	type = (uint8_t)(pci_cfg_read(f, exp + 2u, 1) >> 4 & 0xf);
+	return type == PCI_EXP_TYPE_ROOT_PORT || type == PCI_EXP_TYPE_DOWNSTREAM ? 1 : 32;
+}
 
 static void configure_bridge(struct pci_host *h, const struct bridge *b, const struct pci_res *r,
 			     unsigned depth)
@@ -499,6 +523,11 @@ static void configure_bridge(struct pci_host *h, const struct bridge *b, const s
 	/* nothing forwarded while the bridge is reprogrammed */
 	br_write(b, PCI_COMMAND, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
 		 2);
+	if (pci_func_init(&f, h, b->bus, b->dev, b->fn)) {
+		br_close(b, cmd);
+		note(h, b, "has no configuration space mapping");
+		return;
+	}
 	if (depth >= PCI_BRIDGE_MAX_DEPTH) {
 		br_close(b, cmd);
 		note(h, b, "nests too deep");
@@ -526,8 +555,7 @@ static void configure_bridge(struct pci_host *h, const struct bridge *b, const s
 	if (ctl != 0xffff && (ctl & PCI_BRIDGE_CTL_BUS_RESET))
 		br_write(b, PCI_BRIDGE_CONTROL, ctl & ~PCI_BRIDGE_CTL_BUS_RESET, 2);
 	/* the bridge's own BARs come from the parent bus */
-	if (!pci_func_init(&f, h, b->bus, b->dev, b->fn) &&
-	    assign_bars(&f, PCI_BRIDGE_NUM_BARS, r))
+	if (assign_bars(&f, PCI_BRIDGE_NUM_BARS, r))
 		h->problems++;
 	/* a prefetchable window is optional (its registers then read 0) */
 	br_write(b, PCI_PREF_MEMORY_BASE, 0xfff0fff0u, 4);
@@ -539,7 +567,7 @@ static void configure_bridge(struct pci_host *h, const struct bridge *b, const s
 		sub_open(r->pref, &pref, !pref64);
 		child.pref = &pref;
 	}
-	scan_bus(h, sec, &child, depth + 1);
+	scan_bus(h, sec, &child, depth + 1, devices_behind(&f));
 	br_set_buses(b, b->bus, sec, (uint8_t)(h->bus_next - 1));
 	if (sub_close(r->mem, &mem, &base, &limit))
 		br_write(b, PCI_MEMORY_BASE,
@@ -561,9 +589,10 @@ static void record(struct pci_host *h, struct pci_func *f, unsigned failed, unsi
 	struct pci_found *r;
 
 	if (h->nfound >= PCI_MAX_FUNCS) {
-		if (h->nfound++ == PCI_MAX_FUNCS)
+		if (h->nfound == PCI_MAX_FUNCS) /* once */
 			virtio_log("warn", 0, "more than %d PCI functions: the rest are not probed",
 				   PCI_MAX_FUNCS);
+		h->nfound = PCI_MAX_FUNCS + 1;
 		return;
 	}
 	r = &h->found[h->nfound++];
@@ -573,9 +602,10 @@ static void record(struct pci_host *h, struct pci_func *f, unsigned failed, unsi
 	r->depth = (uint8_t)depth;
 }
 
-static void scan_bus(struct pci_host *h, uint8_t bus, const struct pci_res *r, unsigned depth)
+static void scan_bus(struct pci_host *h, uint8_t bus, const struct pci_res *r, unsigned depth,
+		     uint8_t ndev)
 {
-	for (uint8_t dev = 0; dev < 32; dev++) {
+	for (uint8_t dev = 0; dev < ndev && dev < 32; dev++) {
 		uint8_t nfn = 1;
 
 		if (!present(h, bus, dev, 0))
@@ -624,7 +654,7 @@ int pci_host_configure(struct pci_host *h)
 	h->nfound = 0;
 	h->bridges = 0;
 	h->problems = 0;
-	scan_bus(h, h->bus_start, &root, 0);
+	scan_bus(h, h->bus_start, &root, 0, 32);
 	if (h->bridges)
 		virtio_log("info", 0, "PCI %04x: %u bridge(s) configured, buses %02x..%02x",
 			   h->segment, h->bridges, h->bus_start, (unsigned)(h->bus_next - 1));

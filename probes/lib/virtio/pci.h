@@ -57,7 +57,10 @@
 #define PCI_BRIDGE_WINDOW_ALIGN 0x100000ull /* memory windows: 1 MiB granules */
 #define PCI_BRIDGE_MAX_DEPTH 16     /* bridges nested below the root bus */
 
-#define PCI_CAP_ID_EXP       0x10
+#define PCI_CAP_ID_EXP       0x10   /* PCI Express; Device/Port Type in bits 7:4 at +2 */
+#define  PCI_EXP_TYPE_ROOT_PORT 0x4
+#define  PCI_EXP_TYPE_DOWNSTREAM 0x6
+#define  PCI_EXP_TYPE_PCI_BRIDGE 0x7
 #define PCI_CAP_ID_MSIX      0x11
 #define PCI_CAP_ID_VNDR      0x09
 
