@@ -73,6 +73,31 @@ static int window(uint64_t addr, uint64_t size, const struct pf_io_ops *ops, voi
 	return 0;
 }
 
+/* Bus 0 as the bridge routing sees it. */
+static void root_bus(const struct sim_world *w, struct sim_bus *b)
+{
+	memcpy(b->dev, w->ecam.dev, sizeof(b->dev));
+	memcpy(b->bridge, w->bridge, sizeof(b->bridge));
+}
+
+static uint64_t ecam_read(void *ctx, uint64_t off, unsigned width)
+{
+	struct sim_bus b;
+
+	root_bus(ctx, &b);
+	return sim_bus_cfg_read(&b, off, width);
+}
+
+static void ecam_write(void *ctx, uint64_t off, uint64_t v, unsigned width)
+{
+	struct sim_bus b;
+
+	root_bus(ctx, &b);
+	sim_bus_cfg_write(&b, off, v, width);
+}
+
+static const struct pf_io_ops ecam_ops = { ecam_read, ecam_write };
+
 static bool inside(uint64_t addr, uint64_t size, uint64_t base, uint64_t len)
 {
 	return addr >= base && size <= len && addr - base <= len - size;
@@ -92,11 +117,14 @@ int sim_world_map(void *ctx, uint64_t addr, uint64_t size, struct pf_region *out
 		return window(addr, size, &dead_ops, 0, 0, out);
 	}
 	if (w->pci && inside(addr, size, SIM_WORLD_ECAM_BASE, SIM_WORLD_ECAM_SIZE))
-		return window(addr, size, &sim_ecam_ops, &w->ecam, addr - SIM_WORLD_ECAM_BASE, out);
-	for (unsigned d = 0; w->pci && d < SIM_ECAM_DEVS; d++) {
-		struct sim_dev *s = w->ecam.dev[d];
+		return window(addr, size, &ecam_ops, w, addr - SIM_WORLD_ECAM_BASE, out);
+	if (w->pci) {
+		struct sim_bus b;
+		struct sim_dev *s;
 
-		if (s && s->bar_addr && inside(addr, size, s->bar_addr, s->bar_size))
+		root_bus(w, &b);
+		s = sim_bus_bar_owner(&b, addr, size);
+		if (s)
 			return window(addr, size, &sim_pci_bar_ops, s, addr - s->bar_addr, out);
 	}
 	return -1;
@@ -153,15 +181,15 @@ int sim_world_fdt(const struct sim_world *w, void *fdt, int size)
 	}
 	if (w->pci) {
 		uint32_t reg[4] = { (uint32_t)(SIM_WORLD_ECAM_BASE >> 32), (uint32_t)SIM_WORLD_ECAM_BASE,
-				    0, (uint32_t)SIM_WORLD_ECAM_SIZE };
+				    0, (uint32_t)(w->ecam_size ? w->ecam_size : SIM_WORLD_ECAM_SIZE) };
 		uint32_t ranges[21] = {
 			0x01000000, 0, 0, 0, 0x3eff0000, 0, 0x10000,
 			0x02000000, 0, (uint32_t)SIM_WORLD_MEM32, 0, (uint32_t)SIM_WORLD_MEM32, 0,
-			(uint32_t)SIM_WORLD_MEM32_SIZE,
+			(uint32_t)(w->mem32_size ? w->mem32_size : SIM_WORLD_MEM32_SIZE),
 			0x03000000, (uint32_t)(SIM_WORLD_MEM64 >> 32), 0,
 			(uint32_t)(SIM_WORLD_MEM64 >> 32), 0, (uint32_t)(SIM_WORLD_MEM64_SIZE >> 32), 0,
 		};
-		uint32_t bus_range[2] = { 0, 0xff };
+		uint32_t bus_range[2] = { 0, w->bus_end ? w->bus_end : 0xff };
 
 		CHECK(fdt_begin_node(fdt, "pcie@10000000"));
 		CHECK(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
@@ -171,7 +199,7 @@ int sim_world_fdt(const struct sim_world *w, void *fdt, int size)
 		CHECK(fdt_property_u32(fdt, "linux,pci-domain", 0));
 		CHECK(prop_cells(fdt, "reg", reg, 4));
 		CHECK(prop_cells(fdt, "bus-range", bus_range, 2));
-		CHECK(prop_cells(fdt, "ranges", ranges, 21));
+		CHECK(prop_cells(fdt, "ranges", ranges, w->no_mem64 ? 14 : 21));
 		CHECK(fdt_end_node(fdt));
 	}
 	CHECK(fdt_end_node(fdt));

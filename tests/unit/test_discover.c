@@ -229,6 +229,334 @@ static void test_pci_faults(void **st)
 	assert_null(devs[2]->ops);
 }
 
+/* ---- bridges ---- */
+
+static struct sim_bridge BR[24];
+static struct sim_dev BS[32];
+
+/* A clean modern device at bus position `slot` of `bus` (root: NULL). */
+static struct sim_dev *bdev(int i, struct sim_bus *bus, int slot, uint32_t type)
+{
+	struct sim_dev *s = &BS[i];
+
+	sim_init(s, SIM_PCI, type, V1F, 2, 128);
+	sim_pci_attach(s);
+	if (bus)
+		bus->dev[slot] = s;
+	else
+		W.ecam.dev[slot] = s;
+	W.pci = true;
+	return s;
+}
+
+static struct sim_bridge *bridge(int i, struct sim_bus *bus, int slot, enum sim_bridge_kind kind,
+				 uint32_t faults)
+{
+	struct sim_bridge *b = &BR[i];
+
+	sim_bridge_init(b, kind, faults);
+	if (bus)
+		bus->bridge[slot] = b;
+	else
+		W.bridge[slot] = b;
+	W.pci = true;
+	return b;
+}
+
+static void assert_buses(const struct sim_bridge *b, unsigned pri, unsigned sec, unsigned sub)
+{
+	assert_int_equal(sim_bridge_bus(b, 0), pri);
+	assert_int_equal(sim_bridge_bus(b, 1), sec);
+	assert_int_equal(sim_bridge_bus(b, 2), sub);
+}
+
+/* Forwarding on, 1 MiB-aligned memory window returned. */
+static void assert_mem_window(const struct sim_bridge *b, uint64_t *base, uint64_t *limit)
+{
+	assert_true(sim_bridge_mem(b, base, limit));
+	assert_int_equal(*base & 0xfffff, 0);
+	assert_int_equal(*limit & 0xfffff, 0xfffff);
+	assert_int_equal(sim_bridge_command(b) & (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
+			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+}
+
+static bool bar_in(const struct sim_dev *s, uint64_t base, uint64_t limit)
+{
+	return s->bar_addr >= base && s->bar_addr + s->bar_size - 1 <= limit;
+}
+
+/* A device found, named `name`, drivable through its bridges. */
+static void assert_drivable(struct virtio_dev *d, const char *name, struct sim_dev *s)
+{
+	assert_string_equal(d->name, name);
+	assert_int_equal(d->mode, VIRTIO_MODE_MODERN);
+	assert_int_equal(virtio_pci_priv(d)->bars_failed, 0);
+	assert_int_equal(virtio_negotiate(d, V1F), 0);
+	assert_true(s->driver_features == V1F);
+	assert_int_equal(d->ops->config_read(d, 4, 4), 0x17161514);
+	assert_int_equal(s->bad_access, 0);
+}
+
+static int count_in_console(const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = host_console(); (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* libvirt's layout: a device on the root bus, one behind a root port. */
+static void test_bridge_root_port(void **st)
+{
+	struct sim_bridge *rp;
+	struct sim_dev *s0, *s1;
+	uint64_t base, limit, pb, pl;
+
+	(void)st;
+	s0 = bdev(0, 0, 2, 4);
+	rp = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, 0);
+	s1 = bdev(1, &rp->sec, 0, 1);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 2);
+	assert_drivable(devs[0], "pci@0000:00:02.0", s0);
+	assert_drivable(devs[1], "pci@0000:01:00.0", s1);
+	assert_true(devs[1]->address == SIM_WORLD_ECAM_BASE + (1u << 20));
+	assert_buses(rp, 0, 1, 1);
+	/* the 64-bit prefetchable BAR went to the memory window, below 4 GiB */
+	assert_mem_window(rp, &base, &limit);
+	assert_true(bar_in(s1, base, limit));
+	assert_true(limit - base + 1 == 0x100000);
+	assert_false(sim_bridge_pref(rp, &pb, &pl));
+	/* the port's own BAR from the root bus, outside its window */
+	assert_true(sim_bridge_bar0(rp) >= SIM_WORLD_MEM32);
+	assert_true(sim_bridge_bar0(rp) + 0x1000 <= base || sim_bridge_bar0(rp) > limit);
+	assert_false(bar_in(s0, base, limit));
+	assert_int_equal(count_in_console("\"error\""), 0);
+	assert_non_null(strstr(host_console(), "1 bridge(s) configured, buses 00..01"));
+}
+
+/* Behind a PCIe root port only device 0 is scanned (one link, no ARI);
+ * behind a PCIe-to-PCI bridge, every device number. */
+static void test_bridge_port_one_link(void **st)
+{
+	struct sim_bridge *rp, *pp;
+
+	(void)st;
+	rp = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, 0);
+	bdev(0, &rp->sec, 0, 4);
+	bdev(1, &rp->sec, 5, 4); /* cannot exist on a PCIe link */
+	pp = bridge(1, 0, 2, SIM_BRIDGE_PCIE_PCI, 0);
+	bdev(2, &pp->sec, 0, 4);
+	bdev(3, &pp->sec, 5, 4);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 3);
+	assert_string_equal(devs[0]->name, "pci@0000:01:00.0");
+	assert_string_equal(devs[1]->name, "pci@0000:02:00.0");
+	assert_string_equal(devs[2]->name, "pci@0000:02:05.0");
+}
+
+/* Root port -> PCIe-to-PCI bridge -> devices and a PCI bridge -> devices,
+ * then a second root port: depth-first bus numbers, nested windows. */
+static void test_bridge_nested(void **st)
+{
+	struct sim_bridge *rp1, *pp, *pb, *rp2;
+	struct sim_dev *a, *b, *c, *d;
+	uint64_t b1, l1, b2, l2, b3, l3, b4, l4;
+
+	(void)st;
+	rp1 = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, 0);
+	pp = bridge(1, &rp1->sec, 0, SIM_BRIDGE_PCIE_PCI, 0);
+	a = bdev(0, &pp->sec, 1, 4);
+	pb = bridge(2, &pp->sec, 2, SIM_BRIDGE_PCI, 0);
+	b = bdev(1, &pb->sec, 1, 1);
+	c = bdev(2, &pb->sec, 2, 2);
+	rp2 = bridge(3, 0, 2, SIM_BRIDGE_ROOT_PORT, 0);
+	d = bdev(3, &rp2->sec, 0, 3);
+	/* garbage left in a bridge's bus numbers is overwritten */
+	pb->cfg[PCI_PRIMARY_BUS] = 0x99;
+	pb->cfg[PCI_SECONDARY_BUS] = 0x42;
+	pb->cfg[PCI_SUBORDINATE_BUS] = 0x07;
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 4);
+	assert_drivable(devs[0], "pci@0000:02:01.0", a);
+	assert_drivable(devs[1], "pci@0000:03:01.0", b);
+	assert_drivable(devs[2], "pci@0000:03:02.0", c);
+	assert_drivable(devs[3], "pci@0000:04:00.0", d);
+	assert_buses(rp1, 0, 1, 3);
+	assert_buses(pp, 1, 2, 3);
+	assert_buses(pb, 2, 3, 3);
+	assert_buses(rp2, 0, 4, 4);
+	assert_mem_window(rp1, &b1, &l1);
+	assert_mem_window(pp, &b2, &l2);
+	assert_mem_window(pb, &b3, &l3);
+	assert_mem_window(rp2, &b4, &l4);
+	/* nested windows inside their parents, siblings apart */
+	assert_true(b1 <= b2 && l2 <= l1 && b2 <= b3 && l3 <= l2);
+	assert_true(l1 < b4 || l4 < b1);
+	assert_true(bar_in(a, b2, l2) && !bar_in(a, b3, l3));
+	assert_true(bar_in(b, b3, l3) && bar_in(c, b3, l3));
+	assert_true(bar_in(d, b4, l4));
+	assert_int_equal(count_in_console("\"error\""), 0);
+}
+
+/* 24 BARs of 16 KiB behind one bridge: one 1 MiB window holds them all,
+ * each BAR in it and apart. */
+static void test_bridge_window_sizing(void **st)
+{
+	struct sim_bridge *br;
+	uint64_t base, limit;
+
+	(void)st;
+	br = bridge(0, 0, 3, SIM_BRIDGE_PCI, 0);
+	for (int i = 0; i < 24; i++)
+		bdev(i, &br->sec, i, 4);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 24);
+	assert_mem_window(br, &base, &limit);
+	assert_true(limit - base + 1 == 0x100000);
+	for (int i = 0; i < 24; i++) {
+		assert_true(bar_in(&BS[i], base, limit));
+		for (int j = 0; j < i; j++)
+			assert_true(BS[i].bar_addr != BS[j].bar_addr);
+	}
+	assert_string_equal(devs[23]->name, "pci@0000:01:17.0");
+}
+
+/* The 32-bit window runs out: the next port's 64-bit prefetchable BAR goes
+ * through a 64-bit prefetchable window; without a 64-bit window at all it
+ * does not fit, which is logged, and the rest is still found. */
+static void test_bridge_window_overflow(void **st)
+{
+	struct sim_bridge *rp1, *rp2;
+	struct sim_dev *s1, *s2;
+	uint64_t base, limit;
+
+	(void)st;
+	W.mem32_size = 0x300000; /* port 1's BAR, its window, port 2's BAR */
+	rp1 = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, 0);
+	s1 = bdev(0, &rp1->sec, 0, 4);
+	rp2 = bridge(1, 0, 2, SIM_BRIDGE_ROOT_PORT, 0);
+	s2 = bdev(1, &rp2->sec, 0, 1);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 2);
+	assert_drivable(devs[1], "pci@0000:02:00.0", s2);
+	assert_mem_window(rp1, &base, &limit);
+	assert_true(bar_in(s1, base, limit));
+	assert_false(sim_bridge_mem(rp2, &base, &limit));
+	assert_true(sim_bridge_pref(rp2, &base, &limit));
+	assert_true(base == SIM_WORLD_MEM64 && limit == SIM_WORLD_MEM64 + 0xfffff);
+	assert_true(bar_in(s2, base, limit));
+	assert_int_equal(count_in_console("\"error\""), 0);
+
+	/* no 64-bit window: nowhere to go */
+	sim_world_init(&W);
+	host_console_clear();
+	W.mem32_size = 0x300000;
+	W.no_mem64 = true;
+	rp1 = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, 0);
+	s1 = bdev(0, &rp1->sec, 0, 4);
+	rp2 = bridge(1, 0, 2, SIM_BRIDGE_ROOT_PORT, 0);
+	s2 = bdev(1, &rp2->sec, 0, 1);
+	/* a stale address over port 1's BAR: cleared, not left decoding */
+	sim_pci_cfg_write(s2, PCI_BAR0 + 4 * SIM_PCI_BAR, (uint32_t)SIM_WORLD_MEM32, 4);
+	assert_true(s2->bar_addr == SIM_WORLD_MEM32);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
+	assert_true(s2->bar_addr == 0);
+	assert_drivable(devs[0], "pci@0000:01:00.0", s1);
+	assert_non_null(strstr(host_console(), "PCI 0000:02:00.0 BAR4 (0x4000 bytes) does not fit"));
+	assert_non_null(strstr(host_console(), "BARs could not be assigned"));
+	assert_false(sim_bridge_mem(rp2, &base, &limit));
+	assert_false(sim_bridge_pref(rp2, &base, &limit));
+}
+
+/* bus-range 0..2: the third root port gets no bus; it is closed and logged.
+ * Likewise when the ECAM window covers fewer buses than bus-range. */
+static void test_bridge_bus_exhaustion(void **st)
+{
+	struct sim_bridge *rp[3];
+
+	(void)st;
+	W.bus_end = 2;
+	for (int i = 0; i < 3; i++) {
+		rp[i] = bridge(i, 0, 1 + i, SIM_BRIDGE_ROOT_PORT, 0);
+		bdev(i, &rp[i]->sec, 0, 4);
+	}
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 2);
+	assert_string_equal(devs[0]->name, "pci@0000:01:00.0");
+	assert_string_equal(devs[1]->name, "pci@0000:02:00.0");
+	assert_buses(rp[2], 0, 0, 0);
+	assert_int_equal(sim_bridge_command(rp[2]) & PCI_COMMAND_MEMORY, 0);
+	assert_non_null(strstr(host_console(),
+			       "PCI bridge 0000:00:03.0 gets no bus number (bus range exhausted)"));
+
+	/* bus-range 0..255 but an ECAM window for buses 0 and 1 only */
+	sim_world_init(&W);
+	host_console_clear();
+	W.ecam_size = 2u << 20;
+	for (int i = 0; i < 2; i++) {
+		rp[i] = bridge(i, 0, 1 + i, SIM_BRIDGE_ROOT_PORT, 0);
+		bdev(i, &rp[i]->sec, 0, 4);
+	}
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
+	assert_string_equal(devs[0]->name, "pci@0000:01:00.0");
+	assert_buses(rp[0], 0, 1, 1);
+	assert_buses(rp[1], 0, 0, 0);
+	assert_non_null(strstr(host_console(),
+			       "PCI bridge 0000:00:02.0 gets no bus number (bus range exhausted)"));
+}
+
+/* A bridge whose registers read all ones and ignore writes is closed
+ * without costing a bus number; a bridge holding itself on its secondary
+ * bus (an endless hierarchy) ends at the depth limit. */
+static void test_bridge_broken(void **st)
+{
+	struct sim_bridge *dead, *rp, *loop;
+	struct sim_dev *s;
+
+	(void)st;
+	dead = bridge(0, 0, 1, SIM_BRIDGE_ROOT_PORT, SIM_BR_F_DEAD);
+	bdev(0, &dead->sec, 0, 4);
+	rp = bridge(1, 0, 2, SIM_BRIDGE_ROOT_PORT, 0);
+	s = bdev(1, &rp->sec, 0, 1);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
+	assert_drivable(devs[0], "pci@0000:01:00.0", s);
+	assert_buses(rp, 0, 1, 1);
+	assert_non_null(strstr(host_console(),
+			       "PCI bridge 0000:00:01.0 does not hold its bus numbers"));
+
+	/* a bridge that shows up again behind itself: its registers are
+	 * shared, so the inner copy loses its bus numbers */
+	sim_world_init(&W);
+	host_console_clear();
+	loop = bridge(0, 0, 1, SIM_BRIDGE_PCI, 0);
+	loop->sec.bridge[0] = loop;
+	rp = bridge(1, 0, 2, SIM_BRIDGE_ROOT_PORT, 0);
+	s = bdev(1, &rp->sec, 0, 1);
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
+	assert_drivable(devs[0], "pci@0000:02:00.0", s);
+	assert_buses(loop, 0, 1, 1);
+	assert_non_null(strstr(host_console(),
+			       "PCI bridge 0000:01:00.0 does not hold its bus numbers"));
+}
+
+/* 20 bridges nested: the 17th and what is behind it are not configured. */
+static void test_bridge_depth_limit(void **st)
+{
+	struct sim_bus *bus = 0;
+	struct sim_bridge *b = 0;
+
+	(void)st;
+	for (int i = 0; i < 20; i++) {
+		b = bridge(i, bus, 1, SIM_BRIDGE_PCI, 0);
+		bdev(i, &b->sec, 0, 4);
+		bus = &b->sec;
+	}
+	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 16);
+	assert_string_equal(devs[15]->name, "pci@0000:10:00.0");
+	assert_buses(&BR[0], 0, 1, 16);
+	assert_buses(&BR[15], 15, 16, 16);
+	assert_buses(&BR[16], 16, 0, 0);
+	assert_non_null(strstr(host_console(), "PCI bridge 0000:10:01.0 nests too deep"));
+	for (int i = 0; i < 16; i++)
+		assert_drivable(devs[i], devs[i]->name, &BS[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +565,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pci_discovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_transport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_root_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_port_one_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_nested, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_window_sizing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_window_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_bus_exhaustion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_broken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_depth_limit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

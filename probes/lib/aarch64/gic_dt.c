@@ -267,6 +267,36 @@ static int find_bridge(const struct pci_loc *l, uint32_t bus, uint32_t target, u
 	return -1;
 }
 
+#define MAX_BRIDGES 16 /* nesting the probe configures (pci.h) */
+
+struct pci_path {
+	uint32_t n;               /* bridges from the root bus down */
+	uint32_t dev[MAX_BRIDGES], fn[MAX_BRIDGES], sec[MAX_BRIDGES];
+	uint32_t bus[MAX_BRIDGES]; /* the bus each bridge sits on */
+};
+
+/* The bridges between the root bus and l's bus, found by their
+ * secondary..subordinate ranges. */
+static int bridge_path(const struct pci_loc *l, struct pci_path *p)
+{
+	uint32_t bus = l->bus_start;
+
+	p->n = 0;
+	while (bus != l->bus) {
+		uint32_t d, f, sec;
+
+		if (p->n == MAX_BRIDGES || find_bridge(l, bus, l->bus, &d, &f, &sec))
+			return INTR_E_NOTSUP;
+		p->dev[p->n] = d;
+		p->fn[p->n] = f;
+		p->sec[p->n] = sec;
+		p->bus[p->n] = bus;
+		p->n++;
+		bus = sec;
+	}
+	return 0;
+}
+
 /*
  * Standard INTx swizzle (PCI-to-PCI Bridge spec, 9.1): crossing a bridge,
  * pin becomes ((pin - 1 + device number on the secondary side) mod 4) + 1.
@@ -274,29 +304,71 @@ static int find_bridge(const struct pci_loc *l, uint32_t bus, uint32_t target, u
  */
 static int swizzle_to_root(struct pci_loc *l, uint8_t *pin)
 {
-	uint32_t path_dev[8], path_fn[8], child_dev[8], n = 0, bus = l->bus_start;
+	struct pci_path p;
+	int rc = bridge_path(l, &p);
 
-	while (bus != l->bus) {
-		uint32_t d, f, sec;
-
-		if (n == 8 || find_bridge(l, bus, l->bus, &d, &f, &sec))
-			return INTR_E_NOTSUP;
-		path_dev[n] = d;
-		path_fn[n] = f;
-		n++;
-		bus = sec;
-	}
-	if (!n)
-		return 0;
+	if (rc || !p.n)
+		return rc;
 	/* from the device up: the device's number on the last secondary bus,
 	 * then each bridge's number on its parent's secondary bus */
-	for (uint32_t i = n; i-- > 0;)
-		child_dev[i] = i + 1 < n ? path_dev[i + 1] : l->dev;
-	for (uint32_t i = n; i-- > 0;)
-		*pin = (uint8_t)(((*pin - 1u + child_dev[i]) & 3u) + 1u);
+	for (uint32_t i = p.n; i-- > 0;) {
+		uint32_t child = i + 1 < p.n ? p.dev[i + 1] : l->dev;
+
+		*pin = (uint8_t)(((*pin - 1u + child) & 3u) + 1u);
+	}
 	l->bus = l->bus_start;
-	l->dev = path_dev[0];
-	l->fn = path_fn[0];
+	l->dev = p.dev[0];
+	l->fn = p.fn[0];
+	return 0;
+}
+
+/* Device/Port Type of a function's PCI Express capability; -1 without one
+ * (a conventional PCI function). The list walk is bounded. */
+static int pcie_type(const struct pci_loc *l, uint32_t bus, uint32_t dev, uint32_t fn)
+{
+	uint32_t off;
+
+	if (!(ecam_read32(l, bus, dev, fn, 0x04) >> 16 & 0x10))
+		return -1; /* Status: no capability list */
+	off = ecam_read32(l, bus, dev, fn, 0x34) & 0xfc;
+	for (int n = 0; off >= 0x40 && n < 48; n++) {
+		uint32_t hdr = ecam_read32(l, bus, dev, fn, off);
+
+		if ((hdr & 0xff) == 0x10)
+			return (int)(hdr >> 20 & 0xf);
+		off = hdr >> 8 & 0xfc;
+	}
+	return -1;
+}
+
+/*
+ * The requester ID the host bridge sees for l's function. A bridge to
+ * conventional PCI takes ownership of the transactions it forwards: a
+ * PCIe-to-PCI bridge (port type 7) issues them as (its secondary bus, 0.0),
+ * a conventional PCI-to-PCI bridge as itself. The one nearest the root
+ * wins. This is what QEMU's pci_requester_id() gives the ITS and what
+ * Linux's pci_for_each_dma_alias() computes.
+ */
+static int requester_id(const struct pci_loc *l, uint32_t *rid)
+{
+	struct pci_path p;
+	int rc = bridge_path(l, &p);
+
+	*rid = l->bus << 8 | l->dev << 3 | l->fn;
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < p.n; i++) {
+		int type = pcie_type(l, p.bus[i], p.dev[i], p.fn[i]);
+
+		if (type == 7) {
+			*rid = p.sec[i] << 8;
+			return 0;
+		}
+		if (type < 0) {
+			*rid = p.bus[i] << 8 | p.dev[i] << 3 | p.fn[i];
+			return 0;
+		}
+	}
 	return 0;
 }
 
@@ -361,9 +433,10 @@ int gic_dt_pci_msi(const void *fdt, uint64_t cfg_addr, uint32_t *devid, int *msi
 	uint32_t rid, rmask = ~0u;
 	int len, rc = pci_locate(fdt, cfg_addr, &l);
 
+	if (!rc)
+		rc = requester_id(&l, &rid);
 	if (rc)
 		return rc;
-	rid = l.bus << 8 | l.dev << 3 | l.fn;
 	*devid = rid;
 	*msi_node = -1;
 	p = fdt_getprop(fdt, l.node, "msi-map-mask", &len);

@@ -2,8 +2,10 @@
 /*
  * Device discovery from the device tree: virtio,mmio nodes (placeholders with
  * DeviceID 0 are skipped silently, 4.2.3.1.1) and virtio functions behind
- * pci-host-ecam-generic bridges (all buses; BARs assigned by the probe from
- * the bridge's `ranges`, since no firmware does on aarch64 virt).
+ * pci-host-ecam-generic bridges, on the root bus and behind PCI-to-PCI
+ * bridges and PCIe ports (bus numbers, BARs and bridge windows assigned by
+ * the probe from the host bridge's `ranges`, since no firmware does on
+ * aarch64 virt: pci_host_configure()).
  */
 #ifndef PF_VIRTIO_DISCOVER_H
 #define PF_VIRTIO_DISCOVER_H

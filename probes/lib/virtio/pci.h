@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Minimal PCI for the probe: ECAM configuration access behind a
- * pci-host-ecam-generic device-tree node, enumeration, BAR sizing and
- * assignment from the host bridge's `ranges` (no firmware assigns BARs on
- * aarch64 virt). Everything read from config space or the DT is untrusted:
- * offsets and lengths are checked, errors returned, nothing asserted.
+ * pci-host-ecam-generic device-tree node, and the resource assignment that
+ * firmware would otherwise do (none runs on aarch64 virt): bus numbers for
+ * PCI-to-PCI bridges and PCIe ports, BARs from the host bridge's `ranges`,
+ * bridge memory windows. Everything read from config space or the DT is
+ * untrusted: offsets and lengths are checked, every walk is bounded, errors
+ * are returned or logged, nothing asserted.
  * (Kept in probes/lib/virtio/ so the probe build's source glob finds it.)
  */
 #ifndef PF_PCI_H
@@ -38,6 +40,27 @@
 #define PCI_INTERRUPT_LINE   0x3c
 #define PCI_INTERRUPT_PIN    0x3d
 
+/* Type 1 (PCI-to-PCI bridge) configuration header */
+#define PCI_PRIMARY_BUS      0x18
+#define PCI_SECONDARY_BUS    0x19
+#define PCI_SUBORDINATE_BUS  0x1a
+#define PCI_IO_BASE          0x1c   /* with PCI_IO_LIMIT at 0x1d */
+#define PCI_MEMORY_BASE      0x20   /* with PCI_MEMORY_LIMIT at 0x22 */
+#define PCI_PREF_MEMORY_BASE 0x24   /* with PCI_PREF_MEMORY_LIMIT at 0x26 */
+#define  PCI_PREF_RANGE_TYPE_64 0x1
+#define PCI_PREF_BASE_UPPER32  0x28
+#define PCI_PREF_LIMIT_UPPER32 0x2c
+#define PCI_IO_BASE_UPPER16  0x30   /* with PCI_IO_LIMIT_UPPER16 at 0x32 */
+#define PCI_BRIDGE_CONTROL   0x3e
+#define  PCI_BRIDGE_CTL_BUS_RESET 0x40
+#define PCI_BRIDGE_NUM_BARS  2
+#define PCI_BRIDGE_WINDOW_ALIGN 0x100000ull /* memory windows: 1 MiB granules */
+#define PCI_BRIDGE_MAX_DEPTH 16     /* bridges nested below the root bus */
+
+#define PCI_CAP_ID_EXP       0x10   /* PCI Express; Device/Port Type in bits 7:4 at +2 */
+#define  PCI_EXP_TYPE_ROOT_PORT 0x4
+#define  PCI_EXP_TYPE_DOWNSTREAM 0x6
+#define  PCI_EXP_TYPE_PCI_BRIDGE 0x7
 #define PCI_CAP_ID_MSIX      0x11
 #define PCI_CAP_ID_VNDR      0x09
 
@@ -47,12 +70,20 @@
 
 #define PCI_NUM_BARS 6
 #define PCI_MAX_HOSTS 4
+#define PCI_MAX_FUNCS 256 /* type 0 functions recorded per host bridge */
 
 /* A window of the host bridge's `ranges`: CPU address = PCI address + delta. */
 struct pci_window {
 	uint64_t pci_base, cpu_base, size;
 	uint64_t next;      /* next free PCI address */
 	bool present;
+};
+
+/* A type 0 function pci_host_configure() found. */
+struct pci_found {
+	uint8_t bus, devfn;
+	uint8_t bars_failed;         /* mask of memory BARs that could not be placed */
+	uint8_t depth;               /* bridges between it and the root bus */
 };
 
 struct pci_host {
@@ -63,6 +94,11 @@ struct pci_host {
 	struct pci_window mem32;     /* 32-bit non-prefetchable */
 	struct pci_window mem64;     /* 64-bit non-prefetchable */
 	struct pci_window pref64;    /* 64-bit prefetchable */
+	/* what pci_host_configure() did */
+	bool configured;
+	uint16_t bus_next;           /* next free bus number (bus_end + 1: none left) */
+	uint16_t nfound, bridges, problems;
+	struct pci_found found[PCI_MAX_FUNCS];
 };
 
 struct pci_bar {
@@ -92,22 +128,45 @@ void pci_cfg_write(const struct pci_func *f, uint32_t off, uint32_t val, unsigne
  */
 int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host *h);
 
+/*
+ * Configures the hierarchy below the host bridge, depth-first from its root
+ * bus, as firmware would:
+ *  - every type 1 header (PCI-to-PCI bridge, PCIe root or switch port,
+ *    PCIe-to-PCI bridge) gets primary/secondary/subordinate bus numbers from
+ *    the host's bus range, and its secondary bus is scanned in turn (at most
+ *    PCI_BRIDGE_MAX_DEPTH bridges deep);
+ *  - every memory BAR (type 0 functions and bridges) is sized and placed:
+ *    the 32-bit window first, which keeps devices below 4 GiB, then for a
+ *    prefetchable BAR the prefetchable (64-bit) window, then on the root bus
+ *    the 64-bit window. I/O BARs and windows are not assigned;
+ *  - each bridge's memory and prefetchable windows cover what was placed
+ *    behind it, in 1 MiB granules; then memory decoding and bus mastering
+ *    are enabled on it (and on every type 0 function).
+ * A bridge that runs out of bus numbers, nests too deep or does not hold
+ * its bus numbers is closed (secondary bus 0, windows off) and logged; a BAR
+ * that does not fit is logged and left unassigned. Returns the number of
+ * such problems (0: everything placed). Records the type 0 functions for
+ * pci_enumerate(); later calls return the first result.
+ */
+int pci_host_configure(struct pci_host *h);
+
 /* Callback per function found; return nonzero to stop the walk. */
 typedef int (*pci_visit_fn)(void *ctx, struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn);
 
-/* Visits every function on every bus of the host's bus range. */
+/* Configures the host (pci_host_configure()) and visits every type 0
+ * function found, in scan order. */
 void pci_enumerate(struct pci_host *h, pci_visit_fn visit, void *ctx);
 
 /* Fills f (config region mapped) for bus/dev/fn. Returns 0 or negative. */
 int pci_func_init(struct pci_func *f, struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn);
 
 /*
- * Sizes every memory BAR of a type 0 function and assigns it from the host's
- * windows (32-bit window first, which keeps devices below 4 GiB), then
- * enables memory decoding and bus mastering. I/O BARs are sized but not
- * assigned. Returns the number of memory BARs that could not be placed.
+ * The BARs of a type 0 function as pci_host_configure() left them: sizes
+ * (sized again with decoding off), PCI and CPU addresses; a memory BAR the
+ * configuration could not place has cpu_addr 0. Returns the number of
+ * those.
  */
-int pci_assign_bars(struct pci_func *f);
+int pci_func_bars(struct pci_func *f);
 
 /*
  * Walks the capability list: calls visit(ctx, offset, cap_id) for each

@@ -148,9 +148,9 @@ int virtio_pci_probe(struct virtio_dev *d, struct virtio_pci_priv *pv, struct pc
 	d->device_id = devid >= VIRTIO_PCI_DEVICE_ID_MODERN ? devid - VIRTIO_PCI_DEVICE_ID_MODERN
 							    : pv->subsys_id;
 	d->priv = pv;
-	pv->bars_failed = pci_assign_bars(&pv->fn);
+	pv->bars_failed = pci_func_bars(&pv->fn);
 	if (pv->bars_failed)
-		virtio_log("warn", d->name, "%d memory BAR(s) did not fit the host bridge windows",
+		virtio_log("warn", d->name, "%d memory BAR(s) could not be assigned",
 			   pv->bars_failed);
 	pv->caps_walk = pci_walk_caps(&pv->fn, visit_cap, &w);
 	if (pv->caps_walk < 0)
