@@ -13,7 +13,6 @@
 
 #define QRESET_TIMEOUT_NS 200000000ull /* like a device reset (helpers.h) */
 #define QRESET_QUEUES 4                 /* queues whose registers are exercised */
-#define QUIET_NS 5000000ull             /* how long a reset queue must stay quiet */
 #define SMALL_RING 16
 
 /*
@@ -156,17 +155,6 @@ static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count)
 	return true;
 }
 
-/* Nothing written to the guard of slot's writable part? */
-static bool slot_untouched(const struct chk_ring *r, uint16_t slot)
-{
-	const uint8_t *w = r->buf + (size_t)slot * r->slot_size + r->wl->readable;
-
-	for (uint32_t i = 0; i < r->wl->writable; i++)
-		if (w[i] != 0xa5) /* chk_ring_request()'s guard */
-			return false;
-	return true;
-}
-
 void check_VQRESET_QUIESCE(struct pf_test *t)
 {
 	struct chk_ring r;
@@ -191,16 +179,17 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 		goto out;
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	chk_isr_take(r.dev);
-	/* a notification for the reset queue (the driver's mistake, 2.6.1.1.2;
-	 * the device must still not execute anything from it) */
-	r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
-	arch_delay_ns(QUIET_NS);
+	/* new work in the reset queue's old ring, notified (the driver's
+	 * mistake, 2.6.1.1.2; the device must still not execute anything
+	 * from it), watched as long as a calibrated wait says */
+	if (!chk_ring_old_ring_idle(t, &r, 3, chk_quiet_ns(r.lat_max_ns), "a queue reset"))
+		goto out;
 	isr = chk_isr_take(r.dev);
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved", "used->idx moved from %u to %u after the queue reset", used,
 	       VQ_READ_ONCE(r.vq.used->idx));
 	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified", "used-buffer notification after the queue reset (ISR 0x%x)", isr);
 	if (used == 2)
-		report(t, slot_untouched(&r, 2), "buffer-written", "the buffer made available before the reset was written after it");
+		report(t, chk_bufs_untouched(&r.b, 2), "buffer-written", "the buffer made available before the reset was written after it");
 out:
 	chk_ring_close(&r);
 }
