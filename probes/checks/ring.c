@@ -424,21 +424,29 @@ int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indi
  * A wait that ended with nothing used, while the driver had not notified
  * because the device's avail_event said not to (EVENT_IDX, 2.7.10): the
  * device is allowed to suppress notifications, but a device that then
- * waits for one leaves a conforming driver without progress. Named as
- * what it is (a warning) and recovered from: from now on the queue is
- * notified whatever avail_event says (spurious notifications are fine).
+ * waits for one leaves a conforming driver without progress. That is the
+ * case when avail_event lies beyond what the driver published, or behind
+ * what the device has provably consumed (used->idx: it did not move
+ * avail_event along); a device still busy with earlier buffers has it
+ * before the published idx and after what it used. Named as what it is (a
+ * warning) and recovered from: from now on the queue is notified whatever
+ * avail_event says (spurious notifications are fine, 2.7.10).
  */
 static bool event_idx_stall(struct pf_test *t, struct chk_ring *r)
 {
 	struct virtq_split *vq = &r->vq;
+	uint16_t ev = virtq_split_avail_event(vq), pub = vq->published, used = VQ_READ_ONCE(vq->used->idx);
+	bool ahead = ev != pub && (uint16_t)(ev - pub) < 0x8000u;
+	bool left_behind = ev != used && (uint16_t)(used - ev) < 0x8000u;
 
-	if (!(vq->opts & VQ_OPT_EVENT_IDX) || !vq->last_kick_suppressed || (vq->opts & VQ_OPT_ALWAYS_NOTIFY))
+	if (!(vq->opts & VQ_OPT_EVENT_IDX) || !vq->last_kick_suppressed || (vq->opts & VQ_OPT_ALWAYS_NOTIFY) ||
+	    !(ahead || left_behind))
 		return false;
 	report_should(t, false, "avail-event-stall",
-		      "no used buffer within %llu ms on queue %u: avail_event %s %u, so the driver did not notify for avail idx %u; the device may suppress notifications (2.7.10) but then has to make progress without them; notified anyway",
+		      "no used buffer within %llu ms on queue %u: avail_event %s %u, %s avail idx %u the driver published (used->idx %u), so it did not notify; the device may suppress notifications (2.7.10) but then has to make progress without them; notified anyway",
 		      (unsigned long long)(RING_POLL_NS / 1000000), vq->index,
-		      vq->avail_event_written ? "reads" : "was never written and reads", vq->last_avail_event,
-		      vq->published);
+		      vq->avail_event_written ? "reads" : "was never written and reads", ev,
+		      ahead ? "beyond the" : "left behind the buffers the device used, before the", pub, used);
 	r->stall_seen = true;
 	vq->opts |= VQ_OPT_ALWAYS_NOTIFY;
 	virtq_split_notify(vq);

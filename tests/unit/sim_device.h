@@ -85,6 +85,9 @@ enum sim_transport {
 						* being processed when notified */
 #define SIM_F_BLK_NO_STATUS       (1ull << 35) /* blk: the status byte is never written
 						* (used len still covers it) */
+#define SIM_F_AVAIL_EVENT_STALE   (1ull << 36) /* EVENT_IDX: avail_event never written; the
+						* device only looks at the ring when
+						* notified, so it stalls */
 
 /* A buffer the device has consumed, not yet necessarily returned. */
 struct sim_done {

@@ -315,7 +315,9 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 	}
 	if (s->faults & SIM_F_USED_IDX_JUMP)
 		q->used_idx++;
-	if (event_idx)
+	if (event_idx && (s->faults & SIM_F_AVAIL_EVENT_STALE))
+		; /* avail_event stays what the driver zeroed */
+	else if (event_idx)
 		wr16(used + 4 + 8u * num, (uint16_t)(q->last_avail +
 				((s->faults & SIM_F_AVAIL_EVENT_WRONG) ? 0x4000u : 0u)));
 	else
@@ -488,7 +490,7 @@ int sim_process(struct sim_dev *s, uint16_t qi)
 	q = &s->q[qi];
 	/* a device that asked not to be notified and only looks at the ring
 	 * when it is notified */
-	if ((s->faults & SIM_F_AVAIL_EVENT_WRONG) && !q->kick_pending)
+	if ((s->faults & (SIM_F_AVAIL_EVENT_WRONG | SIM_F_AVAIL_EVENT_STALE)) && !q->kick_pending)
 		return 0;
 	q->kick_pending = false;
 	if (s->driver_features & VIRTIO_BIT(VIRTIO_F_RING_PACKED))

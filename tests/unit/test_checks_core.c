@@ -283,6 +283,7 @@ static const struct core_case cases[] = {
 	{ "quiesce clean blk", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	/* avail_event never reached: a warning that names it, not a stall */
 	{ "event idx: avail_event stall", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_AVAIL_EVENT_WRONG, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
+	{ "event idx: avail_event never written", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_AVAIL_EVENT_STALE, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
 	{ "used flags: avail_event stall", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, SIM_F_AVAIL_EVENT_WRONG, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
 	/* blk: nothing assumed about the disk's contents or the read's fate */
 	{ "used len clean blk (disk holds 0xa5)", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
