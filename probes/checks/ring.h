@@ -70,7 +70,6 @@ struct chk_ring {
 	struct chk_bufs b;
 	uint16_t slots;
 	uint64_t lat_max_ns; /* slowest completion seen (for chk_quiet_ns()) */
-	bool stall_seen;     /* an EVENT_IDX stall was diagnosed (reported once) */
 };
 
 /* Driver options (VQ_OPT_*) for the ring features in a negotiated set. */

@@ -153,8 +153,8 @@ static bool event_stall(struct pf_test *t, struct chk_pring *r)
 	if (!vq->last_kick_suppressed || (vq->opts & VQ_OPT_ALWAYS_NOTIFY))
 		return false;
 	report_should(t, false, "avail-event-stall",
-		      "no used descriptor within %llu ms on queue %u: the device event flags (%u) told the driver not to notify; the device may suppress notifications (2.8.10) but then has to make progress without them; notified anyway",
-		      (unsigned long long)(RING_POLL_NS / 1000000), vq->index, vq->last_event_flags);
+		      "queue %u stalled %llu ms: the device event flags (%u) told the driver not to notify; the device may suppress notifications (2.8.10), not stall a conforming driver; notified anyway",
+		      vq->index, (unsigned long long)(RING_POLL_NS / 1000000), vq->last_event_flags);
 	vq->opts |= VQ_OPT_ALWAYS_NOTIFY;
 	virtq_packed_notify(vq);
 	return true;
