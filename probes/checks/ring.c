@@ -577,71 +577,86 @@ static uint8_t raw_expect(uint32_t i)
 	return i < CHK_GUARD_LEN || i >= CHK_GUARD_LEN + RAW_LEN ? guard_byte(i) : CHK_FILL;
 }
 
-bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, const struct chk_queue_rings *rings,
-			    uint64_t quiet_ns, const char *what)
+static struct virtq_used *raw_used(const struct chk_old_rings *o, uint16_t q)
 {
-	uint8_t *bufs = arch_dma_alloc((size_t)RAW_SIZE * VIRTIO_MAX_QUEUES, 16);
-	uint16_t was[VIRTIO_MAX_QUEUES];
-	uint64_t start;
-	bool ok = true, moved;
+	return (struct virtq_used *)(void *)(o->rings.mem[q] + virtq_split_used_off(o->rings.size[q]));
+}
 
-	if (!bufs) {
+bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint16_t q)
+{
+	uint16_t size = q < VIRTIO_MAX_QUEUES ? o->rings.size[q] : 0;
+	uint8_t *mem = size ? o->rings.mem[q] : 0, *buf;
+	struct virtq_desc *desc = (struct virtq_desc *)(void *)mem;
+	struct virtq_avail *avail;
+	uint16_t aidx;
+
+	if (!mem)
+		return true;
+	if (!o->bufs)
+		o->bufs = arch_dma_alloc((size_t)RAW_SIZE * VIRTIO_MAX_QUEUES, 16);
+	if (!o->bufs) {
 		report_error(t, "out of DMA memory");
 		return false;
 	}
-	/* one buffer made available in every old ring, then one wait */
-	for (uint16_t q = 0; q < d->num_queues && q < VIRTIO_MAX_QUEUES; q++) {
-		uint16_t size = rings->size[q];
-		uint8_t *mem = rings->mem[q], *buf = bufs + (size_t)RAW_SIZE * q;
-		struct virtq_desc *desc = (struct virtq_desc *)(void *)mem;
-		struct virtq_avail *avail;
-		uint16_t aidx;
+	buf = o->bufs + (size_t)RAW_SIZE * q;
+	avail = (struct virtq_avail *)(void *)(mem + virtq_split_avail_off(size));
+	o->was[q] = VQ_READ_ONCE(raw_used(o, q)->idx);
+	for (uint32_t i = 0; i < RAW_SIZE; i++)
+		buf[i] = raw_expect(i);
+	aidx = VQ_READ_ONCE(avail->idx);
+	desc[0].addr = arch_dma_addr(buf + CHK_GUARD_LEN);
+	desc[0].len = RAW_LEN;
+	desc[0].flags = VIRTQ_DESC_F_WRITE;
+	desc[0].next = 0;
+	VQ_WRITE_ONCE(avail->ring[aidx % size], 0);
+	arch_wmb();
+	VQ_WRITE_ONCE(avail->idx, (uint16_t)(aidx + 1u));
+	arch_wmb();
+	d->ops->queue_notify(d, q, q);
+	o->posted[q] = true;
+	return true;
+}
 
-		if (!mem || !size)
-			continue;
-		avail = (struct virtq_avail *)(void *)(mem + virtq_split_avail_off(size));
-		was[q] = VQ_READ_ONCE(((struct virtq_used *)(void *)(mem + virtq_split_used_off(size)))->idx);
-		for (uint32_t i = 0; i < RAW_SIZE; i++)
-			buf[i] = raw_expect(i);
-		aidx = VQ_READ_ONCE(avail->idx);
-		desc[0].addr = arch_dma_addr(buf + CHK_GUARD_LEN);
-		desc[0].len = RAW_LEN;
-		desc[0].flags = VIRTQ_DESC_F_WRITE;
-		desc[0].next = 0;
-		VQ_WRITE_ONCE(avail->ring[aidx % size], 0);
-		arch_wmb();
-		VQ_WRITE_ONCE(avail->idx, (uint16_t)(aidx + 1u));
-		arch_wmb();
-		d->ops->queue_notify(d, q, q);
-	}
-	start = arch_now_ns();
+bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
+			 const char *what)
+{
+	uint64_t start = arch_now_ns();
+	bool ok = true, moved;
+	uint16_t nq = d->num_queues < VIRTIO_MAX_QUEUES ? d->num_queues : VIRTIO_MAX_QUEUES;
+
 	do {
 		arch_delay_ns(100000);
 		moved = false;
-		for (uint16_t q = 0; q < d->num_queues && q < VIRTIO_MAX_QUEUES && !moved; q++)
-			if (rings->mem[q] && rings->size[q])
-				moved = VQ_READ_ONCE(((struct virtq_used *)(void *)(rings->mem[q] +
-						     virtq_split_used_off(rings->size[q])))->idx) != was[q];
+		for (uint16_t q = 0; q < nq && !moved; q++)
+			moved = o->posted[q] && VQ_READ_ONCE(raw_used(o, q)->idx) != o->was[q];
 	} while (!moved && arch_now_ns() - start < quiet_ns);
-	for (uint16_t q = 0; q < d->num_queues && q < VIRTIO_MAX_QUEUES && ok; q++) {
-		const uint8_t *buf = bufs + (size_t)RAW_SIZE * q;
-		struct virtq_used *used;
+	for (uint16_t q = 0; q < nq && ok; q++) {
+		const uint8_t *buf = o->bufs + (size_t)RAW_SIZE * q;
 		bool written = false;
 		uint16_t now;
 
-		if (!rings->mem[q] || !rings->size[q])
+		if (!o->posted[q])
 			continue;
-		used = (struct virtq_used *)(void *)(rings->mem[q] + virtq_split_used_off(rings->size[q]));
-		now = VQ_READ_ONCE(used->idx);
+		now = VQ_READ_ONCE(raw_used(o, q)->idx);
 		for (uint32_t i = 0; i < RAW_SIZE; i++)
 			written |= buf[i] != raw_expect(i);
-		ok = report(t, now == was[q], "old-ring-used",
+		ok = report(t, now == o->was[q], "old-ring-used",
 			    "after %s the device used a buffer made available in the old ring of queue %u (used->idx %u -> %u within %llu ms)",
-			    what, q, was[q], now, (unsigned long long)(quiet_ns / 1000000));
+			    what, q, o->was[q], now, (unsigned long long)(quiet_ns / 1000000));
 		ok &= report(t, !written, "old-ring-written",
 			     "after %s the device wrote into a buffer made available in the old ring of queue %u", what, q);
 	}
 	return ok;
+}
+
+bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
+			    const char *what)
+{
+	/* one buffer made available in every old ring, then one wait */
+	for (uint16_t q = 0; q < d->num_queues && q < VIRTIO_MAX_QUEUES; q++)
+		if (!chk_old_ring_post(t, d, o, q))
+			return false;
+	return chk_old_rings_check(t, d, o, quiet_ns, what);
 }
 
 uint32_t chk_isr_take(struct virtio_dev *d)

@@ -170,12 +170,25 @@ bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot
 			    const char *what);
 
 /*
- * The same on rings the probe only holds as memory (chk_bring_up_rings()):
- * one device-writable buffer, between guards, made available in every
- * queue's old ring and notified, then one wait of quiet_ns for them all.
+ * The same on rings the probe only holds as memory (chk_bring_up_rings()
+ * fills `rings`): chk_old_ring_post() makes one device-writable buffer,
+ * between guards, available in queue q's old ring and notifies;
+ * chk_old_rings_check() waits quiet_ns once for every posted queue and
+ * requires them untouched. chk_raw_old_rings_idle() does both for every
+ * queue. Zero the struct before use.
  */
-bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, const struct chk_queue_rings *rings,
-			    uint64_t quiet_ns, const char *what);
+struct chk_old_rings {
+	struct chk_queue_rings rings;
+	uint8_t *bufs;
+	uint16_t was[VIRTIO_MAX_QUEUES];
+	bool posted[VIRTIO_MAX_QUEUES];
+};
+
+bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint16_t q);
+bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
+			 const char *what);
+bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
+			    const char *what);
 
 /* Pending interrupt status bits (MMIO InterruptStatus, PCI ISR: reading
  * clears, MMIO needs the ack which this does). */

@@ -73,9 +73,11 @@ static bool ring_reset_usable(struct pf_test *t)
 static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 {
 	struct virtio_dev *d = t->dev;
+	struct chk_old_rings old;
 	uint64_t f;
 	uint16_t nq;
 
+	memset(&old, 0, sizeof(old));
 	if (d->transport != kind) {
 		report_na(t, "not a %s device", kind == VIRTIO_TRANSPORT_PCI ? "PCI" : "virtio-mmio");
 		return;
@@ -83,7 +85,7 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 	if (!ring_reset_usable(t))
 		return;
 	f = chk_default_features(d) | VIRTIO_BIT(VIRTIO_F_RING_RESET);
-	if (!chk_bring_up(t, f, SMALL_RING))
+	if (!chk_bring_up_rings(t, f, SMALL_RING, &old.rings))
 		goto out;
 	nq = d->num_queues < QRESET_QUEUES ? d->num_queues : QRESET_QUEUES;
 	for (uint16_t q = 0; q < nq && !t->failed; q++) {
@@ -91,6 +93,11 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 			continue;
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1", "queue %u: the reset register reads 1 on an enabled queue", q);
 		if (!reset_and_verify(t, d, q))
+			goto out;
+		/* new work in the reset queue's old ring, notified: a queue
+		 * that was really reset ignores it (checked below, one wait
+		 * for every queue; the ring stays ours after re-enabling) */
+		if (!chk_old_ring_post(t, d, &old, q))
 			goto out;
 		/* re-enable (2.6.1.2): set the queue up again, then 0 */
 		if (chk_setup_split_queue(d, q, d->queue_max[q] < 8 ? d->queue_max[q] : 8)) {
@@ -101,6 +108,8 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 		report(t, d->ops->queue_ready(d, q), "not-enabled", "queue %u: not enabled again after a reset", q);
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1-after-enable", "queue %u: the reset register reads 1 after re-enabling", q);
 	}
+	if (!chk_old_rings_check(t, d, &old, CHK_QUIET_MIN_NS, "a queue reset"))
+		goto out;
 	/* a reset queue left that way, then a device reset: 0 everywhere */
 	if (queue_reset(d, 0) >= 0 && virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0) {
 		if (chk_uses_features_ok(d) && !(chk_try_features(t, f) & VIRTIO_STATUS_FEATURES_OK)) {

@@ -299,8 +299,9 @@ static enum pf_verdict run_case(const struct core_case *c)
 
 	if (c->transport == SIM_PCI) {
 		/* the PCI sim is reached through discovery, as on a machine */
-		d = ut_pci_open(&U, c->device_id, c->features, c->sim_faults);
+		d = ut_pci_open(&U, c->device_id, c->features, (uint32_t)c->sim_faults);
 		assert_non_null(d);
+		U.sim.faults = c->sim_faults; /* the ring-model faults above bit 31 too */
 	} else {
 		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
 		U.sim.faults = c->sim_faults;

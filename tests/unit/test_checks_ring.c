@@ -334,6 +334,10 @@ static const struct ring_case cases[] = {
 	{ "packed wrap: write past the end", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "guard-after" },
 	{ "in order: write past the end", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 3, "split/guard-after" },
 	/* the old ring after a queue reset */
+	{ "qreset mmio: old ring still run", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset pci: old ring still run", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset mmio: old ring still run, gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset mmio clean gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE, 0, IO_NONE, PASS, 0, NULL },
 	{ "qreset quiesce: old ring still run", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
 	{ "qreset quiesce: old ring still run net", PF_CHK_VQRESET_QUIESCE, MMIO, NET, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
 	/* the device's event suppression never lets the driver notify */
@@ -346,8 +350,9 @@ static enum pf_verdict run_case(const struct ring_case *c)
 
 	if (c->transport == SIM_PCI) {
 		/* the PCI sim is reached through discovery, as on a machine */
-		d = ut_pci_open(&U, c->device_id, c->features, c->sim_faults);
+		d = ut_pci_open(&U, c->device_id, c->features, (uint32_t)c->sim_faults);
 		assert_non_null(d);
+		U.sim.faults = c->sim_faults; /* the ring-model faults above bit 31 too */
 	} else {
 		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
 		U.sim.faults = c->sim_faults;
