@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "ring.h"
 
 /* Small rings keep the whole suite's DMA footprint modest; queue sizes are
  * exercised by the virtqueue checks. */
@@ -24,13 +25,15 @@ void check_RESET_AFTER_INIT(struct pf_test *t)
 {
 	struct pf_report_mark m;
 	struct virtio_dev *d = t->dev;
+	struct chk_old_rings old;
 	uint8_t st;
 	int rc;
 
 	if (!chk_drivable(t))
 		return;
 	report_mark(t, &m);
-	if (!chk_bring_up(t, chk_default_features(d), INIT_QUEUE_SIZE)) {
+	memset(&old, 0, sizeof(old));
+	if (!chk_bring_up_rings(t, chk_default_features(d), INIT_QUEUE_SIZE, &old.rings)) {
 		/* basic.init.sequence fails for this; one root cause, one failure */
 		char why[sizeof(t->msg)];
 
@@ -56,6 +59,10 @@ void check_RESET_AFTER_INIT(struct pf_test *t)
 			       "InterruptStatus reads 0x%x after reset",
 			       d->ops->isr_read(d));
 	}
+	/* The reset device must leave its old rings alone (2.4.1), also when
+	 * new work appears in them and the queues are notified; devices
+	 * without a workload are not timed, so the shortest quiet period */
+	chk_raw_old_rings_idle(t, d, &old, CHK_QUIET_MIN_NS, "a device reset");
 	/* A reset device must be usable again from scratch (2.4). */
 	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
 	st = d->ops->get_status(d);

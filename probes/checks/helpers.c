@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "helpers.h"
 
+#include <string.h>
+
 #include "arch.h"
 #include "intr.h"
 #include "platform.h"
@@ -36,12 +38,20 @@ uint64_t chk_default_features(const struct virtio_dev *d)
  * ring on the next page so the same layout serves legacy QueuePFN. */
 int chk_setup_split_queue(struct virtio_dev *d, uint16_t q, uint16_t size)
 {
+	uint8_t *mem;
+
+	return chk_setup_split_queue_mem(d, q, size, &mem);
+}
+
+int chk_setup_split_queue_mem(struct virtio_dev *d, uint16_t q, uint16_t size, uint8_t **out)
+{
 	uint64_t avail_off = 16ull * size;
 	uint64_t used_off = (avail_off + 6 + 2ull * size + 4095) & ~4095ull;
 	uint64_t total = used_off + 6 + 8ull * size;
 	uint8_t *mem = arch_dma_alloc((size_t)total, 4096);
 	uint64_t base;
 
+	*out = mem;
 	if (!mem)
 		return VIRTIO_ENOMEM;
 	base = arch_dma_addr(mem);
@@ -61,10 +71,17 @@ static uint16_t pick_size(uint16_t max, uint16_t limit)
 
 bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 {
+	return chk_bring_up_rings(t, features, max_size, 0);
+}
+
+bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size, struct chk_queue_rings *rings)
+{
 	struct virtio_dev *d = t->dev;
-	uint8_t st, want;
+	uint8_t st, want, *mem;
 	int rc;
 
+	if (rings)
+		memset(rings, 0, sizeof(*rings));
 	rc = virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 	if (!report(t, rc == 0, "reset",
 		    "device status did not read 0 within %llu ms of reset (reads 0x%02x)",
@@ -99,7 +116,11 @@ bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 
 		if (!size)
 			continue;
-		rc = chk_setup_split_queue(d, q, size);
+		rc = chk_setup_split_queue_mem(d, q, size, &mem);
+		if (rings && q < VIRTIO_MAX_QUEUES && !rc) {
+			rings->mem[q] = mem;
+			rings->size[q] = size;
+		}
 		if (rc == VIRTIO_ENOMEM) {
 			report_error(t, "out of DMA memory setting up queue %u", q);
 			return false;

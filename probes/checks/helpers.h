@@ -35,6 +35,15 @@ bool chk_uses_features_ok(const struct virtio_dev *d);
  */
 bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size);
 
+/* Where chk_bring_up_rings() put each queue's split ring (NULL/0: none). */
+struct chk_queue_rings {
+	uint8_t *mem[VIRTIO_MAX_QUEUES];
+	uint16_t size[VIRTIO_MAX_QUEUES];
+};
+
+/* chk_bring_up(), recording the rings in *rings. */
+bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size, struct chk_queue_rings *rings);
+
 /*
  * Reset, ACKNOWLEDGE, DRIVER, write `features`, set FEATURES_OK and return
  * the status read back (0xff if the reset never completed, reported on t).
@@ -48,5 +57,7 @@ bool chk_irq_ready(struct pf_test *t);
 /* Allocates a zeroed split ring of `size` entries in the legacy-compatible
  * contiguous layout and sets queue q up with it. */
 int chk_setup_split_queue(struct virtio_dev *d, uint16_t q, uint16_t size);
+/* The same, returning the ring memory in *mem. */
+int chk_setup_split_queue_mem(struct virtio_dev *d, uint16_t q, uint16_t size, uint8_t **mem);
 
 #endif

@@ -68,9 +68,25 @@ out:
 	chk_pring_close(&r);
 }
 
+static int packed_add(void *ring, uint16_t slot, unsigned pieces)
+{
+	return chk_pring_add(ring, slot, pieces, VQ_ADD_DIRECT);
+}
+
+static void packed_kick(void *ring)
+{
+	virtq_packed_kick(&((struct chk_pring *)ring)->vq);
+}
+
+static int packed_complete(struct pf_test *t, void *ring, struct virtq_used_info *u)
+{
+	return chk_pring_complete(t, ring, u);
+}
+
 void check_PACKED_NO_WRITE_READABLE(struct pf_test *t)
 {
 	struct chk_pring r;
+	struct chk_traffic tr = { &r, 0, packed_add, packed_kick, packed_complete };
 
 	if (!chk_pring_open(t, &r, 0, SMALL_RING, VQ_OPT_VERIFY_RO, true))
 		goto out;
@@ -78,10 +94,9 @@ void check_PACKED_NO_WRITE_READABLE(struct pf_test *t)
 		report_skip(t, "the %s workload has no device-readable buffer", virtio_device_name(r.dev->device_id));
 		goto out;
 	}
-	/* two laps, each request split over two readable descriptors */
-	if (!chk_pring_roundtrips(t, &r, r.slots * 2u, 2, VQ_ADD_DIRECT))
-		goto out;
-	batch(t, &r, r.slots < 4 ? r.slots : 4, 1, VQ_ADD_DIRECT);
+	/* the same traffic as split.readable-untouched (ring.c) */
+	tr.slots = r.slots;
+	chk_readable_traffic(t, &tr);
 out:
 	chk_pring_close(&r);
 }
@@ -144,12 +159,9 @@ static bool touched(struct chk_pring *r, uint16_t pos, const struct pvirtq_desc 
 		    uint32_t *isr)
 {
 	const volatile struct pvirtq_desc *d = &r->vq.desc[pos];
-	const uint8_t *w = r->buf + (size_t)slot * r->slot_size + r->wl->readable;
 	bool changed = d->addr != before->addr || d->len != before->len || d->id != before->id ||
-		       d->flags != before->flags;
+		       d->flags != before->flags || !chk_bufs_untouched(&r->b, slot);
 
-	for (uint32_t i = 0; i < r->wl->writable; i++)
-		changed |= w[i] != 0xa5; /* chk_ring_request()'s guard */
 	*isr = chk_isr_take(r->dev);
 	return changed;
 }

@@ -7,9 +7,6 @@
 #include "helpers.h"
 #include "platform.h"
 
-/* The guard pattern chk_ring_request() puts in writable parts (ring.c). */
-#define PRING_GUARD 0xa5
-
 
 /* A zeroed packed ring (2.8.10.1 sizes and alignments): every descriptor
  * reads 0, which is never available, and both event suppression structures
@@ -88,11 +85,12 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
 		return false;
 	}
 	r->slots = num;
-	r->slot_size = (r->wl->readable + r->wl->writable + 15u) & ~15u;
-	r->buf = arch_dma_alloc((size_t)r->slot_size * num, 16);
+	if (!chk_bufs_init(t, &r->b, d, r->wl, num))
+		return false;
+	r->b.verify_readable = vq_opts & VQ_OPT_VERIFY_RO;
 	r->seen = arch_dma_alloc(sizeof(*r->seen) * num, 16);
 	r->seen_valid = arch_dma_alloc(sizeof(*r->seen_valid) * num, 8);
-	if (!r->buf || !r->seen || !r->seen_valid) {
+	if (!r->seen || !r->seen_valid) {
 		report_error(t, "out of DMA memory for %u buffers", num);
 		return false;
 	}
@@ -104,9 +102,7 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
 int chk_pring_add(struct chk_pring *r, uint16_t slot, unsigned pieces, int indirect)
 {
 	struct virtq_sg sg[RING_MAX_SG];
-	/* the split helper builds the request from these fields only */
-	struct chk_ring layout = { .wl = r->wl, .buf = r->buf, .slot_size = r->slot_size };
-	unsigned n = chk_ring_request(&layout, slot, sg, pieces);
+	unsigned n = chk_bufs_request(&r->b, slot, sg, pieces);
 	int id;
 
 	/* a packed list is all direct or one indirect descriptor (2.8.19) */
@@ -148,14 +144,31 @@ static struct pvirtq_desc remember(struct chk_pring *r, uint16_t pos)
 	return c;
 }
 
+/* As event_idx_stall() in ring.c, for the Device Event Suppression
+ * structure (2.8.10): DISABLE, or DESC at a position not reached. */
+static bool event_stall(struct pf_test *t, struct chk_pring *r)
+{
+	struct virtq_packed *vq = &r->vq;
+
+	if (!vq->last_kick_suppressed || (vq->opts & VQ_OPT_ALWAYS_NOTIFY))
+		return false;
+	report_should(t, false, "avail-event-stall",
+		      "queue %u stalled %llu ms: the device event flags (%u) told the driver not to notify; the device may suppress notifications (2.8.10), not stall a conforming driver; notified anyway",
+		      vq->index, (unsigned long long)(RING_POLL_NS / 1000000), vq->last_event_flags);
+	vq->opts |= VQ_OPT_ALWAYS_NOTIFY;
+	virtq_packed_notify(vq);
+	return true;
+}
+
 int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used_info *u)
 {
 	uint16_t pos = r->vq.next_used;
 	bool wrap = r->vq.used_wrap, unrolling = r->vq.batch_active;
 	int rc = virtq_packed_poll(&r->vq, u, RING_POLL_NS);
 	struct pvirtq_desc c;
-	const uint8_t *w;
 
+	if (rc == VQ_E_TIMEDOUT && event_stall(t, r))
+		rc = virtq_packed_poll(&r->vq, u, RING_POLL_NS);
 	if (rc == VQ_E_TIMEDOUT) {
 		report(t, false, "no-used",
 		       "no used descriptor within %llu ms at ring position %u (wrap counter %u)",
@@ -176,9 +189,13 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 		       pos, f, wrap, u->id, u->len, virtq_strerror(rc));
 		return rc;
 	}
-	/* an IN_ORDER batch: one used descriptor, already validated */
-	if (u->batched || unrolling)
+	/* an IN_ORDER batch: one used descriptor, already validated; the
+	 * buffers the device wrote no len for still have their guards */
+	if (u->batched || unrolling) {
+		if (u->token < r->slots)
+			chk_bufs_verify(t, &r->b, (uint16_t)u->token, 0, true);
 		return rc;
+	}
 	c = remember(r, pos);
 	/* One used descriptor per list, at the list's first position; the
 	 * device skips the rest (2.8.6), which still look available. */
@@ -194,25 +211,11 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 	}
 	if (u->token >= r->slots)
 		return rc;
-	w = r->buf + (size_t)u->token * r->slot_size + r->wl->readable;
 	/* 2.8.4: WRITE in a used descriptor says data was written; len is
 	 * reserved without it (Linux ignores the flag and trusts len) */
 	if (u->len && !(c.flags & VIRTQ_DESC_F_WRITE))
 		r->used_without_write++;
-	if (r->wl->fills_all && u->len <= r->wl->writable) {
-		/* the first len bytes were written (2.8.5, descriptive) */
-		uint32_t i = 0;
-
-		while (i < u->len && w[i] != PRING_GUARD)
-			i++;
-		report_should(t, i == u->len,
-			      "used-len-unwritten",
-			      "used len %u but byte %u was never written (guard pattern intact, 2.8.5)",
-			      u->len, i);
-	}
-	if (r->wl->device_id == 2)
-		report(t, w[512] == 0, "blk-status",
-		       "blk status byte reads %u after a read of sector 0", w[512]);
+	chk_bufs_verify(t, &r->b, (uint16_t)u->token, u->len <= r->wl->writable ? u->len : 0, true);
 	return rc;
 }
 

@@ -25,8 +25,7 @@ struct chk_pring {
 	const struct chk_workload *wl;
 	uint64_t features;        /* negotiated */
 	struct virtq_packed vq;
-	uint8_t *buf;             /* per slot: readable part, then writable part */
-	uint32_t slot_size;
+	struct chk_bufs b;        /* the request buffers (ring.h) */
 	uint16_t slots;           /* == queue size: one slot per Buffer ID */
 	/* used descriptors as the device left them, by ring position */
 	struct pvirtq_desc *seen;
@@ -56,9 +55,12 @@ int chk_pring_submit(struct chk_pring *r, uint16_t slot, unsigned pieces, int in
 /*
  * Waits (bounded) for the next used descriptor and checks it: flags and wrap
  * counter (2.8.1), Buffer ID, indirect table and readable buffers unchanged,
- * and at SHOULD level (2.8.5 is descriptive for the packed ring) len within
- * and backed by the writable bytes. Reports on t; returns the driver's code
- * (1 = got one).
+ * guards around every buffer (chk_bufs_verify()), and at SHOULD level (2.8.5
+ * is descriptive for the packed ring) len within and backed by the writable
+ * bytes. A wait that ends with nothing used while the device's event
+ * suppression had told the driver not to notify is a warning
+ * (avail-event-stall), and the queue is notified anyway from then on.
+ * Reports on t; returns the driver's code (1 = got one).
  */
 int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used_info *u);
 

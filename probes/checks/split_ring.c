@@ -56,9 +56,29 @@ out:
 	chk_ring_close(&r);
 }
 
+static int split_add(void *ring, uint16_t slot, unsigned pieces)
+{
+	struct chk_ring *r = ring;
+	struct virtq_sg sg[RING_MAX_SG];
+	unsigned n = chk_ring_request(r, slot, sg, pieces);
+
+	return virtq_split_add(&r->vq, sg, n, VQ_ADD_DIRECT, slot);
+}
+
+static void split_kick(void *ring)
+{
+	virtq_split_kick(&((struct chk_ring *)ring)->vq);
+}
+
+static int split_complete(struct pf_test *t, void *ring, struct virtq_used_info *u)
+{
+	return chk_ring_complete(t, ring, u);
+}
+
 void check_SPLIT_NO_WRITE_READABLE(struct pf_test *t)
 {
 	struct chk_ring r;
+	struct chk_traffic tr = { &r, 0, split_add, split_kick, split_complete };
 	int changed;
 
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, VQ_OPT_VERIFY_RO, true))
@@ -67,7 +87,8 @@ void check_SPLIT_NO_WRITE_READABLE(struct pf_test *t)
 		report_skip(t, "the %s workload has no device-readable buffer", virtio_device_name(r.dev->device_id));
 		goto out;
 	}
-	if (!roundtrips(t, &r, r.slots * 2u, 2, VQ_ADD_DIRECT))
+	tr.slots = r.slots;
+	if (!chk_readable_traffic(t, &tr))
 		goto out;
 	changed = virtq_split_find_desc_change(&r.vq);
 	report(t, changed < 0, "desc-modified",
@@ -96,14 +117,18 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 	if (!r.wl->readable && r.wl->writable && r.slots <= RING_MAX_SG) {
 		struct virtq_sg sg[RING_MAX_SG];
 		struct virtq_used_info u;
-		uint8_t *b = arch_dma_alloc(r.slots, 16);
+		/* every byte its own buffer, a guard byte between any two */
+		uint8_t *b = arch_dma_alloc(2u * r.slots + 1u, 16);
+		int hit = -1;
 
 		if (!b) {
 			report_error(t, "out of DMA memory");
 			goto out;
 		}
+		for (unsigned i = 0; i <= 2u * r.slots; i++)
+			b[i] = i % 2u ? CHK_FILL : (uint8_t)~CHK_FILL;
 		for (unsigned i = 0; i < r.slots; i++) {
-			sg[i].addr = arch_dma_addr(b + i);
+			sg[i].addr = arch_dma_addr(b + 2u * i + 1u);
 			sg[i].len = 1;
 			sg[i].write = true;
 		}
@@ -114,12 +139,17 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 		}
 		virtq_split_publish(&r.vq);
 		virtq_split_kick(&r.vq);
-		if (virtq_split_poll(&r.vq, &u, RING_POLL_NS) != 1)
-			report(t, false, "not-used",
-			       "a chain of %u one-byte descriptors was not used", r.slots);
-		else
-			report(t, u.len <= r.slots, "used-len",
-			       "used len %u for a %u-byte chain", u.len, r.slots);
+		if (virtq_split_poll(&r.vq, &u, RING_POLL_NS) != 1) {
+			report(t, false, "not-used", "a chain of %u one-byte descriptors was not used", r.slots);
+			goto out;
+		}
+		report(t, u.len <= r.slots, "used-len", "used len %u for a %u-byte chain", u.len, r.slots);
+		for (unsigned i = 0; i <= r.slots && hit < 0; i++)
+			if (b[2u * i] != (uint8_t)~CHK_FILL)
+				hit = (int)i;
+		report(t, hit < 0, "guard-after",
+		       "device wrote between the one-byte buffers of the chain (guard byte after buffer %d of %u)", hit,
+		       r.slots);
 	}
 out:
 	chk_ring_close(&r);
@@ -375,8 +405,11 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	report(t, r.dev->transport != VIRTIO_TRANSPORT_MMIO || isr == 0,
 	       "interrupt-status", "InterruptStatus 0x%x survived the reset", isr);
 	chk_isr_take(r.dev);
-	r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
-	arch_delay_ns(5000000);
+	/* New work in the old ring, notified: a device that still runs it
+	 * uses it or writes into it (the driver's mistake to notify before
+	 * DRIVER_OK, 3.1.1; the device must still not act on it) */
+	if (!chk_ring_old_ring_idle(t, &r, 2, chk_quiet_ns(r.lat_max_ns), "a device reset"))
+		goto out;
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = r.dev->ops->isr_read(r.dev);
 	report(t, used == used_at_reset, "used-idx-moved",

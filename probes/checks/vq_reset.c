@@ -13,7 +13,6 @@
 
 #define QRESET_TIMEOUT_NS 200000000ull /* like a device reset (helpers.h) */
 #define QRESET_QUEUES 4                 /* queues whose registers are exercised */
-#define QUIET_NS 5000000ull             /* how long a reset queue must stay quiet */
 #define SMALL_RING 16
 
 /*
@@ -76,9 +75,11 @@ static bool ring_reset_usable(struct pf_test *t)
 static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 {
 	struct virtio_dev *d = t->dev;
+	struct chk_old_rings old;
 	uint64_t f;
 	uint16_t nq;
 
+	memset(&old, 0, sizeof(old));
 	if (d->transport != kind) {
 		report_na(t, "not a %s device", kind == VIRTIO_TRANSPORT_PCI ? "PCI" : "virtio-mmio");
 		return;
@@ -86,7 +87,7 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 	if (!ring_reset_usable(t))
 		return;
 	f = chk_default_features(d) | VIRTIO_BIT(VIRTIO_F_RING_RESET);
-	if (!chk_bring_up(t, f, SMALL_RING))
+	if (!chk_bring_up_rings(t, f, SMALL_RING, &old.rings))
 		goto out;
 	nq = d->num_queues < QRESET_QUEUES ? d->num_queues : QRESET_QUEUES;
 	for (uint16_t q = 0; q < nq && !t->failed; q++) {
@@ -95,6 +96,11 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1",
 		       "queue %u: the reset register reads 1 on an enabled queue", q);
 		if (!reset_and_verify(t, d, q))
+			goto out;
+		/* new work in the reset queue's old ring, notified: a queue
+		 * that was really reset ignores it (checked below, one wait
+		 * for every queue; the ring stays ours after re-enabling) */
+		if (!chk_old_ring_post(t, d, &old, q))
 			goto out;
 		/* re-enable (2.6.1.2): set the queue up again, then 0 */
 		if (chk_setup_split_queue(d, q, d->queue_max[q] < 8 ? d->queue_max[q] : 8)) {
@@ -107,6 +113,8 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1-after-enable",
 		       "queue %u: the reset register reads 1 after re-enabling", q);
 	}
+	if (!chk_old_rings_check(t, d, &old, CHK_QUIET_MIN_NS, "a queue reset"))
+		goto out;
 	/* a reset queue left that way, then a device reset: 0 everywhere */
 	if (queue_reset(d, 0) >= 0 && virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0) {
 		if (chk_uses_features_ok(d) && !(chk_try_features(t, f) & VIRTIO_STATUS_FEATURES_OK)) {
@@ -162,17 +170,6 @@ static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count)
 	return true;
 }
 
-/* Nothing written to the guard of slot's writable part? */
-static bool slot_untouched(const struct chk_ring *r, uint16_t slot)
-{
-	const uint8_t *w = r->buf + (size_t)slot * r->slot_size + r->wl->readable;
-
-	for (uint32_t i = 0; i < r->wl->writable; i++)
-		if (w[i] != 0xa5) /* chk_ring_request()'s guard */
-			return false;
-	return true;
-}
-
 void check_VQRESET_QUIESCE(struct pf_test *t)
 {
 	struct chk_ring r;
@@ -197,10 +194,11 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 		goto out;
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	chk_isr_take(r.dev);
-	/* a notification for the reset queue (the driver's mistake, 2.6.1.1.2;
-	 * the device must still not execute anything from it) */
-	r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
-	arch_delay_ns(QUIET_NS);
+	/* new work in the reset queue's old ring, notified (the driver's
+	 * mistake, 2.6.1.1.2; the device must still not execute anything
+	 * from it), watched as long as a calibrated wait says */
+	if (!chk_ring_old_ring_idle(t, &r, 3, chk_quiet_ns(r.lat_max_ns), "a queue reset"))
+		goto out;
 	isr = chk_isr_take(r.dev);
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved",
 	       "used->idx moved from %u to %u after the queue reset", used,
@@ -208,8 +206,7 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified",
 	       "used-buffer notification after the queue reset (ISR 0x%x)", isr);
 	if (used == 2)
-		report(t, slot_untouched(&r, 2), "buffer-written",
-		       "the buffer made available before the reset was written after it");
+		report(t, chk_bufs_untouched(&r.b, 2), "buffer-written", "the buffer made available before the reset was written after it");
 out:
 	chk_ring_close(&r);
 }

@@ -53,6 +53,18 @@ static void queue_clear(struct sim_dev *s, struct sim_queue *q, bool keep_ready)
 	bool ready = q->ready;
 	uint32_t pfn = q->pfn;
 
+	if ((s->faults & SIM_F_RESET_KEEPS_RING) && q->num && (q->desc || q->pfn)) {
+		/* the ring lives on (what was pending is used first, by
+		 * the callers: allowed, it was made available before) */
+		q->ghost = s->transport != SIM_MMIO_V1;
+		q->ghost_num = q->num;
+		q->ghost_desc = q->desc;
+		q->ghost_driver = q->driver;
+		q->ghost_device = q->device;
+		q->ghost_last_avail = q->last_avail;
+		q->ghost_used_idx = q->used_idx;
+	}
+
 	q->num = q->num_max;
 	q->desc = q->driver = q->device = 0;
 	q->pfn = 0;
@@ -74,6 +86,9 @@ static void queue_clear(struct sim_dev *s, struct sim_queue *q, bool keep_ready)
 void sim_reset(struct sim_dev *s)
 {
 	s->resets++;
+	if (s->faults & SIM_F_RESET_KEEPS_RING)
+		for (uint16_t i = 0; i < SIM_MAX_QUEUES; i++)
+			sim_process(s, i);
 	if (s->faults & SIM_F_RESET_KEEPS_STATUS)
 		return;
 	s->status = 0;
@@ -154,6 +169,8 @@ void sim_queue_reset(struct sim_dev *s, uint16_t q)
 		return;
 	}
 	sq = &s->q[q];
+	if (s->faults & SIM_F_RESET_KEEPS_RING)
+		sim_process(s, q);
 	queue_clear(s, sq, (s->faults & SIM_F_QRESET_KEEPS_READY) != 0);
 	sq->resetting = true;
 	s->qreset_reads = 0;
@@ -202,7 +219,10 @@ void sim_notify(struct sim_dev *s, uint16_t q, uint32_t data)
 	}
 	s->q[q].notifies++;
 	s->q[q].last_notify_data = data;
-	if (!s->defer)
+	s->q[q].kick_pending = true;
+	if (!sim_queue_live(s, q) && s->q[q].ghost)
+		sim_process_ghost(s, q);
+	else if (!s->defer)
 		sim_process(s, q);
 }
 

@@ -45,7 +45,8 @@ enum sim_transport {
 #define SIM_F_IGNORE_USED_EVENT   (1u << 7)  /* EVENT_IDX: decides by avail->flags instead of
 					      * used_event (notifies when told not to) */
 #define SIM_F_AVAIL_EVENT_WRONG   (1u << 8)  /* EVENT_IDX: avail_event far ahead: the driver
-					      * stops notifying and the device stalls */
+					      * stops notifying and the device, which only
+					      * looks at the ring when notified, stalls */
 #define SIM_F_PACKED_STALE_WRAP   (1u << 9)  /* packed: used flags with the old wrap counter */
 #define SIM_F_PACKED_BAD_FLAGS    (1u << 10) /* packed: AVAIL != USED in a used descriptor */
 #define SIM_F_ACCEPT_BAD_FEATURES (1u << 11) /* keeps FEATURES_OK for an invalid subset */
@@ -73,6 +74,20 @@ enum sim_transport {
 					      * previous pass (its addr) */
 #define SIM_F_SILENT_BROKEN       (1u << 30) /* a malformed ring stops the device without
 					      * DEVICE_NEEDS_RESET */
+/* (bits 32 and up: faults of the ring model only) */
+#define SIM_F_WRITE_WHOLE_HEADER  (1ull << 32) /* writes into the device-readable part of a
+						* request held in one descriptor (a header
+						* parsed in place), not when it is split */
+#define SIM_F_WRITE_PAST_END      (1ull << 33) /* writes one byte past the end of the last
+						* device-writable buffer of a chain */
+#define SIM_F_RESET_KEEPS_RING    (1ull << 34) /* device and queue reset: what is pending
+						* is used first, then the old ring keeps
+						* being processed when notified */
+#define SIM_F_BLK_NO_STATUS       (1ull << 35) /* blk: the status byte is never written
+						* (used len still covers it) */
+#define SIM_F_AVAIL_EVENT_STALE   (1ull << 36) /* EVENT_IDX: avail_event never written; the
+						* device only looks at the ring when
+						* notified, so it stalls */
 
 /* A buffer the device has consumed, not yet necessarily returned. */
 struct sim_done {
@@ -80,6 +95,11 @@ struct sim_done {
 	uint16_t ndesc;      /* packed: ring descriptors of the chain */
 	uint32_t written;
 	uint32_t writable;
+	uint64_t last_w_addr;  /* the chain's last device-writable element */
+	uint32_t last_w_len;
+	uint8_t last_w_orig;   /* its last byte before the device wrote it */
+	uint64_t rd_addr;      /* its first device-readable element */
+	uint16_t nreadable;    /* device-readable elements */
 };
 
 #define SIM_HOLD_MAX 64
@@ -106,13 +126,18 @@ struct sim_queue {
 	uint32_t notifies;     /* notifications received */
 	uint32_t last_notify_data;
 	uint32_t suppressed;   /* interrupts suppressed by the driver */
+	bool kick_pending;     /* notified since the ring was last processed */
+	/* SIM_F_RESET_KEEPS_RING: the ring as the last reset left it */
+	bool ghost;
+	uint16_t ghost_num, ghost_last_avail, ghost_used_idx;
+	uint64_t ghost_desc, ghost_driver, ghost_device;
 };
 
 struct sim_dev {
 	enum sim_transport transport;
 	uint32_t device_id, vendor_id;
 	uint64_t features;       /* offered (before fault adjustments) */
-	uint32_t faults;         /* SIM_F_* */
+	uint64_t faults;         /* SIM_F_* */
 
 	/* behaviour knobs */
 	bool defer;              /* don't process on notify; tests call sim_process() */
@@ -120,6 +145,7 @@ struct sim_dev {
 	uint32_t write_limit;    /* bytes written per writable descriptor (0 = all) */
 	uint8_t pattern_seed;
 	uint16_t qreset_busy_reads; /* QueueReset reads 1 this many times first */
+	uint8_t blk_status;      /* blk: the status byte the device writes */
 	bool avail_no_notify;    /* split: set VIRTQ_USED_F_NO_NOTIFY */
 
 	/* register state */
@@ -180,6 +206,9 @@ bool sim_queue_live(const struct sim_dev *s, uint16_t q);
 /* Processes what the driver made available on queue q; returns the number
  * of buffers completed (0 if the queue is not live). */
 int sim_process(struct sim_dev *s, uint16_t q);
+/* SIM_F_RESET_KEEPS_RING: processes the split ring queue q had before its
+ * last reset, as if it were still live. */
+int sim_process_ghost(struct sim_dev *s, uint16_t q);
 
 /* ---- sim_mmio.c ---- */
 extern const struct pf_io_ops sim_mmio_ops;

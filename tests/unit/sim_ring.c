@@ -86,16 +86,49 @@ static void element(struct sim_dev *s, done_t *d, uint64_t addr, uint32_t len, b
 
 		if (!p)
 			return;
+		if (n)
+			d->last_w_orig = p[n - 1];
 		for (uint32_t k = 0; k < n; k++)
 			p[k] = sim_pattern(s, d->written + k);
 		d->written += n;
 		d->writable += len;
-	} else if ((s->faults & SIM_F_WRITE_READABLE) && !*scribbled && len) {
+		d->last_w_addr = addr;
+		d->last_w_len = n;
+		return;
+	}
+	if (len && d->nreadable++ == 0)
+		d->rd_addr = addr;
+	if ((s->faults & SIM_F_WRITE_READABLE) && !*scribbled && len) {
 		uint8_t *p = gmem(s, addr, 1);
 
 		if (p)
 			p[0] ^= 0xff;
 		*scribbled = true;
+	}
+}
+
+/* After the whole chain: the device type's status byte and the faults
+ * that depend on the chain's shape. */
+static void chain_done(struct sim_dev *s, done_t *d)
+{
+	uint8_t *p;
+
+	if (s->device_id == 2 && d->last_w_len) {
+		/* blk: the last writable byte is the status (5.2.6); the
+		 * fault leaves what the driver put there */
+		p = gmem(s, d->last_w_addr + d->last_w_len - 1u, 1);
+		if (p)
+			p[0] = (s->faults & SIM_F_BLK_NO_STATUS) ? d->last_w_orig : s->blk_status;
+	}
+	if ((s->faults & SIM_F_WRITE_PAST_END) && d->last_w_len) {
+		p = gmem(s, d->last_w_addr + d->last_w_len, 1);
+		if (p)
+			p[0] ^= 0xff;
+	}
+	if ((s->faults & SIM_F_WRITE_WHOLE_HEADER) && d->nreadable == 1) {
+		p = gmem(s, d->rd_addr, 1);
+		if (p)
+			p[0] ^= 0xff;
 	}
 }
 
@@ -247,6 +280,7 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 				break;
 			i = rd16(e + 14);
 		}
+		chain_done(s, d);
 		if (s->faults & SIM_F_WRITE_DESC)
 			wr32(desc + 16u * head + 8, rd32(desc + 16u * head + 8) ^ 1u);
 		q->last_avail++;
@@ -281,7 +315,9 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 	}
 	if (s->faults & SIM_F_USED_IDX_JUMP)
 		q->used_idx++;
-	if (event_idx)
+	if (event_idx && (s->faults & SIM_F_AVAIL_EVENT_STALE))
+		; /* avail_event stays what the driver zeroed */
+	else if (event_idx)
 		wr16(used + 4 + 8u * num, (uint16_t)(q->last_avail +
 				((s->faults & SIM_F_AVAIL_EVENT_WRONG) ? 0x4000u : 0u)));
 	else
@@ -399,6 +435,7 @@ static int process_packed(struct sim_dev *s, struct sim_queue *q)
 			}
 		}
 		d->ndesc = k;
+		chain_done(s, d);
 		n++;
 	}
 	if (!n)
@@ -451,7 +488,35 @@ int sim_process(struct sim_dev *s, uint16_t qi)
 	if (!sim_queue_live(s, qi) || s->broken)
 		return 0;
 	q = &s->q[qi];
+	/* a device that asked not to be notified and only looks at the ring
+	 * when it is notified */
+	if ((s->faults & (SIM_F_AVAIL_EVENT_WRONG | SIM_F_AVAIL_EVENT_STALE)) && !q->kick_pending)
+		return 0;
+	q->kick_pending = false;
 	if (s->driver_features & VIRTIO_BIT(VIRTIO_F_RING_PACKED))
 		return process_packed(s, q);
 	return process_split(s, q);
+}
+
+int sim_process_ghost(struct sim_dev *s, uint16_t qi)
+{
+	struct sim_queue *q, saved;
+	int n;
+
+	if (qi >= SIM_MAX_QUEUES || !s->q[qi].ghost || !(s->faults & SIM_F_RESET_KEEPS_RING))
+		return 0;
+	q = &s->q[qi];
+	saved = *q;
+	q->num = q->ghost_num;
+	q->desc = q->ghost_desc;
+	q->driver = q->ghost_driver;
+	q->device = q->ghost_device;
+	q->last_avail = q->ghost_last_avail;
+	q->used_idx = q->ghost_used_idx;
+	q->nheld = 0;
+	n = process_split(s, q);
+	saved.ghost_last_avail = q->last_avail;
+	saved.ghost_used_idx = q->used_idx;
+	*q = saved;
+	return n;
 }

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -157,11 +158,12 @@ struct core_case {
 	enum sim_transport transport;
 	uint32_t device_id;
 	uint64_t features;
-	uint32_t sim_faults;
+	uint64_t sim_faults;
 	enum io_fault io_fault;
 	enum pf_verdict expect;
 	uint8_t initial_status; /* left by firmware or an earlier driver */
 	const char *sub;        /* fingerprint glob of the failure (not a PASS) */
+	uint8_t blk_status;     /* what the simulated blk device answers */
 };
 
 /* The interrupt line of the simulated virtio-mmio slot: the device raises
@@ -187,79 +189,108 @@ static void progress_and_interrupt(void *ctx)
 #define NET 1
 
 static const struct core_case cases[] = {
-	{ "init clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "init legacy clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "init: reset keeps status", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_STATUS, IO_NONE, PF_VERDICT_FAIL, 0x0f, "reset" },
-	{ "init: device left live, clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0x0f, NULL },
-	{ "init: FEATURES_OK refused", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_REFUSE_FEATURES_OK, PF_VERDICT_FAIL, 0, "features-ok" },
-	{ "reset clean", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "reset: keeps QueueReady", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0, "queue-ready" },
-	{ "reset: keeps status", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_STATUS, IO_NONE, PF_VERDICT_FAIL, 0, "status-not-zero" },
-	{ "reset: keeps ISR", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "version 1 clean", PF_CHK_FEAT_VERSION_1, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "version 1 missing", PF_CHK_FEAT_VERSION_1, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_VERSION_1, IO_NONE, PF_VERDICT_FAIL, 0, "version-1" },
-	{ "reserved clean", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "reserved bit offered", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESERVED_FEATURES, IO_NONE, PF_VERDICT_FAIL, 0, "reserved-bits" },
-	{ "reserved: windows alias", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, 0, IO_WINDOW_ALIAS, PF_VERDICT_FAIL, 0, "reserved-window" },
-	{ "reserved: SR-IOV on mmio", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN | F(VIRTIO_F_SR_IOV), 0, IO_NONE, PF_VERDICT_FAIL, 0, "sr-iov" },
-	{ "deps clean", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(1) | F(7), 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "deps: TSO4 without CSUM", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(7), 0, IO_NONE, PF_VERDICT_FAIL, 0, "dependency" },
-	{ "reject clean", PF_CHK_FEAT_REJECT_INVALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "reject: bad subset kept", PF_CHK_FEAT_REJECT_INVALID, SIM_MMIO_V2, RNG, MODERN, SIM_F_ACCEPT_BAD_FEATURES, IO_NONE, PF_VERDICT_FAIL, 0, "unoffered-accepted" },
-	{ "accept clean", PF_CHK_FEAT_ACCEPT_VALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "accept: valid refused", PF_CHK_FEAT_ACCEPT_VALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_REFUSE_FEATURES_OK, PF_VERDICT_WARN, 0, "minimal-refused" },
-	{ "windows clean", PF_CHK_FEAT_WINDOWS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "windows: unstable", PF_CHK_FEAT_WINDOWS, SIM_MMIO_V2, RNG, MODERN, 0, IO_FEATURES_FLAKY, PF_VERDICT_FAIL, 0, "windows-unstable" },
-	{ "windows clean pci", PF_CHK_FEAT_WINDOWS, SIM_PCI, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "config early clean", PF_CHK_CONFIG_BEFORE_FEATURES_OK, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "config zero before FEATURES_OK", PF_CHK_CONFIG_BEFORE_FEATURES_OK, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_ZERO_EARLY, PF_VERDICT_FAIL, 0, "config-changed-by-features-ok" },
-	{ "generation clean", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "generation moves with config", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_CHANGES, PF_VERDICT_PASS, 0, NULL },
-	{ "generation stuck", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, SIM_F_CONFIG_GEN_STUCK, IO_CONFIG_CHANGES, PF_VERDICT_FAIL, 0, "generation-unchanged" },
-	{ "widths clean", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "widths: bytes disagree", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_BYTE_WRONG, PF_VERDICT_FAIL, 0, "access-width" },
-	{ "magic clean", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "magic legacy", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_NA, 0, NULL },
-	{ "magic wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_MAGIC, PF_VERDICT_FAIL, 0, "magic" },
-	{ "version wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_VERSION, PF_VERDICT_FAIL, 0, "version" },
-	{ "queue regs clean", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "queue regs: ready stuck", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_READY_STUCK, PF_VERDICT_FAIL, 0, "queue-ready-write-0" },
-	{ "queue regs: reset keeps ready", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0, "queue-ready-reset" },
-	{ "isr idle clean", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "isr junk bits", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "undefined-bits" },
-	{ "used len clean", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "used len too long", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0, "used-len" },
-	{ "used id out of range", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_RANGE, IO_NONE, PF_VERDICT_FAIL, 0, "used-id-range" },
-	{ "used id stale", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_STALE, IO_NONE, PF_VERDICT_FAIL, 0, "used-id-not-in-flight" },
-	{ "used idx jumps", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_IDX_JUMP, IO_NONE, PF_VERDICT_FAIL, 0, "used-idx" },
-	{ "readable clean", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "readable written", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, SIM_F_WRITE_READABLE, IO_NONE, PF_VERDICT_FAIL, 0, "readable-written" },
-	{ "descriptor table written", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, SIM_F_WRITE_DESC, IO_NONE, PF_VERDICT_FAIL, 0, "desc-written" },
-	{ "framing clean", PF_CHK_SPLIT_FRAMING, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "framing: len too long", PF_CHK_SPLIT_FRAMING, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0, "used-len" },
-	{ "indirect clean", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "indirect: mixed chain dropped", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, 0, IO_DROP_MIXED_CHAIN, PF_VERDICT_FAIL, 0, "direct-then-indirect/no-used" },
-	{ "indirect: table written", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, SIM_F_WRITE_DESC, IO_NONE, PF_VERDICT_FAIL, 0, "whole-indirect/desc-written" },
-	{ "indirect not offered", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, F(VIRTIO_F_VERSION_1), 0, IO_NONE, PF_VERDICT_NA, 0, NULL },
-	{ "wrap clean", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "wrap: len too long", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0, "used-len" },
-	{ "notify clean", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "notify: none", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0, "notified" },
-	{ "notify: despite NO_INTERRUPT", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, SIM_F_EXTRA_IRQ, IO_NONE, PF_VERDICT_WARN, 0, "no-interrupt-ignored" },
-	{ "event idx clean", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "event idx ignored", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_IGNORE_USED_EVENT, IO_NONE, PF_VERDICT_FAIL, 0, "used-event-reached" },
-	{ "event idx: no irq", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0, "used-event-reached" },
-	{ "used flags clean", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "used flags 2", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_USED_FLAGS_2, PF_VERDICT_FAIL, 0, "used-flags-event-idx" },
-	{ "before DRIVER_OK clean", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "used before DRIVER_OK", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN, SIM_F_BEFORE_DRIVER_OK, IO_NONE, PF_VERDICT_FAIL, 0, "used-before-driver-ok" },
-	{ "quiesce clean", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "acts after reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ACT_AFTER_RESET, PF_VERDICT_FAIL, 0, "used-idx-moved" },
-	{ "mmio irq clean", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL },
-	{ "mmio irq: never raised", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0, "no-interrupt" },
-	{ "mmio irq: InterruptACK ignored", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, SIM_F_ISR_NO_CLEAR, IO_NONE, PF_VERDICT_FAIL, 0, "ack" },
-	{ "mmio irq: junk status bits", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "spurious-bits" },
-	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0, "interrupt-status" },
+	{ "init clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "init legacy clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "init: reset keeps status", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_STATUS, IO_NONE, PF_VERDICT_FAIL, 0x0f, "reset", 0 },
+	{ "init: device left live, clean", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0x0f, NULL, 0 },
+	{ "init: FEATURES_OK refused", PF_CHK_INIT_SEQUENCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_REFUSE_FEATURES_OK, PF_VERDICT_FAIL, 0, "features-ok", 0 },
+	{ "reset clean", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "reset: keeps QueueReady", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0, "queue-ready", 0 },
+	{ "reset: keeps status", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_STATUS, IO_NONE, PF_VERDICT_FAIL, 0, "status-not-zero", 0 },
+	{ "reset: keeps ISR", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "version 1 clean", PF_CHK_FEAT_VERSION_1, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "version 1 missing", PF_CHK_FEAT_VERSION_1, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_VERSION_1, IO_NONE, PF_VERDICT_FAIL, 0, "version-1", 0 },
+	{ "reserved clean", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "reserved bit offered", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESERVED_FEATURES, IO_NONE, PF_VERDICT_FAIL, 0, "reserved-bits", 0 },
+	{ "reserved: windows alias", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN, 0, IO_WINDOW_ALIAS, PF_VERDICT_FAIL, 0, "reserved-window", 0 },
+	{ "reserved: SR-IOV on mmio", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG, MODERN | F(VIRTIO_F_SR_IOV), 0, IO_NONE, PF_VERDICT_FAIL, 0, "sr-iov", 0 },
+	{ "deps clean", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(1) | F(7), 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "deps: TSO4 without CSUM", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(7), 0, IO_NONE, PF_VERDICT_FAIL, 0, "dependency", 0 },
+	{ "reject clean", PF_CHK_FEAT_REJECT_INVALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "reject: bad subset kept", PF_CHK_FEAT_REJECT_INVALID, SIM_MMIO_V2, RNG, MODERN, SIM_F_ACCEPT_BAD_FEATURES, IO_NONE, PF_VERDICT_FAIL, 0, "unoffered-accepted", 0 },
+	{ "accept clean", PF_CHK_FEAT_ACCEPT_VALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "accept: valid refused", PF_CHK_FEAT_ACCEPT_VALID, SIM_MMIO_V2, RNG, MODERN, 0, IO_REFUSE_FEATURES_OK, PF_VERDICT_WARN, 0, "minimal-refused", 0 },
+	{ "windows clean", PF_CHK_FEAT_WINDOWS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "windows: unstable", PF_CHK_FEAT_WINDOWS, SIM_MMIO_V2, RNG, MODERN, 0, IO_FEATURES_FLAKY, PF_VERDICT_FAIL, 0, "windows-unstable", 0 },
+	{ "windows clean pci", PF_CHK_FEAT_WINDOWS, SIM_PCI, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "config early clean", PF_CHK_CONFIG_BEFORE_FEATURES_OK, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "config zero before FEATURES_OK", PF_CHK_CONFIG_BEFORE_FEATURES_OK, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_ZERO_EARLY, PF_VERDICT_FAIL, 0, "config-changed-by-features-ok", 0 },
+	{ "generation clean", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "generation moves with config", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_CHANGES, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "generation stuck", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, SIM_F_CONFIG_GEN_STUCK, IO_CONFIG_CHANGES, PF_VERDICT_FAIL, 0, "generation-unchanged", 0 },
+	{ "widths clean", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "widths: bytes disagree", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_BYTE_WRONG, PF_VERDICT_FAIL, 0, "access-width", 0 },
+	{ "magic clean", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "magic legacy", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_NA, 0, NULL, 0 },
+	{ "magic wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_MAGIC, PF_VERDICT_FAIL, 0, "magic", 0 },
+	{ "version wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_VERSION, PF_VERDICT_FAIL, 0, "version", 0 },
+	{ "queue regs clean", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "queue regs: ready stuck", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_READY_STUCK, PF_VERDICT_FAIL, 0, "queue-ready-write-0", 0 },
+	{ "queue regs: reset keeps ready", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0, "queue-ready-reset", 0 },
+	{ "isr idle clean", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "isr junk bits", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "undefined-bits", 0 },
+	{ "used len clean", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "used len too long", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0, "used-len", 0 },
+	{ "used id out of range", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_RANGE, IO_NONE, PF_VERDICT_FAIL, 0, "used-id-range", 0 },
+	{ "used id stale", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_STALE, IO_NONE, PF_VERDICT_FAIL, 0, "used-id-not-in-flight", 0 },
+	{ "used idx jumps", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_IDX_JUMP, IO_NONE, PF_VERDICT_FAIL, 0, "used-idx", 0 },
+	{ "readable clean", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "readable written", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, SIM_F_WRITE_READABLE, IO_NONE, PF_VERDICT_FAIL, 0, "readable-written", 0 },
+	{ "descriptor table written", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, SIM_F_WRITE_DESC, IO_NONE, PF_VERDICT_FAIL, 0, "desc-written", 0 },
+	{ "framing clean", PF_CHK_SPLIT_FRAMING, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "framing: len too long", PF_CHK_SPLIT_FRAMING, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0, "used-len", 0 },
+	{ "indirect clean", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "indirect: mixed chain dropped", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, 0, IO_DROP_MIXED_CHAIN, PF_VERDICT_FAIL, 0, "direct-then-indirect/no-used", 0 },
+	{ "indirect: table written", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, SIM_F_WRITE_DESC, IO_NONE, PF_VERDICT_FAIL, 0, "whole-indirect/desc-written", 0 },
+	{ "indirect not offered", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, F(VIRTIO_F_VERSION_1), 0, IO_NONE, PF_VERDICT_NA, 0, NULL, 0 },
+	{ "wrap clean", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "wrap: len too long", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0, "used-len", 0 },
+	{ "notify clean", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "notify: none", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0, "notified", 0 },
+	{ "notify: despite NO_INTERRUPT", PF_CHK_SPLIT_USED_NOTIFY, SIM_MMIO_V2, RNG, MODERN, SIM_F_EXTRA_IRQ, IO_NONE, PF_VERDICT_WARN, 0, "no-interrupt-ignored", 0 },
+	{ "event idx clean", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "event idx ignored", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_IGNORE_USED_EVENT, IO_NONE, PF_VERDICT_FAIL, 0, "used-event-reached", 0 },
+	{ "event idx: no irq", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0, "used-event-reached", 0 },
+	{ "used flags clean", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "used flags 2", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_USED_FLAGS_2, PF_VERDICT_FAIL, 0, "used-flags-event-idx", 0 },
+	{ "before DRIVER_OK clean", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "used before DRIVER_OK", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN, SIM_F_BEFORE_DRIVER_OK, IO_NONE, PF_VERDICT_FAIL, 0, "used-before-driver-ok", 0 },
+	{ "quiesce clean", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "acts after reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ACT_AFTER_RESET, PF_VERDICT_FAIL, 0, "used-idx-moved", 0 },
+	{ "mmio irq clean", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "mmio irq: never raised", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, SIM_F_NO_IRQ, IO_NONE, PF_VERDICT_FAIL, 0, "no-interrupt", 0 },
+	{ "mmio irq: InterruptACK ignored", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, SIM_F_ISR_NO_CLEAR, IO_NONE, PF_VERDICT_FAIL, 0, "ack", 0 },
+	{ "mmio irq: junk status bits", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "spurious-bits", 0 },
+	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0, "interrupt-status", 0 },
+	/* readable buffers on the split ring: a header written only when it
+	 * is whole in one descriptor */
+	{ "readable clean blk", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "readable: whole header written", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, BLK, MODERN, SIM_F_WRITE_WHOLE_HEADER, IO_NONE, PF_VERDICT_FAIL, 0, "one-piece/readable-written", 0 },
+	{ "readable: whole header written net", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, SIM_F_WRITE_WHOLE_HEADER, IO_NONE, PF_VERDICT_FAIL, 0, "one-piece/readable-written", 0 },
+	/* guard bytes around every buffer, whatever the check and device */
+	{ "used len: write past the end", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_WRITE_PAST_END, IO_NONE, PF_VERDICT_FAIL, 0, "guard-after", 0 },
+	{ "used len: write past the end blk", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, SIM_F_WRITE_PAST_END, IO_NONE, PF_VERDICT_FAIL, 0, "guard-after", 0 },
+	{ "framing: write past the end", PF_CHK_SPLIT_FRAMING, SIM_MMIO_V2, RNG, MODERN, SIM_F_WRITE_PAST_END, IO_NONE, PF_VERDICT_FAIL, 0, "guard-after", 0 },
+	{ "indirect: write past the end", PF_CHK_SPLIT_INDIRECT, SIM_MMIO_V2, RNG, MODERN, SIM_F_WRITE_PAST_END, IO_NONE, PF_VERDICT_FAIL, 0, "whole-indirect/guard-after", 0 },
+	{ "wrap: write past the end", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, RNG, MODERN, SIM_F_WRITE_PAST_END, IO_NONE, PF_VERDICT_FAIL, 0, "guard-after", 0 },
+	/* the old ring after a device reset, on every device type */
+	{ "reset: old ring still run", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_RING, IO_NONE, PF_VERDICT_FAIL, 0, "old-ring-used", 0 },
+	{ "reset: old ring still run, gpu", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, 16, MODERN, SIM_F_RESET_KEEPS_RING, IO_NONE, PF_VERDICT_FAIL, 0, "old-ring-used", 0 },
+	{ "reset clean gpu", PF_CHK_RESET_AFTER_INIT, SIM_MMIO_V2, 16, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "reset clean pci", PF_CHK_RESET_AFTER_INIT, SIM_PCI, NET, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "quiesce: old ring still run", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_RING, IO_NONE, PF_VERDICT_FAIL, 0, "old-ring-used", 0 },
+	{ "quiesce: old ring still run blk", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, BLK, MODERN, SIM_F_RESET_KEEPS_RING, IO_NONE, PF_VERDICT_FAIL, 0, "old-ring-used", 0 },
+	{ "quiesce clean blk", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	/* avail_event never reached: a warning that names it, not a stall */
+	{ "event idx: avail_event stall", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_AVAIL_EVENT_WRONG, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
+	{ "event idx: avail_event never written", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN, SIM_F_AVAIL_EVENT_STALE, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
+	{ "used flags: avail_event stall", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, SIM_F_AVAIL_EVENT_WRONG, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
+	/* blk: nothing assumed about the disk's contents or the read's fate */
+	{ "used len clean blk (disk holds 0xa5)", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "used len blk: read fails (IOERR)", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 1 },
+	{ "wrap clean blk", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "used len blk: status never written", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, SIM_F_BLK_NO_STATUS, IO_NONE, PF_VERDICT_FAIL, 0, "len-unwritten", 0 },
+	{ "used len blk: status out of range", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_WARN, 0, "blk-status", 7 },
 };
 
 static enum pf_verdict run_case(const struct core_case *c)
@@ -268,8 +299,9 @@ static enum pf_verdict run_case(const struct core_case *c)
 
 	if (c->transport == SIM_PCI) {
 		/* the PCI sim is reached through discovery, as on a machine */
-		d = ut_pci_open(&U, c->device_id, c->features, c->sim_faults);
+		d = ut_pci_open(&U, c->device_id, c->features, (uint32_t)c->sim_faults);
 		assert_non_null(d);
+		U.sim.faults = c->sim_faults; /* the ring-model faults above bit 31 too */
 	} else {
 		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
 		U.sim.faults = c->sim_faults;
@@ -285,6 +317,7 @@ static enum pf_verdict run_case(const struct core_case *c)
 	/* a block device's capacity, so the config checks compare something */
 	if (c->device_id == BLK)
 		memcpy(U.sim.config, "\x00\x20\x00\x00\x00\x00\x00\x00", 8);
+	U.sim.blk_status = c->blk_status;
 	ut_auto_progress(&U);
 	host_intr_reset(0);
 	host_intr_map(0x0a000000, SIM_INTID, true);

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -37,6 +38,7 @@
 #define PACKED (BASE | F(VIRTIO_F_RING_PACKED))
 #define ALL (PACKED | F(VIRTIO_F_IN_ORDER) | F(VIRTIO_F_SUSPEND))
 #define NET 1
+#define BLK 2
 #define RNG 4
 
 /* ---- register-level faults -------------------------------------------- */
@@ -220,7 +222,7 @@ struct ring_case {
 	enum sim_transport transport;
 	uint32_t device_id;
 	uint64_t features;
-	uint32_t sim_faults;
+	uint64_t sim_faults;
 	enum io_fault io_fault;
 	enum pf_verdict expect;
 	uint16_t knob; /* in_order_batch for IN_ORDER cases, qreset_busy_reads otherwise */
@@ -322,6 +324,24 @@ static const struct ring_case cases[] = {
 	{ "suspend ignored", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_IGNORED, FAIL, 0, "suspending/not-suspended" },
 	{ "suspend not quiet", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_NOT_QUIET, FAIL, 0, "suspended/notified" },
 	{ "suspend no resume", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_STUCK, FAIL, 0, "resuming/not-resumed" },
+	/* readable traffic shared with the split ring */
+	{ "packed readable: whole header written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, SIM_F_WRITE_WHOLE_HEADER, IO_NONE, FAIL, 0, "one-piece/readable-written" },
+	{ "packed readable clean blk", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, BLK, PACKED, 0, IO_NONE, PASS, 0, NULL },
+	/* guard bytes around every buffer */
+	{ "packed used: write past the end", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "one-at-a-time/guard-after" },
+	{ "packed used: write past the end blk", PF_CHK_PACKED_USED, MMIO, BLK, PACKED, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "one-at-a-time/guard-after" },
+	{ "packed used clean blk", PF_CHK_PACKED_USED, MMIO, BLK, PACKED, 0, IO_NONE, PASS, 0, NULL },
+	{ "packed wrap: write past the end", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "guard-after" },
+	{ "in order: write past the end", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 3, "split/guard-after" },
+	/* the old ring after a queue reset */
+	{ "qreset mmio: old ring still run", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset pci: old ring still run", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset mmio: old ring still run, gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset mmio clean gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE, 0, IO_NONE, PASS, 0, NULL },
+	{ "qreset quiesce: old ring still run", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset quiesce: old ring still run net", PF_CHK_VQRESET_QUIESCE, MMIO, NET, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	/* the device's event suppression never lets the driver notify */
+	{ "packed used: event flags stall", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_AVAIL_EVENT_WRONG, IO_NONE, WARN, 0, "one-at-a-time/avail-event-stall" },
 };
 
 static enum pf_verdict run_case(const struct ring_case *c)
@@ -330,8 +350,9 @@ static enum pf_verdict run_case(const struct ring_case *c)
 
 	if (c->transport == SIM_PCI) {
 		/* the PCI sim is reached through discovery, as on a machine */
-		d = ut_pci_open(&U, c->device_id, c->features, c->sim_faults);
+		d = ut_pci_open(&U, c->device_id, c->features, (uint32_t)c->sim_faults);
 		assert_non_null(d);
+		U.sim.faults = c->sim_faults; /* the ring-model faults above bit 31 too */
 	} else {
 		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
 		U.sim.faults = c->sim_faults;

@@ -45,6 +45,10 @@ struct virtq_sg {
 #define VQ_OPT_NOTIFICATION_DATA (1u << 3) /* VIRTIO_F_NOTIFICATION_DATA */
 #define VQ_OPT_VERIFY_RO         (1u << 4) /* hash device-readable buffers at
 					    * add, compare at completion */
+#define VQ_OPT_ALWAYS_NOTIFY     (1u << 5) /* notify even when the device's
+					    * suppression says not to (a
+					    * spurious notification, which
+					    * the device must tolerate) */
 
 /* Where the indirect table goes in an add: see virtq_split_add(). */
 #define VQ_ADD_DIRECT   (-1)  /* all descriptors in the ring */

@@ -291,9 +291,11 @@ bool virtq_packed_kick_prepare(struct virtq_packed *vq)
 			event_idx = (uint16_t)(event_idx - vq->num);
 		needs = vring_need_event(event_idx, new_idx, old);
 	}
+	vq->last_kick_suppressed = !needs;
+	vq->last_event_flags = flags;
 	if (!needs)
 		vq->stats_suppressed++;
-	return needs;
+	return needs || (vq->opts & VQ_OPT_ALWAYS_NOTIFY);
 }
 
 void virtq_packed_notify(struct virtq_packed *vq)

@@ -111,6 +111,10 @@ struct virtq_packed {
 	uint32_t batch_len;
 
 	uint32_t stats_kicks, stats_suppressed;
+	/* the last notification decision was suppressed by the device, and
+	 * the Device Event Suppression flags it was taken on */
+	bool last_kick_suppressed;
+	uint16_t last_event_flags;
 };
 
 /* Allocates ring and state for num (1..32768) entries; no device access.

@@ -33,6 +33,8 @@ static void reset_state(struct virtq_split *vq)
 	vq->in_flight = 0;
 	vq->order_head = vq->order_n = 0;
 	vq->batch_active = false;
+	vq->last_kick_suppressed = vq->avail_event_written = false;
+	vq->last_avail_event = 0;
 }
 
 int virtq_split_init(struct virtq_split *vq, struct virtio_dev *d, uint16_t index, uint16_t num,
@@ -275,14 +277,19 @@ bool virtq_split_kick_prepare(struct virtq_split *vq)
 	vq->kicked = new_idx;
 	if (old == new_idx)
 		return false;
-	if (vq->opts & VQ_OPT_EVENT_IDX)
-		needs = vring_need_event(VQ_READ_ONCE(*vring_avail_event(vq->used, vq->num)),
-					 new_idx, old);
-	else
+	if (vq->opts & VQ_OPT_EVENT_IDX) {
+		uint16_t ev = VQ_READ_ONCE(*vring_avail_event(vq->used, vq->num));
+
+		vq->last_avail_event = ev;
+		vq->avail_event_written |= ev != 0;
+		needs = vring_need_event(ev, new_idx, old);
+	} else {
 		needs = !(VQ_READ_ONCE(vq->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
+	}
+	vq->last_kick_suppressed = !needs;
 	if (!needs)
 		vq->stats_suppressed++;
-	return needs;
+	return needs || (vq->opts & VQ_OPT_ALWAYS_NOTIFY);
 }
 
 void virtq_split_notify(struct virtq_split *vq)

@@ -134,6 +134,12 @@ struct virtq_split {
 	uint16_t batch_skip;   /* used idx positions the batch occupies */
 
 	uint32_t stats_kicks, stats_suppressed;
+	/* the last notification decision: suppressed by the device, and the
+	 * avail_event it was taken on (EVENT_IDX); whether avail_event ever
+	 * read other than the 0 the ring was zeroed with */
+	bool last_kick_suppressed;
+	uint16_t last_avail_event;
+	bool avail_event_written;
 };
 
 /*
