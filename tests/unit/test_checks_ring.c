@@ -250,7 +250,7 @@ static const struct ring_case cases[] = {
 	/* packed: readable buffers */
 	{ "packed readable clean", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
 	{ "packed readable: rng has none", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, RNG, PACKED, 0, IO_NONE, SKIP, 0, NULL },
-	{ "packed readable written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0, "readable-written" },
+	{ "packed readable written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0, "two-pieces/readable-written" },
 	/* packed: used descriptors left alone */
 	{ "packed unchanged clean", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
 	{ "packed unchanged clean net", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
@@ -303,7 +303,7 @@ static const struct ring_case cases[] = {
 	/* queue reset with traffic */
 	{ "qreset quiesce clean", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0, NULL },
 	{ "qreset quiesce clean pci", PF_CHK_VQRESET_QUIESCE, PCI, NET, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset quiesce: not quiet", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_NOT_QUIET, FAIL, 0, "used-idx-moved" },
+	{ "qreset quiesce: not quiet", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_NOT_QUIET, FAIL, 0, "old-ring-used" },
 	{ "qreset quiesce: ignored", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED, FAIL, 0, "still-enabled" },
 	{ "qreset reenable clean", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0, NULL },
 	{ "qreset reenable clean pci", PF_CHK_VQRESET_REENABLE, PCI, NET, BASE, 0, IO_NONE, PASS, 0, NULL },
