@@ -20,6 +20,7 @@ static const char *row_class(const char *outcome)
 static void reason_rows(struct pf_buf *b, const json_t *req, const char *outcome)
 {
 	const json_t *rs, *w;
+	char text[1024];
 	size_t j;
 
 	json_array_foreach(json_object_get(req, "reasons"), j, rs) {
@@ -48,7 +49,8 @@ static void reason_rows(struct pf_buf *b, const json_t *req, const char *outcome
 		pf_buf_puts(b, "</td><td class=\"small\">");
 		pf_html_join(b, json_object_get(rs, "labels"), "<br>");
 		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(rs, "test", NULL) ? pf_jstr(rs, "message", "") : pf_jstr(rs, "why", ""));
+		pf_buf_html(b, pf_jstr(rs, "test", NULL) ? pf_result_failure_text(rs, text, sizeof(text))
+							 : pf_jstr(rs, "why", ""));
 		if ((w = json_object_get(rs, "waiver"))) {
 			pf_buf_puts(b, "<br><span class=\"small\"><b>");
 			pf_buf_html(b, pf_jstr(w, "kind", ""));

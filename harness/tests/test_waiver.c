@@ -205,6 +205,7 @@ static void test_other_subcase_stays_fail(void **state)
 			    "m [whole-indirect/blk-status]; not excused by QEMU72-MIXED-INDIRECT-CHAIN: "
 			    "whole-indirect/blk-status");
 	report_contains(doc, "md", "m \\[whole-indirect/blk-status\\]; not excused by QEMU72-MIXED-INDIRECT-CHAIN");
+	report_contains(doc, "html", "m [whole-indirect/blk-status]; not excused by QEMU72-MIXED-INDIRECT-CHAIN");
 	report_contains(doc, "junit", "<failure type=\"fail\" message=\"fail: m [whole-indirect/blk-status]; not "
 				      "excused by QEMU72-MIXED-INDIRECT-CHAIN: whole-indirect/blk-status\"");
 	json_decref(doc);

@@ -50,15 +50,26 @@ static void emit_log(const struct pf_test *t, const char *level, const char *msg
 	rec_end();
 }
 
-/* "case-id/sub-id", or "sub-id" outside a case; cut to fit. */
+/* "case-id/sub-id", or "sub-id" outside a case; cut to fit, in the
+ * fingerprint alphabet and never ending in '/' (the runner refuses a
+ * malformed fingerprint with its record). */
 static void fingerprint(const struct pf_test *t, const char *sub, char *out)
 {
+	size_t n;
+
 	if (!sub || !*sub)
 		sub = "unnamed";
 	if (t->case_id)
 		snprintf(out, PF_FP_LEN, "%s/%s", t->case_id, sub);
 	else
 		snprintf(out, PF_FP_LEN, "%s", sub);
+	/* ids are literals in the checks; a slip must not cost the record */
+	for (char *c = out; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '/'))
+			*c = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : '-';
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = 0;
 }
 
 static void add_sub(struct pf_test *t, const char *fp)

@@ -57,6 +57,26 @@ static void test_fingerprints(void **state)
 	assert_false(t.subs_more);
 }
 
+/* Every fingerprint the checks can produce fits and is well-formed: a
+ * long one is cut, never to a trailing '/'. */
+static void test_fingerprint_cut(void **state)
+{
+	static const char case_id[] = "a-case-id-of-exactly-forty-six-characters-long";
+	struct pf_test t;
+
+	(void)state;
+	assert_int_equal(sizeof(case_id) - 1, PF_FP_LEN - 2);
+	new_test(&t, PF_CHK_SPLIT_INDIRECT);
+	report_case(&t, case_id, "long");
+	report(&t, false, "sub", "x");
+	assert_string_equal(t.sub, case_id);
+	assert_true(strlen(t.sub) < PF_FP_LEN);
+	/* outside the alphabet: lowercased or '-' */
+	report_case(&t, NULL, NULL);
+	report(&t, false, "Used Len_2", "x");
+	assert_string_equal(t.subs[1], "used-len-2");
+}
+
 static void test_subs_capped(void **state)
 {
 	struct pf_test t;
@@ -151,6 +171,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fingerprints),
+		cmocka_unit_test(test_fingerprint_cut),
 		cmocka_unit_test(test_subs_capped),
 		cmocka_unit_test(test_na_and_skip),
 		cmocka_unit_test(test_rollback),
