@@ -742,7 +742,7 @@ static void test_real_qemu_accepts_reference_target(void **state)
 
     struct cap c = {.first_marker = "@@PF2 "};
     struct pf_supervise_cbs cbs = {cap_out, cap_err, cap_first, NULL, &c, NULL};
-    struct pf_supervise_opts o = opts(30000, 1500, 1000);
+    struct pf_supervise_opts o = opts(30000, 3000, 2000);
     struct pf_supervise_result res;
     struct pf_vmm *v = pf_vmm_spawn(argv, &err);
     if (!v)
@@ -753,8 +753,10 @@ static void test_real_qemu_accepts_reference_target(void **state)
     assert_int_equal(res.outcome, PF_SUP_TIMEOUT_BOOT);
     assert_int_equal(res.exit.how, PF_VMM_KILLED);
     assert_false(res.escalated); /* QEMU honours SIGTERM */
-    /* QEMU's own message on SIGTERM went to the separate stderr capture. */
-    assert_non_null(strstr(err_str(&c), "terminating on signal 15"));
+    /* QEMU's own message on SIGTERM, when it had installed its handler by
+     * then, went to the separate stderr capture, never to the console
+     * (on a loaded machine the kill can come first: no message at all). */
+    assert_null(c.out.p ? strstr(c.out.p, "terminating on signal") : NULL);
     pf_vmm_free(v);
     pf_argv_free(argv);
     pf_target_free(t);
