@@ -146,8 +146,7 @@ static bool touched(struct chk_pring *r, uint16_t pos, const struct pvirtq_desc 
 	bool changed = d->addr != before->addr || d->len != before->len || d->id != before->id ||
 		       d->flags != before->flags;
 
-	for (uint32_t i = 0; i < r->wl->writable; i++)
-		changed |= w[i] != 0xa5; /* chk_ring_request()'s guard */
+	changed |= chk_guard_changed(w, r->wl->writable) < r->wl->writable;
 	*isr = chk_isr_take(r->dev);
 	return changed;
 }

@@ -15,10 +15,12 @@
 #include <stdint.h>
 
 #include "report.h"
+#include "timing.h"
 #include "virtio/virtio.h"
 #include "virtio/virtqueue_split.h"
 
-#define RING_POLL_NS 100000000ull /* a used buffer must come within 100 ms */
+/* first wait for a used buffer, calibrated (timing.h) */
+#define RING_POLL_NS chk_wait_ns()
 #define RING_MAX_SG 64
 
 struct chk_workload {
@@ -62,6 +64,24 @@ bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_
  * descriptor count.
  */
 unsigned chk_ring_request(struct chk_ring *r, uint16_t slot, struct virtq_sg *sg, unsigned pieces);
+
+/*
+ * The guard of a request's writable part: a pattern that changes with the
+ * offset, so a device's data (a disk sector, random bytes) cannot keep it
+ * by chance. chk_guard_first() returns the offset of the first run of
+ * guard bytes in w[0..len) (data never written), len if there is none.
+ */
+void chk_guard_fill(uint8_t *p, uint32_t n);
+uint32_t chk_guard_first(const uint8_t *w, uint32_t len);
+/* Offset of the first byte of w[0..n) that no longer holds the guard, n if none. */
+uint32_t chk_guard_changed(const uint8_t *w, uint32_t n);
+
+/*
+ * virtq_split_poll() with the calibrated wait, and on a time-out once more
+ * with the re-try wait: a used buffer is not declared missing on one short
+ * look. Times the round trip begun by chk_ring_submit().
+ */
+int chk_split_poll(struct virtq_split *vq, struct virtq_used_info *u);
 
 /* Adds, publishes and notifies one request; returns the head or < 0. */
 int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indirect);

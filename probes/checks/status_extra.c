@@ -98,10 +98,10 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 	} else {
 		/* ignored: a good request must then still be served */
 		int head = chk_ring_submit(&r, 2, 1, VQ_ADD_DIRECT);
-		int rc = head < 0 ? head : virtq_split_poll(&r.vq, &u, RING_POLL_NS);
+		int rc = head < 0 ? head : chk_split_poll(&r.vq, &u);
 
 		while (rc == VQ_E_DEV_ID_NOT_INFLIGHT || (rc == 1 && u.token != 2))
-			rc = virtq_split_poll(&r.vq, &u, RING_POLL_NS);
+			rc = chk_split_poll(&r.vq, &u);
 		report_log(t, 1, "%s: no DEVICE_NEEDS_RESET (status 0x%02x), queue %s", malformed_name[kind], st,
 			   rc == 1 ? "still works" : "stopped");
 		/* a legacy device has no DEVICE_NEEDS_RESET to set (2.1, 4.2.4) */

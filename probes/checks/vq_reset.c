@@ -161,10 +161,7 @@ static bool slot_untouched(const struct chk_ring *r, uint16_t slot)
 {
 	const uint8_t *w = r->buf + (size_t)slot * r->slot_size + r->wl->readable;
 
-	for (uint32_t i = 0; i < r->wl->writable; i++)
-		if (w[i] != 0xa5) /* chk_ring_request()'s guard */
-			return false;
-	return true;
+	return chk_guard_changed(w, r->wl->writable) == r->wl->writable;
 }
 
 void check_VQRESET_QUIESCE(struct pf_test *t)

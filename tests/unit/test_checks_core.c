@@ -20,6 +20,7 @@
 #include "intr.h"
 #include "platform.h"
 #include "pf/catalogue.h"
+#include "ring.h"
 #include "report.h"
 #include "suite.h"
 #include "unit_helpers.h"
@@ -50,6 +51,9 @@ enum io_fault {
 	IO_DROP_MIXED_CHAIN,    /* ignores chains with a non-head INDIRECT */
 	IO_ACT_AFTER_RESET,     /* keeps using the old ring after reset */
 	IO_READY_STUCK,         /* QueueReady ignores a write of 0 */
+	IO_DATA_OLD_GUARD,      /* device data holds 0xa5, the former guard byte */
+	IO_NOTIFY_AT_DRIVER_OK, /* a used-buffer notification with nothing used
+				 * on DRIVER_OK (libvhost-user back-ends) */
 };
 
 struct fault_io {
@@ -138,7 +142,15 @@ static void fi_write(void *ctx, uint64_t off, uint64_t val, unsigned width)
 			used->idx++;
 		return;
 	}
+	if (f->fault == IO_DATA_OLD_GUARD)
+		s->pattern_seed = 0; /* data byte k is 7k: byte 243 is 0xa5, the
+				      * status byte (512) is 0 = VIRTIO_BLK_S_OK */
 	sim_mmio_ops.write(s, off, val, width);
+	if (f->fault == IO_NOTIFY_AT_DRIVER_OK && off == VIRTIO_MMIO_STATUS &&
+	    (val & VIRTIO_STATUS_DRIVER_OK)) {
+		s->isr |= 1u;
+		s->irq_raised++;
+	}
 	if (f->fault == IO_USED_FLAGS_2 && off == VIRTIO_MMIO_QUEUE_NOTIFY) {
 		struct virtq_used *used = arch_dma_ptr(s->q[val & 0xffff].device);
 
@@ -226,9 +238,12 @@ static const struct core_case cases[] = {
 	{ "queue regs: reset keeps ready", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0 },
 	{ "isr idle clean", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
 	{ "isr junk bits", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0 },
+	{ "isr idle: one spurious notification at DRIVER_OK", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NOTIFY_AT_DRIVER_OK, PF_VERDICT_PASS, 0 },
+	{ "isr idle: spurious notification not cleared by InterruptACK", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, SIM_F_ISR_NO_CLEAR, IO_NOTIFY_AT_DRIVER_OK, PF_VERDICT_FAIL, 0 },
 	{ "used len clean", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
 	{ "used len too long", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_LEN_LONG, IO_NONE, PF_VERDICT_FAIL, 0 },
 	{ "used id out of range", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_RANGE, IO_NONE, PF_VERDICT_FAIL, 0 },
+	{ "used len: data holds the former guard byte", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, 0, IO_DATA_OLD_GUARD, PF_VERDICT_PASS, 0 },
 	{ "used id stale", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_ID_STALE, IO_NONE, PF_VERDICT_FAIL, 0 },
 	{ "used idx jumps", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, RNG, MODERN, SIM_F_USED_IDX_JUMP, IO_NONE, PF_VERDICT_FAIL, 0 },
 	{ "readable clean", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, NET, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0 },
@@ -329,9 +344,34 @@ static void test_every_check_can_fail(void **state)
 	}
 }
 
+/* The guard of a writable part: data that matches single guard bytes (any
+ * byte value does, 1 in 256) is written data; four guard bytes in a row
+ * are bytes the device never wrote. */
+static void test_guard_runs(void **state)
+{
+	uint8_t g[64], w[64];
+
+	(void)state;
+	chk_guard_fill(g, sizeof(g));
+	memset(w, 0, sizeof(w));
+	assert_int_equal(chk_guard_first(w, 64), 64);
+	memcpy(w, g, sizeof(w));
+	assert_int_equal(chk_guard_first(w, 64), 0);  /* nothing written */
+	memset(w, 0x11, 40);
+	assert_int_equal(chk_guard_first(w, 64), 40); /* 24 bytes short */
+	for (unsigned i = 0; i < 64; i += 2)
+		w[i] = g[i];                          /* every other byte matches */
+	memset(w + 40, 0x11, 24);
+	assert_int_equal(chk_guard_first(w, 64), 64);
+	memcpy(w, g, sizeof(w));
+	memset(w, 0x11, 61);                          /* a tail shorter than a run */
+	assert_int_equal(chk_guard_first(w, 64), 64);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest extra[] = {
+		cmocka_unit_test(test_guard_runs),
 		cmocka_unit_test(test_every_check_can_fail),
 	};
 

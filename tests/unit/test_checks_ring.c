@@ -310,9 +310,9 @@ static const struct ring_case cases[] = {
 	/* DEVICE_NEEDS_RESET */
 	{ "needs reset clean", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0 },
 	{ "needs reset clean net pci", PF_CHK_NEEDS_RESET_MALFORMED, PCI, NET, BASE, 0, IO_NONE, PASS, 0 },
-	{ "needs reset: no config irq", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, SIM_F_NO_CONFIG_IRQ, IO_NONE, FAIL, 0 },
+	{ "needs reset: no config irq", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, SIM_F_NO_CONFIG_IRQ, IO_NONE, WARN, 0 },
 	{ "needs reset: silent stop", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, SIM_F_SILENT_BROKEN, IO_NONE, WARN, 0 },
-	{ "needs reset: reset does not help", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_RESET_KEEPS_BROKEN, FAIL, 0 },
+	{ "needs reset: reset does not help", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_RESET_KEEPS_BROKEN, WARN, 0 },
 	/* SUSPEND */
 	{ "suspend clean", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0 },
 	{ "suspend clean net pci", PF_CHK_SUSPEND, PCI, NET, BASE | F(VIRTIO_F_SUSPEND), 0, IO_NONE, PASS, 0 },
