@@ -368,6 +368,21 @@ static const enum pf_check_id covered[] = {
 #undef PF_CHECK
 };
 
+/* A ring of 4 (QEMU's vhost-user-rng) still wraps: lists are shortened to
+ * fit, instead of the driver giving up on an empty ring. */
+static void test_packed_wrap_ring_of_4(void **state)
+{
+	enum pf_verdict v;
+
+	(void)state;
+	assert_int_equal(ut_mmio_open(&U, SIM_MMIO_V2, RNG, PACKED, 1, 4), 0);
+	ut_auto_progress(&U);
+	v = ut_run_check(PF_CHK_PACKED_WRAP, &U.dev);
+	if (v != PF_VERDICT_PASS)
+		print_error("%s\n", host_console());
+	assert_int_equal(v, PF_VERDICT_PASS);
+}
+
 static void test_every_check_can_fail(void **state)
 {
 	(void)state;
@@ -389,6 +404,7 @@ static void test_every_check_can_fail(void **state)
 int main(void)
 {
 	static const struct CMUnitTest extra[] = {
+		cmocka_unit_test_setup(test_packed_wrap_ring_of_4, ut_setup),
 		cmocka_unit_test(test_every_check_can_fail),
 	};
 
