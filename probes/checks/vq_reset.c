@@ -11,9 +11,9 @@
 #include "platform.h"
 #include "ring.h"
 
-#define QRESET_TIMEOUT_NS 200000000ull /* like a device reset (helpers.h) */
+#define QRESET_TIMEOUT_NS CHK_RESET_TIMEOUT_NS /* like a device reset (helpers.h) */
 #define QRESET_QUEUES 4                 /* queues whose registers are exercised */
-#define QUIET_NS 5000000ull             /* how long a reset queue must stay quiet */
+#define QUIET_NS chk_quiet_ns()         /* how long a reset queue must stay quiet */
 #define SMALL_RING 16
 
 /*
