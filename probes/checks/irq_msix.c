@@ -119,8 +119,10 @@ void check_IRQ_MSIX_MAPPING(struct pf_test *t)
 
 	if (!msix_size(t, &n))
 		return;
-	/* any Table Size is valid (a driver must support 1..0x800, 4.1.5.1.2.2):
-	 * nothing to assert about it */
+	/* 4.1.5.1.2.1: a device with MSI-X SHOULD support 2..0x800 vectors
+	 * (pci.msix.vector-count); a driver copes with any size */
+	report_should(t, n >= 2 && n <= 0x800, "table-size",
+		      "MSI-X Table Size is %d: a device SHOULD support 2..0x800 vectors (4.1.5.1.2.1)", n);
 	nv = n > MAP_MAX_VEC ? MAP_MAX_VEC : (unsigned)n;
 	if ((unsigned)n > nv)
 		report_log(t, 1, "Table Size %d: mapping tried for vectors 0..%u", n, nv - 1);
