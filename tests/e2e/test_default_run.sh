@@ -29,7 +29,7 @@ assert_jq "$r" '.devices | all(.queues | length >= 1)' "every device has a queue
 assert_jq "$r" '(.devices | length) as $n | [.results[] | select(.test == "basic.init.sequence")] | length == $n' "init sequence checked on every device"
 assert_jq "$r" '[.results[] | select(.test == "basic.init.sequence") | .verdict] | all(. == "pass")' "init sequence passes on QEMU"
 assert_jq "$r" '.results | all((.labels | length >= 1) or .level == "may")' "every result names spec labels (informational checks excepted)"
-assert_jq "$r" '.results | all(.verdict | IN("pass","fail","warn","skip","error","xfail","xpass","waived"))' "verdicts from the vocabulary"
+assert_jq "$r" '.results | all(.verdict | IN("pass","fail","warn","skip","na","error","xfail","xpass","waived"))' "verdicts from the vocabulary"
 assert_jq "$r" '.summary.verdict | IN("conformant","conformant-with-warnings","non-conformant")' "a summary verdict"
 assert_jq "$r" '[.diagnostics[]?] | length == 0' "clean stream from the real probe"
 v=$(jq -r .summary.verdict "$r")
