@@ -833,8 +833,15 @@ int pf_cmd_run(int argc, char **argv)
 			from = open.step + 1;
 			add_finding(&ctx, finding_kind(bo.sup.outcome), msg, true);
 		} else if (st.boots && st.last_step >= 0) {
-			/* between checks: resume after the last one that ran */
+			/* Between checks (after a result, before the next begin):
+			 * no check is blamed, the finding is the run's, and the
+			 * guest resumes at the step after the last result, so
+			 * every (device, check) pair still gets exactly one. */
+			size_t n = strlen(msg);
+
 			from = st.last_step + 1;
+			snprintf(msg + n, sizeof(msg) - n, ", between checks: after step %lld, no check in flight",
+				 (long long)st.last_step);
 			add_finding(&ctx, finding_kind(bo.sup.outcome), msg, false);
 		} else {
 			add_finding(&ctx, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg, false);

@@ -8,11 +8,12 @@
 #include <stdint.h>
 
 #include "report.h"
+#include "timing.h"
 #include "virtio/virtio.h"
 
 /* Bound on a device reset; QEMU completes synchronously, real hardware may
  * take a while, and a device that never completes is a finding. */
-#define CHK_RESET_TIMEOUT_NS 200000000ull
+#define CHK_RESET_TIMEOUT_NS (chk_wait_ns() + chk_retry_ns()) /* calibrated */
 
 /* True for devices the probe can drive at all (ops present). Otherwise the
  * test is marked skip with the reason. */

@@ -24,21 +24,16 @@
 
 #include "helpers.h"
 #include "report.h"
+#include "timing.h"
 #include "virtio/virtio.h"
 #include "virtio/virtqueue_split.h"
 
-#define RING_POLL_NS 100000000ull /* a used buffer must come within 100 ms */
 #define RING_MAX_SG 64
 #define CHK_MAX_PIECES (RING_MAX_SG / 2) /* descriptors per part of a request */
 #define CHK_GUARD_LEN 8    /* guard bytes at least, before and after each buffer */
 #define CHK_FILL 0xa5      /* device-writable bytes before the device writes */
 #define CHK_MAX_READABLE 128
 
-/* How long a reset queue is watched for activity: CHK_QUIET_FACTOR times
- * the slowest completion seen while it was live, within these bounds. */
-#define CHK_QUIET_MIN_NS 5000000ull
-#define CHK_QUIET_MAX_NS 50000000ull
-#define CHK_QUIET_FACTOR 8u
 
 struct chk_workload {
 	uint32_t device_id;
@@ -69,7 +64,6 @@ struct chk_ring {
 	struct virtq_split vq;
 	struct chk_bufs b;
 	uint16_t slots;
-	uint64_t lat_max_ns; /* slowest completion seen (for chk_quiet_ns()) */
 };
 
 /* Driver options (VQ_OPT_*) for the ring features in a negotiated set. */
@@ -108,9 +102,6 @@ bool chk_bufs_verify(struct pf_test *t, struct chk_bufs *b, uint16_t slot, uint3
  * (guards, readable and writable bytes all as the driver left them). */
 bool chk_bufs_untouched(const struct chk_bufs *b, uint16_t slot);
 
-/* The quiet period for a ring whose slowest completion took lat_ns. */
-uint64_t chk_quiet_ns(uint64_t lat_ns);
-
 /*
  * Negotiates `want` (masked by what is offered, VERSION_1 added), sets up the
  * workload's queue as a split ring of `num` entries (other queues of the
@@ -124,6 +115,13 @@ bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_
 
 /* chk_bufs_request() for the split ring's buffers. */
 unsigned chk_ring_request(struct chk_ring *r, uint16_t slot, struct virtq_sg *sg, unsigned pieces);
+
+/*
+ * virtq_split_poll() with the calibrated wait, and on a time-out once more
+ * with the re-try wait: a used buffer is not declared missing on one short
+ * look. Times the round trip begun by chk_ring_submit().
+ */
+int chk_split_poll(struct virtq_split *vq, struct virtq_used_info *u);
 
 /* Adds, publishes and notifies one request; returns the head or < 0. */
 int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indirect);

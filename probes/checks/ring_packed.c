@@ -126,6 +126,7 @@ int chk_pring_submit(struct chk_pring *r, uint16_t slot, unsigned pieces, int in
 	if (id < 0)
 		return id;
 	virtq_packed_kick(&r->vq);
+	chk_rtt_start();
 	return id;
 }
 
@@ -154,7 +155,7 @@ static bool event_stall(struct pf_test *t, struct chk_pring *r)
 		return false;
 	report_should(t, false, "avail-event-stall",
 		      "queue %u stalled %llu ms: the device event flags (%u) told the driver not to notify; the device may suppress notifications (2.8.10), not stall a conforming driver; notified anyway",
-		      vq->index, (unsigned long long)(RING_POLL_NS / 1000000), vq->last_event_flags);
+		      vq->index, (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000), vq->last_event_flags);
 	vq->opts |= VQ_OPT_ALWAYS_NOTIFY;
 	virtq_packed_notify(vq);
 	return true;
@@ -164,15 +165,20 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 {
 	uint16_t pos = r->vq.next_used;
 	bool wrap = r->vq.used_wrap, unrolling = r->vq.batch_active;
-	int rc = virtq_packed_poll(&r->vq, u, RING_POLL_NS);
+	uint64_t waited = chk_wait_ns() + chk_retry_ns();
+	int rc = virtq_packed_poll(&r->vq, u, chk_wait_ns());
 	struct pvirtq_desc c;
 
 	if (rc == VQ_E_TIMEDOUT && event_stall(t, r))
-		rc = virtq_packed_poll(&r->vq, u, RING_POLL_NS);
+		rc = virtq_packed_poll(&r->vq, u, chk_wait_ns());
+	if (rc == VQ_E_TIMEDOUT) /* re-tried before it counts (timing.h) */
+		rc = virtq_packed_poll(&r->vq, u, chk_retry_ns());
+	if (rc == 1)
+		chk_rtt_end();
 	if (rc == VQ_E_TIMEDOUT) {
 		report(t, false, "no-used",
 		       "no used descriptor within %llu ms at ring position %u (wrap counter %u)",
-		       (unsigned long long)(RING_POLL_NS / 1000000), pos, wrap);
+		       (unsigned long long)(waited / 1000000), pos, wrap);
 		return rc;
 	}
 	if (rc == VQ_E_DEV_LEN) {

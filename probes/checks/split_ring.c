@@ -7,6 +7,7 @@
 #include "ring.h"
 
 #define SMALL_RING 16
+#define WRAP_BUDGET_NS 60000000000ull /* 60 s for 65600 buffers */
 
 /* Submit and complete `count` requests one at a time. */
 static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
@@ -139,7 +140,7 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 		}
 		virtq_split_publish(&r.vq);
 		virtq_split_kick(&r.vq);
-		if (virtq_split_poll(&r.vq, &u, RING_POLL_NS) != 1) {
+		if (chk_split_poll(&r.vq, &u) != 1) {
 			report(t, false, "not-used", "a chain of %u one-byte descriptors was not used", r.slots);
 			goto out;
 		}
@@ -205,7 +206,7 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 {
 	struct chk_ring r;
 	uint32_t done = 0, target = 65536u + 64u;
-	uint64_t start = arch_now_ns();
+	uint64_t start = arch_now_ns(), last_log = start;
 
 	if (!chk_ring_open(t, &r, 0, 256, 0, true))
 		goto out;
@@ -229,9 +230,17 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 				goto out;
 			done++;
 		}
-		if (arch_now_ns() - start > 20000000000ull) {
-			report_error(t, "only %u of %u buffers used within 20 s", done, target);
+		/* A loaded host halves the rate: the bound is generous, and a
+		 * progress line every 10 s keeps the runner's inactivity
+		 * timeout away while buffers keep being used. */
+		if (arch_now_ns() - start > WRAP_BUDGET_NS) {
+			report_error(t, "only %u of %u buffers used within %llu s", done, target,
+				     (unsigned long long)(WRAP_BUDGET_NS / 1000000000ull));
 			goto out;
+		}
+		if (arch_now_ns() - last_log > 10000000000ull) {
+			last_log = arch_now_ns();
+			report_log(t, 0, "index wrap: %u of %u buffers used", done, target);
 		}
 	}
 	report(t, r.vq.used->idx == (uint16_t)target, "used-idx",
@@ -245,17 +254,24 @@ out:
 static int one_with_isr(struct pf_test *t, struct chk_ring *r, uint32_t *isr)
 {
 	struct virtq_used_info u;
+	uint64_t t0, w;
 
 	chk_isr_take(r->dev);
 	if (chk_ring_submit(r, 0, 1, VQ_ADD_DIRECT) < 0)
 		return -1;
 	if (chk_ring_complete(t, r, &u) < 0)
 		return -1;
-	/* The interrupt status is set before the used-buffer notification
-	 * and the used idx before that: after the entry is seen, a short
-	 * grace covers devices that set the bit right after. */
-	arch_delay_ns(200000);
+	/* The device writes used idx, then sets the interrupt status: on a
+	 * loaded host its thread can stop in between, so the bit is waited
+	 * for (calibrated, timing.h); where none is due the whole wait is
+	 * a quiet window. */
+	t0 = arch_now_ns();
+	w = chk_wait_ns();
 	*isr = chk_isr_take(r->dev);
+	while (!(*isr & VIRTIO_ISR_QUEUE) && arch_now_ns() - t0 < w) {
+		arch_delay_ns(20000);
+		*isr |= chk_isr_take(r->dev);
+	}
 	return 0;
 }
 
@@ -358,7 +374,7 @@ void check_STATUS_NO_USE_BEFORE_DRIVER_OK(struct pf_test *t)
 		report_error(t, "could not add a request");
 		goto out;
 	}
-	arch_delay_ns(5000000);
+	arch_delay_ns(chk_quiet_ns());
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = chk_isr_take(r.dev);
 	report(t, used == 0, "used-before-driver-ok", "device used %u buffer(s) before DRIVER_OK", used);
@@ -408,7 +424,7 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	/* New work in the old ring, notified: a device that still runs it
 	 * uses it or writes into it (the driver's mistake to notify before
 	 * DRIVER_OK, 3.1.1; the device must still not act on it) */
-	if (!chk_ring_old_ring_idle(t, &r, 2, chk_quiet_ns(r.lat_max_ns), "a device reset"))
+	if (!chk_ring_old_ring_idle(t, &r, 2, chk_quiet_ns(), "a device reset"))
 		goto out;
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = r.dev->ops->isr_read(r.dev);

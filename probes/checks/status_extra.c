@@ -10,9 +10,10 @@
 #include "ring.h"
 
 #define SMALL_RING 16
-#define NEEDS_RESET_WAIT_NS 20000000ull /* for DEVICE_NEEDS_RESET to appear */
-#define SUSPEND_WAIT_NS 200000000ull    /* for SUSPEND / resume to complete */
-#define QUIET_NS 5000000ull
+/* calibrated (timing.h) */
+#define NEEDS_RESET_WAIT_NS chk_wait_ns()                      /* for DEVICE_NEEDS_RESET */
+#define SUSPEND_WAIT_NS (chk_wait_ns() + chk_retry_ns())       /* SUSPEND / resume */
+#define QUIET_NS chk_quiet_ns()
 
 #define DRIVER_BITS (VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK)
 
@@ -85,9 +86,13 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 		arch_delay_ns(100000);
 		st = r.dev->ops->get_status(r.dev);
 	} while (!(st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) && arch_now_ns() - start < NEEDS_RESET_WAIT_NS);
-	/* the notification follows the status bit: a short grace */
-	arch_delay_ns(200000);
+	/* the notification follows the status bit: waited for when due */
 	isr = chk_isr_take(r.dev);
+	for (start = arch_now_ns(); (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) && !(isr & VIRTIO_ISR_CONFIG) &&
+	     arch_now_ns() - start < chk_wait_ns();) {
+		arch_delay_ns(20000);
+		isr |= chk_isr_take(r.dev);
+	}
 	/* alive: the status still holds what the driver set */
 	report(t, st != 0xff && (st & DRIVER_BITS) == DRIVER_BITS,
 	       "device-status", "device status reads 0x%02x after the malformed chain", st);
@@ -99,10 +104,10 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 	} else {
 		/* ignored: a good request must then still be served */
 		int head = chk_ring_submit(&r, 2, 1, VQ_ADD_DIRECT);
-		int rc = head < 0 ? head : virtq_split_poll(&r.vq, &u, RING_POLL_NS);
+		int rc = head < 0 ? head : chk_split_poll(&r.vq, &u);
 
 		while (rc == VQ_E_DEV_ID_NOT_INFLIGHT || (rc == 1 && u.token != 2))
-			rc = virtq_split_poll(&r.vq, &u, RING_POLL_NS);
+			rc = chk_split_poll(&r.vq, &u);
 		report_log(t, 1, "%s: no DEVICE_NEEDS_RESET (status 0x%02x), queue %s", malformed_name[kind], st,
 			   rc == 1 ? "still works" : "stopped");
 		/* a legacy device has no DEVICE_NEEDS_RESET to set (2.1, 4.2.4) */

@@ -74,6 +74,9 @@ enum pf_verdict pf_run_check(enum pf_check_id id, struct virtio_dev *dev,
 	}
 	rec_u64("us", us);
 	rec_end();
+	/* and once more after the result: a stop there falls between checks */
+	if (opt->pace_ms)
+		arch_delay_ns((uint64_t)opt->pace_ms * 1000000u);
 	return v;
 }
 

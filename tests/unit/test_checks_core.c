@@ -51,6 +51,9 @@ enum io_fault {
 	IO_DROP_MIXED_CHAIN,    /* ignores chains with a non-head INDIRECT */
 	IO_ACT_AFTER_RESET,     /* keeps using the old ring after reset */
 	IO_READY_STUCK,         /* QueueReady ignores a write of 0 */
+	IO_DATA_OLD_GUARD,      /* device data holds 0xa5, the former guard byte */
+	IO_NOTIFY_AT_DRIVER_OK, /* a used-buffer notification with nothing used
+				 * on DRIVER_OK (libvhost-user back-ends) */
 };
 
 struct fault_io {
@@ -139,7 +142,15 @@ static void fi_write(void *ctx, uint64_t off, uint64_t val, unsigned width)
 			used->idx++;
 		return;
 	}
+	if (f->fault == IO_DATA_OLD_GUARD)
+		s->pattern_seed = 0; /* data byte k is 7k: byte 243 is 0xa5, the
+				      * status byte (512) is 0 = VIRTIO_BLK_S_OK */
 	sim_mmio_ops.write(s, off, val, width);
+	if (f->fault == IO_NOTIFY_AT_DRIVER_OK && off == VIRTIO_MMIO_STATUS &&
+	    (val & VIRTIO_STATUS_DRIVER_OK)) {
+		s->isr |= 1u;
+		s->irq_raised++;
+	}
 	if (f->fault == IO_USED_FLAGS_2 && off == VIRTIO_MMIO_QUEUE_NOTIFY) {
 		struct virtq_used *used = arch_dma_ptr(s->q[val & 0xffff].device);
 
@@ -291,6 +302,9 @@ static const struct core_case cases[] = {
 	{ "wrap clean blk", PF_CHK_SPLIT_INDEX_WRAP, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "used len blk: status never written", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, SIM_F_BLK_NO_STATUS, IO_NONE, PF_VERDICT_FAIL, 0, "len-unwritten", 0 },
 	{ "used len blk: status out of range", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_WARN, 0, "blk-status", 7 },
+	{ "isr idle: one spurious notification at DRIVER_OK", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NOTIFY_AT_DRIVER_OK, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "isr idle: spurious notification not cleared by InterruptACK", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, SIM_F_ISR_NO_CLEAR, IO_NOTIFY_AT_DRIVER_OK, PF_VERDICT_FAIL, 0, "idle", 0 },
+	{ "used len: data holds the former guard byte", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN, 0, IO_DATA_OLD_GUARD, PF_VERDICT_PASS, 0, NULL, 0 },
 };
 
 static enum pf_verdict run_case(const struct core_case *c)
