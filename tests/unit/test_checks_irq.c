@@ -93,13 +93,13 @@ static const struct irq_case cases[] = {
 	{ "msix delivery: no interrupt controller", DLV, 0, 0, E_NO_INTC, SKIP, "no interrupt controller", NULL },
 	{ "msix delivery: no MSI-X capability", DLV, 0, 0, E_NO_MSIX, NA, "no MSI-X capability", NULL },
 	{ "msix delivery: wrong vector", DLV, 0, SIM_PCI_F_MSIX_WRONG_VECTOR, E_FULL, FAIL,
-	  "the queue mapped to vector 0 raised vector 1 too", "no-interrupt" },
+	  "the queue mapped to vector 0 raised vector 1 too", "mapped/no-interrupt" },
 	{ "msix delivery: sent on NO_VECTOR", DLV, 0, SIM_PCI_F_MSIX_IGNORE_NO_VECTOR, E_FULL, FAIL,
-	  "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector 0", "no-vector-raised" },
+	  "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector 0", "unmapped/no-vector-raised" },
 	{ "msix delivery: vector not read back", DLV, 0, SIM_PCI_F_MSIX_NO_READBACK, E_FULL, FAIL,
-	  "queue_msix_vector reads 0xffff after writing 0x0000", "queue-vector-write" },
+	  "queue_msix_vector reads 0xffff after writing 0x0000", "mapped/queue-vector-write" },
 	{ "msix delivery: no used-buffer interrupt", DLV, SIM_F_NO_IRQ, 0, E_FULL, FAIL,
-	  "no interrupt on MSI-X vector 0", "no-interrupt" },
+	  "no interrupt on MSI-X vector 0", "mapped/no-interrupt" },
 };
 
 /* The checks this file is responsible for. */
