@@ -22,6 +22,7 @@
 #include "progress.h"
 #include "reports.h"
 #include "results.h"
+#include "services.h"
 #include "sha256.h"
 #include "spec.h"
 #include "stream.h"
@@ -468,7 +469,9 @@ int pf_cmd_run(int argc, char **argv)
 	char targets_dir[4096], probe_path[4096], outdir_buf[4096], path[4096];
 	char hv_version[256] = "unknown", bootargs[1024], started[32], ebuf[2048];
 	struct boot_outcome bo = { 0 };
-	struct pf_spec *spec;
+	struct pf_spec *spec = NULL;
+	struct pf_services *svcs = NULL;
+	bool svc_infra = false;
 	char **vargv = NULL;
 	int64_t from = 0;
 	unsigned boots = 0;
@@ -523,6 +526,10 @@ int pf_cmd_run(int argc, char **argv)
 		char **a;
 
 		build_bootargs(bootargs, sizeof(bootargs), &o, 0);
+		if (pf_target_set_sockdir(t, "/tmp/pf-XXXXXX", &err)) {
+			pf_target_free(t);
+			return PF_EXIT_INFRA;
+		}
 		a = pf_target_argv(t, probe_path, bootargs, o.outdir ? o.outdir : ".", NULL, &err);
 		if (!a) {
 			fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
@@ -582,6 +589,12 @@ int pf_cmd_run(int argc, char **argv)
 	}
 	pf_path_join(path, sizeof(path), o.outdir, "target.yaml");
 	copy_file(t->path, path);
+	/* Companion processes (services.h): restarted with every boot. */
+	svcs = pf_services_new(t, o.outdir, &err);
+	if (!svcs) {
+		fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+		goto out;
+	}
 
 	install_signals();
 	iso_now(started, sizeof(started));
@@ -602,7 +615,20 @@ int pf_cmd_run(int argc, char **argv)
 			goto out;
 		}
 		boots++;
+		if (pf_services_start(svcs, probe_path, bootargs, &err)) {
+			pf_error_format(&err, ebuf, sizeof(ebuf));
+			fprintf(stderr, "plugfest run: %s\n", ebuf);
+			add_finding(&ctx, "no-start", ebuf, false);
+			svc_infra = true;
+			break;
+		}
 		boot_once(&ctx, t, vargv, overall_ms, &bo);
+		if (pf_services_stop(svcs, msg, sizeof(msg))) {
+			/* The boot's results are not the device's alone. */
+			fprintf(stderr, "plugfest run: %s: %s\n", t->path, msg);
+			add_finding(&ctx, "crash", msg, false);
+			svc_infra = true;
+		}
 		if (!bo.spawned) {
 			fprintf(stderr, "plugfest run: cannot start the hypervisor: %s\n", bo.argv0_error);
 			add_finding(&ctx, "no-start", bo.argv0_error, false);
@@ -650,13 +676,14 @@ int pf_cmd_run(int argc, char **argv)
 		struct pf_results_state st;
 
 		pf_results_state(ctx.results, &st);
-		if (!st.boots || interrupted)
+		if (!st.boots || interrupted || svc_infra)
 			rc = PF_EXIT_INFRA; /* no verdict reached */
 		else if (rc == 0)
 			rc = pf_results_exit_code(doc);
 	}
 	json_decref(doc);
 out:
+	pf_services_free(svcs);
 	pf_argv_free(vargv);
 	if (ctx.hvlog)
 		fclose(ctx.hvlog);
