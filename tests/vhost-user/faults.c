@@ -9,9 +9,10 @@
  * tests/e2e/test_vhost_user_bench.sh and ci/fault-bench read.
  *
  * missed_in lists where the kit does NOT catch a fault today, or flags a
- * control falsely (configurations "mmio-split", "pci-packed", ..., or "all"),
- * as measured through QEMU 7.2; the tests then expect exactly that, so a
- * fix in the checks shows up as a change to make here.
+ * control falsely (configurations "mmio-split", "pci-packed", a transport
+ * "mmio", a ring "split", or "all"; with a leading '~': either outcome, it
+ * depends on timing), as measured through QEMU 7.2; the tests then expect
+ * exactly that, so a fix in the checks shows up as a change to make here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,9 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"adds 1 to the len of the head descriptor in the table" },
 	[F_WRITE_PAST_END] = { "write-past-end", false, "any", "any",
 		"split.desc.no-write-readable",
-		"split.used-len-and-id split.readable-untouched packed.readable-untouched", "",
+		"split.used-len-and-id split.readable-untouched packed.readable-untouched",
+		/* no check looks beyond the end of the writable buffer yet */
+		"all",
 		"flips the byte just after the last device-writable buffer" },
 	[F_USED_IDX_SKIP] = { "used-idx-skip", false, "any", "split",
 		"split.used.len-bytes-written",
@@ -53,7 +56,11 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"notifies after every used buffer, ignoring NO_INTERRUPT and used_event (SHOULD NOT: a warning)" },
 	[F_EVENT_IDX_USES_FLAGS] = { "event-idx-uses-flags", false, "any", "split",
 		"split.used-notif.ignore-flags-with-event-idx",
-		"split.event-idx", "",
+		"split.event-idx",
+		/* reported only as "no notification when used_event was reached
+		 * (ISR 0x0)", the message the kit's 200 us interrupt-status race
+		 * also produces on a clean vhost-user device: not told apart */
+		"all",
 		"with EVENT_IDX decides by avail->flags instead of used_event" },
 	[F_USED_EVENT_WITHOUT_EVENT_IDX] = { "used-event-without-event-idx", false, "any", "split",
 		"split.used-notif.ignore-used-event-without-event-idx",
@@ -69,8 +76,11 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"takes an indirect descriptor for a plain buffer" },
 	[F_OLD_RING_AFTER_RESET] = { "old-ring-after-reset", false, "any", "split",
 		"basic.reset.quiesce-after-reset",
-		"basic.reset.quiesce vq-reset.reenable", "",
-		"keeps using a stopped ring for 3 s after the front-end stopped it" },
+		"basic.reset.quiesce vq-reset.reenable",
+		/* basic.reset.quiesce looks 5 ms after its notify: whether the
+		 * stale use lands in that window depends on timing (both seen) */
+		"~all",
+		"keeps using a stopped ring from 1 to 20 ms after the front-end stopped it" },
 	[F_PACKED_USED_FLAGS_BAD] = { "packed-used-flags-bad", false, "any", "packed",
 		"packed.order.write-in-completion-order",
 		"packed.used-descriptors", "",

@@ -105,6 +105,14 @@ static bool needs_polling(const struct vu_dev *d)
 	return false;
 }
 
+static bool ghost_active(const struct vu_dev *d)
+{
+	for (unsigned i = 0; i < d->nvq; i++)
+		if (d->vq[i].ghost)
+			return true;
+	return false;
+}
+
 static int serve(struct vu_dev *d)
 {
 	for (;;) {
@@ -116,7 +124,7 @@ static int serve(struct vu_dev *d)
 		for (unsigned i = 0; i < d->nvq; i++)
 			if (d->vq[i].kick_fd >= 0)
 				pfd[n++] = (struct pollfd){ .fd = d->vq[i].kick_fd, .events = POLLIN };
-		rc = poll(pfd, n, needs_polling(d) ? POLL_MS : 1000);
+		rc = poll(pfd, n, ghost_active(d) ? 1 : needs_polling(d) ? POLL_MS : 1000);
 		if (rc < 0 && errno != EINTR)
 			return -1;
 		if (rc > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {

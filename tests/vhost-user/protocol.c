@@ -175,7 +175,13 @@ void vu_rings_init(struct vu_dev *d, bool first)
 static void ring_start(struct vu_dev *d, struct vu_vring *vq)
 {
 	vq->features = d->features;
-	if (!has_feature(vq->features, VIRTIO_F_RING_PACKED)) {
+	if (has_feature(vq->features, VIRTIO_F_RING_PACKED)) {
+		/* the device event suppression area is ours: ask for kicks */
+		uint16_t *dev_area = vu_uva(&d->mem, vq->used_uva, 4);
+
+		if (dev_area && !(vq->used_uva & 3))
+			__atomic_store_n(&dev_area[1], RING_EVENT_FLAGS_ENABLE, __ATOMIC_RELEASE);
+	} else {
 		uint16_t *used = vu_uva(&d->mem, vq->used_uva, 4);
 
 		vq->used_idx = used ? __atomic_load_n(&used[1], __ATOMIC_ACQUIRE) : 0;
@@ -319,7 +325,9 @@ static int dispatch(struct vu_dev *d, bool *replied)
 			st[1] = packed ? vu_packed_get_base(vq) : vq->last_avail;
 			if (fault(d, F_OLD_RING_AFTER_RESET) && !packed && vq->kick_set) {
 				vq->ghost = true;
-				vq->ghost_until_ms = vu_now_ms() + 3000;
+				/* from 1 ms on: after the reset has completed */
+				vq->ghost_from_ms = vu_now_ms() + 1;
+				vq->ghost_until_ms = vu_now_ms() + 20;
 				vq->ghost_desc = vq->desc_uva;
 				vq->ghost_avail = vq->avail_uva;
 				vq->ghost_used = vq->used_uva;

@@ -295,6 +295,8 @@ void vu_split_ghost_poll(struct vu_dev *d, struct vu_vring *vq)
 		vq->ghost = false;
 		return;
 	}
+	if (vu_now_ms() < vq->ghost_from_ms)
+		return;
 	g.desc_uva = vq->ghost_desc;
 	g.avail_uva = vq->ghost_avail;
 	g.used_uva = vq->ghost_used;

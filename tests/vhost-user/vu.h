@@ -121,7 +121,7 @@ struct vu_vring {
 	int prev_used_slot;    /* faults: the last used descriptor written */
 	/* the old ring of a stopped queue (fault old-ring-after-reset) */
 	bool ghost;
-	long ghost_until_ms;
+	long ghost_from_ms, ghost_until_ms;
 	uint64_t ghost_desc, ghost_avail, ghost_used;
 	uint16_t ghost_num, ghost_last_avail, ghost_used_idx;
 };
