@@ -64,7 +64,11 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"with EVENT_IDX decides by avail->flags instead of used_event" },
 	[F_USED_EVENT_WITHOUT_EVENT_IDX] = { "used-event-without-event-idx", false, "any", "split",
 		"split.used-notif.ignore-used-event-without-event-idx",
-		"split.used-notification", "",
+		"split.used-notification",
+		/* reported only as "no notification: used_event honoured without
+		 * EVENT_IDX (ISR 0x0)", which the kit's 200 us interrupt-status
+		 * race also produces on a clean vhost-user device */
+		"all",
 		"without EVENT_IDX decides by used_event anyway" },
 	[F_USED_FLAGS_BAD] = { "used-flags-bad", false, "any", "split",
 		"split.avail-notif.flags-0-or-1",

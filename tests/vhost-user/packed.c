@@ -196,6 +196,13 @@ int vu_packed_process(struct vu_dev *d, struct vu_vring *vq)
 
 	if (!vq->kick_set || !vq->enabled || !vq->num)
 		return 0;
+	/* SET_VRING_BASE comes from the front-end: a position past the ring
+	 * would index outside it */
+	if (vq->next_avail >= vq->num || vq->next_used >= vq->num) {
+		vu_log("queue %u: ring position %u/%u outside a ring of %u", vq->index,
+		       vq->next_avail, vq->next_used, vq->num);
+		return 0;
+	}
 	if (!map_ring(d, vq, &p)) {
 		vu_log("queue %u: packed ring outside guest memory or misaligned", vq->index);
 		return 0;
