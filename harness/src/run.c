@@ -25,6 +25,7 @@
 #include "reports.h"
 #include "results.h"
 #include "score.h"
+#include "services.h"
 #include "sha256.h"
 #include "spec.h"
 #include "stream.h"
@@ -643,8 +644,10 @@ int pf_cmd_run(int argc, char **argv)
 	char targets_dir[4096], probe_path[4096], outdir_buf[4096], path[4096];
 	char hv_version[256] = "unknown", bootargs[1024], started[32], ebuf[2048];
 	struct boot_outcome bo = { 0 };
-	struct pf_spec *spec;
+	struct pf_spec *spec = NULL;
 	struct pf_waivers *known = NULL;
+	struct pf_services *svcs = NULL;
+	bool svc_infra = false;
 	char **vargv = NULL;
 	int64_t from = 0;
 	unsigned boots = 0;
@@ -704,6 +707,10 @@ int pf_cmd_run(int argc, char **argv)
 			return PF_EXIT_INFRA;
 		}
 		build_bootargs(bootargs, sizeof(bootargs), &o, ctx.nonce, 0);
+		if (pf_target_set_sockdir(t, "/tmp/pf-XXXXXX", &err)) {
+			pf_target_free(t);
+			return PF_EXIT_INFRA;
+		}
 		a = pf_target_argv(t, probe_path, bootargs, o.outdir ? o.outdir : ".", NULL, &err);
 		if (!a) {
 			fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
@@ -778,6 +785,12 @@ int pf_cmd_run(int argc, char **argv)
 		pf_version_number(hv_version, ver, sizeof(ver));
 		pf_progress_known_failures(ctx.progress, known, t->hypervisor.name, ver[0] ? ver : hv_version);
 	}
+	/* Companion processes (services.h): restarted with every boot. */
+	svcs = pf_services_new(t, o.outdir, &err);
+	if (!svcs) {
+		fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+		goto out;
+	}
 
 	install_signals();
 	iso_now(started, sizeof(started));
@@ -800,7 +813,20 @@ int pf_cmd_run(int argc, char **argv)
 			goto out;
 		}
 		boots++;
+		if (pf_services_start(svcs, probe_path, bootargs, &err)) {
+			pf_error_format(&err, ebuf, sizeof(ebuf));
+			fprintf(stderr, "plugfest run: %s\n", ebuf);
+			add_finding(&ctx, "no-start", ebuf, false);
+			svc_infra = true;
+			break;
+		}
 		boot_once(&ctx, t, vargv, overall_ms, &bo);
+		if (pf_services_stop(svcs, msg, sizeof(msg))) {
+			/* The boot's results are not the device's alone. */
+			fprintf(stderr, "plugfest run: %s: %s\n", t->path, msg);
+			add_finding(&ctx, "crash", msg, false);
+			svc_infra = true;
+		}
 		if (!bo.spawned) {
 			fprintf(stderr, "plugfest run: cannot start the hypervisor: %s\n", bo.argv0_error);
 			add_finding(&ctx, "no-start", bo.argv0_error, false);
@@ -870,7 +896,7 @@ int pf_cmd_run(int argc, char **argv)
 		struct pf_results_state st;
 
 		pf_results_state(ctx.results, &st);
-		if (!st.boots || interrupted) {
+		if (!st.boots || interrupted || svc_infra) {
 			rc = PF_EXIT_INFRA; /* no verdict reached */
 		} else if (rc == 0 && o.gate) {
 			rc = pf_gate_exit_code(doc, o.gate);
@@ -892,6 +918,7 @@ int pf_cmd_run(int argc, char **argv)
 	}
 	json_decref(doc);
 out:
+	pf_services_free(svcs);
 	pf_argv_free(vargv);
 	if (ctx.hvlog.f)
 		fclose(ctx.hvlog.f);

@@ -33,7 +33,7 @@
 #define TARGET_MAX_SECONDS (7.0 * 24 * 3600)
 
 static const char *const builtin_names[] = {"binary", "probe", "bootargs",
-                                            "outdir", NULL};
+                                            "outdir", "sockdir", NULL};
 static const char *const known_arches[] = {"aarch64", "x86_64", "riscv64",
                                            NULL};
 
@@ -237,17 +237,18 @@ static int expand(const struct expander *x, const char *s, struct sbuf *out,
                 if (x->allow_vars)
                     snprintf(why, whylen,
                              "unknown placeholder '${%.*s}' (known: binary, "
-                             "probe, bootargs, outdir and the keys of "
-                             "'variables')", (int)len, name);
+                             "probe, bootargs, outdir, sockdir and the keys "
+                             "of 'variables')", (int)len, name);
                 else if (find_var(x->vars, x->n_vars, name, len))
                     snprintf(why, whylen,
                              "a variable's value may not use another variable "
-                             "('${%.*s}'), only binary, probe, bootargs, outdir",
+                             "('${%.*s}'), only binary, probe, bootargs, outdir, "
+                             "sockdir",
                              (int)len, name);
                 else
                     snprintf(why, whylen,
                              "unknown placeholder '${%.*s}' (a variable's value "
-                             "may use binary, probe, bootargs, outdir)",
+                             "may use binary, probe, bootargs, outdir, sockdir)",
                              (int)len, name);
                 return -1;
             }
@@ -713,6 +714,116 @@ static int load_argv(struct loader *L, yaml_node_t *n, struct pf_target *t)
     return 0;
 }
 
+/* ---- services (docs/targets.md, "Services") ------------------------------ */
+
+static int load_ready(struct loader *L, yaml_node_t *n, const char *prefix,
+                      struct pf_target *t, struct pf_target_service *s)
+{
+    static const char *const keys[] = {"socket", "path", "exited", "timeout_s",
+                                       NULL};
+    yaml_node_t *v[4] = {0}, *k[4] = {0};
+    char f[PF_ERROR_FIELD_MAX];
+    if (walk_mapping(L, n, prefix, keys, v, k) < 0)
+        return -1;
+    if (!!v[0] + !!v[1] + !!v[2] != 1)
+        return fail_at(L, n, prefix, "give exactly one of 'socket', 'path' "
+                                     "or 'exited'");
+    if (v[0] || v[1]) {
+        char **dst = v[0] ? &s->ready_socket : &s->ready_path;
+        join_field(f, sizeof(f), prefix, v[0] ? "socket" : "path");
+        if (get_string(L, v[0] ? v[0] : v[1], f, false, dst) < 0 ||
+            check_placeholders(L, v[0] ? v[0] : v[1], *dst, f, t, true) < 0)
+            return -1;
+    }
+    if (v[2]) {
+        char *b = NULL;
+        join_field(f, sizeof(f), prefix, "exited");
+        if (get_string(L, v[2], f, false, &b) < 0)
+            return -1;
+        bool yes = strcmp(b, "true") == 0;
+        free(b);
+        if (!yes)
+            return fail_at(L, v[2], f, "must be true (a one-shot step, ready "
+                                       "once it exited with status 0)");
+        s->ready_exited = true;
+    }
+    join_field(f, sizeof(f), prefix, "timeout_s");
+    if (v[3] && get_seconds(L, v[3], f, &s->ready_ms) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_service(struct loader *L, yaml_node_t *n, size_t idx,
+                        struct pf_target *t, struct pf_target_service *s)
+{
+    static const char *const keys[] = {"name", "argv", "ready", "stop_s",
+                                       "packages", NULL};
+    yaml_node_t *v[5] = {0}, *k[5] = {0};
+    char prefix[PF_ERROR_FIELD_MAX], f[PF_ERROR_FIELD_MAX];
+    snprintf(prefix, sizeof(prefix), "services[%zu]", idx);
+    if (walk_mapping(L, n, prefix, keys, v, k) < 0)
+        return -1;
+    if (!v[0])
+        return missing(L, n, prefix, "name");
+    if (!v[1])
+        return missing(L, n, prefix, "argv");
+    join_field(f, sizeof(f), prefix, "name");
+    if (get_string(L, v[0], f, false, &s->name) < 0)
+        return -1;
+    if (!is_identifier(s->name, strlen(s->name)) || strlen(s->name) > 32)
+        return fail_at(L, v[0], f, "'%s' is not a service name (an identifier "
+                                   "of at most 32 characters)", s->name);
+    for (size_t i = 0; i < idx; i++)
+        if (strcmp(t->services[i].name, s->name) == 0)
+            return fail_at(L, v[0], f, "duplicate service name '%s'", s->name);
+    join_field(f, sizeof(f), prefix, "argv");
+    if (get_string_seq(L, v[1], f, &s->argv, &s->argc) < 0)
+        return -1;
+    if (s->argc == 0 || !s->argv[0][0])
+        return fail_at(L, v[1], f, "must start with a program to run");
+    for (size_t i = 0; i < s->argc; i++) {
+        /* prefix is "services[N]": short, so this never truncates */
+        snprintf(f, sizeof(f), "services[%zu].argv[%zu]", idx, i);
+        if (check_placeholders(L, node_at(L, v[1]->data.sequence.items.start[i]),
+                               s->argv[i], f, t, true) < 0)
+            return -1;
+    }
+    if (v[2]) {
+        join_field(f, sizeof(f), prefix, "ready");
+        if (load_ready(L, v[2], f, t, s) < 0)
+            return -1;
+    }
+    join_field(f, sizeof(f), prefix, "stop_s");
+    if (v[3] && get_seconds(L, v[3], f, &s->stop_ms) < 0)
+        return -1;
+    join_field(f, sizeof(f), prefix, "packages");
+    if (v[4] && get_string_seq(L, v[4], f, &s->packages, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_services(struct loader *L, yaml_node_t *n, struct pf_target *t)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail_at(L, n, "services", "expected a sequence of services, "
+                                         "found %s", kind_name(n));
+    size_t cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    t->services = calloc(cnt ? cnt : 1, sizeof(*t->services));
+    if (!t->services)
+        return fail_at(L, n, "services", "out of memory");
+    for (size_t i = 0; i < cnt; i++) {
+        struct pf_target_service *s = &t->services[i];
+        s->ready_ms = (long)(PF_SERVICE_DEFAULT_READY_S * 1000);
+        s->stop_ms = (long)(PF_SERVICE_DEFAULT_STOP_S * 1000);
+        t->n_services = i + 1; /* counted first, so pf_target_free frees it */
+        if (load_service(L, node_at(L, n->data.sequence.items.start[i]), i, t, s) < 0)
+            return -1;
+        if (!s->packages && !(s->packages = calloc(1, sizeof(char *))))
+            return fail_at(L, n, "services", "out of memory");
+    }
+    return 0;
+}
+
 /* The probe is looked up under the image directory: keep it there. */
 static bool is_safe_relative(const char *p)
 {
@@ -732,10 +843,10 @@ static bool is_safe_relative(const char *p)
 static int load_root(struct loader *L, yaml_node_t *root, struct pf_target *t)
 {
     enum { K_NAME, K_DESC, K_ARCH, K_PROBE, K_HV, K_TIMEOUTS, K_ARGV, K_VARS,
-           K_EXPECT, K_N };
+           K_EXPECT, K_SERVICES, K_N };
     static const char *const keys[] = {"name", "description", "arch", "probe",
                                        "hypervisor", "timeouts", "argv",
-                                       "variables", "expect", NULL};
+                                       "variables", "expect", "services", NULL};
     yaml_node_t *v[K_N] = {0}, *k[K_N] = {0};
     if (walk_mapping(L, root, "", keys, v, k) < 0)
         return -1;
@@ -775,6 +886,8 @@ static int load_root(struct loader *L, yaml_node_t *root, struct pf_target *t)
     if (load_argv(L, v[K_ARGV], t) < 0)
         return -1;
     if (v[K_EXPECT] && load_expect(L, v[K_EXPECT], t) < 0)
+        return -1;
+    if (v[K_SERVICES] && load_services(L, v[K_SERVICES], t) < 0)
         return -1;
 
     /* Lookup is by file name and listing shows `name`: they must agree or
@@ -836,6 +949,16 @@ void pf_target_free(struct pf_target *t)
     for (size_t i = 0; t->expect_types && t->expect_types[i].name; i++)
         free(t->expect_types[i].name);
     free(t->expect_types);
+    for (size_t i = 0; i < t->n_services; i++) {
+        struct pf_target_service *s = &t->services[i];
+        free(s->name);
+        strv_free(s->argv);
+        free(s->ready_socket);
+        free(s->ready_path);
+        strv_free(s->packages);
+    }
+    free(t->services);
+    free(t->sockdir);
     free(t);
 }
 
@@ -1197,7 +1320,8 @@ char **pf_target_argv(const struct pf_target *t, const char *probe_path,
         pf_error_fill(err, NULL, 0, 0, "argv", "no target");
         return NULL;
     }
-    const char *values[] = {t->hypervisor.binary, probe_path, bootargs, outdir};
+    const char *values[] = {t->hypervisor.binary, probe_path, bootargs, outdir,
+                            t->sockdir};
     struct expander x = {values, t->vars, t->n_vars, true};
     char **out = calloc(t->argc + 1, sizeof(*out));
     if (!out) {
@@ -1231,6 +1355,47 @@ char **pf_target_argv(const struct pf_target *t, const char *probe_path,
     if (argc)
         *argc = t->argc;
     return out;
+}
+
+char *pf_target_expand(const struct pf_target *t, const char *templ,
+                       const char *probe_path, const char *bootargs,
+                       const char *outdir, const char *field,
+                       struct pf_error *err)
+{
+    pf_error_clear(err);
+    if (!t || !templ) {
+        pf_error_fill(err, NULL, 0, 0, field, "missing argument");
+        return NULL;
+    }
+    const char *values[] = {t->hypervisor.binary, probe_path, bootargs, outdir,
+                            t->sockdir};
+    struct expander x = {values, t->vars, t->n_vars, true};
+    struct sbuf b = {0};
+    size_t off = 0;
+    char why[300];
+    if (expand(&x, templ, &b, &off, why, sizeof(why)) < 0) {
+        free(b.p);
+        pf_error_fill(err, t->path, 0, 0, field, "%s", why);
+        return NULL;
+    }
+    char *out = sb_take(&b);
+    if (!out)
+        pf_error_fill(err, t->path, 0, 0, field, "out of memory");
+    return out;
+}
+
+int pf_target_set_sockdir(struct pf_target *t, const char *dir,
+                          struct pf_error *err)
+{
+    pf_error_clear(err);
+    if (!t || !dir)
+        return pf_error_fill(err, NULL, 0, 0, "sockdir", "missing argument");
+    char *copy = strdup(dir);
+    if (!copy)
+        return pf_error_fill(err, NULL, 0, 0, "sockdir", "out of memory");
+    free(t->sockdir);
+    t->sockdir = copy;
+    return 0;
 }
 
 int pf_target_probe_path(const struct pf_target *t, const char *image_dir,

@@ -33,6 +33,26 @@ struct pf_target_var {
     char *value; /* may itself use ${binary} ${probe} ${bootargs} ${outdir} */
 };
 
+/*
+ * A companion process the runner starts before the hypervisor and stops
+ * when the boot ends (docs/targets.md, "Services"; harness/src/services.h).
+ * Strings are templates with the same placeholders as argv.
+ */
+struct pf_target_service {
+    char *name;         /* identifier, unique within the target */
+    char **argv;        /* NULL-terminated templates, argc >= 1 */
+    size_t argc;
+    char *ready_socket; /* ready once this is a unix socket; or NULL */
+    char *ready_path;   /* ready once this path exists; or NULL */
+    bool ready_exited;  /* a one-shot step: ready once it exited with 0 */
+    long ready_ms;      /* > 0: bound on the readiness wait */
+    long stop_ms;       /* > 0: SIGTERM to SIGKILL */
+    char **packages;    /* NULL-terminated, possibly empty: install hint */
+};
+
+#define PF_SERVICE_DEFAULT_READY_S 10.0
+#define PF_SERVICE_DEFAULT_STOP_S 2.0
+
 struct pf_hypervisor {
     char *name;           /* e.g. "qemu": keys known-failure lists */
     char *binary;         /* looked up in PATH unless it contains '/' */
@@ -69,6 +89,9 @@ struct pf_target {
     size_t n_expect_transports;
     struct pf_target_count *expect_types;      /* NULL when absent */
     size_t n_expect_types;
+    struct pf_target_service *services; /* started in this order */
+    size_t n_services;
+    char *sockdir;      /* value of ${sockdir}; NULL until the runner sets it */
 };
 
 /*
@@ -106,6 +129,21 @@ char **pf_target_argv(const struct pf_target *t, const char *probe_path,
                       struct pf_error *err);
 
 void pf_argv_free(char **argv);
+
+/*
+ * Expand one template (an element of argv or of a service) like
+ * pf_target_argv does; FIELD names it in errors. Returns a malloc'd string
+ * or NULL with err filled.
+ */
+char *pf_target_expand(const struct pf_target *t, const char *templ,
+                       const char *probe_path, const char *bootargs,
+                       const char *outdir, const char *field,
+                       struct pf_error *err);
+
+/* Value of ${sockdir}: a short directory for unix sockets (sun_path holds
+ * 107 bytes), set by the runner. Returns 0, or -1 with err filled. */
+int pf_target_set_sockdir(struct pf_target *t, const char *dir,
+                          struct pf_error *err);
 
 /*
  * Resolve the probe image path IMAGE_DIR/probe into buf and check it is a

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The core suite against qemu-storage-daemon's stock vhost-user-blk export
+# through the shipped target qemu-aarch64-vhost-user-qsd: the runner creates
+# the disk images, starts the daemon before QEMU, stops it after (checked by
+# PID), and the run reaches a verdict. The failures are listed: they are the
+# second implementation's findings (or the kit's false results under
+# vhost-user), for a person to read.
+. "$(dirname "$0")/lib.sh"
+command -v qemu-storage-daemon >/dev/null || { echo "qemu-storage-daemon missing"; exit 77; }
+command -v qemu-system-aarch64 >/dev/null || { echo "qemu-system-aarch64 missing"; exit 77; }
+out=$scratch/qsd
+set +e
+"$PLUGFEST" run -t qemu-aarch64-vhost-user-qsd -o "$out" --formats json,junit > "$scratch/stdout" 2>&1
+rc=$?
+set -e
+r=$out/results.json
+[ -f "$r" ] || { cat "$scratch/stdout"; fail "no results.json"; }
+[ $rc -eq 0 ] || [ $rc -eq 1 ] || { cat "$scratch/stdout" "$out/services.log"; fail "exit code $rc: no verdict"; }
+pass "run reached a verdict (exit $rc)"
+assert_jq "$r" '.run.end.status == "ok"' "the probe finished"
+assert_jq "$r" '[.devices[] | select(.type == "blk")] | map(.transport) | sort == ["mmio", "pci"]' \
+  "a vhost-user-blk device on virtio-mmio and one on PCI"
+assert_jq "$r" '[.results[] | select(.test | startswith("split.")) | select(.verdict == "pass")] | length >= 6' \
+  "split ring checks ran and passed on the daemon's rings"
+[ -s "$out/vu-mmio.img" ] && [ -s "$out/vu-pci.img" ] || fail "disk images not created in the output directory"
+pass "disk images created by the 'disks' service"
+
+pid=$(sed -n "s/^\[plugfest\] service 'qsd' started, pid \([0-9]*\)$/\1/p" "$out/services.log" | head -n 1)
+[ -n "$pid" ] || { cat "$out/services.log"; fail "services.log does not name the daemon's PID"; }
+grep -q "^\[plugfest\] service 'qsd' (pid $pid) .*after we sent SIGTERM" "$out/services.log" ||
+  { cat "$out/services.log"; fail "the runner did not stop the daemon (pid $pid)"; }
+if kill -0 "$pid" 2>/dev/null && [ "$(ps -o comm= -p "$pid")" = qemu-storage-d ]; then
+  fail "qemu-storage-daemon (pid $pid) still running after the run"
+fi
+pass "runner started qemu-storage-daemon (pid $pid) and stopped it: no leftover process"
+
+echo "failures and warnings on qemu-storage-daemon's vhost-user-blk:"
+jq -r '.results[] | select(.verdict | test("^(fail|xfail|warn|crash|wedged|timeout)$"))
+  | "  \(.verdict)\t\(.device)\t\(.test)\t\(.message // "" | .[0:150])"' "$r"
