@@ -177,7 +177,7 @@ static json_t *reason(const struct pf_requirement *r, const json_t *dev, const c
 static void add_result_detail(json_t *rs, const json_t *res)
 {
 	static const char *const keys[] = { "test", "verdict", "probe_verdict", "title", "message",
-					    "labels", "sections", "reqs", "waiver", "step", "sub",
+					    "labels", "sections", "reqs", "partial_reqs", "waiver", "step", "sub",
 					    "waiver_not_covered", NULL };
 	for (const char *const *k = keys; *k; k++) {
 		json_t *v = json_object_get(res, *k);
