@@ -49,12 +49,55 @@ bool pf_catalogue_next_req(const char **cursor, char *word, unsigned cap)
 		p++;
 	if (!*p)
 		return false;
-	while (*p && *p != ' ') {
+	while (*p && *p != ' ' && *p != '~') {
 		if (n + 1 < cap)
 			word[n++] = *p;
 		p++;
 	}
 	word[n] = 0;
+	/* the claim's qualifier (~partial:reason) is not part of the id */
+	while (*p && *p != ' ')
+		p++;
 	*cursor = p;
 	return true;
+}
+
+int pf_catalogue_next_claim(const char **cursor, char *word, unsigned cap, char *reason,
+			    unsigned rcap)
+{
+	static const char tag[] = "~partial:";
+	const char *p = *cursor;
+	unsigned n = 0, r = 0;
+	int ret = PF_CLAIM_FULL;
+
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return PF_CLAIM_END;
+	while (*p && *p != ' ' && *p != '~') {
+		if (n + 1 < cap)
+			word[n++] = *p;
+		p++;
+	}
+	word[n] = 0;
+	if (*p == '~') {
+		unsigned k = 0;
+
+		while (tag[k] && p[k] == tag[k])
+			k++;
+		ret = tag[k] ? PF_CLAIM_MALFORMED : PF_CLAIM_PARTIAL;
+		if (ret == PF_CLAIM_PARTIAL)
+			p += k;
+		while (*p && *p != ' ') {
+			if (r + 1 < rcap)
+				reason[r++] = *p;
+			p++;
+		}
+		if (ret == PF_CLAIM_PARTIAL && !r)
+			ret = PF_CLAIM_MALFORMED;
+	}
+	if (rcap)
+		reason[r] = 0;
+	*cursor = p;
+	return ret;
 }

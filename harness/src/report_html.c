@@ -35,6 +35,35 @@ void pf_html_join(struct pf_buf *b, const json_t *arr, const char *sep)
 	}
 }
 
+void pf_html_claims(struct pf_buf *b, const json_t *r, const char *sep)
+{
+	const json_t *partial = json_object_get(r, "partial_reqs");
+	const json_t *reqs = json_object_get(r, "reqs");
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(json_object_get(r, "labels"), i, v) {
+		const char *why = json_string_value(
+			json_object_get(partial, json_string_value(json_array_get(reqs, i)) ?: ""));
+
+		if (i)
+			pf_buf_puts(b, sep);
+		pf_buf_html(b, json_string_value(v));
+		if (why) {
+			char words[160];
+			size_t n;
+
+			/* reason keys are words joined by '-' */
+			for (n = 0; why[n] && n + 1 < sizeof(words); n++)
+				words[n] = why[n] == '-' ? ' ' : why[n];
+			words[n] = 0;
+			pf_buf_puts(b, " <span class=\"muted\" title=\"");
+			pf_buf_html(b, words);
+			pf_buf_puts(b, "\">(partial)</span>");
+		}
+	}
+}
+
 void pf_html_refs(struct pf_buf *b, const json_t *req)
 {
 	size_t i;

@@ -18,6 +18,9 @@ struct pf_html {
 void pf_html_badge(struct pf_buf *b, const char *name);
 /* Text of a JSON string array joined by sep, escaped. */
 void pf_html_join(struct pf_buf *b, const json_t *arr, const char *sep);
+/* A result's statement labels joined by sep, each of the check's partial
+ * claims marked "(partial)" with what it leaves out as the tooltip. */
+void pf_html_claims(struct pf_buf *b, const json_t *r, const char *sep);
 /* Citations of a scored requirement, with grade and "wording unverified". */
 void pf_html_refs(struct pf_buf *b, const json_t *req);
 const char *pf_html_details_open(const struct pf_html *h);

@@ -336,7 +336,7 @@ void pf_html_devices(struct pf_html *h)
 			pf_buf_puts(b, "</td><td>");
 			pf_html_join(b, json_object_get(r, "sections"), ", ");
 			pf_buf_puts(b, "</td><td class=\"small\">");
-			pf_html_join(b, json_object_get(r, "labels"), "<br>");
+			pf_html_claims(b, r, "<br>");
 			pf_buf_puts(b, "</td><td>");
 			pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
 			pf_buf_printf(b, "</td><td class=\"num\">%.3f</td></tr>", pf_result_seconds(r) * 1000);

@@ -153,6 +153,10 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 		pf_buf_md(b, pf_rv_name(v));
 		pf_buf_puts(b, "** | ");
 		pf_buf_md(b, json_string_value(json_array_get(json_object_get(r, "sections"), 0)));
+		/* the check exercises that statement only in part */
+		if (json_object_get(json_object_get(r, "partial_reqs"),
+				    json_string_value(json_array_get(json_object_get(r, "reqs"), 0)) ?: ""))
+			pf_buf_puts(b, " (partial)");
 		pf_buf_puts(b, " | ");
 		pf_buf_md(b, pf_result_failure_text(r, text, sizeof(text)));
 		pf_buf_puts(b, " |\n");

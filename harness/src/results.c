@@ -544,21 +544,32 @@ void pf_results_state(const struct pf_results *r, struct pf_results_state *st)
 static json_t *split_reqs(const char *s)
 {
 	json_t *a = json_array();
+	char word[128];
 
-	while (a && s && *s) {
-		const char *e;
-
-		while (*s == ' ')
-			s++;
-		for (e = s; *e && *e != ' '; e++)
-			;
-		if (e > s && json_array_append_new(a, json_stringn(s, (size_t)(e - s)))) {
+	while (a && s && pf_catalogue_next_req(&s, word, sizeof(word))) {
+		if (json_array_append_new(a, json_string(word))) {
 			json_decref(a);
 			return NULL;
 		}
-		s = e;
 	}
 	return a;
+}
+
+/* {statement id: reason} of the check's partial claims (see catalogue.h) */
+static json_t *partial_reqs(const char *s)
+{
+	json_t *o = json_object();
+	char word[128], reason[128];
+	int k;
+
+	while (o && s && (k = pf_catalogue_next_claim(&s, word, sizeof(word), reason, sizeof(reason))) !=
+			      PF_CLAIM_END) {
+		if (k == PF_CLAIM_PARTIAL && json_object_set_new(o, word, json_string(reason))) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
 }
 
 /* Internal result -> schema form, with catalogue and spec facts. */
@@ -595,6 +606,7 @@ static json_t *render_result(const json_t *in, const struct pf_spec *spec)
 	rc |= json_object_set_new(o, "area", str_or_null(c ? c->area : NULL));
 	rc |= json_object_set_new(o, "title", str_or_null(c ? c->title : NULL));
 	rc |= json_object_set_new(o, "reqs", reqs);
+	rc |= json_object_set_new(o, "partial_reqs", partial_reqs(c ? c->reqs : NULL));
 	rc |= json_object_set_new(o, "labels", labels);
 	rc |= json_object_set_new(o, "sections", sections);
 	rc |= json_object_set_new(o, "message", json_deep_copy(json_object_get(in, "message") ?

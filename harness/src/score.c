@@ -177,7 +177,7 @@ static json_t *reason(const struct pf_requirement *r, const json_t *dev, const c
 static void add_result_detail(json_t *rs, const json_t *res)
 {
 	static const char *const keys[] = { "test", "verdict", "probe_verdict", "title", "message",
-					    "labels", "sections", "reqs", "waiver", "step", "sub",
+					    "labels", "sections", "reqs", "partial_reqs", "waiver", "step", "sub",
 					    "waiver_not_covered", NULL };
 	for (const char *const *k = keys; *k; k++) {
 		json_t *v = json_object_get(res, *k);
@@ -242,9 +242,17 @@ static enum pf_outcome eval_checks(struct eval *e, const json_t *dev, const char
 		if (o != PF_OUT_NA) {
 			size_t k;
 			const json_t *q;
-			json_array_foreach(json_object_get(res, "reqs"), k, q)
-				if (json_is_string(q))
-					json_object_set_new(e->statements, json_string_value(q), json_true());
+			/* value: whether some check claims the statement fully */
+			json_array_foreach(json_object_get(res, "reqs"), k, q) {
+				const char *id = json_string_value(q);
+
+				if (!id)
+					continue;
+				if (!json_object_get(json_object_get(res, "partial_reqs"), id))
+					json_object_set_new(e->statements, id, json_true());
+				else if (!json_object_get(e->statements, id))
+					json_object_set_new(e->statements, id, json_false());
+			}
 		}
 		if (o >= PF_OUT_WARN) {
 			const char *kind = v == PF_RV_WAIVED ? "waived" : v == PF_RV_XFAIL ? "known-failure" : "check";
@@ -431,6 +439,16 @@ static json_t *eval_requirement(const json_t *results, const struct pf_profile *
 	if (r->features_any.n)
 		json_object_set_new(crit, "features_any", features_json(&r->features_any));
 	json_object_set_new(j, "satisfied_by", crit);
+	{
+		/* statements only checks with a partial claim exercised */
+		json_t *part = json_array(), *v;
+		const char *id;
+
+		json_object_foreach(e.statements, id, v)
+			if (json_is_false(v))
+				json_array_append_new(part, json_string(id));
+		json_object_set_new(j, "statements_partial", part);
+	}
 	json_t *app = json_object();
 	if (r->devices.n) {
 		json_t *v = json_array();

@@ -80,21 +80,20 @@ static void real_fact_base(void **state)
 		assert_ptr_equal(pf_spec_find(s, x->id), x);
 	}
 	assert_null(pf_spec_entry_at(s, pf_spec_count(s)));
-	/* Traceability: every statement a check claims exists. */
+	/* Traceability: every statement a check claims exists, and every
+	 * claim is full or ~partial:<reason>. */
 	for (int c = 0; c < PF_CHK_COUNT; c++) {
 		const char *p = pf_catalogue[c].reqs;
+		char id[128], reason[128];
+		int k;
 
-		while (*p) {
-			char id[128];
-			size_t n = strcspn(p, " ");
-
-			assert_true(n < sizeof(id));
-			memcpy(id, p, n);
-			id[n] = '\0';
-			if (n && !pf_spec_find(s, id))
+		while ((k = pf_catalogue_next_claim(&p, id, sizeof(id), reason, sizeof(reason))) !=
+		       PF_CLAIM_END) {
+			assert_true(strlen(id) + 1 < sizeof(id));
+			if (k == PF_CLAIM_MALFORMED)
+				fail_msg("check %s: malformed claim on %s", pf_catalogue[c].id, id);
+			if (!pf_spec_find(s, id))
 				fail_msg("check %s names unknown statement %s", pf_catalogue[c].id, id);
-			p += n;
-			p += strspn(p, " ");
 		}
 	}
 	pf_spec_free(s);

@@ -188,8 +188,11 @@ void check_CONFIG_WIDTHS(struct pf_test *t)
 		} else {
 			nat = d->ops->config_read(d, f->off, f->width);
 		}
+		/* Byte-wise reads of a wider field: 4.1.3.1 and 4.2.2.2 bind
+		 * the driver to natural widths and no device MUST covers other
+		 * widths, so a difference is a warning, not a failure. */
 		bytes = read_bytes(d, f->off, f->width);
-		report(t, nat == bytes, "access-width",
+		report_should(t, nat == bytes, "access-width",
 		       "%s reads 0x%llx at %u bits but 0x%llx byte by byte", f->name,
 		       (unsigned long long)nat, f->width == 8 ? 32u : f->width * 8u, (unsigned long long)bytes);
 	}

@@ -61,23 +61,26 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		}
 		d->ops->queue_enable(d, q);
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, q);
+		/* QueueReady reading back what was written is the register
+		 * table's description (4.2.2), not a MUST: warn. */
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 1, "queue-ready-write-1",
+		report_should(t, v == 1, "queue-ready-write-1",
 		       "queue %u: QueueReady reads 0x%x after writing 1", q, v);
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 0);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
-		report(t, v == 0, "queue-ready-write-0",
+		report_should(t, v == 0, "queue-ready-write-0",
 		       "queue %u: QueueReady reads 0x%x after writing 0", q, v);
 		/* ready again, so the reset below has something to clear */
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 1);
 	}
-	/* The queue after the last one must not exist (QueueSizeMax 0). */
+	/* The queue after the last one reads QueueSizeMax 0: descriptive
+	 * register text (4.2.2), so a warning. */
 	if (absent < VIRTIO_MAX_QUEUES) {
 		uint32_t max;
 
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, absent);
 		max = io_read32(r, VIRTIO_MMIO_QUEUE_NUM_MAX);
-		report(t, max == 0, "queue-size-max-beyond",
+		report_should(t, max == 0, "queue-size-max-beyond",
 		       "queue %u beyond the last has QueueSizeMax %u", absent, max);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);

@@ -420,6 +420,10 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	isr = r.dev->ops->isr_read(r.dev);
 	report(t, r.dev->transport != VIRTIO_TRANSPORT_MMIO || isr == 0,
 	       "interrupt-status", "InterruptStatus 0x%x survived the reset", isr);
+	/* and QueueReady of the queue that was live (4.2.2.1) */
+	if (r.dev->transport == VIRTIO_TRANSPORT_MMIO && r.dev->mode != VIRTIO_MODE_LEGACY)
+		report(t, !r.dev->ops->queue_ready(r.dev, r.vq.index), "queue-ready",
+		       "queue %u still reads ready after reset", r.vq.index);
 	chk_isr_take(r.dev);
 	/* New work in the old ring, notified: a device that still runs it
 	 * uses it or writes into it (the driver's mistake to notify before

@@ -24,6 +24,7 @@ assert_jq "$scratch/list.json" '[.[].id] | length == (unique | length)' "check i
 assert_jq "$scratch/list.json" 'all(.[]; has("unknown_reqs") | not)' "every statement named by a check exists in the spec"
 "$PLUGFEST" coverage --json > "$scratch/cov.json"
 assert_jq "$scratch/cov.json" '.core.total >= 90 and (.unknown_reqs | length == 0)' "coverage --json"
+assert_jq "$scratch/cov.json" '.core.full + .core.partial == .core.covered and .core.percent == .core.percent_full and all(.claims[]; .claim == "full" or (.claim == "partial" and (.reason | length > 0)))' "coverage --json: full and partial claims apart"
 "$PLUGFEST" targets | grep -q qemu-aarch64-virt || fail "targets does not list the default"
 pass "targets"
 

@@ -525,6 +525,8 @@ static uint64_t common_read(struct sim_dev *s, uint32_t off, unsigned w)
 	case VIRTIO_PCI_COMMON_GFSELECT:
 		return s->drv_feat_sel;
 	case VIRTIO_PCI_COMMON_GF:
+		if (pfault(s, SIM_PCI_F_DRIVER_FEAT_ECHO))
+			return s->drv_feat_sel == 0 ? (uint32_t)f : s->drv_feat_sel == 1 ? f >> 32 : 0;
 		return s->drv_feat_sel == 0 ? (uint32_t)s->driver_features
 		       : s->drv_feat_sel == 1 ? s->driver_features >> 32 : 0;
 	case VIRTIO_PCI_COMMON_MSIX:

@@ -32,6 +32,8 @@
 						   * vector 0 */
 #define SIM_PCI_F_INTX_NONE        (1u << 11) /* INTx never asserted (ISR still set) */
 #define SIM_PCI_F_INT_STATUS_STUCK0 (1u << 12) /* PCI Status.Interrupt Status always reads 0 */
+#define SIM_PCI_F_DRIVER_FEAT_ECHO (1u << 13) /* driver_feature reads what device_feature
+					      * offers, not what the driver wrote */
 
 /* Up to this many devices can carry PCI faults, an MSI-X table someone
  * wrote to, or interrupt delivery (sim_pci_irq_attach()) at once. */

@@ -230,13 +230,13 @@ static const struct core_case cases[] = {
 	{ "generation moves with config", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_CHANGES, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "generation stuck", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, SIM_F_CONFIG_GEN_STUCK, IO_CONFIG_CHANGES, PF_VERDICT_FAIL, 0, "generation-unchanged", 0 },
 	{ "widths clean", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
-	{ "widths: bytes disagree", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_BYTE_WRONG, PF_VERDICT_FAIL, 0, "access-width", 0 },
+	{ "widths: bytes disagree", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_BYTE_WRONG, PF_VERDICT_WARN, 0, "access-width", 0 },
 	{ "magic clean", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "magic legacy", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_NA, 0, NULL, 0 },
 	{ "magic wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_MAGIC, PF_VERDICT_FAIL, 0, "magic", 0 },
 	{ "version wrong", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_BAD_VERSION, PF_VERDICT_FAIL, 0, "version", 0 },
 	{ "queue regs clean", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
-	{ "queue regs: ready stuck", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_READY_STUCK, PF_VERDICT_FAIL, 0, "queue-ready-write-0", 0 },
+	{ "queue regs: ready stuck", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_READY_STUCK, PF_VERDICT_WARN, 0, "queue-ready-write-0", 0 },
 	{ "queue regs: reset keeps ready", PF_CHK_MMIO_QUEUE_REGS, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0, "queue-ready-reset", 0 },
 	{ "isr idle clean", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "isr junk bits", PF_CHK_MMIO_ISR_IDLE, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "undefined-bits", 0 },
@@ -273,6 +273,7 @@ static const struct core_case cases[] = {
 	{ "mmio irq: InterruptACK ignored", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, SIM_F_ISR_NO_CLEAR, IO_NONE, PF_VERDICT_FAIL, 0, "ack", 0 },
 	{ "mmio irq: junk status bits", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0, IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "spurious-bits", 0 },
 	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0, "interrupt-status", 0 },
+	{ "QueueReady kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN, SIM_F_RESET_KEEPS_READY, IO_NONE, PF_VERDICT_FAIL, 0, "queue-ready", 0 },
 	/* readable buffers on the split ring: a header written only when it
 	 * is whole in one descriptor */
 	{ "readable clean blk", PF_CHK_SPLIT_NO_WRITE_READABLE, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },

@@ -173,6 +173,9 @@ static const struct pci_case cases[] = {
 	{ "admin queue not offered", C(ADMIN_QUEUE), RNG, V1, 0, 0, 0, P_NONE, NA, NULL },
 	{ "admin queue clean", C(ADMIN_QUEUE), RNG, V1 | ADM, 0, 0, 0, P_NONE, PASS, NULL },
 	{ "admin queue index low", C(ADMIN_QUEUE), RNG, V1 | ADM, 0, 0, SIM_PCI_F_ADMIN_IDX_LOW, P_NONE, FAIL, "admin-queue-index" },
+	/* driver_feature (4.1.4.3.1) is PCI's: a subset must read back as written */
+	{ "feature windows clean", PF_CHK_FEAT_WINDOWS, RNG, V1 | F(VIRTIO_F_INDIRECT_DESC), 0, 0, 0, P_NONE, PASS, NULL },
+	{ "feature windows: driver_feature echoes the offer", PF_CHK_FEAT_WINDOWS, RNG, V1 | F(VIRTIO_F_INDIRECT_DESC), 0, 0, SIM_PCI_F_DRIVER_FEAT_ECHO, P_NONE, FAIL, "driver-features-subset-readback" },
 };
 
 /* The checks this file is responsible for. */

@@ -36,7 +36,8 @@ struct pf_check_info {
 	enum pf_level level;
 	enum pf_class cls;
 	const char *title; /* one line, what is checked */
-	const char *reqs;  /* space-separated statement ids of the spec fact base */
+	const char *reqs;  /* space-separated claims: statement ids of the spec fact
+			    * base, each optionally ~partial:<reason-key> */
 };
 
 extern const struct pf_check_info pf_catalogue[PF_CHK_COUNT];
@@ -45,10 +46,31 @@ const char *pf_level_name(enum pf_level level);
 const char *pf_class_name(enum pf_class cls);
 /*
  * Walks the space-separated statement ids of a `reqs` string: copies the
- * next one into word (truncated to cap - 1) and advances *cursor. Returns
- * false when there is none left.
+ * next one, without its claim qualifier, into word (truncated to cap - 1)
+ * and advances *cursor. Returns false when there is none left.
  */
 bool pf_catalogue_next_req(const char **cursor, char *word, unsigned cap);
+
+/*
+ * How fully a check exercises one statement it claims. A claim is written
+ * "stmt-id" (full: a device violating the statement fails or warns in the
+ * check) or "stmt-id~partial:reason-key" (the check exercises part of the
+ * statement; reason-key, words joined by '-', says what it leaves out).
+ */
+enum pf_claim {
+	PF_CLAIM_END,       /* no claim left */
+	PF_CLAIM_FULL,
+	PF_CLAIM_PARTIAL,
+	PF_CLAIM_MALFORMED, /* a '~' qualifier other than ~partial:<reason> */
+};
+
+/*
+ * Like pf_catalogue_next_req, and also reports whether the claim is full or
+ * partial; reason (truncated to rcap - 1) gets the reason key of a partial
+ * claim, "" for a full one.
+ */
+int pf_catalogue_next_claim(const char **cursor, char *word, unsigned cap, char *reason,
+			    unsigned rcap);
 
 /* Index of the check with this id, or -1. */
 int pf_catalogue_find(const char *id);
