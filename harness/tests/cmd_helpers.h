@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +165,26 @@ static inline int th_diags(const json_t *doc, const char *kind)
 	json_array_foreach(json_object_get(doc, "diagnostics"), i, f)
 		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
 	return n;
+}
+
+/* Run a command with its stdout going to the file out; returns its exit
+ * code. */
+static inline int th_capture(int (*cmd)(int, char **), int argc, char **argv, const char *out)
+{
+	int saved, fd, rc;
+
+	fflush(stdout);
+	saved = dup(1);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (saved < 0 || fd < 0)
+		return -1;
+	dup2(fd, 1);
+	close(fd);
+	rc = cmd(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	return rc;
 }
 
 #endif
