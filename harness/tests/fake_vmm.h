@@ -85,6 +85,8 @@ static void fake_exit(int code)
  *   crash-in       first boot exits after `begin` of step FAKE_AT
  *   crash-between  first boot exits after `result` of step FAKE_AT
  *   crash-always   every boot exits after `begin` of its first step
+ *   hang           first boot goes silent after `begin` of step FAKE_AT
+ *   silent         exits at once without a record
  *   signal         after `begin` of step 0, sends FAKE_SIG (TERM/INT) to
  *                  the runner, writes its pid to FAKE_PID, then waits
  *   chatty         FAKE_LOGS log records and as many stderr lines, then clean
@@ -125,6 +127,8 @@ static int fake_vmm(int argc, char **argv)
 		else if (!strncmp(w, "pf.filter=", 10))
 			snprintf(filter, sizeof(filter), "%s", w + 10);
 	}
+	if (!strcmp(mode, "silent"))
+		fake_exit(0);
 	if (!strcmp(mode, "stale"))
 		snprintf(fake_nonce, sizeof(fake_nonce), "0123456789abcdef0123456789abcdef");
 
@@ -150,6 +154,9 @@ static int fake_vmm(int argc, char **argv)
 		if ((!strcmp(mode, "crash-in") && from == 0 && step == at) ||
 		    !strcmp(mode, "crash-always"))
 			fake_exit(7);
+		if (!strcmp(mode, "hang") && from == 0 && step == at)
+			for (;;)
+				pause(); /* until the runner's timeout ends it */
 		if (!strcmp(mode, "signal")) {
 			FILE *f = fopen(env_or("FAKE_PID", "/dev/null"), "w");
 
