@@ -34,7 +34,7 @@ struct pf_results {
 };
 
 static const char *const finding_kinds[] = {
-	"crash", "wedged", "timeout", "fault", "protocol", "no-start", NULL
+	"crash", "wedged", "timeout", "fault", "protocol", "no-start", "interrupted", NULL
 };
 static const char *const open_fail_kinds[] = { "crash", "wedged", "timeout", NULL };
 /* Always present in summary.counts, so consumers need no existence checks. */

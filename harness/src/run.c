@@ -908,6 +908,14 @@ int pf_cmd_run(int argc, char **argv)
 			rc = pf_results_exit_code(doc);
 		}
 	}
+	if (pf_journal_errors(ctx.journal)) {
+		/* results.json would claim what journal.jsonl and console.log
+		 * cannot show: no verdict on evidence that was not kept. */
+		fprintf(stderr, "plugfest run: %lu write(s) to %s or %s in '%s' failed (disk full?): "
+			"the run's record is incomplete\n", pf_journal_errors(ctx.journal),
+			PF_JOURNAL_FILE, PF_JOURNAL_CONSOLE, o.outdir);
+		rc = PF_EXIT_INFRA;
+	}
 	{
 		char why[512];
 

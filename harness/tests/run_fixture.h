@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fixture of the `plugfest run` tests: a scratch directory with a
+ * target whose hypervisor is the test binary itself (fake_vmm.h), and
+ * pf_cmd_run called on it.
+ */
+#ifndef PF_TEST_RUN_FIXTURE_H
+#define PF_TEST_RUN_FIXTURE_H
+
+#include "cmd_helpers.h"
+#include "fake_vmm.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "cli.h"
+
+
+struct fx {
+	char *dir;
+	char target[1024], out[1024], bootlog[1024];
+};
+
+static char self_exe[4096];
+
+/* A target running this binary as its hypervisor, with small timeouts. */
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+
+	assert_non_null(fx);
+	fx->dir = th_scratch();
+	assert_non_null(fx->dir);
+	snprintf(fx->target, sizeof(fx->target), "%s/fake.yaml", fx->dir);
+	snprintf(fx->out, sizeof(fx->out), "%s/out", fx->dir);
+	snprintf(fx->bootlog, sizeof(fx->bootlog), "%s/boots.log", fx->dir);
+	assert_int_equal(fake_target_write(fx->target, self_exe), 0);
+	setenv("FAKE_BOOTLOG", fx->bootlog, 1);
+	unsetenv("FAKE_MODE");
+	unsetenv("FAKE_AT");
+	unsetenv("FAKE_FAIL_SUB");
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	th_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* pf_cmd_run with the fake target, its output dir, the probe image (any
+ * readable file) and the given extra arguments (NULL-terminated). */
+static int run(struct fx *fx, ...)
+{
+	char *argv[48];
+	int argc = 0;
+	va_list ap;
+	const char *a;
+
+	argv[argc++] = "run";
+	argv[argc++] = "-t";
+	argv[argc++] = fx->target;
+	argv[argc++] = "-o";
+	argv[argc++] = fx->out;
+	argv[argc++] = "--probe";
+	argv[argc++] = fx->target;
+	argv[argc++] = "--formats";
+	argv[argc++] = "json";
+	va_start(ap, fx);
+	while ((a = va_arg(ap, const char *)) && argc < 47)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	return pf_cmd_run(argc, argv);
+}
+
+static json_t *results(struct fx *fx)
+{
+	json_t *doc = th_json(fx->out, "results.json");
+
+	assert_non_null(doc);
+	return doc;
+}
+
+static json_int_t run_int(const json_t *doc, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(doc, "run"), key));
+}
+/* main(): the fake hypervisor when started as one, else the tests. */
+static int fixture_main(int argc, char **argv, const struct CMUnitTest *tests, size_t n)
+{
+	ssize_t len;
+
+	if (argc >= 2 && !strcmp(argv[1], "fake-vmm"))
+		return fake_vmm(argc, argv);
+	len = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+	if (len <= 0)
+		return 1;
+	self_exe[len] = 0;
+	/* known failures are checked against a fixed date */
+	setenv("PF_TODAY", "2027-01-15", 1);
+	return _cmocka_run_group_tests("run", tests, n, NULL, NULL);
+}
+
+#endif
