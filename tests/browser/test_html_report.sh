@@ -86,7 +86,7 @@ n=$(grep -o "<svg" "$tmp/dom.html" | wc -l)
 # 2. Screenshot: a PNG of the requested size with real content.
 png="$tmp/report.png"
 run_chromium "$tmp/p2" --hide-scrollbars --window-size=1280,1600 --screenshot="$png" "file://$report" \
-	>/dev/null 2>&1 || true
+	>"$tmp/shot.log" 2>&1 || { echo "FAIL: chromium --screenshot exited $?"; tail -n 20 "$tmp/shot.log"; fail=1; }
 if [ ! -s "$png" ]; then
 	echo "FAIL: no screenshot written"
 	fail=1
@@ -102,8 +102,7 @@ else
 fi
 
 if [ "$fail" -ne 0 ]; then
-	echo "1 passed, 1 failed"
+	echo "FAIL: the report did not render cleanly (see above)"
 	exit 1
 fi
 echo "report rendered without console messages; screenshot $dims, $size bytes"
-echo "2 passed, 0 failed"

@@ -5,7 +5,8 @@
 # Behaviour is chosen by the environment variable FAKE_VMM_MODE:
 #   random   1 MiB of random bytes on the "serial line", then exit 0
 #   garbage  noise and broken records around a valid hello, then exit 0
-#   hang     a hello record, then silence forever
+#   hang     a hello record, then silence forever, with a child of its
+#            own; both PIDs are written to FAKE_VMM_PIDS when it is set
 #   exit     a hello record, then exit 7 mid-run
 #   indirect one blk device on virtio-mmio whose split.indirect fails with
 #            the failure fingerprint $FAKE_VMM_SUB, then a clean end
@@ -43,7 +44,11 @@ case "${FAKE_VMM_MODE:-random}" in
     printf 'noise @@PF2 2 not json *12345678\n'
     head -c 4096 /dev/urandom | tr -d '\n'; printf '\n'
     exit 0;;
-  hang) rec 0 "$hello"; exec sleep 3600;;
+  hang)
+    rec 0 "$hello"
+    sleep 3600 &
+    [ -z "${FAKE_VMM_PIDS:-}" ] || echo "$$ $!" > "$FAKE_VMM_PIDS"
+    exec sleep 3600;;
   exit) rec 0 "$hello"; exit 7;;
   indirect)
     dev=mmio@0a003e00

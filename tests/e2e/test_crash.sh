@@ -100,5 +100,8 @@ assert_jq "$r" '[.diagnostics[]? | select(.kind == "duplicate-result")] | length
 assert_jq "$r" '.summary.verdict == "non-conformant"' "a crash is non-conformant"
 [ $rc -eq 1 ] || fail "exit code $rc, expected 1"
 pass "exit code 1"
-grep -q 'crash' "$out/report.md" || fail "report.md does not mention the crash"
-pass "summary mentions the crash"
+# The Findings section must list this crash with the check and device it
+# is pinned on: the bare word "crash" also appears in profile titles.
+ct=$(jq -r '[.findings[] | select(.kind == "crash")][0] | "\(.test) on \(.device)"' "$r")
+grep -qF -- "- **crash** in $ct: " "$out/report.md" || fail "report.md does not list the crash finding in $ct"
+pass "report.md lists the crash finding in $ct"

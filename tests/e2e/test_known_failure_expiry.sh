@@ -24,8 +24,17 @@ pass "$n shipped entries expire after $limit"
 # of the fixture is reported expired instead of applied.
 fixture="$PF_SOURCE_DIR/harness/tests/data/results/qemu-7.2-legacy.json"
 kf="$PF_SOURCE_DIR/harness/tests/data/profiles/known-failures-fixture.yaml"
-PF_TODAY=2026-01-01 "$PLUGFEST" report "$fixture" --rescore --known-failures "$kf" --format json -o "$scratch/before" >/dev/null 2>&1 || true
-PF_TODAY=2099-01-01 "$PLUGFEST" report "$fixture" --rescore --known-failures "$kf" --format json -o "$scratch/after" >/dev/null 2>&1 || true
+# `report` exits like `run` does: 1 for a non-conformant run (the fixture
+# has failures no entry covers), 2 and no results.json for a usage error.
+for when in before:2026-01-01 after:2099-01-01; do
+  set +e
+  PF_TODAY=${when#*:} "$PLUGFEST" report "$fixture" --rescore --known-failures "$kf" --format json \
+    -o "$scratch/${when%%:*}" > "$scratch/${when%%:*}.log" 2>&1
+  rc=$?
+  set -e
+  [ $rc -eq 0 ] || [ $rc -eq 1 ] || { cat "$scratch/${when%%:*}.log"; fail "report on ${when#*:}: exit code $rc"; }
+  [ -s "$scratch/${when%%:*}/results.json" ] || fail "report on ${when#*:}: no results.json"
+done
 b=$(jq '[.results[] | select(.verdict == "xfail")] | length' "$scratch/before/results.json")
 a=$(jq '[.results[] | select(.verdict == "xfail")] | length' "$scratch/after/results.json")
 [ "$b" -gt 0 ] || fail "fixture has no known failure applied on 2026-01-01"
