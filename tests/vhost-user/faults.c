@@ -38,9 +38,7 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"adds 1 to the len of the head descriptor in the table" },
 	[F_WRITE_PAST_END] = { "write-past-end", false, "any", "any",
 		"split.desc.no-write-readable",
-		"split.used-len-and-id split.readable-untouched packed.readable-untouched",
-		/* no check looks beyond the end of the writable buffer yet */
-		"all",
+		"split.used-len-and-id split.readable-untouched packed.readable-untouched", "",
 		"flips the byte just after the last device-writable buffer" },
 	[F_USED_IDX_SKIP] = { "used-idx-skip", false, "any", "split",
 		"split.used.len-bytes-written",
@@ -56,19 +54,11 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"notifies after every used buffer, ignoring NO_INTERRUPT and used_event (SHOULD NOT: a warning)" },
 	[F_EVENT_IDX_USES_FLAGS] = { "event-idx-uses-flags", false, "any", "split",
 		"split.used-notif.ignore-flags-with-event-idx",
-		"split.event-idx",
-		/* reported only as "no notification when used_event was reached
-		 * (ISR 0x0)", the message the kit's 200 us interrupt-status race
-		 * also produces on a clean vhost-user device: not told apart */
-		"all",
+		"split.event-idx", "",
 		"with EVENT_IDX decides by avail->flags instead of used_event" },
 	[F_USED_EVENT_WITHOUT_EVENT_IDX] = { "used-event-without-event-idx", false, "any", "split",
 		"split.used-notif.ignore-used-event-without-event-idx",
-		"split.used-notification",
-		/* reported only as "no notification: used_event honoured without
-		 * EVENT_IDX (ISR 0x0)", which the kit's 200 us interrupt-status
-		 * race also produces on a clean vhost-user device */
-		"all",
+		"split.used-notification", "",
 		"without EVENT_IDX decides by used_event anyway" },
 	[F_USED_FLAGS_BAD] = { "used-flags-bad", false, "any", "split",
 		"split.avail-notif.flags-0-or-1",
