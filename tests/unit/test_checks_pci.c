@@ -7,9 +7,10 @@
  * capability walk), as on a real machine. Faults come from three places:
  * sim_dev.faults (generic device misbehaviour), the PCI faults of
  * sim_pci_faults.h (BAR and PCI_CFG window), and "pokes" below, which
- * rewrite the function's configuration space after discovery. The checks
- * read config space afresh, so a poke is what they see, while the
- * transport keeps the layout it discovered and still works.
+ * rewrite the function's configuration space. All are in place before
+ * discovery runs, so discovery and the checks see the function a machine
+ * would show them; only P_VENDOR_LATE changes it afterwards (late_change()).
+ * test_checks_catalogue.c runs the table and holds the catalogue to it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,7 +48,7 @@
 
 enum poke {
 	P_NONE,
-	P_VENDOR,            /* Vendor ID 0x1af5 */
+	P_VENDOR_LATE,       /* Vendor ID 0x1af4 at enumeration, 0x1af5 after it */
 	P_DEVID_TYPE0,       /* 0x1040: reserved device type 0 */
 	P_DEVID_UNLISTED,    /* 0x1006: transitional range, not in the table */
 	P_DEVID_MISMATCH,    /* 0x1001 (blk) with Subsystem Device ID 4 */
@@ -101,7 +102,7 @@ static const struct pci_case cases[] = {
 	{ "header: no capability list bit", C(HEADER), RNG, V1, 0, 0, 0, P_NO_CAPLIST, FAIL, "capabilities-list-bit" },
 	{ "header: misaligned pointer", C(HEADER), RNG, V1, 0, 0, 0, P_CAPPTR_MISALIGNED, FAIL, "capability-pointer" },
 	{ "vendor clean", C(VENDOR_ID), RNG, V1, 0, 0, 0, P_NONE, PASS, NULL },
-	{ "vendor wrong", C(VENDOR_ID), RNG, V1, 0, 0, 0, P_VENDOR, FAIL, "vendor-id" },
+	{ "vendor id changes after enumeration", C(VENDOR_ID), RNG, V1, 0, 0, 0, P_VENDOR_LATE, FAIL, "vendor-id" },
 	{ "device id clean", C(DEVICE_ID), BLK, V1, 0, 0, 0, P_NONE, PASS, NULL },
 	{ "device id transitional", C(DEVICE_ID), RNG, V1, 0, 0, 0, P_DEVID_TRANS, PASS, NULL },
 	{ "device id type 0", C(DEVICE_ID), RNG, V1, 0, 0, 0, P_DEVID_TYPE0, FAIL, "device-id-zero" },
@@ -232,7 +233,7 @@ static void apply(enum poke p)
 {
 	switch (p) {
 	case P_NONE: break;
-	case P_VENDOR: put(PCI_VENDOR_ID, 0x1af5, 2); break;
+	case P_VENDOR_LATE: break; /* late_change() */
 	case P_DEVID_TYPE0: put(PCI_DEVICE_ID, 0x1040, 2); break;
 	case P_DEVID_UNLISTED: put(PCI_DEVICE_ID, 0x1006, 2); break;
 	case P_DEVID_MISMATCH: put(PCI_DEVICE_ID, 0x1001, 2); put(PCI_SUBSYSTEM_ID, 4, 2); break;
@@ -279,7 +280,19 @@ static void apply(enum poke p)
 	}
 }
 
-/* Discovery of one simulated function at 00:01.0. */
+/*
+ * What changes after enumeration. A function whose Vendor ID is not 0x1af4
+ * is no virtio device to discovery (test_wrong_vendor_not_discovered), so
+ * the one way pci.vendor-id can see another is a function whose ID reads
+ * differently once enumerated.
+ */
+static void late_change(enum poke p)
+{
+	if (p == P_VENDOR_LATE)
+		put(PCI_VENDOR_ID, 0x1af5, 2);
+}
+
+/* Discovery of one simulated function at 00:01.0, its faults in place. */
 static struct virtio_dev *open_pci(const struct pci_case *c)
 {
 	sim_world_init(&W);
@@ -288,11 +301,12 @@ static struct virtio_dev *open_pci(const struct pci_case *c)
 	S.faults = c->sim_faults;
 	sim_pci_attach(&S); /* attach-time faults (SIM_F_PCI_*) shape config space */
 	sim_pci_set_faults(&S, c->pci_faults);
+	apply(c->poke);
 	W.ecam.dev[1] = &S;
 	W.pci = true;
 	assert_int_equal(sim_world_fdt(&W, fdt, sizeof(fdt)), 0);
 	assert_int_equal(virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX), 1);
-	apply(c->poke);
+	late_change(c->poke);
 	return devs[0];
 }
 
@@ -328,8 +342,24 @@ static void test_mmio_not_applicable(void **state)
 	test_free(u);
 }
 
+/* A function with another Vendor ID is not discovered: no check sees it. */
+static void test_wrong_vendor_not_discovered(void **state)
+{
+	(void)state;
+	sim_world_init(&W);
+	virtio_discover_set_mapper(sim_world_map, &W);
+	sim_init(&S, SIM_PCI, RNG, V1, 2, 256);
+	sim_pci_attach(&S);
+	put(PCI_VENDOR_ID, 0x1af5, 2);
+	W.ecam.dev[1] = &S;
+	W.pci = true;
+	assert_int_equal(sim_world_fdt(&W, fdt, sizeof(fdt)), 0);
+	assert_int_equal(virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX), 0);
+}
+
 static const struct CMUnitTest extra[] = {
 	cmocka_unit_test_setup(test_mmio_not_applicable, ut_setup),
+	cmocka_unit_test_setup_teardown(test_wrong_vendor_not_discovered, ut_setup, teardown),
 };
 
 UT_CHECK_TABLE(ut_checks_pci, "checks_pci", cases, struct pci_case, test_case, ut_setup, teardown,
