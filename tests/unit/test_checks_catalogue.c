@@ -119,6 +119,42 @@ static void test_new_entry_without_rows(void **state)
 	assert_finding(&fs, 1, UT_META_NO_FAIL, PF_CHK_COUNT, NULL);
 }
 
+/* A check whose failing rows fail for another reason is caught: the real
+ * tables, with the fingerprints features.version-1-offered's failing rows
+ * gave replaced by another check's. */
+static void test_entry_failing_for_another_reason(void **state)
+{
+	static struct ut_obs saved[256];
+	const struct ut_rows *core = &ut_checks_core.rows;
+	struct findings fs = { 0 };
+	unsigned tampered = 0;
+
+	(void)state;
+	assert_true(core->n <= sizeof(saved) / sizeof(saved[0]));
+	memcpy(saved, core->obs, core->n * sizeof(saved[0]));
+	for (size_t i = 0; i < core->n; i++) {
+		const char *r = (const char *)core->rows + i * core->stride;
+		enum pf_check_id k;
+		enum pf_verdict e;
+
+		memcpy(&k, r + core->check_off, sizeof(k));
+		memcpy(&e, r + core->expect_off, sizeof(e));
+		if (k == PF_CHK_FEAT_VERSION_1 && e == PF_VERDICT_FAIL) {
+			snprintf(core->obs[i].sub, sizeof(core->obs[i].sub), "features-ok");
+			tampered++;
+		}
+	}
+	assert_true(tampered > 0);
+	ut_meta_check(pf_catalogue, PF_CHK_COUNT, rows, NTABLES, collect, &fs);
+	memcpy(core->obs, saved, core->n * sizeof(saved[0]));
+	assert_int_equal(fs.n, tampered + 1);
+	for (unsigned i = 0; i < tampered; i++) {
+		assert_int_equal(fs.f[i].what, UT_META_WRONG_FINGERPRINT);
+		assert_int_equal(fs.f[i].check, PF_CHK_FEAT_VERSION_1);
+	}
+	assert_finding(&fs, tampered, UT_META_NO_FAIL, PF_CHK_FEAT_VERSION_1, NULL);
+}
+
 /* ---- the meta-test itself, on a made-up catalogue and table ------------ */
 
 struct fake_row {
@@ -258,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_observe_indexes_rows),
 		cmocka_unit_test(test_catalogue_proven),
 		cmocka_unit_test(test_new_entry_without_rows),
+		cmocka_unit_test(test_entry_failing_for_another_reason),
 	};
 	int rc = 0;
 
