@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ut_observe(const struct ut_rows *t, const void *row, enum pf_verdict v, const char *sub)
@@ -93,10 +94,11 @@ unsigned ut_meta_check(const struct pf_check_info *cat, unsigned ncat,
 		       const struct ut_rows *const *tables, unsigned ntables, ut_meta_sink sink,
 		       void *ctx)
 {
-	unsigned char seen[ncat ? ncat : 1];
+	unsigned char *seen = calloc(ncat ? ncat : 1, 1);
 	unsigned problems = 0;
 
-	memset(seen, 0, sizeof(seen));
+	if (!seen)
+		return emit(sink, ctx, UT_META_NO_PASS, 0, NULL, NULL); /* cannot judge: a problem */
 	for (unsigned t = 0; t < ntables; t++) {
 		const struct ut_rows *tab = tables[t];
 
@@ -146,6 +148,7 @@ unsigned ut_meta_check(const struct pf_check_info *cat, unsigned ncat,
 					 (seen[k] & M_OTHER) ? UT_META_WRONG_LEVEL : UT_META_NO_FAIL, k,
 					 NULL, NULL);
 	}
+	free(seen);
 	return problems;
 }
 
