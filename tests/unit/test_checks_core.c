@@ -315,11 +315,13 @@ static enum pf_verdict run_case(const struct core_case *c)
 		d = ut_pci_open(&U, c->device_id, c->features, c->sim_faults, c->initial_status);
 		assert_non_null(d);
 	} else {
-		assert_int_equal(ut_mmio_open(&U, c->transport, c->device_id, c->features, 2, 256), 0);
-		U.sim.faults = c->sim_faults;
-		/* what a faulty device offers is what discovery would read */
-		U.dev.features = virtio_read_device_features(&U.dev);
+		assert_int_equal(ut_mmio_open_faulty(&U, c->transport, c->device_id, c->features, 2,
+						     256, c->sim_faults),
+				 0);
 		U.sim.status = c->initial_status;
+		/* register faults act on what the driver reads and writes
+		 * once the transport is probed (a bad magic value from the
+		 * start would leave no device to check) */
 		memset(&FI, 0, sizeof(FI));
 		FI.sim = &U.sim;
 		FI.fault = c->io_fault;

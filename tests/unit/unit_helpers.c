@@ -30,6 +30,15 @@ int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uin
 	return (int)virtio_mmio_probe(&u->dev, &u->priv, &u->sim.mmio, 0x0a000000, 48, 0, 0);
 }
 
+int ut_mmio_open_faulty(struct ut_dev *u, enum sim_transport t, uint32_t device_id,
+			uint64_t features, uint16_t queues, uint16_t qmax, uint64_t faults)
+{
+	memset(u, 0, sizeof(*u));
+	sim_init(&u->sim, t, device_id, features, queues, qmax);
+	u->sim.faults = faults;
+	return (int)virtio_mmio_probe(&u->dev, &u->priv, &u->sim.mmio, 0x0a000000, 48, 0, 0);
+}
+
 int ut_negotiate(struct ut_dev *u, uint64_t features)
 {
 	return virtio_negotiate(&u->dev, features);

@@ -25,6 +25,11 @@ int ut_setup(void **state);
 int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uint64_t features,
 		 uint16_t queues, uint16_t qmax);
 
+/* The same device with its faults (sim_dev.faults) in place before
+ * virtio_mmio_probe() runs, as on a machine. */
+int ut_mmio_open_faulty(struct ut_dev *u, enum sim_transport t, uint32_t device_id,
+			uint64_t features, uint16_t queues, uint16_t qmax, uint64_t faults);
+
 /*
  * A simulated PCI function reached the way the probe reaches real ones:
  * through a device tree, ECAM and discovery. Its faults (every bit of
