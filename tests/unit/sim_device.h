@@ -88,6 +88,12 @@ enum sim_transport {
 #define SIM_F_AVAIL_EVENT_STALE   (1ull << 36) /* EVENT_IDX: avail_event never written; the
 						* device only looks at the ring when
 						* notified, so it stalls */
+#define SIM_F_CHAIN_MAX_2         (1ull << 37) /* split: assumes a request is at most two
+						* descriptors (header, data): a longer
+						* chain is taken for a malformed ring */
+#define SIM_F_AVAIL_IDX_NO_WRAP   (1ull << 38) /* split: compares avail->idx as a plain
+						* number, so buffers made available
+						* across its wrap to 0 are never seen */
 
 /* A buffer the device has consumed, not yet necessarily returned. */
 struct sim_done {

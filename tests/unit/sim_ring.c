@@ -253,6 +253,8 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 		malformed(s);
 		return 0;
 	}
+	if ((s->faults & SIM_F_AVAIL_IDX_NO_WRAP) && aidx < q->last_avail)
+		aidx = q->last_avail;
 	while (q->last_avail != aidx) {
 		uint16_t head = rd16(avail + 4 + 2u * (q->last_avail & (num - 1u)));
 		done_t *d = &done[n];
@@ -265,7 +267,8 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 			uint8_t *e;
 			uint16_t fl;
 
-			if (i >= num || guard >= num) {
+			if (i >= num || guard >= num ||
+			    ((s->faults & SIM_F_CHAIN_MAX_2) && guard >= 2)) {
 				malformed(s);
 				return n;
 			}

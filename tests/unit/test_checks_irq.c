@@ -102,9 +102,6 @@ static const struct irq_case cases[] = {
 	  "no interrupt on MSI-X vector 0", "mapped/no-interrupt" },
 };
 
-/* The checks this file is responsible for. */
-static const enum pf_check_id covered[] = { INTX, MAP, DLV };
-
 static struct sim_dev S;
 static struct sim_world W;
 static char fdt[16384];
@@ -157,11 +154,7 @@ static void test_case(void **state)
 	struct virtio_dev *d = open_pci(c);
 	enum pf_verdict v = ut_run_check(c->check, d);
 
-	if (v != c->expect)
-		print_error("%s: %s gave %s, expected %s\n%s\n", c->name, pf_catalogue[c->check].id,
-			    pf_verdict_name(v), pf_verdict_name(c->expect), host_console());
-	assert_int_equal(v, c->expect);
-	UT_CHECK_SUB(c);
+	UT_CHECK_ROW(&ut_checks_irq, c, v);
 	if (v != PF_VERDICT_PASS) {
 		/* ... and for the reason the fault is about */
 		if (c->why && !strstr(host_console(), c->why))
@@ -248,30 +241,9 @@ static void test_sim_msix_model(void **state)
 	assert_int_equal(S.bad_access, 0);
 }
 
-/* Every interrupt check has a case in which it fails and one it passes. */
-static void test_every_check_can_fail(void **state)
-{
-	(void)state;
-	for (unsigned k = 0; k < sizeof(covered) / sizeof(covered[0]); k++) {
-		bool fails = false, passes = false;
+static const struct CMUnitTest extra[] = {
+	cmocka_unit_test_setup_teardown(test_sim_msix_model, ut_setup, teardown),
+};
 
-		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-			fails |= cases[i].check == covered[k] && cases[i].expect == PF_VERDICT_FAIL;
-			passes |= cases[i].check == covered[k] && cases[i].expect == PF_VERDICT_PASS;
-		}
-		if (!fails || !passes)
-			print_error("%s lacks a %s case\n", pf_catalogue[covered[k]].id,
-				    fails ? "passing" : "failing");
-		assert_true(fails && passes);
-	}
-}
-
-int main(void)
-{
-	static const struct CMUnitTest extra[] = {
-		cmocka_unit_test_setup_teardown(test_sim_msix_model, ut_setup, teardown),
-		cmocka_unit_test(test_every_check_can_fail),
-	};
-
-	return UT_RUN_CASE_TABLE("checks_irq", cases, test_case, ut_setup, teardown, extra);
-}
+UT_CHECK_TABLE(ut_checks_irq, "checks_irq", cases, struct irq_case, test_case, ut_setup, teardown,
+	       extra);

@@ -30,6 +30,15 @@ int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uin
 	return (int)virtio_mmio_probe(&u->dev, &u->priv, &u->sim.mmio, 0x0a000000, 48, 0, 0);
 }
 
+int ut_mmio_open_faulty(struct ut_dev *u, enum sim_transport t, uint32_t device_id,
+			uint64_t features, uint16_t queues, uint16_t qmax, uint64_t faults)
+{
+	memset(u, 0, sizeof(*u));
+	sim_init(&u->sim, t, device_id, features, queues, qmax);
+	u->sim.faults = faults;
+	return (int)virtio_mmio_probe(&u->dev, &u->priv, &u->sim.mmio, 0x0a000000, 48, 0, 0);
+}
+
 int ut_negotiate(struct ut_dev *u, uint64_t features)
 {
 	return virtio_negotiate(&u->dev, features);
@@ -111,7 +120,7 @@ void ut_auto_progress(struct ut_dev *u)
 }
 
 struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t features,
-			       uint32_t faults)
+			       uint64_t faults, uint8_t initial_status)
 {
 	static struct sim_world w;
 	static char fdt[16384];
@@ -123,7 +132,8 @@ struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t fe
 	virtio_discover_set_mapper(sim_world_map, &w);
 	sim_init(&u->sim, SIM_PCI, device_id, features, 2, 256);
 	u->sim.faults = faults;
-	sim_pci_attach(&u->sim);
+	sim_pci_attach(&u->sim); /* attach-time faults (SIM_F_PCI_*) shape config space */
+	u->sim.status = initial_status;
 	w.ecam.dev[1] = &u->sim;
 	w.pci = true;
 	n = sim_world_fdt(&w, fdt, sizeof(fdt)) == 0 ? virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX) : 0;

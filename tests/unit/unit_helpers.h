@@ -25,14 +25,22 @@ int ut_setup(void **state);
 int ut_mmio_open(struct ut_dev *u, enum sim_transport t, uint32_t device_id, uint64_t features,
 		 uint16_t queues, uint16_t qmax);
 
+/* The same device with its faults (sim_dev.faults) in place before
+ * virtio_mmio_probe() runs, as on a machine. */
+int ut_mmio_open_faulty(struct ut_dev *u, enum sim_transport t, uint32_t device_id,
+			uint64_t features, uint16_t queues, uint16_t qmax, uint64_t faults);
+
 /*
- * A clean simulated PCI function (u->sim, with `faults` set before its
- * config space is built) reached the way the probe reaches real ones:
- * through a device tree, ECAM and discovery. Returns the discovered device
- * (valid until the next call).
+ * A simulated PCI function reached the way the probe reaches real ones:
+ * through a device tree, ECAM and discovery. Its faults (every bit of
+ * sim_dev.faults) and the device status left by firmware or an earlier
+ * driver are in place before its config space is built and discovery
+ * runs, so discovery and the checks see the same device a machine would
+ * show them. Returns the discovered device (valid until the next call), or
+ * NULL when discovery did not find exactly one.
  */
 struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t features,
-			       uint32_t faults);
+			       uint64_t faults, uint8_t initial_status);
 
 /* Runs one catalogue check on d as the probe would (step 0, verbose logs
  * captured) and returns its verdict. */

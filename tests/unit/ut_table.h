@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Table-driven check tests: one cmocka test per case (named by the case,
- * the case as its state), followed by a few fixed tests such as the
- * "every check can fail" meta-test. Include after <cmocka.h>.
+ * Table-driven check tests. Each test_checks_*.c holds a table of cases
+ * (one per row: the check, the device and its fault, the verdict expected
+ * and the failure fingerprint) and exports it as a struct ut_check_table;
+ * test_checks_catalogue.c runs every table, one cmocka test per row, then
+ * the catalogue meta-test (ut_meta.h) over what the rows really gave.
+ * Include after <cmocka.h>.
  */
 #ifndef PF_UT_TABLE_H
 #define PF_UT_TABLE_H
@@ -11,41 +14,84 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/*
- * cases: n structs of `stride` bytes whose first member is `const char *name`.
- * extra: nextra tests run after them. Returns cmocka's result.
- */
-static inline int ut_run_case_table(const char *group, const void *cases, size_t n, size_t stride,
-				    CMUnitTestFunction fn, CMFixtureFunction setup,
-				    CMFixtureFunction teardown, const struct CMUnitTest *extra,
-				    size_t nextra)
-{
-	struct CMUnitTest tests[n + nextra];
+#include "ut_meta.h"
 
+struct ut_check_table {
+	struct ut_rows rows;
+	CMUnitTestFunction test;   /* runs one row: its state is the row */
+	CMFixtureFunction setup, teardown;
+	const struct CMUnitTest *extra; /* run after the rows */
+	size_t nextra;
+};
+
+/*
+ * Defines `const struct ut_check_table sym` over cases_[] (of struct type
+ * `type_`, whose members name, check, expect and sub the meta-test reads),
+ * with nextra_ extra tests at extra_.
+ */
+#define UT_CHECK_TABLE_N(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_, nextra_)     \
+	static struct ut_obs sym##_obs[sizeof(cases_) / sizeof(cases_[0])];                        \
+	const struct ut_check_table sym = {                                                         \
+		.rows = { group_, cases_, sizeof(cases_) / sizeof(cases_[0]), sizeof(type_),      \
+			  offsetof(type_, check), offsetof(type_, expect), offsetof(type_, sub),     \
+			  sym##_obs },                                                               \
+		.test = fn_, .setup = setup_, .teardown = teardown_,                               \
+		.extra = extra_, .nextra = nextra_,                                                 \
+	}
+#define UT_CHECK_TABLE(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_)              \
+	UT_CHECK_TABLE_N(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_,               \
+			 sizeof(extra_) / sizeof(extra_[0]))
+
+/* The tables (test_checks_*.c); a new table file adds itself here and to
+ * test_checks_catalogue.c's list. */
+extern const struct ut_check_table ut_checks_core;
+extern const struct ut_check_table ut_checks_pci;
+extern const struct ut_check_table ut_checks_ring;
+extern const struct ut_check_table ut_checks_irq;
+
+/* Runs a table's rows then its extra tests as one cmocka group. */
+static inline int ut_run_check_table(const struct ut_check_table *t)
+{
+	size_t n = t->rows.n, nextra = t->nextra;
+	struct CMUnitTest *tests = calloc(n + nextra, sizeof(*tests));
+	int rc;
+
+	if (!tests)
+		return 1;
 	for (size_t i = 0; i < n; i++) {
-		const void *c = (const char *)cases + i * stride;
+		const void *c = (const char *)t->rows.rows + i * t->rows.stride;
 
 		tests[i] = (struct CMUnitTest){
 			.name = *(const char *const *)c,
-			.test_func = fn,
-			.setup_func = setup,
-			.teardown_func = teardown,
+			.test_func = t->test,
+			.setup_func = t->setup,
+			.teardown_func = t->teardown,
 			.initial_state = (void *)c,
 		};
 	}
 	for (size_t i = 0; i < nextra; i++)
-		tests[n + i] = extra[i];
-	return _cmocka_run_group_tests(group, tests, n + nextra, NULL, NULL);
+		tests[n + i] = t->extra[i];
+	rc = _cmocka_run_group_tests(t->rows.group, tests, n + nextra, NULL, NULL);
+	free(tests);
+	return rc;
 }
 
 /*
- * For a case expected to fail or warn: the result's failure fingerprint
- * (docs/protocol.md) matches the case's `sub` glob, so the case fails for
- * the reason it is about. Every such case names one; UT_FP_TRACE=1 in the
- * environment prints each case's fingerprint (to fill in new rows).
+ * After running row c of table t, which gave verdict v: records what it
+ * gave (for the meta-test), then asserts it is what the row expects and,
+ * for a failure or warning, that the result's failure fingerprint
+ * (docs/protocol.md) matches the row's `sub` glob, so the row fails for
+ * the reason it is about. UT_FP_TRACE=1 in the environment prints each
+ * row's fingerprint (to fill in new rows).
  */
-#define UT_CHECK_SUB(c)                                                                            \
+#define UT_CHECK_ROW(t, c, v)                                                                      \
 	do {                                                                                       \
+		ut_observe(&(t)->rows, (c), (v), ut_result_sub());                                 \
+		if ((v) != (c)->expect)                                                            \
+			print_error("%s: %s gave %s, expected %s\n%s\n", (c)->name,               \
+				    pf_catalogue[(c)->check].id, pf_verdict_name(v),               \
+				    pf_verdict_name((c)->expect), host_console());                 \
+		assert_int_equal((v), (c)->expect);                                                \
 		if ((c)->expect == PF_VERDICT_FAIL || (c)->expect == PF_VERDICT_WARN) {           \
 			if (getenv("UT_FP_TRACE"))                                                 \
 				fprintf(stderr, "FPROW\t%s\t%s\n", (c)->name, ut_result_sub());    \
@@ -55,9 +101,5 @@ static inline int ut_run_case_table(const char *group, const void *cases, size_t
 			assert_true(ut_result_sub_is((c)->name, (c)->sub));                       \
 		}                                                                                  \
 	} while (0)
-
-#define UT_RUN_CASE_TABLE(group, cases, fn, setup, teardown, extra)                              \
-	ut_run_case_table(group, cases, sizeof(cases) / sizeof(cases[0]), sizeof(cases[0]), fn,   \
-			  setup, teardown, extra, sizeof(extra) / sizeof(extra[0]))
 
 #endif
