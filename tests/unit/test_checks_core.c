@@ -43,6 +43,7 @@ enum io_fault {
 	IO_REFUSE_FEATURES_OK,  /* never keeps FEATURES_OK */
 	IO_CONFIG_ZERO_EARLY,   /* config reads 0 before FEATURES_OK */
 	IO_CONFIG_BYTE_WRONG,   /* 8-bit config reads disagree with wide ones */
+	IO_CONFIG_HALF_TORN,    /* the high half of a 64-bit field moves on each read */
 	IO_CONFIG_CHANGES,      /* config changes on its own (with GEN_STUCK) */
 	IO_BAD_MAGIC,
 	IO_BAD_VERSION,
@@ -94,6 +95,10 @@ static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
 		return v;
 	case IO_CONFIG_BYTE_WRONG:
 		return off >= VIRTIO_MMIO_CONFIG && width == 1 ? v ^ 1 : v;
+	case IO_CONFIG_HALF_TORN:
+		/* blk capacity (offset 0, 64 bits): its upper 32 bits read
+		 * differently every time, whatever the order of the halves */
+		return off == VIRTIO_MMIO_CONFIG + 4 && width == 4 ? v + ++f->config_reads : v;
 	case IO_CONFIG_CHANGES:
 		if (off >= VIRTIO_MMIO_CONFIG && ++f->config_reads % 3 == 0) {
 			uint8_t b = (uint8_t)(f->config_reads);
@@ -232,6 +237,7 @@ static const struct core_case cases[] = {
 	{ "generation moves with config", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_CHANGES, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "generation stuck", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, SIM_F_CONFIG_GEN_STUCK, IO_CONFIG_CHANGES, PF_VERDICT_FAIL, 0, "generation-unchanged", 0 },
 	{ "widths clean", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "widths: 64-bit halves depend on the order", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_HALF_TORN, PF_VERDICT_FAIL, 0, "access-order", 0 },
 	{ "widths: bytes disagree", PF_CHK_CONFIG_WIDTHS, SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_BYTE_WRONG, PF_VERDICT_WARN, 0, "access-width", 0 },
 	{ "magic clean", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "magic legacy", PF_CHK_MMIO_MAGIC_VERSION, SIM_MMIO_V1, RNG, 0, 0, IO_NONE, PF_VERDICT_NA, 0, NULL, 0 },
