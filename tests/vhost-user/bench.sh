@@ -49,6 +49,11 @@ run() {
   "$PLUGFEST" run -t "$target" --set "backend=$VU_DEV" --set "fault=$2" --set "packed=$3" \
     --filter "$filter" --seed 7 --formats json --max-restarts 1 -o "$dir" > "$dir.log" 2>&1
   rc=$?
+  # an incomplete run (a wedged or crashed hypervisor the restarts did not
+  # get past) still has its results: the hang is a finding, not a bench error
+  if [ "$rc" -eq 3 ] && jq -e '.run.boots >= 1 and (.results | length) > 0' "$dir/results.json" > /dev/null 2>&1; then
+    rc=1
+  fi
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
     echo "bench: run $1 ended with exit code $rc (see $dir.log)" >&2
     exit 3

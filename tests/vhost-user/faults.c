@@ -70,10 +70,7 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"takes an indirect descriptor for a plain buffer" },
 	[F_OLD_RING_AFTER_RESET] = { "old-ring-after-reset", false, "any", "split",
 		"basic.reset.quiesce-after-reset",
-		"basic.reset.quiesce vq-reset.reenable",
-		/* basic.reset.quiesce looks 5 ms after its notify: whether the
-		 * stale use lands in that window depends on timing (both seen) */
-		"~all",
+		"basic.reset.quiesce basic.reset.after-driver-ok vq-reset.reenable", "",
 		"keeps using a stopped ring from 1 to 20 ms after the front-end stopped it" },
 	[F_PACKED_USED_FLAGS_BAD] = { "packed-used-flags-bad", false, "any", "packed",
 		"packed.order.write-in-completion-order",
