@@ -9,5 +9,10 @@ build="$root/build-test"
 "$root/ci/check-tools.sh"
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DPF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j"$(nproc)"
+# The main job's optimised build (ci/run-default.sh) warns where -O0 does not
+# (e.g. -Wformat-truncation): it must build too, with warnings as errors.
+release="$root/build"
+[ -f "$release/CMakeCache.txt" ] || cmake -S "$root" -B "$release" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$release" -j"$(nproc)" > "$release/last-build.log" 2>&1 || { cat "$release/last-build.log"; exit 1; }
 cd "$build"
 ctest --output-on-failure -j"$(nproc)" "$@"

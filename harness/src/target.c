@@ -428,7 +428,12 @@ static int get_count(struct loader *L, yaml_node_t *n, const char *field,
  */
 static void join_field(char *buf, size_t len, const char *prefix, const char *key)
 {
-    snprintf(buf, len, "%s%s%s", prefix, *prefix ? "." : "", key);
+    /* a field path only names a place in an error message: a path cut at
+     * len is still useful, so truncation is accepted, not an error */
+    int n = snprintf(buf, len, "%s%s%s", prefix, *prefix ? "." : "", key);
+
+    if (n < 0 && len)
+        buf[0] = '\0';
 }
 
 static int walk_mapping(struct loader *L, yaml_node_t *n, const char *prefix,
