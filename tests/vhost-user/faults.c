@@ -70,7 +70,11 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 		"takes an indirect descriptor for a plain buffer" },
 	[F_OLD_RING_AFTER_RESET] = { "old-ring-after-reset", false, "any", "split",
 		"basic.reset.quiesce-after-reset",
-		"basic.reset.quiesce basic.reset.after-driver-ok vq-reset.reenable", "",
+		"basic.reset.quiesce basic.reset.after-driver-ok vq-reset.reenable",
+		/* the stale use lands 1 to 20 ms after the stop and the reset
+		 * checks watch the old ring for 8 round trips (5 to 50 ms):
+		 * caught in most runs, not in every one (both seen) */
+		"~all",
 		"keeps using a stopped ring from 1 to 20 ms after the front-end stopped it" },
 	[F_PACKED_USED_FLAGS_BAD] = { "packed-used-flags-bad", false, "any", "packed",
 		"packed.order.write-in-completion-order",
