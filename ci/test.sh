@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-test"
 "$root/ci/setup.sh"
 "$root/ci/check-tools.sh"
+"$root/ci/format-check.sh"
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DPF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j"$(nproc)"
 # The main job's optimised build (ci/run-default.sh) warns where -O0 does not

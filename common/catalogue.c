@@ -11,9 +11,12 @@ const struct pf_check_info pf_catalogue[PF_CHK_COUNT] = {
 const char *pf_level_name(enum pf_level level)
 {
 	switch (level) {
-	case PF_LEVEL_MUST: return "must";
-	case PF_LEVEL_SHOULD: return "should";
-	case PF_LEVEL_MAY: return "may";
+	case PF_LEVEL_MUST:
+		return "must";
+	case PF_LEVEL_SHOULD:
+		return "should";
+	case PF_LEVEL_MAY:
+		return "may";
 	}
 	return "?";
 }

@@ -21,8 +21,7 @@ bool pf_proto_nonce_ok(const char *nonce, size_t len)
 	if (!nonce || len < PF_PROTO_NONCE_MIN || len > PF_PROTO_NONCE_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if (!((nonce[i] >= '0' && nonce[i] <= '9') ||
-		      (nonce[i] >= 'a' && nonce[i] <= 'f')))
+		if (!((nonce[i] >= '0' && nonce[i] <= '9') || (nonce[i] >= 'a' && nonce[i] <= 'f')))
 			return false;
 	return true;
 }

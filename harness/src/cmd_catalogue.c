@@ -65,7 +65,7 @@ int pf_cmd_list(int argc, char **argv)
 		size_t i;
 		json_t *c;
 
-		json_array_foreach(arr, i, c) {
+		json_array_foreach (arr, i, c) {
 			printf("%-40s %-11s %-6s %s\n", json_string_value(json_object_get(c, "id")),
 			       json_string_value(json_object_get(c, "area")),
 			       json_string_value(json_object_get(c, "level")),

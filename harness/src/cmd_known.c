@@ -13,11 +13,13 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: plugfest known-failures suggest RESULTS.json [--date YYYY-MM-DD]\n"
-		   "  prints draft known-failure entries (YAML) for every failure of the run that\n"
-		   "  no entry excuses: one per check x device type x transport, naming the\n"
-		   "  failure fingerprints seen; review them before committing (docs/profiles.md).\n"
-		   "  --date  the day the entries' 180-day expiry counts from (default: today, UTC)\n");
+	fprintf(f,
+		"usage: plugfest known-failures suggest RESULTS.json [--date YYYY-MM-DD]\n"
+		"  prints draft known-failure entries (YAML) for every failure of the run that\n"
+		"  no entry excuses: one per check x device type x transport, naming the\n"
+		"  failure fingerprints seen; review them before committing (docs/profiles.md).\n"
+		"  --date  the day the entries' 180-day expiry counts from (default: today, "
+		"UTC)\n");
 }
 
 int pf_cmd_known_failures(int argc, char **argv)
@@ -47,9 +49,15 @@ int pf_cmd_known_failures(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': date = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return PF_EXIT_USAGE;
+		case 'd':
+			date = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return PF_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -58,8 +66,8 @@ int pf_cmd_known_failures(int argc, char **argv)
 	}
 	doc = json_load_file(argv[optind], 0, &jerr);
 	if (!doc) {
-		fprintf(stderr, "plugfest known-failures: %s:%d:%d: %s\n", argv[optind], jerr.line, jerr.column,
-			jerr.text);
+		fprintf(stderr, "plugfest known-failures: %s:%d:%d: %s\n", argv[optind], jerr.line,
+			jerr.column, jerr.text);
 		return PF_EXIT_USAGE;
 	}
 	pf_buf_init(&out);

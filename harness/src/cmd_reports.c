@@ -25,12 +25,14 @@ static json_t *load_results(const char *cmd, const char *path)
 	json_t *doc = json_load_file(path, 0, &jerr);
 
 	if (!doc) {
-		fprintf(stderr, "plugfest %s: %s:%d:%d: %s\n", cmd, path, jerr.line, jerr.column, jerr.text);
+		fprintf(stderr, "plugfest %s: %s:%d:%d: %s\n", cmd, path, jerr.line, jerr.column,
+			jerr.text);
 		return NULL;
 	}
 	if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "schema")) ||
 	    strncmp(json_string_value(json_object_get(doc, "schema")), "plugfest-results/", 17)) {
-		fprintf(stderr, "plugfest %s: %s: field 'schema': not a plugfest results file\n", cmd, path);
+		fprintf(stderr, "plugfest %s: %s: field 'schema': not a plugfest results file\n",
+			cmd, path);
 		json_decref(doc);
 		return NULL;
 	}
@@ -57,9 +59,15 @@ int pf_cmd_report(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': formats = optarg; break;
-		case 'o': outdir = optarg; break;
-		case 'r': rescore = 1; break;
+		case 'f':
+			formats = optarg;
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'r':
+			rescore = 1;
+			break;
 		case 'p':
 			if (in.nprofiles == sizeof(in.profiles) / sizeof(in.profiles[0]))
 				return PF_EXIT_USAGE;
@@ -73,13 +81,19 @@ int pf_cmd_report(int argc, char **argv)
 			rescore = 1;
 			break;
 		case 'h':
-			printf("usage: plugfest report RESULTS.json [--format json,junit,md,html,pdf] [-o DIR] [--rescore]\n"
-			       "                       [--profile FILE]... [--known-failures FILE]...\n"
-			       "  writes each format under its standard name into DIR (default: beside RESULTS);\n"
-			       "  --rescore applies the current known-failure files and profiles again;\n"
-			       "  --profile / --known-failures add files to the shipped ones (implies --rescore)\n");
+			printf("usage: plugfest report RESULTS.json [--format "
+			       "json,junit,md,html,pdf] [-o DIR] [--rescore]\n"
+			       "                       [--profile FILE]... [--known-failures "
+			       "FILE]...\n"
+			       "  writes each format under its standard name into DIR (default: "
+			       "beside RESULTS);\n"
+			       "  --rescore applies the current known-failure files and profiles "
+			       "again;\n"
+			       "  --profile / --known-failures add files to the shipped ones "
+			       "(implies --rescore)\n");
 			return 0;
-		default: return PF_EXIT_USAGE;
+		default:
+			return PF_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -223,17 +237,26 @@ int pf_cmd_verify(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': vo.expect_digest = optarg; break;
-		case 'k': vo.public_key = optarg; break;
-		case 'j': json = 1; break;
+		case 'd':
+			vo.expect_digest = optarg;
+			break;
+		case 'k':
+			vo.public_key = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
-			printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
+			printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] "
+			       "[--json]\n");
 			return 0;
-		default: return PF_EXIT_USAGE;
+		default:
+			return PF_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
+		fprintf(stderr,
+			"usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
 		return PF_EXIT_USAGE;
 	}
 	rc = pf_package_verify(argv[optind], &vo, &report, err, sizeof(err));
@@ -254,17 +277,18 @@ int pf_cmd_verify(int argc, char **argv)
 		       json_string_value(json_object_get(report, "manifest_sha256")),
 		       (long long)json_integer_value(json_object_get(report, "files")),
 		       json_string_value(json_object_get(report, "signature")));
-		json_array_foreach(json_object_get(report, "profiles"), i, p)
+		json_array_foreach (json_object_get(report, "profiles"), i, p)
 			printf("  profile %s %s: re-scored %s (recorded %s)\n",
 			       json_string_value(json_object_get(p, "id")),
 			       json_string_value(json_object_get(p, "version")),
 			       json_string_value(json_object_get(p, "rescored")),
 			       json_string_value(json_object_get(p, "recorded")));
-		json_array_foreach(json_object_get(report, "problems"), i, p) {
+		json_array_foreach (json_object_get(report, "problems"), i, p) {
 			const char *path = json_string_value(json_object_get(p, "path"));
 
-			printf("  problem: %s%s%s: %s\n", json_string_value(json_object_get(p, "kind")),
-			       path ? " " : "", path ? path : "", json_string_value(json_object_get(p, "detail")));
+			printf("  problem: %s%s%s: %s\n",
+			       json_string_value(json_object_get(p, "kind")), path ? " " : "",
+			       path ? path : "", json_string_value(json_object_get(p, "detail")));
 		}
 	}
 	if (rc > 0 && err[0])

@@ -20,26 +20,25 @@
  * sys_errno keeps the errno of a failed system call (0 if none).
  */
 struct pf_error {
-    char file[PF_ERROR_FILE_MAX];
-    int line;
-    int column;
-    char field[PF_ERROR_FIELD_MAX];
-    char message[PF_ERROR_MESSAGE_MAX];
-    int sys_errno;
+	char file[PF_ERROR_FILE_MAX];
+	int line;
+	int column;
+	char field[PF_ERROR_FIELD_MAX];
+	char message[PF_ERROR_MESSAGE_MAX];
+	int sys_errno;
 };
 
 /* Reset to "no error". Accepts NULL. */
 static inline void pf_error_clear(struct pf_error *err)
 {
-    if (err)
-        memset(err, 0, sizeof(*err));
+	if (err)
+		memset(err, 0, sizeof(*err));
 }
 
 /* Fill err (if not NULL); strings are truncated to fit. file/field may be
  * NULL. Returns -1 so callers can write `return pf_error_fill(...);`. */
-int pf_error_fill(struct pf_error *err, const char *file, int line, int column,
-                  const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+int pf_error_fill(struct pf_error *err, const char *file, int line, int column, const char *field,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* "FILE:LINE:COL: field 'x': message" (parts that are unknown are left
  * out) into buf; returns buf. */

@@ -18,7 +18,7 @@
 #define REC_PREFIX_MAX 128
 
 struct pf_journal {
-	int fd;  /* journal.jsonl */
+	int fd;	 /* journal.jsonl */
 	int cfd; /* console.log */
 	unsigned long errors;
 	/* Caps (0: none) and what was written and refused under them. */
@@ -101,8 +101,8 @@ struct pf_journal *pf_journal_open_run(const char *dir, unsigned flags, const ch
 		snprintf(hdr, sizeof(hdr), "{\"journal\":\"%s\",\"proto\":%d,\"nonce\":\"%s\"}\n",
 			 PF_JOURNAL_FORMAT, PF_PROTO_VERSION, nonce);
 	else
-		snprintf(hdr, sizeof(hdr), "{\"journal\":\"%s\",\"proto\":%d}\n",
-			 PF_JOURNAL_FORMAT, PF_PROTO_VERSION);
+		snprintf(hdr, sizeof(hdr), "{\"journal\":\"%s\",\"proto\":%d}\n", PF_JOURNAL_FORMAT,
+			 PF_PROTO_VERSION);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return NULL;
@@ -131,8 +131,8 @@ struct pf_journal *pf_journal_open_run(const char *dir, unsigned flags, const ch
  * shape so a wrong argument cannot break the journal's one-line-per-entry
  * rule. Returns 0 and sets *json, *jlen and *crc, or -1.
  */
-static int split_raw(const char *raw, size_t len, uint32_t seq, const char **json,
-		     size_t *jlen, const char **crc)
+static int split_raw(const char *raw, size_t len, uint32_t seq, const char **json, size_t *jlen,
+		     const char **crc)
 {
 	char want[16];
 	int n = snprintf(want, sizeof(want), "%u ", seq);
@@ -161,8 +161,8 @@ static int split_raw(const char *raw, size_t len, uint32_t seq, const char **jso
 	return 0;
 }
 
-int pf_journal_record(struct pf_journal *j, uint32_t seq, const char *raw_line,
-		      size_t len, uint64_t line, uint64_t offset)
+int pf_journal_record(struct pf_journal *j, uint32_t seq, const char *raw_line, size_t len,
+		      uint64_t line, uint64_t offset)
 {
 	const char *json, *crc;
 	size_t jlen, n;
@@ -275,8 +275,8 @@ int pf_journal_console(struct pf_journal *j, const void *buf, size_t len)
 		return -1;
 	}
 	if (j->console_cap) {
-		uint64_t room = j->console_bytes < j->console_cap ?
-					j->console_cap - j->console_bytes : 0;
+		uint64_t room =
+			j->console_bytes < j->console_cap ? j->console_cap - j->console_bytes : 0;
 		size_t n = len < room ? len : (size_t)room;
 		int rc = 0;
 
@@ -355,7 +355,7 @@ struct replay {
 	void *ctx;
 	struct pf_replay_stats st;
 	const char *expect; /* nonce every record must verify under, or NULL */
-	uint32_t seed;      /* checksum start of the records that follow */
+	uint32_t seed;	    /* checksum start of the records that follow */
 };
 
 static const char rec_key[] = ",\"rec\":";
@@ -386,8 +386,8 @@ static int replay_record(struct replay *r, const char *line, size_t n, json_t *e
 	int hn;
 
 	if (!json_is_integer(jseq) || json_integer_value(jseq) < 0 ||
-	    json_integer_value(jseq) > (json_int_t)UINT32_MAX || !json_is_object(rec) ||
-	    !crc || strlen(crc) != 8)
+	    json_integer_value(jseq) > (json_int_t)UINT32_MAX || !json_is_object(rec) || !crc ||
+	    strlen(crc) != 8)
 		return -1;
 	for (int i = 0; i < 8; i++) {
 		char c = crc[i];
@@ -531,14 +531,13 @@ static int replay_file(FILE *f, struct replay *rp)
 	} else if (len) {
 		replay_line(&r, line, len, true);
 	}
-out:
-	{
-		int err = errno;
+out : {
+	int err = errno;
 
-		free(line);
-		if (rc)
-			errno = err ? err : EIO;
-	}
+	free(line);
+	if (rc)
+		errno = err ? err : EIO;
+}
 	*rp = r;
 	return rc;
 }

@@ -41,7 +41,8 @@
 #define PF_JOURNAL_FORMAT "plugfest-journal/1"
 
 /* pf_journal_open flags */
-#define PF_JOURNAL_APPEND 0x1 /* keep existing files (resume a run);
+#define PF_JOURNAL_APPEND \
+	0x1 /* keep existing files (resume a run);
 			       * default: start both files empty */
 
 /* Room past journal_cap for diagnostics and notes. */
@@ -69,8 +70,8 @@ uint64_t pf_journal_records_dropped(const struct pf_journal *j);
  */
 /* raw_line as given to pf_stream_callbacks.on_record; line/offset from
  * pf_stream_position(). -1 with ENOSPC when journal.jsonl is at its cap. */
-int pf_journal_record(struct pf_journal *j, uint32_t seq, const char *raw_line,
-		      size_t len, uint64_t line, uint64_t offset);
+int pf_journal_record(struct pf_journal *j, uint32_t seq, const char *raw_line, size_t len,
+		      uint64_t line, uint64_t offset);
 int pf_journal_diag(struct pf_journal *j, const struct pf_diag *d);
 /* note is borrowed; it must be a JSON object. */
 int pf_journal_note(struct pf_journal *j, const json_t *note);
@@ -81,16 +82,16 @@ unsigned long pf_journal_errors(const struct pf_journal *j);
 void pf_journal_close(struct pf_journal *j);
 
 struct pf_replay_stats {
-	uint64_t lines;     /* journal lines read */
-	uint64_t records;   /* delivered to on_record */
-	uint64_t diags;     /* delivered to on_diag */
-	uint64_t notes;     /* delivered to on_note */
-	uint64_t headers;   /* {"journal":...} lines (one per open) */
-	uint64_t unknown;   /* well-formed entries of a kind this version does
+	uint64_t lines;			    /* journal lines read */
+	uint64_t records;		    /* delivered to on_record */
+	uint64_t diags;			    /* delivered to on_diag */
+	uint64_t notes;			    /* delivered to on_note */
+	uint64_t headers;		    /* {"journal":...} lines (one per open) */
+	uint64_t unknown;		    /* well-formed entries of a kind this version does
 			     * not know (skipped, forward compatibility) */
-	uint64_t bad_lines; /* unparsable, oversized or failing the checksum */
-	bool truncated_tail; /* last line had no newline and did not parse */
-	uint64_t foreign_headers; /* pf_journal_replay_mem with expect_nonce:
+	uint64_t bad_lines;		    /* unparsable, oversized or failing the checksum */
+	bool truncated_tail;		    /* last line had no newline and did not parse */
+	uint64_t foreign_headers;	    /* pf_journal_replay_mem with expect_nonce:
 				   * headers without it or with another */
 	char nonce[PF_PROTO_NONCE_MAX + 1]; /* nonce of the last header, or "" */
 };

@@ -19,7 +19,8 @@ static const struct {
 	{ "matrix", pf_cmd_matrix, "merge several runs into a plug-fest matrix" },
 	{ "package", pf_cmd_package, "bundle a run directory into a submission package" },
 	{ "verify", pf_cmd_verify, "verify a submission package and re-score it" },
-	{ "known-failures", pf_cmd_known_failures, "suggest: draft known-failure entries from a results.json" },
+	{ "known-failures", pf_cmd_known_failures,
+	  "suggest: draft known-failure entries from a results.json" },
 };
 
 static void usage(FILE *f)
@@ -27,8 +28,10 @@ static void usage(FILE *f)
 	fprintf(f, "usage: plugfest COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n`plugfest COMMAND --help` for a command's options; exit codes in "
-		   "docs/exit-codes.md.\ndata: %s\nimages: %s\n", pf_data_dir(), pf_image_dir());
+	fprintf(f,
+		"\n`plugfest COMMAND --help` for a command's options; exit codes in "
+		"docs/exit-codes.md.\ndata: %s\nimages: %s\n",
+		pf_data_dir(), pf_image_dir());
 }
 
 int main(int argc, char **argv)

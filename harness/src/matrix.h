@@ -18,8 +18,8 @@
  * "profiles" (pf_score_attach); a run without them contributes only its
  * summary verdict. names[i] (may be NULL, or an entry NULL) labels the
  * source file. Returns a new reference or NULL with err. */
-json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n,
-			char *err, size_t errlen);
+json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n, char *err,
+			size_t errlen);
 
 /* Builds the matrix and writes matrix.json, matrix.md and matrix.html into
  * dir (created if missing). 0 on success. */

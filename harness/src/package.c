@@ -55,7 +55,9 @@ static int unhex(const char *s, unsigned char *out, size_t n)
 
 		for (int k = 0; k < 2; k++) {
 			char c = s[2 * i + (size_t)k];
-			int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+			int h = c >= '0' && c <= '9'   ? c - '0'
+				: c >= 'a' && c <= 'f' ? c - 'a' + 10
+						       : -1;
 
 			if (h < 0)
 				return -1;
@@ -76,12 +78,15 @@ static EVP_PKEY *load_key(const char *path, bool want_private, char *err, size_t
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	k = want_private ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	k = want_private ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
+			 : PEM_read_PUBKEY(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!k) {
-		snprintf(err, errlen, "%s: not a PEM %s key (%s)", path, want_private ? "private" : "public",
-			 ERR_reason_error_string(ERR_peek_last_error()) ? ERR_reason_error_string(ERR_peek_last_error())
-									 : "unreadable");
+		snprintf(err, errlen, "%s: not a PEM %s key (%s)", path,
+			 want_private ? "private" : "public",
+			 ERR_reason_error_string(ERR_peek_last_error())
+				 ? ERR_reason_error_string(ERR_peek_last_error())
+				 : "unreadable");
 		ERR_clear_error();
 		return NULL;
 	}
@@ -105,7 +110,8 @@ static int raw_public(EVP_PKEY *k, char hex[2 * ED25519_PUB + 1])
 }
 
 /* The MANIFEST.sig text for the manifest bytes, malloc'd; NULL + err. */
-static char *sign_manifest(const char *key_path, const char *m, size_t mlen, char *err, size_t errlen)
+static char *sign_manifest(const char *key_path, const char *m, size_t mlen, char *err,
+			   size_t errlen)
 {
 	EVP_PKEY *k = load_key(key_path, true, err, errlen);
 	EVP_MD_CTX *ctx = NULL;
@@ -117,14 +123,14 @@ static char *sign_manifest(const char *key_path, const char *m, size_t mlen, cha
 	if (!k)
 		return NULL;
 	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) != 1 ||
-	    EVP_DigestSign(ctx, sig, &slen, (const unsigned char *)m, mlen) != 1 || slen != sizeof(sig) ||
-	    raw_public(k, phex)) {
+	    EVP_DigestSign(ctx, sig, &slen, (const unsigned char *)m, mlen) != 1 ||
+	    slen != sizeof(sig) || raw_public(k, phex)) {
 		snprintf(err, errlen, "%s: signing failed", key_path);
 		goto out;
 	}
 	hex_of(sig, slen, shex);
-	j = json_pack("{s:s, s:s, s:s, s:s}", "alg", "ed25519", "signed", "MANIFEST.json", "public_key", phex,
-		      "signature", shex);
+	j = json_pack("{s:s, s:s, s:s, s:s}", "alg", "ed25519", "signed", "MANIFEST.json",
+		      "public_key", phex, "signature", shex);
 	if (!j || !(text = json_dumps(j, JSON_INDENT(2))))
 		snprintf(err, errlen, "out of memory");
 out:
@@ -159,18 +165,21 @@ static const char *check_signature(const char *key_path, const unsigned char *m,
 	j = json_loadb((const char *)sig_text, sig_len, 0, NULL);
 	if (!j || strcmp(pf_jstr(j, "alg", ""), "ed25519") ||
 	    unhex(pf_jstr(j, "signature", NULL), sig, sizeof(sig))) {
-		problem(problems, "signature", SIG_MEMBER, "malformed: no ed25519 signature of 64 bytes in hex");
+		problem(problems, "signature", SIG_MEMBER,
+			"malformed: no ed25519 signature of 64 bytes in hex");
 		goto out;
 	}
 	if (raw_public(k, phex) == 0 && strcmp(pf_jstr(j, "public_key", ""), phex)) {
-		snprintf(err, sizeof(err), "signed by another key (public key %.16s..., expected %.16s...)",
+		snprintf(err, sizeof(err),
+			 "signed by another key (public key %.16s..., expected %.16s...)",
 			 pf_jstr(j, "public_key", "?"), phex);
 		problem(problems, "signature", SIG_MEMBER, err);
 		goto out;
 	}
 	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k) != 1 ||
 	    EVP_DigestVerify(ctx, sig, sizeof(sig), m, mlen) != 1) {
-		problem(problems, "signature", SIG_MEMBER, "does not verify: MANIFEST.json was changed after signing");
+		problem(problems, "signature", SIG_MEMBER,
+			"does not verify: MANIFEST.json was changed after signing");
 		ERR_clear_error();
 		goto out;
 	}
@@ -245,15 +254,16 @@ static int tar_pad(FILE *f, unsigned long long size)
 
 static int tar_buffer(FILE *f, const char *name, const void *data, size_t len, time_t mtime)
 {
-	if (tar_header(f, name, len, mtime) || (len && fwrite(data, 1, len, f) != len) || tar_pad(f, len))
+	if (tar_header(f, name, len, mtime) || (len && fwrite(data, 1, len, f) != len) ||
+	    tar_pad(f, len))
 		return -1;
 	return 0;
 }
 
 /* Copies a file into the archive, hashing it again on the way: a file that
  * changed since the manifest was computed fails the package. */
-static int tar_file(FILE *f, const char *name, const char *src, unsigned long long size, const char *hex,
-		    time_t mtime, char *err, size_t errlen)
+static int tar_file(FILE *f, const char *name, const char *src, unsigned long long size,
+		    const char *hex, time_t mtime, char *err, size_t errlen)
 {
 	FILE *in = fopen(src, "rb");
 	unsigned char buf[16384], d[32];
@@ -272,7 +282,8 @@ static int tar_file(FILE *f, const char *name, const char *src, unsigned long lo
 		return -1;
 	}
 	pf_sha256_init(&c);
-	while (done < size && (n = fread(buf, 1, size - done < sizeof(buf) ? size - done : sizeof(buf), in)) > 0) {
+	while (done < size &&
+	       (n = fread(buf, 1, size - done < sizeof(buf) ? size - done : sizeof(buf), in)) > 0) {
 		pf_sha256_update(&c, buf, n);
 		if (fwrite(buf, 1, n, f) != n)
 			break;
@@ -342,7 +353,8 @@ static int items_add(struct items *it, const char *src, const char *name, const 
 	if (dup) {
 		if (!strcmp(dup->sha, sha))
 			return 0; /* the same file named twice */
-		snprintf(err, errlen, "%s and %s would both be packaged as %s", dup->src, src, name);
+		snprintf(err, errlen, "%s and %s would both be packaged as %s", dup->src, src,
+			 name);
 		return -1;
 	}
 	if (it->n == it->cap) {
@@ -362,7 +374,9 @@ static int items_add(struct items *it, const char *src, const char *name, const 
 	e->size = (unsigned long long)st.st_size;
 	memcpy(e->sha, sha, sizeof(sha));
 	if (!e->src || !e->name || !e->role) {
-		free(e->src); free(e->name); free(e->role);
+		free(e->src);
+		free(e->name);
+		free(e->role);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -385,8 +399,8 @@ static const char *role_of(const char *rel)
 	return "other";
 }
 
-static int walk(const char *root, const char *rel, int depth, const char *skip_real, struct items *it,
-		json_t *skipped, char *err, size_t errlen)
+static int walk(const char *root, const char *rel, int depth, const char *skip_real,
+		struct items *it, json_t *skipped, char *err, size_t errlen)
 {
 	char dir[PATH_MAX], path[PATH_MAX], relp[PATH_MAX], name[PATH_MAX + 8], real[PATH_MAX];
 	struct dirent **ents;
@@ -404,7 +418,8 @@ static int walk(const char *root, const char *rel, int depth, const char *skip_r
 			free(ents[i]);
 			continue;
 		}
-		if ((size_t)snprintf(relp, sizeof(relp), "%s%s%s", rel, rel[0] ? "/" : "", d) >= sizeof(relp) ||
+		if ((size_t)snprintf(relp, sizeof(relp), "%s%s%s", rel, rel[0] ? "/" : "", d) >=
+			    sizeof(relp) ||
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", root, relp) >= sizeof(path)) {
 			snprintf(err, errlen, "%s/%s: path too long", dir, d);
 			rc = -1;
@@ -454,13 +469,16 @@ static const char *base_name(const char *p)
 
 /* Adds a file under dir/ (profiles/, waivers/, target/); when expect_sha is
  * given the file must still be the one the run was scored with. */
-static int add_named(struct items *it, const char *run_dir, const char *given, const char *dir, const char *role,
-		     const char *expect_sha, json_t *list, char *err, size_t errlen)
+static int add_named(struct items *it, const char *run_dir, const char *given, const char *dir,
+		     const char *role, const char *expect_sha, json_t *list, char *err,
+		     size_t errlen)
 {
 	char src[PATH_MAX], name[PATH_MAX];
 
 	if (!locate(run_dir, given, src, sizeof(src))) {
-		snprintf(err, errlen, "%s file '%s' (named in results.json) not found; pass it explicitly", role, given);
+		snprintf(err, errlen,
+			 "%s file '%s' (named in results.json) not found; pass it explicitly", role,
+			 given);
 		return -1;
 	}
 	snprintf(name, sizeof(name), "%s/%s", dir, base_name(given));
@@ -468,34 +486,39 @@ static int add_named(struct items *it, const char *run_dir, const char *given, c
 		return -1;
 	const struct item *e = items_find(it, name);
 	if (expect_sha && strcmp(expect_sha, e->sha)) {
-		snprintf(err, errlen, "%s: changed since the run was scored (SHA-256 %.12s..., recorded %.12s...)",
+		snprintf(err, errlen,
+			 "%s: changed since the run was scored (SHA-256 %.12s..., recorded "
+			 "%.12s...)",
 			 src, e->sha, expect_sha);
 		return -1;
 	}
 	if (list)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "path", name, "sha256", e->sha));
+		json_array_append_new(list,
+				      json_pack("{s:s, s:s}", "path", name, "sha256", e->sha));
 	return 0;
 }
 
 /* ---- create ------------------------------------------------------------ */
 
-static int collect(const char *run_dir, const json_t *results, const struct pf_package_opts *o, const char *out_real,
-		   struct items *it, json_t *profiles, json_t *waivers, json_t *skipped, json_t *missing,
-		   char *err, size_t errlen)
+static int collect(const char *run_dir, const json_t *results, const struct pf_package_opts *o,
+		   const char *out_real, struct items *it, json_t *profiles, json_t *waivers,
+		   json_t *skipped, json_t *missing, char *err, size_t errlen)
 {
 	const json_t *p, *w;
 	size_t i;
 
 	if (walk(run_dir, "", 0, out_real, it, skipped, err, errlen))
 		return -1;
-	json_array_foreach(json_object_get(results, "profiles"), i, p) {
+	json_array_foreach (json_object_get(results, "profiles"), i, p) {
 		const char *file = pf_jstr(p, "file", NULL);
 		if (!file) {
-			snprintf(err, errlen, "results.json: profile '%s' has no file name", pf_jstr(p, "id", "?"));
+			snprintf(err, errlen, "results.json: profile '%s' has no file name",
+				 pf_jstr(p, "id", "?"));
 			return -1;
 		}
 		size_t before = json_array_size(profiles);
-		if (add_named(it, run_dir, file, "profiles", "profile", pf_jstr(p, "sha256", NULL), profiles, err, errlen))
+		if (add_named(it, run_dir, file, "profiles", "profile", pf_jstr(p, "sha256", NULL),
+			      profiles, err, errlen))
 			return -1;
 		json_t *entry = json_array_get(profiles, before);
 		json_object_set_new(entry, "id", json_string(pf_jstr(p, "id", "?")));
@@ -503,28 +526,34 @@ static int collect(const char *run_dir, const json_t *results, const struct pf_p
 		json_object_set_new(entry, "verdict", json_string(pf_jstr(p, "verdict", "?")));
 	}
 	for (i = 0; o && i < o->nprofiles; i++)
-		if (add_named(it, run_dir, o->profiles[i], "profiles", "profile", NULL, NULL, err, errlen))
+		if (add_named(it, run_dir, o->profiles[i], "profiles", "profile", NULL, NULL, err,
+			      errlen))
 			return -1;
-	json_array_foreach(json_object_get(json_object_get(results, "waivers"), "files"), i, w)
-		if (add_named(it, run_dir, pf_jstr(w, "file", "?"), "waivers", "waivers", pf_jstr(w, "sha256", NULL),
-			      waivers, err, errlen))
+	json_array_foreach (json_object_get(json_object_get(results, "waivers"), "files"), i, w)
+		if (add_named(it, run_dir, pf_jstr(w, "file", "?"), "waivers", "waivers",
+			      pf_jstr(w, "sha256", NULL), waivers, err, errlen))
 			return -1;
 	for (i = 0; o && i < o->nwaivers; i++)
-		if (add_named(it, run_dir, o->waivers[i], "waivers", "waivers", NULL, waivers, err, errlen))
+		if (add_named(it, run_dir, o->waivers[i], "waivers", "waivers", NULL, waivers, err,
+			      errlen))
 			return -1;
-	const char *target = o && o->target ? o->target
-			     : pf_jstr(json_object_get(results, "run"), "target_file", NULL);
+	const char *target =
+		o && o->target ? o->target
+			       : pf_jstr(json_object_get(results, "run"), "target_file", NULL);
 	if (target) {
 		char src[PATH_MAX];
 		if (locate(run_dir, target, src, sizeof(src))) {
-			if (add_named(it, run_dir, target, "target", "target", NULL, NULL, err, errlen))
+			if (add_named(it, run_dir, target, "target", "target", NULL, NULL, err,
+				      errlen))
 				return -1;
 		} else if (o && o->target) {
 			snprintf(err, errlen, "target file '%s' not found", target);
 			return -1;
 		} else {
-			json_array_append_new(missing, json_pack("{s:s, s:s, s:s}", "role", "target", "path", target,
-								 "why", "named in results.json but not found"));
+			json_array_append_new(missing,
+					      json_pack("{s:s, s:s, s:s}", "role", "target", "path",
+							target, "why",
+							"named in results.json but not found"));
 		}
 	}
 	return 0;
@@ -534,9 +563,11 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 		      char digest[65], char *err, size_t errlen)
 {
 	struct items it = { 0 };
-	json_t *results, *manifest = NULL, *files, *profiles = json_array(), *waivers = json_array();
+	json_t *results, *manifest = NULL, *files, *profiles = json_array(),
+			 *waivers = json_array();
 	json_t *skipped = json_array(), *missing = json_array(), *verdicts = json_object();
-	char path[PATH_MAX], out_real[PATH_MAX], tmp[PATH_MAX + 16], stamp[32], created_by[200], mhex[65];
+	char path[PATH_MAX], out_real[PATH_MAX], tmp[PATH_MAX + 16], stamp[32], created_by[200],
+		mhex[65];
 	char *mtext = NULL, *sigtext = NULL;
 	json_error_t je;
 	FILE *f = NULL;
@@ -559,8 +590,10 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 		snprintf(err, errlen, "%s: directory does not exist", out_path);
 		goto out;
 	}
-	snprintf(out_real, sizeof(out_real), "%.*s/%s", PATH_MAX - 256, dir_real, base_name(out_path));
-	if (collect(run_dir, results, opts, out_real, &it, profiles, waivers, skipped, missing, err, errlen))
+	snprintf(out_real, sizeof(out_real), "%.*s/%s", PATH_MAX - 256, dir_real,
+		 base_name(out_path));
+	if (collect(run_dir, results, opts, out_real, &it, profiles, waivers, skipped, missing, err,
+		    errlen))
 		goto out;
 	if (!items_find(&it, "run/results.json")) {
 		snprintf(err, errlen, "%s: results.json missing", run_dir);
@@ -568,26 +601,30 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 	}
 	files = json_array();
 	for (size_t i = 0; i < it.n; i++)
-		json_array_append_new(files, json_pack("{s:s, s:I, s:s, s:s}", "path", it.v[i].name, "size",
-						       (json_int_t)it.v[i].size, "sha256", it.v[i].sha, "role", it.v[i].role));
+		json_array_append_new(files, json_pack("{s:s, s:I, s:s, s:s}", "path", it.v[i].name,
+						       "size", (json_int_t)it.v[i].size, "sha256",
+						       it.v[i].sha, "role", it.v[i].role));
 	const json_t *p, *run = json_object_get(results, "run");
 	size_t i;
-	json_array_foreach(json_object_get(results, "profiles"), i, p)
-		json_object_set_new(verdicts, pf_jstr(p, "id", "?"), json_string(pf_jstr(p, "verdict", "?")));
+	json_array_foreach (json_object_get(results, "profiles"), i, p)
+		json_object_set_new(verdicts, pf_jstr(p, "id", "?"),
+				    json_string(pf_jstr(p, "verdict", "?")));
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(created_by, sizeof(created_by), "%s %s",
 		 pf_jstr(json_object_get(results, "tool"), "name", "plugfest"),
 		 pf_jstr(json_object_get(results, "tool"), "version", "?"));
-	manifest = json_pack("{s:s, s:s, s:s, s:{s:s?, s:O?, s:s?, s:s?, s:O?, s:o}, s:o, s:o, s:s?, s:o, s:o, s:o}",
-			     "schema", PF_PACKAGE_SCHEMA, "created", stamp, "created_by",
-			     opts && opts->created_by ? opts->created_by : created_by,
-			     "run", "target", pf_jstr(run, "target", NULL), "hypervisor", json_object_get(run, "hypervisor"),
-			     "started", pf_jstr(run, "started", NULL), "results_schema", pf_jstr(results, "schema", NULL),
-			     "probe", json_object_get(run, "probe"), "verdicts", verdicts,
-			     "profiles", profiles, "waivers", waivers, "waivers_date",
-			     pf_jstr(json_object_get(results, "waivers"), "date", NULL),
-			     "files", files, "skipped", skipped, "not_included", missing);
+	manifest = json_pack(
+		"{s:s, s:s, s:s, s:{s:s?, s:O?, s:s?, s:s?, s:O?, s:o}, s:o, s:o, s:s?, s:o, s:o, "
+		"s:o}",
+		"schema", PF_PACKAGE_SCHEMA, "created", stamp, "created_by",
+		opts && opts->created_by ? opts->created_by : created_by, "run", "target",
+		pf_jstr(run, "target", NULL), "hypervisor", json_object_get(run, "hypervisor"),
+		"started", pf_jstr(run, "started", NULL), "results_schema",
+		pf_jstr(results, "schema", NULL), "probe", json_object_get(run, "probe"),
+		"verdicts", verdicts, "profiles", profiles, "waivers", waivers, "waivers_date",
+		pf_jstr(json_object_get(results, "waivers"), "date", NULL), "files", files,
+		"skipped", skipped, "not_included", missing);
 	profiles = waivers = skipped = missing = verdicts = NULL; /* owned by manifest now */
 	/* The run's nonce: what the journal's records must verify under. */
 	if (manifest && pf_jstr(run, "nonce", NULL))
@@ -598,7 +635,8 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 		goto out;
 	}
 	pf_sha256_hex(mtext, strlen(mtext), mhex);
-	if (opts && opts->sign_key && !(sigtext = sign_manifest(opts->sign_key, mtext, strlen(mtext), err, errlen)))
+	if (opts && opts->sign_key &&
+	    !(sigtext = sign_manifest(opts->sign_key, mtext, strlen(mtext), err, errlen)))
 		goto out;
 	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out_path, (int)getpid());
 	if (!(f = fopen(tmp, "wb"))) {
@@ -610,7 +648,8 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 		goto out;
 	}
 	for (i = 0; i < it.n; i++)
-		if (tar_file(f, it.v[i].name, it.v[i].src, it.v[i].size, it.v[i].sha, now, err, errlen))
+		if (tar_file(f, it.v[i].name, it.v[i].src, it.v[i].size, it.v[i].sha, now, err,
+			     errlen))
 			goto out;
 	if (sigtext && tar_buffer(f, SIG_MEMBER, sigtext, strlen(sigtext), now)) {
 		snprintf(err, errlen, "%s: write error", out_path);
@@ -619,7 +658,8 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 	char line[100];
 	snprintf(line, sizeof(line), "%s  MANIFEST.json\n", mhex);
 	static const unsigned char zero[1024];
-	if (tar_buffer(f, "MANIFEST.sha256", line, strlen(line), now) || fwrite(zero, 1, 1024, f) != 1024) {
+	if (tar_buffer(f, "MANIFEST.sha256", line, strlen(line), now) ||
+	    fwrite(zero, 1, 1024, f) != 1024) {
 		snprintf(err, errlen, "%s: write error", out_path);
 		goto out;
 	}
@@ -645,8 +685,11 @@ out:
 	free(sigtext);
 	json_decref(manifest);
 	json_decref(results);
-	json_decref(profiles); json_decref(waivers); json_decref(skipped);
-	json_decref(missing); json_decref(verdicts);
+	json_decref(profiles);
+	json_decref(waivers);
+	json_decref(skipped);
+	json_decref(missing);
+	json_decref(verdicts);
 	items_free(&it);
 	return rc;
 }
@@ -688,13 +731,15 @@ static unsigned long long parse_octal(const unsigned char *p, size_t len, bool *
 
 static void problem(json_t *list, const char *kind, const char *path, const char *detail)
 {
-	json_array_append_new(list, json_pack("{s:s, s:s?, s:s}", "kind", kind, "path", path, "detail", detail));
+	json_array_append_new(
+		list, json_pack("{s:s, s:s?, s:s}", "kind", kind, "path", path, "detail", detail));
 }
 
 /* Reads every member into memory. Structural damage (bad header checksum,
  * not ustar, truncated) makes the file unreadable as a package (-1); odd
  * member types are problems but reading goes on. */
-static int archive_read(const char *path, struct archive *a, json_t *problems, char *err, size_t errlen)
+static int archive_read(const char *path, struct archive *a, json_t *problems, char *err,
+			size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char h[512];
@@ -709,7 +754,8 @@ static int archive_read(const char *path, struct archive *a, json_t *problems, c
 	for (;;) {
 		size_t got = fread(h, 1, 512, f);
 		if (got == 0 && a->n) {
-			problem(problems, "truncated", NULL, "archive ends without the two zero end blocks");
+			problem(problems, "truncated", NULL,
+				"archive ends without the two zero end blocks");
 			break;
 		}
 		if (got != 512) {
@@ -727,7 +773,8 @@ static int archive_read(const char *path, struct archive *a, json_t *problems, c
 		for (int i = 0; i < 512; i++)
 			sum += (i >= 148 && i < 156) ? ' ' : h[i];
 		if (parse_octal(h + 148, 8, &ok) != sum || !ok) {
-			snprintf(err, errlen, "%s: corrupt tar header at offset %ld (checksum)", path, off - 512);
+			snprintf(err, errlen, "%s: corrupt tar header at offset %ld (checksum)",
+				 path, off - 512);
 			goto fail;
 		}
 		if (memcmp(h + 257, "ustar", 5)) {
@@ -736,7 +783,8 @@ static int archive_read(const char *path, struct archive *a, json_t *problems, c
 		}
 		unsigned long long size = parse_octal(h + 124, 12, &ok);
 		if (!ok || size > MAX_MEMBER || (total += size) > MAX_TOTAL) {
-			snprintf(err, errlen, "%s: member at offset %ld is too large", path, off - 512);
+			snprintf(err, errlen, "%s: member at offset %ld is too large", path,
+				 off - 512);
 			goto fail;
 		}
 		char name[260];
@@ -758,12 +806,14 @@ static int archive_read(const char *path, struct archive *a, json_t *problems, c
 		}
 		off += (long)(size + pad);
 		if (h[156] != '0' && h[156] != '\0') {
-			problem(problems, "member-type", name, "not a regular file (links and devices are never packaged)");
+			problem(problems, "member-type", name,
+				"not a regular file (links and devices are never packaged)");
 			free(data);
 			continue;
 		}
 		if (name[0] == '/' || strstr(name, "../") || !strcmp(name, "..")) {
-			problem(problems, "unsafe-path", name, "absolute or parent-relative member name");
+			problem(problems, "unsafe-path", name,
+				"absolute or parent-relative member name");
 			free(data);
 			continue;
 		}
@@ -815,7 +865,7 @@ static void check_journal(const struct archive *a, const json_t *manifest, json_
 	char msg[300];
 	size_t i, n = 0;
 
-	json_array_foreach(files, i, fe)
+	json_array_foreach (files, i, fe)
 		if (!strcmp(pf_jstr(fe, "role", ""), "results"))
 			rm = member(a, pf_jstr(fe, "path", ""), NULL);
 	if (rm) {
@@ -823,7 +873,8 @@ static void check_journal(const struct archive *a, const json_t *manifest, json_
 		const char *rn = pf_jstr(json_object_get(results, "run"), "nonce", NULL);
 
 		if (nonce && (!rn || strcmp(rn, nonce)))
-			problem(problems, "nonce", rm->name, "run.nonce differs from the manifest's");
+			problem(problems, "nonce", rm->name,
+				"run.nonce differs from the manifest's");
 		json_decref(results);
 	}
 	if (!nonce) {
@@ -831,7 +882,7 @@ static void check_journal(const struct archive *a, const json_t *manifest, json_
 			"no run nonce recorded: the journal cannot be shown to be this run's");
 		return;
 	}
-	json_array_foreach(files, i, fe) {
+	json_array_foreach (files, i, fe) {
 		const char *path = pf_jstr(fe, "path", "");
 		const struct member *m;
 
@@ -843,13 +894,15 @@ static void check_journal(const struct archive *a, const json_t *manifest, json_
 			continue;
 		}
 		if (!st.headers || st.foreign_headers) {
-			snprintf(msg, sizeof(msg), "%llu of %llu journal header(s) do not name the run's nonce",
+			snprintf(msg, sizeof(msg),
+				 "%llu of %llu journal header(s) do not name the run's nonce",
 				 (unsigned long long)(st.headers ? st.foreign_headers : 1),
 				 (unsigned long long)(st.headers ? st.headers : 1));
 			problem(problems, "journal", path, msg);
 		}
 		if (st.bad_lines) {
-			snprintf(msg, sizeof(msg), "%llu line(s) unreadable or with a record that does not "
+			snprintf(msg, sizeof(msg),
+				 "%llu line(s) unreadable or with a record that does not "
 				 "verify under the run's nonce (%llu verify)",
 				 (unsigned long long)st.bad_lines, (unsigned long long)st.records);
 			problem(problems, "journal", path, msg);
@@ -869,7 +922,7 @@ static void rescore(const struct archive *a, const json_t *manifest, json_t *pro
 	json_error_t je;
 	char err[1024];
 
-	json_array_foreach(files, i, fe)
+	json_array_foreach (files, i, fe)
 		if (!strcmp(pf_jstr(fe, "role", ""), "results"))
 			rm = member(a, pf_jstr(fe, "path", ""), NULL);
 	if (!rm) {
@@ -878,51 +931,67 @@ static void rescore(const struct archive *a, const json_t *manifest, json_t *pro
 	}
 	json_t *results = json_loadb((const char *)rm->data, rm->size, 0, &je);
 	if (!results) {
-		snprintf(err, sizeof(err), "results.json does not parse: %s (line %d)", je.text, je.line);
+		snprintf(err, sizeof(err), "results.json does not parse: %s (line %d)", je.text,
+			 je.line);
 		problem(problems, "rescore", rm->name, err);
 		return;
 	}
 	json_t *recorded = json_object();
-	json_array_foreach(json_object_get(results, "profiles"), i, pe)
-		json_object_set_new(recorded, pf_jstr(pe, "id", "?"), json_string(pf_jstr(pe, "verdict", "?")));
+	json_array_foreach (json_object_get(results, "profiles"), i, pe)
+		json_object_set_new(recorded, pf_jstr(pe, "id", "?"),
+				    json_string(pf_jstr(pe, "verdict", "?")));
 	/* the same waivers, as of the date they were applied */
 	struct pf_waivers *w = pf_waivers_new();
 	struct pf_error pe_err;
 	bool have_w = false;
-	json_array_foreach(json_object_get(manifest, "waivers"), i, we) {
+	json_array_foreach (json_object_get(manifest, "waivers"), i, we) {
 		const struct member *m = member(a, pf_jstr(we, "path", ""), NULL);
-		if (!m || pf_waivers_load_buffer(w, (const char *)m->data, m->size, pf_jstr(we, "path", "?"), &pe_err)) {
+		if (!m || pf_waivers_load_buffer(w, (const char *)m->data, m->size,
+						 pf_jstr(we, "path", "?"), &pe_err)) {
 			problem(problems, "rescore", pf_jstr(we, "path", NULL),
-				m ? pf_error_format(&pe_err, err, sizeof(err)) : "waiver file missing");
+				m ? pf_error_format(&pe_err, err, sizeof(err))
+				  : "waiver file missing");
 			continue;
 		}
 		have_w = true;
 	}
-	if (have_w && pf_waivers_apply(results, w, pf_jstr(manifest, "waivers_date", NULL), err, sizeof(err)))
+	if (have_w &&
+	    pf_waivers_apply(results, w, pf_jstr(manifest, "waivers_date", NULL), err, sizeof(err)))
 		problem(problems, "rescore", NULL, err);
 	pf_waivers_free(w);
-	json_array_foreach(json_object_get(manifest, "profiles"), i, pe) {
+	json_array_foreach (json_object_get(manifest, "profiles"), i, pe) {
 		const char *path = pf_jstr(pe, "path", ""), *id = pf_jstr(pe, "id", "?");
 		const struct member *m = member(a, path, NULL);
-		struct pf_profile *p = m ? pf_profile_load_buffer((const char *)m->data, m->size, path, &pe_err) : NULL;
+		struct pf_profile *p =
+			m ? pf_profile_load_buffer((const char *)m->data, m->size, path, &pe_err)
+			  : NULL;
 		if (!p) {
-			problem(problems, "rescore", path, m ? pf_error_format(&pe_err, err, sizeof(err)) : "profile file missing");
+			problem(problems, "rescore", path,
+				m ? pf_error_format(&pe_err, err, sizeof(err))
+				  : "profile file missing");
 			continue;
 		}
 		if (strcmp(p->id, id) || strcmp(p->version, pf_jstr(pe, "version", ""))) {
-			snprintf(err, sizeof(err), "packaged profile is %s %s, manifest names %s %s", p->id, p->version,
-				 id, pf_jstr(pe, "version", "?"));
+			snprintf(err, sizeof(err),
+				 "packaged profile is %s %s, manifest names %s %s", p->id,
+				 p->version, id, pf_jstr(pe, "version", "?"));
 			problem(problems, "rescore", path, err);
 		}
 		json_t *s = pf_score_profile(results, p, err, sizeof(err));
 		const char *now = s ? pf_jstr(s, "verdict", "?") : "error";
 		const char *rec = pf_jstr(recorded, id, NULL);
-		const char *man = pf_jstr(json_object_get(manifest, "run") ? json_object_get(json_object_get(manifest, "run"), "verdicts") : NULL, id, NULL);
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "id", id, "version", p->version,
-						     "recorded", rec, "manifest", man, "rescored", now));
+		const char *man = pf_jstr(
+			json_object_get(manifest, "run")
+				? json_object_get(json_object_get(manifest, "run"), "verdicts")
+				: NULL,
+			id, NULL);
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "id", id,
+						     "version", p->version, "recorded", rec,
+						     "manifest", man, "rescored", now));
 		if (!rec || strcmp(rec, now) || (man && strcmp(man, now))) {
-			snprintf(err, sizeof(err), "profile %s %s: recorded verdict %s (manifest %s), re-scored %s", id,
-				 p->version, rec ? rec : "none", man ? man : "none", now);
+			snprintf(err, sizeof(err),
+				 "profile %s %s: recorded verdict %s (manifest %s), re-scored %s",
+				 id, p->version, rec ? rec : "none", man ? man : "none", now);
 			problem(problems, "verdict-mismatch", path, err);
 		}
 		json_decref(s);
@@ -961,23 +1030,28 @@ int pf_package_verify(const char *pkg_path, const struct pf_verify_opts *opts, j
 		return -1;
 	}
 	if (nj > 1 || ns > 1)
-		problem(problems, "duplicate", nj > 1 ? "MANIFEST.json" : "MANIFEST.sha256", "member appears more than once");
+		problem(problems, "duplicate", nj > 1 ? "MANIFEST.json" : "MANIFEST.sha256",
+			"member appears more than once");
 	pf_sha256_hex(mj->data, mj->size, hex);
 	if (!ms)
-		problem(problems, "manifest", "MANIFEST.sha256", "missing: the manifest cannot be checked");
+		problem(problems, "manifest", "MANIFEST.sha256",
+			"missing: the manifest cannot be checked");
 	else if (ms->size < 64 || memcmp(ms->data, hex, 64))
-		problem(problems, "manifest", "MANIFEST.json", "edited: its SHA-256 differs from MANIFEST.sha256");
+		problem(problems, "manifest", "MANIFEST.json",
+			"edited: its SHA-256 differs from MANIFEST.sha256");
 	if (opts && opts->expect_digest && strcmp(opts->expect_digest, hex)) {
-		snprintf(msg, sizeof(msg), "manifest SHA-256 %s differs from the recorded %s", hex, opts->expect_digest);
+		snprintf(msg, sizeof(msg), "manifest SHA-256 %s differs from the recorded %s", hex,
+			 opts->expect_digest);
 		problem(problems, "manifest", "MANIFEST.json", msg);
 	}
-	json_array_foreach(json_object_get(manifest, "files"), i, fe) {
+	json_array_foreach (json_object_get(manifest, "files"), i, fe) {
 		const char *path = pf_jstr(fe, "path", "?");
 		size_t cnt;
 		const struct member *m = member(&a, path, &cnt);
 		char h2[65];
 		if (!m) {
-			problem(problems, "missing", path, "listed in the manifest, absent from the package");
+			problem(problems, "missing", path,
+				"listed in the manifest, absent from the package");
 			continue;
 		}
 		if (cnt > 1)
@@ -985,14 +1059,17 @@ int pf_package_verify(const char *pkg_path, const struct pf_verify_opts *opts, j
 		pf_sha256_hex(m->data, m->size, h2);
 		if ((json_int_t)m->size != json_integer_value(json_object_get(fe, "size")) ||
 		    strcmp(h2, pf_jstr(fe, "sha256", ""))) {
-			snprintf(msg, sizeof(msg), "content differs from the manifest (SHA-256 %.16s..., size %zu)", h2, m->size);
+			snprintf(msg, sizeof(msg),
+				 "content differs from the manifest (SHA-256 %.16s..., size %zu)",
+				 h2, m->size);
 			problem(problems, "changed", path, msg);
 		}
 	}
 	for (i = 0; i < a.n; i++) {
-		bool listed = !strcmp(a.m[i].name, "MANIFEST.json") || !strcmp(a.m[i].name, "MANIFEST.sha256") ||
+		bool listed = !strcmp(a.m[i].name, "MANIFEST.json") ||
+			      !strcmp(a.m[i].name, "MANIFEST.sha256") ||
 			      !strcmp(a.m[i].name, SIG_MEMBER);
-		json_array_foreach(json_object_get(manifest, "files"), nj, fe)
+		json_array_foreach (json_object_get(manifest, "files"), nj, fe)
 			listed = listed || !strcmp(pf_jstr(fe, "path", ""), a.m[i].name);
 		if (!listed)
 			problem(problems, "extra", a.m[i].name, "not listed in the manifest");
@@ -1006,15 +1083,15 @@ int pf_package_verify(const char *pkg_path, const struct pf_verify_opts *opts, j
 	if (nsig > 1)
 		problem(problems, "duplicate", SIG_MEMBER, "member appears more than once");
 	if (opts && opts->public_key)
-		sigv = check_signature(opts->public_key, mj->data, mj->size, sm ? sm->data : NULL, sm ? sm->size : 0,
-				       problems);
+		sigv = check_signature(opts->public_key, mj->data, mj->size, sm ? sm->data : NULL,
+				       sm ? sm->size : 0, problems);
 	int rc = json_array_size(problems) ? 1 : 0;
 	if (report)
-		*report = json_pack("{s:s, s:s, s:b, s:I, s:O?, s:o, s:o, s:b, s:s}", "package", pkg_path,
-				    "manifest_sha256", hex, "ok", rc == 0, "files",
-				    (json_int_t)json_array_size(json_object_get(manifest, "files")), "run",
-				    json_object_get(manifest, "run"), "problems", problems, "profiles", profiles,
-				    "signed", sm != NULL, "signature", sigv);
+		*report = json_pack("{s:s, s:s, s:b, s:I, s:O?, s:o, s:o, s:b, s:s}", "package",
+				    pkg_path, "manifest_sha256", hex, "ok", rc == 0, "files",
+				    (json_int_t)json_array_size(json_object_get(manifest, "files")),
+				    "run", json_object_get(manifest, "run"), "problems", problems,
+				    "profiles", profiles, "signed", sm != NULL, "signature", sigv);
 	else {
 		json_decref(problems);
 		json_decref(profiles);

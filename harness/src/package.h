@@ -40,9 +40,9 @@ struct pf_package_opts {
 	size_t nprofiles;
 	const char *const *waivers;
 	size_t nwaivers;
-	const char *target;      /* may be NULL */
-	const char *created_by;  /* NULL: "<tool.name> <tool.version>" of results */
-	const char *sign_key;    /* PEM Ed25519 private key: sign the manifest */
+	const char *target;	/* may be NULL */
+	const char *created_by; /* NULL: "<tool.name> <tool.version>" of results */
+	const char *sign_key;	/* PEM Ed25519 private key: sign the manifest */
 };
 
 /* Writes the package of run_dir (which must hold results.json) to out_path.
@@ -53,7 +53,7 @@ int pf_package_create(const char *run_dir, const char *out_path, const struct pf
 
 struct pf_verify_opts {
 	const char *expect_digest; /* manifest SHA-256 recorded out of band, or NULL */
-	const char *public_key;    /* PEM Ed25519 public key: the manifest must
+	const char *public_key;	   /* PEM Ed25519 public key: the manifest must
 				    * carry a valid signature by it */
 };
 

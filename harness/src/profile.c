@@ -42,9 +42,10 @@ static int reject_anchors(const char *buf, size_t len, const char *file, struct 
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			pf_error_fill(err, file, (int)p.problem_mark.line + 1,
-				     (int)p.problem_mark.column + 1, "", "YAML syntax error: %s%s%s",
-				     p.problem ? p.problem : "unknown",
-				     p.context ? " " : "", p.context ? p.context : "");
+				      (int)p.problem_mark.column + 1, "",
+				      "YAML syntax error: %s%s%s",
+				      p.problem ? p.problem : "unknown", p.context ? " " : "",
+				      p.context ? p.context : "");
 			rc = -1;
 			break;
 		}
@@ -59,8 +60,8 @@ static int reject_anchors(const char *buf, size_t len, const char *file, struct 
 			anchor = ev.data.mapping_start.anchor;
 		if (anchor) {
 			pf_error_fill(err, file, (int)ev.start_mark.line + 1,
-				     (int)ev.start_mark.column + 1, "",
-				     "YAML anchors and aliases are not allowed ('%s')", anchor);
+				      (int)ev.start_mark.column + 1, "",
+				      "YAML anchors and aliases are not allowed ('%s')", anchor);
 			rc = -1;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT || rc;
@@ -87,7 +88,8 @@ static int check_dup_keys(struct pf_ydoc *d, yaml_node_t *n, int depth)
 				return pf_y_fail(d, ka, "", "mapping keys must be plain strings");
 			for (yaml_node_pair_t *b = s; b < a; b++) {
 				yaml_node_t *kb = yaml_document_get_node(&d->doc, b->key);
-				if (!strcmp((char *)ka->data.scalar.value, (char *)kb->data.scalar.value))
+				if (!strcmp((char *)ka->data.scalar.value,
+					    (char *)kb->data.scalar.value))
 					return pf_y_fail(d, ka, (char *)ka->data.scalar.value,
 							 "duplicate key (first at line %d)",
 							 (int)kb->start_mark.line + 1);
@@ -116,8 +118,9 @@ int pf_ydoc_load(struct pf_ydoc *d, const char *buf, size_t len, const char *fil
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&p, &d->doc)) {
-		pf_error_fill(err, file, (int)p.problem_mark.line + 1, (int)p.problem_mark.column + 1,
-			     "", "YAML syntax error: %s", p.problem ? p.problem : "unknown");
+		pf_error_fill(err, file, (int)p.problem_mark.line + 1,
+			      (int)p.problem_mark.column + 1, "", "YAML syntax error: %s",
+			      p.problem ? p.problem : "unknown");
 		yaml_parser_delete(&p);
 		return -1;
 	}
@@ -157,26 +160,32 @@ yaml_node_t *pf_ydoc_root(struct pf_ydoc *d)
 static const char *type_name(yaml_node_type_t t)
 {
 	switch (t) {
-	case YAML_SCALAR_NODE: return "a scalar";
-	case YAML_SEQUENCE_NODE: return "a list";
-	case YAML_MAPPING_NODE: return "a mapping";
-	default: return "nothing";
+	case YAML_SCALAR_NODE:
+		return "a scalar";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
 	}
 }
 
 int pf_y_expect(struct pf_ydoc *d, yaml_node_t *n, yaml_node_type_t t, const char *field)
 {
 	if (n->type != t)
-		return pf_y_fail(d, n, field, "expected %s, got %s", type_name(t), type_name(n->type));
+		return pf_y_fail(d, n, field, "expected %s, got %s", type_name(t),
+				 type_name(n->type));
 	return 0;
 }
 
-int pf_y_keys(struct pf_ydoc *d, yaml_node_t *map, const char *field,
-	      const char *const *allowed, const char *const *required)
+int pf_y_keys(struct pf_ydoc *d, yaml_node_t *map, const char *field, const char *const *allowed,
+	      const char *const *required)
 {
 	if (pf_y_expect(d, map, YAML_MAPPING_NODE, field))
 		return -1;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&d->doc, p->key);
 		const char *key = (const char *)k->data.scalar.value;
 		bool ok = false;
@@ -199,7 +208,8 @@ yaml_node_t *pf_y_get(struct pf_ydoc *d, yaml_node_t *map, const char *key)
 {
 	if (!map || map->type != YAML_MAPPING_NODE)
 		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&d->doc, p->key);
 		if (k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key))
 			return yaml_document_get_node(&d->doc, p->value);
@@ -238,8 +248,8 @@ const char *pf_y_scalar(struct pf_ydoc *d, yaml_node_t *n, const char *field)
 	return (const char *)n->data.scalar.value;
 }
 
-int pf_y_str(struct pf_ydoc *d, yaml_node_t *map, const char *key, const char *field,
-	     bool required, char **out)
+int pf_y_str(struct pf_ydoc *d, yaml_node_t *map, const char *key, const char *field, bool required,
+	     char **out)
 {
 	char f[200];
 	yaml_node_t *n = pf_y_get(d, map, key);
@@ -272,13 +282,17 @@ const char *pf_req_status_name(enum pf_req_status s)
 }
 
 static const char *const evidence_names[] = {
-	[PF_EV_SPEC] = "spec", [PF_EV_VERIFIED] = "verified", [PF_EV_DRAFT] = "draft",
-	[PF_EV_UNVERIFIED] = "unverified", [PF_EV_KIT_POLICY] = "kit-policy",
+	[PF_EV_SPEC] = "spec",
+	[PF_EV_VERIFIED] = "verified",
+	[PF_EV_DRAFT] = "draft",
+	[PF_EV_UNVERIFIED] = "unverified",
+	[PF_EV_KIT_POLICY] = "kit-policy",
 };
 
 const char *pf_evidence_name(enum pf_evidence e)
 {
-	return (unsigned)e < sizeof(evidence_names) / sizeof(*evidence_names) ? evidence_names[e] : "?";
+	return (unsigned)e < sizeof(evidence_names) / sizeof(*evidence_names) ? evidence_names[e]
+									      : "?";
 }
 
 bool pf_requirement_wording_unverified(const struct pf_requirement *r)
@@ -286,7 +300,8 @@ bool pf_requirement_wording_unverified(const struct pf_requirement *r)
 	if (r->evidence == PF_EV_DRAFT || r->evidence == PF_EV_UNVERIFIED)
 		return true;
 	for (size_t i = 0; i < r->ncites; i++)
-		if (r->cites[i].grade && (!strcmp(r->cites[i].grade, "D") || !strcmp(r->cites[i].grade, "R")))
+		if (r->cites[i].grade &&
+		    (!strcmp(r->cites[i].grade, "D") || !strcmp(r->cites[i].grade, "R")))
 			return true;
 	return false;
 }
@@ -294,12 +309,22 @@ bool pf_requirement_wording_unverified(const struct pf_requirement *r)
 /* The probe's device names (probes/lib/virtio/virtio.c), so a typo such as
  * "gpu2d" in applies_to is caught at load time, not scored as n/a. */
 static const char *const device_types[] = {
-	"net", "blk", "console", "rng", "balloon", "iomem", "rpmsg", "scsi", "9p",
-	"mac80211-wlan", "rproc-serial", "caif", "balloon-new", "gpu", "rtc", "input",
-	"vsock", "crypto", "sdm", "pstore", "iommu", "mem", "sound", "fs", "pmem", "rpmb",
-	"mac80211-hwsim", "video-encoder", "video-decoder", "scmi", "nsm", "i2c",
-	"watchdog", "can", "param-server", "audio-policy", "bluetooth", "gpio", "rdma",
-	"camera", "ism", "spi", "tee", "cpu-balloon", "media", "usb", "unknown", NULL,
+	"net",		 "blk",		  "console",
+	"rng",		 "balloon",	  "iomem",
+	"rpmsg",	 "scsi",	  "9p",
+	"mac80211-wlan", "rproc-serial",  "caif",
+	"balloon-new",	 "gpu",		  "rtc",
+	"input",	 "vsock",	  "crypto",
+	"sdm",		 "pstore",	  "iommu",
+	"mem",		 "sound",	  "fs",
+	"pmem",		 "rpmb",	  "mac80211-hwsim",
+	"video-encoder", "video-decoder", "scmi",
+	"nsm",		 "i2c",		  "watchdog",
+	"can",		 "param-server",  "audio-policy",
+	"bluetooth",	 "gpio",	  "rdma",
+	"camera",	 "ism",		  "spi",
+	"tee",		 "cpu-balloon",	  "media",
+	"usb",		 "unknown",	  NULL,
 };
 
 bool pf_device_type_known(const char *name)
@@ -321,10 +346,12 @@ typedef const char *(*validator)(const char *v);
 
 static const char *valid_id(const char *v)
 {
-	if (!((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z') || (v[0] >= '0' && v[0] <= '9')))
+	if (!((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z') ||
+	      (v[0] >= '0' && v[0] <= '9')))
 		return "must start with a letter or digit";
 	for (const char *c = v; *c; c++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    *c))
 			return "may contain only letters, digits, '.', '_' and '-'";
 	return strlen(v) > 80 ? "is longer than 80 characters" : NULL;
 }
@@ -332,7 +359,8 @@ static const char *valid_id(const char *v)
 static const char *valid_glob(const char *v)
 {
 	for (const char *c = v; *c; c++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-*?", *c))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-*?",
+			    *c))
 			return "is not a check id glob (letters, digits, '.', '_', '-', '*', '?')";
 	return NULL;
 }
@@ -358,13 +386,15 @@ static const char *valid_transport(const char *v)
 static const char *valid_mode(const char *v)
 {
 	return !strcmp(v, "legacy") || !strcmp(v, "transitional") || !strcmp(v, "modern")
-		       ? NULL : "must be 'legacy', 'transitional' or 'modern'";
+		       ? NULL
+		       : "must be 'legacy', 'transitional' or 'modern'";
 }
 
 static const char *valid_level(const char *v)
 {
 	return !strcmp(v, "must") || !strcmp(v, "should") || !strcmp(v, "may")
-		       ? NULL : "must be 'must', 'should' or 'may'";
+		       ? NULL
+		       : "must be 'must', 'should' or 'may'";
 }
 
 /* "1.2", "0.1.0", "1.0.0-rc1" */
@@ -381,7 +411,9 @@ static const char *valid_version(const char *v)
 		else if (*c < '0' || *c > '9')
 			return "must look like MAJOR.MINOR[.PATCH][-suffix]";
 	}
-	return dots >= 1 && dots <= 2 && c[-1] != '.' ? NULL : "must look like MAJOR.MINOR[.PATCH][-suffix]";
+	return dots >= 1 && dots <= 2 && c[-1] != '.'
+		       ? NULL
+		       : "must look like MAJOR.MINOR[.PATCH][-suffix]";
 }
 
 static int field_fmt(char *buf, size_t len, const char *base, const char *key)
@@ -425,7 +457,8 @@ static int parse_enum(struct pf_ydoc *d, yaml_node_t *map, const char *key, cons
 		}
 	char list[200] = "";
 	for (int i = 0; names[i]; i++)
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s'%s'", i ? ", " : "", names[i]);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s'%s'", i ? ", " : "",
+			 names[i]);
 	return pf_y_fail(d, n, f, "'%s' is not one of %s", v, list);
 }
 
@@ -472,7 +505,8 @@ static int parse_bit(struct pf_ydoc *d, yaml_node_t *n, const char *field, int *
 		return -1;
 	errno = 0;
 	b = strtol(v, &end, 10);
-	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || *end || end == v || errno || b < 0 || b > 127)
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || *end || end == v || errno || b < 0 ||
+	    b > 127)
 		return pf_y_fail(d, n, field, "'%s' is not a feature bit number (0..127)", v);
 	*bit = (int)b;
 	return 0;
@@ -502,7 +536,8 @@ static int parse_featv(struct pf_ydoc *d, yaml_node_t *map, const char *key, con
 		struct pf_feature_ref *fr = &out->v[out->n++];
 		snprintf(fi, sizeof(fi), "%s[%zu]", f, i);
 		if (it->type == YAML_MAPPING_NODE) {
-			if (pf_y_keys(d, it, fi, keys, req) || pf_y_str(d, it, "name", fi, false, &fr->name))
+			if (pf_y_keys(d, it, fi, keys, req) ||
+			    pf_y_str(d, it, "name", fi, false, &fr->name))
 				return -1;
 			snprintf(fb, sizeof(fb), "%s.bit", fi);
 			if (parse_bit(d, pf_y_get(d, it, "bit"), fb, &fr->bit))
@@ -512,14 +547,16 @@ static int parse_featv(struct pf_ydoc *d, yaml_node_t *map, const char *key, con
 		}
 		for (size_t j = 0; j + 1 < out->n; j++)
 			if (out->v[j].bit == fr->bit)
-				return pf_y_fail(d, it, fi, "feature bit %d is listed twice", fr->bit);
+				return pf_y_fail(d, it, fi, "feature bit %d is listed twice",
+						 fr->bit);
 	}
 	return 0;
 }
 
 static int parse_docs(struct pf_ydoc *d, yaml_node_t *root, struct pf_profile *p)
 {
-	static const char *const keys[] = { "key", "title", "version", "publisher", "url", "license", NULL };
+	static const char *const keys[] = { "key", "title",   "version", "publisher",
+					    "url", "license", NULL };
 	static const char *const req[] = { "key", "title", NULL };
 	yaml_node_t *n = pf_y_get(d, root, "references");
 	char f[64];
@@ -545,7 +582,8 @@ static int parse_docs(struct pf_ydoc *d, yaml_node_t *root, struct pf_profile *p
 			return -1;
 		for (size_t j = 0; j + 1 < p->ndocs; j++)
 			if (!strcmp(p->docs[j].key, doc->key))
-				return pf_y_fail(d, pf_y_get(d, it, "key"), f, "duplicate reference key '%s'", doc->key);
+				return pf_y_fail(d, pf_y_get(d, it, "key"), f,
+						 "duplicate reference key '%s'", doc->key);
 	}
 	return 0;
 }
@@ -586,7 +624,8 @@ static int parse_cites(struct pf_ydoc *d, yaml_node_t *rn, const char *field,
 			char fd[300];
 			snprintf(fd, sizeof(fd), "%s.doc", fi);
 			return pf_y_fail(d, pf_y_get(d, it, "doc"), fd,
-					 "'%s' is not declared under top-level 'references'", c->doc);
+					 "'%s' is not declared under top-level 'references'",
+					 c->doc);
 		}
 	}
 	return 0;
@@ -603,17 +642,19 @@ static int parse_applies(struct pf_ydoc *d, yaml_node_t *rn, const char *field,
 		return 0;
 	field_fmt(f, sizeof(f), field, "applies_to");
 	return pf_y_keys(d, n, f, keys, NULL) ||
-	       parse_strv(d, n, "device", f, valid_device, &r->devices) ||
-	       parse_strv(d, n, "transport", f, valid_transport, &r->transports) ||
-	       parse_strv(d, n, "mode", f, valid_mode, &r->modes) ||
-	       parse_featv(d, n, "features", f, &r->app_features) ? -1 : 0;
+			       parse_strv(d, n, "device", f, valid_device, &r->devices) ||
+			       parse_strv(d, n, "transport", f, valid_transport, &r->transports) ||
+			       parse_strv(d, n, "mode", f, valid_mode, &r->modes) ||
+			       parse_featv(d, n, "features", f, &r->app_features)
+		       ? -1
+		       : 0;
 }
 
 static int parse_satisfied(struct pf_ydoc *d, yaml_node_t *rn, const char *field,
 			   struct pf_requirement *r)
 {
 	static const char *const keys[] = { "checks", "statements", "features", "features_any",
-					    "modes", "class", "levels", NULL };
+					    "modes",  "class",	    "levels",	NULL };
 	static const char *const classes[] = { "any", "conformance", "adversarial", NULL };
 	yaml_node_t *n = pf_y_get(d, rn, "satisfied_by");
 	struct pf_strv lv = { 0 };
@@ -623,7 +664,8 @@ static int parse_satisfied(struct pf_ydoc *d, yaml_node_t *rn, const char *field
 	if (!n)
 		return 0;
 	field_fmt(f, sizeof(f), field, "satisfied_by");
-	if (pf_y_keys(d, n, f, keys, NULL) || parse_strv(d, n, "checks", f, valid_glob, &r->checks) ||
+	if (pf_y_keys(d, n, f, keys, NULL) ||
+	    parse_strv(d, n, "checks", f, valid_glob, &r->checks) ||
 	    parse_strv(d, n, "statements", f, valid_statement, &r->statements) ||
 	    parse_featv(d, n, "features", f, &r->features) ||
 	    parse_featv(d, n, "features_any", f, &r->features_any) ||
@@ -633,27 +675,31 @@ static int parse_satisfied(struct pf_ydoc *d, yaml_node_t *rn, const char *field
 	r->cls = (enum pf_class_filter)cls;
 	rc = parse_strv(d, n, "levels", f, valid_level, &lv);
 	for (size_t i = 0; i < lv.n; i++) {
-		r->levels |= 1u << (!strcmp(lv.v[i], "must") ? PF_REQ_MUST
-				    : !strcmp(lv.v[i], "should") ? PF_REQ_SHOULD : PF_REQ_MAY);
+		r->levels |= 1u << (!strcmp(lv.v[i], "must")	 ? PF_REQ_MUST
+				    : !strcmp(lv.v[i], "should") ? PF_REQ_SHOULD
+								 : PF_REQ_MAY);
 		free(lv.v[i]);
 	}
 	free(lv.v);
 	if (rc)
 		return -1;
 	if ((pf_y_get(d, n, "class") || r->levels) && !r->checks.n && !r->statements.n)
-		return pf_y_fail(d, n, f, "'class' and 'levels' filter check results and need 'checks' or 'statements'");
+		return pf_y_fail(d, n, f,
+				 "'class' and 'levels' filter check results and need 'checks' or "
+				 "'statements'");
 	return 0;
 }
 
 static int parse_requirement(struct pf_ydoc *d, yaml_node_t *rn, size_t idx, struct pf_profile *p)
 {
-	static const char *const keys[] = { "id", "title", "description", "level", "status", "evidence",
-					    "evidence_note", "refs", "applies_to", "presence",
-					    "satisfied_by", NULL };
+	static const char *const keys[] = { "id",	  "title",    "description",   "level",
+					    "status",	  "evidence", "evidence_note", "refs",
+					    "applies_to", "presence", "satisfied_by",  NULL };
 	static const char *const req[] = { "id", "title", "level", "status", "evidence", NULL };
 	static const char *const levels[] = { "must", "should", "may", NULL };
 	static const char *const statuses[] = { "mandatory", "informational", NULL };
-	static const char *const evidences[] = { "spec", "verified", "draft", "unverified", "kit-policy", NULL };
+	static const char *const evidences[] = { "spec",       "verified",   "draft",
+						 "unverified", "kit-policy", NULL };
 	static const char *const presences[] = { "optional", "required", NULL };
 	struct pf_requirement *r = &p->reqs[idx];
 	char f[64];
@@ -666,7 +712,8 @@ static int parse_requirement(struct pf_ydoc *d, yaml_node_t *rn, size_t idx, str
 	    pf_y_str(d, rn, "title", f, true, &r->title) ||
 	    pf_y_str(d, rn, "description", f, false, &r->description) ||
 	    pf_y_str(d, rn, "evidence_note", f, false, &r->evidence_note) ||
-	    parse_enum(d, rn, "level", f, levels, &lvl) || parse_enum(d, rn, "status", f, statuses, &st) ||
+	    parse_enum(d, rn, "level", f, levels, &lvl) ||
+	    parse_enum(d, rn, "status", f, statuses, &st) ||
 	    parse_enum(d, rn, "evidence", f, evidences, &ev) ||
 	    parse_enum(d, rn, "presence", f, presences, &pres))
 		return -1;
@@ -677,29 +724,37 @@ static int parse_requirement(struct pf_ydoc *d, yaml_node_t *rn, size_t idx, str
 	for (size_t j = 0; j < idx; j++)
 		if (!strcmp(p->reqs[j].id, r->id))
 			return pf_y_fail(d, pf_y_get(d, rn, "id"), f,
-					 "duplicate requirement id '%s' (first at line %d)", r->id, p->reqs[j].line);
-	if (parse_cites(d, rn, f, p, r) || parse_applies(d, rn, f, r) || parse_satisfied(d, rn, f, r))
+					 "duplicate requirement id '%s' (first at line %d)", r->id,
+					 p->reqs[j].line);
+	if (parse_cites(d, rn, f, p, r) || parse_applies(d, rn, f, r) ||
+	    parse_satisfied(d, rn, f, r))
 		return -1;
 	/* avps.md 0.1: unverified wording must not be shipped as normative */
 	if (r->evidence == PF_EV_UNVERIFIED && r->status == PF_REQ_MANDATORY)
-		return pf_y_fail(d, pf_y_get(d, rn, "status"), f,
-				 "requirement '%s' has evidence 'unverified' and cannot be 'mandatory'", r->id);
+		return pf_y_fail(
+			d, pf_y_get(d, rn, "status"), f,
+			"requirement '%s' has evidence 'unverified' and cannot be 'mandatory'",
+			r->id);
 	if (r->presence_required && !r->devices.n)
 		return pf_y_fail(d, pf_y_get(d, rn, "presence"), f,
 				 "'presence: required' needs applies_to.device");
 	if (!r->presence_required && !r->checks.n && !r->statements.n && !r->features.n &&
 	    !r->features_any.n && !r->sat_modes.n)
-		return pf_y_fail(d, rn, f, "requirement '%s' can never be evaluated: give satisfied_by "
-				 "or 'presence: required'", r->id);
+		return pf_y_fail(d, rn, f,
+				 "requirement '%s' can never be evaluated: give satisfied_by "
+				 "or 'presence: required'",
+				 r->id);
 	return 0;
 }
 
 static int parse_profile(struct pf_ydoc *d, struct pf_profile *p)
 {
-	static const char *const keys[] = { "schema", "id", "title", "version", "maturity", "description",
-					    "spec", "references", "attribution", "license",
-					    "requirements", NULL };
-	static const char *const req[] = { "schema", "id", "title", "version", "spec", "requirements", NULL };
+	static const char *const keys[] = { "schema",  "id",	       "title",
+					    "version", "maturity",     "description",
+					    "spec",    "references",   "attribution",
+					    "license", "requirements", NULL };
+	static const char *const req[] = { "schema", "id",	     "title", "version",
+					   "spec",   "requirements", NULL };
 	static const char *const spec_keys[] = { "name", "version", "edition", NULL };
 	static const char *const spec_req[] = { "name", "version", NULL };
 	static const char *const maturities[] = { "draft", "trial", "release", NULL };
@@ -714,7 +769,8 @@ static int parse_profile(struct pf_ydoc *d, struct pf_profile *p)
 		rc = pf_y_fail(d, pf_y_get(d, root, "schema"), "schema",
 			       "'%s' is not supported (expected '%s')", schema, PF_PROFILE_SCHEMA);
 	free(schema);
-	if (rc || pf_y_str(d, root, "id", "", true, &p->id) || check_str(d, root, "id", "", valid_id, p->id) ||
+	if (rc || pf_y_str(d, root, "id", "", true, &p->id) ||
+	    check_str(d, root, "id", "", valid_id, p->id) ||
 	    pf_y_str(d, root, "title", "", true, &p->title) ||
 	    pf_y_str(d, root, "version", "", true, &p->version) ||
 	    check_str(d, root, "version", "", valid_version, p->version) ||
@@ -736,10 +792,14 @@ static int parse_profile(struct pf_ydoc *d, struct pf_profile *p)
 	for (size_t i = 0; i < p->ndocs; i++) {
 		const char *lic = p->docs[i].license;
 		if (lic && strstr(lic, "BY-SA") &&
-		    (!p->attribution || (!strstr(p->attribution, "CC BY-SA") && !strstr(p->attribution, "CC-BY-SA"))))
-			return pf_y_fail(d, p->attribution ? pf_y_get(d, root, "attribution") : root, "attribution",
-					 "reference '%s' is licensed %s: an 'attribution' naming the "
-					 "licence (CC BY-SA) is required", p->docs[i].key, lic);
+		    (!p->attribution ||
+		     (!strstr(p->attribution, "CC BY-SA") && !strstr(p->attribution, "CC-BY-SA"))))
+			return pf_y_fail(
+				d, p->attribution ? pf_y_get(d, root, "attribution") : root,
+				"attribution",
+				"reference '%s' is licensed %s: an 'attribution' naming the "
+				"licence (CC BY-SA) is required",
+				p->docs[i].key, lic);
 	}
 	n = pf_y_get(d, root, "requirements");
 	if (pf_y_expect(d, n, YAML_SEQUENCE_NODE, "requirements"))
@@ -792,9 +852,11 @@ static char *slurp(const char *path, size_t *len, struct pf_error *err)
 	}
 	do {
 		if (*len == cap) {
-			char *nb = cap >= PF_MAX_FILE ? NULL : realloc(buf, cap = cap ? 2 * cap : 8192);
+			char *nb = cap >= PF_MAX_FILE ? NULL
+						      : realloc(buf, cap = cap ? 2 * cap : 8192);
 			if (!nb) {
-				pf_error_fill(err, path, 0, 0, "", "file too large or out of memory");
+				pf_error_fill(err, path, 0, 0, "",
+					      "file too large or out of memory");
 				free(buf);
 				fclose(f);
 				return NULL;
@@ -847,26 +909,49 @@ void pf_profile_free(struct pf_profile *p)
 		return;
 	for (size_t i = 0; i < p->nreqs; i++) {
 		struct pf_requirement *r = &p->reqs[i];
-		free(r->id); free(r->title); free(r->description); free(r->evidence_note);
+		free(r->id);
+		free(r->title);
+		free(r->description);
+		free(r->evidence_note);
 		for (size_t j = 0; j < r->ncites; j++) {
-			free(r->cites[j].doc); free(r->cites[j].section);
-			free(r->cites[j].grade); free(r->cites[j].note);
+			free(r->cites[j].doc);
+			free(r->cites[j].section);
+			free(r->cites[j].grade);
+			free(r->cites[j].note);
 		}
 		free(r->cites);
-		strv_free(&r->devices); strv_free(&r->transports); strv_free(&r->modes);
-		strv_free(&r->checks); strv_free(&r->statements); strv_free(&r->sat_modes);
-		featv_free(&r->app_features); featv_free(&r->features); featv_free(&r->features_any);
+		strv_free(&r->devices);
+		strv_free(&r->transports);
+		strv_free(&r->modes);
+		strv_free(&r->checks);
+		strv_free(&r->statements);
+		strv_free(&r->sat_modes);
+		featv_free(&r->app_features);
+		featv_free(&r->features);
+		featv_free(&r->features_any);
 	}
 	free(p->reqs);
 	for (size_t i = 0; i < p->ndocs; i++) {
 		struct pf_doc *d = &p->docs[i];
-		free(d->key); free(d->title); free(d->version);
-		free(d->publisher); free(d->url); free(d->license);
+		free(d->key);
+		free(d->title);
+		free(d->version);
+		free(d->publisher);
+		free(d->url);
+		free(d->license);
 	}
 	free(p->docs);
-	free(p->file); free(p->id); free(p->title); free(p->version); free(p->maturity);
-	free(p->description); free(p->spec_name); free(p->spec_version); free(p->spec_edition);
-	free(p->attribution); free(p->license);
+	free(p->file);
+	free(p->id);
+	free(p->title);
+	free(p->version);
+	free(p->maturity);
+	free(p->description);
+	free(p->spec_name);
+	free(p->spec_version);
+	free(p->spec_edition);
+	free(p->attribution);
+	free(p->license);
 	free(p);
 }
 

@@ -28,18 +28,29 @@
 
 /* ---- profiles -------------------------------------------------------- */
 
-enum pf_req_level { PF_REQ_MUST, PF_REQ_SHOULD, PF_REQ_MAY };
-enum pf_req_status { PF_REQ_MANDATORY, PF_REQ_INFORMATIONAL };
+enum pf_req_level {
+	PF_REQ_MUST,
+	PF_REQ_SHOULD,
+	PF_REQ_MAY
+};
+enum pf_req_status {
+	PF_REQ_MANDATORY,
+	PF_REQ_INFORMATIONAL
+};
 /* Where a requirement comes from and how sure we are of its wording
  * (grades of avps.md 0.1). draft/unverified => "wording unverified". */
 enum pf_evidence {
-	PF_EV_SPEC,       /* VIRTIO spec statement (fact base) */
-	PF_EV_VERIFIED,   /* checked against the cited source */
-	PF_EV_DRAFT,      /* seen in a draft of the cited source */
+	PF_EV_SPEC,	  /* VIRTIO spec statement (fact base) */
+	PF_EV_VERIFIED,	  /* checked against the cited source */
+	PF_EV_DRAFT,	  /* seen in a draft of the cited source */
 	PF_EV_UNVERIFIED, /* recollection; must stay informational */
 	PF_EV_KIT_POLICY, /* the kit's own choice, not "source says" */
 };
-enum pf_class_filter { PF_CLASS_ANY, PF_CLASS_ONLY_CONFORMANCE, PF_CLASS_ONLY_ADVERSARIAL };
+enum pf_class_filter {
+	PF_CLASS_ANY,
+	PF_CLASS_ONLY_CONFORMANCE,
+	PF_CLASS_ONLY_ADVERSARIAL
+};
 
 struct pf_strv {
 	char **v;
@@ -77,20 +88,20 @@ struct pf_requirement {
 	/* applicability; empty list = any */
 	struct pf_strv devices, transports, modes;
 	struct pf_featv app_features; /* applies only to devices offering all */
-	bool presence_required;       /* no applicable device => failure */
+	bool presence_required;	      /* no applicable device => failure */
 	/* satisfied_by */
-	struct pf_strv checks;     /* globs on check ids */
-	struct pf_strv statements; /* spec statement ids */
-	struct pf_featv features;  /* device must offer all of these */
+	struct pf_strv checks;	      /* globs on check ids */
+	struct pf_strv statements;    /* spec statement ids */
+	struct pf_featv features;     /* device must offer all of these */
 	struct pf_featv features_any; /* ... and at least one of these */
-	struct pf_strv sat_modes;  /* device mode must be one of these */
+	struct pf_strv sat_modes;     /* device mode must be one of these */
 	enum pf_class_filter cls;
-	unsigned levels;           /* bit per check level (1<<PF_REQ_*); 0 = any */
-	int line;                  /* where it was defined, for messages */
+	unsigned levels; /* bit per check level (1<<PF_REQ_*); 0 = any */
+	int line;	 /* where it was defined, for messages */
 };
 
 struct pf_profile {
-	char *file;     /* path or name as given to the loader */
+	char *file; /* path or name as given to the loader */
 	char *id, *title, *version, *maturity, *description;
 	char *spec_name, *spec_version, *spec_edition;
 	char *attribution, *license;
@@ -137,16 +148,16 @@ yaml_node_t *pf_ydoc_root(struct pf_ydoc *d);
 int pf_y_expect(struct pf_ydoc *d, yaml_node_t *n, yaml_node_type_t t, const char *field);
 /* Every key of map must be in allowed (NULL-terminated), every required
  * (NULL-terminated, may be NULL) must be present. */
-int pf_y_keys(struct pf_ydoc *d, yaml_node_t *map, const char *field,
-	      const char *const *allowed, const char *const *required);
+int pf_y_keys(struct pf_ydoc *d, yaml_node_t *map, const char *field, const char *const *allowed,
+	      const char *const *required);
 yaml_node_t *pf_y_get(struct pf_ydoc *d, yaml_node_t *map, const char *key);
 yaml_node_t *pf_y_item(struct pf_ydoc *d, yaml_node_t *seq, size_t i);
 size_t pf_y_len(yaml_node_t *seq);
 /* The scalar's text (borrowed), or NULL after an error. */
 const char *pf_y_scalar(struct pf_ydoc *d, yaml_node_t *n, const char *field);
 /* Copies an optional/required string member into *out (strdup). */
-int pf_y_str(struct pf_ydoc *d, yaml_node_t *map, const char *key, const char *field,
-	     bool required, char **out);
+int pf_y_str(struct pf_ydoc *d, yaml_node_t *map, const char *key, const char *field, bool required,
+	     char **out);
 /* Reports an error located at node n. Always returns -1. */
 int pf_y_fail(struct pf_ydoc *d, yaml_node_t *n, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

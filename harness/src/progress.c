@@ -18,7 +18,7 @@ struct pf_progress {
 	unsigned boots;
 	unsigned long results, fails, xfails, warns, diags;
 	char last[160];
-	double drawn;  /* monotonic seconds of the last status line */
+	double drawn; /* monotonic seconds of the last status line */
 	/* known failures applied as results arrive: a one-result document in
 	 * the results.json shape, so the matching is the report's own */
 	const struct pf_waivers *known;
@@ -67,12 +67,13 @@ static json_t *result_of(const json_t *rec, const char *v)
 		level = pf_level_name(c->level);
 	/* the fingerprints too: a known failure excuses only the sub-cases
 	 * it names, live as in results.json */
-	return json_pack("{s:s?, s:O?, s:O?, s:s, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:O?, s:O?}", "test", test,
-			 "device", json_object_get(rec, "dev"), "step", json_object_get(rec, "step"),
-			 "verdict", v, "level", level, "class", c ? pf_class_name(c->cls) : NULL,
-			 "area", c ? c->area : NULL, "reqs", json_object_get(rec, "reqs"),
-			 "message", json_object_get(rec, "msg"), "sub", json_object_get(rec, "sub"),
-			 "subs", json_object_get(rec, "subs"), "subs_more", json_object_get(rec, "subs_more"));
+	return json_pack("{s:s?, s:O?, s:O?, s:s, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:O?, s:O?}",
+			 "test", test, "device", json_object_get(rec, "dev"), "step",
+			 json_object_get(rec, "step"), "verdict", v, "level", level, "class",
+			 c ? pf_class_name(c->cls) : NULL, "area", c ? c->area : NULL, "reqs",
+			 json_object_get(rec, "reqs"), "message", json_object_get(rec, "msg"),
+			 "sub", json_object_get(rec, "sub"), "subs", json_object_get(rec, "subs"),
+			 "subs_more", json_object_get(rec, "subs_more"));
 }
 
 /* The verdict of a result record after known failures and waivers. */
@@ -163,8 +164,8 @@ void pf_progress_record(struct pf_progress *p, const json_t *rec)
 		known_device(p, rec);
 		if (p->verbose || !p->tty) {
 			line_start(p);
-			fprintf(p->out, "  device %-20s %-8s %s %s\n", str(rec, "dev"), str(rec, "type"),
-				str(rec, "transport"), str(rec, "mode"));
+			fprintf(p->out, "  device %-20s %-8s %s %s\n", str(rec, "dev"),
+				str(rec, "type"), str(rec, "transport"), str(rec, "mode"));
 		}
 	} else if (!strcmp(t, "begin")) {
 		snprintf(p->last, sizeof(p->last), "%s on %s", str(rec, "test"), str(rec, "dev"));
@@ -181,8 +182,9 @@ void pf_progress_record(struct pf_progress *p, const json_t *rec)
 			line_start(p);
 			const char *sub = str(rec, "sub");
 
-			fprintf(p->out, "  %-5s %-32s %-20s %s%s%s%s\n", v, str(rec, "test"), str(rec, "dev"),
-				str(rec, "msg"), *sub ? " [" : "", sub, *sub ? "]" : "");
+			fprintf(p->out, "  %-5s %-32s %-20s %s%s%s%s\n", v, str(rec, "test"),
+				str(rec, "dev"), str(rec, "msg"), *sub ? " [" : "", sub,
+				*sub ? "]" : "");
 		}
 	} else if (!strcmp(t, "fault")) {
 		line_start(p);
@@ -215,7 +217,7 @@ static void count_device(const json_t *results, const char *dev, int n[6], const
 	json_t *r;
 
 	memset(n, 0, 6 * sizeof(int));
-	json_array_foreach(results, i, r) {
+	json_array_foreach (results, i, r) {
 		const char *v = str(r, "verdict");
 
 		if (strcmp(str(r, "device"), dev))
@@ -233,8 +235,11 @@ static void count_device(const json_t *results, const char *dev, int n[6], const
 		else
 			n[1]++; /* fail, error, crash, wedged, timeout */
 	}
-	*verdict = n[1] ? "non-conformant" : !(n[0] + n[2] + n[5]) ? "nothing tested" :
-		   n[5] ? "known failures only" : n[2] ? "warnings" : "conformant";
+	*verdict = n[1]			   ? "non-conformant"
+		   : !(n[0] + n[2] + n[5]) ? "nothing tested"
+		   : n[5]		   ? "known failures only"
+		   : n[2]		   ? "warnings"
+					   : "conformant";
 }
 
 void pf_progress_summary(struct pf_progress *p, const json_t *doc)
@@ -247,30 +252,34 @@ void pf_progress_summary(struct pf_progress *p, const json_t *doc)
 	size_t i;
 
 	line_start(p);
-	fprintf(p->out, "\n%-22s %-9s %-5s %5s %5s %5s %5s %5s %5s  %s\n", "device", "type", "bus", "pass",
-		"fail", "warn", "skip", "n/a", "known", "verdict");
-	json_array_foreach(devs, i, d) {
+	fprintf(p->out, "\n%-22s %-9s %-5s %5s %5s %5s %5s %5s %5s  %s\n", "device", "type", "bus",
+		"pass", "fail", "warn", "skip", "n/a", "known", "verdict");
+	json_array_foreach (devs, i, d) {
 		int n[6];
 		const char *v;
 
 		count_device(results, str(d, "id"), n, &v);
-		fprintf(p->out, "%-22s %-9s %-5s %5d %5d %5d %5d %5d %5d  %s\n", str(d, "id"), str(d, "type"),
-			str(d, "transport"), n[0], n[1], n[2], n[3], n[4], n[5], v);
+		fprintf(p->out, "%-22s %-9s %-5s %5d %5d %5d %5d %5d %5d  %s\n", str(d, "id"),
+			str(d, "type"), str(d, "transport"), n[0], n[1], n[2], n[3], n[4], n[5], v);
 	}
-	json_array_foreach(json_object_get(doc, "profiles"), i, d)
+	json_array_foreach (json_object_get(doc, "profiles"), i, d)
 		fprintf(p->out, "%s profile %-18s %s\n", i ? "       " : "\nscored:", str(d, "id"),
 			str(d, "verdict"));
-	fprintf(p->out, "\nrun verdict: %s (%zu devices, %lld tested, %lld skipped, %lld not applicable, "
+	fprintf(p->out,
+		"\nrun verdict: %s (%zu devices, %lld tested, %lld skipped, %lld not applicable, "
 		"%lu results, %lu stream diagnostics)\n",
-		pf_headline_name(h < 0 ? PF_HL_INCOMPLETE : (enum pf_headline)h), json_array_size(devs),
-		(long long)json_integer_value(json_object_get(json_object_get(doc, "summary"), "tested")),
+		pf_headline_name(h < 0 ? PF_HL_INCOMPLETE : (enum pf_headline)h),
+		json_array_size(devs),
+		(long long)json_integer_value(
+			json_object_get(json_object_get(doc, "summary"), "tested")),
 		(long long)json_integer_value(json_object_get(counts, "skip")),
 		(long long)json_integer_value(json_object_get(counts, "na")), p->results, p->diags);
-	json_array_foreach(why, i, d)
+	json_array_foreach (why, i, d)
 		fprintf(p->out, "  - %s\n", json_string_value(d));
 	if (h == PF_HL_KNOWN_FAILURES)
-		fprintf(p->out, "known failures of this hypervisor version keep the run verdict conformant; "
-			"the profiles count them as failures\n");
+		fprintf(p->out, "known failures of this hypervisor version keep the run verdict "
+				"conformant; "
+				"the profiles count them as failures\n");
 	json_decref(why);
 	fflush(p->out);
 }

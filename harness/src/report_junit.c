@@ -33,20 +33,36 @@ static void prop_array(struct pf_buf *b, const char *ind, const char *name, cons
 	size_t i;
 	const json_t *v;
 
-	json_array_foreach(arr, i, v)
+	json_array_foreach (arr, i, v)
 		prop(b, ind, name, json_string_value(v));
 }
 
-enum jkind { J_PASS, J_FAIL, J_ERROR, J_SKIP };
+enum jkind {
+	J_PASS,
+	J_FAIL,
+	J_ERROR,
+	J_SKIP
+};
 
 static enum jkind jkind_of(enum pf_rv v)
 {
 	switch (v) {
-	case PF_RV_FAIL: case PF_RV_XPASS: return J_FAIL;
-	case PF_RV_ERROR: case PF_RV_CRASH: case PF_RV_WEDGED: case PF_RV_TIMEOUT: case PF_RV_UNKNOWN:
+	case PF_RV_FAIL:
+	case PF_RV_XPASS:
+		return J_FAIL;
+	case PF_RV_ERROR:
+	case PF_RV_CRASH:
+	case PF_RV_WEDGED:
+	case PF_RV_TIMEOUT:
+	case PF_RV_UNKNOWN:
 		return J_ERROR;
-	case PF_RV_SKIP: case PF_RV_NA: case PF_RV_XFAIL: case PF_RV_WAIVED: return J_SKIP;
-	default: return J_PASS;
+	case PF_RV_SKIP:
+	case PF_RV_NA:
+	case PF_RV_XFAIL:
+	case PF_RV_WAIVED:
+		return J_SKIP;
+	default:
+		return J_PASS;
 	}
 }
 
@@ -79,15 +95,18 @@ static void testcase(struct pf_buf *b, const json_t *res, const char *classname)
 		prop(b, "        ", "waiver.expires", pf_jstr(w, "expires", NULL));
 	}
 	if (json_object_get(res, "waiver_expired"))
-		prop(b, "        ", "waiver.expired", pf_jstr(json_object_get(res, "waiver_expired"), "id", NULL));
+		prop(b, "        ", "waiver.expired",
+		     pf_jstr(json_object_get(res, "waiver_expired"), "id", NULL));
 	pf_buf_puts(b, "      </properties>\n");
 	snprintf(detail, sizeof(detail), "%s%s%s", v == PF_RV_NA ? "not applicable" : pf_rv_name(v),
 		 msg[0] ? ": " : "", msg);
 	switch (jkind_of(v)) {
 	case J_FAIL:
 	case J_ERROR:
-		pf_buf_printf(b, "      <%s type=\"%s\" message=\"", jkind_of(v) == J_FAIL ? "failure" : "error", pf_rv_name(v));
-		pf_buf_xml(b, v == PF_RV_XPASS ? "unexpected pass: the known-failure entry is stale" : detail);
+		pf_buf_printf(b, "      <%s type=\"%s\" message=\"",
+			      jkind_of(v) == J_FAIL ? "failure" : "error", pf_rv_name(v));
+		pf_buf_xml(b, v == PF_RV_XPASS ? "unexpected pass: the known-failure entry is stale"
+					       : detail);
 		pf_buf_puts(b, "\">");
 		pf_buf_xml(b, detail);
 		if (w) {
@@ -102,8 +121,9 @@ static void testcase(struct pf_buf *b, const json_t *res, const char *classname)
 		pf_buf_puts(b, "      <skipped message=\"");
 		if (w) {
 			char wm[900];
-			snprintf(wm, sizeof(wm), "%s %s: %s (%s, expires %s)", pf_rv_name(v), pf_jstr(w, "id", ""),
-				 pf_jstr(w, "reason", ""), pf_jstr(w, "issue", ""), pf_jstr(w, "expires", ""));
+			snprintf(wm, sizeof(wm), "%s %s: %s (%s, expires %s)", pf_rv_name(v),
+				 pf_jstr(w, "id", ""), pf_jstr(w, "reason", ""),
+				 pf_jstr(w, "issue", ""), pf_jstr(w, "expires", ""));
 			pf_buf_xml(b, wm);
 		} else if (v == PF_RV_NA) {
 			char nm[1200];
@@ -134,10 +154,17 @@ static void tally_add(struct tally *t, enum pf_rv v, double secs)
 	t->tests++;
 	t->time += secs;
 	switch (jkind_of(v)) {
-	case J_FAIL: t->failures++; break;
-	case J_ERROR: t->errors++; break;
-	case J_SKIP: t->skipped++; break;
-	default: break;
+	case J_FAIL:
+		t->failures++;
+		break;
+	case J_ERROR:
+		t->errors++;
+		break;
+	case J_SKIP:
+		t->skipped++;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -145,7 +172,8 @@ static void suite_head(struct pf_buf *b, const char *name, const struct tally *t
 {
 	pf_buf_puts(b, "  <testsuite name=\"");
 	pf_buf_xml(b, name);
-	pf_buf_printf(b, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.6f\"",
+	pf_buf_printf(b,
+		      "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.6f\"",
 		      t->tests, t->failures, t->errors, t->skipped, t->time);
 	if (stamp) {
 		pf_buf_puts(b, " timestamp=\"");
@@ -155,7 +183,8 @@ static void suite_head(struct pf_buf *b, const char *name, const struct tally *t
 	pf_buf_puts(b, ">\n");
 }
 
-static void device_suite(struct pf_buf *b, const json_t *results, const json_t *dev, struct tally *all)
+static void device_suite(struct pf_buf *b, const json_t *results, const json_t *dev,
+			 struct tally *all)
 {
 	const char *id = json_is_object(dev) ? pf_jstr(dev, "id", "?") : NULL;
 	struct tally t = { 0 };
@@ -173,7 +202,7 @@ static void device_suite(struct pf_buf *b, const json_t *results, const json_t *
 		snprintf(name, sizeof(name), "run-level checks");
 		snprintf(cls, sizeof(cls), "plugfest.run");
 	}
-	json_array_foreach(json_object_get(results, "results"), i, res) {
+	json_array_foreach (json_object_get(results, "results"), i, res) {
 		const char *rd = pf_jstr(res, "device", NULL);
 		if (id ? !rd || strcmp(rd, id) : rd != NULL)
 			continue;
@@ -193,7 +222,8 @@ static void device_suite(struct pf_buf *b, const json_t *results, const json_t *
 		prop(b, "      ", "device.address", pf_jstr(dev, "address", NULL));
 		prop(b, "      ", "device.mode", pf_jstr(dev, "mode", NULL));
 		prop(b, "      ", "device.features", pf_jstr(dev, "features", NULL));
-		snprintf(bits, sizeof(bits), "%lld", (long long)json_integer_value(json_object_get(dev, "device_id")));
+		snprintf(bits, sizeof(bits), "%lld",
+			 (long long)json_integer_value(json_object_get(dev, "device_id")));
 		prop(b, "      ", "device.device_id", bits);
 	}
 	char hv[160];
@@ -204,8 +234,11 @@ static void device_suite(struct pf_buf *b, const json_t *results, const json_t *
 	b->oom |= cases.oom;
 	pf_buf_puts(b, "  </testsuite>\n");
 	pf_buf_free(&cases);
-	all->tests += t.tests; all->failures += t.failures; all->errors += t.errors;
-	all->skipped += t.skipped; all->time += t.time;
+	all->tests += t.tests;
+	all->failures += t.failures;
+	all->errors += t.errors;
+	all->skipped += t.skipped;
+	all->time += t.time;
 }
 
 /* Profile requirements as testcases: mandatory fail -> failure, incomplete
@@ -220,14 +253,16 @@ static void profile_suite(struct pf_buf *b, const json_t *p, struct tally *all)
 
 	pf_buf_init(&cases);
 	snprintf(cls, sizeof(cls), "plugfest.profile.%s", pf_jstr(p, "id", "?"));
-	json_array_foreach(json_object_get(p, "requirements"), i, r) {
+	json_array_foreach (json_object_get(p, "requirements"), i, r) {
 		const char *out = pf_jstr(r, "outcome", "");
 		bool mand = !strcmp(pf_jstr(r, "status", ""), "mandatory");
-		enum pf_rv v = !strcmp(out, "not-applicable") ? PF_RV_SKIP
+		enum pf_rv v = !strcmp(out, "not-applicable")			       ? PF_RV_SKIP
 			       : !mand || !strcmp(out, "pass") || !strcmp(out, "warn") ? PF_RV_PASS
-			       : !strcmp(out, "fail") ? PF_RV_FAIL : PF_RV_ERROR;
+			       : !strcmp(out, "fail")				       ? PF_RV_FAIL
+						      : PF_RV_ERROR;
 		tally_add(&t, v, 0);
-		snprintf(name, sizeof(name), "%s: %s", pf_jstr(r, "id", "?"), pf_jstr(r, "title", ""));
+		snprintf(name, sizeof(name), "%s: %s", pf_jstr(r, "id", "?"),
+			 pf_jstr(r, "title", ""));
 		pf_buf_puts(&cases, "    <testcase name=\"");
 		pf_buf_xml(&cases, name);
 		pf_buf_puts(&cases, "\" classname=\"");
@@ -242,7 +277,7 @@ static void profile_suite(struct pf_buf *b, const json_t *p, struct tally *all)
 		pf_buf_puts(&cases, "      </properties>\n");
 		struct pf_buf why;
 		pf_buf_init(&why);
-		json_array_foreach(json_object_get(r, "reasons"), j, rs) {
+		json_array_foreach (json_object_get(r, "reasons"), j, rs) {
 			pf_buf_puts(&why, pf_jstr(rs, "device", "platform"));
 			pf_buf_puts(&why, ": ");
 			pf_buf_puts(&why, pf_jstr(rs, "why", ""));
@@ -250,7 +285,8 @@ static void profile_suite(struct pf_buf *b, const json_t *p, struct tally *all)
 		}
 		if (v == PF_RV_FAIL || v == PF_RV_ERROR) {
 			const char *tag = v == PF_RV_FAIL ? "failure" : "error";
-			pf_buf_printf(&cases, "      <%s type=\"%s\" message=\"requirement %s\">", tag, out, out);
+			pf_buf_printf(&cases, "      <%s type=\"%s\" message=\"requirement %s\">",
+				      tag, out, out);
 			pf_buf_xml(&cases, why.p);
 			pf_buf_printf(&cases, "</%s>\n", tag);
 		} else if (v == PF_RV_SKIP) {
@@ -266,8 +302,8 @@ static void profile_suite(struct pf_buf *b, const json_t *p, struct tally *all)
 		pf_buf_free(&why);
 		pf_buf_puts(&cases, "    </testcase>\n");
 	}
-	snprintf(name, sizeof(name), "profile %s %s: %s", pf_jstr(p, "id", "?"), pf_jstr(p, "version", ""),
-		 pf_jstr(p, "verdict", "?"));
+	snprintf(name, sizeof(name), "profile %s %s: %s", pf_jstr(p, "id", "?"),
+		 pf_jstr(p, "version", ""), pf_jstr(p, "verdict", "?"));
 	suite_head(b, name, &t, NULL);
 	pf_buf_puts(b, "    <properties>\n");
 	prop(b, "      ", "profile.verdict", pf_jstr(p, "verdict", NULL));
@@ -278,7 +314,9 @@ static void profile_suite(struct pf_buf *b, const json_t *p, struct tally *all)
 	b->oom |= cases.oom;
 	pf_buf_puts(b, "  </testsuite>\n");
 	pf_buf_free(&cases);
-	all->tests += t.tests; all->failures += t.failures; all->errors += t.errors;
+	all->tests += t.tests;
+	all->failures += t.failures;
+	all->errors += t.errors;
 	all->skipped += t.skipped;
 }
 
@@ -292,13 +330,14 @@ static void findings_suite(struct pf_buf *b, const json_t *results, struct tally
 	const json_t *f;
 
 	pf_buf_init(&cases);
-	json_array_foreach(json_object_get(results, "findings"), i, f) {
+	json_array_foreach (json_object_get(results, "findings"), i, f) {
 		if (pf_jstr(f, "test", NULL))
 			continue; /* already an <error> on its check */
 		tally_add(&t, PF_RV_ERROR, 0);
 		pf_buf_printf(&cases, "    <testcase name=\"finding %zu: ", i);
 		pf_buf_xml(&cases, pf_jstr(f, "kind", "?"));
-		pf_buf_puts(&cases, "\" classname=\"plugfest.findings\" time=\"0\">\n      <error type=\"");
+		pf_buf_puts(&cases,
+			    "\" classname=\"plugfest.findings\" time=\"0\">\n      <error type=\"");
 		pf_buf_xml(&cases, pf_jstr(f, "kind", "?"));
 		pf_buf_puts(&cases, "\" message=\"");
 		pf_buf_xml(&cases, pf_jstr(f, "message", ""));
@@ -308,7 +347,8 @@ static void findings_suite(struct pf_buf *b, const json_t *results, struct tally
 		suite_head(b, "run findings", &t, NULL);
 		pf_buf_add(b, cases.p, cases.len);
 		pf_buf_puts(b, "  </testsuite>\n");
-		all->tests += t.tests; all->errors += t.errors;
+		all->tests += t.tests;
+		all->errors += t.errors;
 	}
 	b->oom |= cases.oom;
 	pf_buf_free(&cases);
@@ -321,7 +361,9 @@ static void headline_suite(struct pf_buf *b, const json_t *results, struct tally
 	json_t *why = pf_overall_reasons(results), *w;
 	struct tally t = { .tests = 1 };
 	unsigned c[PF_RV_COUNT], tested = 0;
-	const char *tag = h == PF_HL_INCOMPLETE ? "error" : h == PF_HL_NON_CONFORMANT ? "failure" : NULL;
+	const char *tag = h == PF_HL_INCOMPLETE	      ? "error"
+			  : h == PF_HL_NON_CONFORMANT ? "failure"
+						      : NULL;
 	struct pf_buf text;
 	char num[32];
 	size_t i;
@@ -331,7 +373,7 @@ static void headline_suite(struct pf_buf *b, const json_t *results, struct tally
 		tested += pf_rv_is_tested((enum pf_rv)k) ? c[k] : 0;
 	pf_buf_init(&text);
 	pf_buf_puts(&text, pf_headline_name(h));
-	json_array_foreach(why, i, w) {
+	json_array_foreach (why, i, w) {
 		pf_buf_puts(&text, i ? "; " : ": ");
 		pf_buf_puts(&text, json_string_value(w));
 	}
@@ -347,7 +389,7 @@ static void headline_suite(struct pf_buf *b, const json_t *results, struct tally
 	prop(b, "        ", "skipped", num);
 	snprintf(num, sizeof(num), "%u", c[PF_RV_NA]);
 	prop(b, "        ", "not_applicable", num);
-	json_array_foreach(why, i, w)
+	json_array_foreach (why, i, w)
 		prop(b, "        ", "reason", json_string_value(w));
 	pf_buf_puts(b, "      </properties>\n");
 	if (tag) {
@@ -363,7 +405,9 @@ static void headline_suite(struct pf_buf *b, const json_t *results, struct tally
 	b->oom |= text.oom;
 	pf_buf_free(&text);
 	json_decref(why);
-	all->tests += t.tests; all->failures += t.failures; all->errors += t.errors;
+	all->tests += t.tests;
+	all->failures += t.failures;
+	all->errors += t.errors;
 }
 
 int pf_report_junit(const json_t *results, const char *path, char *err, size_t errlen)
@@ -378,18 +422,21 @@ int pf_report_junit(const json_t *results, const char *path, char *err, size_t e
 	pf_buf_init(&body);
 	pf_buf_init(&out);
 	headline_suite(&body, results, &all);
-	json_array_foreach(json_object_get(results, "devices"), i, d)
+	json_array_foreach (json_object_get(results, "devices"), i, d)
 		device_suite(&body, results, d, &all);
 	device_suite(&body, results, NULL, &all);
-	json_array_foreach(json_object_get(results, "profiles"), i, p)
+	json_array_foreach (json_object_get(results, "profiles"), i, p)
 		profile_suite(&body, p, &all);
 	findings_suite(&body, results, &all);
-	snprintf(name, sizeof(name), "plugfest %s on %s", pf_jstr(json_object_get(results, "run"), "target", "?"),
+	snprintf(name, sizeof(name), "plugfest %s on %s",
+		 pf_jstr(json_object_get(results, "run"), "target", "?"),
 		 pf_hypervisor_label(results, hv, sizeof(hv)));
 	pf_buf_puts(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
 	pf_buf_xml(&out, name);
-	pf_buf_printf(&out, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.6f\">\n",
-		      all.tests, all.failures, all.errors, all.skipped, all.time);
+	pf_buf_printf(
+		&out,
+		"\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.6f\">\n",
+		all.tests, all.failures, all.errors, all.skipped, all.time);
 	pf_buf_add(&out, body.p ? body.p : "", body.len);
 	out.oom |= body.oom;
 	pf_buf_puts(&out, "</testsuites>\n");

@@ -33,7 +33,8 @@ static void md_env(struct pf_buf *b, const json_t *results)
 	pf_buf_md(b, pf_jstr(probe, "image_sha256", "?"));
 	pf_buf_puts(b, " |\n| Started | ");
 	pf_buf_md(b, pf_jstr(run, "started", "?"));
-	pf_buf_printf(b, " |\n| Duration | %.2f s |\n\n", json_number_value(json_object_get(run, "duration_s")));
+	pf_buf_printf(b, " |\n| Duration | %.2f s |\n\n",
+		      json_number_value(json_object_get(run, "duration_s")));
 }
 
 static void md_profiles(struct pf_buf *b, const json_t *results)
@@ -45,10 +46,12 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 		pf_buf_puts(b, "No profile was scored.\n\n");
 		return;
 	}
-	pf_buf_puts(b, "| Profile | Version | Spec | Verdict | Mandatory: pass / warn / fail / incomplete / n/a |\n"
+	pf_buf_puts(b, "| Profile | Version | Spec | Verdict | Mandatory: pass / warn / fail / "
+		       "incomplete / n/a |\n"
 		       "|---|---|---|---|---|\n");
-	json_array_foreach(profiles, i, p) {
-		const json_t *mo = json_object_get(json_object_get(p, "counts"), "mandatory_outcomes");
+	json_array_foreach (profiles, i, p) {
+		const json_t *mo =
+			json_object_get(json_object_get(p, "counts"), "mandatory_outcomes");
 		pf_buf_puts(b, "| ");
 		pf_buf_md(b, pf_jstr(p, "id", "?"));
 		pf_buf_puts(b, " | ");
@@ -58,14 +61,16 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 		pf_buf_puts(b, " | **");
 		pf_buf_md(b, pf_jstr(p, "verdict", "?"));
 		pf_buf_printf(b, "** | %lld / %lld / %lld / %lld / %lld |\n",
-			      json_integer_value(json_object_get(mo, "pass")), json_integer_value(json_object_get(mo, "warn")),
-			      json_integer_value(json_object_get(mo, "fail")), json_integer_value(json_object_get(mo, "incomplete")),
+			      json_integer_value(json_object_get(mo, "pass")),
+			      json_integer_value(json_object_get(mo, "warn")),
+			      json_integer_value(json_object_get(mo, "fail")),
+			      json_integer_value(json_object_get(mo, "incomplete")),
 			      json_integer_value(json_object_get(mo, "not-applicable")));
 	}
 	pf_buf_puts(b, "\n");
-	json_array_foreach(profiles, i, p) {
+	json_array_foreach (profiles, i, p) {
 		size_t shown = 0, total = 0;
-		json_array_foreach(json_object_get(p, "reasons"), j, rs)
+		json_array_foreach (json_object_get(p, "reasons"), j, rs)
 			total += !strcmp(pf_jstr(rs, "status", "mandatory"), "mandatory");
 		if (!total)
 			continue;
@@ -74,11 +79,12 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 		pf_buf_puts(b, ": ");
 		pf_buf_md(b, pf_jstr(p, "verdict", "?"));
 		pf_buf_puts(b, "\n\n");
-		json_array_foreach(json_object_get(p, "reasons"), j, rs) {
+		json_array_foreach (json_object_get(p, "reasons"), j, rs) {
 			if (strcmp(pf_jstr(rs, "status", "mandatory"), "mandatory"))
 				continue;
 			if (shown++ == 30) {
-				pf_buf_printf(b, "- ... and %zu more (see report.html)\n", total - 30);
+				pf_buf_printf(b, "- ... and %zu more (see report.html)\n",
+					      total - 30);
 				break;
 			}
 			pf_buf_puts(b, "- **");
@@ -111,18 +117,20 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 	const json_t *d, *r;
 	size_t i, j;
 
-	pf_buf_puts(b, "## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skipped "
-		       "| not applicable | other |\n|---|---|---|---|---|---|---|---|---|---|\n");
-	json_array_foreach(json_object_get(results, "devices"), i, d) {
+	pf_buf_puts(
+		b,
+		"## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skipped "
+		"| not applicable | other |\n|---|---|---|---|---|---|---|---|---|---|\n");
+	json_array_foreach (json_object_get(results, "devices"), i, d) {
 		unsigned c[PF_RV_COUNT] = { 0 };
 		const char *id = pf_jstr(d, "id", "");
-		json_array_foreach(json_object_get(results, "results"), j, r)
+		json_array_foreach (json_object_get(results, "results"), j, r)
 			if (!strcmp(pf_jstr(r, "device", ""), id))
 				c[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
 		unsigned other = 0;
 		for (int k = 0; k < PF_RV_COUNT; k++)
-			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN && k != PF_RV_SKIP &&
-			    k != PF_RV_NA)
+			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN &&
+			    k != PF_RV_SKIP && k != PF_RV_NA)
 				other += c[k];
 		pf_buf_puts(b, "| ");
 		pf_buf_md(b, id);
@@ -132,12 +140,13 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 		pf_buf_md(b, pf_jstr(d, "transport", "?"));
 		pf_buf_puts(b, " | ");
 		pf_buf_md(b, pf_jstr(d, "mode", "?"));
-		pf_buf_printf(b, " | %u | %u | %u | %u | %u | %u |\n", c[PF_RV_PASS], c[PF_RV_FAIL], c[PF_RV_WARN],
-			      c[PF_RV_SKIP], c[PF_RV_NA], other);
+		pf_buf_printf(b, " | %u | %u | %u | %u | %u | %u |\n", c[PF_RV_PASS], c[PF_RV_FAIL],
+			      c[PF_RV_WARN], c[PF_RV_SKIP], c[PF_RV_NA], other);
 	}
-	pf_buf_puts(b, "\n### Checks not passed\n\n| Device | Check | Level | Verdict | Section | Message |\n"
+	pf_buf_puts(b, "\n### Checks not passed\n\n| Device | Check | Level | Verdict | Section | "
+		       "Message |\n"
 		       "|---|---|---|---|---|---|\n");
-	json_array_foreach(json_object_get(results, "results"), j, r) {
+	json_array_foreach (json_object_get(results, "results"), j, r) {
 		enum pf_rv v = pf_rv_parse(pf_jstr(r, "verdict", NULL));
 		char text[1024];
 
@@ -155,7 +164,8 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 		pf_buf_md(b, json_string_value(json_array_get(json_object_get(r, "sections"), 0)));
 		/* the check exercises that statement only in part */
 		if (json_object_get(json_object_get(r, "partial_reqs"),
-				    json_string_value(json_array_get(json_object_get(r, "reqs"), 0)) ?: ""))
+				    json_string_value(json_array_get(json_object_get(r, "reqs"), 0))
+					    ?: ""))
 			pf_buf_puts(b, " (partial)");
 		pf_buf_puts(b, " | ");
 		pf_buf_md(b, pf_result_failure_text(r, text, sizeof(text)));
@@ -174,9 +184,10 @@ static void md_waivers(struct pf_buf *b, const json_t *results)
 	pf_buf_puts(b, "## Known failures and waivers\n\n");
 	pf_buf_puts(b, "Evaluated as of ");
 	pf_buf_md(b, pf_jstr(w, "date", "?"));
-	pf_buf_puts(b, ".\n\n| Entry | Kind | Check | Status | Applied | Expires | Issue | Reason |\n"
-		       "|---|---|---|---|---|---|---|---|\n");
-	json_array_foreach(json_object_get(w, "entries"), i, e) {
+	pf_buf_puts(b,
+		    ".\n\n| Entry | Kind | Check | Status | Applied | Expires | Issue | Reason |\n"
+		    "|---|---|---|---|---|---|---|---|\n");
+	json_array_foreach (json_object_get(w, "entries"), i, e) {
 		if (!strcmp(pf_jstr(e, "status", ""), "other-hypervisor"))
 			continue;
 		pf_buf_puts(b, "| ");
@@ -207,8 +218,9 @@ static void md_headline(struct pf_buf *b, const json_t *results, const unsigned 
 
 	for (int k = 0; k < PF_RV_COUNT; k++)
 		tested += pf_rv_is_tested((enum pf_rv)k) ? c[k] : 0;
-	pf_buf_printf(b, "Tested %u; skipped %u; not applicable %u.\n\n", tested, c[PF_RV_SKIP], c[PF_RV_NA]);
-	json_array_foreach(why, i, w) {
+	pf_buf_printf(b, "Tested %u; skipped %u; not applicable %u.\n\n", tested, c[PF_RV_SKIP],
+		      c[PF_RV_NA]);
+	json_array_foreach (why, i, w) {
 		pf_buf_puts(b, "- ");
 		pf_buf_md(b, json_string_value(w));
 		pf_buf_puts(b, "\n");
@@ -235,7 +247,8 @@ int pf_report_md(const json_t *results, const char *path, char *err, size_t errl
 	pf_buf_puts(&b, "\n\n**Overall: ");
 	pf_buf_md(&b, pf_overall_verdict(results));
 	pf_results_counts(results, c);
-	pf_buf_printf(&b, "**, %zu devices, %zu check results:", json_array_size(json_object_get(results, "devices")),
+	pf_buf_printf(&b, "**, %zu devices, %zu check results:",
+		      json_array_size(json_object_get(results, "devices")),
 		      json_array_size(json_object_get(results, "results")));
 	for (int k = 0; k < PF_RV_COUNT; k++)
 		if (c[k])
@@ -246,7 +259,7 @@ int pf_report_md(const json_t *results, const char *path, char *err, size_t errl
 	md_profiles(&b, results);
 	if (json_array_size(json_object_get(results, "findings"))) {
 		pf_buf_puts(&b, "## Findings\n\n");
-		json_array_foreach(json_object_get(results, "findings"), i, f) {
+		json_array_foreach (json_object_get(results, "findings"), i, f) {
 			pf_buf_puts(&b, "- **");
 			pf_buf_md(&b, pf_jstr(f, "kind", "?"));
 			pf_buf_puts(&b, "**");

@@ -34,7 +34,8 @@ static bool executable(const char *p)
 /* $PF_CHROMIUM, else the first known name on $PATH. */
 static bool find_chromium(char *out, size_t len)
 {
-	static const char *const names[] = { "chromium", "chromium-browser", "google-chrome", NULL };
+	static const char *const names[] = { "chromium", "chromium-browser", "google-chrome",
+					     NULL };
 	const char *env = getenv("PF_CHROMIUM"), *path = getenv("PATH");
 
 	if (env && *env) {
@@ -48,7 +49,8 @@ static bool find_chromium(char *out, size_t len)
 		while (*p) {
 			const char *end = strchr(p, ':');
 			size_t l = end ? (size_t)(end - p) : strlen(p);
-			if (l && (size_t)snprintf(out, len, "%.*s/%s", (int)l, p, *n) < len && executable(out))
+			if (l && (size_t)snprintf(out, len, "%.*s/%s", (int)l, p, *n) < len &&
+			    executable(out))
 				return true;
 			p += l + (end ? 1 : 0);
 		}
@@ -58,7 +60,9 @@ static bool find_chromium(char *out, size_t len)
 
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st; (void)flag; (void)ftw;
+	(void)st;
+	(void)flag;
+	(void)ftw;
 	remove(p);
 	return 0;
 }
@@ -101,7 +105,8 @@ static void tail_of(const char *file, char *out, size_t len)
 			*c = ' ';
 }
 
-int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, char *err, size_t errlen)
+int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, char *err,
+		   size_t errlen)
 {
 	char chromium[PATH_MAX], tmp[PATH_MAX], profile[PATH_MAX + 16], log[PATH_MAX + 16];
 	char html_abs[PATH_MAX], pdf_abs[PATH_MAX], url[PATH_MAX + 16];
@@ -111,17 +116,22 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	pid_t pid;
 
 	if (!find_chromium(chromium, sizeof(chromium))) {
-		snprintf(err, errlen, "%s skipped: Chromium not found (install the Debian package 'chromium' "
-			 "or set PF_CHROMIUM to its path)", pdf_path);
+		snprintf(err, errlen,
+			 "%s skipped: Chromium not found (install the Debian package 'chromium' "
+			 "or set PF_CHROMIUM to its path)",
+			 pdf_path);
 		return PF_REPORT_SKIPPED;
 	}
-	if (absolute(html_path, html_abs, sizeof(html_abs)) || absolute(pdf_path, pdf_abs, sizeof(pdf_abs))) {
+	if (absolute(html_path, html_abs, sizeof(html_abs)) ||
+	    absolute(pdf_path, pdf_abs, sizeof(pdf_abs))) {
 		snprintf(err, errlen, "%s: path too long", pdf_path);
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/plugfest-chromium-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	snprintf(tmp, sizeof(tmp), "%s/plugfest-chromium-XXXXXX",
+		 tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(tmp)) {
-		snprintf(err, errlen, "cannot create a temporary Chromium profile: %s", strerror(errno));
+		snprintf(err, errlen, "cannot create a temporary Chromium profile: %s",
+			 strerror(errno));
 		return -1;
 	}
 	snprintf(profile, sizeof(profile), "%s/profile", tmp);
@@ -130,10 +140,24 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	snprintf(a_profile, sizeof(a_profile), "--user-data-dir=%s", profile);
 	snprintf(a_pdf, sizeof(a_pdf), "--print-to-pdf=%s", pdf_abs);
 	char *const argv[] = {
-		chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-extensions", "--disable-dev-shm-usage", "--no-default-browser-check",
-		"--no-pdf-header-footer", "--print-to-pdf-no-header", a_profile, a_pdf, url, NULL,
+		chromium,
+		"--headless",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-quic",
+		"--no-first-run",
+		"--disable-background-networking",
+		"--disable-component-update",
+		"--disable-sync",
+		"--disable-extensions",
+		"--disable-dev-shm-usage",
+		"--no-default-browser-check",
+		"--no-pdf-header-footer",
+		"--print-to-pdf-no-header",
+		a_profile,
+		a_pdf,
+		url,
+		NULL,
 	};
 	unlink(pdf_abs); /* so a stale file is never mistaken for output */
 	fflush(NULL);
@@ -146,7 +170,8 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	if (pid == 0) {
 		/* child: own process group, output to the log, then exec */
 		setpgid(0, 0);
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600), nul = open("/dev/null", O_RDONLY);
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+		    nul = open("/dev/null", O_RDONLY);
 		if (fd >= 0) {
 			dup2(fd, STDOUT_FILENO);
 			dup2(fd, STDERR_FILENO);
@@ -165,7 +190,8 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 		memset(&si, 0, sizeof(si));
 		/* WNOWAIT: the child stays a zombie, so its pid (and process group
 		 * id) cannot be reused before we have signalled the group */
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid) {
 			done = true;
 			break;
 		}
@@ -183,10 +209,12 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	char tail[400];
 	tail_of(log, tail, sizeof(tail));
 	if (timed_out) {
-		snprintf(err, errlen, "%s: Chromium did not finish within %d s (killed)", pdf_path, timeout_s);
+		snprintf(err, errlen, "%s: Chromium did not finish within %d s (killed)", pdf_path,
+			 timeout_s);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(err, errlen, "%s: Chromium failed (%s %d): %s", pdf_path,
-			 WIFEXITED(status) ? "exit" : "signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), tail);
+			 WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), tail);
 	} else {
 		FILE *f = fopen(pdf_abs, "rb");
 		char magic[5] = "";
@@ -198,7 +226,8 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 		if (!memcmp(magic, "%PDF-", 5))
 			rc = 0;
 		else
-			snprintf(err, errlen, "%s: Chromium exited but wrote no PDF: %s", pdf_path, tail);
+			snprintf(err, errlen, "%s: Chromium exited but wrote no PDF: %s", pdf_path,
+				 tail);
 	}
 	rm_tree(tmp);
 	return rc;
@@ -213,8 +242,10 @@ int pf_report_pdf(const json_t *results, const char *path, char *err, size_t err
 
 	/* skip early (and cheaply) when there is no Chromium */
 	if (!find_chromium(probe, sizeof(probe))) {
-		snprintf(err, errlen, "%s skipped: Chromium not found (install the Debian package 'chromium' "
-			 "or set PF_CHROMIUM to its path)", path);
+		snprintf(err, errlen,
+			 "%s skipped: Chromium not found (install the Debian package 'chromium' "
+			 "or set PF_CHROMIUM to its path)",
+			 path);
 		return PF_REPORT_SKIPPED;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/plugfest-pdf-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");

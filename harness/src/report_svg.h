@@ -14,7 +14,7 @@
 extern const char pf_report_css[];
 
 struct pf_svg_slice {
-	const char *name;  /* legend text and CSS colour class suffix (v-<name>) */
+	const char *name; /* legend text and CSS colour class suffix (v-<name>) */
 	unsigned value;
 };
 

@@ -86,11 +86,21 @@ static void escape(struct pf_buf *b, const char *s, bool html)
 			continue;
 		}
 		switch (c) {
-		case '&': pf_buf_puts(b, "&amp;"); break;
-		case '<': pf_buf_puts(b, "&lt;"); break;
-		case '>': pf_buf_puts(b, "&gt;"); break;
-		case '"': pf_buf_puts(b, "&quot;"); break;
-		case '\'': pf_buf_puts(b, "&#39;"); break;
+		case '&':
+			pf_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			pf_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			pf_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			pf_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			pf_buf_puts(b, "&#39;");
+			break;
 		default:
 			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 				pf_buf_puts(b, "\xef\xbf\xbd");
@@ -185,7 +195,7 @@ void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT])
 	const json_t *r;
 
 	memset(counts, 0, PF_RV_COUNT * sizeof(*counts));
-	json_array_foreach(json_object_get(results, "results"), i, r)
+	json_array_foreach (json_object_get(results, "results"), i, r)
 		counts[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
 }
 
@@ -225,11 +235,13 @@ const char *pf_result_failure_text(const json_t *res, char *buf, size_t cap)
 	if (sub && n < cap)
 		n += (size_t)snprintf(buf + n, cap - n, "%s[%s]", buf[0] ? " " : "", sub);
 	if (nc && n < cap) {
-		n += (size_t)snprintf(buf + n, cap - n, "; not excused by %s:", pf_jstr(nc, "id", "?"));
-		json_array_foreach(json_object_get(nc, "not_covered"), i, fp)
+		n += (size_t)snprintf(buf + n, cap - n,
+				      "; not excused by %s:", pf_jstr(nc, "id", "?"));
+		json_array_foreach (json_object_get(nc, "not_covered"), i, fp)
 			if (n < cap)
 				n += (size_t)snprintf(buf + n, cap - n, "%s %s", i ? "," : "",
-						      json_string_value(fp) ? json_string_value(fp) : "?");
+						      json_string_value(fp) ? json_string_value(fp)
+									    : "?");
 	}
 	return buf;
 }

@@ -25,7 +25,8 @@ static int write_json(const json_t *results, const char *path, char *err, size_t
 	return rc;
 }
 
-int pf_report_write(const json_t *results, const char *format, const char *path, char *err, size_t errlen)
+int pf_report_write(const json_t *results, const char *format, const char *path, char *err,
+		    size_t errlen)
 {
 	if (!json_is_object(results) || !format || !path) {
 		snprintf(err, errlen, "report: missing results, format or path");
@@ -49,7 +50,7 @@ int pf_report_write_all(const json_t *results, const char *dir, char *err, size_
 {
 	static const char *const fmt[][2] = {
 		{ "json", "results.json" }, { "junit", "junit.xml" }, { "md", "report.md" },
-		{ "html", "report.html" }, { "pdf", "report.pdf" },
+		{ "html", "report.html" },  { "pdf", "report.pdf" },
 	};
 	char path[4096], e[1024];
 	int worst = 0;

@@ -63,7 +63,8 @@ static void load_profile(void *vctx, const char *path)
 	pf_error_clear(&err);
 	p = pf_profile_load(path, &err);
 	if (!p) {
-		fprintf(c->errlog, "plugfest: profile not used: %s\n", pf_error_format(&err, buf, sizeof(buf)));
+		fprintf(c->errlog, "plugfest: profile not used: %s\n",
+			pf_error_format(&err, buf, sizeof(buf)));
 		return;
 	}
 	c->profiles[c->nprofiles++] = p;
@@ -120,7 +121,8 @@ struct pf_waivers *pf_reports_load_waivers(const struct pf_score_inputs *in, FIL
 	c.waivers = pf_waivers_new();
 	if (!c.waivers)
 		return NULL;
-	each_yaml(pf_path_join(dir, sizeof(dir), pf_data_dir(), "known-failures"), load_waivers, &c);
+	each_yaml(pf_path_join(dir, sizeof(dir), pf_data_dir(), "known-failures"), load_waivers,
+		  &c);
 	for (size_t i = 0; in && i < in->nknown; i++)
 		load_waivers(&c, in->known[i]);
 	return c.waivers;
@@ -156,7 +158,7 @@ int pf_reports_check_gate(const char *id, const struct pf_score_inputs *in, FILE
 		profile_id(ids, in->profiles[i]);
 	rc = json_object_get(ids, id) ? 0 : -1;
 	if (rc) {
-		json_object_foreach(ids, k, v) {
+		json_object_foreach (ids, k, v) {
 			size_t n = strlen(list);
 			snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "", k);
 		}
@@ -199,8 +201,8 @@ int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog
 }
 
 static const char *const all_formats[] = { "json", "junit", "md", "html", "pdf", NULL };
-static const char *const file_names[] = { "results.json", "junit.xml", "report.md", "report.html",
-					  "report.pdf", NULL };
+static const char *const file_names[] = { "results.json", "junit.xml",	"report.md",
+					  "report.html",  "report.pdf", NULL };
 
 int pf_reports_check_formats(const char *formats, FILE *errlog)
 {
@@ -212,7 +214,9 @@ int pf_reports_check_formats(const char *formats, FILE *errlog)
 			if (strlen(all_formats[k]) == n && !strncmp(all_formats[k], p, n))
 				break;
 		if (!all_formats[k]) {
-			fprintf(errlog, "plugfest: unknown report format '%.*s' (json, junit, md, html, pdf)\n",
+			fprintf(errlog,
+				"plugfest: unknown report format '%.*s' (json, junit, md, html, "
+				"pdf)\n",
 				(int)n, p);
 			return -1;
 		}
@@ -270,7 +274,8 @@ int pf_reports_write_all(json_t *doc, const struct pf_score_inputs *in, const ch
 		return PF_EXIT_INFRA;
 	if (!formats)
 		formats = PF_REPORT_FORMATS_ALL;
-	return pf_reports_write(doc, outdir, formats, NULL, errlog) == PF_EXIT_USAGE ? PF_EXIT_USAGE : 0;
+	return pf_reports_write(doc, outdir, formats, NULL, errlog) == PF_EXIT_USAGE ? PF_EXIT_USAGE
+										     : 0;
 }
 
 int pf_results_exit_code(const json_t *doc)

@@ -19,29 +19,27 @@
 #include "score.h"
 
 struct pf_results {
-	json_t *run;       /* caller's run object, or NULL */
-	json_t *hello;     /* first hello record (copy), or NULL */
+	json_t *run;   /* caller's run object, or NULL */
+	json_t *hello; /* first hello record (copy), or NULL */
 	unsigned boots;
-	json_t *end;       /* end record of the latest boot, or NULL */
+	json_t *end;	   /* end record of the latest boot, or NULL */
 	json_t *devices;   /* array, output form */
 	json_t *dev_index; /* device id -> index in devices */
 	json_t *results;   /* array, internal form (see new_result) */
 	json_t *res_index; /* "test\ndev" -> index in results */
 	json_t *findings, *diags, *metrics, *logs;
-	json_t *open;      /* {"test","dev","step","seq"}: check in flight */
+	json_t *open;		  /* {"test","dev","step","seq"}: check in flight */
 	size_t findings_at_hello; /* findings recorded before the latest hello */
 	int64_t last_step;
 };
 
-static const char *const finding_kinds[] = {
-	"crash", "wedged", "timeout", "fault", "protocol", "no-start", "interrupted", NULL
-};
+static const char *const finding_kinds[] = { "crash",	 "wedged",   "timeout",	    "fault",
+					     "protocol", "no-start", "interrupted", NULL };
 static const char *const open_fail_kinds[] = { "crash", "wedged", "timeout", NULL };
 /* Always present in summary.counts, so consumers need no existence checks. */
-static const char *const verdicts[] = {
-	"pass", "fail", "warn", "skip", "na", "error", "crash", "wedged", "timeout",
-	"xfail", "xpass", "waived", NULL
-};
+static const char *const verdicts[] = { "pass",	 "fail",   "warn",   "skip",	"na",
+					"error", "crash",  "wedged", "timeout", "xfail",
+					"xpass", "waived", NULL };
 
 static bool in_set(const char *s, const char *const *set)
 {
@@ -78,8 +76,8 @@ struct pf_results *pf_results_new(void)
 	r->metrics = json_array();
 	r->logs = json_array();
 	r->last_step = -1;
-	if (!r->devices || !r->dev_index || !r->results || !r->res_index ||
-	    !r->findings || !r->diags || !r->metrics || !r->logs) {
+	if (!r->devices || !r->dev_index || !r->results || !r->res_index || !r->findings ||
+	    !r->diags || !r->metrics || !r->logs) {
 		pf_results_free(r);
 		return NULL;
 	}
@@ -119,12 +117,11 @@ void pf_results_set_run(struct pf_results *r, json_t *run)
 
 /* ---- helpers -------------------------------------------------------- */
 
-static int run_diag(struct pf_results *r, enum pf_diag_kind kind, int64_t seq,
-		    const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static int run_diag(struct pf_results *r, enum pf_diag_kind kind, int64_t seq, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int run_diag(struct pf_results *r, enum pf_diag_kind kind, int64_t seq,
-		    const char *field, const char *fmt, ...)
+static int run_diag(struct pf_results *r, enum pf_diag_kind kind, int64_t seq, const char *field,
+		    const char *fmt, ...)
 {
 	char msg[256];
 	struct pf_diag d = { .kind = kind, .seq = seq, .field = field, .message = msg };
@@ -212,20 +209,18 @@ int pf_results_add_finding(struct pf_results *r, const char *kind, const char *m
 		errno = EINVAL;
 		return -1;
 	}
-	f = json_pack("{s:s, s:o, s:o, s:o, s:o, s:I}", "kind", kind,
-		      "message", text(msg),
-		      "test", str_or_null(test), "device", str_or_null(dev),
-		      "step", step_json(step), "boot", (json_int_t)r->boots);
+	f = json_pack("{s:s, s:o, s:o, s:o, s:o, s:I}", "kind", kind, "message", text(msg), "test",
+		      str_or_null(test), "device", str_or_null(dev), "step", step_json(step),
+		      "boot", (json_int_t)r->boots);
 	return json_array_append_new(r->findings, f);
 }
 
 /* A result in internal form: the record's facts only. */
-static json_t *new_result(const char *test, const char *dev, int64_t step,
-			  const char *verdict, unsigned boot)
+static json_t *new_result(const char *test, const char *dev, int64_t step, const char *verdict,
+			  unsigned boot)
 {
-	return json_pack("{s:s, s:s, s:o, s:s, s:I}", "test", test, "device", dev,
-			 "step", step_json(step), "verdict", verdict, "boot",
-			 (json_int_t)boot);
+	return json_pack("{s:s, s:s, s:o, s:s, s:I}", "test", test, "device", dev, "step",
+			 step_json(step), "verdict", verdict, "boot", (json_int_t)boot);
 }
 
 /* Append a result unless (test, dev) already has one. Steals res.
@@ -247,11 +242,13 @@ static int put_result(struct pf_results *r, json_t *res, int64_t seq)
 		const json_t *first = json_array_get(r->results, (size_t)json_integer_value(have));
 
 		run_diag(r, PF_DIAG_DUPLICATE_RESULT, seq, NULL,
-			 "second result for %.80s on %.60s (verdict %s); kept the first (verdict %s)",
+			 "second result for %.80s on %.60s (verdict %s); kept the first (verdict "
+			 "%s)",
 			 test, dev, str(res, "verdict"), str(first, "verdict"));
 		rc = 0;
 	} else if (json_object_set_new(r->res_index, key,
-				       json_integer((json_int_t)json_array_size(r->results))) == 0 &&
+				       json_integer((json_int_t)json_array_size(r->results))) ==
+			   0 &&
 		   json_array_append(r->results, res) == 0) {
 		rc = 1;
 	}
@@ -320,8 +317,7 @@ static int on_hello(struct pf_results *r, uint32_t seq, const json_t *rec)
 			 "guest restarted (new hello) while %.80s on %.60s was running",
 			 str(r->open, "test"), str(r->open, "dev"));
 		fail_open(r, "crash", "crash", msg);
-	} else if (r->boots && !r->end &&
-		   json_array_size(r->findings) == r->findings_at_hello) {
+	} else if (r->boots && !r->end && json_array_size(r->findings) == r->findings_at_hello) {
 		/* The runner records a finding before it restarts a guest; a
 		 * boot that ended without `end` and without one restarted on
 		 * its own, between checks. */
@@ -350,10 +346,9 @@ static int on_hello(struct pf_results *r, uint32_t seq, const json_t *rec)
 	return 0;
 }
 
-static const char *const device_members[] = {
-	"type", "device_id", "transport", "address", "vendor_id", "version",
-	"mode", "features", "feature_bits", "queues", "irq", NULL
-};
+static const char *const device_members[] = { "type",	      "device_id", "transport", "address",
+					      "vendor_id",    "version",   "mode",	"features",
+					      "feature_bits", "queues",	   "irq",	NULL };
 
 static int on_device(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
@@ -376,7 +371,8 @@ static int on_device(struct pf_results *r, uint32_t seq, const json_t *rec)
 		 * only worth a word when the device changed meanwhile. */
 		if (!json_equal(d, json_array_get(r->devices, (size_t)json_integer_value(have))))
 			run_diag(r, PF_DIAG_INCONSISTENT, seq, "dev",
-				 "device %.80s re-announced with different properties; kept the first",
+				 "device %.80s re-announced with different properties; kept the "
+				 "first",
 				 id);
 		json_decref(d);
 		return 0;
@@ -396,12 +392,12 @@ static int on_begin(struct pf_results *r, uint32_t seq, const json_t *rec)
 		return -1;
 	if (r->open)
 		run_diag(r, PF_DIAG_INCONSISTENT, seq, "test",
-			 "begin of %.80s on %.60s while %.80s on %.60s has no result",
-			 test, dev, str(r->open, "test"), str(r->open, "dev"));
+			 "begin of %.80s on %.60s while %.80s on %.60s has no result", test, dev,
+			 str(r->open, "test"), str(r->open, "dev"));
 	close_open(r);
 	note_step(r, step_of(rec));
-	r->open = json_pack("{s:s, s:s, s:o, s:I}", "test", test, "dev", dev,
-			    "step", step_json(step_of(rec)), "seq", (json_int_t)seq);
+	r->open = json_pack("{s:s, s:s, s:o, s:I}", "test", test, "dev", dev, "step",
+			    step_json(step_of(rec)), "seq", (json_int_t)seq);
 	return r->open ? 0 : -1;
 }
 
@@ -457,12 +453,10 @@ static int on_plain(json_t *list, const json_t *rec, const char *const *members)
 	return json_array_append_new(list, o);
 }
 
-static const char *const metric_members[] = {
-	"name", "name", "value", "value", "unit", "unit", "dev", "device", "test", "test", NULL
-};
-static const char *const log_members[] = {
-	"level", "level", "msg", "message", "dev", "device", "test", "test", NULL
-};
+static const char *const metric_members[] = { "name", "name",	"value", "value", "unit", "unit",
+					      "dev",  "device", "test",	 "test",  NULL };
+static const char *const log_members[] = { "level",  "level", "msg",  "message", "dev",
+					   "device", "test",  "test", NULL };
 
 static int on_fault(struct pf_results *r, const json_t *rec)
 {
@@ -501,14 +495,30 @@ int pf_results_add_record(struct pf_results *r, uint32_t seq, const json_t *rec)
 		return -1;
 	type = pf_rec_type_from_name(str(rec, "t"));
 	switch (type) {
-	case PF_REC_HELLO: rc = on_hello(r, seq, rec); break;
-	case PF_REC_DEVICE: rc = on_device(r, seq, rec); break;
-	case PF_REC_BEGIN: rc = on_begin(r, seq, rec); break;
-	case PF_REC_RESULT: rc = on_result(r, seq, rec); break;
-	case PF_REC_METRIC: rc = on_plain(r->metrics, rec, metric_members); break;
-	case PF_REC_LOG: rc = on_plain(r->logs, rec, log_members); break;
-	case PF_REC_FAULT: rc = on_fault(r, rec); break;
-	case PF_REC_END: rc = on_end(r, seq, rec); break;
+	case PF_REC_HELLO:
+		rc = on_hello(r, seq, rec);
+		break;
+	case PF_REC_DEVICE:
+		rc = on_device(r, seq, rec);
+		break;
+	case PF_REC_BEGIN:
+		rc = on_begin(r, seq, rec);
+		break;
+	case PF_REC_RESULT:
+		rc = on_result(r, seq, rec);
+		break;
+	case PF_REC_METRIC:
+		rc = on_plain(r->metrics, rec, metric_members);
+		break;
+	case PF_REC_LOG:
+		rc = on_plain(r->logs, rec, log_members);
+		break;
+	case PF_REC_FAULT:
+		rc = on_fault(r, rec);
+		break;
+	case PF_REC_END:
+		rc = on_end(r, seq, rec);
+		break;
 	default:
 		run_diag(r, PF_DIAG_MALFORMED, seq, "t",
 			 "record without a known type given to the run model");
@@ -517,8 +527,8 @@ int pf_results_add_record(struct pf_results *r, uint32_t seq, const json_t *rec)
 	/* Records from pf_stream only fail here on ENOMEM; records from
 	 * elsewhere (a foreign journal) may lack what the model needs. */
 	if (rc < 0)
-		run_diag(r, PF_DIAG_MALFORMED, seq, NULL,
-			 "%s record not usable by the run model", pf_rec_type_name(type));
+		run_diag(r, PF_DIAG_MALFORMED, seq, NULL, "%s record not usable by the run model",
+			 pf_rec_type_name(type));
 	return rc;
 }
 
@@ -562,8 +572,9 @@ static json_t *partial_reqs(const char *s)
 	char word[128], reason[128];
 	int k;
 
-	while (o && s && (k = pf_catalogue_next_claim(&s, word, sizeof(word), reason, sizeof(reason))) !=
-			      PF_CLAIM_END) {
+	while (o && s &&
+	       (k = pf_catalogue_next_claim(&s, word, sizeof(word), reason, sizeof(reason))) !=
+		       PF_CLAIM_END) {
 		if (k == PF_CLAIM_PARTIAL && json_object_set_new(o, word, json_string(reason))) {
 			json_decref(o);
 			return NULL;
@@ -586,12 +597,12 @@ static json_t *render_result(const json_t *in, const struct pf_spec *spec)
 		return NULL;
 	if (!level && c)
 		level = pf_level_name(c->level);
-	reqs = json_is_array(json_object_get(in, "reqs")) ?
-		       json_deep_copy(json_object_get(in, "reqs")) :
-		       split_reqs(c ? c->reqs : NULL);
+	reqs = json_is_array(json_object_get(in, "reqs"))
+		       ? json_deep_copy(json_object_get(in, "reqs"))
+		       : split_reqs(c ? c->reqs : NULL);
 	labels = json_array();
 	sections = json_array();
-	json_array_foreach(reqs, i, v) {
+	json_array_foreach (reqs, i, v) {
 		const struct pf_spec_entry *e = pf_spec_find(spec, json_string_value(v));
 
 		rc |= json_array_append_new(labels, str_or_null(e ? e->label : NULL));
@@ -609,13 +620,14 @@ static json_t *render_result(const json_t *in, const struct pf_spec *spec)
 	rc |= json_object_set_new(o, "partial_reqs", partial_reqs(c ? c->reqs : NULL));
 	rc |= json_object_set_new(o, "labels", labels);
 	rc |= json_object_set_new(o, "sections", sections);
-	rc |= json_object_set_new(o, "message", json_deep_copy(json_object_get(in, "message") ?
-								json_object_get(in, "message") :
-								json_null()));
+	rc |= json_object_set_new(o, "message",
+				  json_deep_copy(json_object_get(in, "message")
+							 ? json_object_get(in, "message")
+							 : json_null()));
 	rc |= json_object_set_new(o, "duration_us",
-				  json_deep_copy(json_object_get(in, "duration_us") ?
-							 json_object_get(in, "duration_us") :
-							 json_null()));
+				  json_deep_copy(json_object_get(in, "duration_us")
+							 ? json_object_get(in, "duration_us")
+							 : json_null()));
 	rc |= copy_member(o, "sub", in, "sub");
 	rc |= copy_member(o, "subs", in, "subs");
 	rc |= copy_member(o, "subs_more", in, "subs_more");
@@ -676,11 +688,12 @@ json_t *pf_results_to_json(const struct pf_results *r, const struct pf_spec *spe
 		json_decref(results);
 		return NULL;
 	}
-	json_array_foreach(r->results, i, v)
+	json_array_foreach (r->results, i, v)
 		rc |= json_array_append_new(results, render_result(v, spec));
 	rc |= json_object_set_new(doc, "schema", json_string(PF_RESULTS_SCHEMA));
-	rc |= json_object_set_new(doc, "tool", json_pack("{s:s, s:s}", "name", "plugfest",
-							 "version", PF_RESULTS_TOOL_VERSION));
+	rc |= json_object_set_new(
+		doc, "tool",
+		json_pack("{s:s, s:s}", "name", "plugfest", "version", PF_RESULTS_TOOL_VERSION));
 	rc |= json_object_set_new(doc, "run", render_run(r));
 	rc |= json_object_set_new(doc, "devices", json_deep_copy(r->devices));
 	rc |= json_object_set_new(doc, "results", results);
@@ -711,7 +724,7 @@ json_t *pf_results_summarize(const json_t *doc)
 		goto fail;
 	for (i = 0; verdicts[i]; i++)
 		rc |= json_object_set_new(counts, verdicts[i], json_integer(0));
-	json_array_foreach(results, i, v) {
+	json_array_foreach (results, i, v) {
 		const char *vd = str(v, "verdict"), *lv = str(v, "level");
 		json_int_t n;
 
@@ -727,16 +740,15 @@ json_t *pf_results_summarize(const json_t *doc)
 	verdict = pf_headline_eval(doc, reasons);
 	if (verdict < 0)
 		goto fail;
-	sum = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			"verdict", pf_headline_name((enum pf_headline)verdict), "counts", counts,
-			"tested", (json_int_t)tested,
-			"devices", (json_int_t)json_array_size(json_object_get(doc, "devices")),
-			"checks", (json_int_t)json_array_size(results),
-			"must_failed", (json_int_t)must_failed,
-			"findings", (json_int_t)json_array_size(findings),
+	sum = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "verdict",
+			pf_headline_name((enum pf_headline)verdict), "counts", counts, "tested",
+			(json_int_t)tested, "devices",
+			(json_int_t)json_array_size(json_object_get(doc, "devices")), "checks",
+			(json_int_t)json_array_size(results), "must_failed",
+			(json_int_t)must_failed, "findings", (json_int_t)json_array_size(findings),
 			"diagnostics",
-			(json_int_t)json_array_size(json_object_get(doc, "diagnostics")),
-			"reasons", reasons);
+			(json_int_t)json_array_size(json_object_get(doc, "diagnostics")), "reasons",
+			reasons);
 	if (rc) {
 		json_decref(sum);
 		return NULL;

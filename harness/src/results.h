@@ -71,8 +71,8 @@ void pf_results_set_run(struct pf_results *r, json_t *run);
 struct pf_open_step {
 	const char *test; /* borrowed; valid until the next add/fail call */
 	const char *dev;
-	int64_t step;     /* -1 if the begin had none */
-	uint32_t seq;     /* of the begin record */
+	int64_t step; /* -1 if the begin had none */
+	uint32_t seq; /* of the begin record */
 };
 /* True and *out filled when a check is in flight. */
 bool pf_results_open_step(const struct pf_results *r, struct pf_open_step *out);
@@ -85,10 +85,10 @@ bool pf_results_open_step(const struct pf_results *r, struct pf_open_step *out);
 int pf_results_fail_open_step(struct pf_results *r, const char *kind, const char *msg);
 
 struct pf_results_state {
-	unsigned boots;     /* hello records seen */
-	bool ended;         /* the latest boot sent `end` */
-	bool end_ok;        /* ... with status "ok" */
-	int64_t last_step;  /* highest step in a begin or result, -1 if none:
+	unsigned boots;	   /* hello records seen */
+	bool ended;	   /* the latest boot sent `end` */
+	bool end_ok;	   /* ... with status "ok" */
+	int64_t last_step; /* highest step in a begin or result, -1 if none:
 			     * resume with pf.from=last_step+1 */
 	size_t devices, results, findings, diagnostics;
 };

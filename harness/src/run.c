@@ -40,18 +40,18 @@
 struct run_opts {
 	const char *target;
 	const char *outdir;
-	const char *probe;     /* override of the target's image */
+	const char *probe; /* override of the target's image */
 	const char *filter;
 	unsigned long long seed;
 	int verbose;
 	int max_restarts;
-	long overall_s;        /* 0: target's */
+	long overall_s; /* 0: target's */
 	const char *sets[16];
 	int nsets;
 	const char *extra_bootargs;
 	int dry_run;
 	const char *formats;
-	const char *gate;      /* profile id whose verdict sets the exit code */
+	const char *gate;		  /* profile id whose verdict sets the exit code */
 	unsigned long long max_log_bytes; /* 0: no cap */
 	struct pf_score_inputs score;
 };
@@ -90,8 +90,10 @@ static void usage(FILE *f)
 		"      --max-log-bytes N    cap of console.log, hypervisor.log and journal.jsonl\n"
 		"                           each (suffix K, M, G; default 64M; 0: no cap)\n"
 		"      --profile FILE       score against this profile too (repeatable)\n"
-		"      --known-failures FILE  apply this known-failure/waiver file too (repeatable)\n"
-		"      --gate PROFILE       exit code from this profile's verdict (id of a shipped\n"
+		"      --known-failures FILE  apply this known-failure/waiver file too "
+		"(repeatable)\n"
+		"      --gate PROFILE       exit code from this profile's verdict (id of a "
+		"shipped\n"
 		"                           profile or of one given with --profile): 0 passes,\n"
 		"                           1 does not, 3 incomplete\n"
 		"      --formats LIST       reports to write (default json,junit,md,html,pdf;\n"
@@ -134,16 +136,33 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:o:f:vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 't': o->target = optarg; break;
-		case 'o': o->outdir = optarg; break;
-		case 'f': o->filter = optarg; break;
-		case 'P': o->probe = optarg; break;
-		case 'b': o->extra_bootargs = optarg; break;
-		case 'v': o->verbose++; break;
-		case 'n': o->dry_run = 1; break;
-		case 'g': o->gate = optarg; break;
+		case 't':
+			o->target = optarg;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'P':
+			o->probe = optarg;
+			break;
+		case 'b':
+			o->extra_bootargs = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'n':
+			o->dry_run = 1;
+			break;
+		case 'g':
+			o->gate = optarg;
+			break;
 		case 'p':
-			if (o->score.nprofiles == sizeof(o->score.profiles) / sizeof(o->score.profiles[0])) {
+			if (o->score.nprofiles ==
+			    sizeof(o->score.profiles) / sizeof(o->score.profiles[0])) {
 				fprintf(stderr, "plugfest run: too many --profile options\n");
 				return -1;
 			}
@@ -151,7 +170,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'k':
 			if (o->score.nknown == sizeof(o->score.known) / sizeof(o->score.known[0])) {
-				fprintf(stderr, "plugfest run: too many --known-failures options\n");
+				fprintf(stderr,
+					"plugfest run: too many --known-failures options\n");
 				return -1;
 			}
 			o->score.known[o->score.nknown++] = optarg;
@@ -172,14 +192,16 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 0);
 			if (errno || *end) {
-				fprintf(stderr, "plugfest run: --seed: not a number: '%s'\n", optarg);
+				fprintf(stderr, "plugfest run: --seed: not a number: '%s'\n",
+					optarg);
 				return -1;
 			}
 			break;
 		case 'r':
 			o->max_restarts = (int)strtol(optarg, &end, 10);
 			if (*end || o->max_restarts < 0) {
-				fprintf(stderr, "plugfest run: --max-restarts: not a count: '%s'\n", optarg);
+				fprintf(stderr, "plugfest run: --max-restarts: not a count: '%s'\n",
+					optarg);
 				return -1;
 			}
 			break;
@@ -195,8 +217,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				shift = 20, end++;
 			else if (*end == 'G' || *end == 'g')
 				shift = 30, end++;
-			if (errno || end == optarg || *end || optarg[0] == '-' || v > (~0ull >> shift)) {
-				fprintf(stderr, "plugfest run: --max-log-bytes: not a size: '%s'\n", optarg);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    v > (~0ull >> shift)) {
+				fprintf(stderr, "plugfest run: --max-log-bytes: not a size: '%s'\n",
+					optarg);
 				return -1;
 			}
 			o->max_log_bytes = v << shift;
@@ -205,12 +229,19 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'T':
 			o->overall_s = strtol(optarg, &end, 10);
 			if (*end || o->overall_s <= 0) {
-				fprintf(stderr, "plugfest run: --timeout: not a positive number of seconds: '%s'\n", optarg);
+				fprintf(stderr,
+					"plugfest run: --timeout: not a positive number of "
+					"seconds: '%s'\n",
+					optarg);
 				return -1;
 			}
 			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (optind < argc) {
@@ -311,7 +342,8 @@ static void on_stderr(void *vctx, const char *buf, size_t len)
 		if (n < len) {
 			if (!l->dropped)
 				fputs("\n[plugfest: hypervisor.log reached its size cap here; "
-				      "the rest was not written]\n", l->f);
+				      "the rest was not written]\n",
+				      l->f);
 			l->dropped += len - n;
 		}
 	}
@@ -358,8 +390,10 @@ static void report_cut(struct run_ctx *ctx, const char *file, unsigned long long
 		return;
 	d.count = total - *reported;
 	*reported = total;
-	snprintf(msg, sizeof(msg), "%s reached its cap of %llu bytes: %llu %s not written "
-		 "(--max-log-bytes)", file, cap, (unsigned long long)d.count, what);
+	snprintf(msg, sizeof(msg),
+		 "%s reached its cap of %llu bytes: %llu %s not written "
+		 "(--max-log-bytes)",
+		 file, cap, (unsigned long long)d.count, what);
 	on_diag(ctx, &d);
 }
 
@@ -370,11 +404,14 @@ static bool stream_rejected(struct run_ctx *ctx, char *msg, size_t len)
 	const struct pf_stream_counters *c = pf_stream_counters(ctx->stream);
 
 	if (c->by_kind[PF_DIAG_NONCE])
-		snprintf(msg, len, "stream rejected: %llu line(s) not bound to this run's nonce "
+		snprintf(msg, len,
+			 "stream rejected: %llu line(s) not bound to this run's nonce "
 			 "(a recorded or replayed stream, or a probe without pf.nonce); see "
-			 "the 'nonce' diagnostics", (unsigned long long)c->by_kind[PF_DIAG_NONCE]);
+			 "the 'nonce' diagnostics",
+			 (unsigned long long)c->by_kind[PF_DIAG_NONCE]);
 	else if (c->by_kind[PF_DIAG_VERSION])
-		snprintf(msg, len, "stream rejected: %llu record(s) of another protocol version "
+		snprintf(msg, len,
+			 "stream rejected: %llu record(s) of another protocol version "
 			 "(this runner reads version %d); see the 'version' diagnostics",
 			 (unsigned long long)c->by_kind[PF_DIAG_VERSION], PF_PROTO_VERSION);
 	else
@@ -388,8 +425,8 @@ static bool stream_rejected(struct run_ctx *ctx, char *msg, size_t len)
  * so that nothing exists only in memory, into the journal as a note. */
 static void add_finding(struct run_ctx *ctx, const char *kind, const char *msg, bool open_step)
 {
-	json_t *note = json_pack("{s:s, s:s, s:s, s:b}", "note", "finding", "kind", kind, "message", msg,
-				 "open_step", open_step);
+	json_t *note = json_pack("{s:s, s:s, s:s, s:b}", "note", "finding", "kind", kind, "message",
+				 msg, "open_step", open_step);
 
 	if (note) {
 		pf_journal_note(ctx->journal, note);
@@ -464,13 +501,19 @@ static int copy_file(const char *from, const char *to)
 static const char *finding_kind(enum pf_supervise_outcome o)
 {
 	switch (o) {
-	case PF_SUP_CRASHED: return "crash";
-	case PF_SUP_TIMEOUT_INACTIVITY: return "wedged";
-	case PF_SUP_TIMEOUT_OVERALL: return "timeout";
-	case PF_SUP_TIMEOUT_BOOT: return "no-start";
+	case PF_SUP_CRASHED:
+		return "crash";
+	case PF_SUP_TIMEOUT_INACTIVITY:
+		return "wedged";
+	case PF_SUP_TIMEOUT_OVERALL:
+		return "timeout";
+	case PF_SUP_TIMEOUT_BOOT:
+		return "no-start";
 	case PF_SUP_EXIT_CODE:
-	case PF_SUP_EXITED: return "crash"; /* exited before the probe's end */
-	default: return "error";
+	case PF_SUP_EXITED:
+		return "crash"; /* exited before the probe's end */
+	default:
+		return "error";
 	}
 }
 
@@ -482,8 +525,8 @@ struct boot_outcome {
 	char argv0_error[PF_ERROR_MESSAGE_MAX + PF_ERROR_FILE_MAX + 64];
 };
 
-static void boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv,
-		      long overall_ms, struct boot_outcome *bo)
+static void boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv, long overall_ms,
+		      struct boot_outcome *bo)
 {
 	struct pf_error err;
 	struct pf_vmm *vmm;
@@ -519,12 +562,14 @@ static void boot_once(struct run_ctx *ctx, const struct pf_target *t, char **arg
 	/* EOF of this connection: a partial record is truncated, a boot
 	 * without `end` is diagnosed. */
 	pf_stream_finish(ctx->stream);
-	report_cut(ctx, PF_JOURNAL_CONSOLE, ctx->hvlog.cap, pf_journal_console_dropped(ctx->journal),
-		   &ctx->console_reported, "bytes of the serial stream (parsed all the same)");
+	report_cut(ctx, PF_JOURNAL_CONSOLE, ctx->hvlog.cap,
+		   pf_journal_console_dropped(ctx->journal), &ctx->console_reported,
+		   "bytes of the serial stream (parsed all the same)");
 	report_cut(ctx, "hypervisor.log", ctx->hvlog.cap, ctx->hvlog.dropped, &ctx->hvlog.reported,
 		   "bytes of hypervisor output");
 	report_cut(ctx, PF_JOURNAL_FILE, ctx->hvlog.cap, pf_journal_records_dropped(ctx->journal),
-		   &ctx->records_reported, "record(s): neither journaled nor scored, the run was stopped");
+		   &ctx->records_reported,
+		   "record(s): neither journaled nor scored, the run was stopped");
 }
 
 /* ---- the run ----------------------------------------------------------- */
@@ -553,7 +598,8 @@ static int make_nonce(char out[PF_PROTO_NONCE_HEX + 1])
 static void build_bootargs(char *buf, size_t len, const struct run_opts *o, const char *nonce,
 			   int64_t from)
 {
-	int n = snprintf(buf, len, "pf.nonce=%s pf.seed=%llu pf.verbose=%d", nonce, o->seed, o->verbose);
+	int n = snprintf(buf, len, "pf.nonce=%s pf.seed=%llu pf.verbose=%d", nonce, o->seed,
+			 o->verbose);
 
 	if (from > 0)
 		n += snprintf(buf + n, len - (size_t)n, " pf.from=%lld", (long long)from);
@@ -594,8 +640,9 @@ static json_t *expect_json(const struct pf_target *t)
 	for (size_t i = 0; i < t->n_expect_types; i++) {
 		json_int_t had = json_integer_value(json_object_get(ty, t->expect_types[i].name));
 
-		json_object_set_new(ty, t->expect_types[i].name,
-				    json_integer(had > t->expect_types[i].min ? had : t->expect_types[i].min));
+		json_object_set_new(
+			ty, t->expect_types[i].name,
+			json_integer(had > t->expect_types[i].min ? had : t->expect_types[i].min));
 	}
 	json_object_set_new(e, "transports", tr);
 	json_object_set_new(e, "types", ty);
@@ -615,22 +662,31 @@ static json_t *build_run_json(const struct pf_target *t, const char *hv_version,
 	pf_version_number(hv_version, ver, sizeof(ver));
 	pf_sha256_file_hex(probe_path, sha);
 	switch (last->sup.exit.how) {
-	case PF_VMM_EXITED: how = "exited"; break;
-	case PF_VMM_SIGNALLED: how = "signalled"; break;
-	case PF_VMM_KILLED: how = last->sup.outcome == PF_SUP_STOPPED ? "killed" : "timeout"; break;
-	default: how = "not-started"; break;
+	case PF_VMM_EXITED:
+		how = "exited";
+		break;
+	case PF_VMM_SIGNALLED:
+		how = "signalled";
+		break;
+	case PF_VMM_KILLED:
+		how = last->sup.outcome == PF_SUP_STOPPED ? "killed" : "timeout";
+		break;
+	default:
+		how = "not-started";
+		break;
 	}
-	run = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:f, s:o, s:{s:s, s:i, s:i, s:s}, s:{s:s, s:s}, s:i,"
+	run = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:f, s:o, s:{s:s, s:i, s:i, s:s}, "
+			"s:{s:s, s:s}, s:i,"
 			" s:o*}",
-			"target", t->name, "target_file", t->path,
-			"hypervisor", "name", t->hypervisor.name, "version", ver[0] ? ver : hv_version,
-			"version_line", hv_version,
-			"started", started, "finished", finished_at, "duration_s", duration,
-			"argv", argv_json(argv),
-			"exit", "how", how, "code", last->sup.exit.code, "signal", last->sup.exit.signal,
-			"outcome", last->spawned ? pf_supervise_outcome_name(last->sup.outcome) : "not-started",
-			"probe", "image_path", probe_path, "image_sha256", sha,
-			"launches", (int)boots, "expect", expect_json(t));
+			"target", t->name, "target_file", t->path, "hypervisor", "name",
+			t->hypervisor.name, "version", ver[0] ? ver : hv_version, "version_line",
+			hv_version, "started", started, "finished", finished_at, "duration_s",
+			duration, "argv", argv_json(argv), "exit", "how", how, "code",
+			last->sup.exit.code, "signal", last->sup.exit.signal, "outcome",
+			last->spawned ? pf_supervise_outcome_name(last->sup.outcome)
+				      : "not-started",
+			"probe", "image_path", probe_path, "image_sha256", sha, "launches",
+			(int)boots, "expect", expect_json(t));
 	return run;
 }
 
@@ -672,14 +728,16 @@ int pf_cmd_run(int argc, char **argv)
 		const char *eq = strchr(o.sets[i], '=');
 
 		if (!eq || eq == o.sets[i] || (size_t)(eq - o.sets[i]) >= sizeof(name)) {
-			fprintf(stderr, "plugfest run: --set wants NAME=VALUE, got '%s'\n", o.sets[i]);
+			fprintf(stderr, "plugfest run: --set wants NAME=VALUE, got '%s'\n",
+				o.sets[i]);
 			pf_target_free(t);
 			return PF_EXIT_USAGE;
 		}
 		memcpy(name, o.sets[i], (size_t)(eq - o.sets[i]));
 		name[eq - o.sets[i]] = 0;
 		if (pf_target_set_variable(t, name, eq + 1, &err)) {
-			fprintf(stderr, "plugfest run: --set: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+			fprintf(stderr, "plugfest run: --set: %s\n",
+				pf_error_format(&err, ebuf, sizeof(ebuf)));
 			pf_target_free(t);
 			return PF_EXIT_USAGE;
 		}
@@ -688,7 +746,8 @@ int pf_cmd_run(int argc, char **argv)
 	if (o.probe) {
 		snprintf(probe_path, sizeof(probe_path), "%s", o.probe);
 		if (access(probe_path, R_OK)) {
-			fprintf(stderr, "plugfest run: probe image '%s': %s\n", probe_path, strerror(errno));
+			fprintf(stderr, "plugfest run: probe image '%s': %s\n", probe_path,
+				strerror(errno));
 			pf_target_free(t);
 			return PF_EXIT_INFRA;
 		}
@@ -713,7 +772,8 @@ int pf_cmd_run(int argc, char **argv)
 		}
 		a = pf_target_argv(t, probe_path, bootargs, o.outdir ? o.outdir : ".", NULL, &err);
 		if (!a) {
-			fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+			fprintf(stderr, "plugfest run: %s\n",
+				pf_error_format(&err, ebuf, sizeof(ebuf)));
 			pf_target_free(t);
 			return PF_EXIT_USAGE;
 		}
@@ -734,17 +794,20 @@ int pf_cmd_run(int argc, char **argv)
 		o.outdir = outdir_buf;
 	}
 	if (mkdir_p(o.outdir)) {
-		fprintf(stderr, "plugfest run: cannot create output directory '%s': %s\n", o.outdir, strerror(errno));
+		fprintf(stderr, "plugfest run: cannot create output directory '%s': %s\n", o.outdir,
+			strerror(errno));
 		pf_target_free(t);
 		return PF_EXIT_INFRA;
 	}
 
-	if (pf_hypervisor_version(t->hypervisor.binary, (const char *const *)t->hypervisor.version_args,
-				  10000, hv_version, sizeof(hv_version), &err)) {
+	if (pf_hypervisor_version(t->hypervisor.binary,
+				  (const char *const *)t->hypervisor.version_args, 10000,
+				  hv_version, sizeof(hv_version), &err)) {
 		fprintf(stderr, "plugfest run: hypervisor '%s': %s\n", t->hypervisor.binary,
 			pf_error_format(&err, ebuf, sizeof(ebuf)));
 		if (t->hypervisor.packages && t->hypervisor.packages[0])
-			fprintf(stderr, "plugfest run: hint: install the Debian package %s\n", t->hypervisor.packages[0]);
+			fprintf(stderr, "plugfest run: hint: install the Debian package %s\n",
+				t->hypervisor.packages[0]);
 		pf_target_free(t);
 		return PF_EXIT_INFRA;
 	}
@@ -752,7 +815,10 @@ int pf_cmd_run(int argc, char **argv)
 	pf_path_join(path, sizeof(path), pf_data_dir(), "spec/virtio-1.4-normative.yaml");
 	spec = pf_spec_load(path, ebuf, sizeof(ebuf));
 	if (!spec)
-		fprintf(stderr, "plugfest run: warning: spec fact base not loaded, results carry no labels: %s\n", ebuf);
+		fprintf(stderr,
+			"plugfest run: warning: spec fact base not loaded, results carry no "
+			"labels: %s\n",
+			ebuf);
 
 	known = pf_reports_load_waivers(&o.score, stderr);
 	if (make_nonce(ctx.nonce)) {
@@ -774,7 +840,8 @@ int pf_cmd_run(int argc, char **argv)
 	ctx.hvlog.f = fopen(path, "w");
 	ctx.hvlog.cap = o.max_log_bytes;
 	if (!ctx.journal || !ctx.results || !ctx.stream || !ctx.progress || !ctx.hvlog.f) {
-		fprintf(stderr, "plugfest run: cannot set up the run in '%s': %s\n", o.outdir, strerror(errno));
+		fprintf(stderr, "plugfest run: cannot set up the run in '%s': %s\n", o.outdir,
+			strerror(errno));
 		goto out;
 	}
 	pf_path_join(path, sizeof(path), o.outdir, "target.yaml");
@@ -783,7 +850,8 @@ int pf_cmd_run(int argc, char **argv)
 		char ver[64] = "";
 
 		pf_version_number(hv_version, ver, sizeof(ver));
-		pf_progress_known_failures(ctx.progress, known, t->hypervisor.name, ver[0] ? ver : hv_version);
+		pf_progress_known_failures(ctx.progress, known, t->hypervisor.name,
+					   ver[0] ? ver : hv_version);
 	}
 	/* Companion processes (services.h): restarted with every boot. */
 	svcs = pf_services_new(t, o.outdir, &err);
@@ -808,7 +876,8 @@ int pf_cmd_run(int argc, char **argv)
 		pf_argv_free(vargv);
 		vargv = pf_target_argv(t, probe_path, bootargs, o.outdir, NULL, &err);
 		if (!vargv) {
-			fprintf(stderr, "plugfest run: %s\n", pf_error_format(&err, ebuf, sizeof(ebuf)));
+			fprintf(stderr, "plugfest run: %s\n",
+				pf_error_format(&err, ebuf, sizeof(ebuf)));
 			rc = PF_EXIT_USAGE;
 			goto out;
 		}
@@ -828,14 +897,17 @@ int pf_cmd_run(int argc, char **argv)
 			svc_infra = true;
 		}
 		if (!bo.spawned) {
-			fprintf(stderr, "plugfest run: cannot start the hypervisor: %s\n", bo.argv0_error);
+			fprintf(stderr, "plugfest run: cannot start the hypervisor: %s\n",
+				bo.argv0_error);
 			add_finding(&ctx, "no-start", bo.argv0_error, false);
 			break;
 		}
 		pf_results_state(ctx.results, &st);
 		if (ctx.journal_full) {
-			add_finding(&ctx, "protocol", "journal.jsonl reached its size cap (--max-log-bytes): "
-				    "the guest sent more records than a run can hold; run stopped", false);
+			add_finding(&ctx, "protocol",
+				    "journal.jsonl reached its size cap (--max-log-bytes): "
+				    "the guest sent more records than a run can hold; run stopped",
+				    false);
 			break;
 		}
 		if (st.ended)
@@ -846,13 +918,15 @@ int pf_cmd_run(int argc, char **argv)
 			break;
 		}
 		if (interrupted) {
-			snprintf(msg, sizeof(msg), "run interrupted by signal %d", (int)interrupted);
+			snprintf(msg, sizeof(msg), "run interrupted by signal %d",
+				 (int)interrupted);
 			add_finding(&ctx, "interrupted", msg, false);
 			break;
 		}
 		/* The guest did not finish: a finding against whatever ran. */
 		snprintf(msg, sizeof(msg), "hypervisor %s after %.1f s (%s)",
-			 pf_supervise_outcome_name(bo.sup.outcome), (double)bo.sup.elapsed_ms / 1000.0,
+			 pf_supervise_outcome_name(bo.sup.outcome),
+			 (double)bo.sup.elapsed_ms / 1000.0,
 			 pf_vmm_exit_describe(&bo.sup.exit, ebuf, sizeof(ebuf)));
 		if (pf_results_open_step(ctx.results, &open)) {
 			/* pinned on the check in flight; resume after it */
@@ -866,11 +940,13 @@ int pf_cmd_run(int argc, char **argv)
 			size_t n = strlen(msg);
 
 			from = st.last_step + 1;
-			snprintf(msg + n, sizeof(msg) - n, ", between checks: after step %lld, no check in flight",
+			snprintf(msg + n, sizeof(msg) - n,
+				 ", between checks: after step %lld, no check in flight",
 				 (long long)st.last_step);
 			add_finding(&ctx, finding_kind(bo.sup.outcome), msg, false);
 		} else {
-			add_finding(&ctx, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg, false);
+			add_finding(&ctx, st.boots ? finding_kind(bo.sup.outcome) : "no-start", msg,
+				    false);
 			break;
 		}
 		if ((int)boots > o.max_restarts)
@@ -879,7 +955,8 @@ int pf_cmd_run(int argc, char **argv)
 	pf_journal_sync(ctx.journal);
 
 	{
-		json_t *run = build_run_json(t, hv_version, probe_path, vargv, started, now_s() - t0, &bo, boots);
+		json_t *run = build_run_json(t, hv_version, probe_path, vargv, started,
+					     now_s() - t0, &bo, boots);
 
 		if (run)
 			json_object_set_new(run, "nonce", json_string(ctx.nonce));
@@ -901,7 +978,8 @@ int pf_cmd_run(int argc, char **argv)
 		} else if (rc == 0 && o.gate) {
 			rc = pf_gate_exit_code(doc, o.gate);
 			if (rc < 0) {
-				fprintf(stderr, "plugfest run: --gate: profile %s was not scored\n", o.gate);
+				fprintf(stderr, "plugfest run: --gate: profile %s was not scored\n",
+					o.gate);
 				rc = PF_EXIT_INFRA;
 			}
 		} else if (rc == 0) {
@@ -911,9 +989,11 @@ int pf_cmd_run(int argc, char **argv)
 	if (pf_journal_errors(ctx.journal)) {
 		/* results.json would claim what journal.jsonl and console.log
 		 * cannot show: no verdict on evidence that was not kept. */
-		fprintf(stderr, "plugfest run: %lu write(s) to %s or %s in '%s' failed (disk full?): "
-			"the run's record is incomplete\n", pf_journal_errors(ctx.journal),
-			PF_JOURNAL_FILE, PF_JOURNAL_CONSOLE, o.outdir);
+		fprintf(stderr,
+			"plugfest run: %lu write(s) to %s or %s in '%s' failed (disk full?): "
+			"the run's record is incomplete\n",
+			pf_journal_errors(ctx.journal), PF_JOURNAL_FILE, PF_JOURNAL_CONSOLE,
+			o.outdir);
 		rc = PF_EXIT_INFRA;
 	}
 	{

@@ -13,8 +13,8 @@
 #include <string.h>
 
 static const char *const rv_names[PF_RV_COUNT] = {
-	"pass", "fail", "warn", "skip", "error", "crash", "wedged", "timeout",
-	"xfail", "xpass", "waived", "na", "unknown",
+	"pass",	   "fail",  "warn",  "skip",   "error", "crash",   "wedged",
+	"timeout", "xfail", "xpass", "waived", "na",	"unknown",
 };
 
 enum pf_rv pf_rv_parse(const char *s)
@@ -48,7 +48,10 @@ const char *pf_outcome_name(enum pf_outcome o)
 }
 
 static const char *const pv_names[] = {
-	"conformant", "conformant-with-warnings", "incomplete", "non-conformant",
+	"conformant",
+	"conformant-with-warnings",
+	"incomplete",
+	"non-conformant",
 };
 
 const char *pf_pverdict_name(enum pf_pverdict v)
@@ -78,7 +81,7 @@ const json_t *pf_results_device(const json_t *results, const char *dev_id)
 
 	if (!dev_id)
 		return NULL;
-	json_array_foreach(json_object_get(results, "devices"), i, d) {
+	json_array_foreach (json_object_get(results, "devices"), i, d) {
 		const char *id = pf_json_str(d, "id");
 		if (id && !strcmp(id, dev_id))
 			return d;
@@ -92,7 +95,7 @@ bool pf_device_offers(const json_t *dev, int bit)
 	size_t i;
 
 	if (json_is_array(bits)) {
-		json_array_foreach(bits, i, b)
+		json_array_foreach (bits, i, b)
 			if (json_integer_value(b) == bit)
 				return true;
 		return false;
@@ -109,12 +112,23 @@ bool pf_device_offers(const json_t *dev, int bit)
 static enum pf_outcome rv_outcome(enum pf_rv v)
 {
 	switch (v) {
-	case PF_RV_PASS: case PF_RV_XPASS: return PF_OUT_PASS;
-	case PF_RV_FAIL: case PF_RV_XFAIL: case PF_RV_CRASH: case PF_RV_WEDGED: case PF_RV_TIMEOUT:
+	case PF_RV_PASS:
+	case PF_RV_XPASS:
+		return PF_OUT_PASS;
+	case PF_RV_FAIL:
+	case PF_RV_XFAIL:
+	case PF_RV_CRASH:
+	case PF_RV_WEDGED:
+	case PF_RV_TIMEOUT:
 		return PF_OUT_FAIL;
-	case PF_RV_WARN: case PF_RV_WAIVED: return PF_OUT_WARN;
-	case PF_RV_SKIP: case PF_RV_NA: return PF_OUT_NA;
-	default: return PF_OUT_INCOMPLETE;
+	case PF_RV_WARN:
+	case PF_RV_WAIVED:
+		return PF_OUT_WARN;
+	case PF_RV_SKIP:
+	case PF_RV_NA:
+		return PF_OUT_NA;
+	default:
+		return PF_OUT_INCOMPLETE;
 	}
 }
 
@@ -169,16 +183,28 @@ static json_t *reason(const struct pf_requirement *r, const json_t *dev, const c
 		      const char *why)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s}", "requirement", r->id,
-			 "status", pf_req_status_name(r->status), "level", pf_req_level_name(r->level),
-			 "kind", kind, "device", pf_json_str(dev, "id"), "type", pf_json_str(dev, "type"),
-			 "transport", pf_json_str(dev, "transport"), "why", why);
+			 "status", pf_req_status_name(r->status), "level",
+			 pf_req_level_name(r->level), "kind", kind, "device",
+			 pf_json_str(dev, "id"), "type", pf_json_str(dev, "type"), "transport",
+			 pf_json_str(dev, "transport"), "why", why);
 }
 
 static void add_result_detail(json_t *rs, const json_t *res)
 {
-	static const char *const keys[] = { "test", "verdict", "probe_verdict", "title", "message",
-					    "labels", "sections", "reqs", "partial_reqs", "waiver", "step", "sub",
-					    "waiver_not_covered", NULL };
+	static const char *const keys[] = { "test",
+					    "verdict",
+					    "probe_verdict",
+					    "title",
+					    "message",
+					    "labels",
+					    "sections",
+					    "reqs",
+					    "partial_reqs",
+					    "waiver",
+					    "step",
+					    "sub",
+					    "waiver_not_covered",
+					    NULL };
 	for (const char *const *k = keys; *k; k++) {
 		json_t *v = json_object_get(res, *k);
 		if (v)
@@ -206,15 +232,16 @@ static bool result_matches(const struct pf_requirement *r, const json_t *res)
 	if (r->cls == PF_CLASS_ONLY_ADVERSARIAL && (!cls || strcmp(cls, "adversarial")))
 		return false;
 	if (r->levels && lvl) {
-		unsigned bit = !strcmp(lvl, "must") ? 1u << PF_REQ_MUST
-			       : !strcmp(lvl, "should") ? 1u << PF_REQ_SHOULD : 1u << PF_REQ_MAY;
+		unsigned bit = !strcmp(lvl, "must")	? 1u << PF_REQ_MUST
+			       : !strcmp(lvl, "should") ? 1u << PF_REQ_SHOULD
+							: 1u << PF_REQ_MAY;
 		if (!(r->levels & bit))
 			return false;
 	}
 	for (size_t g = 0; test && g < r->checks.n; g++)
 		if (!fnmatch(r->checks.v[g], test, 0))
 			return true;
-	json_array_foreach(json_object_get(res, "reqs"), i, q)
+	json_array_foreach (json_object_get(res, "reqs"), i, q)
 		if (strv_has(&r->statements, json_string_value(q)))
 			return true;
 	return false;
@@ -228,7 +255,7 @@ static enum pf_outcome eval_checks(struct eval *e, const json_t *dev, const char
 	const json_t *res;
 	char why[600], a[300], b[300];
 
-	json_array_foreach(json_object_get(e->results, "results"), i, res) {
+	json_array_foreach (json_object_get(e->results, "results"), i, res) {
 		const char *rd = pf_json_str(res, "device");
 		if (dev_id ? !rd || strcmp(rd, dev_id) : rd != NULL)
 			continue;
@@ -243,7 +270,7 @@ static enum pf_outcome eval_checks(struct eval *e, const json_t *dev, const char
 			size_t k;
 			const json_t *q;
 			/* value: whether some check claims the statement fully */
-			json_array_foreach(json_object_get(res, "reqs"), k, q) {
+			json_array_foreach (json_object_get(res, "reqs"), k, q) {
 				const char *id = json_string_value(q);
 
 				if (!id)
@@ -255,8 +282,11 @@ static enum pf_outcome eval_checks(struct eval *e, const json_t *dev, const char
 			}
 		}
 		if (o >= PF_OUT_WARN) {
-			const char *kind = v == PF_RV_WAIVED ? "waived" : v == PF_RV_XFAIL ? "known-failure" : "check";
-			snprintf(why, sizeof(why), "check %s: %s%s%s", pf_json_str(res, "test") ? pf_json_str(res, "test") : "?",
+			const char *kind = v == PF_RV_WAIVED  ? "waived"
+					   : v == PF_RV_XFAIL ? "known-failure"
+							      : "check";
+			snprintf(why, sizeof(why), "check %s: %s%s%s",
+				 pf_json_str(res, "test") ? pf_json_str(res, "test") : "?",
 				 pf_rv_name(v), pf_json_str(res, "message") ? ": " : "",
 				 pf_json_str(res, "message") ? pf_json_str(res, "message") : "");
 			json_t *rs = reason(r, dev, kind, why);
@@ -266,7 +296,8 @@ static enum pf_outcome eval_checks(struct eval *e, const json_t *dev, const char
 	}
 	if (!matched) {
 		snprintf(why, sizeof(why), "not tested: no result of a check matching [%s]%s%s%s",
-			 strv_join(&r->checks, a, sizeof(a)), r->statements.n ? " or covering statements [" : "",
+			 strv_join(&r->checks, a, sizeof(a)),
+			 r->statements.n ? " or covering statements [" : "",
 			 r->statements.n ? strv_join(&r->statements, b, sizeof(b)) : "",
 			 r->statements.n ? "]" : "");
 		json_array_append_new(e->reasons, reason(r, dev, "not-tested", why));
@@ -302,7 +333,8 @@ static enum pf_outcome eval_device(struct eval *e, const json_t *dev)
 			size_t l = (size_t)snprintf(why, sizeof(why), "none of the features ");
 			for (size_t i = 0; i < r->features_any.n && l < sizeof(why); i++) {
 				feat_name(&r->features_any.v[i], nm, sizeof(nm));
-				l += (size_t)snprintf(why + l, sizeof(why) - l, "%s%s", i ? ", " : "", nm);
+				l += (size_t)snprintf(why + l, sizeof(why) - l, "%s%s",
+						      i ? ", " : "", nm);
 			}
 			if (l < sizeof(why))
 				snprintf(why + l, sizeof(why) - l, " is offered");
@@ -315,8 +347,8 @@ static enum pf_outcome eval_device(struct eval *e, const json_t *dev)
 		if (strv_has(&r->sat_modes, mode)) {
 			out = MAXO(out, PF_OUT_PASS);
 		} else {
-			snprintf(why, sizeof(why), "device interface is %s, expected %s", mode ? mode : "unknown",
-				 strv_join(&r->sat_modes, nm, sizeof(nm)));
+			snprintf(why, sizeof(why), "device interface is %s, expected %s",
+				 mode ? mode : "unknown", strv_join(&r->sat_modes, nm, sizeof(nm)));
 			json_array_append_new(e->reasons, reason(r, dev, "mode", why));
 			out = PF_OUT_FAIL;
 		}
@@ -337,8 +369,14 @@ static json_t *counts_json(const unsigned *counts, size_t n, const char *(*name)
 	return o;
 }
 
-static const char *rv_name_i(int i) { return pf_rv_name((enum pf_rv)i); }
-static const char *out_name_i(int i) { return pf_outcome_name((enum pf_outcome)i); }
+static const char *rv_name_i(int i)
+{
+	return pf_rv_name((enum pf_rv)i);
+}
+static const char *out_name_i(int i)
+{
+	return pf_outcome_name((enum pf_outcome)i);
+}
 
 static json_t *refs_json(const struct pf_profile *p, const struct pf_requirement *r)
 {
@@ -349,8 +387,9 @@ static json_t *refs_json(const struct pf_profile *p, const struct pf_requirement
 		for (size_t j = 0; j < p->ndocs; j++)
 			if (!strcmp(p->docs[j].key, c->doc))
 				title = p->docs[j].title;
-		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?}", "doc", c->doc, "title", title,
-						   "section", c->section, "grade", c->grade, "note", c->note));
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?}", "doc", c->doc,
+						   "title", title, "section", c->section, "grade",
+						   c->grade, "note", c->note));
 	}
 	return a;
 }
@@ -359,7 +398,8 @@ static json_t *features_json(const struct pf_featv *f)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < f->n; i++)
-		json_array_append_new(a, json_pack("{s:i, s:s?}", "bit", f->v[i].bit, "name", f->v[i].name));
+		json_array_append_new(
+			a, json_pack("{s:i, s:s?}", "bit", f->v[i].bit, "name", f->v[i].name));
 	return a;
 }
 
@@ -369,13 +409,15 @@ static json_t *eval_requirement(const json_t *results, const struct pf_profile *
 				const struct pf_requirement *r, enum pf_outcome *dev_out,
 				enum pf_outcome *outp)
 {
-	struct eval e = { .results = results, .r = r, .reasons = json_array(), .statements = json_object() };
+	struct eval e = {
+		.results = results, .r = r, .reasons = json_array(), .statements = json_object()
+	};
 	json_t *devs = json_array(), *devices = json_object_get(results, "devices"), *d;
 	enum pf_outcome out = PF_OUT_NA;
 	size_t i, applicable = 0;
 	char why[400], a[200], b[200];
 
-	json_array_foreach(devices, i, d) {
+	json_array_foreach (devices, i, d) {
 		dev_out[i] = PF_OUT_NA;
 		if (!dev_applies(r, d))
 			continue;
@@ -387,16 +429,19 @@ static json_t *eval_requirement(const json_t *results, const struct pf_profile *
 			o = PF_OUT_WARN;
 		dev_out[i] = o;
 		out = MAXO(out, o);
-		json_array_append_new(devs, json_pack("{s:s?, s:s?, s:s?, s:s, s:o, s:i}", "device", pf_json_str(d, "id"),
-						      "type", pf_json_str(d, "type"), "transport", pf_json_str(d, "transport"),
-						      "outcome", pf_outcome_name(o), "checks", counts_json(e.counts, PF_RV_COUNT, rv_name_i),
-						      "reasons", (int)(json_array_size(e.reasons) - before)));
+		json_array_append_new(
+			devs,
+			json_pack("{s:s?, s:s?, s:s?, s:s, s:o, s:i}", "device",
+				  pf_json_str(d, "id"), "type", pf_json_str(d, "type"), "transport",
+				  pf_json_str(d, "transport"), "outcome", pf_outcome_name(o),
+				  "checks", counts_json(e.counts, PF_RV_COUNT, rv_name_i),
+				  "reasons", (int)(json_array_size(e.reasons) - before)));
 	}
 	/* results not tied to a device count for requirements without filters */
 	if (!has_filters(r) && (r->checks.n || r->statements.n)) {
 		bool any = false;
 		const json_t *res;
-		json_array_foreach(json_object_get(results, "results"), i, res)
+		json_array_foreach (json_object_get(results, "results"), i, res)
 			any = any || !pf_json_str(res, "device");
 		if (any) {
 			memset(e.counts, 0, sizeof(e.counts));
@@ -409,21 +454,24 @@ static json_t *eval_requirement(const json_t *results, const struct pf_profile *
 	}
 	enum pf_outcome observed = out;
 	if (!applicable && r->presence_required) {
-		snprintf(why, sizeof(why), "no %s device offered%s%s", strv_join(&r->devices, a, sizeof(a)),
-			 r->transports.n ? " on transport " : "", r->transports.n ? strv_join(&r->transports, b, sizeof(b)) : "");
+		snprintf(why, sizeof(why), "no %s device offered%s%s",
+			 strv_join(&r->devices, a, sizeof(a)),
+			 r->transports.n ? " on transport " : "",
+			 r->transports.n ? strv_join(&r->transports, b, sizeof(b)) : "");
 		json_array_append_new(e.reasons, reason(r, NULL, "missing-device", why));
 		observed = PF_OUT_FAIL;
 		out = r->level == PF_REQ_MUST ? PF_OUT_FAIL : PF_OUT_WARN;
 	}
 	*outp = out;
-	json_t *j = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:s?, s:b, s:o, s:s, s:b, s:s, s:o, s:o, s:i}",
-			      "id", r->id, "title", r->title, "description", r->description,
-			      "level", pf_req_level_name(r->level), "status", pf_req_status_name(r->status),
-			      "evidence", pf_evidence_name(r->evidence), "evidence_note", r->evidence_note,
-			      "wording_unverified", pf_requirement_wording_unverified(r), "refs", refs_json(p, r),
-			      "outcome", pf_outcome_name(out), "presence_required", r->presence_required,
-			      "observed", pf_outcome_name(observed), "devices", devs, "reasons", e.reasons,
-			      "statements_exercised", (int)json_object_size(e.statements));
+	json_t *j = json_pack(
+		"{s:s, s:s, s:s?, s:s, s:s, s:s, s:s?, s:b, s:o, s:s, s:b, s:s, s:o, s:o, s:i}",
+		"id", r->id, "title", r->title, "description", r->description, "level",
+		pf_req_level_name(r->level), "status", pf_req_status_name(r->status), "evidence",
+		pf_evidence_name(r->evidence), "evidence_note", r->evidence_note,
+		"wording_unverified", pf_requirement_wording_unverified(r), "refs", refs_json(p, r),
+		"outcome", pf_outcome_name(out), "presence_required", r->presence_required,
+		"observed", pf_outcome_name(observed), "devices", devs, "reasons", e.reasons,
+		"statements_exercised", (int)json_object_size(e.statements));
 	json_t *crit = json_object();
 	if (r->checks.n || r->statements.n) {
 		json_t *c = json_array(), *s = json_array();
@@ -444,7 +492,7 @@ static json_t *eval_requirement(const json_t *results, const struct pf_profile *
 		json_t *part = json_array(), *v;
 		const char *id;
 
-		json_object_foreach(e.statements, id, v)
+		json_object_foreach (e.statements, id, v)
 			if (json_is_false(v))
 				json_array_append_new(part, json_string(id));
 		json_object_set_new(j, "statements_partial", part);
@@ -476,11 +524,16 @@ static const char *pv_name_i(int i)
 static int outcome_to_pv(enum pf_outcome o)
 {
 	switch (o) {
-	case PF_OUT_FAIL: return PF_PV_NON_CONFORMANT;
-	case PF_OUT_INCOMPLETE: return PF_PV_INCOMPLETE;
-	case PF_OUT_WARN: return PF_PV_WARNINGS;
-	case PF_OUT_PASS: return PF_PV_CONFORMANT;
-	default: return 4; /* not-applicable */
+	case PF_OUT_FAIL:
+		return PF_PV_NON_CONFORMANT;
+	case PF_OUT_INCOMPLETE:
+		return PF_PV_INCOMPLETE;
+	case PF_OUT_WARN:
+		return PF_PV_WARNINGS;
+	case PF_OUT_PASS:
+		return PF_PV_CONFORMANT;
+	default:
+		return 4; /* not-applicable */
 	}
 }
 
@@ -493,14 +546,16 @@ static void collect_reasons(json_t *reqs, json_t *out)
 		for (int k = 0; k < 3; k++) {
 			size_t i, j;
 			json_t *r, *rs;
-			json_array_foreach(reqs, i, r) {
+			json_array_foreach (reqs, i, r) {
 				bool mand = !strcmp(pf_json_str(r, "status"), "mandatory");
-				if (mand != (pass == 0) || strcmp(pf_json_str(r, "outcome"), order[k]))
+				if (mand != (pass == 0) ||
+				    strcmp(pf_json_str(r, "outcome"), order[k]))
 					continue;
-				json_array_foreach(json_object_get(r, "reasons"), j, rs) {
+				json_array_foreach (json_object_get(r, "reasons"), j, rs) {
 					json_t *c = json_copy(rs);
 					json_object_set_new(c, "outcome", json_string(order[k]));
-					json_object_set_new(c, "title", json_string(pf_json_str(r, "title")));
+					json_object_set_new(c, "title",
+							    json_string(pf_json_str(r, "title")));
 					json_array_append_new(out, c);
 				}
 			}
@@ -512,23 +567,28 @@ static void collect_waivers(json_t *reasons, json_t *out)
 	size_t i, j;
 	json_t *rs, *w;
 
-	json_array_foreach(reasons, i, rs) {
+	json_array_foreach (reasons, i, rs) {
 		json_t *wv = json_object_get(rs, "waiver");
 		bool dup = false;
 		if (!wv)
 			continue;
-		json_array_foreach(out, j, w)
-			dup = dup || (json_equal(json_object_get(w, "waiver"), wv) &&
-				      json_equal(json_object_get(w, "device"), json_object_get(rs, "device")) &&
-				      json_equal(json_object_get(w, "test"), json_object_get(rs, "test")));
+		json_array_foreach (out, j, w)
+			dup = dup ||
+			      (json_equal(json_object_get(w, "waiver"), wv) &&
+			       json_equal(json_object_get(w, "device"),
+					  json_object_get(rs, "device")) &&
+			       json_equal(json_object_get(w, "test"), json_object_get(rs, "test")));
 		if (!dup)
-			json_array_append_new(out, json_pack("{s:O?, s:O?, s:O?, s:O}", "test", json_object_get(rs, "test"),
-							     "device", json_object_get(rs, "device"), "verdict",
-							     json_object_get(rs, "verdict"), "waiver", wv));
+			json_array_append_new(
+				out, json_pack("{s:O?, s:O?, s:O?, s:O}", "test",
+					       json_object_get(rs, "test"), "device",
+					       json_object_get(rs, "device"), "verdict",
+					       json_object_get(rs, "verdict"), "waiver", wv));
 	}
 }
 
-json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, char *err, size_t errlen)
+json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, char *err,
+			 size_t errlen)
 {
 	const json_t *devices = json_object_get(results, "devices");
 	size_t ndev = json_array_size(devices), i;
@@ -539,7 +599,9 @@ json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, char
 
 	if (!json_is_object(results) || !json_is_array(json_object_get(results, "results")) ||
 	    (json_object_get(results, "devices") && !json_is_array(devices))) {
-		snprintf(err, errlen, "results: not a plugfest-results document (need 'results' and 'devices' arrays)");
+		snprintf(err, errlen,
+			 "results: not a plugfest-results document (need 'results' and 'devices' "
+			 "arrays)");
 		return NULL;
 	}
 	dev_out = calloc(ndev + 1, sizeof(*dev_out));
@@ -549,8 +611,11 @@ json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, char
 	stmts = json_object();
 	if (!dev_out || !dev_worst || !dcounts || !reqs || !stmts) {
 		snprintf(err, errlen, "out of memory");
-		free(dev_out); free(dev_worst); free(dcounts);
-		json_decref(reqs); json_decref(stmts);
+		free(dev_out);
+		free(dev_worst);
+		free(dcounts);
+		json_decref(reqs);
+		json_decref(stmts);
 		return NULL;
 	}
 	for (size_t k = 0; k < p->nreqs; k++) {
@@ -570,64 +635,81 @@ json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, char
 		}
 	}
 	/* verdict over mandatory requirements */
-	verdict = mand[PF_OUT_FAIL] ? PF_PV_NON_CONFORMANT : mand[PF_OUT_INCOMPLETE] ? PF_PV_INCOMPLETE
-		  : mand[PF_OUT_WARN] ? PF_PV_WARNINGS : mand[PF_OUT_PASS] ? PF_PV_CONFORMANT : PF_PV_INCOMPLETE;
+	verdict = mand[PF_OUT_FAIL]	    ? PF_PV_NON_CONFORMANT
+		  : mand[PF_OUT_INCOMPLETE] ? PF_PV_INCOMPLETE
+		  : mand[PF_OUT_WARN]	    ? PF_PV_WARNINGS
+		  : mand[PF_OUT_PASS]	    ? PF_PV_CONFORMANT
+					    : PF_PV_INCOMPLETE;
 	json_t *reasons = json_array();
 	collect_reasons(reqs, reasons);
-	if (!mand[PF_OUT_FAIL] && !mand[PF_OUT_INCOMPLETE] && !mand[PF_OUT_WARN] && !mand[PF_OUT_PASS])
-		json_array_insert_new(reasons, 0, json_pack("{s:s, s:s, s:s}", "kind", "nothing-applicable", "outcome",
-							    "incomplete", "why", "no mandatory requirement of the profile applied to this run"));
+	if (!mand[PF_OUT_FAIL] && !mand[PF_OUT_INCOMPLETE] && !mand[PF_OUT_WARN] &&
+	    !mand[PF_OUT_PASS])
+		json_array_insert_new(
+			reasons, 0,
+			json_pack("{s:s, s:s, s:s}", "kind", "nothing-applicable", "outcome",
+				  "incomplete", "why",
+				  "no mandatory requirement of the profile applied to this run"));
 	const char *run_verdict = pf_json_str(json_object_get(results, "summary"), "verdict");
 	if (run_verdict && !strcmp(run_verdict, "incomplete") && verdict < PF_PV_INCOMPLETE) {
 		verdict = PF_PV_INCOMPLETE;
-		json_array_insert_new(reasons, 0, json_pack("{s:s, s:s, s:s}", "kind", "run-incomplete", "outcome",
-							    "incomplete", "why", "the run did not complete (results summary verdict is incomplete)"));
+		json_array_insert_new(reasons, 0,
+				      json_pack("{s:s, s:s, s:s}", "kind", "run-incomplete",
+						"outcome", "incomplete", "why",
+						"the run did not complete (results summary verdict "
+						"is incomplete)"));
 	}
 	dj = json_array();
-	json_array_foreach(devices, i, d) {
+	json_array_foreach (devices, i, d) {
 		unsigned c[5];
 		for (int k = 0; k < 5; k++)
 			c[k] = dcounts[i * 5 + k];
-		json_array_append_new(dj, json_pack("{s:s?, s:s?, s:s?, s:s, s:o}", "device", pf_json_str(d, "id"),
-						    "type", pf_json_str(d, "type"), "transport", pf_json_str(d, "transport"),
-						    "verdict", pv_name_i(outcome_to_pv(dev_worst[i])),
+		json_array_append_new(dj, json_pack("{s:s?, s:s?, s:s?, s:s, s:o}", "device",
+						    pf_json_str(d, "id"), "type",
+						    pf_json_str(d, "type"), "transport",
+						    pf_json_str(d, "transport"), "verdict",
+						    pv_name_i(outcome_to_pv(dev_worst[i])),
 						    "requirements", counts_json(c, 5, out_name_i)));
 	}
 	json_t *waivers = json_array();
 	json_t *all_reasons = json_array();
 	json_t *r;
-	json_array_foreach(reqs, i, r)
+	json_array_foreach (reqs, i, r)
 		json_array_extend(all_reasons, json_object_get(r, "reasons"));
 	collect_waivers(all_reasons, waivers);
 	json_decref(all_reasons);
 	json_t *docs = json_array();
 	for (size_t k = 0; k < p->ndocs; k++)
-		json_array_append_new(docs, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "key", p->docs[k].key,
-						      "title", p->docs[k].title, "version", p->docs[k].version,
-						      "publisher", p->docs[k].publisher, "url", p->docs[k].url,
+		json_array_append_new(docs, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "key",
+						      p->docs[k].key, "title", p->docs[k].title,
+						      "version", p->docs[k].version, "publisher",
+						      p->docs[k].publisher, "url", p->docs[k].url,
 						      "license", p->docs[k].license));
-	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s?}, s:s, s:s, s:s?, s:s?, s:o, s:s,"
-				" s:{s:i, s:i, s:i, s:o, s:o}, s:i, s:o, s:o, s:o, s:o}",
-				"id", p->id, "title", p->title, "version", p->version, "maturity", p->maturity,
-				"spec", "name", p->spec_name, "version", p->spec_version, "edition", p->spec_edition,
-				"file", p->file, "sha256", p->sha256, "attribution", p->attribution,
-				"license", p->license, "references", docs, "verdict", pf_pverdict_name(verdict),
-				"counts", "requirements", (int)p->nreqs, "mandatory", (int)(p->nreqs - (info[0] + info[1] + info[2] + info[3] + info[4])),
-				"informational", (int)(info[0] + info[1] + info[2] + info[3] + info[4]),
-				"mandatory_outcomes", counts_json(mand, 5, out_name_i),
-				"informational_outcomes", counts_json(info, 5, out_name_i),
-				"statements_exercised", (int)json_object_size(stmts),
-				"reasons", reasons, "devices", dj, "requirements", reqs, "waivers", waivers);
+	json_t *out = json_pack(
+		"{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s?}, s:s, s:s, s:s?, s:s?, s:o, s:s,"
+		" s:{s:i, s:i, s:i, s:o, s:o}, s:i, s:o, s:o, s:o, s:o}",
+		"id", p->id, "title", p->title, "version", p->version, "maturity", p->maturity,
+		"spec", "name", p->spec_name, "version", p->spec_version, "edition",
+		p->spec_edition, "file", p->file, "sha256", p->sha256, "attribution",
+		p->attribution, "license", p->license, "references", docs, "verdict",
+		pf_pverdict_name(verdict), "counts", "requirements", (int)p->nreqs, "mandatory",
+		(int)(p->nreqs - (info[0] + info[1] + info[2] + info[3] + info[4])),
+		"informational", (int)(info[0] + info[1] + info[2] + info[3] + info[4]),
+		"mandatory_outcomes", counts_json(mand, 5, out_name_i), "informational_outcomes",
+		counts_json(info, 5, out_name_i), "statements_exercised",
+		(int)json_object_size(stmts), "reasons", reasons, "devices", dj, "requirements",
+		reqs, "waivers", waivers);
 	json_decref(stmts);
 	free(dev_out);
 	free(dev_worst);
 	free(dcounts);
 	if (!out)
-		snprintf(err, errlen, "out of memory while building the score of profile %s", p->id);
+		snprintf(err, errlen, "out of memory while building the score of profile %s",
+			 p->id);
 	return out;
 }
 
-int pf_score_attach(json_t *results, struct pf_profile *const *profiles, size_t n, char *err, size_t errlen)
+int pf_score_attach(json_t *results, struct pf_profile *const *profiles, size_t n, char *err,
+		    size_t errlen)
 {
 	json_t *arr = json_array();
 
@@ -656,7 +738,7 @@ int pf_score_worst(const json_t *results)
 	size_t i;
 	int worst = -1;
 
-	json_array_foreach(json_object_get(results, "profiles"), i, p) {
+	json_array_foreach (json_object_get(results, "profiles"), i, p) {
 		int v = pf_pverdict_parse(pf_json_str(p, "verdict"));
 		worst = v > worst ? v : worst;
 	}
@@ -666,8 +748,11 @@ int pf_score_worst(const json_t *results)
 /* ---- the headline verdict ---------------------------------------------- */
 
 static const char *const hl_names[PF_HL_COUNT] = {
-	"conformant", "conformant-with-warnings", "conformant-with-known-failures",
-	"non-conformant", "incomplete",
+	"conformant",
+	"conformant-with-warnings",
+	"conformant-with-known-failures",
+	"non-conformant",
+	"incomplete",
 };
 
 const char *pf_headline_name(enum pf_headline h)
@@ -725,7 +810,7 @@ static json_int_t count_devices(const json_t *devs, const char *key, const char 
 	size_t i;
 	const json_t *d;
 
-	json_array_foreach(devs, i, d) {
+	json_array_foreach (devs, i, d) {
 		const char *s = pf_json_str(d, key);
 		n += s && !strcmp(s, val);
 	}
@@ -738,7 +823,8 @@ static int check_expect(const json_t *doc, json_t *why, bool *short_of)
 	const json_t *devs = json_object_get(doc, "devices");
 	const json_t *exp = json_object_get(json_object_get(doc, "run"), "expect");
 	json_int_t ndev = (json_int_t)json_array_size(devs), want = 1;
-	static const char *const groups[][2] = { { "transports", "transport" }, { "types", "type" } };
+	static const char *const groups[][2] = { { "transports", "transport" },
+						 { "types", "type" } };
 	int rc = 0;
 
 	if (json_is_object(exp) && min_count(json_object_get(exp, "devices")) >= 0)
@@ -746,23 +832,27 @@ static int check_expect(const json_t *doc, json_t *why, bool *short_of)
 	if (ndev < want) {
 		*short_of = true;
 		if (!ndev)
-			rc |= add_why(why, "no virtio device found (the target expects at least %lld)",
+			rc |= add_why(why,
+				      "no virtio device found (the target expects at least %lld)",
 				      (long long)want);
 		else
-			rc |= add_why(why, "%lld virtio device(s) found, the target expects at least %lld",
-				      (long long)ndev, (long long)want);
+			rc |= add_why(
+				why,
+				"%lld virtio device(s) found, the target expects at least %lld",
+				(long long)ndev, (long long)want);
 	}
 	for (size_t g = 0; g < 2; g++) {
 		const char *name;
 		const json_t *v;
 
-		json_object_foreach((json_t *)json_object_get(exp, groups[g][0]), name, v) {
+		json_object_foreach ((json_t *)json_object_get(exp, groups[g][0]), name, v) {
 			json_int_t n = count_devices(devs, groups[g][1], name), w = min_count(v);
 
 			if (w < 0 || n >= w)
 				continue;
 			*short_of = true;
-			rc |= add_why(why, "%lld %s device(s) found, the target expects at least %lld",
+			rc |= add_why(why,
+				      "%lld %s device(s) found, the target expects at least %lld",
 				      (long long)n, name, (long long)w);
 		}
 	}
@@ -784,7 +874,7 @@ int pf_headline_eval(const json_t *doc, json_t *reasons)
 		if (!(why[h] = json_array()))
 			rc = -1;
 	nres = json_array_size(json_object_get(doc, "results"));
-	json_array_foreach(json_object_get(doc, "results"), i, v) {
+	json_array_foreach (json_object_get(doc, "results"), i, v) {
 		enum pf_rv r = pf_rv_parse(pf_json_str(v, "verdict"));
 		const char *lv = pf_json_str(v, "level");
 
@@ -796,7 +886,7 @@ int pf_headline_eval(const json_t *doc, json_t *reasons)
 		else if (r == PF_RV_FAIL)
 			lesser_fail++;
 	}
-	json_array_foreach(json_object_get(doc, "findings"), i, v) {
+	json_array_foreach (json_object_get(doc, "findings"), i, v) {
 		if (!fatal_finding(v))
 			continue;
 		fatal++;
@@ -812,43 +902,52 @@ int pf_headline_eval(const json_t *doc, json_t *reasons)
 		if (!json_is_object(end)) {
 			incomplete = true;
 			rc |= add_why(why[PF_HL_INCOMPLETE], "the last boot sent no end record");
-		} else if (!pf_json_str(end, "status") || strcmp(pf_json_str(end, "status"), "ok")) {
+		} else if (!pf_json_str(end, "status") ||
+			   strcmp(pf_json_str(end, "status"), "ok")) {
 			incomplete = true;
 			rc |= add_why(why[PF_HL_INCOMPLETE], "the probe ended with status %s",
-				      pf_json_str(end, "status") ? pf_json_str(end, "status") : "(none)");
+				      pf_json_str(end, "status") ? pf_json_str(end, "status")
+								 : "(none)");
 		}
 		rc |= check_expect(doc, why[PF_HL_INCOMPLETE], &incomplete);
 		if (!tested) {
 			incomplete = true;
 			if (!nres)
-				rc |= add_why(why[PF_HL_INCOMPLETE], "nothing was tested: no check result");
-			else
 				rc |= add_why(why[PF_HL_INCOMPLETE],
-					      "nothing was tested: of %zu check result(s), %u skipped, "
-					      "%u not applicable, %u error",
-					      nres, c[PF_RV_SKIP], c[PF_RV_NA], c[PF_RV_ERROR] + c[PF_RV_UNKNOWN]);
+					      "nothing was tested: no check result");
+			else
+				rc |= add_why(
+					why[PF_HL_INCOMPLETE],
+					"nothing was tested: of %zu check result(s), %u skipped, "
+					"%u not applicable, %u error",
+					nres, c[PF_RV_SKIP], c[PF_RV_NA],
+					c[PF_RV_ERROR] + c[PF_RV_UNKNOWN]);
 		}
 	}
 	if (must_failed)
 		rc |= add_why(why[PF_HL_NON_CONFORMANT], "%zu MUST-level failure(s)", must_failed);
 	if (c[PF_RV_XFAIL])
 		rc |= add_why(why[PF_HL_KNOWN_FAILURES],
-			      "%u known failure(s) of this hypervisor version (xfail)", c[PF_RV_XFAIL]);
+			      "%u known failure(s) of this hypervisor version (xfail)",
+			      c[PF_RV_XFAIL]);
 	if (c[PF_RV_WARN] || lesser_fail)
 		rc |= add_why(why[PF_HL_WARNINGS], "%zu SHOULD-level warning(s)",
 			      (size_t)c[PF_RV_WARN] + lesser_fail);
 	if (c[PF_RV_ERROR])
-		rc |= add_why(why[PF_HL_WARNINGS], "%u check(s) could not be run (error)", c[PF_RV_ERROR]);
+		rc |= add_why(why[PF_HL_WARNINGS], "%u check(s) could not be run (error)",
+			      c[PF_RV_ERROR]);
 	if (c[PF_RV_XPASS])
-		rc |= add_why(why[PF_HL_WARNINGS], "%u known failure(s) now pass (xpass)", c[PF_RV_XPASS]);
+		rc |= add_why(why[PF_HL_WARNINGS], "%u known failure(s) now pass (xpass)",
+			      c[PF_RV_XPASS]);
 	if (c[PF_RV_WAIVED])
 		rc |= add_why(why[PF_HL_WARNINGS], "%u waived deviation(s)", c[PF_RV_WAIVED]);
 
-	h = incomplete ? PF_HL_INCOMPLETE
+	h = incomplete		   ? PF_HL_INCOMPLETE
 	    : must_failed || fatal ? PF_HL_NON_CONFORMANT
-	    : c[PF_RV_XFAIL] ? PF_HL_KNOWN_FAILURES
-	    : c[PF_RV_WARN] || lesser_fail || c[PF_RV_ERROR] || c[PF_RV_XPASS] || c[PF_RV_WAIVED] ? PF_HL_WARNINGS
-	    : PF_HL_CONFORMANT;
+	    : c[PF_RV_XFAIL]	   ? PF_HL_KNOWN_FAILURES
+	    : c[PF_RV_WARN] || lesser_fail || c[PF_RV_ERROR] || c[PF_RV_XPASS] || c[PF_RV_WAIVED]
+		    ? PF_HL_WARNINGS
+		    : PF_HL_CONFORMANT;
 	/* the verdict's own rule first, then whatever else is worth knowing */
 	if (reasons && !rc) {
 		for (int k = h; k >= 0; k--)
@@ -871,10 +970,14 @@ enum pf_headline pf_headline(const json_t *doc)
 int pf_headline_exit_code(enum pf_headline h)
 {
 	switch (h) {
-	case PF_HL_CONFORMANT: case PF_HL_WARNINGS: case PF_HL_KNOWN_FAILURES:
+	case PF_HL_CONFORMANT:
+	case PF_HL_WARNINGS:
+	case PF_HL_KNOWN_FAILURES:
 		return PF_EXIT_CONFORMANT;
-	case PF_HL_NON_CONFORMANT: return PF_EXIT_NONCONFORMANT;
-	default: return PF_EXIT_INFRA;
+	case PF_HL_NON_CONFORMANT:
+		return PF_EXIT_NONCONFORMANT;
+	default:
+		return PF_EXIT_INFRA;
 	}
 }
 
@@ -883,7 +986,7 @@ int pf_gate_exit_code(const json_t *doc, const char *profile_id)
 	const json_t *p;
 	size_t i;
 
-	json_array_foreach(json_object_get(doc, "profiles"), i, p) {
+	json_array_foreach (json_object_get(doc, "profiles"), i, p) {
 		const char *id = pf_json_str(p, "id");
 
 		if (!id || !profile_id || strcmp(id, profile_id))
@@ -891,9 +994,13 @@ int pf_gate_exit_code(const json_t *doc, const char *profile_id)
 		if (pf_headline(doc) == PF_HL_INCOMPLETE)
 			return PF_EXIT_INFRA;
 		switch (pf_pverdict_parse(pf_json_str(p, "verdict"))) {
-		case PF_PV_CONFORMANT: case PF_PV_WARNINGS: return PF_EXIT_CONFORMANT;
-		case PF_PV_NON_CONFORMANT: return PF_EXIT_NONCONFORMANT;
-		default: return PF_EXIT_INFRA;
+		case PF_PV_CONFORMANT:
+		case PF_PV_WARNINGS:
+			return PF_EXIT_CONFORMANT;
+		case PF_PV_NON_CONFORMANT:
+			return PF_EXIT_NONCONFORMANT;
+		default:
+			return PF_EXIT_INFRA;
 		}
 	}
 	return -1;

@@ -36,11 +36,20 @@
 
 /* Verdict of one check result as found in results.json. */
 enum pf_rv {
-	PF_RV_PASS, PF_RV_FAIL, PF_RV_WARN, PF_RV_SKIP, PF_RV_ERROR,
-	PF_RV_CRASH, PF_RV_WEDGED, PF_RV_TIMEOUT,
-	PF_RV_XFAIL, PF_RV_XPASS, PF_RV_WAIVED,
+	PF_RV_PASS,
+	PF_RV_FAIL,
+	PF_RV_WARN,
+	PF_RV_SKIP,
+	PF_RV_ERROR,
+	PF_RV_CRASH,
+	PF_RV_WEDGED,
+	PF_RV_TIMEOUT,
+	PF_RV_XFAIL,
+	PF_RV_XPASS,
+	PF_RV_WAIVED,
 	PF_RV_NA, /* not applicable: neither passed nor failed, nothing tested */
-	PF_RV_UNKNOWN, PF_RV_COUNT
+	PF_RV_UNKNOWN,
+	PF_RV_COUNT
 };
 
 enum pf_rv pf_rv_parse(const char *s);
@@ -52,12 +61,21 @@ bool pf_rv_is_failing(enum pf_rv v);
 bool pf_rv_is_tested(enum pf_rv v);
 
 /* Outcome of one requirement (overall, or on one device). */
-enum pf_outcome { PF_OUT_NA, PF_OUT_PASS, PF_OUT_WARN, PF_OUT_INCOMPLETE, PF_OUT_FAIL };
+enum pf_outcome {
+	PF_OUT_NA,
+	PF_OUT_PASS,
+	PF_OUT_WARN,
+	PF_OUT_INCOMPLETE,
+	PF_OUT_FAIL
+};
 const char *pf_outcome_name(enum pf_outcome o);
 
 /* Profile verdicts; the same vocabulary as results.summary.verdict. */
 enum pf_pverdict {
-	PF_PV_CONFORMANT, PF_PV_WARNINGS, PF_PV_INCOMPLETE, PF_PV_NON_CONFORMANT
+	PF_PV_CONFORMANT,
+	PF_PV_WARNINGS,
+	PF_PV_INCOMPLETE,
+	PF_PV_NON_CONFORMANT
 };
 const char *pf_pverdict_name(enum pf_pverdict v);
 /* Parses a verdict name; -1 if unknown. */
@@ -70,13 +88,13 @@ bool pf_device_offers(const json_t *dev, int bit);
 
 /* Scores results against one profile. Returns a new JSON object (caller
  * owns) or NULL with a message in err. results is not modified. */
-json_t *pf_score_profile(const json_t *results, const struct pf_profile *p,
-			 char *err, size_t errlen);
+json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, char *err,
+			 size_t errlen);
 
 /* Scores against every profile and stores the array as results["profiles"]
  * (replacing a previous one). 0 on success. */
-int pf_score_attach(json_t *results, struct pf_profile *const *profiles, size_t n,
-		    char *err, size_t errlen);
+int pf_score_attach(json_t *results, struct pf_profile *const *profiles, size_t n, char *err,
+		    size_t errlen);
 
 /* The worst verdict over results["profiles"], or -1 if none was scored. */
 int pf_score_worst(const json_t *results);
@@ -98,8 +116,12 @@ int pf_score_worst(const json_t *results);
  * effective ones); profile verdicts are separate (pf_score_profile).
  */
 enum pf_headline {
-	PF_HL_CONFORMANT, PF_HL_WARNINGS, PF_HL_KNOWN_FAILURES,
-	PF_HL_NON_CONFORMANT, PF_HL_INCOMPLETE, PF_HL_COUNT
+	PF_HL_CONFORMANT,
+	PF_HL_WARNINGS,
+	PF_HL_KNOWN_FAILURES,
+	PF_HL_NON_CONFORMANT,
+	PF_HL_INCOMPLETE,
+	PF_HL_COUNT
 };
 const char *pf_headline_name(enum pf_headline h);
 /* -1 if s is not a headline verdict name. */

@@ -37,8 +37,7 @@ struct pf_services;
  * on failure. A target without services still gets an object (starting and
  * stopping then do nothing), so callers need no special case.
  */
-struct pf_services *pf_services_new(struct pf_target *t, const char *outdir,
-                                    struct pf_error *err);
+struct pf_services *pf_services_new(struct pf_target *t, const char *outdir, struct pf_error *err);
 
 /*
  * Start every service and wait, within its bound, until it is ready.
@@ -47,8 +46,8 @@ struct pf_services *pf_services_new(struct pf_target *t, const char *outdir,
  * it was ready) the services already started are stopped and -1 is
  * returned with err naming the target file and the service.
  */
-int pf_services_start(struct pf_services *s, const char *probe_path,
-                      const char *bootargs, struct pf_error *err);
+int pf_services_start(struct pf_services *s, const char *probe_path, const char *bootargs,
+		      struct pf_error *err);
 
 /*
  * Stop what is still running (SIGTERM, SIGKILL after the bound) and reap

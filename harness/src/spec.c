@@ -18,13 +18,24 @@
 #include <yaml.h>
 
 /* Required fields first: F_REQUIRED of them. */
-enum field { F_ID, F_SECTION, F_LEVEL, F_LABEL, F_TITLE, F_AREA, F_TARGET,
-	     F_OBSERVABLE, F_SUMMARY, F_COUNT };
+enum field {
+	F_ID,
+	F_SECTION,
+	F_LEVEL,
+	F_LABEL,
+	F_TITLE,
+	F_AREA,
+	F_TARGET,
+	F_OBSERVABLE,
+	F_SUMMARY,
+	F_COUNT
+};
 
 static const char *const field_keys[F_COUNT] = {
-	[F_ID] = "id",       [F_LABEL] = "label",   [F_SECTION] = "section",
-	[F_LEVEL] = "level", [F_TITLE] = "title",   [F_AREA] = "area",
-	[F_TARGET] = "target", [F_OBSERVABLE] = "observable_by_guest",
+	[F_ID] = "id",		 [F_LABEL] = "label",
+	[F_SECTION] = "section", [F_LEVEL] = "level",
+	[F_TITLE] = "title",	 [F_AREA] = "area",
+	[F_TARGET] = "target",	 [F_OBSERVABLE] = "observable_by_guest",
 	[F_SUMMARY] = "summary",
 };
 
@@ -63,8 +74,7 @@ static void fail_at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s", l->path, m.line + 1,
-		 m.column + 1, what);
+	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s", l->path, m.line + 1, m.column + 1, what);
 }
 
 static void free_entry(struct entry *e)
@@ -88,8 +98,8 @@ static int next(struct loader *l, yaml_event_t *ev)
 	if (yaml_parser_parse(&l->parser, ev))
 		return 0;
 	fail_at(l, l->parser.problem_mark, "YAML: %s%s%s",
-		l->parser.problem ? l->parser.problem : "parse error",
-		l->parser.context ? " " : "", l->parser.context ? l->parser.context : "");
+		l->parser.problem ? l->parser.problem : "parse error", l->parser.context ? " " : "",
+		l->parser.context ? l->parser.context : "");
 	return -1;
 }
 
@@ -156,8 +166,7 @@ static int read_entry(struct loader *l, struct entry *e)
 		}
 		if (v.type == YAML_SEQUENCE_START_EVENT || v.type == YAML_MAPPING_START_EVENT) {
 			if (f >= 0) {
-				fail_at(l, v.start_mark, "\"%s\" must be a scalar",
-					field_keys[f]);
+				fail_at(l, v.start_mark, "\"%s\" must be a scalar", field_keys[f]);
 				goto bad;
 			}
 			if (skip_nested(l))
@@ -179,7 +188,7 @@ static int read_entry(struct loader *l, struct entry *e)
 		yaml_event_delete(&k);
 		yaml_event_delete(&v);
 		continue;
-bad:
+	bad:
 		yaml_event_delete(&k);
 		yaml_event_delete(&v);
 		return -1;
@@ -267,7 +276,8 @@ static int read_stream(struct loader *l)
 			break;
 		case YAML_STREAM_END_EVENT:
 			if (!l->spec->n) {
-				fail_at(l, ev.start_mark, "no statements (expected a YAML list of maps)");
+				fail_at(l, ev.start_mark,
+					"no statements (expected a YAML list of maps)");
 				goto out;
 			}
 			rc = 0;
@@ -323,15 +333,21 @@ struct pf_spec *pf_spec_load(const char *path, char *err, size_t errlen)
 				a = e;
 				e = t;
 			}
-			fail_at(&l, e->mark, "duplicate id \"%s\" (first at line %zu)",
-				e->f[F_ID], a->mark.line + 1);
+			fail_at(&l, e->mark, "duplicate id \"%s\" (first at line %zu)", e->f[F_ID],
+				a->mark.line + 1);
 			goto fail;
 		}
 		e->pub = (struct pf_spec_entry){
-			.id = e->f[F_ID], .label = e->f[F_LABEL], .section = e->f[F_SECTION],
-			.level = e->f[F_LEVEL], .title = e->f[F_TITLE], .area = e->f[F_AREA],
-			.target = e->f[F_TARGET], .observable = e->f[F_OBSERVABLE],
-			.summary = e->f[F_SUMMARY], .line = (unsigned)(e->mark.line + 1),
+			.id = e->f[F_ID],
+			.label = e->f[F_LABEL],
+			.section = e->f[F_SECTION],
+			.level = e->f[F_LEVEL],
+			.title = e->f[F_TITLE],
+			.area = e->f[F_AREA],
+			.target = e->f[F_TARGET],
+			.observable = e->f[F_OBSERVABLE],
+			.summary = e->f[F_SUMMARY],
+			.line = (unsigned)(e->mark.line + 1),
 		};
 	}
 	yaml_parser_delete(&l.parser);

@@ -15,19 +15,19 @@
 #include <stddef.h>
 
 struct pf_spec_entry {
-	const char *id;         /* stable slug, e.g. "basic.reset.status-zero" */
-	const char *label;      /* LaTeX label, "devicenormative:Basic ... / ...",
+	const char *id;		/* stable slug, e.g. "basic.reset.status-zero" */
+	const char *label;	/* LaTeX label, "devicenormative:Basic ... / ...",
 				 * NULL for statements outside a Requirements
 				 * block */
-	const char *section;    /* section number, "2.1.2" */
-	const char *level;      /* must | must-not | should | should-not | may */
-	const char *title;      /* heading text, or NULL */
-	const char *area;       /* or NULL */
-	const char *target;     /* device | driver, or NULL */
+	const char *section;	/* section number, "2.1.2" */
+	const char *level;	/* must | must-not | should | should-not | may */
+	const char *title;	/* heading text, or NULL */
+	const char *area;	/* or NULL */
+	const char *target;	/* device | driver, or NULL */
 	const char *observable; /* observable_by_guest: yes | partly | no | n/a,
 				 * or NULL */
-	const char *summary;    /* paraphrase, or NULL */
-	unsigned line;          /* 1-based line of the entry in the file */
+	const char *summary;	/* paraphrase, or NULL */
+	unsigned line;		/* 1-based line of the entry in the file */
 };
 
 struct pf_spec;

@@ -38,7 +38,11 @@
 #define MAX_GAPS 4096
 #define MSG_LEN 256
 
-enum state { ST_NOISE, ST_RECORD, ST_OVERSIZED };
+enum state {
+	ST_NOISE,
+	ST_RECORD,
+	ST_OVERSIZED
+};
 
 struct gap {
 	uint32_t from, to; /* missing: from <= seq < to */
@@ -50,10 +54,10 @@ struct pf_stream {
 	struct pf_stream_counters cnt;
 
 	uint64_t offset; /* offset of the byte being processed */
-	uint64_t line;   /* 1-based line of that byte */
+	uint64_t line;	 /* 1-based line of that byte */
 	enum state state;
 
-	size_t mpos; /* marker bytes matched, held back from the noise buffer */
+	size_t mpos;			/* marker bytes matched, held back from the noise buffer */
 	char mbuf[PF_PROTO_MARKER_LEN]; /* those bytes (the digit varies) */
 	char noise[PF_STREAM_CONSOLE_CHUNK];
 	size_t noise_len;
@@ -62,7 +66,7 @@ struct pf_stream {
 	char rec[REC_CAP]; /* marker + body of the record being received */
 	size_t rec_len;
 	uint64_t rec_line, rec_offset; /* where its marker started */
-	uint64_t over_len;             /* OVERSIZED: bytes of the line so far */
+	uint64_t over_len;	       /* OVERSIZED: bytes of the line so far */
 
 	/* Sequence tracking, per boot (reset by hello). */
 	bool have_base;
@@ -77,7 +81,7 @@ struct pf_stream {
 	/* Run binding (pf_stream_set_nonce). */
 	char nonce[PF_PROTO_NONCE_MAX + 1];
 	size_t nonce_len; /* 0: no nonce */
-	uint32_t seed;    /* CRC-32 of the nonce */
+	uint32_t seed;	  /* CRC-32 of the nonce */
 	/* The nonce of another run's hello seen in this stream (a replay), so
 	 * its records are named as such rather than as line noise. */
 	char foreign[PF_PROTO_NONCE_MAX + 1];
@@ -124,9 +128,8 @@ int pf_diag_kind_from_name(const char *name)
 }
 
 static const char *const rec_names[PF_REC_TYPE_COUNT] = {
-	[PF_REC_HELLO] = "hello",   [PF_REC_DEVICE] = "device",
-	[PF_REC_BEGIN] = "begin",   [PF_REC_RESULT] = "result",
-	[PF_REC_METRIC] = "metric", [PF_REC_LOG] = "log",
+	[PF_REC_HELLO] = "hello",   [PF_REC_DEVICE] = "device", [PF_REC_BEGIN] = "begin",
+	[PF_REC_RESULT] = "result", [PF_REC_METRIC] = "metric", [PF_REC_LOG] = "log",
 	[PF_REC_FAULT] = "fault",   [PF_REC_END] = "end",
 };
 
@@ -149,18 +152,18 @@ int pf_rec_type_from_name(const char *name)
 
 /* What a member's value must look like. */
 enum vt {
-	V_STR,    /* string */
+	V_STR,	  /* string */
 	V_NESTR,  /* non-empty string (ids, names) */
-	V_UINT,   /* integer >= 0 */
-	V_NUM,    /* any number */
-	V_OBJ,    /* object */
-	V_HEX,    /* "0x" followed by 1..16 hex digits */
-	V_STRS,   /* array of strings */
-	V_BITS,   /* array of integers 0..63 (feature bit numbers) */
+	V_UINT,	  /* integer >= 0 */
+	V_NUM,	  /* any number */
+	V_OBJ,	  /* object */
+	V_HEX,	  /* "0x" followed by 1..16 hex digits */
+	V_STRS,	  /* array of strings */
+	V_BITS,	  /* array of integers 0..63 (feature bit numbers) */
 	V_QUEUES, /* array of {index, max_size} with non-negative integers */
-	V_BOOL,   /* true or false */
-	V_FP,     /* failure fingerprint: [a-z0-9-] words joined by '/' */
-	V_FPS,    /* array of at most PF_FP_MAX_SUBS fingerprints */
+	V_BOOL,	  /* true or false */
+	V_FP,	  /* failure fingerprint: [a-z0-9-] words joined by '/' */
+	V_FPS,	  /* array of at most PF_FP_MAX_SUBS fingerprints */
 };
 
 struct rule {
@@ -181,55 +184,59 @@ static const char *const v_status[] = { "ok", "aborted", NULL };
  * type-checked when present so a consumer never meets a surprise type.
  * Unknown members are ignored (forward compatibility). */
 static const struct rule r_hello[] = {
-	{ "proto", V_UINT, true, NULL },  { "probe", V_NESTR, true, NULL },
-	{ "arch", V_NESTR, true, NULL },  { "image", V_STR, false, NULL },
+	{ "proto", V_UINT, true, NULL },   { "probe", V_NESTR, true, NULL },
+	{ "arch", V_NESTR, true, NULL },   { "image", V_STR, false, NULL },
 	{ "options", V_OBJ, false, NULL }, { "nonce", V_STR, false, NULL },
 	{ NULL, V_STR, false, NULL },
 };
 static const struct rule r_device[] = {
-	{ "dev", V_NESTR, true, NULL },        { "type", V_NESTR, true, NULL },
-	{ "device_id", V_UINT, true, NULL },   { "transport", V_STR, true, v_transport },
-	{ "address", V_HEX, false, NULL },     { "vendor_id", V_UINT, false, NULL },
-	{ "version", V_UINT, false, NULL },    { "mode", V_STR, false, v_mode },
-	{ "features", V_HEX, false, NULL },    { "feature_bits", V_BITS, false, NULL },
-	{ "queues", V_QUEUES, false, NULL },   { NULL, V_STR, false, NULL },
+	{ "dev", V_NESTR, true, NULL },	     { "type", V_NESTR, true, NULL },
+	{ "device_id", V_UINT, true, NULL }, { "transport", V_STR, true, v_transport },
+	{ "address", V_HEX, false, NULL },   { "vendor_id", V_UINT, false, NULL },
+	{ "version", V_UINT, false, NULL },  { "mode", V_STR, false, v_mode },
+	{ "features", V_HEX, false, NULL },  { "feature_bits", V_BITS, false, NULL },
+	{ "queues", V_QUEUES, false, NULL }, { NULL, V_STR, false, NULL },
 };
 static const struct rule r_begin[] = {
-	{ "step", V_UINT, true, NULL }, { "test", V_NESTR, true, NULL },
-	{ "dev", V_NESTR, true, NULL }, { NULL, V_STR, false, NULL },
+	{ "step", V_UINT, true, NULL },
+	{ "test", V_NESTR, true, NULL },
+	{ "dev", V_NESTR, true, NULL },
+	{ NULL, V_STR, false, NULL },
 };
 static const struct rule r_result[] = {
-	{ "test", V_NESTR, true, NULL },        { "dev", V_NESTR, true, NULL },
-	{ "verdict", V_STR, true, v_verdict },  { "step", V_UINT, false, NULL },
-	{ "level", V_STR, false, v_level },     { "reqs", V_STRS, false, NULL },
-	{ "msg", V_STR, false, NULL },          { "us", V_UINT, false, NULL },
-	{ "sub", V_FP, false, NULL },           { "subs", V_FPS, false, NULL },
-	{ "subs_more", V_BOOL, false, NULL },   { NULL, V_STR, false, NULL },
+	{ "test", V_NESTR, true, NULL },       { "dev", V_NESTR, true, NULL },
+	{ "verdict", V_STR, true, v_verdict }, { "step", V_UINT, false, NULL },
+	{ "level", V_STR, false, v_level },    { "reqs", V_STRS, false, NULL },
+	{ "msg", V_STR, false, NULL },	       { "us", V_UINT, false, NULL },
+	{ "sub", V_FP, false, NULL },	       { "subs", V_FPS, false, NULL },
+	{ "subs_more", V_BOOL, false, NULL },  { NULL, V_STR, false, NULL },
 };
 static const struct rule r_metric[] = {
 	{ "name", V_NESTR, true, NULL }, { "value", V_NUM, true, NULL },
-	{ "unit", V_STR, false, NULL },  { "dev", V_STR, false, NULL },
-	{ "test", V_STR, false, NULL },  { NULL, V_STR, false, NULL },
+	{ "unit", V_STR, false, NULL },	 { "dev", V_STR, false, NULL },
+	{ "test", V_STR, false, NULL },	 { NULL, V_STR, false, NULL },
 };
 static const struct rule r_log[] = {
 	{ "level", V_STR, true, v_loglevel }, { "msg", V_STR, true, NULL },
-	{ "dev", V_STR, false, NULL },        { "test", V_STR, false, NULL },
+	{ "dev", V_STR, false, NULL },	      { "test", V_STR, false, NULL },
 	{ NULL, V_STR, false, NULL },
 };
 /* A fault is the probe's last word: accept any kind rather than lose it. */
 static const struct rule r_fault[] = {
-	{ "kind", V_NESTR, true, NULL }, { "msg", V_STR, false, NULL },
+	{ "kind", V_NESTR, true, NULL },
+	{ "msg", V_STR, false, NULL },
 	{ NULL, V_STR, false, NULL },
 };
 static const struct rule r_end[] = {
-	{ "status", V_STR, true, v_status }, { "counts", V_OBJ, false, NULL },
-	{ "records", V_UINT, false, NULL },  { NULL, V_STR, false, NULL },
+	{ "status", V_STR, true, v_status },
+	{ "counts", V_OBJ, false, NULL },
+	{ "records", V_UINT, false, NULL },
+	{ NULL, V_STR, false, NULL },
 };
 
 static const struct rule *const rules[PF_REC_TYPE_COUNT] = {
-	[PF_REC_HELLO] = r_hello,   [PF_REC_DEVICE] = r_device,
-	[PF_REC_BEGIN] = r_begin,   [PF_REC_RESULT] = r_result,
-	[PF_REC_METRIC] = r_metric, [PF_REC_LOG] = r_log,
+	[PF_REC_HELLO] = r_hello,   [PF_REC_DEVICE] = r_device, [PF_REC_BEGIN] = r_begin,
+	[PF_REC_RESULT] = r_result, [PF_REC_METRIC] = r_metric, [PF_REC_LOG] = r_log,
 	[PF_REC_FAULT] = r_fault,   [PF_REC_END] = r_end,
 };
 
@@ -290,40 +297,48 @@ static bool value_ok(const json_t *v, enum vt type)
 	json_t *e;
 
 	switch (type) {
-	case V_STR: return json_is_string(v);
-	case V_NESTR: return json_is_string(v) && json_string_length(v) > 0;
-	case V_UINT: return is_uint(v);
-	case V_NUM: return json_is_number(v);
-	case V_OBJ: return json_is_object(v);
-	case V_HEX: return hex_ok(json_string_value(v));
+	case V_STR:
+		return json_is_string(v);
+	case V_NESTR:
+		return json_is_string(v) && json_string_length(v) > 0;
+	case V_UINT:
+		return is_uint(v);
+	case V_NUM:
+		return json_is_number(v);
+	case V_OBJ:
+		return json_is_object(v);
+	case V_HEX:
+		return hex_ok(json_string_value(v));
 	case V_STRS:
 		if (!json_is_array(v))
 			return false;
-		json_array_foreach(v, i, e)
+		json_array_foreach (v, i, e)
 			if (!json_is_string(e))
 				return false;
 		return true;
 	case V_BITS:
 		if (!json_is_array(v))
 			return false;
-		json_array_foreach(v, i, e)
+		json_array_foreach (v, i, e)
 			if (!is_uint(e) || json_integer_value(e) > 63)
 				return false;
 		return true;
 	case V_QUEUES:
 		if (!json_is_array(v))
 			return false;
-		json_array_foreach(v, i, e)
+		json_array_foreach (v, i, e)
 			if (!json_is_object(e) || !is_uint(json_object_get(e, "index")) ||
 			    !is_uint(json_object_get(e, "max_size")))
 				return false;
 		return true;
-	case V_BOOL: return json_is_boolean(v);
-	case V_FP: return pf_fingerprint_ok(json_string_value(v));
+	case V_BOOL:
+		return json_is_boolean(v);
+	case V_FP:
+		return pf_fingerprint_ok(json_string_value(v));
 	case V_FPS:
 		if (!json_is_array(v) || json_array_size(v) > PF_FP_MAX_SUBS)
 			return false;
-		json_array_foreach(v, i, e)
+		json_array_foreach (v, i, e)
 			if (!pf_fingerprint_ok(json_string_value(e)))
 				return false;
 		return true;
@@ -339,8 +354,8 @@ static bool in_set(const char *s, const char *const *set)
 	return false;
 }
 
-enum pf_diag_kind pf_record_validate(const json_t *rec, const char **field,
-				     char *msg, size_t msglen)
+enum pf_diag_kind pf_record_validate(const json_t *rec, const char **field, char *msg,
+				     size_t msglen)
 {
 	const struct rule *r;
 	const char *t;
@@ -378,8 +393,8 @@ enum pf_diag_kind pf_record_validate(const json_t *rec, const char **field,
 			return PF_DIAG_MALFORMED;
 		}
 		if (r->values && !in_set(json_string_value(v), r->values)) {
-			snprintf(msg, msglen, "%s: member \"%s\" has unknown value \"%.32s\"",
-				 t, r->name, json_string_value(v));
+			snprintf(msg, msglen, "%s: member \"%s\" has unknown value \"%.32s\"", t,
+				 r->name, json_string_value(v));
 			return PF_DIAG_MALFORMED;
 		}
 	}
@@ -436,8 +451,7 @@ json_t *pf_diag_to_json(const struct pf_diag *d)
 		goto fail;
 	if (d->seq >= 0 && json_object_set_new(o, "seq", json_integer(d->seq)))
 		goto fail;
-	if (d->kind == PF_DIAG_GAP &&
-	    json_object_set_new(o, "missing", json_integer(d->missing)))
+	if (d->kind == PF_DIAG_GAP && json_object_set_new(o, "missing", json_integer(d->missing)))
 		goto fail;
 	if ((d->kind == PF_DIAG_LOG_CUT || d->kind == PF_DIAG_SUPPRESSED) &&
 	    json_object_set_new(o, "count", json_integer((json_int_t)d->count)))
@@ -474,8 +488,9 @@ int pf_diag_from_json(const json_t *obj, struct pf_diag *out)
 	out->line = uint_member(obj, "line");
 	out->offset = uint_member(obj, "offset");
 	seq = json_object_get(obj, "seq");
-	out->seq = json_is_integer(seq) && json_integer_value(seq) >= 0 ?
-			   (int64_t)json_integer_value(seq) : -1;
+	out->seq = json_is_integer(seq) && json_integer_value(seq) >= 0
+			   ? (int64_t)json_integer_value(seq)
+			   : -1;
 	out->missing = (uint32_t)(uint_member(obj, "missing") & 0xffffffffu);
 	out->count = uint_member(obj, "count");
 	out->field = json_string_value(json_object_get(obj, "field"));
@@ -487,19 +502,22 @@ int pf_diag_from_json(const json_t *obj, struct pf_diag *out)
 
 /* ---- delivery ------------------------------------------------------- */
 
-static void emit_diag(struct pf_stream *s, enum pf_diag_kind kind,
-		      uint64_t line, uint64_t offset, int64_t seq,
-		      uint32_t missing, const char *field, const char *fmt, ...)
+static void emit_diag(struct pf_stream *s, enum pf_diag_kind kind, uint64_t line, uint64_t offset,
+		      int64_t seq, uint32_t missing, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
-static void emit_diag(struct pf_stream *s, enum pf_diag_kind kind,
-		      uint64_t line, uint64_t offset, int64_t seq,
-		      uint32_t missing, const char *field, const char *fmt, ...)
+static void emit_diag(struct pf_stream *s, enum pf_diag_kind kind, uint64_t line, uint64_t offset,
+		      int64_t seq, uint32_t missing, const char *field, const char *fmt, ...)
 {
 	char msg[MSG_LEN];
 	struct pf_diag d = {
-		.kind = kind, .line = line, .offset = offset, .seq = seq,
-		.missing = missing, .field = field, .message = msg,
+		.kind = kind,
+		.line = line,
+		.offset = offset,
+		.seq = seq,
+		.missing = missing,
+		.field = field,
+		.message = msg,
 	};
 	va_list ap;
 
@@ -524,7 +542,8 @@ static void emit_suppressed(struct pf_stream *s)
 
 	for (int k = 0; k < PF_DIAG_KIND_COUNT; k++) {
 		struct pf_diag d = {
-			.kind = PF_DIAG_SUPPRESSED, .seq = -1,
+			.kind = PF_DIAG_SUPPRESSED,
+			.seq = -1,
 			.count = s->pending_suppressed[k],
 			.field = pf_diag_kind_name((enum pf_diag_kind)k),
 			.message = msg,
@@ -593,8 +612,8 @@ static const char *nonce_short(const char *n, size_t len, char buf[16])
  * the nonce it carries is another run's hello: remember that nonce so the
  * rest of the replayed stream is recognised. Returns true when it is one.
  */
-static bool foreign_hello(struct pf_stream *s, const char *body, size_t tail,
-			  const struct frame *f, uint32_t want)
+static bool foreign_hello(struct pf_stream *s, const char *body, size_t tail, const struct frame *f,
+			  uint32_t want)
 {
 	json_t *rec = json_loadb(f->json, f->json_len, 0, NULL);
 	const char *t = json_string_value(json_object_get(rec, "t"));
@@ -635,8 +654,8 @@ static enum pf_diag_kind check_frame(struct pf_stream *s, const char *raw, size_
 		snprintf(f->msg, sizeof(f->msg),
 			 "record of protocol version %c (marker @@PF%c): this runner "
 			 "reads version %d only; use a probe image and runner of the "
-			 "same release", raw[PF_PROTO_MARKER_DIGIT],
-			 raw[PF_PROTO_MARKER_DIGIT], PF_PROTO_VERSION);
+			 "same release",
+			 raw[PF_PROTO_MARKER_DIGIT], raw[PF_PROTO_MARKER_DIGIT], PF_PROTO_VERSION);
 		return PF_DIAG_VERSION;
 	}
 	for (size_t i = 0; i < blen; i++) {
@@ -644,8 +663,8 @@ static enum pf_diag_kind check_frame(struct pf_stream *s, const char *raw, size_
 
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
 			snprintf(f->msg, sizeof(f->msg),
-				 "record line holds binary byte 0x%02x at column %zu",
-				 c, PF_PROTO_MARKER_LEN + i + 1);
+				 "record line holds binary byte 0x%02x at column %zu", c,
+				 PF_PROTO_MARKER_LEN + i + 1);
 			return PF_DIAG_BINARY;
 		}
 	}
@@ -654,7 +673,8 @@ static enum pf_diag_kind check_frame(struct pf_stream *s, const char *raw, size_
 	f->field = "seq";
 	if (nd == 0 || nd > 10 || seq > UINT32_MAX) {
 		snprintf(f->msg, sizeof(f->msg), "%s",
-			 nd ? "sequence number out of range" : "no sequence number after the marker");
+			 nd ? "sequence number out of range"
+			    : "no sequence number after the marker");
 		return PF_DIAG_MALFORMED;
 	}
 	if (nd > 1 && body[0] == '0') {
@@ -680,8 +700,7 @@ static enum pf_diag_kind check_frame(struct pf_stream *s, const char *raw, size_
 		int h = hexval(body[i]);
 
 		if (h < 0) {
-			snprintf(f->msg, sizeof(f->msg),
-				 "checksum is not 8 lowercase hex digits");
+			snprintf(f->msg, sizeof(f->msg), "checksum is not 8 lowercase hex digits");
 			return PF_DIAG_MALFORMED;
 		}
 		want = want << 4 | (uint32_t)h;
@@ -704,11 +723,11 @@ static enum pf_diag_kind check_frame(struct pf_stream *s, const char *raw, size_
 			snprintf(f->msg, sizeof(f->msg),
 				 "checksum verifies without a nonce, not with this run's "
 				 "(%s): the probe did not get pf.nonce or the stream was "
-				 "recorded elsewhere; rejected", a);
+				 "recorded elsewhere; rejected",
+				 a);
 			return PF_DIAG_NONCE;
 		}
-		if (s->foreign_len &&
-		    pf_crc32_update(s->foreign_seed, body, tail) == want) {
+		if (s->foreign_len && pf_crc32_update(s->foreign_seed, body, tail) == want) {
 			snprintf(f->msg, sizeof(f->msg),
 				 "record checksummed with another run's nonce (%s, this "
 				 "run's is %s): a replayed stream; rejected",
@@ -723,8 +742,8 @@ static enum pf_diag_kind check_frame(struct pf_stream *s, const char *raw, size_
 			return PF_DIAG_NONCE;
 		}
 	}
-	snprintf(f->msg, sizeof(f->msg),
-		 "checksum mismatch: line says %08x, content gives %08x", want, got);
+	snprintf(f->msg, sizeof(f->msg), "checksum mismatch: line says %08x, content gives %08x",
+		 want, got);
 	return PF_DIAG_CHECKSUM;
 }
 
@@ -790,7 +809,8 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 		if (s->need_end)
 			emit_diag(s, PF_DIAG_NO_END, ln, off, -1, 0, NULL,
 				  "boot restarted (new hello) without an end record "
-				  "(next seq would have been %u)", s->expected);
+				  "(next seq would have been %u)",
+				  s->expected);
 		s->have_base = true;
 		s->expected = 1;
 		s->ngaps = 0;
@@ -801,8 +821,8 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 		/* Attached mid-run, or the hello was lost. */
 		if (seq > 0)
 			emit_diag(s, PF_DIAG_GAP, ln, off, seq, seq, NULL,
-				  "%u record(s) missing before seq %u (no hello received)",
-				  seq, seq);
+				  "%u record(s) missing before seq %u (no hello received)", seq,
+				  seq);
 		s->have_base = true;
 		s->expected = seq + 1;
 		s->need_end = true;
@@ -816,16 +836,16 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 		uint32_t missing = seq - s->expected;
 
 		emit_diag(s, PF_DIAG_GAP, ln, off, seq, missing, NULL,
-			  "%u record(s) missing: expected seq %u, got %u",
-			  missing, s->expected, seq);
+			  "%u record(s) missing: expected seq %u, got %u", missing, s->expected,
+			  seq);
 		remember_gap(s, s->expected, seq);
 		s->expected = seq + 1;
 		return true;
 	}
 	if (in_gap(s, seq))
 		emit_diag(s, PF_DIAG_OUT_OF_ORDER, ln, off, seq, 0, NULL,
-			  "seq %u arrived after seq %u (went backwards); dropped",
-			  seq, s->expected - 1);
+			  "seq %u arrived after seq %u (went backwards); dropped", seq,
+			  s->expected - 1);
 	else
 		emit_diag(s, PF_DIAG_DUPLICATE, ln, off, seq, 0, NULL,
 			  "seq %u was already received in this boot; dropped", seq);
@@ -835,8 +855,7 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 /* ---- a complete record line ----------------------------------------- */
 
 /* Everything after framing and checksum: JSON, type, members, sequence. */
-static void accept_framed(struct pf_stream *s, const char *raw, size_t len,
-			  const struct frame *f)
+static void accept_framed(struct pf_stream *s, const char *raw, size_t len, const struct frame *f)
 {
 	char msg[MSG_LEN];
 	const char *field = NULL;
@@ -847,8 +866,8 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len,
 
 	rec = json_loadb(f->json, f->json_len, JSON_REJECT_DUPLICATES, &err);
 	if (!rec) {
-		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f->seq, 0,
-			  NULL, "JSON: %s (at byte %d of the JSON)", err.text, err.position);
+		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f->seq, 0, NULL,
+			  "JSON: %s (at byte %d of the JSON)", err.text, err.position);
 		return;
 	}
 	k = pf_record_validate(rec, &field, msg, sizeof(msg));
@@ -858,8 +877,8 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len,
 	}
 	type = pf_rec_type_from_name(json_string_value(json_object_get(rec, "t")));
 	if (type == PF_REC_HELLO && f->seq != 0) {
-		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f->seq, 0,
-			  "seq", "hello must carry seq 0, got %u", f->seq);
+		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f->seq, 0, "seq",
+			  "hello must carry seq 0, got %u", f->seq);
 		goto out;
 	}
 	if (type == PF_REC_HELLO && s->nonce_len) {
@@ -868,13 +887,13 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len,
 
 		nonce_short(s->nonce, s->nonce_len, a);
 		if (!n || !*n) {
-			emit_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0,
-				  "nonce", "hello has no nonce (this run's is %s); rejected", a);
+			emit_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0, "nonce",
+				  "hello has no nonce (this run's is %s); rejected", a);
 			goto out;
 		}
 		if (strlen(n) != s->nonce_len || memcmp(n, s->nonce, s->nonce_len)) {
-			emit_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0,
-				  "nonce", "hello carries nonce %s, this run's is %s; rejected",
+			emit_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0, "nonce",
+				  "hello carries nonce %s, this run's is %s; rejected",
 				  nonce_short(n, strlen(n), b), a);
 			goto out;
 		}
@@ -907,9 +926,8 @@ static void process_record_line(struct pf_stream *s)
 		len--;
 	if (len > PF_PROTO_MAX_LINE) {
 		emit_diag(s, PF_DIAG_OVERSIZED, s->rec_line, s->rec_offset,
-			  peek_seq(raw + PF_PROTO_MARKER_LEN, len - PF_PROTO_MARKER_LEN),
-			  0, NULL, "record line of %zu bytes exceeds %d; dropped",
-			  len, PF_PROTO_MAX_LINE);
+			  peek_seq(raw + PF_PROTO_MARKER_LEN, len - PF_PROTO_MARKER_LEN), 0, NULL,
+			  "record line of %zu bytes exceeds %d; dropped", len, PF_PROTO_MAX_LINE);
 		return;
 	}
 	k = check_frame(s, raw, len, &f);
@@ -927,15 +945,13 @@ static void process_record_line(struct pf_stream *s)
 	     p = find_marker(raw, len, p + 1)) {
 		if (check_frame(s, raw + p, len - p, &g) != PF_DIAG_KIND_COUNT)
 			continue;
-		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset,
-			  f.claimed_seq, 0, NULL,
+		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f.claimed_seq, 0, NULL,
 			  "record interrupted by a new marker at column %zu", p + 1);
 		s->rec_offset += p;
 		accept_framed(s, raw + p, len - p, &g);
 		return;
 	}
-	emit_diag(s, k, s->rec_line, s->rec_offset, f.claimed_seq, 0, f.field,
-		  "%s", f.msg);
+	emit_diag(s, k, s->rec_line, s->rec_offset, f.claimed_seq, 0, f.field, "%s", f.msg);
 }
 
 /* ---- byte state machine --------------------------------------------- */
@@ -1036,9 +1052,8 @@ static void record_overflow(struct pf_stream *s, char c)
 		last = p;
 	if (last < s->rec_len) {
 		emit_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset,
-			  peek_seq(s->rec + PF_PROTO_MARKER_LEN, last - PF_PROTO_MARKER_LEN),
-			  0, NULL, "record interrupted by a new marker at column %zu",
-			  last + 1);
+			  peek_seq(s->rec + PF_PROTO_MARKER_LEN, last - PF_PROTO_MARKER_LEN), 0,
+			  NULL, "record interrupted by a new marker at column %zu", last + 1);
 		memmove(s->rec, s->rec + last, s->rec_len - last);
 		s->rec_len -= last;
 		s->rec_offset += last;
@@ -1161,11 +1176,9 @@ void pf_stream_finish(struct pf_stream *s)
 
 	if (s->need_end)
 		emit_diag(s, PF_DIAG_NO_END, 0, 0, -1, 0, NULL,
-			  "stream ended without an end record (next seq would be %u)",
-			  s->expected);
+			  "stream ended without an end record (next seq would be %u)", s->expected);
 	else if (!s->since_finish)
-		emit_diag(s, PF_DIAG_NO_END, 0, 0, -1, 0, NULL,
-			  "stream ended without any record");
+		emit_diag(s, PF_DIAG_NO_END, 0, 0, -1, 0, NULL, "stream ended without any record");
 	/* Sequence tracking survives: a reconnect may continue the same boot,
 	 * and a new boot starts with hello, which resets it anyway. */
 	s->need_end = false;

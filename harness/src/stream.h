@@ -43,16 +43,16 @@ enum pf_diag_kind {
 	PF_DIAG_OVERSIZED,    /* record line longer than PF_PROTO_MAX_LINE */
 	PF_DIAG_UNKNOWN_TYPE, /* "t" is a string but not a known record type */
 	PF_DIAG_DUPLICATE,    /* sequence number already received this boot */
-	PF_DIAG_GAP,          /* records missing before this one (kept) */
+	PF_DIAG_GAP,	      /* records missing before this one (kept) */
 	PF_DIAG_OUT_OF_ORDER, /* sequence number went backwards (dropped) */
 	PF_DIAG_TRUNCATED,    /* stream ended inside a record line */
-	PF_DIAG_BINARY,       /* record line holds NUL/control bytes: line noise */
-	PF_DIAG_NO_END,       /* stream ended, or a new hello came, without
+	PF_DIAG_BINARY,	      /* record line holds NUL/control bytes: line noise */
+	PF_DIAG_NO_END,	      /* stream ended, or a new hello came, without
 			       * an `end` record */
 	PF_DIAG_VERSION,      /* record of another protocol version (marker
 			       * @@PF<digit>): a probe image the runner does
 			       * not speak; dropped */
-	PF_DIAG_NONCE,        /* hello without this run's nonce, or a record
+	PF_DIAG_NONCE,	      /* hello without this run's nonce, or a record
 			       * whose checksum verifies without it or with
 			       * another run's nonce: not this run's stream */
 	PF_DIAG_LOG_CUT,      /* a raw log (console.log, hypervisor.log,
@@ -63,7 +63,7 @@ enum pf_diag_kind {
 			       * many were counted but not itemised */
 	/* Run-model level (pf_results); same shape, reported in results.json. */
 	PF_DIAG_DUPLICATE_RESULT, /* second result for one (test, dev): dropped */
-	PF_DIAG_INCONSISTENT,     /* records disagree (device re-announced
+	PF_DIAG_INCONSISTENT,	  /* records disagree (device re-announced
 				   * differently, begin/result mismatch...) */
 	PF_DIAG_KIND_COUNT
 };
@@ -76,12 +76,12 @@ int pf_diag_kind_from_name(const char *name);
 
 struct pf_diag {
 	enum pf_diag_kind kind;
-	uint64_t line;       /* 1-based console line; 0 when not applicable */
+	uint64_t line;	     /* 1-based console line; 0 when not applicable */
 	uint64_t offset;     /* byte offset in the console stream of the record
 			      * marker (or of the line); 0 when not applicable */
-	int64_t seq;         /* sequence number the line claims, -1 unknown */
+	int64_t seq;	     /* sequence number the line claims, -1 unknown */
 	uint32_t missing;    /* PF_DIAG_GAP: number of records missing */
-	uint64_t count;      /* PF_DIAG_LOG_CUT: bytes not written;
+	uint64_t count;	     /* PF_DIAG_LOG_CUT: bytes not written;
 			      * PF_DIAG_SUPPRESSED: diagnostics not itemised */
 	const char *field;   /* member at fault (malformed), or NULL */
 	const char *message; /* human-readable, never NULL */
@@ -112,8 +112,8 @@ const char *pf_rec_type_name(enum pf_rec_type t);
 int pf_rec_type_from_name(const char *name);
 
 /* Failure fingerprints of a result record ("case-id/sub-id", docs/protocol.md). */
-#define PF_FP_MAX_LEN 64  /* characters, with the NUL */
-#define PF_FP_MAX_SUBS 8  /* entries of "subs" */
+#define PF_FP_MAX_LEN 64 /* characters, with the NUL */
+#define PF_FP_MAX_SUBS 8 /* entries of "subs" */
 bool pf_fingerprint_ok(const char *s);
 
 /* Validate a decoded record against docs/protocol.md: an object whose "t"
@@ -122,14 +122,14 @@ bool pf_fingerprint_ok(const char *s);
  * when valid, else PF_DIAG_MALFORMED or PF_DIAG_UNKNOWN_TYPE with *field set
  * to the offending member and msg filled in. Used by the stream; exposed for
  * replay and tests. */
-enum pf_diag_kind pf_record_validate(const json_t *rec, const char **field,
-				     char *msg, size_t msglen);
+enum pf_diag_kind pf_record_validate(const json_t *rec, const char **field, char *msg,
+				     size_t msglen);
 
 struct pf_stream_callbacks {
 	/* A valid record, after every check passed. raw_line is the record from
 	 * the marker up to and including the checksum, without CR/LF. */
-	void (*on_record)(void *ctx, uint32_t seq, json_t *record,
-			  const char *raw_line, size_t len);
+	void (*on_record)(void *ctx, uint32_t seq, json_t *record, const char *raw_line,
+			  size_t len);
 	/* Something was dropped or is missing. */
 	void (*on_diag)(void *ctx, const struct pf_diag *d);
 	/* Console text that is not a record: noise lines, the text before a
@@ -139,15 +139,15 @@ struct pf_stream_callbacks {
 };
 
 struct pf_stream_counters {
-	uint64_t bytes;         /* bytes fed */
-	uint64_t lines;         /* newline characters seen */
-	uint64_t console_lines; /* on_console_line calls */
-	uint64_t records;       /* on_record calls */
-	uint64_t by_type[PF_REC_TYPE_COUNT]; /* records per type */
-	uint64_t boots;         /* hello records accepted */
-	uint64_t diags;         /* diagnostics found, itemised or not (see
+	uint64_t bytes;				 /* bytes fed */
+	uint64_t lines;				 /* newline characters seen */
+	uint64_t console_lines;			 /* on_console_line calls */
+	uint64_t records;			 /* on_record calls */
+	uint64_t by_type[PF_REC_TYPE_COUNT];	 /* records per type */
+	uint64_t boots;				 /* hello records accepted */
+	uint64_t diags;				 /* diagnostics found, itemised or not (see
 				 * PF_STREAM_DIAG_LIMIT) */
-	uint64_t by_kind[PF_DIAG_KIND_COUNT]; /* diagnostics per kind, itemised
+	uint64_t by_kind[PF_DIAG_KIND_COUNT];	 /* diagnostics per kind, itemised
 					       * or not */
 	uint64_t suppressed[PF_DIAG_KIND_COUNT]; /* counted, not delivered */
 };
@@ -177,7 +177,6 @@ void pf_stream_free(struct pf_stream *s);
 /* Live counters, owned by the stream. */
 const struct pf_stream_counters *pf_stream_counters(const struct pf_stream *s);
 /* Inside on_record: console line and byte offset of the record's marker. */
-void pf_stream_position(const struct pf_stream *s, uint64_t *line,
-			uint64_t *offset);
+void pf_stream_position(const struct pf_stream *s, uint64_t *line, uint64_t *offset);
 
 #endif

@@ -17,10 +17,10 @@
 /* One check x device type x transport group. */
 struct group {
 	const char *test, *type, *transport; /* borrowed from the results */
-	json_t *subs;     /* fingerprint -> true, in order seen */
-	json_t *examples; /* "device: message" */
+	json_t *subs;			     /* fingerprint -> true, in order seen */
+	json_t *examples;		     /* "device: message" */
 	unsigned results;
-	bool whole;       /* a result without fingerprints or with a cut list */
+	bool whole; /* a result without fingerprints or with a cut list */
 };
 
 static bool str_eq0(const char *a, const char *b)
@@ -47,7 +47,8 @@ static int date_add(const char *today, int days, char out[11])
 	time_t t;
 
 	if (today) {
-		if (strlen(today) != 10 || sscanf(today, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		if (strlen(today) != 10 ||
+		    sscanf(today, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
 			return -1;
 		int y = tm.tm_year, m = tm.tm_mon, d = tm.tm_mday;
 
@@ -56,7 +57,8 @@ static int date_add(const char *today, int days, char out[11])
 		tm.tm_hour = 12; /* away from any day boundary */
 		t = timegm(&tm);
 		/* timegm() normalises: 2026-13-01 is not a date */
-		if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 != y || tm.tm_mon + 1 != m || tm.tm_mday != d)
+		if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 != y || tm.tm_mon + 1 != m ||
+		    tm.tm_mday != d)
 			return -1;
 	} else {
 		t = time(NULL);
@@ -127,7 +129,7 @@ static int collect(const json_t *results, struct group **gs, size_t *ng)
 	const json_t *res;
 	size_t i, cap = 0;
 
-	json_array_foreach(json_object_get(results, "results"), i, res) {
+	json_array_foreach (json_object_get(results, "results"), i, res) {
 		enum pf_rv v = pf_rv_parse(pf_json_str(res, "verdict"));
 		const char *test = pf_json_str(res, "test");
 		const json_t *dev = pf_results_device(results, pf_json_str(res, "device"));
@@ -144,21 +146,24 @@ static int collect(const json_t *results, struct group **gs, size_t *ng)
 				g = &(*gs)[k];
 		if (!g) {
 			if (*ng == cap) {
-				struct group *n = realloc(*gs, (cap = cap ? 2 * cap : 16) * sizeof(**gs));
+				struct group *n =
+					realloc(*gs, (cap = cap ? 2 * cap : 16) * sizeof(**gs));
 
 				if (!n)
 					return -1;
 				*gs = n;
 			}
 			g = &(*gs)[(*ng)++];
-			*g = (struct group){ test, type, tr, json_object(), json_array(), 0, false };
+			*g =
+				(struct group){ test,	      type, tr,	  json_object(),
+						json_array(), 0,    false };
 			if (!g->subs || !g->examples)
 				return -1;
 		}
 		g->results++;
 		if (!json_array_size(subs) || json_is_true(json_object_get(res, "subs_more")))
 			g->whole = true;
-		json_array_foreach(subs, k, fp) {
+		json_array_foreach (subs, k, fp) {
 			/* results.json is input: only well-formed fingerprints
 			 * go into the YAML unquoted */
 			if (pf_fingerprint_ok(json_string_value(fp)))
@@ -169,8 +174,10 @@ static int collect(const json_t *results, struct group **gs, size_t *ng)
 		if (json_array_size(g->examples) < SUGGEST_EXAMPLES) {
 			char ex[400];
 
-			snprintf(ex, sizeof(ex), "%s (%s): %s", pf_json_str(res, "device") ? pf_json_str(res, "device") : "?",
-				 pf_rv_name(v), pf_json_str(res, "message") ? pf_json_str(res, "message") : "");
+			snprintf(ex, sizeof(ex), "%s (%s): %s",
+				 pf_json_str(res, "device") ? pf_json_str(res, "device") : "?",
+				 pf_rv_name(v),
+				 pf_json_str(res, "message") ? pf_json_str(res, "message") : "");
 			json_array_append_new(g->examples, json_string(ex));
 		}
 	}
@@ -205,11 +212,12 @@ int pf_known_failures_suggest(const json_t *results, const char *today, struct p
 	if (!hv_name || !*hv_name)
 		hv_name = "*";
 
-	pf_buf_puts(out, "# Draft known-failure entries for the failures of this run that no entry\n"
-			 "# excuses. Review each one before committing it: write the reason (the\n"
-			 "# VIRTIO 1.4 statement and what the device does instead), link the\n"
-			 "# tracking issue, check that the subcases name only the deviation the\n"
-			 "# reason describes, and narrow or widen device/transport/version.\n");
+	pf_buf_puts(out,
+		    "# Draft known-failure entries for the failures of this run that no entry\n"
+		    "# excuses. Review each one before committing it: write the reason (the\n"
+		    "# VIRTIO 1.4 statement and what the device does instead), link the\n"
+		    "# tracking issue, check that the subcases name only the deviation the\n"
+		    "# reason describes, and narrow or widen device/transport/version.\n");
 	pf_buf_printf(out, "# From %s %s.\n", hv_name, hv_ver ? hv_ver : "(version unknown)");
 	pf_buf_puts(out, "schema: plugfest-known-failures/1\n");
 	pf_buf_puts(out, ng ? "entries:\n" : "entries: []\n");
@@ -240,21 +248,23 @@ int pf_known_failures_suggest(const json_t *results, const char *today, struct p
 			/* a crash, hang or error names no fingerprint */
 			pf_buf_puts(out, "\"*\"");
 		} else {
-			json_object_foreach(g->subs, key, v) {
+			json_object_foreach (g->subs, key, v) {
 				pf_buf_printf(out, "%s%s", first ? "" : ", ", key);
 				first = false;
 			}
 		}
 		pf_buf_printf(out, "]\n    # %u result(s), e.g.:\n", g->results);
-		json_array_foreach(g->examples, k, v) {
+		json_array_foreach (g->examples, k, v) {
 			pf_buf_puts(out, "    #   ");
 			for (const char *c = json_string_value(v); c && *c; c++)
 				pf_buf_add(out, (unsigned char)*c < 0x20 ? " " : c, 1);
 			pf_buf_puts(out, "\n");
 		}
-		pf_buf_puts(out, "    reason: \"TODO: the VIRTIO 1.4 statement violated and what the device does "
+		pf_buf_puts(out, "    reason: \"TODO: the VIRTIO 1.4 statement violated and what "
+				 "the device does "
 				 "instead\"\n");
-		pf_buf_puts(out, "    issue: https://example.invalid/TODO-link-the-tracking-issue\n");
+		pf_buf_puts(out,
+			    "    issue: https://example.invalid/TODO-link-the-tracking-issue\n");
 		pf_buf_printf(out, "    expires: %s\n", expires);
 	}
 	rc = out->oom ? -1 : (int)ng;

@@ -61,8 +61,8 @@ long pf_vmm_elapsed_ms(const struct pf_vmm *v);
  * early on the first event, so call it in a loop; a large burst is
  * delivered over several calls so timers are still checked.
  */
-int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout,
-                pf_vmm_out_fn on_stderr, void *ctx);
+int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vmm_out_fn on_stderr,
+		void *ctx);
 
 /* Send SIG to the VMM's process group (while it is not yet reaped).
  * Returns 0, or -1 with errno. */
@@ -75,26 +75,25 @@ int pf_vmm_kill(struct pf_vmm *v, int sig);
  * Returns 0 once the VMM has exited, -1 (errno ETIMEDOUT) if even SIGKILL
  * did not end it in time (a process stuck in the kernel).
  */
-int pf_vmm_terminate_drain(struct pf_vmm *v, int grace_ms,
-                           pf_vmm_out_fn on_stdout, pf_vmm_out_fn on_stderr,
-                           void *ctx);
+int pf_vmm_terminate_drain(struct pf_vmm *v, int grace_ms, pf_vmm_out_fn on_stdout,
+			   pf_vmm_out_fn on_stderr, void *ctx);
 
 /* pf_vmm_terminate_drain() discarding output. */
 int pf_vmm_terminate(struct pf_vmm *v, int grace_ms);
 
 enum pf_vmm_how {
-    PF_VMM_RUNNING = 0, /* not reaped yet */
-    PF_VMM_EXITED,      /* exited on its own: code */
-    PF_VMM_SIGNALLED,   /* died from a signal we did not send: signal */
-    PF_VMM_KILLED,      /* we signalled it and it ended (code or signal) */
+	PF_VMM_RUNNING = 0, /* not reaped yet */
+	PF_VMM_EXITED,	    /* exited on its own: code */
+	PF_VMM_SIGNALLED,   /* died from a signal we did not send: signal */
+	PF_VMM_KILLED,	    /* we signalled it and it ended (code or signal) */
 };
 
 struct pf_vmm_exit {
-    enum pf_vmm_how how;
-    int code;          /* exit code, -1 if it did not exit normally */
-    int signal;        /* terminating signal, 0 if none */
-    bool core_dumped;
-    int sent_signal;   /* last signal we sent (SIGTERM, SIGKILL), 0 if none */
+	enum pf_vmm_how how;
+	int code;   /* exit code, -1 if it did not exit normally */
+	int signal; /* terminating signal, 0 if none */
+	bool core_dumped;
+	int sent_signal; /* last signal we sent (SIGTERM, SIGKILL), 0 if none */
 };
 
 /*
@@ -111,69 +110,68 @@ int pf_vmm_wait(struct pf_vmm *v, int timeout_ms, struct pf_vmm_exit *out);
 void pf_vmm_free(struct pf_vmm *v);
 
 /* "exited 3", "killed by SIGSEGV (core dumped)", "terminated by us (SIGKILL)"... */
-const char *pf_vmm_exit_describe(const struct pf_vmm_exit *e, char *buf,
-                                 size_t len);
+const char *pf_vmm_exit_describe(const struct pf_vmm_exit *e, char *buf, size_t len);
 
 /* ---- supervision ---------------------------------------------------------- */
 
 struct pf_supervise_opts {
-    long overall_ms;    /* spawn to end, whatever happens; 0 = no limit */
-    long boot_ms;       /* spawn to first record; 0 = no limit */
-    long inactivity_ms; /* no progress once the first record came (see
+	long overall_ms;    /* spawn to end, whatever happens; 0 = no limit */
+	long boot_ms;	    /* spawn to first record; 0 = no limit */
+	long inactivity_ms; /* no progress once the first record came (see
                          * pf_supervise_cbs.progress); 0 = none */
-    long exit_grace_ms; /* after finished(): time for the VMM to exit itself */
-    long term_grace_ms; /* SIGTERM to SIGKILL */
-    long drain_ms;      /* after exit: time to wait for the pipes' EOF */
+	long exit_grace_ms; /* after finished(): time for the VMM to exit itself */
+	long term_grace_ms; /* SIGTERM to SIGKILL */
+	long drain_ms;	    /* after exit: time to wait for the pipes' EOF */
 };
 
 /* Defaults: no timeouts, exit grace 2000 ms, term grace 2000 ms, drain 500 ms. */
 void pf_supervise_opts_init(struct pf_supervise_opts *o);
 
 struct pf_supervise_cbs {
-    pf_vmm_out_fn on_serial; /* VMM stdout: the guest's serial console */
-    pf_vmm_out_fn on_stderr; /* VMM diagnostics, for the log */
-    /* Polled after output arrives until it returns true once. NULL: the
+	pf_vmm_out_fn on_serial; /* VMM stdout: the guest's serial console */
+	pf_vmm_out_fn on_stderr; /* VMM diagnostics, for the log */
+	/* Polled after output arrives until it returns true once. NULL: the
      * boot timeout is off and inactivity counts from spawn. */
-    bool (*saw_first_record)(void *ctx);
-    /* Polled likewise; true once the probe's `end` record came: the VMM
+	bool (*saw_first_record)(void *ctx);
+	/* Polled likewise; true once the probe's `end` record came: the VMM
      * then gets exit_grace_ms to exit on its own, and inactivity / boot
      * timeouts no longer apply. NULL: never. */
-    bool (*finished)(void *ctx);
-    void *ctx;
-    /* Polled likewise: a count that grows with every valid record. When
+	bool (*finished)(void *ctx);
+	void *ctx;
+	/* Polled likewise: a count that grows with every valid record. When
      * set, inactivity is time without it growing, so a VMM that keeps
      * printing without a valid record is wedged, not alive. NULL: any
      * serial byte counts as activity. */
-    unsigned long long (*progress)(void *ctx);
+	unsigned long long (*progress)(void *ctx);
 };
 
 enum pf_supervise_outcome {
-    PF_SUP_EXITED = 0,          /* exited on its own with code 0 */
-    PF_SUP_EXIT_CODE,           /* exited on its own with a non-zero code */
-    PF_SUP_CRASHED,             /* died from a signal we did not send */
-    PF_SUP_STOPPED,             /* finished, did not exit in time: we stopped it */
-    PF_SUP_TIMEOUT_OVERALL,     /* overall_ms elapsed: we stopped it */
-    PF_SUP_TIMEOUT_INACTIVITY,  /* no progress for inactivity_ms: wedged */
-    PF_SUP_TIMEOUT_BOOT,        /* no first record within boot_ms */
-    PF_SUP_ERROR,               /* supervision itself failed; VMM stopped */
+	PF_SUP_EXITED = 0,	   /* exited on its own with code 0 */
+	PF_SUP_EXIT_CODE,	   /* exited on its own with a non-zero code */
+	PF_SUP_CRASHED,		   /* died from a signal we did not send */
+	PF_SUP_STOPPED,		   /* finished, did not exit in time: we stopped it */
+	PF_SUP_TIMEOUT_OVERALL,	   /* overall_ms elapsed: we stopped it */
+	PF_SUP_TIMEOUT_INACTIVITY, /* no progress for inactivity_ms: wedged */
+	PF_SUP_TIMEOUT_BOOT,	   /* no first record within boot_ms */
+	PF_SUP_ERROR,		   /* supervision itself failed; VMM stopped */
 };
 
 struct pf_supervise_result {
-    enum pf_supervise_outcome outcome;
-    struct pf_vmm_exit exit;   /* how == PF_VMM_RUNNING if it could not be reaped */
-    bool first_record;         /* saw_first_record() returned true */
-    bool finished;             /* finished() returned true */
-    bool escalated;            /* SIGTERM was not enough: SIGKILL sent */
-    /* Milliseconds since spawn; -1 when it did not happen. */
-    long first_record_ms;
-    long finished_ms;
-    long last_serial_ms;
-    long last_progress_ms;     /* progress() last grew (or first record) */
-    long exit_ms;              /* exit observed */
-    long elapsed_ms;           /* supervision ended (VMM reaped) */
-    unsigned long long serial_bytes;
-    unsigned long long stderr_bytes;
-    int sys_errno;             /* for PF_SUP_ERROR */
+	enum pf_supervise_outcome outcome;
+	struct pf_vmm_exit exit; /* how == PF_VMM_RUNNING if it could not be reaped */
+	bool first_record;	 /* saw_first_record() returned true */
+	bool finished;		 /* finished() returned true */
+	bool escalated;		 /* SIGTERM was not enough: SIGKILL sent */
+	/* Milliseconds since spawn; -1 when it did not happen. */
+	long first_record_ms;
+	long finished_ms;
+	long last_serial_ms;
+	long last_progress_ms; /* progress() last grew (or first record) */
+	long exit_ms;	       /* exit observed */
+	long elapsed_ms;       /* supervision ended (VMM reaped) */
+	unsigned long long serial_bytes;
+	unsigned long long stderr_bytes;
+	int sys_errno; /* for PF_SUP_ERROR */
 };
 
 /*
@@ -184,8 +182,7 @@ struct pf_supervise_result {
  * invalid arguments.
  */
 int pf_vmm_supervise(struct pf_vmm *v, const struct pf_supervise_opts *opts,
-                     const struct pf_supervise_cbs *cbs,
-                     struct pf_supervise_result *res);
+		     const struct pf_supervise_cbs *cbs, struct pf_supervise_result *res);
 
 /* Stable short names: "exited", "exit-code", "crash", "stopped", "timeout",
  * "wedged", "boot-timeout", "error". */
@@ -200,9 +197,8 @@ const char *pf_supervise_outcome_name(enum pf_supervise_outcome o);
  * Returns 0, or -1 with err filled (not found, non-zero exit, timeout, no
  * output).
  */
-int pf_hypervisor_version(const char *binary, const char *const *version_args,
-                          int timeout_ms, char *buf, size_t len,
-                          struct pf_error *err);
+int pf_hypervisor_version(const char *binary, const char *const *version_args, int timeout_ms,
+			  char *buf, size_t len, struct pf_error *err);
 
 /* The version number in a version line: the first word that starts with a
  * digit (or 'v' and a digit) and contains a '.', e.g. "7.2.22" from "QEMU

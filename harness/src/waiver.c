@@ -18,7 +18,10 @@
 
 #define PF_WAIVER_SCHEMA "plugfest-known-failures/1"
 
-enum kind { KIND_KNOWN_FAILURE, KIND_WAIVER };
+enum kind {
+	KIND_KNOWN_FAILURE,
+	KIND_WAIVER
+};
 
 struct entry {
 	char *id, *hypervisor, *version, *test, *reason, *issue, *expires, *approved_by;
@@ -57,8 +60,15 @@ static void strv_free(struct pf_strv *s)
 
 static void entry_free(struct entry *e)
 {
-	free(e->id); free(e->hypervisor); free(e->version); free(e->test); free(e->reason);
-	free(e->issue); free(e->expires); free(e->approved_by); free(e->file);
+	free(e->id);
+	free(e->hypervisor);
+	free(e->version);
+	free(e->test);
+	free(e->reason);
+	free(e->issue);
+	free(e->expires);
+	free(e->approved_by);
+	free(e->file);
 	strv_free(&e->devices);
 	strv_free(&e->transports);
 	strv_free(&e->subcases);
@@ -197,7 +207,8 @@ static bool valid_date(const char *s)
 	int y, m, d;
 	char tail;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return false;
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
@@ -226,9 +237,10 @@ static bool subcase_glob_ok(const char *v)
 static const char *valid_list_item(const char *key, const char *v)
 {
 	if (!strcmp(key, "subcases"))
-		return subcase_glob_ok(v) ? NULL
-					  : "is not a fingerprint glob (words of [a-z0-9-] joined by '/', "
-					    "'*' as wildcard; \"*\" for the whole check)";
+		return subcase_glob_ok(v)
+			       ? NULL
+			       : "is not a fingerprint glob (words of [a-z0-9-] joined by '/', "
+				 "'*' as wildcard; \"*\" for the whole check)";
 	if (!strcmp(key, "device"))
 		return pf_device_type_known(v) ? NULL : "is not a known device type";
 	return !strcmp(v, "mmio") || !strcmp(v, "pci") ? NULL : "must be 'mmio' or 'pci'";
@@ -266,23 +278,28 @@ static int parse_list(struct pf_ydoc *d, yaml_node_t *map, const char *key, cons
 static int parse_entry(struct pf_ydoc *d, yaml_node_t *n, size_t idx, struct entry *e,
 		       const struct pf_waivers *w, const struct entry *prev, size_t nprev)
 {
-	static const char *const keys[] = { "id", "kind", "hypervisor", "version", "test", "subcases",
-					    "device", "transport", "reason", "issue", "expires",
-					    "approved_by", NULL };
-	static const char *const req[] = { "id", "kind", "hypervisor", "test", "subcases", "reason",
-					   "issue", "expires", NULL };
+	static const char *const keys[] = { "id",     "kind",	  "hypervisor", "version",
+					    "test",   "subcases", "device",	"transport",
+					    "reason", "issue",	  "expires",	"approved_by",
+					    NULL };
+	static const char *const req[] = { "id",     "kind",  "hypervisor", "test", "subcases",
+					   "reason", "issue", "expires",    NULL };
 	char f[64], fk[96];
 	char *kind = NULL;
 
 	snprintf(f, sizeof(f), "entries[%zu]", idx);
 	e->line = (int)n->start_mark.line + 1;
 	if (pf_y_keys(d, n, f, keys, req) || pf_y_str(d, n, "id", f, true, &e->id) ||
-	    pf_y_str(d, n, "kind", f, true, &kind) || pf_y_str(d, n, "hypervisor", f, true, &e->hypervisor) ||
-	    pf_y_str(d, n, "version", f, false, &e->version) || pf_y_str(d, n, "test", f, true, &e->test) ||
-	    pf_y_str(d, n, "reason", f, true, &e->reason) || pf_y_str(d, n, "issue", f, true, &e->issue) ||
+	    pf_y_str(d, n, "kind", f, true, &kind) ||
+	    pf_y_str(d, n, "hypervisor", f, true, &e->hypervisor) ||
+	    pf_y_str(d, n, "version", f, false, &e->version) ||
+	    pf_y_str(d, n, "test", f, true, &e->test) ||
+	    pf_y_str(d, n, "reason", f, true, &e->reason) ||
+	    pf_y_str(d, n, "issue", f, true, &e->issue) ||
 	    pf_y_str(d, n, "expires", f, true, &e->expires) ||
 	    pf_y_str(d, n, "approved_by", f, false, &e->approved_by) ||
-	    parse_list(d, n, "device", f, &e->devices) || parse_list(d, n, "transport", f, &e->transports) ||
+	    parse_list(d, n, "device", f, &e->devices) ||
+	    parse_list(d, n, "transport", f, &e->transports) ||
 	    parse_list(d, n, "subcases", f, &e->subcases)) {
 		free(kind);
 		return -1;
@@ -293,34 +310,41 @@ static int parse_entry(struct pf_ydoc *d, yaml_node_t *n, size_t idx, struct ent
 	else if (!strcmp(kind, "waiver"))
 		e->kind = KIND_WAIVER;
 	else {
-		int rc = pf_y_fail(d, pf_y_get(d, n, "kind"), fk, "'%s' is not one of 'known-failure', 'waiver'", kind);
+		int rc = pf_y_fail(d, pf_y_get(d, n, "kind"), fk,
+				   "'%s' is not one of 'known-failure', 'waiver'", kind);
 		free(kind);
 		return rc;
 	}
 	free(kind);
 	snprintf(fk, sizeof(fk), "%s.expires", f);
 	if (!valid_date(e->expires))
-		return pf_y_fail(d, pf_y_get(d, n, "expires"), fk, "'%s' is not a date YYYY-MM-DD", e->expires);
+		return pf_y_fail(d, pf_y_get(d, n, "expires"), fk, "'%s' is not a date YYYY-MM-DD",
+				 e->expires);
 	snprintf(fk, sizeof(fk), "%s.version", f);
 	if (e->version && pf_version_match(e->version, "0") < 0)
 		return pf_y_fail(d, pf_y_get(d, n, "version"), fk,
-				 "'%s' is not a version, glob or range (e.g. \">=7.2 <8.0\")", e->version);
+				 "'%s' is not a version, glob or range (e.g. \">=7.2 <8.0\")",
+				 e->version);
 	snprintf(fk, sizeof(fk), "%s.issue", f);
 	if (strncmp(e->issue, "https://", 8) && strncmp(e->issue, "http://", 7))
-		return pf_y_fail(d, pf_y_get(d, n, "issue"), fk, "'%s' is not an http(s) link to the tracking issue", e->issue);
+		return pf_y_fail(d, pf_y_get(d, n, "issue"), fk,
+				 "'%s' is not an http(s) link to the tracking issue", e->issue);
 	snprintf(fk, sizeof(fk), "%s.test", f);
 	for (const char *c = e->test; *c; c++)
 		if (!isalnum((unsigned char)*c) && !strchr("._-*?", *c))
-			return pf_y_fail(d, pf_y_get(d, n, "test"), fk, "'%s' is not a check id glob", e->test);
+			return pf_y_fail(d, pf_y_get(d, n, "test"), fk,
+					 "'%s' is not a check id glob", e->test);
 	snprintf(fk, sizeof(fk), "%s.id", f);
 	for (size_t i = 0; i < w->n; i++)
 		if (!strcmp(w->e[i].id, e->id))
-			return pf_y_fail(d, pf_y_get(d, n, "id"), fk, "duplicate entry id '%s' (already in %s:%d)",
-					 e->id, w->e[i].file, w->e[i].line);
+			return pf_y_fail(d, pf_y_get(d, n, "id"), fk,
+					 "duplicate entry id '%s' (already in %s:%d)", e->id,
+					 w->e[i].file, w->e[i].line);
 	for (size_t i = 0; i < nprev; i++)
 		if (!strcmp(prev[i].id, e->id))
-			return pf_y_fail(d, pf_y_get(d, n, "id"), fk, "duplicate entry id '%s' (first at line %d)",
-					 e->id, prev[i].line);
+			return pf_y_fail(d, pf_y_get(d, n, "id"), fk,
+					 "duplicate entry id '%s' (first at line %d)", e->id,
+					 prev[i].line);
 	return 0;
 }
 
@@ -343,8 +367,8 @@ int pf_waivers_load_buffer(struct pf_waivers *w, const char *buf, size_t len, co
 	if (pf_y_keys(&d, root, "", keys, req) || pf_y_str(&d, root, "schema", "", true, &schema))
 		goto out;
 	if (strcmp(schema, PF_WAIVER_SCHEMA)) {
-		pf_y_fail(&d, pf_y_get(&d, root, "schema"), "schema", "'%s' is not supported (expected '%s')",
-			  schema, PF_WAIVER_SCHEMA);
+		pf_y_fail(&d, pf_y_get(&d, root, "schema"), "schema",
+			  "'%s' is not supported (expected '%s')", schema, PF_WAIVER_SCHEMA);
 		goto out;
 	}
 	list = pf_y_get(&d, root, "entries");
@@ -398,11 +422,13 @@ int pf_waivers_load(struct pf_waivers *w, const char *path, struct pf_error *err
 	}
 	do {
 		if (len == cap) {
-			char *nb = cap >= (4u << 20) ? NULL : realloc(buf, cap = cap ? 2 * cap : 8192);
+			char *nb =
+				cap >= (4u << 20) ? NULL : realloc(buf, cap = cap ? 2 * cap : 8192);
 			if (!nb) {
 				free(buf);
 				fclose(f);
-				pf_error_fill(err, path, 0, 0, "", "file too large or out of memory");
+				pf_error_fill(err, path, 0, 0, "",
+					      "file too large or out of memory");
 				return -1;
 			}
 			buf = nb;
@@ -446,11 +472,12 @@ static json_t *strv_json(const struct pf_strv *s)
 
 static json_t *entry_json(const struct entry *e)
 {
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:s, s:s, s:s, s:s?, s:s, s:i}", "id", e->id,
-			 "kind", e->kind == KIND_WAIVER ? "waiver" : "known-failure", "hypervisor",
-			 e->hypervisor, "version", e->version, "test", e->test, "subcases",
-			 strv_json(&e->subcases), "reason", e->reason, "issue", e->issue, "expires",
-			 e->expires, "approved_by", e->approved_by, "file", e->file, "line", e->line);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:s, s:s, s:s, s:s?, s:s, s:i}", "id",
+			 e->id, "kind", e->kind == KIND_WAIVER ? "waiver" : "known-failure",
+			 "hypervisor", e->hypervisor, "version", e->version, "test", e->test,
+			 "subcases", strv_json(&e->subcases), "reason", e->reason, "issue",
+			 e->issue, "expires", e->expires, "approved_by", e->approved_by, "file",
+			 e->file, "line", e->line);
 }
 
 /* Restores a result changed by an earlier application. */
@@ -489,7 +516,7 @@ static size_t not_covered(const struct entry *e, const json_t *res, json_t *out)
 			json_array_append_new(out, json_string(PF_FP_UNNAMED));
 		return 1;
 	}
-	json_array_foreach(subs, i, fp) {
+	json_array_foreach (subs, i, fp) {
 		const char *s = json_string_value(fp);
 		bool hit = false;
 
@@ -522,8 +549,8 @@ static bool entry_matches(const struct entry *e, const json_t *res, const json_t
 	return true;
 }
 
-int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *today,
-		     char *err, size_t errlen)
+int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *today, char *err,
+		     size_t errlen)
 {
 	const json_t *hv = json_object_get(json_object_get(results, "run"), "hypervisor");
 	const char *hv_name = pf_json_str(hv, "name"), *hv_ver = pf_json_str(hv, "version");
@@ -532,7 +559,8 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 	size_t i, nw = w ? w->n : 0;
 
 	if (!json_is_object(results) || !json_is_array(list)) {
-		snprintf(err, errlen, "results: not a plugfest-results document (no 'results' array)");
+		snprintf(err, errlen,
+			 "results: not a plugfest-results document (no 'results' array)");
 		return -1;
 	}
 	/* PF_TODAY pins the date entries expire against, so a test or a
@@ -540,26 +568,34 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 	if (!today && getenv("PF_TODAY") && *getenv("PF_TODAY"))
 		today = getenv("PF_TODAY");
 	if (today && !valid_date(today)) {
-		snprintf(err, errlen, "date '%s' (the re-scoring date or PF_TODAY) is not YYYY-MM-DD", today);
+		snprintf(err, errlen,
+			 "date '%s' (the re-scoring date or PF_TODAY) is not YYYY-MM-DD", today);
 		return -1;
 	}
 	if (today)
 		snprintf(date, sizeof(date), "%s", today);
 	else
 		today_utc(date);
-	unsigned *applied = calloc(nw + 1, sizeof(unsigned)), *xpass = calloc(nw + 1, sizeof(unsigned));
-	unsigned *expired_hits = calloc(nw + 1, sizeof(unsigned)), *passing = calloc(nw + 1, sizeof(unsigned));
+	unsigned *applied = calloc(nw + 1, sizeof(unsigned)),
+		 *xpass = calloc(nw + 1, sizeof(unsigned));
+	unsigned *expired_hits = calloc(nw + 1, sizeof(unsigned)),
+		 *passing = calloc(nw + 1, sizeof(unsigned));
 	unsigned *uncovered = calloc(nw + 1, sizeof(unsigned));
 	bool *hv_ok = calloc(nw + 1, sizeof(bool));
 	if (!applied || !xpass || !expired_hits || !passing || !hv_ok || !uncovered) {
-		free(applied); free(xpass); free(expired_hits); free(passing); free(hv_ok); free(uncovered);
+		free(applied);
+		free(xpass);
+		free(expired_hits);
+		free(passing);
+		free(hv_ok);
+		free(uncovered);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (size_t k = 0; k < nw; k++)
 		hv_ok[k] = hv_name && !fnmatch(w->e[k].hypervisor, hv_name, FNM_CASEFOLD) &&
 			   pf_version_match(w->e[k].version, hv_ver) == 1;
-	json_array_foreach(list, i, res) {
+	json_array_foreach (list, i, res) {
 		restore(res);
 		const json_t *dev = pf_results_device(results, pf_json_str(res, "device"));
 		enum pf_rv v = pf_rv_parse(pf_json_str(res, "verdict"));
@@ -582,7 +618,8 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 				if (pf_rv_is_failing(v) || v == PF_RV_PASS) {
 					expired_hits[k]++;
 					if (!json_object_get(res, "waiver_expired"))
-						json_object_set_new(res, "waiver_expired", entry_json(e));
+						json_object_set_new(res, "waiver_expired",
+								    entry_json(e));
 				}
 				continue;
 			}
@@ -622,10 +659,13 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 	json_t *entries = json_array(), *files = json_array();
 	for (size_t k = 0; k < nw; k++) {
 		const struct entry *e = &w->e[k];
-		const char *status = !hv_ok[k] ? "other-hypervisor"
+		const char *status = !hv_ok[k]			    ? "other-hypervisor"
 				     : strcmp(e->expires, date) < 0 ? "expired"
-				     : applied[k] ? "applied" : xpass[k] ? "stale" : passing[k] ? "not-needed"
-				     : uncovered[k] ? "not-covered" : "unused";
+				     : applied[k]		    ? "applied"
+				     : xpass[k]			    ? "stale"
+				     : passing[k]		    ? "not-needed"
+				     : uncovered[k]		    ? "not-covered"
+								    : "unused";
 		json_t *ej = entry_json(e);
 		json_object_set_new(ej, "status", json_string(status));
 		json_object_set_new(ej, "applied", json_integer(applied[k]));
@@ -635,9 +675,16 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 		json_array_append_new(entries, ej);
 	}
 	for (size_t k = 0; w && k < w->nsrc; k++)
-		json_array_append_new(files, json_pack("{s:s, s:s}", "file", w->src[k].file, "sha256", w->src[k].sha256));
-	json_object_set_new(results, "waivers", json_pack("{s:s, s:o, s:o}", "date", date, "files", files,
-							  "entries", entries));
-	free(applied); free(xpass); free(expired_hits); free(passing); free(hv_ok); free(uncovered);
+		json_array_append_new(files, json_pack("{s:s, s:s}", "file", w->src[k].file,
+						       "sha256", w->src[k].sha256));
+	json_object_set_new(
+		results, "waivers",
+		json_pack("{s:s, s:o, s:o}", "date", date, "files", files, "entries", entries));
+	free(applied);
+	free(xpass);
+	free(expired_hits);
+	free(passing);
+	free(hv_ok);
+	free(uncovered);
 	return 0;
 }

@@ -31,7 +31,7 @@ struct pf_waivers;
 
 /* Stand-ins in "not_covered" for what has no fingerprint. */
 #define PF_FP_UNNAMED "+unnamed" /* the result names no fingerprint */
-#define PF_FP_MORE "+more"       /* the probe cut its list (subs_more) */
+#define PF_FP_MORE "+more"	 /* the probe cut its list (subs_more) */
 
 struct pf_waivers *pf_waivers_new(void);
 void pf_waivers_free(struct pf_waivers *w);
@@ -45,8 +45,8 @@ size_t pf_waivers_count(const struct pf_waivers *w);
 /* Applies the entries to results (modified in place) as of date today
  * ("YYYY-MM-DD"; NULL = the current UTC date) and records what happened in
  * results["waivers"]. 0 on success, -1 with a message in err. */
-int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *today,
-		     char *err, size_t errlen);
+int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *today, char *err,
+		     size_t errlen);
 
 /* Version matching used by entries, exposed for tests:
  * "" or NULL = any; a glob ("7.2.*"); a range of space-separated

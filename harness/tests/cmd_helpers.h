@@ -103,7 +103,7 @@ static inline int th_count_results(const json_t *doc, const char *test, const ch
 	size_t i;
 	int n = 0;
 
-	json_array_foreach(json_object_get(doc, "results"), i, r) {
+	json_array_foreach (json_object_get(doc, "results"), i, r) {
 		if (strcmp(json_string_value(json_object_get(r, "test")) ?: "", test))
 			continue;
 		if (dev && strcmp(json_string_value(json_object_get(r, "device")) ?: "", dev))
@@ -119,7 +119,7 @@ static inline const char *th_verdict(const json_t *doc, const char *test)
 	const json_t *r;
 	size_t i;
 
-	json_array_foreach(json_object_get(doc, "results"), i, r)
+	json_array_foreach (json_object_get(doc, "results"), i, r)
 		if (!strcmp(json_string_value(json_object_get(r, "test")) ?: "", test))
 			return json_string_value(json_object_get(r, "verdict")) ?: "";
 	return "";
@@ -131,8 +131,8 @@ static inline int th_pairs_unique(const json_t *doc)
 	const json_t *a, *b;
 	size_t i, k;
 
-	json_array_foreach(json_object_get(doc, "results"), i, a) {
-		json_array_foreach(json_object_get(doc, "results"), k, b) {
+	json_array_foreach (json_object_get(doc, "results"), i, a) {
+		json_array_foreach (json_object_get(doc, "results"), k, b) {
 			if (k <= i)
 				continue;
 			if (json_equal(json_object_get(a, "test"), json_object_get(b, "test")) &&
@@ -150,7 +150,7 @@ static inline int th_findings(const json_t *doc, const char *kind)
 	size_t i;
 	int n = 0;
 
-	json_array_foreach(json_object_get(doc, "findings"), i, f)
+	json_array_foreach (json_object_get(doc, "findings"), i, f)
 		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
 	return n;
 }
@@ -162,7 +162,7 @@ static inline int th_diags(const json_t *doc, const char *kind)
 	size_t i;
 	int n = 0;
 
-	json_array_foreach(json_object_get(doc, "diagnostics"), i, f)
+	json_array_foreach (json_object_get(doc, "diagnostics"), i, f)
 		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
 	return n;
 }

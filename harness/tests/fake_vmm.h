@@ -132,8 +132,10 @@ static int fake_vmm(int argc, char **argv)
 	if (!strcmp(mode, "stale"))
 		snprintf(fake_nonce, sizeof(fake_nonce), "0123456789abcdef0123456789abcdef");
 
-	rec("{\"t\":\"hello\",\"proto\":2,\"nonce\":\"%s\",\"probe\":\"0.1.0\",\"arch\":\"aarch64\","
-	    "\"image\":\"fake\",\"options\":{\"filter\":\"%s\",\"from\":%ld}}", fake_nonce, filter, from);
+	rec("{\"t\":\"hello\",\"proto\":2,\"nonce\":\"%s\",\"probe\":\"0.1.0\",\"arch\":"
+	    "\"aarch64\","
+	    "\"image\":\"fake\",\"options\":{\"filter\":\"%s\",\"from\":%ld}}",
+	    fake_nonce, filter, from);
 	rec("{\"t\":\"device\",\"dev\":\"" DEV "\",\"type\":\"blk\",\"device_id\":2,"
 	    "\"transport\":\"mmio\",\"mode\":\"modern\"}");
 	if (!strcmp(mode, "chatty")) {
@@ -141,7 +143,8 @@ static int fake_vmm(int argc, char **argv)
 
 		for (int i = 0; i < n; i++) {
 			rec("{\"t\":\"log\",\"level\":\"info\",\"msg\":\"record %d of a guest that "
-			    "talks too much\"}", i);
+			    "talks too much\"}",
+			    i);
 			fprintf(stderr, "hypervisor chatter line %d of a noisy hypervisor\n", i);
 		}
 	}
@@ -150,7 +153,8 @@ static int fake_vmm(int argc, char **argv)
 
 		if (!filter_match(filter, checks[step]))
 			continue;
-		rec("{\"t\":\"begin\",\"step\":%d,\"test\":\"%s\",\"dev\":\"" DEV "\"}", step, checks[step]);
+		rec("{\"t\":\"begin\",\"step\":%d,\"test\":\"%s\",\"dev\":\"" DEV "\"}", step,
+		    checks[step]);
 		if ((!strcmp(mode, "crash-in") && from == 0 && step == at) ||
 		    !strcmp(mode, "crash-always"))
 			fake_exit(7);
@@ -164,14 +168,16 @@ static int fake_vmm(int argc, char **argv)
 				fprintf(f, "%d\n", (int)getpid());
 				fclose(f);
 			}
-			kill(getppid(), !strcmp(env_or("FAKE_SIG", "TERM"), "INT") ? SIGINT : SIGTERM);
+			kill(getppid(),
+			     !strcmp(env_or("FAKE_SIG", "TERM"), "INT") ? SIGINT : SIGTERM);
 			for (;;)
 				pause(); /* until the runner ends this process group */
 		}
 		if (fail)
 			rec("{\"t\":\"result\",\"step\":%d,\"test\":\"%s\",\"dev\":\"" DEV "\","
 			    "\"verdict\":\"fail\",\"level\":\"must\",\"msg\":\"m\",\"sub\":\"%s\","
-			    "\"subs\":[\"%s\"],\"us\":1}", step, checks[step], fail_sub, fail_sub);
+			    "\"subs\":[\"%s\"],\"us\":1}",
+			    step, checks[step], fail_sub, fail_sub);
 		else
 			rec("{\"t\":\"result\",\"step\":%d,\"test\":\"%s\",\"dev\":\"" DEV "\","
 			    "\"verdict\":\"pass\",\"level\":\"must\",\"msg\":\"ok\",\"us\":1}",
@@ -204,7 +210,8 @@ static inline int fake_target_write(const char *path, const char *exe)
 		"  overall_s: 20\n"
 		"  inactivity_s: 5\n"
 		"  boot_s: 5\n"
-		"argv: [\"${binary}\", fake-vmm, \"${bootargs}\"]\n", exe);
+		"argv: [\"${binary}\", fake-vmm, \"${bootargs}\"]\n",
+		exe);
 	return fclose(f);
 }
 

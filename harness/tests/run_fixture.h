@@ -18,7 +18,6 @@
 
 #include "cli.h"
 
-
 struct fx {
 	char *dir;
 	char target[1024], out[1024], bootlog[1024];

@@ -65,7 +65,7 @@ static void list_json_has_every_check(void **state)
 	(void)state;
 	assert_true(json_is_array(arr));
 	assert_int_equal(json_array_size(arr), PF_CHK_COUNT);
-	json_array_foreach(arr, i, c) {
+	json_array_foreach (arr, i, c) {
 		const char *id = json_string_value(json_object_get(c, "id"));
 
 		assert_non_null(id);
@@ -102,8 +102,9 @@ static void coverage_json_parses(void **state)
 
 		assert_true(json_is_object(cov));
 		assert_true(json_array_size(json_object_get(cov, "areas")) > 0);
-		json_array_foreach(json_object_get(cov, "areas"), i, a)
-			basic += !strcmp(json_string_value(json_object_get(a, "area")) ?: "", "basic");
+		json_array_foreach (json_object_get(cov, "areas"), i, a)
+			basic += !strcmp(json_string_value(json_object_get(a, "area")) ?: "",
+					 "basic");
 		assert_int_equal(basic, 1);
 	}
 	json_decref(cov);
@@ -197,12 +198,9 @@ static void path_join_bounds(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(list_json_has_every_check),
-		cmocka_unit_test(list_text),
-		cmocka_unit_test(coverage_json_parses),
-		cmocka_unit_test(targets_listed),
-		cmocka_unit_test(data_dir_override),
-		cmocka_unit_test(data_dir_build_tree),
+		cmocka_unit_test(list_json_has_every_check), cmocka_unit_test(list_text),
+		cmocka_unit_test(coverage_json_parses),	     cmocka_unit_test(targets_listed),
+		cmocka_unit_test(data_dir_override),	     cmocka_unit_test(data_dir_build_tree),
 		cmocka_unit_test(path_join_bounds),
 	};
 

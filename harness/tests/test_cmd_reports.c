@@ -46,19 +46,18 @@ static int group_setup(void **state)
 	snprintf(fx->known, sizeof(fx->known), "%s/known.yaml", fx->dir);
 	if (fake_target_write(target, self_exe))
 		return -1;
-	if (th_write(fx->known,
-		     "schema: plugfest-known-failures/1\n"
-		     "description: a known failure of the fake hypervisor\n"
-		     "entries:\n"
-		     "  - id: FAKE-REFUSED\n"
-		     "    kind: known-failure\n"
-		     "    hypervisor: fake\n"
-		     "    version: \">=1.0 <2\"\n"
-		     "    test: features.features-ok-refused\n"
-		     "    subcases: [unoffered-accepted]\n"
-		     "    reason: the fake keeps FEATURES_OK for an unoffered bit\n"
-		     "    issue: https://example.invalid/fake/1\n"
-		     "    expires: 2099-12-31\n"))
+	if (th_write(fx->known, "schema: plugfest-known-failures/1\n"
+				"description: a known failure of the fake hypervisor\n"
+				"entries:\n"
+				"  - id: FAKE-REFUSED\n"
+				"    kind: known-failure\n"
+				"    hypervisor: fake\n"
+				"    version: \">=1.0 <2\"\n"
+				"    test: features.features-ok-refused\n"
+				"    subcases: [unoffered-accepted]\n"
+				"    reason: the fake keeps FEATURES_OK for an unoffered bit\n"
+				"    issue: https://example.invalid/fake/1\n"
+				"    expires: 2099-12-31\n"))
 		return -1;
 	setenv("FAKE_FAIL_SUB", "unoffered-accepted", 1);
 	/* every format but pdf: Chromium takes seconds and is tested in
@@ -94,8 +93,9 @@ static int exists(const char *dir, const char *name)
 static void run_wrote_every_format(void **state)
 {
 	struct fx *fx = *state;
-	static const char *const names[] = { "results.json", "junit.xml", "report.md", "report.html",
-					     "journal.jsonl", "console.log", "target.yaml" };
+	static const char *const names[] = { "results.json", "junit.xml",     "report.md",
+					     "report.html",  "journal.jsonl", "console.log",
+					     "target.yaml" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!exists(fx->run, names[i]))
@@ -110,14 +110,16 @@ static void report_renders(void **state)
 
 	snprintf(out, sizeof(out), "%s/rep", fx->dir);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "-o", out, "--format",
-			      "json,junit,md,html"), 0);
+			      "json,junit,md,html"),
+			 0);
 	assert_true(exists(out, "report.md"));
 	assert_true(exists(out, "report.html"));
 	assert_true(exists(out, "junit.xml"));
 	doc = th_json(out, "results.json");
 	assert_non_null(doc);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-			    "non-conformant");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
+		"non-conformant");
 	json_decref(doc);
 
 	/* one format, beside the results */
@@ -136,17 +138,20 @@ static void report_rescores(void **state)
 
 	snprintf(out, sizeof(out), "%s/rescored", fx->dir);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "-o", out, "--format", "json",
-			      "--known-failures", fx->known), 0);
+			      "--known-failures", fx->known),
+			 0);
 	doc = th_json(out, "results.json");
 	assert_non_null(doc);
-	json_array_foreach(json_object_get(doc, "results"), i, r)
+	json_array_foreach (json_object_get(doc, "results"), i, r)
 		xfail += !strcmp(json_string_value(json_object_get(r, "verdict")), "xfail");
 	assert_int_equal(xfail, 1);
 	json_decref(doc);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "-o", out, "--format", "json",
-			      "--rescore"), 0);
+			      "--rescore"),
+			 0);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "-o", out, "--format", "json",
-			      "--profile", "harness/tests/data/profiles/minimal.yaml"), 0);
+			      "--profile", "harness/tests/data/profiles/minimal.yaml"),
+			 0);
 }
 
 static void report_usage_errors(void **state)
@@ -156,11 +161,13 @@ static void report_usage_errors(void **state)
 
 	assert_int_equal(CALL(pf_cmd_report, "report"), PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, fx->results), PF_EXIT_USAGE);
-	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "--format", "docx"), PF_EXIT_USAGE);
+	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "--format", "docx"),
+			 PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "--nosuch"), PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_report, "report", "/nonexistent/results.json"), PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "--known-failures",
-			      "/nonexistent/known.yaml"), PF_EXIT_USAGE);
+			      "/nonexistent/known.yaml"),
+			 PF_EXIT_USAGE);
 	/* JSON, but not a results file */
 	snprintf(notres, sizeof(notres), "%s/journal-head.json", fx->dir);
 	assert_int_equal(th_write(notres, "{\"schema\":\"something-else/1\"}"), 0);
@@ -176,7 +183,8 @@ static void matrix_merges(void **state)
 
 	snprintf(out, sizeof(out), "%s/matrix", fx->dir);
 	assert_int_equal(CALL(pf_cmd_matrix, "matrix", "-o", out, fx->results,
-			      "harness/tests/data/results/qemu-7.2-modern.json"), 0);
+			      "harness/tests/data/results/qemu-7.2-modern.json"),
+			 0);
 	m = th_json(out, "matrix.json");
 	assert_non_null(m);
 	json_decref(m);
@@ -241,7 +249,8 @@ static void package_and_verify(void **state)
 	assert_int_equal(CALL(pf_cmd_package, "package", fx->run), PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_package, "package", "-o", pkg), PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_package, "package", "-x"), PF_EXIT_USAGE);
-	assert_int_equal(CALL(pf_cmd_package, "package", "-o", bad, "/nonexistent/run"), PF_EXIT_INFRA);
+	assert_int_equal(CALL(pf_cmd_package, "package", "-o", bad, "/nonexistent/run"),
+			 PF_EXIT_INFRA);
 	assert_int_equal(CALL(pf_cmd_verify, "verify"), PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_verify, "verify", "--nosuch", pkg), PF_EXIT_USAGE);
 	assert_int_equal(CALL(pf_cmd_verify, "verify", "/nonexistent/pkg.tar"), PF_EXIT_INFRA);
@@ -252,12 +261,9 @@ static void package_and_verify(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(run_wrote_every_format),
-		cmocka_unit_test(report_renders),
-		cmocka_unit_test(report_rescores),
-		cmocka_unit_test(report_usage_errors),
-		cmocka_unit_test(matrix_merges),
-		cmocka_unit_test(package_and_verify),
+		cmocka_unit_test(run_wrote_every_format), cmocka_unit_test(report_renders),
+		cmocka_unit_test(report_rescores),	  cmocka_unit_test(report_usage_errors),
+		cmocka_unit_test(matrix_merges),	  cmocka_unit_test(package_and_verify),
 	};
 	ssize_t n;
 

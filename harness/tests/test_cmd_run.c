@@ -62,8 +62,9 @@ static void nonce_fresh_per_run(void **state)
 	a = results(fx);
 	assert_int_equal(run(fx, NULL), PF_EXIT_CONFORMANT);
 	b = results(fx);
-	assert_string_not_equal(json_string_value(json_object_get(json_object_get(a, "run"), "nonce")),
-				json_string_value(json_object_get(json_object_get(b, "run"), "nonce")));
+	assert_string_not_equal(
+		json_string_value(json_object_get(json_object_get(a, "run"), "nonce")),
+		json_string_value(json_object_get(json_object_get(b, "run"), "nonce")));
 	json_decref(a);
 	json_decref(b);
 }
@@ -212,12 +213,15 @@ static void expect_not_met(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(run(fx, NULL), PF_EXIT_INFRA);
 	doc = results(fx);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-			    "incomplete");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
+		"incomplete");
 	e = json_object_get(json_object_get(doc, "run"), "expect");
 	assert_int_equal(json_integer_value(json_object_get(e, "devices")), 2);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "transports"), "mmio")), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "types"), "blk")), 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(e, "transports"), "mmio")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "types"), "blk")),
+			 1);
 	json_decref(doc);
 }
 
@@ -236,8 +240,9 @@ static void restart_budget_exhausted(void **state)
 	assert_string_equal(th_verdict(doc, checks[1]), "crash");
 	assert_int_equal(th_count_results(doc, checks[2], DEV), 0);
 	assert_int_equal(th_count_results(doc, checks[3], DEV), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-			    "incomplete");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
+		"incomplete");
 	json_decref(doc);
 
 	/* no restart at all */
@@ -282,8 +287,10 @@ static void signal_forwarded(struct fx *fx, const char *sig)
 	assert_int_equal(run_int(doc, "launches"), 1); /* and not restarted */
 	/* the user stopped the run: the check in flight is not a crash */
 	assert_int_equal(th_count_results(doc, checks[0], NULL), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-				    json_object_get(doc, "run"), "in_flight"), "test")), checks[0]);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(json_object_get(doc, "run"), "in_flight"), "test")),
+		checks[0]);
 	assert_true(th_pairs_unique(doc));
 	json_decref(doc);
 }
@@ -297,7 +304,6 @@ static void sigint_forwarded(void **state)
 {
 	signal_forwarded(*state, "INT");
 }
-
 
 int main(int argc, char **argv)
 {

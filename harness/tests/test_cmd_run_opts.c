@@ -12,18 +12,19 @@ static void write_known(struct fx *fx, char *path, size_t len)
 {
 	snprintf(path, len, "%s/known.yaml", fx->dir);
 	assert_int_equal(th_write(path,
-		"schema: plugfest-known-failures/1\n"
-		"description: a known failure of the fake hypervisor\n"
-		"entries:\n"
-		"  - id: FAKE-REFUSED\n"
-		"    kind: known-failure\n"
-		"    hypervisor: fake\n"
-		"    version: \">=1.0 <2\"\n"
-		"    test: features.features-ok-refused\n"
-		"    subcases: [unoffered-accepted]\n"
-		"    reason: the fake keeps FEATURES_OK for an unoffered bit\n"
-		"    issue: https://example.invalid/fake/1\n"
-		"    expires: 2099-12-31\n"), 0);
+				  "schema: plugfest-known-failures/1\n"
+				  "description: a known failure of the fake hypervisor\n"
+				  "entries:\n"
+				  "  - id: FAKE-REFUSED\n"
+				  "    kind: known-failure\n"
+				  "    hypervisor: fake\n"
+				  "    version: \">=1.0 <2\"\n"
+				  "    test: features.features-ok-refused\n"
+				  "    subcases: [unoffered-accepted]\n"
+				  "    reason: the fake keeps FEATURES_OK for an unoffered bit\n"
+				  "    issue: https://example.invalid/fake/1\n"
+				  "    expires: 2099-12-31\n"),
+			 0);
 }
 
 /* --known-failures FILE: the fingerprint it names is excused, another
@@ -44,8 +45,9 @@ static void known_failures_applied(void **state)
 	assert_int_equal(run(fx, "--known-failures", known, NULL), PF_EXIT_CONFORMANT);
 	doc = results(fx);
 	assert_string_equal(th_verdict(doc, checks[3]), "xfail");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-			    "conformant-with-known-failures");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
+		"conformant-with-known-failures");
 	json_decref(doc);
 
 	setenv("FAKE_FAIL_SUB", "other-failure", 1);
@@ -116,7 +118,7 @@ static void gate_profile(void **state)
 
 	rc = run(fx, "--gate", "virtio-1.4-core", NULL);
 	doc = results(fx);
-	json_array_foreach(json_object_get(doc, "profiles"), i, p)
+	json_array_foreach (json_object_get(doc, "profiles"), i, p)
 		if (!strcmp(json_string_value(json_object_get(p, "id")) ?: "", "virtio-1.4-core"))
 			verdict = json_string_value(json_object_get(p, "verdict"));
 	assert_non_null(verdict);
@@ -162,23 +164,34 @@ static void usage_errors(void **state)
 {
 	struct fx *fx = *state;
 	static const char *const bad[][2] = {
-		{ "--max-restarts", "x" }, { "--max-restarts", "-1" },
-		{ "--max-log-bytes", "1X" }, { "--max-log-bytes", "-1" },
-		{ "--max-log-bytes", "" }, { "--max-log-bytes", "99999999999999999999G" },
-		{ "--seed", "abc" }, { "--timeout", "0" }, { "--timeout", "1s" },
-		{ "--filter", "a b" }, { "--formats", "json,nosuch" },
-		{ "--gate", "nosuch" }, { "--set", "=x" }, { "--set", "novalue" },
-		{ "--set", "binary=/bin/true" }, { "--set", "not-an-identifier=1" },
+		{ "--max-restarts", "x" },
+		{ "--max-restarts", "-1" },
+		{ "--max-log-bytes", "1X" },
+		{ "--max-log-bytes", "-1" },
+		{ "--max-log-bytes", "" },
+		{ "--max-log-bytes", "99999999999999999999G" },
+		{ "--seed", "abc" },
+		{ "--timeout", "0" },
+		{ "--timeout", "1s" },
+		{ "--filter", "a b" },
+		{ "--formats", "json,nosuch" },
+		{ "--gate", "nosuch" },
+		{ "--set", "=x" },
+		{ "--set", "novalue" },
+		{ "--set", "binary=/bin/true" },
+		{ "--set", "not-an-identifier=1" },
 		{ "--profile", "/nonexistent/profile.yaml" },
 		{ "--known-failures", "/nonexistent/known.yaml" },
-		{ "-t", "/nonexistent/target.yaml" }, { "--nosuch-option", "x" },
+		{ "-t", "/nonexistent/target.yaml" },
+		{ "--nosuch-option", "x" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = run(fx, bad[i][0], bad[i][1], NULL);
 
 		if (rc != PF_EXIT_USAGE)
-			fail_msg("%s '%s': exit %d, want %d", bad[i][0], bad[i][1], rc, PF_EXIT_USAGE);
+			fail_msg("%s '%s': exit %d, want %d", bad[i][0], bad[i][1], rc,
+				 PF_EXIT_USAGE);
 	}
 	/* a stray argument */
 	assert_int_equal(run(fx, "extra", NULL), PF_EXIT_USAGE);
@@ -198,8 +211,10 @@ static void options_accepted(void **state)
 	assert_int_equal(run(fx, "--dry-run", "--seed", "42", "--bootargs", "pf.pace=0", NULL), 0);
 	assert_null(th_read(fx->bootlog)); /* printed, not booted */
 	assert_int_equal(run(fx, "--seed", "0x10", "--max-log-bytes", "1m", "--timeout", "30",
-			     "--set", "extra=1", "--profile", "harness/tests/data/profiles/minimal.yaml",
-			     "--bootargs", "pf.pace=0", "-v", NULL), PF_EXIT_CONFORMANT);
+			     "--set", "extra=1", "--profile",
+			     "harness/tests/data/profiles/minimal.yaml", "--bootargs", "pf.pace=0",
+			     "-v", NULL),
+			 PF_EXIT_CONFORMANT);
 	boots = th_read(fx->bootlog);
 	assert_non_null(boots);
 	assert_non_null(strstr(boots, "pf.seed=16 pf.verbose=1"));
@@ -209,7 +224,6 @@ static void options_accepted(void **state)
 	assert_int_equal(run_int(doc, "launches"), 1);
 	json_decref(doc);
 }
-
 
 int main(int argc, char **argv)
 {

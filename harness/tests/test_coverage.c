@@ -27,7 +27,8 @@ static struct pf_spec *load(void)
 	const char *src = getenv("PF_SOURCE_DIR");
 	struct pf_spec *s;
 
-	snprintf(path, sizeof(path), "%s/profiles/spec/virtio-1.4-normative.yaml", src && *src ? src : ".");
+	snprintf(path, sizeof(path), "%s/profiles/spec/virtio-1.4-normative.yaml",
+		 src && *src ? src : ".");
 	s = pf_spec_load(path, err, sizeof(err));
 	if (!s)
 		fail_msg("cannot load the fact base: %s", err);
@@ -47,9 +48,11 @@ static void test_claim_syntax(void **state)
 	assert_string_equal(w, "c.d");
 	assert_string_equal(r, "no-irq-pending");
 	/* only ~partial:<reason> is a qualifier */
-	assert_int_equal(pf_catalogue_next_claim(&p, w, sizeof(w), r, sizeof(r)), PF_CLAIM_MALFORMED);
+	assert_int_equal(pf_catalogue_next_claim(&p, w, sizeof(w), r, sizeof(r)),
+			 PF_CLAIM_MALFORMED);
 	assert_string_equal(w, "e.f");
-	assert_int_equal(pf_catalogue_next_claim(&p, w, sizeof(w), r, sizeof(r)), PF_CLAIM_MALFORMED);
+	assert_int_equal(pf_catalogue_next_claim(&p, w, sizeof(w), r, sizeof(r)),
+			 PF_CLAIM_MALFORMED);
 	assert_string_equal(w, "g.h");
 	assert_int_equal(pf_catalogue_next_claim(&p, w, sizeof(w), r, sizeof(r)), PF_CLAIM_END);
 
@@ -68,7 +71,7 @@ static const json_t *claim(const json_t *cov, const char *check, const char *stm
 	size_t i;
 	const json_t *c;
 
-	json_array_foreach(json_object_get(cov, "claims"), i, c)
+	json_array_foreach (json_object_get(cov, "claims"), i, c)
 		if (!strcmp(json_string_value(json_object_get(c, "check")), check) &&
 		    !strcmp(json_string_value(json_object_get(c, "statement")), stmt))
 			return c;
@@ -90,10 +93,13 @@ static void test_figures(void **state)
 
 	(void)state;
 	assert_int_equal(pf_catalogue_unknown_reqs(s, stderr), 0);
-	json_array_foreach(json_object_get(cov, "areas"), i, a) {
-		assert_int_equal(ival(a, "full") + ival(a, "partial") + (json_int_t)json_array_size(
-				 json_object_get(a, "uncovered")), ival(a, "total"));
-		assert_int_equal((json_int_t)json_array_size(json_object_get(a, "partial_only")), ival(a, "partial"));
+	json_array_foreach (json_object_get(cov, "areas"), i, a) {
+		assert_int_equal(
+			ival(a, "full") + ival(a, "partial") +
+				(json_int_t)json_array_size(json_object_get(a, "uncovered")),
+			ival(a, "total"));
+		assert_int_equal((json_int_t)json_array_size(json_object_get(a, "partial_only")),
+				 ival(a, "partial"));
 		if (i < 5) { /* the core areas come first */
 			full += ival(a, "full");
 			partial += ival(a, "partial");
@@ -112,7 +118,8 @@ static void test_figures(void **state)
 	c = claim(cov, "basic.reset.after-driver-ok", "mmio.reset.clears-isr-and-ready");
 	assert_non_null(c);
 	assert_string_equal(json_string_value(json_object_get(c, "claim")), "partial");
-	assert_non_null(strstr(json_string_value(json_object_get(c, "reason")), "no-interrupt-pending"));
+	assert_non_null(
+		strstr(json_string_value(json_object_get(c, "reason")), "no-interrupt-pending"));
 	c = claim(cov, "basic.reset.after-driver-ok", "basic.reset.status-zero");
 	assert_non_null(c);
 	assert_string_equal(json_string_value(json_object_get(c, "claim")), "full");
@@ -157,7 +164,7 @@ static void test_list_json(void **state)
 	int seen = 0;
 
 	(void)state;
-	json_array_foreach(arr, i, c) {
+	json_array_foreach (arr, i, c) {
 		const json_t *p = json_object_get(c, "partial_reqs");
 
 		assert_true(json_is_object(p));

@@ -57,13 +57,16 @@ static char tmpdir[256];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/pf-test-package-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/pf-test-package-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st; (void)flag; (void)ftw;
+	(void)st;
+	(void)flag;
+	(void)ftw;
 	return remove(p);
 }
 
@@ -85,7 +88,8 @@ static void test_sha256_vectors(void **state)
 		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
 		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
 		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
-		{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
+		{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopq"
+		  "klmnopqrlmnopqrs"
 		  "mnopqrstnopqrstu",
 		  "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
 	};
@@ -108,7 +112,8 @@ static void test_sha256_vectors(void **state)
 	pf_sha256_final(&c, d);
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(hex,
+			    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	/* padding boundaries: split updates agree with one-shot */
 	unsigned char buf[130];
 	for (size_t i = 0; i < sizeof(buf); i++)
@@ -153,12 +158,15 @@ static void write_file(const char *dir, const char *name, const char *text)
  * record checksummed with the nonce (caller frees). */
 static char *journal_text(const char *nonce)
 {
-	static const char hello[] = "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"}";
-	uint32_t crc = pf_crc32_update(pf_crc32_update(pf_proto_crc_seed(nonce, strlen(nonce)), "0 ", 2),
-				       hello, strlen(hello));
+	static const char hello[] =
+		"{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"}";
+	uint32_t crc =
+		pf_crc32_update(pf_crc32_update(pf_proto_crc_seed(nonce, strlen(nonce)), "0 ", 2),
+				hello, strlen(hello));
 	char *t = NULL;
 
-	assert_true(asprintf(&t, "{\"journal\":\"plugfest-journal/1\",\"proto\":2,\"nonce\":\"%s\"}\n"
+	assert_true(asprintf(&t,
+			     "{\"journal\":\"plugfest-journal/1\",\"proto\":2,\"nonce\":\"%s\"}\n"
 			     "{\"seq\":0,\"line\":1,\"offset\":0,\"crc\":\"%08x\",\"rec\":%s}\n",
 			     nonce, crc, hello) > 0);
 	return t;
@@ -224,7 +232,8 @@ static size_t tar_load(const char *path, struct mem *m, size_t max)
 	while (fread(h, 1, 512, f) == 512 && h[0] && n < max) {
 		size_t size = strtoul((char *)h + 124, NULL, 8);
 		if (h[345])
-			snprintf(m[n].name, sizeof(m[n].name), "%.155s/%.100s", (char *)h + 345, (char *)h);
+			snprintf(m[n].name, sizeof(m[n].name), "%.155s/%.100s", (char *)h + 345,
+				 (char *)h);
 		else
 			snprintf(m[n].name, sizeof(m[n].name), "%.100s", (char *)h);
 		m[n].data = malloc(size + 1);
@@ -299,7 +308,7 @@ static void reseal(struct mem *m, size_t n, const char *name)
 	char hex[65], line[100];
 	assert_non_null(j);
 	pf_sha256_hex(f->data, f->size, hex);
-	json_array_foreach(json_object_get(j, "files"), i, fe)
+	json_array_foreach (json_object_get(j, "files"), i, fe)
 		if (!strcmp(pf_json_str(fe, "path"), name)) {
 			json_object_set_new(fe, "sha256", json_string(hex));
 			json_object_set_new(fe, "size", json_integer((json_int_t)f->size));
@@ -317,9 +326,9 @@ static bool has_problem(const json_t *rep, const char *kind, const char *path)
 {
 	size_t i;
 	const json_t *p;
-	json_array_foreach(json_object_get(rep, "problems"), i, p)
-		if (!strcmp(pf_json_str(p, "kind"), kind) && (!path || (pf_json_str(p, "path") &&
-								      !strcmp(pf_json_str(p, "path"), path))))
+	json_array_foreach (json_object_get(rep, "problems"), i, p)
+		if (!strcmp(pf_json_str(p, "kind"), kind) &&
+		    (!path || (pf_json_str(p, "path") && !strcmp(pf_json_str(p, "path"), path))))
 			return true;
 	return false;
 }
@@ -382,7 +391,8 @@ static void test_create_and_verify(void **state)
 		if (pid == 0) {
 			int fd = open("/dev/null", O_WRONLY);
 			dup2(fd, 1);
-			execl(access("/usr/bin/tar", X_OK) == 0 ? "/usr/bin/tar" : "/bin/tar", "tar", "-tf", pkg, (char *)NULL);
+			execl(access("/usr/bin/tar", X_OK) == 0 ? "/usr/bin/tar" : "/bin/tar",
+			      "tar", "-tf", pkg, (char *)NULL);
 			_exit(127);
 		}
 		int st;
@@ -402,8 +412,8 @@ static void test_create_and_verify(void **state)
 	assert_non_null(strstr(err, "results.json"));
 }
 
-static void tamper(const char *what, void (*edit)(struct mem *, size_t *), const char *kind, const char *path,
-		   const char *use_digest)
+static void tamper(const char *what, void (*edit)(struct mem *, size_t *), const char *kind,
+		   const char *path, const char *use_digest)
 {
 	struct mem m[40];
 	size_t n = tar_load(pkg, m, 40);
@@ -464,7 +474,8 @@ static void edit_results_resealed(struct mem *m, size_t *n)
 	json_error_t je;
 	json_t *j = json_loadb((char *)r->data, r->size, 0, &je);
 	assert_non_null(j);
-	json_object_set_new(json_array_get(json_object_get(j, "profiles"), 0), "verdict", json_string("conformant"));
+	json_object_set_new(json_array_get(json_object_get(j, "profiles"), 0), "verdict",
+			    json_string("conformant"));
 	char *text = json_dumps(j, JSON_INDENT(2));
 	set_data(r, text);
 	free(text);
@@ -528,7 +539,8 @@ static void test_tamper_detection(void **state)
 	tamper("digest", edit_results_resealed, "manifest", "MANIFEST.json", digest);
 	/* the journal must be this run's: records verify under its nonce */
 	tamper("journal-other-run", edit_journal_other_run, "journal", "run/journal.jsonl", NULL);
-	tamper("journal-rechecksummed", edit_journal_rechecksummed, "journal", "run/journal.jsonl", NULL);
+	tamper("journal-rechecksummed", edit_journal_rechecksummed, "journal", "run/journal.jsonl",
+	       NULL);
 	tamper("no-nonce", edit_manifest_no_nonce, "nonce", "MANIFEST.json", NULL);
 }
 
@@ -563,7 +575,7 @@ static void expect_signature(const char *pkgpath, const char *key, int rc, const
 		const json_t *p;
 		size_t i;
 		bool found = false;
-		json_array_foreach(json_object_get(rep, "problems"), i, p)
+		json_array_foreach (json_object_get(rep, "problems"), i, p)
 			found = found || (!strcmp(pf_json_str(p, "kind"), "signature") &&
 					  strstr(pf_json_str(p, "detail"), problem_detail));
 		if (!found) {
@@ -674,10 +686,8 @@ static void test_corrupt_archives(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha256_vectors),
-		cmocka_unit_test(test_create_and_verify),
-		cmocka_unit_test(test_tamper_detection),
-		cmocka_unit_test(test_signatures),
+		cmocka_unit_test(test_sha256_vectors),	 cmocka_unit_test(test_create_and_verify),
+		cmocka_unit_test(test_tamper_detection), cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_corrupt_archives),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -39,7 +39,8 @@ static char *path_of(const char *rel)
 }
 
 static const char *const shipped[] = {
-	"virtio-1.4-core", "avps-base", "avps-ivi", "avps-cluster", "avps-telematics", "avps-adas", NULL,
+	"virtio-1.4-core", "avps-base", "avps-ivi", "avps-cluster",
+	"avps-telematics", "avps-adas", NULL,
 };
 
 static struct pf_profile *load_shipped(const char *id)
@@ -112,8 +113,8 @@ static void test_shipped_statements_exist(void **state)
 		for (size_t i = 0; i < p->nreqs; i++)
 			for (size_t j = 0; j < p->reqs[i].statements.n; j++)
 				if (!spec_has(spec, p->reqs[i].statements.v[j]))
-					fail_msg("%s %s: statement %s not in the fact base", *id, p->reqs[i].id,
-						 p->reqs[i].statements.v[j]);
+					fail_msg("%s %s: statement %s not in the fact base", *id,
+						 p->reqs[i].id, p->reqs[i].statements.v[j]);
 		pf_profile_free(p);
 	}
 	free(spec);
@@ -134,7 +135,8 @@ static void test_core_covers_catalogue(void **state)
 				hit = !fnmatch(p->reqs[i].checks.v[g], pf_catalogue[c].id, 0) &&
 				      p->reqs[i].cls != PF_CLASS_ONLY_ADVERSARIAL;
 		if (!hit)
-			fail_msg("catalogue check %s is not covered by virtio-1.4-core", pf_catalogue[c].id);
+			fail_msg("catalogue check %s is not covered by virtio-1.4-core",
+				 pf_catalogue[c].id);
 	}
 	/* one requirement per device type the fixtures use */
 	static const char *const types[] = { "net", "blk", "console", "rng", "gpu", "input", NULL };
@@ -184,8 +186,9 @@ static void test_avps_attribution_and_evidence(void **state)
 		bool found = false;
 		for (size_t i = 0; i < ivi->nreqs; i++) {
 			const struct pf_requirement *r = &ivi->reqs[i];
-			found = found || (r->presence_required && r->level == PF_REQ_MUST &&
-					  r->status == PF_REQ_MANDATORY && !strcmp(r->devices.v[0], *t));
+			found = found ||
+				(r->presence_required && r->level == PF_REQ_MUST &&
+				 r->status == PF_REQ_MANDATORY && !strcmp(r->devices.v[0], *t));
 		}
 		if (!found)
 			fail_msg("avps-ivi does not require a %s device", *t);
@@ -211,8 +214,12 @@ static void test_minimal_profile_file(void **state)
 
 /* ---- error paths ------------------------------------------------------- */
 
-#define HEAD "schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1.0\"\nspec: {name: VIRTIO, version: \"1.4\"}\n"
-#define REQ1 "requirements:\n  - id: R-01\n    title: X\n    level: must\n    status: mandatory\n    evidence: kit-policy\n"
+#define HEAD                                                                                   \
+	"schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1.0\"\nspec: {name: VIRTIO, " \
+	"version: \"1.4\"}\n"
+#define REQ1                                                                                      \
+	"requirements:\n  - id: R-01\n    title: X\n    level: must\n    status: mandatory\n    " \
+	"evidence: kit-policy\n"
 #define PRES "    applies_to: {device: [rng]}\n    presence: required\n"
 
 /* Column of token on 1-based line of text. */
@@ -228,8 +235,8 @@ static int column_of(const char *text, int line, const char *token)
 	return (int)(t - l) + 1;
 }
 
-static void expect_error_at(const char *name, const char *yaml, int line, const char *token, const char *field,
-			    const char *msg)
+static void expect_error_at(const char *name, const char *yaml, int line, const char *token,
+			    const char *field, const char *msg)
 {
 	struct pf_error e;
 	char text[1200], loc[300];
@@ -253,66 +260,109 @@ static void expect_error_at(const char *name, const char *yaml, int line, const 
 static void test_error_paths(void **state)
 {
 	(void)state;
-	expect_error_at("a.yaml", HEAD "colour: red\n" REQ1 PRES, 6, "colour", "field 'colour'", "unknown key");
-	expect_error_at("b.yaml", HEAD "requirements:\n  - id: R-01\n    title: X\n    levle: must\n    status: mandatory\n"
-			"    evidence: kit-policy\n" PRES, 9, "levle", "requirements[0].levle", "unknown key 'levle'");
-	expect_error_at("c.yaml", HEAD REQ1 PRES "  - id: R-01\n    title: Y\n    level: must\n    status: mandatory\n"
-			"    evidence: kit-policy\n" PRES, 14, "R-01", "requirements[1]",
+	expect_error_at("a.yaml", HEAD "colour: red\n" REQ1 PRES, 6, "colour", "field 'colour'",
+			"unknown key");
+	expect_error_at("b.yaml",
+			HEAD "requirements:\n  - id: R-01\n    title: X\n    levle: must\n    "
+			     "status: mandatory\n"
+			     "    evidence: kit-policy\n" PRES,
+			9, "levle", "requirements[0].levle", "unknown key 'levle'");
+	expect_error_at("c.yaml",
+			HEAD REQ1 PRES
+			"  - id: R-01\n    title: Y\n    level: must\n    status: mandatory\n"
+			"    evidence: kit-policy\n" PRES,
+			14, "R-01", "requirements[1]",
 			"duplicate requirement id 'R-01' (first at line 7)");
-	expect_error_at("d.yaml", HEAD "requirements:\n  - id: R-01\n    title: X\n    level: mst\n    status: mandatory\n"
-			"    evidence: kit-policy\n" PRES, 9, "mst", "requirements[0].level", "'mst' is not one of");
-	expect_error_at("e.yaml", HEAD "requirements:\n  - id: R-01\n    title: X\n    level: must\n    status: mandatory\n"
-			"    evidence: unverified\n" PRES, 10, "mandatory", "requirements[0]",
+	expect_error_at(
+		"d.yaml",
+		HEAD
+		"requirements:\n  - id: R-01\n    title: X\n    level: mst\n    status: mandatory\n"
+		"    evidence: kit-policy\n" PRES,
+		9, "mst", "requirements[0].level", "'mst' is not one of");
+	expect_error_at("e.yaml",
+			HEAD "requirements:\n  - id: R-01\n    title: X\n    level: must\n    "
+			     "status: mandatory\n"
+			     "    evidence: unverified\n" PRES,
+			10, "mandatory", "requirements[0]",
 			"evidence 'unverified' and cannot be 'mandatory'");
-	expect_error_at("f.yaml", HEAD "requirements:\n  - id: R-01\n    level: must\n    status: mandatory\n"
-			"    evidence: kit-policy\n" PRES, 7, "id: R-01", "requirements[0]", "missing required key 'title'");
-	expect_error_at("g.yaml", "schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1.0\"\n" REQ1 PRES, 1,
-			"schema", "(top level)", "missing required key 'spec'");
-	expect_error_at("h.yaml", "schema: plugfest-profile/9\nid: t\ntitle: T\nversion: \"1.0\"\n"
-			"spec: {name: VIRTIO, version: \"1.4\"}\n" REQ1 PRES, 1, "plugfest-profile/9", "field 'schema'",
-			"not supported");
-	expect_error_at("i.yaml", HEAD "requirements: {a: b}\n", 6, "{a", "field 'requirements'", "expected a list");
-	expect_error_at("j.yaml", HEAD REQ1 "    applies_to: {device: [gpu2d]}\n    presence: required\n", 12, "gpu2d",
-			"requirements[0].applies_to.device[0]", "not a known device type");
+	expect_error_at("f.yaml",
+			HEAD "requirements:\n  - id: R-01\n    level: must\n    status: mandatory\n"
+			     "    evidence: kit-policy\n" PRES,
+			7, "id: R-01", "requirements[0]", "missing required key 'title'");
+	expect_error_at("g.yaml",
+			"schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1.0\"\n" REQ1 PRES,
+			1, "schema", "(top level)", "missing required key 'spec'");
+	expect_error_at("h.yaml",
+			"schema: plugfest-profile/9\nid: t\ntitle: T\nversion: \"1.0\"\n"
+			"spec: {name: VIRTIO, version: \"1.4\"}\n" REQ1 PRES,
+			1, "plugfest-profile/9", "field 'schema'", "not supported");
+	expect_error_at("i.yaml", HEAD "requirements: {a: b}\n", 6, "{a", "field 'requirements'",
+			"expected a list");
+	expect_error_at("j.yaml",
+			HEAD REQ1 "    applies_to: {device: [gpu2d]}\n    presence: required\n", 12,
+			"gpu2d", "requirements[0].applies_to.device[0]", "not a known device type");
 	expect_error_at("k.yaml", HEAD REQ1 "    satisfied_by: {features: [200]}\n", 12, "200",
 			"requirements[0].satisfied_by.features[0]", "not a feature bit number");
-	expect_error_at("l.yaml", HEAD REQ1 "    refs: [{doc: avps, section: \"2.1\"}]\n" PRES, 12, "avps",
-			"requirements[0].refs[0].doc", "not declared under top-level 'references'");
-	expect_error_at("m.yaml", HEAD "references: [{key: k, title: K}]\n" REQ1
-			"    refs: [{doc: k, section: \"1\", grade: X}]\n" PRES, 13, "X}",
-			"requirements[0].refs[0].grade", "'X' is not one of");
-	expect_error_at("n.yaml", HEAD "requirements:\n  - id: R-01\n    title: X\n    title: Y\n    level: must\n"
-			"    status: mandatory\n    evidence: kit-policy\n" PRES, 9, "title", "field 'title'",
-			"duplicate key (first at line 8)");
-	expect_error_at("o.yaml", HEAD "requirements:\n  - id: R-01\n    title: &t X\n    level: must\n"
-			"    status: mandatory\n    evidence: kit-policy\n" PRES, 8, "&t", NULL, "anchors and aliases");
-	expect_error_at("q.yaml", HEAD REQ1 "    presence: required\n", 12, "required", "requirements[0]",
-			"needs applies_to.device");
-	expect_error_at("r.yaml", HEAD REQ1, 7, "id: R-01", "requirements[0]", "can never be evaluated");
-	expect_error_at("s.yaml", HEAD REQ1 "    satisfied_by: {class: conformance, features: [1]}\n", 12, "{class",
-			"requirements[0].satisfied_by", "need 'checks' or 'statements'");
-	expect_error_at("t.yaml", HEAD REQ1 "    applies_to: {device: []}\n    presence: required\n", 12, "[]",
-			"requirements[0].applies_to.device", "list is empty");
-	expect_error_at("u.yaml", "schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1\"\n"
-			"spec: {name: VIRTIO, version: \"1.4\"}\n" REQ1 PRES, 4, "\"1\"", "field 'version'",
-			"MAJOR.MINOR");
-	expect_error_at("v.yaml", HEAD "references: [{key: avps, title: AVPS, license: CC-BY-SA-4.0}]\n" REQ1 PRES, 1,
-			"schema", "field 'attribution'", "CC BY-SA");
-	expect_error_at("w.yaml", HEAD REQ1 "    satisfied_by: {checks: [\"net/*\"]}\n", 12, "\"net/*\"",
-			"requirements[0].satisfied_by.checks[0]", "not a check id glob");
-	expect_error_at("x.yaml", HEAD REQ1 "    applies_to: {device: [rng, rng]}\n    presence: required\n", 12, "rng]",
-			"requirements[0].applies_to.device[1]", "listed twice");
-	expect_error_at("y.yaml", HEAD "requirements:\n  - id: R-01\n    title:\n    level: must\n    status: mandatory\n"
-			"    evidence: kit-policy\n" PRES, 0, NULL, "requirements[0].title", "value is empty");
-	expect_error_at("z.yaml", HEAD REQ1 PRES "---\nid: again\n", 14, "---", NULL, "more than one YAML document");
-	expect_error_at("aa.yaml", HEAD REQ1 "    satisfied_by: {modes: [ancient]}\n", 12, "ancient",
-			"requirements[0].satisfied_by.modes[0]", "must be 'legacy'");
-	expect_error_at("ab.yaml", HEAD REQ1 "    satisfied_by: {checks: [\"*\"], class: hostile}\n", 12, "hostile",
-			"requirements[0].satisfied_by.class", "is not one of");
-	expect_error_at("ac.yaml", HEAD "requirements: []\n", 6, "[]", "field 'requirements'", "at least one requirement");
-	expect_error_at("ad.yaml", HEAD REQ1 "    satisfied_by: {features: [{bit: 3, nom: MTU}]}\n", 12, "nom",
-			"requirements[0].satisfied_by.features[0].nom", "unknown key");
-	expect_error_at("ae.yaml", HEAD REQ1 "    applies_to: {transport: [ccw]}\n    satisfied_by: {checks: [\"*\"]}\n",
+	expect_error_at("l.yaml", HEAD REQ1 "    refs: [{doc: avps, section: \"2.1\"}]\n" PRES, 12,
+			"avps", "requirements[0].refs[0].doc",
+			"not declared under top-level 'references'");
+	expect_error_at("m.yaml",
+			HEAD "references: [{key: k, title: K}]\n" REQ1
+			     "    refs: [{doc: k, section: \"1\", grade: X}]\n" PRES,
+			13, "X}", "requirements[0].refs[0].grade", "'X' is not one of");
+	expect_error_at("n.yaml",
+			HEAD
+			"requirements:\n  - id: R-01\n    title: X\n    title: Y\n    level: must\n"
+			"    status: mandatory\n    evidence: kit-policy\n" PRES,
+			9, "title", "field 'title'", "duplicate key (first at line 8)");
+	expect_error_at("o.yaml",
+			HEAD "requirements:\n  - id: R-01\n    title: &t X\n    level: must\n"
+			     "    status: mandatory\n    evidence: kit-policy\n" PRES,
+			8, "&t", NULL, "anchors and aliases");
+	expect_error_at("q.yaml", HEAD REQ1 "    presence: required\n", 12, "required",
+			"requirements[0]", "needs applies_to.device");
+	expect_error_at("r.yaml", HEAD REQ1, 7, "id: R-01", "requirements[0]",
+			"can never be evaluated");
+	expect_error_at("s.yaml",
+			HEAD REQ1 "    satisfied_by: {class: conformance, features: [1]}\n", 12,
+			"{class", "requirements[0].satisfied_by", "need 'checks' or 'statements'");
+	expect_error_at("t.yaml",
+			HEAD REQ1 "    applies_to: {device: []}\n    presence: required\n", 12,
+			"[]", "requirements[0].applies_to.device", "list is empty");
+	expect_error_at("u.yaml",
+			"schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1\"\n"
+			"spec: {name: VIRTIO, version: \"1.4\"}\n" REQ1 PRES,
+			4, "\"1\"", "field 'version'", "MAJOR.MINOR");
+	expect_error_at("v.yaml",
+			HEAD
+			"references: [{key: avps, title: AVPS, license: CC-BY-SA-4.0}]\n" REQ1 PRES,
+			1, "schema", "field 'attribution'", "CC BY-SA");
+	expect_error_at("w.yaml", HEAD REQ1 "    satisfied_by: {checks: [\"net/*\"]}\n", 12,
+			"\"net/*\"", "requirements[0].satisfied_by.checks[0]",
+			"not a check id glob");
+	expect_error_at("x.yaml",
+			HEAD REQ1 "    applies_to: {device: [rng, rng]}\n    presence: required\n",
+			12, "rng]", "requirements[0].applies_to.device[1]", "listed twice");
+	expect_error_at(
+		"y.yaml",
+		HEAD
+		"requirements:\n  - id: R-01\n    title:\n    level: must\n    status: mandatory\n"
+		"    evidence: kit-policy\n" PRES,
+		0, NULL, "requirements[0].title", "value is empty");
+	expect_error_at("z.yaml", HEAD REQ1 PRES "---\nid: again\n", 14, "---", NULL,
+			"more than one YAML document");
+	expect_error_at("aa.yaml", HEAD REQ1 "    satisfied_by: {modes: [ancient]}\n", 12,
+			"ancient", "requirements[0].satisfied_by.modes[0]", "must be 'legacy'");
+	expect_error_at("ab.yaml",
+			HEAD REQ1 "    satisfied_by: {checks: [\"*\"], class: hostile}\n", 12,
+			"hostile", "requirements[0].satisfied_by.class", "is not one of");
+	expect_error_at("ac.yaml", HEAD "requirements: []\n", 6, "[]", "field 'requirements'",
+			"at least one requirement");
+	expect_error_at("ad.yaml", HEAD REQ1 "    satisfied_by: {features: [{bit: 3, nom: MTU}]}\n",
+			12, "nom", "requirements[0].satisfied_by.features[0].nom", "unknown key");
+	expect_error_at("ae.yaml",
+			HEAD REQ1
+			"    applies_to: {transport: [ccw]}\n    satisfied_by: {checks: [\"*\"]}\n",
 			12, "ccw", "requirements[0].applies_to.transport[0]", "'mmio' or 'pci'");
 }
 
@@ -339,8 +389,10 @@ static void test_error_files(void **state)
 		const char *field, *msg;
 	} cases[] = {
 		{ "bad-unknown-key.yaml", 9, 5, "requirements[0].levle", "unknown key" },
-		{ "bad-duplicate-id.yaml", 14, 9, "requirements[1]", "duplicate requirement id 'T-01'" },
-		{ "bad-unverified-mandatory.yaml", 13, 13, "requirements[0]", "cannot be 'mandatory'" },
+		{ "bad-duplicate-id.yaml", 14, 9, "requirements[1]",
+		  "duplicate requirement id 'T-01'" },
+		{ "bad-unverified-mandatory.yaml", 13, 13, "requirements[0]",
+		  "cannot be 'mandatory'" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char rel[200], text[1200], loc[400];
@@ -349,7 +401,8 @@ static void test_error_files(void **state)
 		char *p = path_of(rel);
 		assert_null(pf_profile_load(p, &e));
 		pf_error_format(&e, text, sizeof(text));
-		snprintf(loc, sizeof(loc), "%s:%d:%d: field '%s'", p, cases[i].line, cases[i].col, cases[i].field);
+		snprintf(loc, sizeof(loc), "%s:%d:%d: field '%s'", p, cases[i].line, cases[i].col,
+			 cases[i].field);
 		if (strncmp(text, loc, strlen(loc)) || !strstr(text, cases[i].msg))
 			fail_msg("%s: got '%s'", cases[i].file, text);
 		free(p);

@@ -48,7 +48,10 @@ static const char *const profile_ids[] = {
 	"virtio-1.4-core", "avps-base", "avps-ivi", "avps-cluster", "avps-telematics", "avps-adas",
 };
 static const char *const fixtures[] = {
-	"qemu-7.2-modern.json", "qemu-7.2-legacy.json", "acrn-3.2-crash.json", "firecracker-1.9-incomplete.json",
+	"qemu-7.2-modern.json",
+	"qemu-7.2-legacy.json",
+	"acrn-3.2-crash.json",
+	"firecracker-1.9-incomplete.json",
 };
 
 /* A fixture with the shipped known failures + the fixture waivers applied
@@ -117,13 +120,16 @@ static char tmpdir[256];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/pf-test-reports-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/pf-test-reports-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st; (void)flag; (void)ftw;
+	(void)st;
+	(void)flag;
+	(void)ftw;
 	return remove(p);
 }
 
@@ -137,8 +143,8 @@ static int teardown(void **state)
 
 static bool name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-	       c == '.' || c == ':';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.' || c == ':';
 }
 
 static const char *entity(const char *p)
@@ -149,7 +155,8 @@ static const char *entity(const char *p)
 			return p + strlen(*e);
 	if (p[1] == '#') {
 		const char *q = p + 2 + (p[2] == 'x');
-		while ((*q >= '0' && *q <= '9') || (p[2] == 'x' && ((*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F'))))
+		while ((*q >= '0' && *q <= '9') ||
+		       (p[2] == 'x' && ((*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F'))))
 			q++;
 		if (*q == ';' && q > p + 2)
 			return q + 1;
@@ -186,7 +193,8 @@ static const char *xml_check(const char *s)
 			const char *n = s + 2, *e = n;
 			while (name_char(*e))
 				e++;
-			if (!depth || (size_t)(e - n) != len[depth - 1] || strncmp(n, stack[depth - 1], len[depth - 1]))
+			if (!depth || (size_t)(e - n) != len[depth - 1] ||
+			    strncmp(n, stack[depth - 1], len[depth - 1]))
 				return "mismatched end tag";
 			if (*e != '>')
 				return "bad end tag";
@@ -288,7 +296,8 @@ static void test_escapers(void **state)
 	struct pf_buf b;
 	pf_buf_init(&b);
 	pf_buf_html(&b, "<script>\"x\" & 'y' https://evil\x01");
-	assert_string_equal(b.p, "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39; https&#58;//evil\xef\xbf\xbd");
+	assert_string_equal(
+		b.p, "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39; https&#58;//evil\xef\xbf\xbd");
 	pf_buf_free(&b);
 	pf_buf_xml(&b, "a\x02<b>&\"c\" http://x");
 	assert_string_equal(b.p, "a\xef\xbf\xbd&lt;b&gt;&amp;&quot;c&quot; http://x");
@@ -339,7 +348,8 @@ static void test_all_formats_from_fixtures(void **state)
 			assert_non_null(strstr(x, "<skipped message=\"xfail FIX-KF-DISCARD"));
 			assert_non_null(strstr(x, "<skipped message=\"waived FIX-WAIVE-GPU-FENCE"));
 			assert_non_null(strstr(x, "<failure type=\"xpass\""));
-			assert_non_null(strstr(x, "&lt;&amp;&gt; &quot;quoted&quot; &lt;/script&gt;"));
+			assert_non_null(
+				strstr(x, "&lt;&amp;&gt; &quot;quoted&quot; &lt;/script&gt;"));
 		}
 		if (f == 2) {
 			assert_non_null(strstr(x, "<error type=\"crash\""));
@@ -358,7 +368,8 @@ static void test_all_formats_from_fixtures(void **state)
 		if (f == 1) {
 			assert_non_null(strstr(md, "&lt;&amp;&gt;"));
 			assert_null(strstr(md, "</script>"));
-			assert_non_null(strstr(md, "FIX-EXPIRED-MTU | waiver | net.cfg.mtu-min | expired"));
+			assert_non_null(
+				strstr(md, "FIX-EXPIRED-MTU | waiver | net.cfg.mtu-min | expired"));
 		}
 		free(md);
 
@@ -366,13 +377,15 @@ static void test_all_formats_from_fixtures(void **state)
 		snprintf(path, sizeof(path), "%s/report.html", dir);
 		assert_int_equal(pf_report_write(r, "html", path, err, sizeof(err)), 0);
 		char *h = slurp(path);
-		static const char *const forbidden[] = { "://", "src=", "<script", "<link", "url(", "@import",
-							 "<iframe", "<object", "<embed", NULL };
+		static const char *const forbidden[] = { "://",	   "src=",    "<script", "<link",
+							 "url(",   "@import", "<iframe", "<object",
+							 "<embed", NULL };
 		for (const char *const *fb = forbidden; *fb; fb++)
 			if (strstr(h, *fb))
 				fail_msg("%s contains '%s'", path, *fb);
 		assert_non_null(strstr(h, "Content-Security-Policy"));
-		assert_non_null(strstr(h, "5f0c6a8e0d2b7c31a94e3f7d8b1c2a6e9f4d3b2a1c0e9f8d7c6b5a4f3e2d1c0b"));
+		assert_non_null(strstr(
+			h, "5f0c6a8e0d2b7c31a94e3f7d8b1c2a6e9f4d3b2a1c0e9f8d7c6b5a4f3e2d1c0b"));
 		assert_non_null(strstr(h, "plugfest 0.3.0"));
 		assert_non_null(strstr(h, "<svg class=\"chart donut\""));
 		for (int i = 0; i < 6; i++)
@@ -383,7 +396,8 @@ static void test_all_formats_from_fixtures(void **state)
 			assert_non_null(strstr(h, "&lt;/script&gt;"));
 			assert_non_null(strstr(h, "FIX-WAIVE-GPU-FENCE"));
 			assert_non_null(strstr(h, "entry expired"));
-			assert_non_null(strstr(h, "devicenormative:Virtio Transport Options / Virtio Over MMIO"));
+			assert_non_null(strstr(
+				h, "devicenormative:Virtio Transport Options / Virtio Over MMIO"));
 			assert_non_null(strstr(h, "7.2.11"));
 		}
 		if (f == 2)
@@ -412,7 +426,8 @@ static void test_pdf_and_write_all(void **state)
 	int rc = pf_report_write_all(r, path, err, sizeof(err));
 	bool chromium = have_tool("chromium", tool, sizeof(tool));
 	assert_int_equal(rc, chromium ? 0 : PF_REPORT_SKIPPED);
-	static const char *const files[] = { "results.json", "junit.xml", "report.md", "report.html", NULL };
+	static const char *const files[] = { "results.json", "junit.xml", "report.md",
+					     "report.html", NULL };
 	for (const char *const *f = files; *f; f++) {
 		char p[600];
 		snprintf(p, sizeof(p), "%s/%s", path, *f);
@@ -434,11 +449,12 @@ static void test_pdf_and_write_all(void **state)
 	json_decref(r);
 }
 
-static const json_t *row_of(const json_t *rows, const char *k, const char *v, const char *k2, const char *v2)
+static const json_t *row_of(const json_t *rows, const char *k, const char *v, const char *k2,
+			    const char *v2)
 {
 	size_t i;
 	const json_t *row;
-	json_array_foreach(rows, i, row)
+	json_array_foreach (rows, i, row)
 		if (!strcmp(pf_jstr(row, k, ""), v) && (!k2 || !strcmp(pf_jstr(row, k2, ""), v2)))
 			return row;
 	fail_msg("no row %s=%s", k, v);
@@ -458,16 +474,21 @@ static void test_matrix_of_four_runs(void **state)
 	assert_string_equal(pf_jstr(m, "schema", ""), "plugfest-matrix/1");
 	assert_int_equal(json_array_size(json_object_get(m, "runs")), 4);
 	assert_int_equal(json_array_size(json_object_get(m, "profiles")), 6);
-	const json_t *core = row_of(json_object_get(m, "profiles"), "id", "virtio-1.4-core", NULL, NULL);
+	const json_t *core =
+		row_of(json_object_get(m, "profiles"), "id", "virtio-1.4-core", NULL, NULL);
 	const json_t *cells = json_object_get(core, "cells");
 	assert_string_equal(json_string_value(json_array_get(cells, 0)), "conformant");
 	assert_string_equal(json_string_value(json_array_get(cells, 1)), "non-conformant");
-	const json_t *rq = row_of(json_object_get(m, "requirements"), "profile", "avps-ivi", "id", "IVI-SOUND-01");
-	assert_string_equal(pf_jstr(json_array_get(json_object_get(rq, "cells"), 0), "outcome", ""), "fail");
-	assert_non_null(strstr(pf_jstr(json_array_get(json_object_get(rq, "cells"), 0), "why", ""), "no sound device"));
+	const json_t *rq = row_of(json_object_get(m, "requirements"), "profile", "avps-ivi", "id",
+				  "IVI-SOUND-01");
+	assert_string_equal(pf_jstr(json_array_get(json_object_get(rq, "cells"), 0), "outcome", ""),
+			    "fail");
+	assert_non_null(strstr(pf_jstr(json_array_get(json_object_get(rq, "cells"), 0), "why", ""),
+			       "no sound device"));
 	const json_t *gpu = row_of(json_object_get(m, "devices"), "type", "gpu", NULL, NULL);
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(gpu, "cells"), 0)), 1);
-	assert_true(json_is_null(json_array_get(json_object_get(gpu, "cells"), 3))); /* firecracker: none */
+	assert_true(json_is_null(
+		json_array_get(json_object_get(gpu, "cells"), 3))); /* firecracker: none */
 	const json_t *run2 = json_array_get(json_object_get(m, "runs"), 2);
 	assert_string_equal(pf_jstr(json_object_get(run2, "hypervisor"), "name", ""), "acrn");
 	assert_int_equal(json_integer_value(json_object_get(run2, "findings")), 2);
@@ -484,7 +505,8 @@ static void test_matrix_of_four_runs(void **state)
 	free(h);
 	snprintf(p, sizeof(p), "%s/matrix.md", dir);
 	char *md = slurp(p);
-	assert_non_null(strstr(md, "| virtio-1.4-core 0.1.0 | conformant | non-conformant | non-conformant | non-conformant |"));
+	assert_non_null(strstr(md, "| virtio-1.4-core 0.1.0 | conformant | non-conformant | "
+				   "non-conformant | non-conformant |"));
 	free(md);
 	snprintf(p, sizeof(p), "%s/matrix.json", dir);
 	json_error_t je;

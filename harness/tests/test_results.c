@@ -37,17 +37,21 @@ static void add(struct pf_results *r, uint32_t seq, const char *json)
 	json_decref(rec);
 }
 
-#define HELLO "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
-	      "\"image\":\"abc123\",\"options\":{\"seed\":1}}"
-#define DEVICE_A "{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\"," \
-		 "\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"," \
-		 "\"vendor_id\":1363365455,\"version\":2,\"mode\":\"modern\"," \
-		 "\"features\":\"0x130000064\",\"feature_bits\":[2,5,6,32]," \
-		 "\"queues\":[{\"index\":0,\"max_size\":256}]}"
-#define DEVICE_B "{\"t\":\"device\",\"dev\":\"pci@0000:00:02.0\",\"type\":\"net\"," \
-		 "\"device_id\":1,\"transport\":\"pci\",\"address\":\"0x10000000\"}"
-#define DEVICE_D0 "{\"t\":\"device\",\"dev\":\"d0\",\"type\":\"blk\"," \
-		  "\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"}"
+#define HELLO                                                                  \
+	"{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
+	"\"image\":\"abc123\",\"options\":{\"seed\":1}}"
+#define DEVICE_A                                                             \
+	"{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\","      \
+	"\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"," \
+	"\"vendor_id\":1363365455,\"version\":2,\"mode\":\"modern\","        \
+	"\"features\":\"0x130000064\",\"feature_bits\":[2,5,6,32],"          \
+	"\"queues\":[{\"index\":0,\"max_size\":256}]}"
+#define DEVICE_B                                                           \
+	"{\"t\":\"device\",\"dev\":\"pci@0000:00:02.0\",\"type\":\"net\"," \
+	"\"device_id\":1,\"transport\":\"pci\",\"address\":\"0x10000000\"}"
+#define DEVICE_D0                                            \
+	"{\"t\":\"device\",\"dev\":\"d0\",\"type\":\"blk\"," \
+	"\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"}"
 #define END_OK "{\"t\":\"end\",\"counts\":{},\"records\":5,\"status\":\"ok\"}"
 #define END_ABORTED "{\"t\":\"end\",\"status\":\"aborted\"}"
 
@@ -71,9 +75,11 @@ static const char *result_json(const char *test, const char *dev, const char *ve
 {
 	if (level)
 		return fmt("{\"t\":\"result\",\"step\":1,\"test\":\"%s\",\"dev\":\"%s\","
-			   "\"verdict\":\"%s\",\"level\":\"%s\"}", test, dev, verdict, level);
+			   "\"verdict\":\"%s\",\"level\":\"%s\"}",
+			   test, dev, verdict, level);
 	return fmt("{\"t\":\"result\",\"step\":1,\"test\":\"%s\",\"dev\":\"%s\","
-		   "\"verdict\":\"%s\"}", test, dev, verdict);
+		   "\"verdict\":\"%s\"}",
+		   test, dev, verdict);
 }
 
 static json_t *doc_of(const struct pf_results *r, const struct pf_spec *spec)
@@ -137,7 +143,8 @@ static int setup_dir(void **state)
 	      "  section: 2.4.1\n"
 	      "  level: must\n"
 	      "  label: '" RESET_LABEL "'\n"
-	      "  features: []\n", f);
+	      "  features: []\n",
+	      f);
 	fclose(f);
 	return 0;
 }
@@ -160,14 +167,13 @@ static int teardown_dir(void **state)
 
 static void json_shape(void **state)
 {
-	static const char *const result_keys[] = {
-		"test", "device", "step", "verdict", "level", "class", "area", "title",
-		"reqs", "labels", "sections", "message", "duration_us", NULL
-	};
-	static const char *const top_keys[] = {
-		"schema", "tool", "run", "devices", "results", "findings", "diagnostics",
-		"metrics", "logs", "summary", NULL
-	};
+	static const char *const result_keys[] = { "test",	  "device", "step",	"verdict",
+						   "level",	  "class",  "area",	"title",
+						   "reqs",	  "labels", "sections", "message",
+						   "duration_us", NULL };
+	static const char *const top_keys[] = { "schema",  "tool",     "run",	      "devices",
+						"results", "findings", "diagnostics", "metrics",
+						"logs",	   "summary",  NULL };
 	struct pf_results *r = pf_results_new();
 	char err[512];
 	struct pf_spec *spec = pf_spec_load(spec_path, err, sizeof(err));
@@ -180,21 +186,25 @@ static void json_shape(void **state)
 	assert_non_null(cat);
 	add(r, 0, HELLO);
 	add(r, 1, DEVICE_A);
-	add(r, 2, "{\"t\":\"begin\",\"step\":1,\"test\":\"basic.init.sequence\","
-		  "\"dev\":\"mmio@0a000000\"}");
+	add(r, 2,
+	    "{\"t\":\"begin\",\"step\":1,\"test\":\"basic.init.sequence\","
+	    "\"dev\":\"mmio@0a000000\"}");
 	/* No level, no reqs: both come from the catalogue. */
-	add(r, 3, "{\"t\":\"result\",\"step\":1,\"test\":\"basic.init.sequence\","
-		  "\"dev\":\"mmio@0a000000\",\"verdict\":\"pass\",\"msg\":\"ok\",\"us\":120}");
-	add(r, 4, "{\"t\":\"result\",\"step\":2,\"test\":\"t.explicit\",\"dev\":\"d0\","
-		  "\"verdict\":\"pass\",\"level\":\"should\","
-		  "\"reqs\":[\"nope.unknown\",\"basic.reset.status-zero\"]}");
-	add(r, 5, "{\"t\":\"metric\",\"name\":\"boot_us\",\"value\":12.5,\"unit\":\"us\","
-		  "\"dev\":\"mmio@0a000000\"}");
+	add(r, 3,
+	    "{\"t\":\"result\",\"step\":1,\"test\":\"basic.init.sequence\","
+	    "\"dev\":\"mmio@0a000000\",\"verdict\":\"pass\",\"msg\":\"ok\",\"us\":120}");
+	add(r, 4,
+	    "{\"t\":\"result\",\"step\":2,\"test\":\"t.explicit\",\"dev\":\"d0\","
+	    "\"verdict\":\"pass\",\"level\":\"should\","
+	    "\"reqs\":[\"nope.unknown\",\"basic.reset.status-zero\"]}");
+	add(r, 5,
+	    "{\"t\":\"metric\",\"name\":\"boot_us\",\"value\":12.5,\"unit\":\"us\","
+	    "\"dev\":\"mmio@0a000000\"}");
 	add(r, 6, "{\"t\":\"log\",\"level\":\"warn\",\"msg\":\"slow\",\"test\":\"x\"}");
 	add(r, 7, END_OK);
 	pf_results_set_run(r, json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s}}", "target", "qemu-virt",
-					"hypervisor", "name", "qemu", "version", "7.2",
-					"probe", "image_path", "probe.bin", "version", "stale"));
+					"hypervisor", "name", "qemu", "version", "7.2", "probe",
+					"image_path", "probe.bin", "version", "stale"));
 	doc = doc_of(r, spec);
 
 	for (int i = 0; top_keys[i]; i++)
@@ -214,7 +224,8 @@ static void json_shape(void **state)
 	assert_string_equal(s_of(v, "arch"), "aarch64");
 	assert_string_equal(s_of(v, "image"), "abc123");
 	assert_string_equal(s_of(v, "image_path"), "probe.bin");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "options"), "seed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "options"), "seed")),
+			 1);
 	assert_int_equal(json_integer_value(json_object_get(run, "boots")), 1);
 	assert_string_equal(s_of(json_object_get(run, "end"), "status"), "ok");
 	assert_null(json_object_get(run, "in_flight"));
@@ -226,7 +237,8 @@ static void json_shape(void **state)
 	assert_string_equal(s_of(dev, "features"), "0x130000064");
 	assert_int_equal(json_array_size(json_object_get(dev, "feature_bits")), 4);
 	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(json_object_get(dev, "queues"), 0), "max_size")), 256);
+				 json_array_get(json_object_get(dev, "queues"), 0), "max_size")),
+			 256);
 	assert_null(json_object_get(dev, "t"));
 	assert_null(json_object_get(dev, "dev"));
 
@@ -291,10 +303,14 @@ static void json_shape(void **state)
 	assert_string_equal(s_of(v, "test"), "x");
 
 	assert_string_equal(sum_verdict(doc), "conformant");
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(doc, "summary"), "counts"), "pass")), 2);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(doc, "summary"), "counts"), "crash")), 0);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(doc, "summary"), "counts"), "pass")),
+		2);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(doc, "summary"), "counts"), "crash")),
+		0);
 	assert_int_equal(sum_int(doc, "devices"), 1);
 	assert_int_equal(sum_int(doc, "checks"), 2);
 	assert_int_equal(sum_int(doc, "must_failed"), 0);
@@ -332,8 +348,9 @@ static void device_dedup(void **state)
 	assert_int_equal(st.boots, 2);
 	assert_int_equal(st.diagnostics, 0);
 	/* ... but a changed device is worth a diagnostic; the first is kept. */
-	add(r, 3, "{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\","
-		  "\"device_id\":2,\"transport\":\"mmio\",\"features\":\"0x1\"}");
+	add(r, 3,
+	    "{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\","
+	    "\"device_id\":2,\"transport\":\"mmio\",\"features\":\"0x1\"}");
 	doc = doc_of(r, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "devices")), 2);
 	assert_string_equal(s_of(at(doc, "devices", 0), "features"), "0x130000064");
@@ -341,7 +358,8 @@ static void device_dedup(void **state)
 	assert_int_equal(json_array_size(json_object_get(doc, "diagnostics")), 1);
 	assert_string_equal(s_of(at(doc, "diagnostics", 0), "kind"), "inconsistent");
 	assert_int_equal(json_integer_value(json_object_get(at(doc, "diagnostics", 0), "seq")), 3);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "run"), "boots")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "run"), "boots")),
+			 2);
 	json_decref(doc);
 	pf_results_free(r);
 }
@@ -376,7 +394,7 @@ static void duplicate_result_keeps_first(void **state)
 struct vcase {
 	const char *name;
 	const char *const recs[6]; /* NULL-terminated */
-	const char *finding;       /* kind, or NULL */
+	const char *finding;	   /* kind, or NULL */
 	const char *verdict;
 	json_int_t must_failed;
 };
@@ -385,43 +403,109 @@ static void summary_verdicts(void **state)
 {
 	const struct vcase cases[] = {
 		{ "all pass", { HELLO, DEVICE_D0, "R pass must", END_OK }, NULL, "conformant", 0 },
-		{ "warn", { HELLO, DEVICE_D0, "R pass must", "R warn should", END_OK }, NULL,
-		  "conformant-with-warnings", 0 },
-		{ "error", { HELLO, DEVICE_D0, "R pass must", "R error must", END_OK }, NULL,
-		  "conformant-with-warnings", 0 },
-		{ "fail at should", { HELLO, DEVICE_D0, "R fail should", END_OK }, NULL,
-		  "conformant-with-warnings", 0 },
-		{ "waived", { HELLO, DEVICE_D0, "R waived must", END_OK }, NULL,
-		  "conformant-with-warnings", 0 },
-		{ "known failure", { HELLO, DEVICE_D0, "R pass must", "R xfail must", END_OK }, NULL,
-		  "conformant-with-known-failures", 0 },
-		{ "known failure and warning", { HELLO, DEVICE_D0, "R xfail must", "R warn should", END_OK },
-		  NULL, "conformant-with-known-failures", 0 },
-		{ "must fail", { HELLO, DEVICE_D0, "R fail must", END_OK }, NULL, "non-conformant", 1 },
-		{ "fail, level unknown", { HELLO, DEVICE_D0, "R fail -", END_OK }, NULL, "non-conformant", 1 },
-		{ "must fail beats known failure", { HELLO, DEVICE_D0, "R xfail must", "R fail must", END_OK },
-		  NULL, "non-conformant", 1 },
+		{ "warn",
+		  { HELLO, DEVICE_D0, "R pass must", "R warn should", END_OK },
+		  NULL,
+		  "conformant-with-warnings",
+		  0 },
+		{ "error",
+		  { HELLO, DEVICE_D0, "R pass must", "R error must", END_OK },
+		  NULL,
+		  "conformant-with-warnings",
+		  0 },
+		{ "fail at should",
+		  { HELLO, DEVICE_D0, "R fail should", END_OK },
+		  NULL,
+		  "conformant-with-warnings",
+		  0 },
+		{ "waived",
+		  { HELLO, DEVICE_D0, "R waived must", END_OK },
+		  NULL,
+		  "conformant-with-warnings",
+		  0 },
+		{ "known failure",
+		  { HELLO, DEVICE_D0, "R pass must", "R xfail must", END_OK },
+		  NULL,
+		  "conformant-with-known-failures",
+		  0 },
+		{ "known failure and warning",
+		  { HELLO, DEVICE_D0, "R xfail must", "R warn should", END_OK },
+		  NULL,
+		  "conformant-with-known-failures",
+		  0 },
+		{ "must fail",
+		  { HELLO, DEVICE_D0, "R fail must", END_OK },
+		  NULL,
+		  "non-conformant",
+		  1 },
+		{ "fail, level unknown",
+		  { HELLO, DEVICE_D0, "R fail -", END_OK },
+		  NULL,
+		  "non-conformant",
+		  1 },
+		{ "must fail beats known failure",
+		  { HELLO, DEVICE_D0, "R xfail must", "R fail must", END_OK },
+		  NULL,
+		  "non-conformant",
+		  1 },
 		/* nothing tested is never a pass */
 		{ "no device", { HELLO, "R pass must", END_OK }, NULL, "incomplete", 0 },
 		{ "no device, no result", { HELLO, END_OK }, NULL, "incomplete", 0 },
 		{ "skip only", { HELLO, DEVICE_D0, "R skip must", END_OK }, NULL, "incomplete", 0 },
-		{ "not applicable only", { HELLO, DEVICE_D0, "R na must", "R skip must", END_OK }, NULL,
-		  "incomplete", 0 },
-		{ "error only", { HELLO, DEVICE_D0, "R error must", END_OK }, NULL, "incomplete", 0 },
+		{ "not applicable only",
+		  { HELLO, DEVICE_D0, "R na must", "R skip must", END_OK },
+		  NULL,
+		  "incomplete",
+		  0 },
+		{ "error only",
+		  { HELLO, DEVICE_D0, "R error must", END_OK },
+		  NULL,
+		  "incomplete",
+		  0 },
 		{ "no result", { HELLO, DEVICE_D0, END_OK }, NULL, "incomplete", 0 },
-		{ "na does not hide a pass", { HELLO, DEVICE_D0, "R na must", "R pass must", END_OK }, NULL,
-		  "conformant", 0 },
+		{ "na does not hide a pass",
+		  { HELLO, DEVICE_D0, "R na must", "R pass must", END_OK },
+		  NULL,
+		  "conformant",
+		  0 },
 		{ "no end", { HELLO, DEVICE_D0, "R pass must" }, NULL, "incomplete", 0 },
-		{ "aborted", { HELLO, DEVICE_D0, "R pass must", END_ABORTED }, NULL, "incomplete", 0 },
+		{ "aborted",
+		  { HELLO, DEVICE_D0, "R pass must", END_ABORTED },
+		  NULL,
+		  "incomplete",
+		  0 },
 		{ "no hello", { "R pass must", END_OK }, NULL, "incomplete", 0 },
 		{ "nothing", { NULL }, "no-start", "incomplete", 0 },
-		{ "incomplete beats must fail", { HELLO, DEVICE_D0, "R fail must" }, NULL, "incomplete", 1 },
-		{ "incomplete beats crash", { HELLO, DEVICE_D0, "R pass must" }, "crash", "incomplete", 0 },
-		{ "crash finding", { HELLO, DEVICE_D0, "R pass must", END_OK }, "crash", "non-conformant", 0 },
-		{ "timeout finding", { HELLO, DEVICE_D0, "R pass must", END_OK }, "timeout", "non-conformant", 0 },
-		{ "fault finding", { HELLO, DEVICE_D0, "R pass must", END_OK }, "fault", "non-conformant", 0 },
-		{ "protocol finding only", { HELLO, DEVICE_D0, "R pass must", END_OK }, "protocol",
-		  "conformant", 0 },
+		{ "incomplete beats must fail",
+		  { HELLO, DEVICE_D0, "R fail must" },
+		  NULL,
+		  "incomplete",
+		  1 },
+		{ "incomplete beats crash",
+		  { HELLO, DEVICE_D0, "R pass must" },
+		  "crash",
+		  "incomplete",
+		  0 },
+		{ "crash finding",
+		  { HELLO, DEVICE_D0, "R pass must", END_OK },
+		  "crash",
+		  "non-conformant",
+		  0 },
+		{ "timeout finding",
+		  { HELLO, DEVICE_D0, "R pass must", END_OK },
+		  "timeout",
+		  "non-conformant",
+		  0 },
+		{ "fault finding",
+		  { HELLO, DEVICE_D0, "R pass must", END_OK },
+		  "fault",
+		  "non-conformant",
+		  0 },
+		{ "protocol finding only",
+		  { HELLO, DEVICE_D0, "R pass must", END_OK },
+		  "protocol",
+		  "conformant",
+		  0 },
 	};
 
 	(void)state;
@@ -442,8 +526,9 @@ static void summary_verdicts(void **state)
 			add(r, i, s);
 		}
 		if (cases[c].finding)
-			assert_int_equal(pf_results_add_finding(r, cases[c].finding, "boom", NULL,
-								NULL, -1), 0);
+			assert_int_equal(
+				pf_results_add_finding(r, cases[c].finding, "boom", NULL, NULL, -1),
+				0);
 		doc = doc_of(r, NULL);
 		if (strcmp(sum_verdict(doc), cases[c].verdict))
 			fail_msg("case \"%s\": verdict %s, want %s", cases[c].name,
@@ -476,7 +561,8 @@ static void summarize_after_rewrite(void **state)
 	json_object_set_new(at(doc, "findings", 0), "waived", json_true());
 	sum = pf_results_summarize(doc);
 	assert_string_equal(s_of(sum, "verdict"), "conformant-with-known-failures");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(sum, "counts"), "xfail")), 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(sum, "counts"), "xfail")), 1);
 	json_decref(sum);
 	json_object_set_new(at(doc, "results", 0), "verdict", json_string("xpass"));
 	sum = pf_results_summarize(doc);
@@ -500,8 +586,9 @@ static void open_step_and_wedge(void **state)
 	add(r, 0, HELLO);
 	add(r, 1, DEVICE_A);
 	assert_false(pf_results_open_step(r, &o));
-	add(r, 2, "{\"t\":\"begin\",\"step\":7,\"test\":\"vq.split.desc-chain\","
-		  "\"dev\":\"mmio@0a000000\"}");
+	add(r, 2,
+	    "{\"t\":\"begin\",\"step\":7,\"test\":\"vq.split.desc-chain\","
+	    "\"dev\":\"mmio@0a000000\"}");
 	assert_true(pf_results_open_step(r, &o));
 	assert_string_equal(o.test, "vq.split.desc-chain");
 	assert_string_equal(o.dev, "mmio@0a000000");
@@ -543,7 +630,7 @@ static void open_step_and_wedge(void **state)
 		size_t k;
 		bool seen = false;
 
-		json_array_foreach(why, k, w)
+		json_array_foreach (why, k, w)
 			seen = seen || !strncmp(json_string_value(w), "wedged: ", 8);
 		assert_true(seen);
 	}
@@ -576,8 +663,10 @@ static void hello_during_step_is_crash(void **state)
 	assert_int_equal(json_integer_value(json_object_get(at(doc, "findings", 0), "boot")), 1);
 	assert_string_equal(s_of(at(doc, "results", 0), "verdict"), "crash");
 	assert_string_equal(sum_verdict(doc), "non-conformant");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(
-				 json_object_get(doc, "summary"), "counts"), "crash")), 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(doc, "summary"), "counts"), "crash")),
+		1);
 	json_decref(doc);
 	pf_results_free(r);
 }
@@ -608,7 +697,8 @@ static void restart_between_checks(void **state)
 	assert_true(json_is_null(json_object_get(at(doc, "findings", 0), "test")));
 	assert_string_equal(s_of(at(doc, "findings", 1), "kind"), "timeout");
 	assert_string_equal(s_of(at(doc, "results", 1), "verdict"), "timeout");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "run"), "boots")), 4);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "run"), "boots")),
+			 4);
 	assert_string_equal(sum_verdict(doc), "non-conformant");
 	json_decref(doc);
 	pf_results_free(r);
@@ -622,8 +712,9 @@ static void fault_record(void **state)
 	(void)state;
 	add(r, 0, HELLO);
 	add(r, 1, "{\"t\":\"begin\",\"step\":2,\"test\":\"t.f\",\"dev\":\"d0\"}");
-	add(r, 2, "{\"t\":\"fault\",\"kind\":\"exception\",\"msg\":\"data abort\","
-		  "\"esr\":\"0x96000004\"}");
+	add(r, 2,
+	    "{\"t\":\"fault\",\"kind\":\"exception\",\"msg\":\"data abort\","
+	    "\"esr\":\"0x96000004\"}");
 	add(r, 3, "{\"t\":\"fault\",\"kind\":\"assert\"}"); /* between checks */
 	add(r, 4, DEVICE_D0);
 	add(r, 5, END_OK);
@@ -728,8 +819,8 @@ static void p_note(void *ctx, json_t *note)
 	struct pipe *p = ctx;
 
 	/* The runner journals its findings as notes to re-render them. */
-	assert_int_equal(pf_results_fail_open_step(p->r, s_of(note, "kind"),
-						   s_of(note, "message")), 1);
+	assert_int_equal(pf_results_fail_open_step(p->r, s_of(note, "kind"), s_of(note, "message")),
+			 1);
 }
 
 static char *mkline(uint32_t seq, const char *json)
@@ -748,15 +839,19 @@ static void live_equals_replay(void **state)
 {
 	static const struct pf_stream_callbacks cb = { p_record, p_diag, NULL };
 	const char *const boot1[] = {
-		HELLO, DEVICE_A, "{\"t\":\"begin\",\"step\":1,\"test\":\"basic.init.sequence\","
+		HELLO,
+		DEVICE_A,
+		"{\"t\":\"begin\",\"step\":1,\"test\":\"basic.init.sequence\","
 		"\"dev\":\"mmio@0a000000\"}",
 		"{\"t\":\"result\",\"step\":1,\"test\":\"basic.init.sequence\","
 		"\"dev\":\"mmio@0a000000\",\"verdict\":\"pass\"}",
 		"{\"t\":\"begin\",\"step\":2,\"test\":\"basic.reset.after-driver-ok\","
 		"\"dev\":\"mmio@0a000000\"}",
 	};
-	const char *const boot2[] = { HELLO, DEVICE_A, "{\"t\":\"log\",\"level\":\"info\","
-				      "\"msg\":\"resumed\"}", END_OK };
+	const char *const boot2[] = { HELLO, DEVICE_A,
+				      "{\"t\":\"log\",\"level\":\"info\","
+				      "\"msg\":\"resumed\"}",
+				      END_OK };
 	struct pipe live = { 0 }, back = { 0 };
 	struct pf_replay_stats st;
 	json_t *note, *a, *b;
@@ -797,7 +892,8 @@ static void live_equals_replay(void **state)
 	b = doc_of(back.r, NULL);
 	assert_true(json_equal(a, b));
 	assert_string_equal(sum_verdict(a), "non-conformant");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(a, "run"), "boots")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(a, "run"), "boots")),
+			 2);
 	assert_string_equal(s_of(at(a, "diagnostics", 0), "kind"), "gap");
 	assert_string_equal(s_of(at(a, "diagnostics", 1), "kind"), "no-end");
 	assert_string_equal(s_of(at(a, "results", 1), "verdict"), "wedged");

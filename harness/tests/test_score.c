@@ -77,7 +77,7 @@ static const json_t *req_of(const json_t *score, const char *id)
 {
 	size_t i;
 	const json_t *r;
-	json_array_foreach(json_object_get(score, "requirements"), i, r)
+	json_array_foreach (json_object_get(score, "requirements"), i, r)
 		if (!strcmp(pf_json_str(r, "id"), id))
 			return r;
 	fail_msg("requirement %s not in score", id);
@@ -102,37 +102,48 @@ static json_t *score(const json_t *results, const struct pf_profile *p)
 static json_t *small_run(const char *blk_verdict, const char *net_verdict, const char *summary)
 {
 	json_t *r = json_pack(
-		"{s:s, s:{s:{s:s, s:s}}, s:[{s:s, s:s, s:s, s:s, s:[i,i]}, {s:s, s:s, s:s, s:s, s:[i,i,i]}],"
+		"{s:s, s:{s:{s:s, s:s}}, s:[{s:s, s:s, s:s, s:s, s:[i,i]}, {s:s, s:s, s:s, s:s, "
+		"s:[i,i,i]}],"
 		" s:[{s:s, s:s, s:s, s:s, s:s, s:[s]}, {s:s, s:s, s:s, s:s, s:s, s:[s], s:s},"
 		"    {s:s, s:s, s:s, s:s, s:s, s:[]}, {s:s, s:s, s:s, s:s, s:s, s:[]}],"
 		" s:{s:s}}",
-		"schema", "plugfest-results/1", "run", "hypervisor", "name", "qemu", "version", "7.2.11",
-		"devices", "id", "mmio@1", "type", "blk", "transport", "mmio", "mode", "modern", "feature_bits", 9, 32,
-		"id", "pci@2", "type", "net", "transport", "pci", "mode", "transitional", "feature_bits", 5, 16, 32,
-		"results",
-		"test", "blk.flush", "device", "mmio@1", "verdict", blk_verdict, "level", "must", "class", "conformance",
-		"reqs", "blk.features.flush-offered",
-		"test", "net.cfg.mtu", "device", "pci@2", "verdict", net_verdict, "level", "must", "class", "conformance",
-		"reqs", "net.cfg.mtu-range", "message", "mtu out of range",
-		"test", "basic.reset", "device", "mmio@1", "verdict", "pass", "level", "must", "class", "conformance", "reqs",
-		"test", "adv.loop", "device", "pci@2", "verdict", "crash", "level", "must", "class", "adversarial", "reqs",
-		"summary", "verdict", summary);
+		"schema", "plugfest-results/1", "run", "hypervisor", "name", "qemu", "version",
+		"7.2.11", "devices", "id", "mmio@1", "type", "blk", "transport", "mmio", "mode",
+		"modern", "feature_bits", 9, 32, "id", "pci@2", "type", "net", "transport", "pci",
+		"mode", "transitional", "feature_bits", 5, 16, 32, "results", "test", "blk.flush",
+		"device", "mmio@1", "verdict", blk_verdict, "level", "must", "class", "conformance",
+		"reqs", "blk.features.flush-offered", "test", "net.cfg.mtu", "device", "pci@2",
+		"verdict", net_verdict, "level", "must", "class", "conformance", "reqs",
+		"net.cfg.mtu-range", "message", "mtu out of range", "test", "basic.reset", "device",
+		"mmio@1", "verdict", "pass", "level", "must", "class", "conformance", "reqs",
+		"test", "adv.loop", "device", "pci@2", "verdict", "crash", "level", "must", "class",
+		"adversarial", "reqs", "summary", "verdict", summary);
 	assert_non_null(r);
 	return r;
 }
 
-#define P_HEAD "schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1.0\"\nspec: {name: VIRTIO, version: \"1.4\"}\nrequirements:\n"
-#define R(id, lvl, st, rest) "  - id: " id "\n    title: " id "\n    level: " lvl "\n    status: " st "\n    evidence: spec\n" rest
+#define P_HEAD                                                                                 \
+	"schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1.0\"\nspec: {name: VIRTIO, " \
+	"version: \"1.4\"}\nrequirements:\n"
+#define R(id, lvl, st, rest)                                                     \
+	"  - id: " id "\n    title: " id "\n    level: " lvl "\n    status: " st \
+	"\n    evidence: spec\n" rest
 
 static void test_outcomes_and_verdicts(void **state)
 {
 	(void)state;
-	struct pf_profile *p = profile_text(P_HEAD
-		R("BLK", "must", "mandatory", "    applies_to: {device: [blk]}\n    satisfied_by: {checks: [\"blk.*\"]}\n")
-		R("NET", "must", "mandatory", "    applies_to: {device: [net]}\n    satisfied_by: {checks: [\"net.*\"]}\n")
-		R("GPU", "must", "mandatory", "    applies_to: {device: [gpu]}\n    satisfied_by: {checks: [\"gpu.*\"]}\n")
-		R("ROBUST", "should", "informational", "    applies_to: {device: [net]}\n"
-		  "    satisfied_by: {checks: [\"*\"], class: adversarial}\n"));
+	struct pf_profile *p = profile_text(
+		P_HEAD R("BLK", "must", "mandatory",
+			 "    applies_to: {device: [blk]}\n    satisfied_by: {checks: "
+			 "[\"blk.*\"]}\n") R("NET", "must", "mandatory",
+					     "    applies_to: {device: [net]}\n    satisfied_by: "
+					     "{checks: [\"net.*\"]}\n")
+			R("GPU", "must", "mandatory",
+			  "    applies_to: {device: [gpu]}\n    satisfied_by: {checks: "
+			  "[\"gpu.*\"]}\n")
+				R("ROBUST", "should", "informational",
+				  "    applies_to: {device: [net]}\n"
+				  "    satisfied_by: {checks: [\"*\"], class: adversarial}\n"));
 	json_t *run = small_run("pass", "pass", "conformant");
 	json_t *s = score(run, p);
 	assert_string_equal(pf_json_str(s, "verdict"), "conformant");
@@ -140,8 +151,11 @@ static void test_outcomes_and_verdicts(void **state)
 	/* a crash, capped at warn by the SHOULD level, and only informational */
 	assert_string_equal(outcome(s, "ROBUST"), "warn");
 	assert_string_equal(pf_json_str(req_of(s, "ROBUST"), "observed"), "warn");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(s, "counts"),
-				"informational_outcomes"), "warn")), 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(s, "counts"), "informational_outcomes"),
+			"warn")),
+		1);
 	/* per device verdicts */
 	const json_t *devs = json_object_get(s, "devices");
 	assert_string_equal(pf_json_str(json_array_get(devs, 0), "verdict"), "conformant");
@@ -184,8 +198,10 @@ static void test_outcomes_and_verdicts(void **state)
 	run = small_run("skip", "skip", "conformant");
 	s = score(run, p);
 	assert_string_equal(outcome(s, "BLK"), "not-applicable");
-	assert_string_equal(pf_json_str(s, "verdict"), "incomplete"); /* nothing applicable passed */
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"), "nothing-applicable");
+	assert_string_equal(pf_json_str(s, "verdict"),
+			    "incomplete"); /* nothing applicable passed */
+	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"),
+			    "nothing-applicable");
 	json_decref(s);
 	json_decref(run);
 	run = small_run("waived", "pass", "conformant");
@@ -197,7 +213,8 @@ static void test_outcomes_and_verdicts(void **state)
 	run = small_run("pass", "pass", "incomplete");
 	s = score(run, p);
 	assert_string_equal(pf_json_str(s, "verdict"), "incomplete");
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"), "run-incomplete");
+	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"),
+			    "run-incomplete");
 	json_decref(s);
 	json_decref(run);
 	pf_profile_free(p);
@@ -206,35 +223,62 @@ static void test_outcomes_and_verdicts(void **state)
 static void test_presence_features_modes(void **state)
 {
 	(void)state;
-	struct pf_profile *p = profile_text(P_HEAD
-		R("GPU-PRESENT", "must", "mandatory", "    applies_to: {device: [gpu]}\n    presence: required\n")
-		R("SND-PRESENT", "should", "mandatory", "    applies_to: {device: [sound]}\n    presence: required\n")
-		R("BLK-FLUSH", "must", "mandatory", "    applies_to: {device: [blk]}\n    satisfied_by: {features: [{bit: 9, name: FLUSH}]}\n")
-		R("NET-ANY", "must", "mandatory", "    applies_to: {device: [net]}\n    satisfied_by: {features_any: [3, 5]}\n")
-		R("MODERN", "must", "mandatory", "    satisfied_by: {modes: [modern]}\n")
-		R("PCI-ONLY", "must", "mandatory", "    applies_to: {transport: [pci]}\n    satisfied_by: {checks: [\"net.*\"]}\n")
-		R("FEAT-GATED", "must", "mandatory", "    applies_to: {features: [34]}\n    satisfied_by: {checks: [\"*\"]}\n")
-		R("BY-STMT", "must", "mandatory", "    applies_to: {device: [blk]}\n"
-		  "    satisfied_by: {statements: [blk.features.flush-offered], levels: [must]}\n")
-		R("ALL-DEVS", "must", "mandatory", "    satisfied_by: {statements: [blk.features.flush-offered]}\n"));
+	struct pf_profile *p = profile_text(
+		P_HEAD R("GPU-PRESENT", "must", "mandatory",
+			 "    applies_to: {device: [gpu]}\n    presence: required\n")
+			R("SND-PRESENT", "should", "mandatory",
+			  "    applies_to: {device: [sound]}\n    presence: required\n")
+				R("BLK-FLUSH", "must", "mandatory",
+				  "    applies_to: {device: [blk]}\n    satisfied_by: {features: "
+				  "[{bit: 9, name: FLUSH}]}\n") R("NET-ANY", "must", "mandatory",
+								  "    applies_to: {device: "
+								  "[net]}\n    satisfied_by: "
+								  "{features_any: [3, 5]}\n")
+					R("MODERN", "must", "mandatory",
+					  "    satisfied_by: {modes: [modern]}\n")
+						R("PCI-ONLY", "must", "mandatory",
+						  "    applies_to: {transport: [pci]}\n    "
+						  "satisfied_by: {checks: [\"net.*\"]}\n")
+							R("FEAT-GATED", "must", "mandatory",
+							  "    applies_to: {features: [34]}\n    "
+							  "satisfied_by: {checks: [\"*\"]}\n")
+								R("BY-STMT", "must", "mandatory",
+								  "    applies_to: {device: "
+								  "[blk]}\n"
+								  "    satisfied_by: {statements: "
+								  "[blk.features.flush-offered], "
+								  "levels: [must]}\n")
+									R("ALL-DEVS", "must",
+									  "mandatory",
+									  "    satisfied_by: "
+									  "{statements: "
+									  "[blk.features.flush-"
+									  "offered]}\n"));
 	json_t *run = small_run("pass", "pass", "conformant");
 	json_t *s = score(run, p);
 	assert_string_equal(outcome(s, "GPU-PRESENT"), "fail");
 	const json_t *r = req_of(s, "GPU-PRESENT");
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(r, "reasons"), 0), "kind"), "missing-device");
-	assert_non_null(strstr(pf_json_str(json_array_get(json_object_get(r, "reasons"), 0), "why"), "no gpu device"));
+	assert_string_equal(pf_json_str(json_array_get(json_object_get(r, "reasons"), 0), "kind"),
+			    "missing-device");
+	assert_non_null(strstr(pf_json_str(json_array_get(json_object_get(r, "reasons"), 0), "why"),
+			       "no gpu device"));
 	assert_string_equal(outcome(s, "SND-PRESENT"), "warn"); /* should: capped */
 	assert_string_equal(pf_json_str(req_of(s, "SND-PRESENT"), "observed"), "fail");
 	assert_string_equal(outcome(s, "BLK-FLUSH"), "pass");
 	assert_string_equal(outcome(s, "NET-ANY"), "pass");
 	assert_string_equal(outcome(s, "MODERN"), "fail"); /* net is transitional */
-	assert_non_null(strstr(pf_json_str(json_array_get(json_object_get(req_of(s, "MODERN"), "reasons"), 0), "why"),
-			       "transitional"));
+	assert_non_null(strstr(
+		pf_json_str(json_array_get(json_object_get(req_of(s, "MODERN"), "reasons"), 0),
+			    "why"),
+		"transitional"));
 	assert_string_equal(outcome(s, "PCI-ONLY"), "pass");
 	assert_string_equal(outcome(s, "FEAT-GATED"), "not-applicable");
 	assert_string_equal(outcome(s, "BY-STMT"), "pass");
-	assert_int_equal(json_integer_value(json_object_get(req_of(s, "BY-STMT"), "statements_exercised")), 1);
-	assert_string_equal(outcome(s, "ALL-DEVS"), "incomplete"); /* no such result on the net device */
+	assert_int_equal(
+		json_integer_value(json_object_get(req_of(s, "BY-STMT"), "statements_exercised")),
+		1);
+	assert_string_equal(outcome(s, "ALL-DEVS"),
+			    "incomplete"); /* no such result on the net device */
 	assert_string_equal(pf_json_str(s, "verdict"), "non-conformant");
 	json_decref(s);
 	json_decref(run);
@@ -244,13 +288,16 @@ static void test_presence_features_modes(void **state)
 static void test_not_tested_is_incomplete(void **state)
 {
 	(void)state;
-	struct pf_profile *p = profile_text(P_HEAD
-		R("BLK", "must", "mandatory", "    applies_to: {device: [blk]}\n    satisfied_by: {checks: [\"blk.zoned.*\"]}\n"));
+	struct pf_profile *p =
+		profile_text(P_HEAD R("BLK", "must", "mandatory",
+				      "    applies_to: {device: [blk]}\n    satisfied_by: {checks: "
+				      "[\"blk.zoned.*\"]}\n"));
 	json_t *run = small_run("pass", "pass", "conformant");
 	json_t *s = score(run, p);
 	assert_string_equal(outcome(s, "BLK"), "incomplete");
 	assert_string_equal(pf_json_str(s, "verdict"), "incomplete");
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"), "not-tested");
+	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"),
+			    "not-tested");
 	json_decref(s);
 	json_decref(run);
 	pf_profile_free(p);
@@ -288,7 +335,7 @@ static void test_fixtures_against_shipped(void **state)
 	s = score(r, core);
 	assert_string_equal(pf_json_str(s, "verdict"), "non-conformant");
 	assert_string_equal(outcome(s, "CORE-ROBUST-01"), "warn"); /* crash, informational SHOULD */
-	assert_string_equal(outcome(s, "CORE-RNG-01"), "fail");   /* timeout */
+	assert_string_equal(outcome(s, "CORE-RNG-01"), "fail");	   /* timeout */
 	json_decref(s);
 	json_decref(r);
 
@@ -314,8 +361,9 @@ static const json_t *result_of(const json_t *results, const char *test, const ch
 {
 	size_t i;
 	const json_t *r;
-	json_array_foreach(json_object_get(results, "results"), i, r)
-		if (!strcmp(pf_json_str(r, "test"), test) && (!dev || !strcmp(pf_json_str(r, "device"), dev)))
+	json_array_foreach (json_object_get(results, "results"), i, r)
+		if (!strcmp(pf_json_str(r, "test"), test) &&
+		    (!dev || !strcmp(pf_json_str(r, "device"), dev)))
 			return r;
 	fail_msg("no result %s", test);
 	return NULL;
@@ -325,7 +373,7 @@ static const json_t *entry_of(const json_t *results, const char *id)
 {
 	size_t i;
 	const json_t *e;
-	json_array_foreach(json_object_get(json_object_get(results, "waivers"), "entries"), i, e)
+	json_array_foreach (json_object_get(json_object_get(results, "waivers"), "entries"), i, e)
 		if (!strcmp(pf_json_str(e, "id"), id))
 			return e;
 	fail_msg("no entry %s", id);
@@ -364,27 +412,33 @@ static void test_waivers_apply(void **state)
 	x = result_of(r, "gpu.fence", NULL); /* waiver wins over the overlapping known failure */
 	assert_string_equal(pf_json_str(x, "verdict"), "waived");
 	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "id"), "FIX-WAIVE-GPU-FENCE");
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "approved_by"), "OEM procurement, plug-fest review board");
+	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "approved_by"),
+			    "OEM procurement, plug-fest review board");
 	x = result_of(r, "net.cfg.mtu-min", NULL); /* expired waiver: no effect, remembered */
 	assert_string_equal(pf_json_str(x, "verdict"), "warn");
 	assert_null(json_object_get(x, "probe_verdict"));
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver_expired"), "id"), "FIX-EXPIRED-MTU");
+	assert_string_equal(pf_json_str(json_object_get(x, "waiver_expired"), "id"),
+			    "FIX-EXPIRED-MTU");
 	x = result_of(r, "rng.fill", NULL); /* known failure that passes: stale */
 	assert_string_equal(pf_json_str(x, "verdict"), "xpass");
 	x = result_of(r, "mmio.magic-and-version", "mmio@0a003e00"); /* shipped QEMU 7.2 list */
 	assert_string_equal(pf_json_str(x, "verdict"), "xfail");
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "id"), "QEMU72-MMIO-LEGACY-01");
+	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "id"),
+			    "QEMU72-MMIO-LEGACY-01");
 	x = result_of(r, "pci.caps.present", NULL);
 	assert_string_equal(pf_json_str(x, "verdict"), "pass");
 
 	assert_string_equal(pf_json_str(entry_of(r, "FIX-KF-DISCARD"), "status"), "applied");
 	assert_string_equal(pf_json_str(entry_of(r, "FIX-EXPIRED-MTU"), "status"), "expired");
-	assert_int_equal(json_integer_value(json_object_get(entry_of(r, "FIX-EXPIRED-MTU"), "expired_matches")), 1);
+	assert_int_equal(json_integer_value(json_object_get(entry_of(r, "FIX-EXPIRED-MTU"),
+							    "expired_matches")),
+			 1);
 	assert_string_equal(pf_json_str(entry_of(r, "FIX-OTHER-HV"), "status"), "other-hypervisor");
 	assert_string_equal(pf_json_str(entry_of(r, "FIX-KF-STALE-RNG"), "status"), "stale");
 	assert_string_equal(pf_json_str(entry_of(r, "QEMU72-PACKED-LIVELOCK"), "status"), "unused");
 	assert_string_equal(pf_json_str(json_object_get(r, "waivers"), "date"), "2026-11-25");
-	assert_int_equal(json_array_size(json_object_get(json_object_get(r, "waivers"), "files")), 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r, "waivers"), "files")),
+			 2);
 
 	/* idempotent: applying again changes nothing */
 	json_t *copy = json_deep_copy(r);
@@ -406,7 +460,8 @@ static void test_waivers_apply(void **state)
 	x = result_of(r, "gpu.fence", NULL);
 	assert_string_equal(pf_json_str(x, "verdict"), "fail");
 	assert_null(json_object_get(x, "waiver"));
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver_expired"), "id"), "FIX-WAIVE-GPU-FENCE");
+	assert_string_equal(pf_json_str(json_object_get(x, "waiver_expired"), "id"),
+			    "FIX-WAIVE-GPU-FENCE");
 	s = score(r, core);
 	assert_string_equal(outcome(s, "CORE-GPU-01"), "fail");
 	json_decref(s);
@@ -414,12 +469,16 @@ static void test_waivers_apply(void **state)
 	assert_non_null(strstr(err, "YYYY-MM-DD"));
 
 	/* other hypervisor version: nothing applies */
-	json_object_set_new(json_object_get(json_object_get(r, "run"), "hypervisor"), "version", json_string("8.2.0"));
+	json_object_set_new(json_object_get(json_object_get(r, "run"), "hypervisor"), "version",
+			    json_string("8.2.0"));
 	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", err, sizeof(err)), 0);
-	assert_string_equal(pf_json_str(result_of(r, "blk.discard.unknown-flags", NULL), "verdict"), "fail");
+	assert_string_equal(pf_json_str(result_of(r, "blk.discard.unknown-flags", NULL), "verdict"),
+			    "fail");
 	/* the waiver is for >=7.2 <8; only the version-less known failure is left */
 	assert_string_equal(pf_json_str(result_of(r, "gpu.fence", NULL), "verdict"), "xfail");
-	assert_string_equal(pf_json_str(json_object_get(result_of(r, "gpu.fence", NULL), "waiver"), "id"), "FIX-WAIVE-AND-KF");
+	assert_string_equal(
+		pf_json_str(json_object_get(result_of(r, "gpu.fence", NULL), "waiver"), "id"),
+		"FIX-WAIVE-AND-KF");
 	json_decref(r);
 	pf_profile_free(core);
 	pf_waivers_free(w);
@@ -432,21 +491,38 @@ static void test_version_match(void **state)
 		const char *spec, *ver;
 		int want;
 	} t[] = {
-		{ NULL, "7.2", 1 }, { "", "1", 1 }, { "7.2", "7.2", 1 }, { "7.2", "7.2.11", 1 }, { "7.2", "7.20", 0 },
-		{ "7.2", "7", 0 }, { "7.2", "7.2.0 (Debian 1:7.2+dfsg-7)", 1 }, { "7.2.*", "7.2.11", 1 },
-		{ "7.2.*", "7.3.0", 0 }, { ">=7.2 <8.0", "7.2.11", 1 }, { ">=7.2 <8.0", "8.0", 0 },
-		{ ">=7.2 <8", "8.2.0", 0 }, { ">7.2", "7.2.0", 0 }, { ">7.2", "7.2.1", 1 }, { "<=1.9", "1.9.0", 1 },
-		{ "==3.2", "3.2", 1 }, { ">=", "1", -1 }, { ">=a", "1", -1 }, { "x.y", "1", -1 },
+		{ NULL, "7.2", 1 },
+		{ "", "1", 1 },
+		{ "7.2", "7.2", 1 },
+		{ "7.2", "7.2.11", 1 },
+		{ "7.2", "7.20", 0 },
+		{ "7.2", "7", 0 },
+		{ "7.2", "7.2.0 (Debian 1:7.2+dfsg-7)", 1 },
+		{ "7.2.*", "7.2.11", 1 },
+		{ "7.2.*", "7.3.0", 0 },
+		{ ">=7.2 <8.0", "7.2.11", 1 },
+		{ ">=7.2 <8.0", "8.0", 0 },
+		{ ">=7.2 <8", "8.2.0", 0 },
+		{ ">7.2", "7.2.0", 0 },
+		{ ">7.2", "7.2.1", 1 },
+		{ "<=1.9", "1.9.0", 1 },
+		{ "==3.2", "3.2", 1 },
+		{ ">=", "1", -1 },
+		{ ">=a", "1", -1 },
+		{ "x.y", "1", -1 },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (pf_version_match(t[i].spec, t[i].ver) != t[i].want)
-			fail_msg("version_match(%s, %s) != %d", t[i].spec ? t[i].spec : "NULL", t[i].ver, t[i].want);
+			fail_msg("version_match(%s, %s) != %d", t[i].spec ? t[i].spec : "NULL",
+				 t[i].ver, t[i].want);
 }
 
 #define W_HEAD "schema: plugfest-known-failures/1\nentries:\n"
-#define W_ENTRY "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: [\"*\"]\n" \
-		"    reason: r\n" \
-		"    issue: https://example.org/1\n"
+#define W_ENTRY                                                                               \
+	"  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: " \
+	"[\"*\"]\n"                                                                           \
+	"    reason: r\n"                                                                     \
+	"    issue: https://example.org/1\n"
 
 static void expect_waiver_error(const char *yaml, int line, const char *field, const char *msg)
 {
@@ -457,7 +533,8 @@ static void expect_waiver_error(const char *yaml, int line, const char *field, c
 	assert_int_equal(pf_waivers_count(w), 0);
 	pf_error_format(&e, text, sizeof(text));
 	snprintf(loc, sizeof(loc), "kf.yaml:%d:", line);
-	if (strncmp(text, loc, strlen(loc)) || !strstr(text, field) || !strstr(text, msg) || e.column <= 0)
+	if (strncmp(text, loc, strlen(loc)) || !strstr(text, field) || !strstr(text, msg) ||
+	    e.column <= 0)
 		fail_msg("expected %s ... %s ... %s, got: %s", loc, field, msg, text);
 	pf_waivers_free(w);
 }
@@ -465,36 +542,55 @@ static void expect_waiver_error(const char *yaml, int line, const char *field, c
 static void test_waiver_load_errors(void **state)
 {
 	(void)state;
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-30\n", 10, "entries[0].expires", "not a date");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    colour: red\n", 11, "entries[0].colour", "unknown key");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: pardon\n    hypervisor: qemu\n    test: blk.*\n    subcases: [x]\n    reason: r\n"
-			    "    issue: https://example.org/1\n    expires: 2026-02-28\n", 4, "entries[0].kind", "not one of");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: [x]\n"
-			    "    reason: r\n    expires: 2026-02-28\n", 3, "entries[0]", "missing required key 'issue'");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-30\n", 10, "entries[0].expires",
+			    "not a date");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    colour: red\n", 11,
+			    "entries[0].colour", "unknown key");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: pardon\n    hypervisor: qemu\n    test: "
+				   "blk.*\n    subcases: [x]\n    reason: r\n"
+				   "    issue: https://example.org/1\n    expires: 2026-02-28\n",
+			    4, "entries[0].kind", "not one of");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: "
+				   "blk.*\n    subcases: [x]\n"
+				   "    reason: r\n    expires: 2026-02-28\n",
+			    3, "entries[0]", "missing required key 'issue'");
 	/* subcases: required, a non-empty list of fingerprint globs */
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
-			    "    reason: r\n    issue: https://example.org/1\n    expires: 2026-02-28\n", 3, "entries[0]",
-			    "missing required key 'subcases'");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
-			    "    subcases: []\n    reason: r\n    issue: https://example.org/1\n    expires: 2026-02-28\n",
-			    7, "entries[0].subcases", "list is empty");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
-			    "    subcases: [whole-indirect/blk-status, \"Direct Then Indirect\"]\n    reason: r\n"
+	expect_waiver_error(
+		W_HEAD
+		"  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
+		"    reason: r\n    issue: https://example.org/1\n    expires: 2026-02-28\n",
+		3, "entries[0]", "missing required key 'subcases'");
+	expect_waiver_error(
+		W_HEAD
+		"  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
+		"    subcases: []\n    reason: r\n    issue: https://example.org/1\n    expires: "
+		"2026-02-28\n",
+		7, "entries[0].subcases", "list is empty");
+	expect_waiver_error(W_HEAD
+			    "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
+			    "    subcases: [whole-indirect/blk-status, \"Direct Then Indirect\"]\n "
+			    "   reason: r\n"
 			    "    issue: https://example.org/1\n    expires: 2026-02-28\n",
 			    7, "entries[0].subcases[1]", "not a fingerprint glob");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
+	expect_waiver_error(W_HEAD
+			    "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
 			    "    subcases: whole-indirect/*\n    reason: r\n"
 			    "    issue: https://example.org/1\n    expires: 2026-02-28\n",
 			    7, "entries[0].subcases", "");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    version: \">=x\"\n", 11, "entries[0].version",
-			    "not a version");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    device: [gpu2d]\n", 11, "entries[0].device[0]",
-			    "not a known device type");
-	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n" W_ENTRY "    expires: 2026-02-28\n", 11,
-			    "entries[1].id", "duplicate entry id 'E1' (first at line 3)");
-	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: [x]\n"
-			    "    reason: r\n    issue: see the wiki\n    expires: 2026-02-28\n", 9, "entries[0].issue", "http(s) link");
-	expect_waiver_error("schema: plugfest-known-failures/2\nentries: []\n", 1, "schema", "not supported");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    version: \">=x\"\n", 11,
+			    "entries[0].version", "not a version");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    device: [gpu2d]\n", 11,
+			    "entries[0].device[0]", "not a known device type");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n" W_ENTRY
+					   "    expires: 2026-02-28\n",
+			    11, "entries[1].id", "duplicate entry id 'E1' (first at line 3)");
+	expect_waiver_error(W_HEAD
+			    "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n "
+			    "   subcases: [x]\n"
+			    "    reason: r\n    issue: see the wiki\n    expires: 2026-02-28\n",
+			    9, "entries[0].issue", "http(s) link");
+	expect_waiver_error("schema: plugfest-known-failures/2\nentries: []\n", 1, "schema",
+			    "not supported");
 	/* a valid file appends; a second file may not reuse an id */
 	struct pf_waivers *w = pf_waivers_new();
 	struct pf_error e;

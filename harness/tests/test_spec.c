@@ -62,7 +62,8 @@ static void real_fact_base(void **state)
 	assert_string_equal(e->level, "must");
 	assert_string_equal(e->target, "device");
 	assert_string_equal(e->observable, "yes");
-	assert_string_equal(e->label, "devicenormative:Basic Facilities of a Virtio Device / Device Reset");
+	assert_string_equal(e->label,
+			    "devicenormative:Basic Facilities of a Virtio Device / Device Reset");
 	assert_true(e->line > 1);
 	/* Informal statements have no label. */
 	e = pf_spec_find(s, "basic.export.uuid-v4");
@@ -93,7 +94,8 @@ static void real_fact_base(void **state)
 			if (k == PF_CLAIM_MALFORMED)
 				fail_msg("check %s: malformed claim on %s", pf_catalogue[c].id, id);
 			if (!pf_spec_find(s, id))
-				fail_msg("check %s names unknown statement %s", pf_catalogue[c].id, id);
+				fail_msg("check %s names unknown statement %s", pf_catalogue[c].id,
+					 id);
 		}
 	}
 	pf_spec_free(s);
@@ -177,7 +179,8 @@ static void accepts_extras_and_nulls(void **state)
 	      "  features: [VIRTIO_F_VERSION_1]\n  nested: {a: [1, 2]}\n  summary: ~\n"
 	      "- id: a.first\n  section: 1.1\n  level: must\n  label: 'L: x / y'\n"
 	      "  observable_by_guest: 'yes'\n  area: basic\n  target: device\n"
-	      "  title: 'Device Requirements: X'\n  summary: Does a thing.\n", f);
+	      "  title: 'Device Requirements: X'\n  summary: Does a thing.\n",
+	      f);
 	fclose(f);
 	s = pf_spec_load(path, err, sizeof(err));
 	if (!s)

@@ -36,8 +36,8 @@ struct cdiag {
 };
 
 struct cap {
-	json_t *recs;  /* copies of the records */
-	json_t *raws;  /* raw lines as strings */
+	json_t *recs; /* copies of the records */
+	json_t *raws; /* raw lines as strings */
 	uint32_t seqs[4096];
 	size_t nrec;
 	struct cdiag diags[MAX_DIAGS];
@@ -49,7 +49,7 @@ struct cap {
 	struct pf_stream *s; /* for pf_stream_position */
 	uint64_t rec_line[4096], rec_off[4096];
 	struct pf_journal *j; /* optional: journal everything */
-	json_t *notes;        /* replayed notes */
+	json_t *notes;	      /* replayed notes */
 };
 
 static void on_record(void *ctx, uint32_t seq, json_t *rec, const char *raw, size_t len)
@@ -64,7 +64,8 @@ static void on_record(void *ctx, uint32_t seq, json_t *rec, const char *raw, siz
 		pf_stream_position(c->s, &c->rec_line[c->nrec], &c->rec_off[c->nrec]);
 	if (c->j) {
 		assert_int_equal(pf_journal_record(c->j, seq, raw, len, c->rec_line[c->nrec],
-						   c->rec_off[c->nrec]), 0);
+						   c->rec_off[c->nrec]),
+				 0);
 	}
 	c->nrec++;
 	json_array_append_new(c->recs, json_deep_copy(rec));
@@ -191,17 +192,21 @@ static void feed_line(struct cap *c, uint32_t seq, const char *json)
 	free(l);
 }
 
-#define HELLO "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
-	      "\"image\":\"abc123\",\"options\":{\"seed\":1}}"
-#define DEVICE "{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\"," \
-	       "\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"," \
-	       "\"vendor_id\":1363365455,\"version\":2,\"mode\":\"modern\"," \
-	       "\"features\":\"0x130000064\",\"feature_bits\":[2,5,6,32]," \
-	       "\"queues\":[{\"index\":0,\"max_size\":256}]}"
-#define BEGIN "{\"t\":\"begin\",\"step\":1,\"test\":\"basic.init.sequence\",\"dev\":\"mmio@0a000000\"}"
-#define RESULT "{\"t\":\"result\",\"step\":1,\"test\":\"basic.init.sequence\"," \
-	       "\"dev\":\"mmio@0a000000\",\"verdict\":\"pass\",\"level\":\"must\"," \
-	       "\"reqs\":[\"basic.reset.status-zero\"],\"msg\":\"ok\",\"us\":120}"
+#define HELLO                                                                  \
+	"{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\"," \
+	"\"image\":\"abc123\",\"options\":{\"seed\":1}}"
+#define DEVICE                                                               \
+	"{\"t\":\"device\",\"dev\":\"mmio@0a000000\",\"type\":\"blk\","      \
+	"\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"," \
+	"\"vendor_id\":1363365455,\"version\":2,\"mode\":\"modern\","        \
+	"\"features\":\"0x130000064\",\"feature_bits\":[2,5,6,32],"          \
+	"\"queues\":[{\"index\":0,\"max_size\":256}]}"
+#define BEGIN \
+	"{\"t\":\"begin\",\"step\":1,\"test\":\"basic.init.sequence\",\"dev\":\"mmio@0a000000\"}"
+#define RESULT                                                               \
+	"{\"t\":\"result\",\"step\":1,\"test\":\"basic.init.sequence\","     \
+	"\"dev\":\"mmio@0a000000\",\"verdict\":\"pass\",\"level\":\"must\"," \
+	"\"reqs\":[\"basic.reset.status-zero\"],\"msg\":\"ok\",\"us\":120}"
 #define METRIC "{\"t\":\"metric\",\"name\":\"boot_us\",\"value\":1234.5,\"unit\":\"us\"}"
 #define LOG "{\"t\":\"log\",\"level\":\"info\",\"msg\":\"hello \\\"world\\\"\"}"
 #define END "{\"t\":\"end\",\"counts\":{\"pass\":1},\"records\":6,\"status\":\"ok\"}"
@@ -313,7 +318,7 @@ static void noise_around_records(void **state)
 	feed_str(c, "[ 0.1] vmm: virtio-blk ready "); /* no newline: record follows */
 	feed_str(c, l);
 	feed_str(c, "@@PF garbage @@PF2x not a marker\n");
-	feed_str(c, "@@@PF2 ");  /* marker after a stray '@' */
+	feed_str(c, "@@@PF2 "); /* marker after a stray '@' */
 	feed_str(c, l1 + PF_PROTO_MARKER_LEN);
 	feed_str(c, "trailing text without newline");
 	pf_stream_finish(c->s);
@@ -364,7 +369,8 @@ static void marker_inside_json_string(void **state)
 
 	(void)state;
 	feed_line(c, 0, HELLO);
-	feed_line(c, 1, "{\"t\":\"log\",\"level\":\"debug\",\"msg\":\"echo @@PF2 7 {} *00000000\"}");
+	feed_line(c, 1,
+		  "{\"t\":\"log\",\"level\":\"debug\",\"msg\":\"echo @@PF2 7 {} *00000000\"}");
 	assert_int_equal(c->nrec, 2);
 	assert_int_equal(c->ndiag, 0);
 	cap_free(c);
@@ -437,8 +443,8 @@ static void malformed_framing(void **state)
 	expect_one("@@PF2 1{\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "no space");
 	expect_one("@@PF2 99999999999 {} *00000000\n", PF_DIAG_MALFORMED, "seq", "range");
 	expect_one("@@PF2 01 {\"t\":\"log\"} *00000000\n", PF_DIAG_MALFORMED, "seq", "leading");
-	expect_one("@@PF2 1 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"}\n",
-		   PF_DIAG_MALFORMED, "crc", "trailer");
+	expect_one("@@PF2 1 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"}\n", PF_DIAG_MALFORMED,
+		   "crc", "trailer");
 	expect_one("@@PF2 1 {\"t\":\"log\",\"level\":\"info\",\"msg\":\"x\"} *ABCDEF01\n",
 		   PF_DIAG_MALFORMED, "crc", "lowercase");
 	expect_one("@@PF2 1 {} *0\n", PF_DIAG_MALFORMED, "crc", "short");
@@ -469,23 +475,26 @@ static void verdict_na_accepted(void **state)
 	feed_line(c, 1, "{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"na\"}");
 	assert_int_equal(c->ndiag, 0);
 	assert_int_equal(c->nrec, 2);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(c->recs, 1), "verdict")), "na");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(c->recs, 1), "verdict")), "na");
 	cap_free(c);
 }
 
 static void missing_members(void **state)
 {
 	(void)state;
-	expect_json("{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\"}", PF_DIAG_MALFORMED,
-		    "verdict", "missing");
+	expect_json("{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\"}", PF_DIAG_MALFORMED, "verdict",
+		    "missing");
 	expect_json("{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"maybe\"}",
 		    PF_DIAG_MALFORMED, "verdict", "unknown value");
 	expect_json("{\"t\":\"result\",\"test\":\"\",\"dev\":\"d\",\"verdict\":\"pass\"}",
 		    PF_DIAG_MALFORMED, "test", "non-empty");
-	expect_json("{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"pass\",\"us\":-1}",
-		    PF_DIAG_MALFORMED, "us", "non-negative");
-	expect_json("{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"pass\",\"reqs\":[1]}",
-		    PF_DIAG_MALFORMED, "reqs", "array of strings");
+	expect_json(
+		"{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"pass\",\"us\":-1}",
+		PF_DIAG_MALFORMED, "us", "non-negative");
+	expect_json(
+		"{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"pass\",\"reqs\":[1]}",
+		PF_DIAG_MALFORMED, "reqs", "array of strings");
 	expect_json("{\"t\":\"begin\",\"step\":\"1\",\"test\":\"a\",\"dev\":\"d\"}",
 		    PF_DIAG_MALFORMED, "step", NULL);
 	expect_json("{\"t\":\"device\",\"dev\":\"x\",\"type\":\"blk\",\"device_id\":2,"
@@ -498,11 +507,12 @@ static void missing_members(void **state)
 		    "\"transport\":\"mmio\",\"queues\":[{\"index\":0}]}",
 		    PF_DIAG_MALFORMED, "queues", NULL);
 	expect_json("{\"t\":\"device\",\"dev\":\"x\",\"type\":\"blk\",\"device_id\":2,"
-		    "\"transport\":\"ccw\"}", PF_DIAG_MALFORMED, "transport", NULL);
-	expect_json("{\"t\":\"metric\",\"name\":\"x\",\"value\":\"1\"}", PF_DIAG_MALFORMED,
-		    "value", "number");
-	expect_json("{\"t\":\"log\",\"level\":\"loud\",\"msg\":\"x\"}", PF_DIAG_MALFORMED,
-		    "level", NULL);
+		    "\"transport\":\"ccw\"}",
+		    PF_DIAG_MALFORMED, "transport", NULL);
+	expect_json("{\"t\":\"metric\",\"name\":\"x\",\"value\":\"1\"}", PF_DIAG_MALFORMED, "value",
+		    "number");
+	expect_json("{\"t\":\"log\",\"level\":\"loud\",\"msg\":\"x\"}", PF_DIAG_MALFORMED, "level",
+		    NULL);
 	expect_json("{\"t\":\"end\"}", PF_DIAG_MALFORMED, "status", "missing");
 	expect_json("{\"t\":\"fault\"}", PF_DIAG_MALFORMED, "kind", "missing");
 	/* failure fingerprints: [a-z0-9-] words joined by '/', at most 8 */
@@ -526,7 +536,8 @@ static void fingerprints_accepted(void **state)
 	const char *ok[] = {
 		"{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"na\"}",
 		"{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"fail\","
-		"\"sub\":\"whole-indirect/blk-status\",\"subs\":[\"whole-indirect/blk-status\",\"reset-2\"],"
+		"\"sub\":\"whole-indirect/blk-status\",\"subs\":[\"whole-indirect/"
+		"blk-status\",\"reset-2\"],"
 		"\"subs_more\":true}",
 	};
 
@@ -576,7 +587,8 @@ static void unknown_members_kept(void **state)
 	struct cap *c = cap_new();
 
 	(void)state;
-	feed_line(c, 0, "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"x\",\"new\":[1]}");
+	feed_line(c, 0,
+		  "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"x\",\"new\":[1]}");
 	assert_int_equal(c->nrec, 1);
 	assert_int_equal(c->ndiag, 0);
 	cap_free(c);
@@ -771,8 +783,8 @@ static void duplicate_seq(void **state)
 	feed_line(c, 0, HELLO);
 	feed_line(c, 1, DEVICE);
 	feed_line(c, 2, LOG);
-	feed_line(c, 2, LOG);     /* identical */
-	feed_line(c, 1, METRIC);  /* same number, other content */
+	feed_line(c, 2, LOG);	 /* identical */
+	feed_line(c, 1, METRIC); /* same number, other content */
 	feed_line(c, 3, END);
 	assert_int_equal(c->nrec, 4);
 	assert_int_equal(c->ndiag, 2);
@@ -809,7 +821,7 @@ static void out_of_order_seq(void **state)
 	(void)state;
 	feed_line(c, 0, HELLO);
 	feed_line(c, 1, DEVICE);
-	feed_line(c, 4, LOG);    /* gap: 2, 3 */
+	feed_line(c, 4, LOG);	 /* gap: 2, 3 */
 	feed_line(c, 2, METRIC); /* late: backwards, dropped */
 	feed_line(c, 3, METRIC); /* late: backwards, dropped */
 	feed_line(c, 1, METRIC); /* was received: duplicate */
@@ -990,8 +1002,9 @@ static void random_bytes_with_records(void **state)
 
 #define NONCE_A "0123456789abcdef0123456789abcdef"
 #define NONCE_B "fedcba9876543210fedcba9876543210"
-#define HELLO_N(n) "{\"t\":\"hello\",\"proto\":2,\"nonce\":\"" n "\",\"probe\":\"0.1\"," \
-		   "\"arch\":\"aarch64\",\"image\":\"abc123\",\"options\":{\"seed\":1}}"
+#define HELLO_N(n)                                                            \
+	"{\"t\":\"hello\",\"proto\":2,\"nonce\":\"" n "\",\"probe\":\"0.1\"," \
+	"\"arch\":\"aarch64\",\"image\":\"abc123\",\"options\":{\"seed\":1}}"
 
 static void feed_line_n(struct cap *c, const char *nonce, uint32_t seq, const char *json)
 {
@@ -1095,10 +1108,10 @@ static void nonce_malformed_refused(void **state)
 
 	(void)state;
 	assert_int_equal(pf_stream_set_nonce(c->s, NULL), -1);
-	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcde"), -1);      /* 60 bits */
-	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789ABCDEF"), -1);     /* upper case */
+	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcde"), -1);  /* 60 bits */
+	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789ABCDEF"), -1); /* upper case */
 	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcdeg"), -1);
-	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcdef"), 0);      /* 64 bits */
+	assert_int_equal(pf_stream_set_nonce(c->s, "0123456789abcdef"), 0); /* 64 bits */
 	cap_free(c);
 }
 
@@ -1269,8 +1282,12 @@ static void diag_names_round_trip(void **state)
 {
 	(void)state;
 	for (int k = 0; k < PF_DIAG_KIND_COUNT; k++) {
-		struct pf_diag d = { .kind = (enum pf_diag_kind)k, .line = 3, .offset = 40,
-				     .seq = 7, .missing = 2, .field = "verdict",
+		struct pf_diag d = { .kind = (enum pf_diag_kind)k,
+				     .line = 3,
+				     .offset = 40,
+				     .seq = 7,
+				     .missing = 2,
+				     .field = "verdict",
 				     .message = "m\xff" /* not UTF-8 */ };
 		struct pf_diag back;
 		json_t *j = pf_diag_to_json(&d);
@@ -1497,7 +1514,8 @@ static void journal_append_mode(void **state)
 	assert_int_equal(st.headers, 2);
 	assert_int_equal(st.records, 2);
 	assert_null(pf_journal_open("/nonexistent-dir-for-pf-test", 0));
-	assert_int_equal(pf_journal_replay("/nonexistent-dir-for-pf-test/j", &cbs, NULL, back, &st), -1);
+	assert_int_equal(pf_journal_replay("/nonexistent-dir-for-pf-test/j", &cbs, NULL, back, &st),
+			 -1);
 	free(l);
 	cap_free(back);
 }
@@ -1626,12 +1644,14 @@ int main(void)
 		cmocka_unit_test(old_version_stream),
 		cmocka_unit_test(diag_flood_bounded),
 		cmocka_unit_test(diag_names_round_trip),
-		cmocka_unit_test_setup_teardown(journal_round_trip, journal_setup, journal_teardown),
+		cmocka_unit_test_setup_teardown(journal_round_trip, journal_setup,
+						journal_teardown),
 		cmocka_unit_test_setup_teardown(journal_damage_detected, journal_setup,
 						journal_teardown),
 		cmocka_unit_test_setup_teardown(tab_in_record_journaled, journal_setup,
 						journal_teardown),
-		cmocka_unit_test_setup_teardown(journal_append_mode, journal_setup, journal_teardown),
+		cmocka_unit_test_setup_teardown(journal_append_mode, journal_setup,
+						journal_teardown),
 		cmocka_unit_test_setup_teardown(journal_nonce, journal_setup, journal_teardown),
 		cmocka_unit_test_setup_teardown(journal_caps, journal_setup, journal_teardown),
 	};

@@ -32,14 +32,14 @@
 
 static json_t *device(const char *id, const char *type, const char *transport)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:[i]}", "id", id, "type", type, "transport", transport,
-			 "mode", "modern", "feature_bits", 32);
+	return json_pack("{s:s, s:s, s:s, s:s, s:[i]}", "id", id, "type", type, "transport",
+			 transport, "mode", "modern", "feature_bits", 32);
 }
 
 static json_t *result(const char *test, const char *dev, const char *verdict, const char *level)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "test", test, "device", dev, "verdict", verdict,
-			 "level", level, "class", "conformance", "reqs");
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "test", test, "device", dev, "verdict",
+			 verdict, "level", level, "class", "conformance", "reqs");
 }
 
 /* A run of ndev blk devices on mmio, one result per device with verdict v,
@@ -47,9 +47,10 @@ static json_t *result(const char *test, const char *dev, const char *verdict, co
  * NULL). The summary is computed as the runner does. */
 static json_t *run_doc(int ndev, const char *v, const char *end_status, const json_t *expect)
 {
-	json_t *doc = json_pack("{s:s, s:{s:{s:s, s:s}, s:s, s:i}, s:[], s:[], s:[]}", "schema",
-				"plugfest-results/1", "run", "hypervisor", "name", "qemu", "version", "7.2.11",
-				"target", "fake", "boots", 1, "devices", "results", "findings");
+	json_t *doc =
+		json_pack("{s:s, s:{s:{s:s, s:s}, s:s, s:i}, s:[], s:[], s:[]}", "schema",
+			  "plugfest-results/1", "run", "hypervisor", "name", "qemu", "version",
+			  "7.2.11", "target", "fake", "boots", 1, "devices", "results", "findings");
 	char id[32];
 
 	assert_non_null(doc);
@@ -57,10 +58,12 @@ static json_t *run_doc(int ndev, const char *v, const char *end_status, const js
 		snprintf(id, sizeof(id), "mmio@%d", i);
 		json_array_append_new(json_object_get(doc, "devices"), device(id, "blk", "mmio"));
 		if (v)
-			json_array_append_new(json_object_get(doc, "results"), result("blk.a", id, v, "must"));
+			json_array_append_new(json_object_get(doc, "results"),
+					      result("blk.a", id, v, "must"));
 	}
 	if (end_status)
-		json_object_set_new(json_object_get(doc, "run"), "end", json_pack("{s:s}", "status", end_status));
+		json_object_set_new(json_object_get(doc, "run"), "end",
+				    json_pack("{s:s}", "status", end_status));
 	if (expect)
 		json_object_set(json_object_get(doc, "run"), "expect", (json_t *)expect);
 	json_object_set_new(doc, "summary", pf_results_summarize(doc));
@@ -78,7 +81,7 @@ static bool has_reason(const json_t *doc, const char *s)
 	const json_t *w;
 	size_t i;
 
-	json_array_foreach(json_object_get(json_object_get(doc, "summary"), "reasons"), i, w)
+	json_array_foreach (json_object_get(json_object_get(doc, "summary"), "reasons"), i, w)
 		if (strstr(json_string_value(w), s))
 			return true;
 	return false;
@@ -107,7 +110,8 @@ static void zero_devices_is_incomplete(void **state)
 	/* a device-less result that passed does not make up for it */
 	doc = run_doc(0, NULL, "ok", NULL);
 	json_array_append_new(json_object_get(doc, "results"),
-			      json_pack("{s:s, s:s, s:s}", "test", "basic.boot", "verdict", "pass", "level", "must"));
+			      json_pack("{s:s, s:s, s:s}", "test", "basic.boot", "verdict", "pass",
+					"level", "must"));
 	json_object_set_new(doc, "summary", pf_results_summarize(doc));
 	assert_incomplete(doc, "no virtio device found");
 	json_decref(doc);
@@ -128,8 +132,8 @@ static void fewer_devices_than_expected(void **state)
 	json_decref(exp);
 
 	/* per transport and per type */
-	exp = json_pack("{s:i, s:{s:i, s:i}, s:{s:i}}", "devices", 2, "transports", "mmio", 2, "pci", 1,
-			"types", "blk", 2);
+	exp = json_pack("{s:i, s:{s:i, s:i}, s:{s:i}}", "devices", 2, "transports", "mmio", 2,
+			"pci", 1, "types", "blk", 2);
 	doc = run_doc(2, "pass", "ok", exp);
 	assert_incomplete(doc, "0 pci device(s) found, the target expects at least 1");
 	json_decref(doc);
@@ -175,20 +179,27 @@ static void nothing_tested_is_incomplete(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		doc = run_doc(2, untested[i], "ok", NULL);
 		assert_incomplete(doc, "nothing was tested");
-		assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"), "tested")), 0);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"),
+								    "tested")),
+				 0);
 		json_decref(doc);
 	}
 	/* skip and na are counted apart */
 	doc = run_doc(2, "na", "ok", NULL);
-	json_array_append_new(json_object_get(doc, "results"), result("blk.b", "mmio@0", "skip", "must"));
+	json_array_append_new(json_object_get(doc, "results"),
+			      result("blk.b", "mmio@0", "skip", "must"));
 	json_object_set_new(doc, "summary", pf_results_summarize(doc));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(doc, "summary"),
-								 "counts"), "na")), 2);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(doc, "summary"),
-								 "counts"), "skip")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(json_object_get(doc, "summary"), "counts"), "na")),
+			 2);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(doc, "summary"), "counts"), "skip")),
+		1);
 	assert_incomplete(doc, "1 skipped, 2 not applicable");
 	/* one real verdict is enough */
-	json_array_append_new(json_object_get(doc, "results"), result("blk.c", "mmio@1", "pass", "must"));
+	json_array_append_new(json_object_get(doc, "results"),
+			      result("blk.c", "mmio@1", "pass", "must"));
 	json_object_set_new(doc, "summary", pf_results_summarize(doc));
 	assert_string_equal(summary_verdict(doc), "conformant");
 	json_decref(doc);
@@ -230,7 +241,8 @@ static void precedence(void **state)
 		}
 		if (cases[c].finding)
 			json_array_append_new(json_object_get(doc, "findings"),
-					      json_pack("{s:s, s:s}", "kind", cases[c].finding, "message", "boom"));
+					      json_pack("{s:s, s:s}", "kind", cases[c].finding,
+							"message", "boom"));
 		json_object_set_new(doc, "summary", pf_results_summarize(doc));
 		if (strcmp(summary_verdict(doc), cases[c].want))
 			fail_msg("case %zu: %s, want %s", c, summary_verdict(doc), cases[c].want);
@@ -245,17 +257,19 @@ static void precedence(void **state)
 
 /* ---- --gate ------------------------------------------------------------- */
 
-#define GATE_PROFILE                                                                                 \
-	"schema: plugfest-profile/1\nid: gate-me\ntitle: Gate\nversion: \"1.0\"\n"                   \
-	"spec: {name: VIRTIO, version: \"1.4\"}\nrequirements:\n"                                    \
-	"  - id: BLK\n    title: blk\n    level: must\n    status: mandatory\n    evidence: spec\n" \
+#define GATE_PROFILE                                                                          \
+	"schema: plugfest-profile/1\nid: gate-me\ntitle: Gate\nversion: \"1.0\"\n"            \
+	"spec: {name: VIRTIO, version: \"1.4\"}\nrequirements:\n"                             \
+	"  - id: BLK\n    title: blk\n    level: must\n    status: mandatory\n    evidence: " \
+	"spec\n"                                                                              \
 	"    applies_to: {device: [blk]}\n    satisfied_by: {checks: [\"blk.*\"]}\n"
 
 static int gate(json_t *doc)
 {
 	struct pf_error e;
 	char err[256];
-	struct pf_profile *p = pf_profile_load_buffer(GATE_PROFILE, strlen(GATE_PROFILE), "gate.yaml", &e);
+	struct pf_profile *p =
+		pf_profile_load_buffer(GATE_PROFILE, strlen(GATE_PROFILE), "gate.yaml", &e);
 
 	assert_non_null(p);
 	assert_int_equal(pf_score_attach(doc, &p, 1, err, sizeof(err)), 0);
@@ -368,7 +382,8 @@ static void headline_everywhere(void **state)
 		snprintf(path, sizeof(path), "%s/report.html", dir);
 		assert_int_equal(pf_report_write(doc, "html", path, err, sizeof(err)), 0);
 		text = slurp(path);
-		snprintf(line, sizeof(line), "verdict-banner v-%s\">Overall: %s<", cases[c].want, cases[c].want);
+		snprintf(line, sizeof(line), "verdict-banner v-%s\">Overall: %s<", cases[c].want,
+			 cases[c].want);
 		contains(text, line, "report.html");
 		contains(text, cases[c].why, "report.html");
 		free(text);
@@ -376,7 +391,8 @@ static void headline_everywhere(void **state)
 		snprintf(path, sizeof(path), "%s/junit.xml", dir);
 		assert_int_equal(pf_report_write(doc, "junit", path, err, sizeof(err)), 0);
 		text = slurp(path);
-		snprintf(line, sizeof(line), "<property name=\"verdict\" value=\"%s\"/>", cases[c].want);
+		snprintf(line, sizeof(line), "<property name=\"verdict\" value=\"%s\"/>",
+			 cases[c].want);
 		contains(text, "<testsuite name=\"run verdict\"", "junit.xml");
 		contains(text, line, "junit.xml");
 		contains(text, cases[c].why, "junit.xml");
@@ -398,12 +414,14 @@ static void headline_everywhere(void **state)
 		}
 
 		{
-			json_t *m = pf_matrix_build(&doc, (const char *const[]){ "r" }, 1, err, sizeof(err));
+			json_t *m = pf_matrix_build(&doc, (const char *const[]){ "r" }, 1, err,
+						    sizeof(err));
 
 			assert_non_null(m);
-			assert_string_equal(json_string_value(json_object_get(
-						    json_array_get(json_object_get(m, "runs"), 0), "verdict")),
-					    cases[c].want);
+			assert_string_equal(
+				json_string_value(json_object_get(
+					json_array_get(json_object_get(m, "runs"), 0), "verdict")),
+				cases[c].want);
 			json_decref(m);
 		}
 		json_decref(doc);
@@ -414,10 +432,11 @@ static void headline_everywhere(void **state)
 
 /* ---- live progress ------------------------------------------------------ */
 
-#define KNOWN                                                                               \
-	"schema: plugfest-known-failures/1\nentries:\n"                                     \
-	"  - id: KF-1\n    kind: known-failure\n    hypervisor: qemu\n    version: \"7.2\"\n" \
-	"    test: blk.known\n    subcases: [measured-case/*]\n    reason: measured\n    issue: https://issues.example.invalid/1\n    expires: 2999-12-31\n"
+#define KNOWN                                                                                     \
+	"schema: plugfest-known-failures/1\nentries:\n"                                           \
+	"  - id: KF-1\n    kind: known-failure\n    hypervisor: qemu\n    version: \"7.2\"\n"     \
+	"    test: blk.known\n    subcases: [measured-case/*]\n    reason: measured\n    issue: " \
+	"https://issues.example.invalid/1\n    expires: 2999-12-31\n"
 
 static void progress_applies_known_failures(void **state)
 {
@@ -436,22 +455,23 @@ static void progress_applies_known_failures(void **state)
 	pr = pf_progress_new(mem, 0);
 	assert_non_null(pr);
 	assert_int_equal(pf_progress_known_failures(pr, w, "qemu", "7.2.11"), 0);
-	rec = json_pack("{s:s, s:s, s:s, s:s}", "t", "device", "dev", "mmio@0", "type", "blk", "transport", "mmio");
+	rec = json_pack("{s:s, s:s, s:s, s:s}", "t", "device", "dev", "mmio@0", "type", "blk",
+			"transport", "mmio");
 	pf_progress_record(pr, rec);
 	json_decref(rec);
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "t", "result", "test", "blk.known", "dev", "mmio@0",
-			"verdict", "fail", "msg", "as measured", "sub", "measured-case/used-len",
-			"subs", "measured-case/used-len");
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "t", "result", "test", "blk.known",
+			"dev", "mmio@0", "verdict", "fail", "msg", "as measured", "sub",
+			"measured-case/used-len", "subs", "measured-case/used-len");
 	pf_progress_record(pr, rec);
 	json_decref(rec);
 	/* the same check failing another way is not the known failure */
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "t", "result", "test", "blk.known", "dev", "pci@0",
-			"verdict", "fail", "msg", "new way", "sub", "other-case/used-len",
-			"subs", "other-case/used-len");
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "t", "result", "test", "blk.known",
+			"dev", "pci@0", "verdict", "fail", "msg", "new way", "sub",
+			"other-case/used-len", "subs", "other-case/used-len");
 	pf_progress_record(pr, rec);
 	json_decref(rec);
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s}", "t", "result", "test", "blk.other", "dev", "mmio@0",
-			"verdict", "fail", "msg", "new");
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:s}", "t", "result", "test", "blk.other", "dev",
+			"mmio@0", "verdict", "fail", "msg", "new");
 	pf_progress_record(pr, rec);
 	json_decref(rec);
 	pf_progress_free(pr);

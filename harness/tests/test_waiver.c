@@ -60,19 +60,25 @@ static void feed(struct pf_results *r, uint32_t seq, const char *text)
  * `test` with `verdict`, carrying the fingerprints of subs_json (a JSON
  * array; NULL: none) and the members of extra_json (an object or NULL).
  */
-static json_t *run_doc(const char *test, const char *verdict, const char *subs_json, const char *extra_json)
+static json_t *run_doc(const char *test, const char *verdict, const char *subs_json,
+		       const char *extra_json)
 {
 	struct pf_results *r = pf_results_new();
 	json_t *res, *doc;
 
 	assert_non_null(r);
-	feed(r, 0, "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\",\"image\":\"x\"}");
-	feed(r, 1, "{\"t\":\"device\",\"dev\":\"mmio@0a003e00\",\"type\":\"blk\",\"device_id\":2,"
-		   "\"transport\":\"mmio\",\"mode\":\"modern\"}");
-	feed_rec(r, 2, json_pack("{s:s, s:i, s:s, s:s}", "t", "begin", "step", 40, "test", test, "dev",
-				 "mmio@0a003e00"));
-	res = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}", "t", "result", "step", 40, "test", test,
-			"dev", "mmio@0a003e00", "verdict", verdict, "level", "must", "msg", "m", "us", 5);
+	feed(r, 0,
+	     "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"aarch64\",\"image\":"
+	     "\"x\"}");
+	feed(r, 1,
+	     "{\"t\":\"device\",\"dev\":\"mmio@0a003e00\",\"type\":\"blk\",\"device_id\":2,"
+	     "\"transport\":\"mmio\",\"mode\":\"modern\"}");
+	feed_rec(r, 2,
+		 json_pack("{s:s, s:i, s:s, s:s}", "t", "begin", "step", 40, "test", test, "dev",
+			   "mmio@0a003e00"));
+	res = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}", "t", "result", "step", 40,
+			"test", test, "dev", "mmio@0a003e00", "verdict", verdict, "level", "must",
+			"msg", "m", "us", 5);
 	assert_non_null(res);
 	if (subs_json) {
 		json_t *subs = json_loads(subs_json, 0, NULL);
@@ -146,12 +152,15 @@ static const char *run_verdict(const json_t *doc)
 /* not_covered of the result's near-miss entry, joined by ',' */
 static const char *not_covered(const json_t *res, char *buf, size_t cap)
 {
-	const json_t *nc = json_object_get(json_object_get(res, "waiver_not_covered"), "not_covered"), *v;
+	const json_t *nc = json_object_get(json_object_get(res, "waiver_not_covered"),
+					   "not_covered"),
+		     *v;
 	size_t i;
 
 	buf[0] = 0;
-	json_array_foreach(nc, i, v)
-		snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? "," : "", json_string_value(v));
+	json_array_foreach (nc, i, v)
+		snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? "," : "",
+			 json_string_value(v));
 	return buf;
 }
 
@@ -201,13 +210,19 @@ static void test_other_subcase_stays_fail(void **state)
 	assert_string_equal(run_verdict(doc), "non-conformant");
 	assert_int_equal(pf_results_exit_code(doc), 1);
 	/* the reports say which failure it is and what was not excused */
-	assert_string_equal(pf_result_failure_text(res, buf, sizeof(buf)),
-			    "m [whole-indirect/blk-status]; not excused by QEMU72-MIXED-INDIRECT-CHAIN: "
-			    "whole-indirect/blk-status");
-	report_contains(doc, "md", "m \\[whole-indirect/blk-status\\]; not excused by QEMU72-MIXED-INDIRECT-CHAIN");
-	report_contains(doc, "html", "m [whole-indirect/blk-status]; not excused by QEMU72-MIXED-INDIRECT-CHAIN");
-	report_contains(doc, "junit", "<failure type=\"fail\" message=\"fail: m [whole-indirect/blk-status]; not "
-				      "excused by QEMU72-MIXED-INDIRECT-CHAIN: whole-indirect/blk-status\"");
+	assert_string_equal(
+		pf_result_failure_text(res, buf, sizeof(buf)),
+		"m [whole-indirect/blk-status]; not excused by QEMU72-MIXED-INDIRECT-CHAIN: "
+		"whole-indirect/blk-status");
+	report_contains(
+		doc, "md",
+		"m \\[whole-indirect/blk-status\\]; not excused by QEMU72-MIXED-INDIRECT-CHAIN");
+	report_contains(
+		doc, "html",
+		"m [whole-indirect/blk-status]; not excused by QEMU72-MIXED-INDIRECT-CHAIN");
+	report_contains(doc, "junit",
+			"<failure type=\"fail\" message=\"fail: m [whole-indirect/blk-status]; not "
+			"excused by QEMU72-MIXED-INDIRECT-CHAIN: whole-indirect/blk-status\"");
 	json_decref(doc);
 	pf_waivers_free(w);
 }
@@ -221,7 +236,8 @@ static void test_described_subcase_is_xfail(void **state)
 	(void)state;
 	assert_string_equal(verdict(res), "xfail");
 	assert_string_equal(pf_json_str(res, "probe_verdict"), "fail");
-	assert_string_equal(pf_json_str(json_object_get(res, "waiver"), "id"), "QEMU72-MIXED-INDIRECT-CHAIN");
+	assert_string_equal(pf_json_str(json_object_get(res, "waiver"), "id"),
+			    "QEMU72-MIXED-INDIRECT-CHAIN");
 	assert_null(json_object_get(res, "waiver_not_covered"));
 	assert_string_equal(run_verdict(doc), "conformant-with-known-failures");
 	assert_int_equal(pf_results_exit_code(doc), 0);
@@ -234,8 +250,9 @@ static void test_described_subcase_is_xfail(void **state)
 static void test_every_fingerprint_must_match(void **state)
 {
 	struct pf_waivers *w = load_shipped();
-	json_t *doc = run_doc("split.indirect", "fail",
-			      "[\"direct-then-indirect/no-used\",\"whole-indirect/blk-status\"]", NULL);
+	json_t *doc =
+		run_doc("split.indirect", "fail",
+			"[\"direct-then-indirect/no-used\",\"whole-indirect/blk-status\"]", NULL);
 	const json_t *res = apply(doc, w);
 	char buf[256];
 
@@ -251,9 +268,9 @@ static void test_every_fingerprint_must_match(void **state)
 	pf_waivers_free(w);
 }
 
-#define ENTRY(kind, subcases)                                                                       \
-	"schema: plugfest-known-failures/1\nentries:\n  - id: E1\n    kind: " kind "\n"              \
-	"    hypervisor: qemu\n    test: split.*\n    subcases: " subcases "\n    reason: r\n"        \
+#define ENTRY(kind, subcases)                                                                  \
+	"schema: plugfest-known-failures/1\nentries:\n  - id: E1\n    kind: " kind "\n"        \
+	"    hypervisor: qemu\n    test: split.*\n    subcases: " subcases "\n    reason: r\n" \
 	"    issue: https://example.org/1\n    expires: 2027-06-30\n"
 
 /* Without fingerprints (error, crash...) or with a cut list, only the
@@ -282,10 +299,12 @@ static void test_unnamed_and_cut_need_whole_check(void **state)
 		snprintf(yaml, sizeof(yaml), ENTRY("known-failure", "%s"), t[i].subcases);
 		w = load_text(yaml);
 		res = apply(doc, w);
-		if (strcmp(verdict(res), t[i].want) || strcmp(not_covered(res, buf, sizeof(buf)), t[i].nc))
-			fail_msg("case %zu: %s %s against %s gave %s (not covered: %s), expected %s (%s)", i,
-				 t[i].verdict, t[i].subs ? t[i].subs : "(no subs)", t[i].subcases, verdict(res),
-				 buf, t[i].want, t[i].nc);
+		if (strcmp(verdict(res), t[i].want) ||
+		    strcmp(not_covered(res, buf, sizeof(buf)), t[i].nc))
+			fail_msg("case %zu: %s %s against %s gave %s (not covered: %s), expected "
+				 "%s (%s)",
+				 i, t[i].verdict, t[i].subs ? t[i].subs : "(no subs)",
+				 t[i].subcases, verdict(res), buf, t[i].want, t[i].nc);
 		json_decref(doc);
 		pf_waivers_free(w);
 	}
@@ -317,8 +336,9 @@ static void test_waiver_and_xpass(void **state)
 
 static void test_suggest(void **state)
 {
-	json_t *doc = run_doc("split.indirect", "fail",
-			      "[\"whole-indirect/blk-status\",\"direct-then-indirect/no-used\"]", NULL);
+	json_t *doc =
+		run_doc("split.indirect", "fail",
+			"[\"whole-indirect/blk-status\",\"direct-then-indirect/no-used\"]", NULL);
 	struct pf_waivers *shipped = load_shipped(), *w;
 	struct pf_buf out;
 	char err[256];
@@ -330,10 +350,12 @@ static void test_suggest(void **state)
 	pf_buf_init(&out);
 	assert_int_equal(pf_known_failures_suggest(doc, TODAY, &out, err, sizeof(err)), 1);
 	pf_buf_add(&out, "", 1);
-	if (!strstr(out.p, "    test: split.indirect\n    device: [blk]\n    transport: [mmio]\n"
-			   "    subcases: [whole-indirect/blk-status, direct-then-indirect/no-used]\n") ||
+	if (!strstr(out.p,
+		    "    test: split.indirect\n    device: [blk]\n    transport: [mmio]\n"
+		    "    subcases: [whole-indirect/blk-status, direct-then-indirect/no-used]\n") ||
 	    !strstr(out.p, "    hypervisor: \"qemu\"\n    version: \"7.2\"\n") ||
-	    !strstr(out.p, "    expires: 2027-06-05\n") || !strstr(out.p, "  - id: QEMU72-SPLIT-INDIRECT-BLK-MMIO\n"))
+	    !strstr(out.p, "    expires: 2027-06-05\n") ||
+	    !strstr(out.p, "  - id: QEMU72-SPLIT-INDIRECT-BLK-MMIO\n"))
 		fail_msg("unexpected suggestion:\n%s", out.p);
 	/* the draft loads and, on its own, excuses exactly these failures */
 	w = load_text(out.p);

@@ -52,7 +52,8 @@ static const struct devcfg_layout *layout_or_skip(struct pf_test *t)
 		return 0;
 	l = devcfg_layout(t->dev->device_id);
 	if (!l)
-		report_skip(t, "no configuration layout known for device type %u", t->dev->device_id);
+		report_skip(t, "no configuration layout known for device type %u",
+			    t->dev->device_id);
 	return l;
 }
 
@@ -79,7 +80,10 @@ void check_CONFIG_BEFORE_FEATURES_OK(struct pf_test *t)
 	 * compare exists afterwards too. */
 	st = chk_try_features(t, chk_default_features(d) | gating_features(d, l));
 	if (chk_uses_features_ok(d) && !(st & VIRTIO_STATUS_FEATURES_OK)) {
-		report_error(t, "device refused the features its config fields depend on (status 0x%02x)", st);
+		report_error(
+			t,
+			"device refused the features its config fields depend on (status 0x%02x)",
+			st);
 		virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 		return;
 	}
@@ -90,8 +94,7 @@ void check_CONFIG_BEFORE_FEATURES_OK(struct pf_test *t)
 		if (f->kind != DEVCFG_STATIC || !field_present(d, f))
 			continue;
 		after = read_field(d, f);
-		report(t, before[i] == after,
-		       "config-changed-by-features-ok",
+		report(t, before[i] == after, "config-changed-by-features-ok",
 		       "%s reads 0x%llx before FEATURES_OK but 0x%llx after", f->name,
 		       (unsigned long long)before[i], (unsigned long long)after);
 	}
@@ -131,17 +134,16 @@ void check_CONFIG_GENERATION(struct pf_test *t)
 			continue;
 		/* The configuration changed: a generation that stayed put
 		 * hides torn reads from the driver (MUST, 2.5.1 / 4.1.4.3.1). */
-		report(t, g1 != g2 || g0 != g1 || g2 != g3,
-		       "generation-unchanged",
+		report(t, g1 != g2 || g0 != g1 || g2 != g3, "generation-unchanged",
 		       "%s changed (0x%llx -> 0x%llx) but the generation stayed %d", f->name,
 		       (unsigned long long)a[i], (unsigned long long)b[i], g2);
 		return;
 	}
 	/* Nothing changed: a moving generation would make a driver's read
 	 * loop spin for nothing (2.5.1 wants it stable). */
-	report_should(t, g0 == g1 && g1 == g2 && g2 == g3,
-		      "generation-spurious",
-		      "generation changes without a configuration change: %d, %d, %d, %d", g0, g1, g2, g3);
+	report_should(t, g0 == g1 && g1 == g2 && g2 == g3, "generation-spurious",
+		      "generation changes without a configuration change: %d, %d, %d, %d", g0, g1,
+		      g2, g3);
 }
 
 /* Little-endian value of `width` bytes read one byte at a time. */
@@ -163,14 +165,17 @@ void check_CONFIG_WIDTHS(struct pf_test *t)
 	if (!l)
 		return;
 	if (d->mode == VIRTIO_MODE_LEGACY) {
-		report_na(t, "legacy configuration is guest-endian; width rules are for modern devices");
+		report_na(
+			t,
+			"legacy configuration is guest-endian; width rules are for modern devices");
 		return;
 	}
 	for (int i = 0; i < l->nfields; i++) {
 		const struct devcfg_field *f = &l->fields[i];
 		uint64_t nat, bytes;
 
-		if (f->kind != DEVCFG_STATIC || !field_present(d, f) || !devcfg_is_scalar(f) || f->width == 1)
+		if (f->kind != DEVCFG_STATIC || !field_present(d, f) || !devcfg_is_scalar(f) ||
+		    f->width == 1)
 			continue;
 		checked++;
 		if (f->width == 8) {
@@ -181,10 +186,10 @@ void check_CONFIG_WIDTHS(struct pf_test *t)
 			uint64_t lo2 = d->ops->config_read(d, f->off, 4);
 
 			nat = lo | hi << 32;
-			report(t, lo == lo2 && hi == hi2,
-			       "access-order",
-			       "%s: 32-bit halves differ with the access order (0x%llx vs 0x%llx)", f->name,
-			       (unsigned long long)nat, (unsigned long long)(lo2 | hi2 << 32));
+			report(t, lo == lo2 && hi == hi2, "access-order",
+			       "%s: 32-bit halves differ with the access order (0x%llx vs 0x%llx)",
+			       f->name, (unsigned long long)nat,
+			       (unsigned long long)(lo2 | hi2 << 32));
 		} else {
 			nat = d->ops->config_read(d, f->off, f->width);
 		}
@@ -193,8 +198,9 @@ void check_CONFIG_WIDTHS(struct pf_test *t)
 		 * widths, so a difference is a warning, not a failure. */
 		bytes = read_bytes(d, f->off, f->width);
 		report_should(t, nat == bytes, "access-width",
-		       "%s reads 0x%llx at %u bits but 0x%llx byte by byte", f->name,
-		       (unsigned long long)nat, f->width == 8 ? 32u : f->width * 8u, (unsigned long long)bytes);
+			      "%s reads 0x%llx at %u bits but 0x%llx byte by byte", f->name,
+			      (unsigned long long)nat, f->width == 8 ? 32u : f->width * 8u,
+			      (unsigned long long)bytes);
 	}
 	if (!checked)
 		report_na(t, "no multi-byte static field in this device's configuration");

@@ -6,11 +6,11 @@
 /* Bits of the generic range that no chapter defines (6): 25, 26, 31, and
  * 44..49 reserved for future extensions. 30 is the legacy UNUSED bit, 24
  * and 27 are legacy bits a transitional device may offer. */
-#define RESERVED_LOW (VIRTIO_BIT(25) | VIRTIO_BIT(26) | VIRTIO_BIT(31) | \
-		      VIRTIO_BIT(44) | VIRTIO_BIT(45) | VIRTIO_BIT(46) | \
-		      VIRTIO_BIT(47) | VIRTIO_BIT(48) | VIRTIO_BIT(49))
-#define LEGACY_ONLY (VIRTIO_BIT(VIRTIO_F_NOTIFY_ON_EMPTY) | VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) | \
-		     VIRTIO_BIT(30))
+#define RESERVED_LOW                                                                          \
+	(VIRTIO_BIT(25) | VIRTIO_BIT(26) | VIRTIO_BIT(31) | VIRTIO_BIT(44) | VIRTIO_BIT(45) | \
+	 VIRTIO_BIT(46) | VIRTIO_BIT(47) | VIRTIO_BIT(48) | VIRTIO_BIT(49))
+#define LEGACY_ONLY \
+	(VIRTIO_BIT(VIRTIO_F_NOTIFY_ON_EMPTY) | VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) | VIRTIO_BIT(30))
 
 static bool modern_only(struct pf_test *t)
 {
@@ -27,9 +27,9 @@ void check_FEAT_VERSION_1(struct pf_test *t)
 {
 	if (!modern_only(t))
 		return;
-	report(t, t->dev->features & VIRTIO_BIT(VIRTIO_F_VERSION_1),
-	       "version-1",
-	       "VIRTIO_F_VERSION_1 not offered (features 0x%llx)", (unsigned long long)t->dev->features);
+	report(t, t->dev->features & VIRTIO_BIT(VIRTIO_F_VERSION_1), "version-1",
+	       "VIRTIO_F_VERSION_1 not offered (features 0x%llx)",
+	       (unsigned long long)t->dev->features);
 }
 
 void check_FEAT_RESERVED(struct pf_test *t)
@@ -55,8 +55,8 @@ void check_FEAT_RESERVED(struct pf_test *t)
 		       sel * 32 + 31, w);
 	}
 	if (d->transport != VIRTIO_TRANSPORT_PCI)
-		report(t, !(f & VIRTIO_BIT(VIRTIO_F_SR_IOV)),
-		       "sr-iov", "VIRTIO_F_SR_IOV offered on a transport without SR-IOV");
+		report(t, !(f & VIRTIO_BIT(VIRTIO_F_SR_IOV)), "sr-iov",
+		       "VIRTIO_F_SR_IOV offered on a transport without SR-IOV");
 	/* ADMIN_VQ is PCI-only for now; elsewhere bit 41 is device-specific
 	 * (net's legacy GUEST_RSC4), so it is not judged here. */
 }
@@ -136,9 +136,9 @@ void check_FEAT_REJECT_INVALID(struct pf_test *t)
 		return;
 	}
 	st = chk_try_features(t, chk_default_features(d) | VIRTIO_BIT(bit));
-	report(t, !(st & VIRTIO_STATUS_FEATURES_OK),
-	       "unoffered-accepted",
-	       "FEATURES_OK kept although the driver accepted bit %d, which was not offered (status 0x%02x)",
+	report(t, !(st & VIRTIO_STATUS_FEATURES_OK), "unoffered-accepted",
+	       "FEATURES_OK kept although the driver accepted bit %d, which was not offered "
+	       "(status 0x%02x)",
 	       bit, st);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }
@@ -157,14 +157,13 @@ void check_FEAT_ACCEPT_VALID(struct pf_test *t)
 	       "FEATURES_OK refused for the minimal set 0x%llx (status 0x%02x)",
 	       (unsigned long long)minimal, st);
 	st = chk_try_features(t, all);
-	report(t, st & VIRTIO_STATUS_FEATURES_OK,
-	       "all-refused",
-	       "FEATURES_OK refused for every offered feature 0x%llx (status 0x%02x)", (unsigned long long)all, st);
+	report(t, st & VIRTIO_STATUS_FEATURES_OK, "all-refused",
+	       "FEATURES_OK refused for every offered feature 0x%llx (status 0x%02x)",
+	       (unsigned long long)all, st);
 	/* The same set once more after a reset (2.2.2: no refusal of a set
 	 * that was accepted before). */
 	st = chk_try_features(t, all);
-	report(t, st & VIRTIO_STATUS_FEATURES_OK,
-	       "refused-after-reset",
+	report(t, st & VIRTIO_STATUS_FEATURES_OK, "refused-after-reset",
 	       "FEATURES_OK refused after reset for a set accepted before (status 0x%02x)", st);
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }
@@ -181,12 +180,11 @@ void check_FEAT_WINDOWS(struct pf_test *t)
 	(void)d->ops->get_features_window(d, 2);
 	lo2 = d->ops->get_features_window(d, 0);
 	hi2 = d->ops->get_features_window(d, 1);
-	report(t, lo == lo2 && hi == hi2,
-	       "windows-unstable",
-	       "feature windows not stable: window 0 0x%08x then 0x%08x, window 1 0x%08x then 0x%08x",
+	report(t, lo == lo2 && hi == hi2, "windows-unstable",
+	       "feature windows not stable: window 0 0x%08x then 0x%08x, window 1 0x%08x then "
+	       "0x%08x",
 	       lo, lo2, hi, hi2);
-	report(t, ((uint64_t)hi << 32 | lo) == d->features,
-	       "differs-from-discovery",
+	report(t, ((uint64_t)hi << 32 | lo) == d->features, "differs-from-discovery",
 	       "features 0x%08x%08x differ from those read at discovery 0x%llx", hi, lo,
 	       (unsigned long long)d->features);
 	if (!d->ops->get_driver_features_window) {
@@ -202,9 +200,9 @@ void check_FEAT_WINDOWS(struct pf_test *t)
 	d->ops->set_driver_features_window(d, 1, hi);
 	lo2 = d->ops->get_driver_features_window(d, 0);
 	hi2 = d->ops->get_driver_features_window(d, 1);
-	report(t, lo2 == lo && hi2 == hi,
-	       "driver-features-readback",
-	       "driver_feature reads back 0x%08x:0x%08x after writing the offered 0x%08x:0x%08x", hi2, lo2, hi, lo);
+	report(t, lo2 == lo && hi2 == hi, "driver-features-readback",
+	       "driver_feature reads back 0x%08x:0x%08x after writing the offered 0x%08x:0x%08x",
+	       hi2, lo2, hi, lo);
 	/* A proper subset too (VERSION_1 alone where offered): a device that
 	 * echoes device_feature instead of keeping the driver's bits passes
 	 * the full set but not this (4.1.4.3.1). */
@@ -216,8 +214,9 @@ void check_FEAT_WINDOWS(struct pf_test *t)
 		lo2 = d->ops->get_driver_features_window(d, 0);
 		hi2 = d->ops->get_driver_features_window(d, 1);
 		report(t, lo2 == sub_lo && hi2 == sub_hi, "driver-features-subset-readback",
-		       "driver_feature reads back 0x%08x:0x%08x after writing the subset 0x%08x:0x%08x", hi2,
-		       lo2, sub_hi, sub_lo);
+		       "driver_feature reads back 0x%08x:0x%08x after writing the subset "
+		       "0x%08x:0x%08x",
+		       hi2, lo2, sub_hi, sub_lo);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

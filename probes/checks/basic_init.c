@@ -56,8 +56,7 @@ void check_RESET_AFTER_INIT(struct pf_test *t)
 			       "queue %u still reads ready after reset", q);
 		if (d->transport == VIRTIO_TRANSPORT_MMIO)
 			report(t, d->ops->isr_read(d) == 0, "interrupt-status",
-			       "InterruptStatus reads 0x%x after reset",
-			       d->ops->isr_read(d));
+			       "InterruptStatus reads 0x%x after reset", d->ops->isr_read(d));
 	}
 	/* The reset device must leave its old rings alone (2.4.1), also when
 	 * new work appears in them and the queues are notified; devices

@@ -10,18 +10,18 @@
 
 #include <stdint.h>
 
-#define DEVCFG_STATIC  0 /* identity/capability data: never changes */
+#define DEVCFG_STATIC 0	 /* identity/capability data: never changes */
 #define DEVCFG_DYNAMIC 1 /* device may change it (status, sizes...) */
-#define DEVCFG_DRIVER  2 /* written by the driver: not compared */
+#define DEVCFG_DRIVER 2	 /* written by the driver: not compared */
 
 #define DEVCFG_NO_FEATURE (-1)
 
 struct devcfg_field {
 	const char *name;
 	uint16_t off;
-	uint8_t width;  /* 1, 2, 4, 8 (bytes), or the length of a byte array */
-	uint8_t kind;   /* DEVCFG_* */
-	int feature;    /* bit that makes the field exist, or DEVCFG_NO_FEATURE */
+	uint8_t width; /* 1, 2, 4, 8 (bytes), or the length of a byte array */
+	uint8_t kind;  /* DEVCFG_* */
+	int feature;   /* bit that makes the field exist, or DEVCFG_NO_FEATURE */
 };
 
 struct devcfg_layout {

@@ -74,7 +74,8 @@ bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 	return chk_bring_up_rings(t, features, max_size, 0);
 }
 
-bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size, struct chk_queue_rings *rings)
+bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size,
+			struct chk_queue_rings *rings)
 {
 	struct virtio_dev *d = t->dev;
 	uint8_t st, want, *mem;
@@ -96,7 +97,8 @@ bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size,
 	virtio_add_status(d, VIRTIO_STATUS_DRIVER);
 	want = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
 	st = d->ops->get_status(d);
-	if (!report(t, st == want, "driver", "status reads 0x%02x after DRIVER, expected 0x%02x", st, want))
+	if (!report(t, st == want, "driver", "status reads 0x%02x after DRIVER, expected 0x%02x",
+		    st, want))
 		return false;
 
 	d->ops->set_driver_features_window(d, 0, (uint32_t)features);
@@ -105,8 +107,8 @@ bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size,
 		virtio_add_status(d, VIRTIO_STATUS_FEATURES_OK);
 		want |= VIRTIO_STATUS_FEATURES_OK;
 		st = d->ops->get_status(d);
-		if (!report(t, st == want,
-			    "features-ok", "FEATURES_OK not kept for the valid subset 0x%llx (status 0x%02x)",
+		if (!report(t, st == want, "features-ok",
+			    "FEATURES_OK not kept for the valid subset 0x%llx (status 0x%02x)",
 			    (unsigned long long)features, st))
 			return false;
 	}
@@ -125,8 +127,8 @@ bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size,
 			report_error(t, "out of DMA memory setting up queue %u", q);
 			return false;
 		}
-		if (!report(t, rc == 0, "queue-setup",
-			    "queue %u setup with size %u failed (%d)", q, size, rc))
+		if (!report(t, rc == 0, "queue-setup", "queue %u setup with size %u failed (%d)", q,
+			    size, rc))
 			return false;
 		d->ops->queue_enable(d, q);
 		if (!report(t, d->ops->queue_ready(d, q), "queue-ready",
@@ -146,8 +148,7 @@ uint8_t chk_try_features(struct pf_test *t, uint64_t features)
 	struct virtio_dev *d = t->dev;
 
 	if (!report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset",
-		    "reset did not complete (status 0x%02x)",
-		    d->ops->get_status(d)))
+		    "reset did not complete (status 0x%02x)", d->ops->get_status(d)))
 		return 0xff;
 	virtio_add_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
 	virtio_add_status(d, VIRTIO_STATUS_DRIVER);

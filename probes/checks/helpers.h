@@ -43,7 +43,8 @@ struct chk_queue_rings {
 };
 
 /* chk_bring_up(), recording the rings in *rings. */
-bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size, struct chk_queue_rings *rings);
+bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size,
+			struct chk_queue_rings *rings);
 
 /*
  * Reset, ACKNOWLEDGE, DRIVER, write `features`, set FEATURES_OK and return

@@ -22,7 +22,6 @@
 /* calibrated (timing.h) */
 #define IRQ_QUIET_NS chk_quiet_ns() /* window in which no interrupt may come */
 
-
 static bool intx_line(struct pf_test *t, const struct pci_func *f, struct intr_line *line)
 {
 	uint8_t pin = (uint8_t)pci_cfg_read(f, PCI_INTERRUPT_PIN, 1);
@@ -58,14 +57,17 @@ static void asserted_on_bus(const struct pci_func *f, char *buf, unsigned size)
 	buf[0] = 0;
 	for (unsigned dev = 0; dev < 32; dev++) {
 		for (unsigned fn = 0; fn < 8; fn++) {
-			uint64_t off = (uint64_t)(f->bus - h->bus_start) << 20 | dev << 15 | fn << 12;
+			uint64_t off =
+				(uint64_t)(f->bus - h->bus_start) << 20 | dev << 15 | fn << 12;
 			uint16_t vendor = io_read16(&h->ecam, off + PCI_VENDOR_ID);
 
 			if (vendor == 0xffff || vendor == 0)
 				break;
-			if (io_read16(&h->ecam, off + PCI_STATUS) & PCI_STATUS_INTERRUPT && n + 6 < size)
+			if (io_read16(&h->ecam, off + PCI_STATUS) & PCI_STATUS_INTERRUPT &&
+			    n + 6 < size)
 				n += (unsigned)snprintf(buf + n, size - n, "%02x.%u ", dev, fn);
-			if (fn == 0 && !(io_read8(&h->ecam, off + PCI_HEADER_TYPE) & PCI_HEADER_MULTIFUNC))
+			if (fn == 0 &&
+			    !(io_read8(&h->ecam, off + PCI_HEADER_TYPE) & PCI_HEADER_MULTIFUNC))
 				break;
 		}
 	}
@@ -125,7 +127,8 @@ static bool settle(struct pf_test *t, uint32_t intid)
 		intr_idle(IRQ_QUIET_NS);
 		if (intr_count(intid) == c)
 			return true;
-		report_log(t, 1, "INTx before any buffer (ISR 0x%02x)", t->dev->ops->isr_read(t->dev));
+		report_log(t, 1, "INTx before any buffer (ISR 0x%02x)",
+			   t->dev->ops->isr_read(t->dev));
 		intr_unmask(intid);
 	}
 	return false;
@@ -139,29 +142,26 @@ static void check_isr(struct pf_test *t, const struct pci_func *f, const struct 
 	uint32_t isr, isr2, c;
 
 	isr = d->ops->isr_read(d);
-	report(t, isr & VIRTIO_ISR_QUEUE,
-	       "isr-queue-bit",
-	       "ISR status reads 0x%02x when INTx arrived: queue bit 0 not set before the notification",
+	report(t, isr & VIRTIO_ISR_QUEUE, "isr-queue-bit",
+	       "ISR status reads 0x%02x when INTx arrived: queue bit 0 not set before the "
+	       "notification",
 	       isr);
-	report(t, st == (isr != 0),
-	       "pci-status-interrupt",
+	report(t, st == (isr != 0), "pci-status-interrupt",
 	       "PCI Status.Interrupt Status reads %u while the ISR status is 0x%02x", st, isr);
 	isr2 = d->ops->isr_read(d);
-	report(t, isr2 == 0,
-	       "isr-read-clears",
-	       "ISR status reads 0x%02x right after a read that returned 0x%02x: reading did not clear it",
+	report(t, isr2 == 0, "isr-read-clears",
+	       "ISR status reads 0x%02x right after a read that returned 0x%02x: reading did not "
+	       "clear it",
 	       isr2, isr);
 	st2 = status_int(f);
-	report(t, !st2 || isr2,
-	       "pci-status-cleared",
+	report(t, !st2 || isr2, "pci-status-cleared",
 	       "PCI Status.Interrupt Status still 1 after the ISR status was read to 0");
 	/* with the ISR clear the line must be deasserted: unmasked, it must
 	 * not fire again */
 	c = intr_count(line->intid);
 	intr_unmask(line->intid);
 	intr_idle(IRQ_QUIET_NS);
-	report(t, intr_count(line->intid) == c,
-	       "intx-deasserted",
+	report(t, intr_count(line->intid) == c, "intx-deasserted",
 	       "INTx (INTID %u) still asserted after the ISR status was read to 0", line->intid);
 }
 
@@ -183,7 +183,8 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 	if (!chk_drivable(t))
 		return;
 	if (!chk_workload(d)) {
-		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
+		report_skip(t, "no peer-free workload for a %s device",
+			    virtio_device_name(d->device_id));
 		return;
 	}
 	if (!chk_irq_ready(t) || !intx_line(t, &pv->fn, &line))
@@ -206,7 +207,9 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 		char who[64];
 
 		asserted_on_bus(&pv->fn, who, sizeof(who));
-		report_error(t, "INTID %u keeps firing before the device has a buffer (Interrupt Status set on: %s)",
+		report_error(t,
+			     "INTID %u keeps firing before the device has a buffer (Interrupt "
+			     "Status set on: %s)",
 			     line.intid, who[0] ? who : "none");
 		goto unwire;
 	}
@@ -214,10 +217,12 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 		report_error(t, "could not add a buffer to queue %u", r.wl->queue);
 		goto unwire;
 	}
-	if (report(t, wait_used_irq(t, &r, line.intid, &raced),
-		   "no-intx", "no INTx on INTID %u within %llu ms of a used buffer with MSI-X disabled (%u buffer(s) used)",
+	if (report(t, wait_used_irq(t, &r, line.intid, &raced), "no-intx",
+		   "no INTx on INTID %u within %llu ms of a used buffer with MSI-X disabled (%u "
+		   "buffer(s) used)",
 		   line.intid, (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000),
-		   virtq_split_pending(&r.vq)) && !raced)
+		   virtq_split_pending(&r.vq)) &&
+	    !raced)
 		check_isr(t, &pv->fn, &line);
 	if (chk_ring_complete(t, &r, &u) == 1)
 		report_log(t, 2, "used id %u len %u", u.id, u.len);

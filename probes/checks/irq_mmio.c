@@ -18,8 +18,6 @@
 #include "timing.h"
 #include "virtio/virtio_mmio.h"
 
-
-
 /* The device's line: from its DT node (trigger included), else the INTID
  * discovery recorded, taken as edge (what virtio-mmio uses on Arm virt). */
 static bool mmio_line(struct pf_test *t, struct intr_line *line)
@@ -95,22 +93,20 @@ static void check_status(struct pf_test *t)
 	struct virtio_dev *d = t->dev;
 	uint32_t isr = isr_now(d), later;
 
-	report(t, isr & VIRTIO_ISR_QUEUE,
-	       "used-buffer-bit",
+	report(t, isr & VIRTIO_ISR_QUEUE, "used-buffer-bit",
 	       "InterruptStatus reads 0x%x when the used-buffer interrupt arrived: bit 0 not set",
 	       isr);
-	report(t, (isr & ~VIRTIO_ISR_QUEUE) == 0,
-	       "spurious-bits", "InterruptStatus reads 0x%x: bits set for events that did not happen", isr);
+	report(t, (isr & ~VIRTIO_ISR_QUEUE) == 0, "spurious-bits",
+	       "InterruptStatus reads 0x%x: bits set for events that did not happen", isr);
 	arch_delay_ns(chk_quiet_ns());
 	later = isr_now(d);
-	report(t, later & VIRTIO_ISR_QUEUE,
-	       "cleared-before-ack",
+	report(t, later & VIRTIO_ISR_QUEUE, "cleared-before-ack",
 	       "InterruptStatus bit 0 cleared by itself (0x%x -> 0x%x) before InterruptACK", isr,
 	       later);
 	d->ops->isr_ack(d, later & (VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG));
 	later = isr_now(d);
-	report(t, !(later & VIRTIO_ISR_QUEUE),
-	       "ack", "InterruptStatus still reads 0x%x after writing bit 0 to InterruptACK", later);
+	report(t, !(later & VIRTIO_ISR_QUEUE), "ack",
+	       "InterruptStatus still reads 0x%x after writing bit 0 to InterruptACK", later);
 }
 
 void check_IRQ_MMIO_USED(struct pf_test *t)
@@ -130,7 +126,8 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 	if (!chk_drivable(t))
 		return;
 	if (!chk_workload(d)) {
-		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
+		report_skip(t, "no peer-free workload for a %s device",
+			    virtio_device_name(d->device_id));
 		return;
 	}
 	if (!chk_irq_ready(t) || !mmio_line(t, &line))
@@ -157,18 +154,20 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 		intr_idle(chk_quiet_ns());
 		if (!(isr_now(d) & 3u))
 			break;
-		report_log(t, 1, "InterruptStatus 0x%x with nothing used yet: acknowledged", isr_now(d));
+		report_log(t, 1, "InterruptStatus 0x%x with nothing used yet: acknowledged",
+			   isr_now(d));
 	}
 	c0 = intr_count(line.intid);
 	if (chk_ring_submit(&r, 0, 1, VQ_ADD_DIRECT) < 0) {
 		report_error(t, "could not add a buffer to queue %u", r.wl->queue);
 	} else {
-		if (report(t, wait_used_irq(t, &r, line.intid, &raced),
-			   "no-interrupt",
-			   "no interrupt on INTID %u (%s) within %llu ms of a used buffer (avail->flags 0); InterruptStatus 0x%x, %u buffer(s) used",
+		if (report(t, wait_used_irq(t, &r, line.intid, &raced), "no-interrupt",
+			   "no interrupt on INTID %u (%s) within %llu ms of a used buffer "
+			   "(avail->flags 0); InterruptStatus 0x%x, %u buffer(s) used",
 			   line.intid, line.edge ? "edge" : "level",
-			   (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000), isr_now(d),
-			   virtq_split_pending(&r.vq)) && !raced)
+			   (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000),
+			   isr_now(d), virtq_split_pending(&r.vq)) &&
+		    !raced)
 			check_status(t);
 		if (chk_ring_complete(t, &r, &u) == 1)
 			report_log(t, 2, "used id %u len %u, %u interrupt(s)", u.id, u.len,

@@ -19,10 +19,9 @@
 #include "timing.h"
 #include "virtio/virtio_pci.h"
 
-#define MAP_MAX_VEC    64           /* vectors whose mapping is tried */
-#define MAP_FULL_QUEUES 4           /* queues tried with every vector */
-#define DELIVERY_VEC   8            /* vectors the delivery check uses */
-
+#define MAP_MAX_VEC 64	  /* vectors whose mapping is tried */
+#define MAP_FULL_QUEUES 4 /* queues tried with every vector */
+#define DELIVERY_VEC 8	  /* vectors the delivery check uses */
 
 /* Table Size of a modern PCI device, or false with the test marked. */
 static bool msix_size(struct pf_test *t, int *n)
@@ -75,12 +74,12 @@ static void expect_unmapped(struct pf_test *t, const char *when)
 	struct virtio_dev *d = t->dev;
 	uint16_t v = cfg_vec(d);
 
-	report(t, v == VIRTIO_MSI_NO_VECTOR, "config-vector", "config_msix_vector reads 0x%04x %s", v, when);
+	report(t, v == VIRTIO_MSI_NO_VECTOR, "config-vector", "config_msix_vector reads 0x%04x %s",
+	       v, when);
 	for (uint16_t q = 0; q < d->num_queues; q++) {
 		v = queue_vec(d, q);
 		if (!report(t, v == VIRTIO_MSI_NO_VECTOR, "queue-vector",
-			    "queue %u: queue_msix_vector reads 0x%04x %s",
-			    q, v, when))
+			    "queue %u: queue_msix_vector reads 0x%04x %s", q, v, when))
 			break;
 	}
 }
@@ -93,20 +92,23 @@ static void map_all(struct pf_test *t, unsigned nv)
 	for (unsigned v = 0; v < nv; v++) {
 		got = set_cfg_vec(d, (uint16_t)v);
 		if (!report(t, got == v, "config-vector-write",
-			    "config_msix_vector reads 0x%04x after writing vector %u", got,
-			    v))
+			    "config_msix_vector reads 0x%04x after writing vector %u", got, v))
 			break;
 	}
 	for (uint16_t q = 0; q < d->num_queues; q++) {
 		for (unsigned i = 0; i < nv; i++) {
 			/* every vector on the first queues, a few on the rest */
-			unsigned v = q < MAP_FULL_QUEUES ? i : i == 0 ? 0u : i == 1 ? nv - 1 : (q % nv);
+			unsigned v = q < MAP_FULL_QUEUES ? i
+				     : i == 0		 ? 0u
+				     : i == 1		 ? nv - 1
+							 : (q % nv);
 
 			if (q >= MAP_FULL_QUEUES && i > 2)
 				break;
 			got = set_queue_vec(d, q, (uint16_t)v);
 			if (!report(t, got == v, "queue-vector-write",
-				    "queue %u: queue_msix_vector reads 0x%04x after writing vector %u",
+				    "queue %u: queue_msix_vector reads 0x%04x after writing vector "
+				    "%u",
 				    q, got, v))
 				return;
 		}
@@ -124,8 +126,10 @@ void check_IRQ_MSIX_MAPPING(struct pf_test *t)
 		return;
 	/* 4.1.5.1.2.1: a device with MSI-X SHOULD support 2..0x800 vectors
 	 * (pci.msix.vector-count); a driver copes with any size */
-	report_should(t, n >= 2 && n <= 0x800, "table-size",
-		      "MSI-X Table Size is %d: a device SHOULD support 2..0x800 vectors (4.1.5.1.2.1)", n);
+	report_should(
+		t, n >= 2 && n <= 0x800, "table-size",
+		"MSI-X Table Size is %d: a device SHOULD support 2..0x800 vectors (4.1.5.1.2.1)",
+		n);
 	nv = n > MAP_MAX_VEC ? MAP_MAX_VEC : (unsigned)n;
 	if ((unsigned)n > nv)
 		report_log(t, 1, "Table Size %d: mapping tried for vectors 0..%u", n, nv - 1);
@@ -140,15 +144,15 @@ void check_IRQ_MSIX_MAPPING(struct pf_test *t)
 	/* beyond the table: the mapping fails and reads back NO_VECTOR */
 	if (n < VIRTIO_MSI_NO_VECTOR) {
 		got = set_cfg_vec(d, (uint16_t)n);
-		report(t, got == VIRTIO_MSI_NO_VECTOR,
-		       "config-vector-beyond",
-		       "config_msix_vector reads 0x%04x after writing vector %d beyond the %d-entry table",
+		report(t, got == VIRTIO_MSI_NO_VECTOR, "config-vector-beyond",
+		       "config_msix_vector reads 0x%04x after writing vector %d beyond the "
+		       "%d-entry table",
 		       got, n, n);
 		if (d->num_queues) {
 			got = set_queue_vec(d, 0, (uint16_t)n);
-			report(t, got == VIRTIO_MSI_NO_VECTOR,
-			       "queue-vector-beyond",
-			       "queue 0: queue_msix_vector reads 0x%04x after writing vector %d beyond the %d-entry table",
+			report(t, got == VIRTIO_MSI_NO_VECTOR, "queue-vector-beyond",
+			       "queue 0: queue_msix_vector reads 0x%04x after writing vector %d "
+			       "beyond the %d-entry table",
 			       got, n, n);
 		}
 	}
@@ -161,7 +165,8 @@ void check_IRQ_MSIX_MAPPING(struct pf_test *t)
 	set_cfg_vec(d, 0);
 	for (uint16_t q = 0; q < d->num_queues; q++)
 		set_queue_vec(d, q, (uint16_t)(q % nv));
-	if (report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset", "reset did not complete"))
+	if (report(t, virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0, "reset",
+		   "reset did not complete"))
 		expect_unmapped(t, "after a device reset");
 out:
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
@@ -187,8 +192,8 @@ static bool wait_used_msi(struct pf_test *t, struct chk_ring *r, uint32_t intid,
 		if (retried)
 			return false;
 		retried = true;
-		report_log(t, 1, "no interrupt on INTID %u within %llu ms: waiting %llu ms more", intid,
-			   (unsigned long long)(limit / 1000000),
+		report_log(t, 1, "no interrupt on INTID %u within %llu ms: waiting %llu ms more",
+			   intid, (unsigned long long)(limit / 1000000),
 			   (unsigned long long)(chk_retry_ns() / 1000000));
 		limit += chk_retry_ns();
 	}
@@ -220,8 +225,8 @@ static void one_buffer(struct pf_test *t, const uint32_t *intids, unsigned nvec,
 	set_cfg_vec(d, VIRTIO_MSI_NO_VECTOR);
 	got = set_queue_vec(d, r.wl->queue, at_init);
 	if (!report(t, got == at_init, "queue-vector-write",
-		    "queue %u: queue_msix_vector reads 0x%04x after writing 0x%04x", r.wl->queue, got,
-		    at_init))
+		    "queue %u: queue_msix_vector reads 0x%04x after writing 0x%04x", r.wl->queue,
+		    got, at_init))
 		goto out;
 	virtio_add_status(d, VIRTIO_STATUS_DRIVER_OK);
 	if (vec == VIRTIO_MSI_NO_VECTOR) {
@@ -239,9 +244,10 @@ static void one_buffer(struct pf_test *t, const uint32_t *intids, unsigned nvec,
 		goto out;
 	}
 	if (vec != VIRTIO_MSI_NO_VECTOR)
-		report(t, wait_used_msi(t, &r, intids[vec], before[vec]),
-		       "no-interrupt", "no interrupt on MSI-X vector %u (INTID %u) within %llu ms of a used buffer",
-		       vec, intids[vec], (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000));
+		report(t, wait_used_msi(t, &r, intids[vec], before[vec]), "no-interrupt",
+		       "no interrupt on MSI-X vector %u (INTID %u) within %llu ms of a used buffer",
+		       vec, intids[vec],
+		       (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000));
 	if (chk_ring_complete(t, &r, &u) != 1)
 		goto out;
 	intr_idle(chk_quiet_ns()); /* a wrong vector would arrive meanwhile */
@@ -249,14 +255,14 @@ static void one_buffer(struct pf_test *t, const uint32_t *intids, unsigned nvec,
 		uint32_t extra = intr_count(intids[i]) - before[i];
 
 		if (vec == VIRTIO_MSI_NO_VECTOR)
-			report(t, extra == 0,
-			       "no-vector-raised",
-			       "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector %u (%u interrupt(s))",
+			report(t, extra == 0, "no-vector-raised",
+			       "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector %u "
+			       "(%u interrupt(s))",
 			       i, extra);
 		else if (i != vec)
-			report(t, extra == 0,
-			       "wrong-vector",
-			       "a used buffer on the queue mapped to vector %u raised vector %u too",
+			report(t, extra == 0, "wrong-vector",
+			       "a used buffer on the queue mapped to vector %u raised vector %u "
+			       "too",
 			       vec, i);
 	}
 out:
@@ -273,7 +279,8 @@ void check_IRQ_MSIX_DELIVERY(struct pf_test *t)
 	if (!msix_size(t, &n))
 		return;
 	if (!chk_workload(d)) {
-		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
+		report_skip(t, "no peer-free workload for a %s device",
+			    virtio_device_name(d->device_id));
 		return;
 	}
 	if (!chk_irq_ready(t))

@@ -27,7 +27,8 @@ void check_MMIO_MAGIC_VERSION(struct pf_test *t)
 	if (version == 1) {
 		/* A legacy device is not a non-conforming modern one (4.2.4). */
 		if (!t->failed)
-			report_na(t, "legacy virtio-mmio (Version 1): modern register layout not offered");
+			report_na(t, "legacy virtio-mmio (Version 1): modern register layout not "
+				     "offered");
 		return;
 	}
 	report(t, version == 2, "version", "Version reads 0x%x, neither 2 nor legacy 1", version);
@@ -65,11 +66,11 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		 * table's description (4.2.2), not a MUST: warn. */
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
 		report_should(t, v == 1, "queue-ready-write-1",
-		       "queue %u: QueueReady reads 0x%x after writing 1", q, v);
+			      "queue %u: QueueReady reads 0x%x after writing 1", q, v);
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 0);
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
 		report_should(t, v == 0, "queue-ready-write-0",
-		       "queue %u: QueueReady reads 0x%x after writing 0", q, v);
+			      "queue %u: QueueReady reads 0x%x after writing 0", q, v);
 		/* ready again, so the reset below has something to clear */
 		io_write32(r, VIRTIO_MMIO_QUEUE_READY, 1);
 	}
@@ -81,7 +82,7 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		io_write32(r, VIRTIO_MMIO_QUEUE_SEL, absent);
 		max = io_read32(r, VIRTIO_MMIO_QUEUE_NUM_MAX);
 		report_should(t, max == 0, "queue-size-max-beyond",
-		       "queue %u beyond the last has QueueSizeMax %u", absent, max);
+			      "queue %u beyond the last has QueueSizeMax %u", absent, max);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 	for (uint16_t q = 0; q < d->num_queues; q++) {
@@ -99,7 +100,8 @@ void check_MMIO_ISR_IDLE(struct pf_test *t)
 	if (!mmio_only(t) || !chk_drivable(t))
 		return;
 	isr = io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
-	report(t, (isr & ~3u) == 0, "undefined-bits", "InterruptStatus has undefined bits set: 0x%08x", isr);
+	report(t, (isr & ~3u) == 0, "undefined-bits",
+	       "InterruptStatus has undefined bits set: 0x%08x", isr);
 	if (virtio_reset(d, CHK_RESET_TIMEOUT_NS)) {
 		report(t, false, "reset", "reset did not complete");
 		return;
@@ -117,13 +119,16 @@ void check_MMIO_ISR_IDLE(struct pf_test *t)
 		arch_delay_ns(chk_quiet_ns());
 		isr = io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
 		if (isr == VIRTIO_ISR_QUEUE) {
-			report_log(t, 1, "spurious used-buffer notification with idle queues (InterruptStatus 0x%x): acknowledged",
+			report_log(t, 1,
+				   "spurious used-buffer notification with idle queues "
+				   "(InterruptStatus 0x%x): acknowledged",
 				   isr);
 			io_write32(&d->regs, VIRTIO_MMIO_INTERRUPT_ACK, isr);
 			arch_delay_ns(chk_quiet_ns());
 			isr = io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
 		}
-		report(t, isr == 0, "idle", "InterruptStatus reads 0x%x with no buffers and no config change", isr);
+		report(t, isr == 0, "idle",
+		       "InterruptStatus reads 0x%x with no buffers and no config change", isr);
 	}
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

@@ -8,7 +8,7 @@
 #include "ring_packed.h"
 
 #define SMALL_RING 16
-#define WRAP_RING 61            /* odd: packed sizes need not be powers of two */
+#define WRAP_RING 61		     /* odd: packed sizes need not be powers of two */
 #define STALE_WAIT_NS chk_quiet_ns() /* how long a stale descriptor must stay unused */
 
 /* Adds `n` requests of `pieces` descriptors per part, publishes them
@@ -21,7 +21,8 @@ static bool batch(struct pf_test *t, struct chk_pring *r, unsigned n, unsigned p
 		int id = chk_pring_add(r, (uint16_t)i, pieces, indirect);
 
 		if (id < 0) {
-			report_error(t, "driver could not add request %u of a batch: %s", i, virtq_strerror(id));
+			report_error(t, "driver could not add request %u of a batch: %s", i,
+				     virtq_strerror(id));
 			return false;
 		}
 	}
@@ -39,8 +40,7 @@ static void nothing_more_used(struct pf_test *t, struct chk_pring *r)
 	uint16_t f = VQ_READ_ONCE(r->vq.desc[r->vq.next_used].flags);
 	bool a = f & VIRTQ_DESC_F_AVAIL, u = f & VIRTQ_DESC_F_USED;
 
-	report(t, !(a == u && a == r->vq.used_wrap),
-	       "used-unavailable",
+	report(t, !(a == u && a == r->vq.used_wrap), "used-unavailable",
 	       "position %u marked used (flags 0x%04x) although nothing was available there",
 	       r->vq.next_used, f);
 }
@@ -62,7 +62,9 @@ void check_PACKED_USED(struct pf_test *t)
 	arch_delay_ns(chk_quiet_ns());
 	nothing_more_used(t, &r);
 	if (r.used_without_write)
-		report_log(t, 1, "%u used descriptors carry a len but no VIRTQ_DESC_F_WRITE (2.8.4: len reserved then)",
+		report_log(t, 1,
+			   "%u used descriptors carry a len but no VIRTQ_DESC_F_WRITE (2.8.4: len "
+			   "reserved then)",
 			   r.used_without_write);
 out:
 	chk_pring_close(&r);
@@ -91,7 +93,8 @@ void check_PACKED_NO_WRITE_READABLE(struct pf_test *t)
 	if (!chk_pring_open(t, &r, 0, SMALL_RING, VQ_OPT_VERIFY_RO, true))
 		goto out;
 	if (!r.wl->readable) {
-		report_skip(t, "the %s workload has no device-readable buffer", virtio_device_name(r.dev->device_id));
+		report_skip(t, "the %s workload has no device-readable buffer",
+			    virtio_device_name(r.dev->device_id));
 		goto out;
 	}
 	/* the same traffic as split.readable-untouched (ring.c) */
@@ -110,11 +113,11 @@ static bool report_used_change(struct pf_test *t, struct chk_pring *r, int pos)
 		return true;
 	d = &r->vq.desc[pos];
 	s = &r->seen[pos];
-	return report(t, false,
-		      "used-desc-changed",
-		      "used descriptor at position %d changed after USED was set: addr 0x%llx len %u id %u flags 0x%04x, was 0x%llx %u %u 0x%04x",
-		      pos, (unsigned long long)d->addr, d->len, d->id, d->flags, (unsigned long long)s->addr, s->len,
-		      s->id, s->flags);
+	return report(t, false, "used-desc-changed",
+		      "used descriptor at position %d changed after USED was set: addr 0x%llx len "
+		      "%u id %u flags 0x%04x, was 0x%llx %u %u 0x%04x",
+		      pos, (unsigned long long)d->addr, d->len, d->id, d->flags,
+		      (unsigned long long)s->addr, s->len, s->id, s->flags);
 }
 
 void check_PACKED_NO_CHANGE_AFTER_USED(struct pf_test *t)
@@ -155,8 +158,8 @@ out:
  * proves nothing (spurious notifications are allowed, and the status is
  * shared by every queue); it is returned for the message.
  */
-static bool touched(struct chk_pring *r, uint16_t pos, const struct pvirtq_desc *before, uint16_t slot,
-		    uint32_t *isr)
+static bool touched(struct chk_pring *r, uint16_t pos, const struct pvirtq_desc *before,
+		    uint16_t slot, uint32_t *isr)
 {
 	const volatile struct pvirtq_desc *d = &r->vq.desc[pos];
 	bool changed = d->addr != before->addr || d->len != before->len || d->id != before->id ||
@@ -194,9 +197,9 @@ static bool stale_probe(struct pf_test *t, struct chk_pring *r, uint16_t stale)
 	virtq_packed_notify(&r->vq);
 	arch_delay_ns(STALE_WAIT_NS);
 	used = touched(r, pos, &before, slot, &isr);
-	if (!report(t, !used,
-		    "wrap-counter",
-		    "device used position %u with flags 0x%04x, not available with driver wrap counter %u (ISR 0x%x)",
+	if (!report(t, !used, "wrap-counter",
+		    "device used position %u with flags 0x%04x, not available with driver wrap "
+		    "counter %u (ISR 0x%x)",
 		    pos, stale, wrap, isr))
 		return false;
 	/* now flip it properly: the device must use it */
@@ -267,7 +270,8 @@ void check_PACKED_INDIRECT(struct pf_test *t)
 		report_na(t, "VIRTIO_F_INDIRECT_DESC not offered");
 		return;
 	}
-	if (!chk_pring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO, true))
+	if (!chk_pring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO,
+			    true))
 		goto out;
 	if (!(r.features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))) {
 		report_na(t, "VIRTIO_F_INDIRECT_DESC not negotiable with RING_PACKED");
@@ -284,7 +288,8 @@ void check_PACKED_INDIRECT(struct pf_test *t)
 		if (id == VQ_E_NOSPACE && n >= 2)
 			break; /* a small ring: as many as fit */
 		if (id < 0) {
-			report_error(t, "driver could not add request %u: %s", n, virtq_strerror(id));
+			report_error(t, "driver could not add request %u: %s", n,
+				     virtq_strerror(id));
 			goto out;
 		}
 	}
@@ -325,7 +330,8 @@ void check_PACKED_WRAP(struct pf_test *t)
 
 			if (r.vq.num_free < need || r.vq.num_free_ids == 0 || descs >= target)
 				break;
-			id = chk_pring_add(&r, (uint16_t)((bufs + added) % r.slots), pieces, VQ_ADD_DIRECT);
+			id = chk_pring_add(&r, (uint16_t)((bufs + added) % r.slots), pieces,
+					   VQ_ADD_DIRECT);
 			if (id < 0)
 				break;
 			descs += r.vq.state[id].ndesc;
@@ -347,8 +353,8 @@ void check_PACKED_WRAP(struct pf_test *t)
 	}
 	report(t, r.vq.next_used == r.vq.next_avail && r.vq.used_wrap == r.vq.avail_wrap,
 	       "position",
-	       "after %u buffers the used position %u/%u differs from the available one %u/%u", bufs,
-	       r.vq.next_used, r.vq.used_wrap, r.vq.next_avail, r.vq.avail_wrap);
+	       "after %u buffers the used position %u/%u differs from the available one %u/%u",
+	       bufs, r.vq.next_used, r.vq.used_wrap, r.vq.next_avail, r.vq.avail_wrap);
 	report_metric(t, "packed.wrap_laps", descs / r.vq.num, "laps");
 out:
 	chk_pring_close(&r);
@@ -420,14 +426,17 @@ void check_PACKED_EVENT_SUPPRESS(struct pf_test *t)
 		if (one_with_isr(t, &r, &isr))
 			goto out;
 		report(t, isr & VIRTIO_ISR_QUEUE, "notified",
-		       "no notification when the event descriptor %u was used (ISR 0x%x)", off, isr);
+		       "no notification when the event descriptor %u was used (ISR 0x%x)", off,
+		       isr);
 	}
 	/* Device Event Suppression: flags 0..2, DESC only with EVENT_IDX,
 	 * reserved bits 0 (2.8.10, 2.8.11) */
 	dev = virtq_packed_device_event(&r.vq);
 	report(t, !(dev.flags & ~3u) && (dev.flags & 3u) != 3u, "device-flags",
 	       "device event flags read 0x%04x", dev.flags);
-	report(t, (dev.flags & 3u) != RING_EVENT_FLAGS_DESC || (r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)),
+	report(t,
+	       (dev.flags & 3u) != RING_EVENT_FLAGS_DESC ||
+		       (r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)),
 	       "desc-without-event-idx", "device asks for RING_EVENT_FLAGS_DESC without EVENT_IDX");
 out:
 	chk_pring_close(&r);
@@ -502,7 +511,8 @@ void check_FEAT_IN_ORDER(struct pf_test *t)
 	}
 	report_case(t, "split", "split ring");
 	in_order_split(t);
-	if (t->failed || t->errored || t->skipped || !(t->dev->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED)))
+	if (t->failed || t->errored || t->skipped ||
+	    !(t->dev->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED)))
 		return;
 	report_case(t, "packed", "packed ring");
 	in_order_packed(t);

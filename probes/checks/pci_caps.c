@@ -22,8 +22,23 @@ static bool has_device_config(const struct virtio_dev *d)
 		return d->features & (B(3) | B(5) | B(16) | B(22) | B(57) | B(60) | B(63));
 	case 3: /* 5.3.4: SIZE, MULTIPORT, EMERG_WRITE */
 		return d->features & (B(0) | B(1) | B(2));
-	case 2: case 5: case 8: case 16: case 18: case 19: case 20: case 23: case 24:
-	case 25: case 26: case 27: case 28: case 36: case 41: case 45: case 48:
+	case 2:
+	case 5:
+	case 8:
+	case 16:
+	case 18:
+	case 19:
+	case 20:
+	case 23:
+	case 24:
+	case 25:
+	case 26:
+	case 27:
+	case 28:
+	case 36:
+	case 41:
+	case 45:
+	case 48:
 		return true;
 	default: /* entropy, I2C, RTC, SCMI: "None currently defined" */
 		return false;
@@ -44,9 +59,12 @@ static uint32_t common_min(const struct virtio_dev *d)
 static uint32_t struct_min(const struct virtio_dev *d, uint8_t type)
 {
 	switch (type) {
-	case VIRTIO_PCI_CAP_COMMON_CFG: return common_min(d);
-	case VIRTIO_PCI_CAP_NOTIFY_CFG: return pchk_notification_data(d) ? 4 : 2;
-	default: return 1;
+	case VIRTIO_PCI_CAP_COMMON_CFG:
+		return common_min(d);
+	case VIRTIO_PCI_CAP_NOTIFY_CFG:
+		return pchk_notification_data(d) ? 4 : 2;
+	default:
+		return 1;
 	}
 }
 
@@ -90,9 +108,9 @@ static void need(struct pf_test *t, const struct virtio_pci_priv *pv, const stru
 	}
 	report(t, false, "unusable",
 	       "VIRTIO_PCI_CAP_%s capability at 0x%02x (bar %u, offset 0x%x, length 0x%x, "
-	       "BAR size 0x%llx) is unusable: %s", pchk_cfg_name(type), first->off, first->bar,
-	       first->offset, first->length, (unsigned long long)pchk_bar_size(pv, first->bar),
-	       unusable(pv, t->dev, first));
+	       "BAR size 0x%llx) is unusable: %s",
+	       pchk_cfg_name(type), first->off, first->bar, first->offset, first->length,
+	       (unsigned long long)pchk_bar_size(pv, first->bar), unusable(pv, t->dev, first));
 }
 
 void check_PCI_CAPS_PRESENT(struct pf_test *t)
@@ -127,21 +145,33 @@ void check_PCI_CAP_LEN(struct pf_test *t)
 		unsigned min;
 
 		switch (c->cfg_type) {
-		case VIRTIO_PCI_CAP_NOTIFY_CFG: min = PCHK_LEN_NOTIFY; break;
-		case VIRTIO_PCI_CAP_PCI_CFG: min = PCHK_LEN_CFG; break;
-		case VIRTIO_PCI_CAP_SHARED_MEMORY_CFG: min = PCHK_LEN_CAP64; break;
-		case VIRTIO_PCI_CAP_VENDOR_CFG: min = PCHK_LEN_VNDR; break;
+		case VIRTIO_PCI_CAP_NOTIFY_CFG:
+			min = PCHK_LEN_NOTIFY;
+			break;
+		case VIRTIO_PCI_CAP_PCI_CFG:
+			min = PCHK_LEN_CFG;
+			break;
+		case VIRTIO_PCI_CAP_SHARED_MEMORY_CFG:
+			min = PCHK_LEN_CAP64;
+			break;
+		case VIRTIO_PCI_CAP_VENDOR_CFG:
+			min = PCHK_LEN_VNDR;
+			break;
 		case VIRTIO_PCI_CAP_COMMON_CFG:
 		case VIRTIO_PCI_CAP_ISR_CFG:
-		case VIRTIO_PCI_CAP_DEVICE_CFG: min = PCHK_LEN_CAP; break;
-		default: min = 4; break; /* reserved type: the generic header only */
+		case VIRTIO_PCI_CAP_DEVICE_CFG:
+			min = PCHK_LEN_CAP;
+			break;
+		default:
+			min = 4;
+			break; /* reserved type: the generic header only */
 		}
 		report(t, c->len >= min, "cap-len",
 		       "%s capability at 0x%02x has cap_len %u, its structure needs %u",
 		       pchk_cfg_name(c->cfg_type), c->off, c->len, min);
-		report(t, (unsigned)c->off + c->len <= PCHK_CFG_SPACE,
-		       "past-config-space",
-		       "capability at 0x%02x with cap_len %u runs past the 256-byte configuration space",
+		report(t, (unsigned)c->off + c->len <= PCHK_CFG_SPACE, "past-config-space",
+		       "capability at 0x%02x with cap_len %u runs past the 256-byte configuration "
+		       "space",
 		       c->off, c->len);
 	}
 	if (!caps.nvndr)
@@ -167,15 +197,22 @@ void check_PCI_CAP_ALIGN(struct pf_test *t)
 			continue; /* pci.caps.cap-len */
 		switch (c->cfg_type) {
 		case VIRTIO_PCI_CAP_COMMON_CFG:
-		case VIRTIO_PCI_CAP_DEVICE_CFG: align = 4; break;
-		case VIRTIO_PCI_CAP_NOTIFY_CFG: align = pchk_notification_data(t->dev) ? 4 : 2; break;
-		default: continue;
+		case VIRTIO_PCI_CAP_DEVICE_CFG:
+			align = 4;
+			break;
+		case VIRTIO_PCI_CAP_NOTIFY_CFG:
+			align = pchk_notification_data(t->dev) ? 4 : 2;
+			break;
+		default:
+			continue;
 		}
 		checked++;
 		report(t, (c->offset & (align - 1)) == 0, "alignment",
 		       "%s capability at 0x%02x: offset 0x%x is not %u-byte aligned%s",
 		       pchk_cfg_name(c->cfg_type), c->off, c->offset, align,
-		       align == 4 && c->cfg_type == VIRTIO_PCI_CAP_NOTIFY_CFG ? " (NOTIFICATION_DATA offered)" : "");
+		       align == 4 && c->cfg_type == VIRTIO_PCI_CAP_NOTIFY_CFG
+			       ? " (NOTIFICATION_DATA offered)"
+			       : "");
 	}
 	if (!checked)
 		report_skip(t, "no common, notify or device capability to check");
@@ -200,15 +237,17 @@ void check_PCI_SHM(struct pf_test *t)
 			continue;
 		n++;
 		if (!report(t, c->has_64, "shm-cap-len",
-			    "shared memory capability at 0x%02x: cap_len %u has no offset_hi/length_hi",
+			    "shared memory capability at 0x%02x: cap_len %u has no "
+			    "offset_hi/length_hi",
 			    c->off, c->len))
 			continue;
 		off = (uint64_t)c->offset_hi << 32 | c->offset;
 		len = (uint64_t)c->length_hi << 32 | c->length;
 		report(t, c->bar < PCI_NUM_BARS && pchk_in_bar(pv, c->bar, off, len),
 		       "shm-outside-bar",
-		       "shared memory region %u [0x%llx, +0x%llx) is not inside BAR %u (size 0x%llx)", c->id,
-		       (unsigned long long)off, (unsigned long long)len, c->bar,
+		       "shared memory region %u [0x%llx, +0x%llx) is not inside BAR %u (size "
+		       "0x%llx)",
+		       c->id, (unsigned long long)off, (unsigned long long)len, c->bar,
 		       (unsigned long long)pchk_bar_size(pv, c->bar));
 		report(t, !seen[c->id], "shm-id-reused",
 		       "shared memory id %u is used by more than one capability", c->id);
@@ -237,11 +276,11 @@ void check_PCI_VENDOR_DATA(struct pf_test *t)
 			continue;
 		n++;
 		if (c->has_vendor_id)
-			report(t, c->vendor_id != VIRTIO_PCI_VENDOR_ID,
-			       "vendor-id", "vendor data capability at 0x%02x has vendor_id 0x1af4", c->off);
+			report(t, c->vendor_id != VIRTIO_PCI_VENDOR_ID, "vendor-id",
+			       "vendor data capability at 0x%02x has vendor_id 0x1af4", c->off);
 		report(t, c->len % 4 == 0, "vendor-size",
-		       "vendor data capability at 0x%02x has size %u, not a multiple of 4",
-		       c->off, c->len);
+		       "vendor data capability at 0x%02x has size %u, not a multiple of 4", c->off,
+		       c->len);
 		end = (unsigned)c->off + c->len;
 		if (end > PCHK_CFG_SPACE)
 			end = PCHK_CFG_SPACE;
@@ -249,7 +288,8 @@ void check_PCI_VENDOR_DATA(struct pf_test *t)
 			uint32_t a = pci_cfg_read(&pv->fn, o, 1), b = pci_cfg_read(&pv->fn, o, 1);
 
 			if (!report(t, a == b, "vendor-unstable",
-				    "vendor data capability at 0x%02x: byte 0x%02x read 0x%02x then 0x%02x",
+				    "vendor data capability at 0x%02x: byte 0x%02x read 0x%02x "
+				    "then 0x%02x",
 				    c->off, o, a, b))
 				break;
 		}

@@ -11,17 +11,17 @@
  */
 #include "pci_checks.h"
 
-#define CFG_BAR    VIRTIO_PCI_CAP_BAR
+#define CFG_BAR VIRTIO_PCI_CAP_BAR
 #define CFG_OFFSET VIRTIO_PCI_CAP_OFFSET
 #define CFG_LENGTH VIRTIO_PCI_CAP_LENGTH
-#define CFG_DATA   16u /* pci_cfg_data[4] */
+#define CFG_DATA 16u /* pci_cfg_data[4] */
 
 struct cfg_win {
 	struct virtio_pci_priv *pv;
-	uint8_t cap;                   /* config offset of the capability */
-	uint8_t bar;                   /* where the common configuration is */
-	uint32_t common;               /* its offset in that BAR */
-	uint8_t bar0;                  /* the fields as found, restored after */
+	uint8_t cap;	 /* config offset of the capability */
+	uint8_t bar;	 /* where the common configuration is */
+	uint32_t common; /* its offset in that BAR */
+	uint8_t bar0;	 /* the fields as found, restored after */
 	uint32_t off0, len0;
 };
 
@@ -39,7 +39,8 @@ static bool win_open(struct pf_test *t, struct cfg_win *w)
 	w->cap = 0;
 	pchk_read_caps(&pv->fn, &caps);
 	for (int i = 0; i < caps.nvndr && !w->cap; i++)
-		if (caps.vndr[i].cfg_type == VIRTIO_PCI_CAP_PCI_CFG && caps.vndr[i].len >= PCHK_LEN_CFG &&
+		if (caps.vndr[i].cfg_type == VIRTIO_PCI_CAP_PCI_CFG &&
+		    caps.vndr[i].len >= PCHK_LEN_CFG &&
 		    caps.vndr[i].off + PCHK_LEN_CFG <= PCHK_CFG_SPACE)
 			w->cap = caps.vndr[i].off;
 	if (!w->cap || pv->use.common < 0) {
@@ -49,7 +50,9 @@ static bool win_open(struct pf_test *t, struct cfg_win *w)
 	common = &pv->caps[pv->use.common];
 	if (common->offset & 3) {
 		/* the driver may only point the window at aligned fields */
-		report_skip(t, "common configuration offset 0x%x is misaligned (see pci.caps.offset-alignment)",
+		report_skip(t,
+			    "common configuration offset 0x%x is misaligned (see "
+			    "pci.caps.offset-alignment)",
 			    common->offset);
 		return false;
 	}
@@ -85,10 +88,11 @@ static bool win_set(struct pf_test *t, struct cfg_win *w, uint8_t bar, uint32_t 
 	b = (uint8_t)pci_cfg_read(f, w->cap + CFG_BAR, 1);
 	o = pci_cfg_read(f, w->cap + CFG_OFFSET, 4);
 	l = pci_cfg_read(f, w->cap + CFG_LENGTH, 4);
-	return report(t, b == bar && o == off && l == len,
-		      "window-fields",
-		      "PCI_CFG capability at 0x%02x keeps bar/offset/length %u/0x%x/%u after the driver wrote "
-		      "%u/0x%x/%u", w->cap, b, o, l, bar, off, len);
+	return report(t, b == bar && o == off && l == len, "window-fields",
+		      "PCI_CFG capability at 0x%02x keeps bar/offset/length %u/0x%x/%u after the "
+		      "driver wrote "
+		      "%u/0x%x/%u",
+		      w->cap, b, o, l, bar, off, len);
 }
 
 static uint32_t mask(uint32_t v, unsigned len)
@@ -97,7 +101,8 @@ static uint32_t mask(uint32_t v, unsigned len)
 }
 
 /* A read of pci_cfg_data of the access size (natural width, aligned). */
-static bool win_read(struct pf_test *t, struct cfg_win *w, uint32_t field, unsigned len, uint32_t *v)
+static bool win_read(struct pf_test *t, struct cfg_win *w, uint32_t field, unsigned len,
+		     uint32_t *v)
 {
 	if (!win_set(t, w, w->bar, w->common + field, len))
 		return false;
@@ -105,7 +110,8 @@ static bool win_read(struct pf_test *t, struct cfg_win *w, uint32_t field, unsig
 	return true;
 }
 
-static bool win_write(struct pf_test *t, struct cfg_win *w, uint32_t field, unsigned len, uint32_t v)
+static bool win_write(struct pf_test *t, struct cfg_win *w, uint32_t field, unsigned len,
+		      uint32_t v)
 {
 	if (!win_set(t, w, w->bar, w->common + field, len))
 		return false;
@@ -133,7 +139,8 @@ void check_PCI_CFG_READ(struct pf_test *t)
 			goto out;
 		report(t, v == direct, "device-feature",
 		       "device_feature (select %u) reads 0x%08x through pci_cfg_data, 0x%08x "
-		       "through the BAR", sel, v, direct);
+		       "through the BAR",
+		       sel, v, direct);
 	}
 	direct = pchk_num_queues(w.pv);
 	if (win_read(t, &w, VIRTIO_PCI_COMMON_NUMQ, 2, &v))
@@ -143,15 +150,16 @@ void check_PCI_CFG_READ(struct pf_test *t)
 	direct = d->ops->get_status(d);
 	if (win_read(t, &w, VIRTIO_PCI_COMMON_STATUS, 1, &v))
 		report(t, v == direct, "device-status",
-		       "device_status reads 0x%02x through pci_cfg_data, 0x%02x through the BAR",
-		       v, direct);
+		       "device_status reads 0x%02x through pci_cfg_data, 0x%02x through the BAR", v,
+		       direct);
 	direct = pchk_queue_read16(w.pv, 0, VIRTIO_PCI_COMMON_Q_SIZE);
 	if (win_read(t, &w, VIRTIO_PCI_COMMON_Q_SIZE, 2, &v))
 		report(t, v == direct, "queue-size",
-		       "queue_size of queue 0 reads %u through pci_cfg_data, %u through the BAR",
-		       v, direct);
+		       "queue_size of queue 0 reads %u through pci_cfg_data, %u through the BAR", v,
+		       direct);
 	/* The device-specific configuration, when it has 4 bytes. */
-	if (w.pv->use.device >= 0 && w.pv->device.size >= 4 && !(w.pv->caps[w.pv->use.device].offset & 3)) {
+	if (w.pv->use.device >= 0 && w.pv->device.size >= 4 &&
+	    !(w.pv->caps[w.pv->use.device].offset & 3)) {
 		const struct virtio_pci_cap_info *dc = &w.pv->caps[w.pv->use.device];
 
 		direct = io_read32(&w.pv->device, 0);
@@ -159,7 +167,8 @@ void check_PCI_CFG_READ(struct pf_test *t)
 			v = pci_cfg_read(&w.pv->fn, w.cap + CFG_DATA, 4);
 			report(t, v == direct, "device-config",
 			       "device configuration bytes 0..3 read 0x%08x through pci_cfg_data, "
-			       "0x%08x through the BAR", v, direct);
+			       "0x%08x through the BAR",
+			       v, direct);
 		}
 	}
 out:
@@ -189,10 +198,10 @@ void check_PCI_CFG_WRITE(struct pf_test *t)
 	report(t, v == 1, "feature-select-write",
 	       "device_feature_select reads %u after writing 1 through pci_cfg_data", v);
 	v = pchk_read32(w.pv, VIRTIO_PCI_COMMON_DF);
-	report(t, v == (uint32_t)(d->features >> 32),
-	       "feature-window-1",
-	       "device_feature reads 0x%08x after selecting window 1 through pci_cfg_data, expected 0x%08x", v,
-	       (uint32_t)(d->features >> 32));
+	report(t, v == (uint32_t)(d->features >> 32), "feature-window-1",
+	       "device_feature reads 0x%08x after selecting window 1 through pci_cfg_data, "
+	       "expected 0x%08x",
+	       v, (uint32_t)(d->features >> 32));
 	/* queue_select, 2 bytes: the last queue (queue 0 is selected now). */
 	nq = pchk_num_queues(w.pv);
 	if (nq >= 2) {
@@ -207,15 +216,18 @@ void check_PCI_CFG_WRITE(struct pf_test *t)
 	/* device_status, 1 byte: ACKNOWLEDGE, then DRIVER on top. */
 	if (win_write(t, &w, VIRTIO_PCI_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE)) {
 		v = d->ops->get_status(d);
-		report(t, v == VIRTIO_STATUS_ACKNOWLEDGE,
-		       "status-write-acknowledge",
-		       "device_status reads 0x%02x after writing ACKNOWLEDGE through pci_cfg_data", v);
+		report(t, v == VIRTIO_STATUS_ACKNOWLEDGE, "status-write-acknowledge",
+		       "device_status reads 0x%02x after writing ACKNOWLEDGE through pci_cfg_data",
+		       v);
 	}
-	if (win_write(t, &w, VIRTIO_PCI_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER)) {
+	if (win_write(t, &w, VIRTIO_PCI_COMMON_STATUS, 1,
+		      VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER)) {
 		v = d->ops->get_status(d);
 		report(t, v == (VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER),
 		       "status-write-driver",
-		       "device_status reads 0x%02x after writing ACKNOWLEDGE|DRIVER through pci_cfg_data", v);
+		       "device_status reads 0x%02x after writing ACKNOWLEDGE|DRIVER through "
+		       "pci_cfg_data",
+		       v);
 	}
 out:
 	win_close(&w);

@@ -25,32 +25,32 @@
 #define PCHK_MAX_CAPS 48
 
 /* Minimum cap_len of each structure (4.1.4, 4.1.4.4, 4.1.4.7, 4.1.4.9). */
-#define PCHK_LEN_CAP      16u /* struct virtio_pci_cap */
-#define PCHK_LEN_NOTIFY   20u /* + notify_off_multiplier */
-#define PCHK_LEN_CFG      20u /* + pci_cfg_data[4] */
-#define PCHK_LEN_CAP64    24u /* + offset_hi, length_hi */
-#define PCHK_LEN_VNDR     6u  /* cap_vndr .. vendor_id of virtio_pci_vndr_data */
+#define PCHK_LEN_CAP 16u    /* struct virtio_pci_cap */
+#define PCHK_LEN_NOTIFY 20u /* + notify_off_multiplier */
+#define PCHK_LEN_CFG 20u    /* + pci_cfg_data[4] */
+#define PCHK_LEN_CAP64 24u  /* + offset_hi, length_hi */
+#define PCHK_LEN_VNDR 6u    /* cap_vndr .. vendor_id of virtio_pci_vndr_data */
 
 /* One vendor-specific capability (cap_vndr 0x09) as the device shows it.
  * Fields beyond cap_len are left 0 and `has_*` tells which were present. */
 struct pchk_cap {
 	uint8_t off, len, cfg_type, bar, id;
-	uint32_t offset, length;          /* needs len >= 16 */
-	uint32_t offset_hi, length_hi;    /* shared memory, len >= 24 */
-	uint32_t mult;                    /* notify, len >= 20 */
-	uint16_t vendor_id;               /* vendor data, len >= 6 */
+	uint32_t offset, length;       /* needs len >= 16 */
+	uint32_t offset_hi, length_hi; /* shared memory, len >= 24 */
+	uint32_t mult;		       /* notify, len >= 20 */
+	uint16_t vendor_id;	       /* vendor data, len >= 6 */
 	bool has_base, has_mult, has_64, has_vendor_id;
 };
 
 /* The capability list as walked. */
 struct pchk_caps {
 	struct pchk_cap vndr[PCHK_MAX_CAPS];
-	int nvndr;            /* vendor-specific capabilities */
-	int ncaps;            /* all capabilities visited */
-	bool list_bit;        /* Status.Capabilities List */
-	uint8_t bad_off;      /* where the walk went wrong (0: it did not) */
-	const char *bad;      /* why, NULL when the list is well formed */
-	uint8_t misaligned;   /* first pointer with bits 1:0 set, 0 if none */
+	int nvndr;	    /* vendor-specific capabilities */
+	int ncaps;	    /* all capabilities visited */
+	bool list_bit;	    /* Status.Capabilities List */
+	uint8_t bad_off;    /* where the walk went wrong (0: it did not) */
+	const char *bad;    /* why, NULL when the list is well formed */
+	uint8_t misaligned; /* first pointer with bits 1:0 set, 0 if none */
 };
 
 /* The PCI state of t->dev; NULL (and the test marked skip) for another

@@ -36,7 +36,8 @@ static bool reset_from(struct pf_test *t, const char *from)
 
 	return report(t, rc == 0, "device-status",
 		      "device_status reads 0x%02x, not 0, %llu ms after writing 0 in state %s",
-		      d->ops->get_status(d), (unsigned long long)(CHK_RESET_TIMEOUT_NS / 1000000), from);
+		      d->ops->get_status(d), (unsigned long long)(CHK_RESET_TIMEOUT_NS / 1000000),
+		      from);
 }
 
 /* After a reset every queue_enable reads 0 (4.1.4.3.1) and queue_size is
@@ -55,9 +56,11 @@ static void queues_reset(struct pf_test *t, const struct virtio_pci_priv *pv, co
 		/* queue_size reading the maximum after reset is the field's
 		 * description (4.1.4.3), not a MUST: warn. */
 		if (q < nmax)
-			report_should(t, size == max[q], "queue-size",
-			       "queue %u: queue_size reads %u after a reset in state %s, not the "
-			       "maximum %u it read after the first reset", q, size, from, max[q]);
+			report_should(
+				t, size == max[q], "queue-size",
+				"queue %u: queue_size reads %u after a reset in state %s, not the "
+				"maximum %u it read after the first reset",
+				q, size, from, max[q]);
 	}
 }
 
@@ -90,7 +93,8 @@ void check_PCI_COMMON_RESET(struct pf_test *t)
 	}
 	/* FEATURES_OK with queue 0 configured and enabled, no DRIVER_OK. */
 	if (pchk_features_ok(t, chk_default_features(d)) && d->num_queues && d->queue_max[0]) {
-		if (chk_setup_split_queue(d, 0, d->queue_max[0] < RESET_RING ? d->queue_max[0] : RESET_RING)) {
+		if (chk_setup_split_queue(
+			    d, 0, d->queue_max[0] < RESET_RING ? d->queue_max[0] : RESET_RING)) {
 			report_error(t, "could not set up queue 0");
 			goto out;
 		}
@@ -153,10 +157,13 @@ void check_PCI_QUEUE_SIZE(struct pf_test *t)
 		uint16_t size = pchk_queue_read16(pv, q, VIRTIO_PCI_COMMON_Q_SIZE);
 
 		if (!size)
-			report_log(t, 1, "queue %u below num_queues %u is unavailable (queue_size 0)", q, nq);
-		report(t, size == 0 || is_pow2(size),
-		       "queue-size-power-of-2",
-		       "queue %u: queue_size %u is not a power of 2 although RING_PACKED was not negotiated", q, size);
+			report_log(t, 1,
+				   "queue %u below num_queues %u is unavailable (queue_size 0)", q,
+				   nq);
+		report(t, size == 0 || is_pow2(size), "queue-size-power-of-2",
+		       "queue %u: queue_size %u is not a power of 2 although RING_PACKED was not "
+		       "negotiated",
+		       q, size);
 	}
 	/* Each absent index is selected coming from an available queue, so a
 	 * device that ignores the selection shows a non-zero size. */
@@ -173,8 +180,10 @@ void check_PCI_QUEUE_SIZE(struct pf_test *t)
 		size = pchk_read16(pv, VIRTIO_PCI_COMMON_Q_SIZE);
 		if (sel != idx[i])
 			report(t, size == 0, "select-ignored",
-			       "queue_select 0x%04x (num_queues %u): the write was ignored (queue_select "
-			       "reads 0x%04x) and queue_size reads %u, so the absent queue looks available",
+			       "queue_select 0x%04x (num_queues %u): the write was ignored "
+			       "(queue_select "
+			       "reads 0x%04x) and queue_size reads %u, so the absent queue looks "
+			       "available",
 			       idx[i], nq, sel, size);
 		else
 			report(t, size == 0, "queue-size",
@@ -189,8 +198,8 @@ out:
  * device 4-byte aligned as the ring layout needs), high half non-zero. */
 static uint64_t addr_pattern(uint16_t q, unsigned field)
 {
-	return (uint64_t)(0x100u + 16u * q + field) << 32 | (0x10000000u + (uint32_t)q * 0x100000u +
-							      field * 0x1000u);
+	return (uint64_t)(0x100u + 16u * q + field) << 32 |
+	       (0x10000000u + (uint32_t)q * 0x100000u + field * 0x1000u);
 }
 
 static const uint32_t addr_fields[3] = { VIRTIO_PCI_COMMON_Q_DESCLO, VIRTIO_PCI_COMMON_Q_AVAILLO,
@@ -239,7 +248,8 @@ void check_PCI_QUEUE_ADDR(struct pf_test *t)
 			v = read64(pv, addr_fields[f]);
 			report(t, v == addr_pattern(q, f), "queue-address",
 			       "queue %u: %s reads 0x%016llx after writing 0x%016llx%s", q,
-			       addr_names[f], (unsigned long long)v, (unsigned long long)addr_pattern(q, f),
+			       addr_names[f], (unsigned long long)v,
+			       (unsigned long long)addr_pattern(q, f),
 			       nq > 1 ? " (queues written one after the other)" : "");
 		}
 	}
@@ -250,15 +260,15 @@ void check_PCI_QUEUE_ADDR(struct pf_test *t)
 
 		pchk_write32(pv, addr_fields[f] + 4, 0x5a5a5a5au);
 		v = read64(pv, addr_fields[f]);
-		report(t, v == ((uint64_t)0x5a5a5a5au << 32 | (uint32_t)was),
-		       "high-half",
-		       "%s reads 0x%016llx after writing only the high half 0x5a5a5a5a over 0x%016llx", addr_names[f],
-		       (unsigned long long)v, (unsigned long long)was);
+		report(t, v == ((uint64_t)0x5a5a5a5au << 32 | (uint32_t)was), "high-half",
+		       "%s reads 0x%016llx after writing only the high half 0x5a5a5a5a over "
+		       "0x%016llx",
+		       addr_names[f], (unsigned long long)v, (unsigned long long)was);
 		pchk_write32(pv, addr_fields[f], 0xa5a5a000u);
 		v = read64(pv, addr_fields[f]);
-		report(t, v == ((uint64_t)0x5a5a5a5au << 32 | 0xa5a5a000u),
-		       "low-half",
-		       "%s reads 0x%016llx after writing only the low half 0xa5a5a000 over 0x5a5a5a5a%08x",
+		report(t, v == ((uint64_t)0x5a5a5a5au << 32 | 0xa5a5a000u), "low-half",
+		       "%s reads 0x%016llx after writing only the low half 0xa5a5a000 over "
+		       "0x5a5a5a5a%08x",
 		       addr_names[f], (unsigned long long)v, (uint32_t)was);
 	}
 out:
@@ -279,9 +289,9 @@ void check_PCI_ADMIN_QUEUE(struct pf_test *t)
 		report_na(t, "VIRTIO_F_ADMIN_VQ not offered");
 		return;
 	}
-	if (!report(t, pv->common.size >= VIRTIO_PCI_COMMON_SIZE,
-		    "cfg-too-short",
-		    "ADMIN_VQ offered but the common configuration (length 0x%llx) ends before admin_queue_num",
+	if (!report(t, pv->common.size >= VIRTIO_PCI_COMMON_SIZE, "cfg-too-short",
+		    "ADMIN_VQ offered but the common configuration (length 0x%llx) ends before "
+		    "admin_queue_num",
 		    (unsigned long long)pv->common.size))
 		return;
 	if (!pchk_features_ok(t, chk_default_features(d) | VIRTIO_BIT(VIRTIO_F_ADMIN_VQ))) {
@@ -292,10 +302,10 @@ void check_PCI_ADMIN_QUEUE(struct pf_test *t)
 	nq = pchk_num_queues(pv);
 	idx = pchk_read16(pv, VIRTIO_PCI_COMMON_ADM_Q_IDX);
 	num = pchk_read16(pv, VIRTIO_PCI_COMMON_ADM_Q_NUM);
-	report(t, idx >= nq, "admin-queue-index", "admin_queue_index %u is below num_queues %u", idx, nq);
+	report(t, idx >= nq, "admin-queue-index", "admin_queue_index %u is below num_queues %u",
+	       idx, nq);
 	report(t, (uint32_t)num <= 0x10000u - idx, "admin-queue-num",
-	       "admin_queue_num %u exceeds 0x10000 - admin_queue_index %u",
-	       num, idx);
+	       "admin_queue_num %u exceeds 0x10000 - admin_queue_index %u", num, idx);
 out:
 	virtio_reset(d, CHK_RESET_TIMEOUT_NS);
 }

@@ -48,17 +48,18 @@ void check_PCI_HEADER(struct pf_test *t)
 	if (!pv)
 		return;
 	type = (uint8_t)pci_cfg_read(&pv->fn, PCI_HEADER_TYPE, 1) & PCI_HEADER_TYPE_MASK;
-	report(t, type == 0, "header-type", "Header Type %u: a virtio function has a type 0 header", type);
+	report(t, type == 0, "header-type", "Header Type %u: a virtio function has a type 0 header",
+	       type);
 	pchk_read_caps(&pv->fn, &caps);
 	if (!report(t, caps.list_bit, "capabilities-list-bit",
 		    "Status.Capabilities List is clear: no virtio capability can be found"))
 		return;
-	report(t, caps.bad == 0, "capability-list",
-	       "capability list at 0x%02x %s", caps.bad_off, caps.bad ? caps.bad : "");
+	report(t, caps.bad == 0, "capability-list", "capability list at 0x%02x %s", caps.bad_off,
+	       caps.bad ? caps.bad : "");
 	report(t, caps.misaligned == 0, "capability-pointer",
-	       "capability pointer at config offset 0x%02x has bits 1:0 set",
-	       caps.misaligned);
-	report(t, caps.ncaps > 0, "capability-list-empty", "Capabilities List bit set but the list is empty");
+	       "capability pointer at config offset 0x%02x has bits 1:0 set", caps.misaligned);
+	report(t, caps.ncaps > 0, "capability-list-empty",
+	       "Capabilities List bit set but the list is empty");
 }
 
 void check_PCI_VENDOR_ID(struct pf_test *t)
@@ -100,14 +101,16 @@ void check_PCI_DEVICE_ID(struct pf_test *t)
 		return;
 	}
 	type = transitional_type(devid);
-	if (!report(t, type >= 0,
-		    "device-id", "PCI Device ID 0x%04x is neither 0x1040 + device type nor a transitional ID "
-		    "(0x1000-0x1005, 0x1009)", devid))
+	if (!report(t, type >= 0, "device-id",
+		    "PCI Device ID 0x%04x is neither 0x1040 + device type nor a transitional ID "
+		    "(0x1000-0x1005, 0x1009)",
+		    devid))
 		return;
-	report(t, subsys == (uint16_t)type,
-	       "subsystem-id",
-	       "transitional PCI Device ID 0x%04x belongs to device type %d (%s), but the Subsystem "
-	       "Device ID names type %u", devid, type, virtio_device_name((uint32_t)type), subsys);
+	report(t, subsys == (uint16_t)type, "subsystem-id",
+	       "transitional PCI Device ID 0x%04x belongs to device type %d (%s), but the "
+	       "Subsystem "
+	       "Device ID names type %u",
+	       devid, type, virtio_device_name((uint32_t)type), subsys);
 }
 
 /*
@@ -133,17 +136,21 @@ void check_PCI_MODERN_IDS(struct pf_test *t)
 	rev = (uint8_t)pci_cfg_read(&pv->fn, PCI_REVISION_ID, 1);
 	if (devid < VIRTIO_PCI_DEVICE_ID_MODERN) {
 		if (has_legacy_bar0(pv)) {
-			report_na(t, "transitional device (ID 0x%04x, legacy I/O BAR0): the "
-				    "non-transitional ID rules do not apply", devid);
+			report_na(t,
+				  "transitional device (ID 0x%04x, legacy I/O BAR0): the "
+				  "non-transitional ID rules do not apply",
+				  devid);
 			return;
 		}
 		report(t, false, "transitional-id",
 		       "non-transitional device (no legacy I/O BAR0) uses the transitional "
-		       "PCI Device ID 0x%04x instead of 0x1040-0x107f", devid);
+		       "PCI Device ID 0x%04x instead of 0x1040-0x107f",
+		       devid);
 	}
 	report(t, rev >= 1, "revision-id",
 	       "non-transitional device has PCI Revision ID %u (0 invites legacy drivers)", rev);
 	report(t, subsys >= 0x40, "subsystem-device-id",
 	       "non-transitional device has PCI Subsystem Device ID 0x%04x (below 0x40 "
-	       "invites legacy drivers)", subsys);
+	       "invites legacy drivers)",
+	       subsys);
 }

@@ -36,20 +36,23 @@ void check_PCI_NOTIFY_MULT(struct pf_test *t)
 			continue; /* not notify, or cap_len < 20 (pci.caps.cap-len) */
 		n++;
 		if (nd)
-			report(t, m == 0 || (pow2(m) && m % 4 == 0),
-			       "multiplier-power-of-2",
-			       "notify capability at 0x%02x: notify_off_multiplier %u is neither 0 nor a power "
-			       "of 2 that is a multiple of 4 (NOTIFICATION_DATA offered)", c->off, m);
+			report(t, m == 0 || (pow2(m) && m % 4 == 0), "multiplier-power-of-2",
+			       "notify capability at 0x%02x: notify_off_multiplier %u is neither 0 "
+			       "nor a power "
+			       "of 2 that is a multiple of 4 (NOTIFICATION_DATA offered)",
+			       c->off, m);
 		else
 			/* "an even power of 2": a power of 2 that is even, so
 			 * every 16-bit doorbell is 2-byte aligned. */
-			report(t, m == 0 || (pow2(m) && m % 2 == 0),
-			       "multiplier-even",
-			       "notify capability at 0x%02x: notify_off_multiplier %u is neither 0 nor an even "
-			       "power of 2", c->off, m);
+			report(t, m == 0 || (pow2(m) && m % 2 == 0), "multiplier-even",
+			       "notify capability at 0x%02x: notify_off_multiplier %u is neither 0 "
+			       "nor an even "
+			       "power of 2",
+			       c->off, m);
 	}
 	if (!n)
-		report_skip(t, "no notify capability with a notify_off_multiplier (see pci.caps.*)");
+		report_skip(t,
+			    "no notify capability with a notify_off_multiplier (see pci.caps.*)");
 }
 
 /* cap.length >= queue_notify_off * notify_off_multiplier + width for
@@ -61,16 +64,17 @@ static bool covers_queues(struct pf_test *t, const struct virtio_pci_priv *pv,
 	uint32_t scan = nq < NOTIFY_SCAN_MAX ? nq : NOTIFY_SCAN_MAX;
 
 	if (nq > scan)
-		report_log(t, 1, "num_queues %u: queue_notify_off read for the first %u only", nq, scan);
+		report_log(t, 1, "num_queues %u: queue_notify_off read for the first %u only", nq,
+			   scan);
 	for (uint32_t q = 0; q < scan; q++) {
 		uint16_t noff = pchk_queue_read16(pv, (uint16_t)q, VIRTIO_PCI_COMMON_Q_NOFF);
 		uint64_t need = (uint64_t)noff * c->mult + width;
 
-		if (!report(t, c->length >= need,
-			    "length-doorbell",
-			    "notify capability at 0x%02x: cap.length 0x%x does not cover queue %u's doorbell "
-			    "(queue_notify_off %u * multiplier %u + %u = 0x%llx)", c->off, c->length, q, noff,
-			    c->mult, width, (unsigned long long)need))
+		if (!report(t, c->length >= need, "length-doorbell",
+			    "notify capability at 0x%02x: cap.length 0x%x does not cover queue "
+			    "%u's doorbell "
+			    "(queue_notify_off %u * multiplier %u + %u = 0x%llx)",
+			    c->off, c->length, q, noff, c->mult, width, (unsigned long long)need))
 			return false;
 	}
 	return true;
@@ -101,8 +105,8 @@ void check_PCI_NOTIFY_LENGTH(struct pf_test *t)
 			continue;
 		n++;
 		if (!report(t, c->length >= width, "length-min",
-			    "notify capability at 0x%02x: cap.length %u is below %u",
-			    c->off, c->length, width))
+			    "notify capability at 0x%02x: cap.length %u is below %u", c->off,
+			    c->length, width))
 			continue;
 		if (!c->has_mult)
 			continue; /* no multiplier to compute with: pci.caps.cap-len */

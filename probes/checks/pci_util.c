@@ -29,14 +29,22 @@ struct virtio_pci_priv *pchk_modern(struct pf_test *t)
 const char *pchk_cfg_name(uint8_t cfg_type)
 {
 	switch (cfg_type) {
-	case VIRTIO_PCI_CAP_COMMON_CFG: return "COMMON_CFG";
-	case VIRTIO_PCI_CAP_NOTIFY_CFG: return "NOTIFY_CFG";
-	case VIRTIO_PCI_CAP_ISR_CFG: return "ISR_CFG";
-	case VIRTIO_PCI_CAP_DEVICE_CFG: return "DEVICE_CFG";
-	case VIRTIO_PCI_CAP_PCI_CFG: return "PCI_CFG";
-	case VIRTIO_PCI_CAP_SHARED_MEMORY_CFG: return "SHARED_MEMORY_CFG";
-	case VIRTIO_PCI_CAP_VENDOR_CFG: return "VENDOR_CFG";
-	default: return "reserved";
+	case VIRTIO_PCI_CAP_COMMON_CFG:
+		return "COMMON_CFG";
+	case VIRTIO_PCI_CAP_NOTIFY_CFG:
+		return "NOTIFY_CFG";
+	case VIRTIO_PCI_CAP_ISR_CFG:
+		return "ISR_CFG";
+	case VIRTIO_PCI_CAP_DEVICE_CFG:
+		return "DEVICE_CFG";
+	case VIRTIO_PCI_CAP_PCI_CFG:
+		return "PCI_CFG";
+	case VIRTIO_PCI_CAP_SHARED_MEMORY_CFG:
+		return "SHARED_MEMORY_CFG";
+	case VIRTIO_PCI_CAP_VENDOR_CFG:
+		return "VENDOR_CFG";
+	default:
+		return "reserved";
 	}
 }
 
@@ -51,7 +59,8 @@ static void read_vndr(const struct pci_func *f, uint8_t off, struct pchk_cap *c)
 	if ((unsigned)off + 4 <= PCHK_CFG_SPACE)
 		c->cfg_type = (uint8_t)pci_cfg_read(f, off + VIRTIO_PCI_CAP_CFG_TYPE, 1);
 	if (c->len >= PCHK_LEN_VNDR && (unsigned)off + PCHK_LEN_VNDR <= PCHK_CFG_SPACE) {
-		c->vendor_id = (uint16_t)(pci_cfg_read(f, off + 4u, 1) | pci_cfg_read(f, off + 5u, 1) << 8);
+		c->vendor_id = (uint16_t)(pci_cfg_read(f, off + 4u, 1) |
+					  pci_cfg_read(f, off + 5u, 1) << 8);
 		c->has_vendor_id = true;
 	}
 	if (c->len < PCHK_LEN_CAP || (unsigned)off + PCHK_LEN_CAP > PCHK_CFG_SPACE)

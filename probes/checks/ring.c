@@ -49,7 +49,8 @@ bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_
 	r->dev = d;
 	r->wl = chk_workload(d);
 	if (!r->wl) {
-		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
+		report_skip(t, "no peer-free workload for a %s device",
+			    virtio_device_name(d->device_id));
 		return false;
 	}
 	if (r->wl->queue >= d->num_queues || !d->queue_max[r->wl->queue]) {
@@ -142,7 +143,8 @@ static unsigned lay_part(struct piece *pc, unsigned n, uint32_t *cur, uint32_t l
 }
 
 /* The pieces of a request; *end is where its last guard ends. */
-static unsigned layout(const struct chk_workload *wl, unsigned pieces, struct piece *pc, uint32_t *end)
+static unsigned layout(const struct chk_workload *wl, unsigned pieces, struct piece *pc,
+		       uint32_t *end)
 {
 	uint32_t cur = CHK_GUARD_LEN;
 	unsigned n = 0;
@@ -165,7 +167,8 @@ bool chk_bufs_init(struct pf_test *t, struct chk_bufs *b, struct virtio_dev *d,
 	b->slots = slots;
 	if (wl->device_id == 2) {
 		/* capacity (5.2.4): the sectors a read may name */
-		b->blk_sectors = d->ops->config_read(d, 0, 4) | (uint64_t)d->ops->config_read(d, 4, 4) << 32;
+		b->blk_sectors =
+			d->ops->config_read(d, 0, 4) | (uint64_t)d->ops->config_read(d, 4, 4) << 32;
 		if (!b->blk_sectors) {
 			report_skip(t, "blk capacity is 0: no sector to read");
 			return false;
@@ -173,7 +176,8 @@ bool chk_bufs_init(struct pf_test *t, struct chk_bufs *b, struct virtio_dev *d,
 	}
 	/* the most pieces a request can have, each with its guards */
 	b->slot_size = (wl->readable + wl->writable + 2u * CHK_MAX_PIECES * (7u + CHK_GUARD_LEN) +
-			CHK_GUARD_LEN + 15u) & ~15u;
+			CHK_GUARD_LEN + 15u) &
+		       ~15u;
 	b->buf = arch_dma_alloc((size_t)b->slot_size * slots, 16);
 	b->pieces = arch_dma_alloc(slots, 1);
 	if (!b->buf || !b->pieces) {
@@ -195,9 +199,9 @@ static void fill_request(const struct chk_bufs *b, uint16_t slot, uint8_t *p)
 	if (wl->device_id == 1) {
 		uint8_t *f = p + 12;
 
-		memset(f, 0x02, 6);               /* destination 02:02:02:02:02:02 */
+		memset(f, 0x02, 6); /* destination 02:02:02:02:02:02 */
 		memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
-		f[12] = 0x88;                     /* EtherType 0x88b5: local experimental */
+		f[12] = 0x88; /* EtherType 0x88b5: local experimental */
 		f[13] = 0xb5;
 	} else if (wl->device_id == 2) {
 		uint64_t sector = b->blk_sectors - 1u - slot % b->blk_sectors;
@@ -221,7 +225,8 @@ unsigned chk_bufs_request(struct chk_bufs *b, uint16_t slot, struct virtq_sg *sg
 	fill_request(b, slot, req);
 	for (unsigned i = 0; i <= n; i++) {
 		/* the guards before piece i (after the last one: its end) */
-		for (uint32_t k = i ? pc[i - 1].off + pc[i - 1].len : 0; k < (i < n ? pc[i].off : end); k++)
+		for (uint32_t k = i ? pc[i - 1].off + pc[i - 1].len : 0;
+		     k < (i < n ? pc[i].off : end); k++)
 			p[k] = guard_byte(k);
 		if (i == n)
 			break;
@@ -235,13 +240,16 @@ unsigned chk_bufs_request(struct chk_bufs *b, uint16_t slot, struct virtq_sg *sg
 		sg[i].len = pc[i].len;
 		sg[i].write = pc[i].write;
 	}
-	b->pieces[slot] = (uint8_t)(pieces < 1 ? 1 : pieces > CHK_MAX_PIECES ? CHK_MAX_PIECES : pieces);
+	b->pieces[slot] = (uint8_t)(pieces < 1		      ? 1
+				    : pieces > CHK_MAX_PIECES ? CHK_MAX_PIECES
+							      : pieces);
 	return n;
 }
 
 /* First and last guard byte of [start, stop) the device changed; false if
  * none. */
-static bool guard_hit(const uint8_t *p, uint32_t start, uint32_t stop, uint32_t *first, uint32_t *last)
+static bool guard_hit(const uint8_t *p, uint32_t start, uint32_t stop, uint32_t *first,
+		      uint32_t *last)
 {
 	bool hit = false;
 
@@ -257,8 +265,8 @@ static bool guard_hit(const uint8_t *p, uint32_t start, uint32_t stop, uint32_t 
 }
 
 /* Checks every guard region of the slot's layout; reports the first hit. */
-static bool guards_ok(struct pf_test *t, const struct chk_bufs *b, uint16_t slot, const struct piece *pc,
-		      unsigned n, uint32_t end, bool report_it)
+static bool guards_ok(struct pf_test *t, const struct chk_bufs *b, uint16_t slot,
+		      const struct piece *pc, unsigned n, uint32_t end, bool report_it)
 {
 	const uint8_t *p = b->buf + (size_t)slot * b->slot_size;
 
@@ -277,13 +285,17 @@ static bool guards_ok(struct pf_test *t, const struct chk_bufs *b, uint16_t slot
 		after = i == n || (i > 0 && first - start <= stop - 1u - last);
 		if (after)
 			report(t, false, "guard-after",
-			       "device wrote %u byte(s) past the end of %s buffer %u of %u (%u bytes) of request %u: guard byte +%u reads 0x%02x",
-			       last - first + 1u, pc[i - 1].write ? "device-writable" : "device-readable", i, n,
+			       "device wrote %u byte(s) past the end of %s buffer %u of %u (%u "
+			       "bytes) of request %u: guard byte +%u reads 0x%02x",
+			       last - first + 1u,
+			       pc[i - 1].write ? "device-writable" : "device-readable", i, n,
 			       pc[i - 1].len, slot, first - start, p[first]);
 		else
 			report(t, false, "guard-before",
-			       "device wrote %u byte(s) before the start of %s buffer %u of %u (%u bytes) of request %u: guard byte -%u reads 0x%02x",
-			       last - first + 1u, pc[i].write ? "device-writable" : "device-readable", i + 1u, n,
+			       "device wrote %u byte(s) before the start of %s buffer %u of %u (%u "
+			       "bytes) of request %u: guard byte -%u reads 0x%02x",
+			       last - first + 1u,
+			       pc[i].write ? "device-writable" : "device-readable", i + 1u, n,
 			       pc[i].len, slot, stop - last, p[last]);
 		return false;
 	}
@@ -291,8 +303,8 @@ static bool guards_ok(struct pf_test *t, const struct chk_bufs *b, uint16_t slot
 }
 
 /* Byte `idx` of the readable (write = false) or writable part. */
-static const uint8_t *part_byte(const struct chk_bufs *b, uint16_t slot, const struct piece *pc, unsigned n,
-				bool write, uint32_t idx)
+static const uint8_t *part_byte(const struct chk_bufs *b, uint16_t slot, const struct piece *pc,
+				unsigned n, bool write, uint32_t idx)
 {
 	const uint8_t *p = b->buf + (size_t)slot * b->slot_size;
 
@@ -308,8 +320,8 @@ static const uint8_t *part_byte(const struct chk_bufs *b, uint16_t slot, const s
 
 /* Index of the first device-readable byte that differs from what the
  * driver wrote, or -1. */
-static int readable_change(const struct chk_bufs *b, uint16_t slot, const struct piece *pc, unsigned n,
-			   uint8_t *was, uint8_t *now)
+static int readable_change(const struct chk_bufs *b, uint16_t slot, const struct piece *pc,
+			   unsigned n, uint8_t *was, uint8_t *now)
 {
 	uint8_t req[CHK_MAX_READABLE];
 
@@ -326,7 +338,8 @@ static int readable_change(const struct chk_bufs *b, uint16_t slot, const struct
 	return -1;
 }
 
-bool chk_bufs_verify(struct pf_test *t, struct chk_bufs *b, uint16_t slot, uint32_t len, bool len_should)
+bool chk_bufs_verify(struct pf_test *t, struct chk_bufs *b, uint16_t slot, uint32_t len,
+		     bool len_should)
 {
 	const struct chk_workload *wl = b->wl;
 	struct piece pc[RING_MAX_SG];
@@ -343,7 +356,8 @@ bool chk_bufs_verify(struct pf_test *t, struct chk_bufs *b, uint16_t slot, uint3
 		int i = readable_change(b, slot, pc, n, &was, &now);
 
 		ok &= report(t, i < 0, "readable-written",
-			     "device wrote into device-readable byte %d of request %u: reads 0x%02x, the driver wrote 0x%02x",
+			     "device wrote into device-readable byte %d of request %u: reads "
+			     "0x%02x, the driver wrote 0x%02x",
 			     i, slot, now, was);
 	}
 	if (wl->device_id == 2 && len >= wl->writable) {
@@ -356,17 +370,23 @@ bool chk_bufs_verify(struct pf_test *t, struct chk_bufs *b, uint16_t slot, uint3
 		if (st == CHK_FILL) {
 			if (len_should)
 				report_should(t, false, "len-unwritten",
-					      "used len %u covers the blk status byte, which was never written (2.8.5)",
+					      "used len %u covers the blk status byte, which was "
+					      "never written (2.8.5)",
 					      len);
 			else
 				report(t, false, "len-unwritten",
-				       "used len %u covers the blk status byte, which was never written", len);
+				       "used len %u covers the blk status byte, which was never "
+				       "written",
+				       len);
 			ok = false;
 		} else if (st > 2) {
-			report_should(t, false, "blk-status",
-				      "blk status byte reads %u: not VIRTIO_BLK_S_OK, IOERR or UNSUPP", st);
+			report_should(
+				t, false, "blk-status",
+				"blk status byte reads %u: not VIRTIO_BLK_S_OK, IOERR or UNSUPP",
+				st);
 		} else if (st) {
-			report_log(t, 1, "blk read of request %u completed with status %u", slot, st);
+			report_log(t, 1, "blk read of request %u completed with status %u", slot,
+				   st);
 		}
 	}
 	return ok;
@@ -382,7 +402,8 @@ bool chk_bufs_untouched(const struct chk_bufs *b, uint16_t slot)
 	if (slot >= b->slots || !b->pieces[slot])
 		return true;
 	n = layout(b->wl, b->pieces[slot], pc, &end);
-	if (!guards_ok(0, b, slot, pc, n, end, false) || readable_change(b, slot, pc, n, &was, &now) >= 0)
+	if (!guards_ok(0, b, slot, pc, n, end, false) ||
+	    readable_change(b, slot, pc, n, &was, &now) >= 0)
 		return false;
 	for (uint32_t i = 0; i < b->wl->writable; i++) {
 		const uint8_t *q = part_byte(b, slot, pc, n, true, i);
@@ -432,18 +453,21 @@ int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indi
 static bool event_idx_stall(struct pf_test *t, struct chk_ring *r)
 {
 	struct virtq_split *vq = &r->vq;
-	uint16_t ev = virtq_split_avail_event(vq), pub = vq->published, used = VQ_READ_ONCE(vq->used->idx);
+	uint16_t ev = virtq_split_avail_event(vq), pub = vq->published,
+		 used = VQ_READ_ONCE(vq->used->idx);
 	bool ahead = ev != pub && (uint16_t)(ev - pub) < 0x8000u;
 	bool left_behind = ev != used && (uint16_t)(used - ev) < 0x8000u;
 
-	if (!(vq->opts & VQ_OPT_EVENT_IDX) || !vq->last_kick_suppressed || (vq->opts & VQ_OPT_ALWAYS_NOTIFY) ||
-	    !(ahead || left_behind))
+	if (!(vq->opts & VQ_OPT_EVENT_IDX) || !vq->last_kick_suppressed ||
+	    (vq->opts & VQ_OPT_ALWAYS_NOTIFY) || !(ahead || left_behind))
 		return false;
 	report_should(t, false, "avail-event-stall",
-		      "queue %u stalled %llu ms: avail_event %u%s lies %s avail idx %u (used->idx %u), so the driver did not notify; the device may suppress notifications (2.7.10), not stall a conforming driver; notified anyway",
-		      vq->index, (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000), ev,
-		      vq->avail_event_written ? "" : " (never written)", ahead ? "beyond the published" : "behind the used",
-		      pub, used);
+		      "queue %u stalled %llu ms: avail_event %u%s lies %s avail idx %u (used->idx "
+		      "%u), so the driver did not notify; the device may suppress notifications "
+		      "(2.7.10), not stall a conforming driver; notified anyway",
+		      vq->index, (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000),
+		      ev, vq->avail_event_written ? "" : " (never written)",
+		      ahead ? "beyond the published" : "behind the used", pub, used);
 	vq->opts |= VQ_OPT_ALWAYS_NOTIFY;
 	virtq_split_notify(vq);
 	return true;
@@ -481,10 +505,11 @@ int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_i
 	}
 	if (u->token >= r->slots)
 		return rc;
-	report(t, u->len <= r->wl->writable, "used-len", "used len %u exceeds the %u device-writable bytes", u->len,
-	       r->wl->writable);
+	report(t, u->len <= r->wl->writable, "used-len",
+	       "used len %u exceeds the %u device-writable bytes", u->len, r->wl->writable);
 	/* buffers of an IN_ORDER batch have no len of their own */
-	chk_bufs_verify(t, &r->b, (uint16_t)u->token, u->batched || u->len > r->wl->writable ? 0 : u->len, false);
+	chk_bufs_verify(t, &r->b, (uint16_t)u->token,
+			u->batched || u->len > r->wl->writable ? 0 : u->len, false);
 	return rc;
 }
 
@@ -498,7 +523,8 @@ bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr)
 		int rc = tr->add(tr->ring, (uint16_t)(i % tr->slots), 2);
 
 		if (rc < 0) {
-			report_error(t, "driver could not add request %u: %s", i, virtq_strerror(rc));
+			report_error(t, "driver could not add request %u: %s", i,
+				     virtq_strerror(rc));
 			return false;
 		}
 		tr->kick(tr->ring);
@@ -510,7 +536,8 @@ bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr)
 		int rc = tr->add(tr->ring, (uint16_t)i, 1);
 
 		if (rc < 0) {
-			report_error(t, "driver could not add request %u: %s", i, virtq_strerror(rc));
+			report_error(t, "driver could not add request %u: %s", i,
+				     virtq_strerror(rc));
 			return false;
 		}
 		tr->kick(tr->ring);
@@ -522,7 +549,8 @@ bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr)
 		int rc = tr->add(tr->ring, (uint16_t)i, 1);
 
 		if (rc < 0) {
-			report_error(t, "driver could not add request %u of a batch: %s", i, virtq_strerror(rc));
+			report_error(t, "driver could not add request %u of a batch: %s", i,
+				     virtq_strerror(rc));
 			return false;
 		}
 	}
@@ -557,7 +585,8 @@ bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot
 	bool ok;
 
 	if (head < 0) {
-		report_error(t, "driver could not add a request to the old ring: %s", virtq_strerror(head));
+		report_error(t, "driver could not add a request to the old ring: %s",
+			     virtq_strerror(head));
 		return false;
 	}
 	/* the device must not look, so it must not matter that it may */
@@ -565,11 +594,13 @@ bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot
 	virtq_split_notify(&r->vq);
 	now = watch_idx(&r->vq.used->idx, used, quiet_ns);
 	ok = report(t, now == used, "old-ring-used",
-		    "after %s the device used a buffer made available in the old ring of queue %u (used->idx %u -> %u within %llu ms)",
+		    "after %s the device used a buffer made available in the old ring of queue %u "
+		    "(used->idx %u -> %u within %llu ms)",
 		    what, r->vq.index, used, now, (unsigned long long)(quiet_ns / 1000000));
 	ok &= report(t, chk_bufs_untouched(&r->b, slot), "old-ring-written",
-		     "after %s the device wrote into a request made available in the old ring of queue %u", what,
-		     r->vq.index);
+		     "after %s the device wrote into a request made available in the old ring of "
+		     "queue %u",
+		     what, r->vq.index);
 	return ok;
 }
 
@@ -584,7 +615,8 @@ static uint8_t raw_expect(uint32_t i)
 
 static struct virtq_used *raw_used(const struct chk_old_rings *o, uint16_t q)
 {
-	return (struct virtq_used *)(void *)(o->rings.mem[q] + virtq_split_used_off(o->rings.size[q]));
+	return (struct virtq_used *)(void *)(o->rings.mem[q] +
+					     virtq_split_used_off(o->rings.size[q]));
 }
 
 bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint16_t q)
@@ -622,8 +654,8 @@ bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_r
 	return true;
 }
 
-bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
-			 const char *what)
+bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
+			 uint64_t quiet_ns, const char *what)
 {
 	uint64_t start = arch_now_ns();
 	bool ok = true, moved;
@@ -646,16 +678,19 @@ bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old
 		for (uint32_t i = 0; i < RAW_SIZE; i++)
 			written |= buf[i] != raw_expect(i);
 		ok = report(t, now == o->was[q], "old-ring-used",
-			    "after %s the device used a buffer made available in the old ring of queue %u (used->idx %u -> %u within %llu ms)",
+			    "after %s the device used a buffer made available in the old ring of "
+			    "queue %u (used->idx %u -> %u within %llu ms)",
 			    what, q, o->was[q], now, (unsigned long long)(quiet_ns / 1000000));
 		ok &= report(t, !written, "old-ring-written",
-			     "after %s the device wrote into a buffer made available in the old ring of queue %u", what, q);
+			     "after %s the device wrote into a buffer made available in the old "
+			     "ring of queue %u",
+			     what, q);
 	}
 	return ok;
 }
 
-bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
-			    const char *what)
+bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
+			    uint64_t quiet_ns, const char *what)
 {
 	/* one buffer made available in every old ring, then one wait */
 	for (uint16_t q = 0; q < d->num_queues && q < VIRTIO_MAX_QUEUES; q++)

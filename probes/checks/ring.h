@@ -30,16 +30,15 @@
 
 #define RING_MAX_SG 64
 #define CHK_MAX_PIECES (RING_MAX_SG / 2) /* descriptors per part of a request */
-#define CHK_GUARD_LEN 8    /* guard bytes at least, before and after each buffer */
-#define CHK_FILL 0xa5      /* device-writable bytes before the device writes */
+#define CHK_GUARD_LEN 8			 /* guard bytes at least, before and after each buffer */
+#define CHK_FILL 0xa5			 /* device-writable bytes before the device writes */
 #define CHK_MAX_READABLE 128
-
 
 struct chk_workload {
 	uint32_t device_id;
-	uint16_t queue;      /* virtqueue the requests go to */
-	uint32_t readable;   /* bytes of device-readable request header/data */
-	uint32_t writable;   /* bytes the device is given to write */
+	uint16_t queue;	   /* virtqueue the requests go to */
+	uint32_t readable; /* bytes of device-readable request header/data */
+	uint32_t writable; /* bytes the device is given to write */
 };
 
 /*
@@ -60,7 +59,7 @@ struct chk_bufs {
 struct chk_ring {
 	struct virtio_dev *dev;
 	const struct chk_workload *wl;
-	uint64_t features;   /* negotiated */
+	uint64_t features; /* negotiated */
 	struct virtq_split vq;
 	struct chk_bufs b;
 	uint16_t slots;
@@ -96,7 +95,8 @@ unsigned chk_bufs_request(struct chk_bufs *b, uint16_t slot, struct virtq_sg *sg
  * check's level unless `len_should` (2.8.5 for packed rings is descriptive).
  * Returns false if anything failed.
  */
-bool chk_bufs_verify(struct pf_test *t, struct chk_bufs *b, uint16_t slot, uint32_t len, bool len_should);
+bool chk_bufs_verify(struct pf_test *t, struct chk_bufs *b, uint16_t slot, uint32_t len,
+		     bool len_should);
 
 /* True if nothing of `slot`'s request was written since it was built
  * (guards, readable and writable bytes all as the driver left them). */
@@ -182,11 +182,12 @@ struct chk_old_rings {
 	bool posted[VIRTIO_MAX_QUEUES];
 };
 
-bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint16_t q);
-bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
-			 const char *what);
-bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o, uint64_t quiet_ns,
-			    const char *what);
+bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
+		       uint16_t q);
+bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
+			 uint64_t quiet_ns, const char *what);
+bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
+			    uint64_t quiet_ns, const char *what);
 
 /* Pending interrupt status bits (MMIO InterruptStatus, PCI ISR: reading
  * clears, MMIO needs the ack which this does). */

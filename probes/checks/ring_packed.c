@@ -7,7 +7,6 @@
 #include "helpers.h"
 #include "platform.h"
 
-
 /* A zeroed packed ring (2.8.10.1 sizes and alignments): every descriptor
  * reads 0, which is never available, and both event suppression structures
  * say ENABLE. */
@@ -35,7 +34,8 @@ static bool open_checks(struct pf_test *t, struct chk_pring *r)
 	}
 	r->wl = chk_workload(d);
 	if (!r->wl) {
-		report_skip(t, "no peer-free workload for a %s device", virtio_device_name(d->device_id));
+		report_skip(t, "no peer-free workload for a %s device",
+			    virtio_device_name(d->device_id));
 		return false;
 	}
 	if (r->wl->queue >= d->num_queues || !d->queue_max[r->wl->queue]) {
@@ -60,7 +60,8 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
 	wq = r->wl->queue;
 	if (num > d->queue_max[wq])
 		num = d->queue_max[wq];
-	r->features = (want | VIRTIO_BIT(VIRTIO_F_RING_PACKED) | chk_default_features(d)) & d->features;
+	r->features =
+		(want | VIRTIO_BIT(VIRTIO_F_RING_PACKED) | chk_default_features(d)) & d->features;
 	st = chk_try_features(t, r->features);
 	if (chk_uses_features_ok(d) && !(st & VIRTIO_STATUS_FEATURES_OK)) {
 		report_error(t, "device refused features 0x%llx (status 0x%02x)",
@@ -154,8 +155,11 @@ static bool event_stall(struct pf_test *t, struct chk_pring *r)
 	if (!vq->last_kick_suppressed || (vq->opts & VQ_OPT_ALWAYS_NOTIFY))
 		return false;
 	report_should(t, false, "avail-event-stall",
-		      "queue %u stalled %llu ms: the device event flags (%u) told the driver not to notify; the device may suppress notifications (2.8.10), not stall a conforming driver; notified anyway",
-		      vq->index, (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000), vq->last_event_flags);
+		      "queue %u stalled %llu ms: the device event flags (%u) told the driver not "
+		      "to notify; the device may suppress notifications (2.8.10), not stall a "
+		      "conforming driver; notified anyway",
+		      vq->index, (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000),
+		      vq->last_event_flags);
 	vq->opts |= VQ_OPT_ALWAYS_NOTIFY;
 	virtq_packed_notify(vq);
 	return true;
@@ -191,7 +195,8 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 		uint16_t f = VQ_READ_ONCE(r->vq.desc[pos].flags);
 
 		report(t, false, virtq_error_id(rc),
-		       "used descriptor at position %u (flags 0x%04x, expected wrap %u): id %u len %u: %s",
+		       "used descriptor at position %u (flags 0x%04x, expected wrap %u): id %u len "
+		       "%u: %s",
 		       pos, f, wrap, u->id, u->len, virtq_strerror(rc));
 		return rc;
 	}
@@ -211,7 +216,8 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 
 		if (!report(t, !(f & VIRTQ_DESC_F_AVAIL) != !(f & VIRTQ_DESC_F_USED),
 			    "used-inside-list",
-			    "used descriptor (flags 0x%04x) at position %u, inside the %u-descriptor list of id %u",
+			    "used descriptor (flags 0x%04x) at position %u, inside the "
+			    "%u-descriptor list of id %u",
 			    f, p, u->ndesc, u->id))
 			break;
 	}
@@ -233,7 +239,8 @@ bool chk_pring_roundtrips(struct pf_test *t, struct chk_pring *r, unsigned count
 		int id = chk_pring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
 
 		if (id < 0) {
-			report_error(t, "driver could not add request %u: %s", i, virtq_strerror(id));
+			report_error(t, "driver could not add request %u: %s", i,
+				     virtq_strerror(id));
 			return false;
 		}
 		if (chk_pring_complete(t, r, &u) < 0)
@@ -250,7 +257,8 @@ int chk_pring_find_used_change(struct chk_pring *r)
 
 		if (!r->seen_valid[p])
 			continue;
-		if (v->addr != s->addr || v->len != s->len || v->id != s->id || v->flags != s->flags)
+		if (v->addr != s->addr || v->len != s->len || v->id != s->id ||
+		    v->flags != s->flags)
 			return p;
 	}
 	return -1;

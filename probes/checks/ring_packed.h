@@ -23,10 +23,10 @@
 struct chk_pring {
 	struct virtio_dev *dev;
 	const struct chk_workload *wl;
-	uint64_t features;        /* negotiated */
+	uint64_t features; /* negotiated */
 	struct virtq_packed vq;
-	struct chk_bufs b;        /* the request buffers (ring.h) */
-	uint16_t slots;           /* == queue size: one slot per Buffer ID */
+	struct chk_bufs b; /* the request buffers (ring.h) */
+	uint16_t slots;	   /* == queue size: one slot per Buffer ID */
 	/* used descriptors as the device left them, by ring position */
 	struct pvirtq_desc *seen;
 	bool *seen_valid;

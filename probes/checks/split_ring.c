@@ -18,7 +18,8 @@ static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, un
 		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
 
 		if (head < 0) {
-			report_error(t, "driver could not add request %u: %s", i, virtq_strerror(head));
+			report_error(t, "driver could not add request %u: %s", i,
+				     virtq_strerror(head));
 			return false;
 		}
 		if (chk_ring_complete(t, r, &u) < 0)
@@ -85,7 +86,8 @@ void check_SPLIT_NO_WRITE_READABLE(struct pf_test *t)
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, VQ_OPT_VERIFY_RO, true))
 		goto out;
 	if (!r.wl->readable) {
-		report_skip(t, "the %s workload has no device-readable buffer", virtio_device_name(r.dev->device_id));
+		report_skip(t, "the %s workload has no device-readable buffer",
+			    virtio_device_name(r.dev->device_id));
 		goto out;
 	}
 	tr.slots = r.slots;
@@ -141,16 +143,19 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 		virtq_split_publish(&r.vq);
 		virtq_split_kick(&r.vq);
 		if (chk_split_poll(&r.vq, &u) != 1) {
-			report(t, false, "not-used", "a chain of %u one-byte descriptors was not used", r.slots);
+			report(t, false, "not-used",
+			       "a chain of %u one-byte descriptors was not used", r.slots);
 			goto out;
 		}
-		report(t, u.len <= r.slots, "used-len", "used len %u for a %u-byte chain", u.len, r.slots);
+		report(t, u.len <= r.slots, "used-len", "used len %u for a %u-byte chain", u.len,
+		       r.slots);
 		for (unsigned i = 0; i <= r.slots && hit < 0; i++)
 			if (b[2u * i] != (uint8_t)~CHK_FILL)
 				hit = (int)i;
 		report(t, hit < 0, "guard-after",
-		       "device wrote between the one-byte buffers of the chain (guard byte after buffer %d of %u)", hit,
-		       r.slots);
+		       "device wrote between the one-byte buffers of the chain (guard byte after "
+		       "buffer %d of %u)",
+		       hit, r.slots);
 	}
 out:
 	chk_ring_close(&r);
@@ -166,7 +171,8 @@ static bool indirect_with_write_flag(struct pf_test *t, struct chk_ring *r)
 	int head = virtq_split_add(&r->vq, sg, k, VQ_ADD_INDIRECT, 0);
 
 	if (head < 0) {
-		report_error(t, "driver could not add an indirect request: %s", virtq_strerror(head));
+		report_error(t, "driver could not add an indirect request: %s",
+			     virtq_strerror(head));
 		return false;
 	}
 	r->vq.desc[head].flags |= VIRTQ_DESC_F_WRITE;
@@ -184,7 +190,8 @@ void check_SPLIT_INDIRECT(struct pf_test *t)
 		report_na(t, "VIRTIO_F_INDIRECT_DESC not offered");
 		return;
 	}
-	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO, true))
+	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO,
+			   true))
 		goto out;
 	report_case(t, "whole-indirect", "whole chain in an indirect table");
 	if (!roundtrips(t, &r, 4, 4, VQ_ADD_INDIRECT))
@@ -217,9 +224,11 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 
 		while (r.vq.num_free > 0 && done + added < target) {
 			struct virtq_sg sg[RING_MAX_SG];
-			unsigned k = chk_ring_request(&r, (uint16_t)((done + added) % r.slots), sg, 1);
+			unsigned k =
+				chk_ring_request(&r, (uint16_t)((done + added) % r.slots), sg, 1);
 
-			if (virtq_split_add(&r.vq, sg, k, VQ_ADD_DIRECT, (done + added) % r.slots) < 0)
+			if (virtq_split_add(&r.vq, sg, k, VQ_ADD_DIRECT, (done + added) % r.slots) <
+			    0)
 				break;
 			added++;
 		}
@@ -245,7 +254,8 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 	}
 	report(t, r.vq.used->idx == (uint16_t)target, "used-idx",
 	       "used->idx reads %u after %u buffers", r.vq.used->idx, target);
-	report_metric(t, "split.wrap_buffers_per_s", done * 1000000000ull / (arch_now_ns() - start + 1), "1/s");
+	report_metric(t, "split.wrap_buffers_per_s",
+		      done * 1000000000ull / (arch_now_ns() - start + 1), "1/s");
 out:
 	chk_ring_close(&r);
 }
@@ -377,7 +387,8 @@ void check_STATUS_NO_USE_BEFORE_DRIVER_OK(struct pf_test *t)
 	arch_delay_ns(chk_quiet_ns());
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = chk_isr_take(r.dev);
-	report(t, used == 0, "used-before-driver-ok", "device used %u buffer(s) before DRIVER_OK", used);
+	report(t, used == 0, "used-before-driver-ok", "device used %u buffer(s) before DRIVER_OK",
+	       used);
 	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified-before-driver-ok",
 	       "used-buffer notification before DRIVER_OK (ISR 0x%x)", isr);
 	if (t->failed)
@@ -418,8 +429,8 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	/* the completion above left the queue interrupt pending: reset
 	 * must have cleared it (4.2.2.1) */
 	isr = r.dev->ops->isr_read(r.dev);
-	report(t, r.dev->transport != VIRTIO_TRANSPORT_MMIO || isr == 0,
-	       "interrupt-status", "InterruptStatus 0x%x survived the reset", isr);
+	report(t, r.dev->transport != VIRTIO_TRANSPORT_MMIO || isr == 0, "interrupt-status",
+	       "InterruptStatus 0x%x survived the reset", isr);
 	/* and QueueReady of the queue that was live (4.2.2.1) */
 	if (r.dev->transport == VIRTIO_TRANSPORT_MMIO && r.dev->mode != VIRTIO_MODE_LEGACY)
 		report(t, !r.dev->ops->queue_ready(r.dev, r.vq.index), "queue-ready",

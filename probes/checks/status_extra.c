@@ -11,18 +11,19 @@
 
 #define SMALL_RING 16
 /* calibrated (timing.h) */
-#define NEEDS_RESET_WAIT_NS chk_wait_ns()                      /* for DEVICE_NEEDS_RESET */
-#define SUSPEND_WAIT_NS (chk_wait_ns() + chk_retry_ns())       /* SUSPEND / resume */
+#define NEEDS_RESET_WAIT_NS chk_wait_ns()		 /* for DEVICE_NEEDS_RESET */
+#define SUSPEND_WAIT_NS (chk_wait_ns() + chk_retry_ns()) /* SUSPEND / resume */
 #define QUIET_NS chk_quiet_ns()
 
 #define DRIVER_BITS (VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK)
 
 enum malformed {
 	HEAD_OUT_OF_RANGE, /* avail->ring[] names descriptor num + 3 (2.7.6) */
-	DESC_LOOP,         /* the last descriptor's next points at the head (2.7.4.2) */
+	DESC_LOOP,	   /* the last descriptor's next points at the head (2.7.4.2) */
 };
 
-static const char *const malformed_name[] = { "head index beyond the queue size", "descriptor loop" };
+static const char *const malformed_name[] = { "head index beyond the queue size",
+					      "descriptor loop" };
 static const char *const malformed_case[] = { "head-beyond-size", "descriptor-loop" };
 
 static bool roundtrip(struct pf_test *t, struct chk_ring *r, uint16_t slot)
@@ -85,22 +86,26 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 	do {
 		arch_delay_ns(100000);
 		st = r.dev->ops->get_status(r.dev);
-	} while (!(st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) && arch_now_ns() - start < NEEDS_RESET_WAIT_NS);
+	} while (!(st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) &&
+		 arch_now_ns() - start < NEEDS_RESET_WAIT_NS);
 	/* the notification follows the status bit: waited for when due */
 	isr = chk_isr_take(r.dev);
-	for (start = arch_now_ns(); (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) && !(isr & VIRTIO_ISR_CONFIG) &&
-	     arch_now_ns() - start < chk_wait_ns();) {
+	for (start = arch_now_ns(); (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) &&
+				    !(isr & VIRTIO_ISR_CONFIG) &&
+				    arch_now_ns() - start < chk_wait_ns();) {
 		arch_delay_ns(20000);
 		isr |= chk_isr_take(r.dev);
 	}
 	/* alive: the status still holds what the driver set */
-	report(t, st != 0xff && (st & DRIVER_BITS) == DRIVER_BITS,
-	       "device-status", "device status reads 0x%02x after the malformed chain", st);
+	report(t, st != 0xff && (st & DRIVER_BITS) == DRIVER_BITS, "device-status",
+	       "device status reads 0x%02x after the malformed chain", st);
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
-		report_log(t, 1, "%s: DEVICE_NEEDS_RESET set (status 0x%02x, ISR 0x%x)", malformed_name[kind], st, isr);
-		report(t, isr & VIRTIO_ISR_CONFIG,
-		       "no-config-notification",
-		       "DEVICE_NEEDS_RESET set without a configuration-change notification (ISR 0x%x)", isr);
+		report_log(t, 1, "%s: DEVICE_NEEDS_RESET set (status 0x%02x, ISR 0x%x)",
+			   malformed_name[kind], st, isr);
+		report(t, isr & VIRTIO_ISR_CONFIG, "no-config-notification",
+		       "DEVICE_NEEDS_RESET set without a configuration-change notification (ISR "
+		       "0x%x)",
+		       isr);
 	} else {
 		/* ignored: a good request must then still be served */
 		int head = chk_ring_submit(&r, 2, 1, VQ_ADD_DIRECT);
@@ -108,13 +113,14 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 
 		while (rc == VQ_E_DEV_ID_NOT_INFLIGHT || (rc == 1 && u.token != 2))
 			rc = chk_split_poll(&r.vq, &u);
-		report_log(t, 1, "%s: no DEVICE_NEEDS_RESET (status 0x%02x), queue %s", malformed_name[kind], st,
-			   rc == 1 ? "still works" : "stopped");
+		report_log(t, 1, "%s: no DEVICE_NEEDS_RESET (status 0x%02x), queue %s",
+			   malformed_name[kind], st, rc == 1 ? "still works" : "stopped");
 		/* a legacy device has no DEVICE_NEEDS_RESET to set (2.1, 4.2.4) */
 		if (r.dev->mode != VIRTIO_MODE_LEGACY)
-			report_should(t, rc == 1, "queue-stopped",
-				      "queue stopped without DEVICE_NEEDS_RESET (status 0x%02x): %s", st,
-				      rc == 1 ? "" : virtq_strerror(rc));
+			report_should(
+				t, rc == 1, "queue-stopped",
+				"queue stopped without DEVICE_NEEDS_RESET (status 0x%02x): %s", st,
+				rc == 1 ? "" : virtq_strerror(rc));
 	}
 	chk_ring_close(&r);
 	/* a reset brings it back */
@@ -191,13 +197,15 @@ void check_SUSPEND(struct pf_test *t)
 	virtio_add_status(r.dev, VIRTIO_STATUS_SUSPEND);
 	st = wait_status(r.dev, both, VIRTIO_STATUS_SUSPEND);
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
-		report_log(t, 1, "device could not suspend and set DEVICE_NEEDS_RESET (status 0x%02x)", st);
+		report_log(t, 1,
+			   "device could not suspend and set DEVICE_NEEDS_RESET (status 0x%02x)",
+			   st);
 		goto out;
 	}
-	if (!report(t, (st & both) == VIRTIO_STATUS_SUSPEND,
-		    "not-suspended",
-		    "status reads 0x%02x %llu ms after SUSPEND was set: neither suspended nor DEVICE_NEEDS_RESET", st,
-		    (unsigned long long)(SUSPEND_WAIT_NS / 1000000)))
+	if (!report(t, (st & both) == VIRTIO_STATUS_SUSPEND, "not-suspended",
+		    "status reads 0x%02x %llu ms after SUSPEND was set: neither suspended nor "
+		    "DEVICE_NEEDS_RESET",
+		    st, (unsigned long long)(SUSPEND_WAIT_NS / 1000000)))
 		goto out;
 	report_should(t, virtq_split_pending(&r.vq) == n, "used-in-flight",
 		      "%u of %u buffers in flight were used before the device reported SUSPEND",
@@ -210,17 +218,20 @@ void check_SUSPEND(struct pf_test *t)
 	arch_delay_ns(QUIET_NS);
 	isr = chk_isr_take(r.dev);
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved",
-	       "used->idx moved from %u to %u while suspended", used,
-	       VQ_READ_ONCE(r.vq.used->idx));
+	       "used->idx moved from %u to %u while suspended", used, VQ_READ_ONCE(r.vq.used->idx));
 	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified",
 	       "used-buffer notification while suspended (ISR 0x%x)", isr);
 
 	report_case(t, "resuming", "resuming");
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
 	st = wait_status(r.dev, both, VIRTIO_STATUS_DRIVER_OK);
-	if (!report(t, (st & both) == VIRTIO_STATUS_DRIVER_OK || (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET),
+	if (!report(t,
+		    (st & both) == VIRTIO_STATUS_DRIVER_OK ||
+			    (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET),
 		    "not-resumed",
-		    "status reads 0x%02x after DRIVER_OK was set again: neither resumed nor DEVICE_NEEDS_RESET", st))
+		    "status reads 0x%02x after DRIVER_OK was set again: neither resumed nor "
+		    "DEVICE_NEEDS_RESET",
+		    st))
 		goto out;
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
 		goto out;

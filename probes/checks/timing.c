@@ -4,8 +4,8 @@
 
 #include "platform.h"
 
-static uint64_t rtt_est;  /* slowest recent round trip, decaying */
-static uint64_t rtt_t0;   /* start of the round trip being timed, 0: none */
+static uint64_t rtt_est; /* slowest recent round trip, decaying */
+static uint64_t rtt_t0;	 /* start of the round trip being timed, 0: none */
 
 void chk_rtt_reset(void)
 {

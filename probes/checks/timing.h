@@ -17,12 +17,12 @@
 
 #include <stdint.h>
 
-#define CHK_WAIT_MULT      50u                /* round trips a wait allows */
-#define CHK_WAIT_FLOOR_NS  100000000ull       /* 100 ms: never shorter */
-#define CHK_WAIT_CEIL_NS   1000000000ull      /* 1 s: the re-try */
-#define CHK_QUIET_MULT     8u
-#define CHK_QUIET_FLOOR_NS 5000000ull         /* 5 ms */
-#define CHK_QUIET_CEIL_NS  50000000ull        /* 50 ms */
+#define CHK_WAIT_MULT 50u	       /* round trips a wait allows */
+#define CHK_WAIT_FLOOR_NS 100000000ull /* 100 ms: never shorter */
+#define CHK_WAIT_CEIL_NS 1000000000ull /* 1 s: the re-try */
+#define CHK_QUIET_MULT 8u
+#define CHK_QUIET_FLOOR_NS 5000000ull /* 5 ms */
+#define CHK_QUIET_CEIL_NS 50000000ull /* 50 ms */
 
 /* A request was made available and notified / its used buffer was seen:
  * the interval updates the round-trip estimate. */

@@ -12,7 +12,7 @@
 #include "ring.h"
 
 #define QRESET_TIMEOUT_NS CHK_RESET_TIMEOUT_NS /* like a device reset (helpers.h) */
-#define QRESET_QUEUES 4                 /* queues whose registers are exercised */
+#define QRESET_QUEUES 4			       /* queues whose registers are exercised */
 #define SMALL_RING 16
 
 /*
@@ -49,9 +49,10 @@ static bool reset_and_verify(struct pf_test *t, struct virtio_dev *d, uint16_t q
 		report_log(t, 1, "queue %u: reset register read 1 %d time(s) before 0", q, busy);
 	/* reading 0 means complete: the queue must then be disabled; if it is
 	 * not, it was not reset at all and nothing later can be trusted */
-	return report(t, !d->ops->queue_ready(d, q),
-		      "still-enabled",
-		      "queue %u: the reset register reads 0 (complete) but the queue is still enabled", q);
+	return report(
+		t, !d->ops->queue_ready(d, q), "still-enabled",
+		"queue %u: the reset register reads 0 (complete) but the queue is still enabled",
+		q);
 }
 
 static bool ring_reset_usable(struct pf_test *t)
@@ -81,7 +82,8 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 
 	memset(&old, 0, sizeof(old));
 	if (d->transport != kind) {
-		report_na(t, "not a %s device", kind == VIRTIO_TRANSPORT_PCI ? "PCI" : "virtio-mmio");
+		report_na(t, "not a %s device",
+			  kind == VIRTIO_TRANSPORT_PCI ? "PCI" : "virtio-mmio");
 		return;
 	}
 	if (!ring_reset_usable(t))
@@ -117,12 +119,15 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 		goto out;
 	/* a reset queue left that way, then a device reset: 0 everywhere */
 	if (queue_reset(d, 0) >= 0 && virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0) {
-		if (chk_uses_features_ok(d) && !(chk_try_features(t, f) & VIRTIO_STATUS_FEATURES_OK)) {
-			report_error(t, "device refused features 0x%llx after reset", (unsigned long long)f);
+		if (chk_uses_features_ok(d) &&
+		    !(chk_try_features(t, f) & VIRTIO_STATUS_FEATURES_OK)) {
+			report_error(t, "device refused features 0x%llx after reset",
+				     (unsigned long long)f);
 			goto out;
 		}
 		for (uint16_t q = 0; q < nq; q++)
-			report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1-after-device-reset",
+			report(t, d->ops->queue_reset_state(d, q) == 0,
+			       "reset-reads-1-after-device-reset",
 			       "queue %u: the reset register reads 1 after a device reset", q);
 	}
 out:
@@ -161,7 +166,8 @@ static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count)
 		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), 1, VQ_ADD_DIRECT);
 
 		if (head < 0) {
-			report_error(t, "driver could not add request %u: %s", i, virtq_strerror(head));
+			report_error(t, "driver could not add request %u: %s", i,
+				     virtq_strerror(head));
 			return false;
 		}
 		if (chk_ring_complete(t, r, &u) < 0)
@@ -206,7 +212,8 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified",
 	       "used-buffer notification after the queue reset (ISR 0x%x)", isr);
 	if (used == 2)
-		report(t, chk_bufs_untouched(&r.b, 2), "buffer-written", "the buffer made available before the reset was written after it");
+		report(t, chk_bufs_untouched(&r.b, 2), "buffer-written",
+		       "the buffer made available before the reset was written after it");
 out:
 	chk_ring_close(&r);
 }
@@ -247,13 +254,12 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 	 * old ring state would lose the way (2.6.1.1.1 default state) */
 	if (!roundtrips(t, &r, 2u * num + 1u))
 		goto out;
-	report(t, VQ_READ_ONCE(r.vq.used->idx) == (uint16_t)(2u * num + 1u),
-	       "used-idx-not-zero",
+	report(t, VQ_READ_ONCE(r.vq.used->idx) == (uint16_t)(2u * num + 1u), "used-idx-not-zero",
 	       "used->idx of the new ring reads %u after %u buffers (not counted from 0)",
 	       VQ_READ_ONCE(r.vq.used->idx), 2u * num + 1u);
 	report(t, VQ_READ_ONCE(old_used->idx) == old_idx, "old-ring-moved",
-	       "the old ring's used->idx moved from %u to %u after re-enabling",
-	       old_idx, VQ_READ_ONCE(old_used->idx));
+	       "the old ring's used->idx moved from %u to %u after re-enabling", old_idx,
+	       VQ_READ_ONCE(old_used->idx));
 out:
 	chk_ring_close(&r);
 }

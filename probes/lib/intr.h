@@ -25,11 +25,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define INTR_E_NODEV   (-1) /* no supported interrupt controller / no doorbell */
-#define INTR_E_INVAL   (-2) /* bad argument, or a DT property that makes no sense */
-#define INTR_E_NOSPC   (-3) /* out of lines / vectors / table space */
-#define INTR_E_IO      (-4) /* the controller did not behave (timeout, stall) */
-#define INTR_E_NOTSUP  (-5) /* a configuration this implementation cannot drive */
+#define INTR_E_NODEV (-1)  /* no supported interrupt controller / no doorbell */
+#define INTR_E_INVAL (-2)  /* bad argument, or a DT property that makes no sense */
+#define INTR_E_NOSPC (-3)  /* out of lines / vectors / table space */
+#define INTR_E_IO (-4)	   /* the controller did not behave (timeout, stall) */
+#define INTR_E_NOTSUP (-5) /* a configuration this implementation cannot drive */
 
 /* Most MSI vectors one intr_msi_alloc() hands out. */
 #define INTR_MSI_MAX 32

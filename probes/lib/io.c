@@ -44,31 +44,67 @@ static bool mmio_ok(const struct pf_region *r, uint64_t off, unsigned width)
 #endif
 
 #if defined(__aarch64__)
-#define RAW_READ(insn, type, reg, addr) ({ \
-	type __v; \
-	__asm__ volatile(insn " %" reg "0, [%1]" : "=r"(__v) : "r"(addr) : "memory"); \
-	__v; \
-})
+#define RAW_READ(insn, type, reg, addr)                                                       \
+	({                                                                                    \
+		type __v;                                                                     \
+		__asm__ volatile(insn " %" reg "0, [%1]" : "=r"(__v) : "r"(addr) : "memory"); \
+		__v;                                                                          \
+	})
 #define RAW_WRITE(insn, reg, addr, v) \
 	__asm__ volatile(insn " %" reg "0, [%1]" : : "rZ"(v), "r"(addr) : "memory")
 
-static uint8_t raw_read8(uintptr_t a) { return RAW_READ("ldrb", uint8_t, "w", a); }
-static uint16_t raw_read16(uintptr_t a) { return RAW_READ("ldrh", uint16_t, "w", a); }
-static uint32_t raw_read32(uintptr_t a) { return RAW_READ("ldr", uint32_t, "w", a); }
-static void raw_write8(uintptr_t a, uint8_t v) { RAW_WRITE("strb", "w", a, v); }
-static void raw_write16(uintptr_t a, uint16_t v) { RAW_WRITE("strh", "w", a, v); }
-static void raw_write32(uintptr_t a, uint32_t v) { RAW_WRITE("str", "w", a, v); }
+static uint8_t raw_read8(uintptr_t a)
+{
+	return RAW_READ("ldrb", uint8_t, "w", a);
+}
+static uint16_t raw_read16(uintptr_t a)
+{
+	return RAW_READ("ldrh", uint16_t, "w", a);
+}
+static uint32_t raw_read32(uintptr_t a)
+{
+	return RAW_READ("ldr", uint32_t, "w", a);
+}
+static void raw_write8(uintptr_t a, uint8_t v)
+{
+	RAW_WRITE("strb", "w", a, v);
+}
+static void raw_write16(uintptr_t a, uint16_t v)
+{
+	RAW_WRITE("strh", "w", a, v);
+}
+static void raw_write32(uintptr_t a, uint32_t v)
+{
+	RAW_WRITE("str", "w", a, v);
+}
 #else
-static uint8_t raw_read8(uintptr_t a) { return *(volatile uint8_t *)a; }
-static uint16_t raw_read16(uintptr_t a) { return *(volatile uint16_t *)a; }
-static uint32_t raw_read32(uintptr_t a) { return *(volatile uint32_t *)a; }
-static void raw_write8(uintptr_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static void raw_write16(uintptr_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
-static void raw_write32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+static uint8_t raw_read8(uintptr_t a)
+{
+	return *(volatile uint8_t *)a;
+}
+static uint16_t raw_read16(uintptr_t a)
+{
+	return *(volatile uint16_t *)a;
+}
+static uint32_t raw_read32(uintptr_t a)
+{
+	return *(volatile uint32_t *)a;
+}
+static void raw_write8(uintptr_t a, uint8_t v)
+{
+	*(volatile uint8_t *)a = v;
+}
+static void raw_write16(uintptr_t a, uint16_t v)
+{
+	*(volatile uint16_t *)a = v;
+}
+static void raw_write32(uintptr_t a, uint32_t v)
+{
+	*(volatile uint32_t *)a = v;
+}
 #endif
 
-static uint64_t region_read(const struct pf_region *r, uint64_t off,
-			    unsigned width)
+static uint64_t region_read(const struct pf_region *r, uint64_t off, unsigned width)
 {
 	uintptr_t a;
 	uint64_t v;
@@ -81,16 +117,21 @@ static uint64_t region_read(const struct pf_region *r, uint64_t off,
 		return ~0ULL;
 	a = (uintptr_t)(r->base + off);
 	switch (width) {
-	case 1: v = raw_read8(a); break;
-	case 2: v = LE16(raw_read16(a)); break;
-	default: v = LE32(raw_read32(a)); break;
+	case 1:
+		v = raw_read8(a);
+		break;
+	case 2:
+		v = LE16(raw_read16(a));
+		break;
+	default:
+		v = LE32(raw_read32(a));
+		break;
 	}
 	arch_rmb();
 	return v;
 }
 
-static void region_write(const struct pf_region *r, uint64_t off, uint64_t v,
-			 unsigned width)
+static void region_write(const struct pf_region *r, uint64_t off, uint64_t v, unsigned width)
 {
 	uintptr_t a;
 
@@ -105,9 +146,15 @@ static void region_write(const struct pf_region *r, uint64_t off, uint64_t v,
 	a = (uintptr_t)(r->base + off);
 	arch_wmb();
 	switch (width) {
-	case 1: raw_write8(a, (uint8_t)v); break;
-	case 2: raw_write16(a, LE16((uint16_t)v)); break;
-	default: raw_write32(a, LE32((uint32_t)v)); break;
+	case 1:
+		raw_write8(a, (uint8_t)v);
+		break;
+	case 2:
+		raw_write16(a, LE16((uint16_t)v));
+		break;
+	default:
+		raw_write32(a, LE32((uint32_t)v));
+		break;
 	}
 }
 

@@ -17,8 +17,8 @@ struct pf_io_ops {
 };
 
 struct pf_region {
-	uintptr_t base;  /* physical (= virtual, identity mapped) address */
-	uint64_t size;   /* bytes; accesses outside are refused */
+	uintptr_t base; /* physical (= virtual, identity mapped) address */
+	uint64_t size;	/* bytes; accesses outside are refused */
 	const struct pf_io_ops *ops;
 	void *ctx;
 };

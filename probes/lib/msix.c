@@ -20,13 +20,20 @@ static struct msix_active {
 const char *msix_strerror(int err)
 {
 	switch (err) {
-	case 0: return "ok";
-	case MSIX_E_NOTPCI: return "not a PCI device";
-	case MSIX_E_NOCAP: return "no MSI-X capability";
-	case MSIX_E_CAPLIST: return "malformed capability list or MSI-X capability";
-	case MSIX_E_BAR: return "MSI-X table or PBA not inside an assigned memory BAR";
-	case MSIX_E_STUCK: return "MSI-X Enable or Function Mask did not take";
-	case MSIX_E_BUSY: return "too many functions with MSI-X enabled";
+	case 0:
+		return "ok";
+	case MSIX_E_NOTPCI:
+		return "not a PCI device";
+	case MSIX_E_NOCAP:
+		return "no MSI-X capability";
+	case MSIX_E_CAPLIST:
+		return "malformed capability list or MSI-X capability";
+	case MSIX_E_BAR:
+		return "MSI-X table or PBA not inside an assigned memory BAR";
+	case MSIX_E_STUCK:
+		return "MSI-X Enable or Function Mask did not take";
+	case MSIX_E_BUSY:
+		return "too many functions with MSI-X enabled";
 	}
 	return intr_strerror(err);
 }

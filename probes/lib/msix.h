@@ -24,32 +24,32 @@
 struct virtio_dev;
 
 /* MSI-X capability registers (offsets from the capability) */
-#define PCI_MSIX_FLAGS          2        /* Message Control */
-#define  PCI_MSIX_FLAGS_QSIZE   0x07ffu  /* Table Size - 1 */
-#define  PCI_MSIX_FLAGS_MASKALL 0x4000u  /* Function Mask */
-#define  PCI_MSIX_FLAGS_ENABLE  0x8000u
-#define PCI_MSIX_TABLE          4        /* Table Offset | BIR */
-#define PCI_MSIX_PBA            8        /* PBA Offset | BIR */
-#define  PCI_MSIX_BIR           0x7u
+#define PCI_MSIX_FLAGS 2	       /* Message Control */
+#define PCI_MSIX_FLAGS_QSIZE 0x07ffu   /* Table Size - 1 */
+#define PCI_MSIX_FLAGS_MASKALL 0x4000u /* Function Mask */
+#define PCI_MSIX_FLAGS_ENABLE 0x8000u
+#define PCI_MSIX_TABLE 4 /* Table Offset | BIR */
+#define PCI_MSIX_PBA 8	 /* PBA Offset | BIR */
+#define PCI_MSIX_BIR 0x7u
 
 /* Table entry (16 bytes) */
-#define PCI_MSIX_ENTRY_SIZE     16
-#define PCI_MSIX_ENTRY_ADDR_LO  0
-#define PCI_MSIX_ENTRY_ADDR_HI  4
-#define PCI_MSIX_ENTRY_DATA     8
-#define PCI_MSIX_ENTRY_CTRL     12
-#define  PCI_MSIX_ENTRY_CTRL_MASKBIT 1u
+#define PCI_MSIX_ENTRY_SIZE 16
+#define PCI_MSIX_ENTRY_ADDR_LO 0
+#define PCI_MSIX_ENTRY_ADDR_HI 4
+#define PCI_MSIX_ENTRY_DATA 8
+#define PCI_MSIX_ENTRY_CTRL 12
+#define PCI_MSIX_ENTRY_CTRL_MASKBIT 1u
 
-#define MSIX_E_NOTPCI  (-20) /* not a PCI virtio device */
-#define MSIX_E_NOCAP   (-21) /* no MSI-X capability */
+#define MSIX_E_NOTPCI (-20)  /* not a PCI virtio device */
+#define MSIX_E_NOCAP (-21)   /* no MSI-X capability */
 #define MSIX_E_CAPLIST (-22) /* malformed capability list or capability */
-#define MSIX_E_BAR     (-23) /* table/PBA not inside an assigned memory BAR */
-#define MSIX_E_STUCK   (-24) /* Enable / Function Mask did not take */
-#define MSIX_E_BUSY    (-25) /* too many functions with MSI-X enabled */
+#define MSIX_E_BAR (-23)     /* table/PBA not inside an assigned memory BAR */
+#define MSIX_E_STUCK (-24)   /* Enable / Function Mask did not take */
+#define MSIX_E_BUSY (-25)    /* too many functions with MSI-X enabled */
 
 struct msix_cap {
-	uint8_t cap;             /* config-space offset of the capability */
-	uint16_t table_size;     /* entries: Table Size field + 1 */
+	uint8_t cap;	     /* config-space offset of the capability */
+	uint16_t table_size; /* entries: Table Size field + 1 */
 	uint8_t table_bir, pba_bir;
 	uint32_t table_off, pba_off;
 	uint64_t table_addr, pba_addr; /* CPU addresses */

@@ -200,10 +200,22 @@ static void close_container(void)
 	depth--;
 }
 
-void rec_obj_begin(const char *key) { open_container(key, '{', '}'); }
-void rec_obj_end(void) { close_container(); }
-void rec_arr_begin(const char *key) { open_container(key, '[', ']'); }
-void rec_arr_end(void) { close_container(); }
+void rec_obj_begin(const char *key)
+{
+	open_container(key, '{', '}');
+}
+void rec_obj_end(void)
+{
+	close_container();
+}
+void rec_arr_begin(const char *key)
+{
+	open_container(key, '[', ']');
+}
+void rec_arr_end(void)
+{
+	close_container();
+}
 
 void rec_val_u64(uint64_t val)
 {

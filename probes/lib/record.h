@@ -34,13 +34,13 @@ void rec_u64(const char *key, uint64_t val);
 void rec_i64(const char *key, int64_t val);
 void rec_hex(const char *key, uint64_t val); /* "0x..." as a JSON string */
 void rec_bool(const char *key, bool val);
-void rec_key(const char *key);          /* then a value or a nested container */
-void rec_obj_begin(const char *key);    /* key NULL inside an array */
+void rec_key(const char *key);	     /* then a value or a nested container */
+void rec_obj_begin(const char *key); /* key NULL inside an array */
 void rec_obj_end(void);
 void rec_arr_begin(const char *key);
 void rec_arr_end(void);
-void rec_val_u64(uint64_t val);         /* array element */
-void rec_val_str(const char *val);      /* array element */
+void rec_val_u64(uint64_t val);	   /* array element */
+void rec_val_str(const char *val); /* array element */
 void rec_end(void);
 /* Close whatever record is open (used by the fault handler). */
 void rec_abort(void);

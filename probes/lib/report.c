@@ -9,12 +9,8 @@
 #include "virtio/virtio.h"
 
 static const char *const verdict_names[PF_VERDICT_COUNT] = {
-	[PF_VERDICT_PASS] = "pass",
-	[PF_VERDICT_FAIL] = "fail",
-	[PF_VERDICT_WARN] = "warn",
-	[PF_VERDICT_SKIP] = "skip",
-	[PF_VERDICT_ERROR] = "error",
-	[PF_VERDICT_NA] = "na",
+	[PF_VERDICT_PASS] = "pass", [PF_VERDICT_FAIL] = "fail",	  [PF_VERDICT_WARN] = "warn",
+	[PF_VERDICT_SKIP] = "skip", [PF_VERDICT_ERROR] = "error", [PF_VERDICT_NA] = "na",
 };
 
 const char *pf_verdict_name(enum pf_verdict v)
@@ -85,12 +81,21 @@ static void add_sub(struct pf_test *t, const char *fp)
 }
 
 /* What a message is about, by weight: a warning's replaces a skip's. */
-enum { SEV_NONE, SEV_SKIP, SEV_WARN, SEV_FAIL, SEV_ERROR };
+enum {
+	SEV_NONE,
+	SEV_SKIP,
+	SEV_WARN,
+	SEV_FAIL,
+	SEV_ERROR
+};
 
 static int severity_now(const struct pf_test *t)
 {
-	return t->errored ? SEV_ERROR : t->failed ? SEV_FAIL : t->warned ? SEV_WARN :
-	       (t->skipped || t->na) ? SEV_SKIP : SEV_NONE;
+	return t->errored	       ? SEV_ERROR
+	       : t->failed	       ? SEV_FAIL
+	       : t->warned	       ? SEV_WARN
+	       : (t->skipped || t->na) ? SEV_SKIP
+				       : SEV_NONE;
 }
 
 /* Keeps the first message of the most severe kind seen so far: a failure's

@@ -46,10 +46,10 @@ struct pf_options {
 	char filter[256]; /* comma-separated globs on check ids; "" = all */
 	uint64_t seed;
 	int verbose;
-	uint32_t from;    /* first step to run (resume after a crash) */
-	uint32_t pace_ms; /* pause after each check (tests of the runner) */
-	char selftest[32];/* arch self-tests (e.g. "fault"), see docs/protocol.md */
-	char nonce[65];   /* pf.nonce: the run's nonce, hex; "" = none */
+	uint32_t from;	   /* first step to run (resume after a crash) */
+	uint32_t pace_ms;  /* pause after each check (tests of the runner) */
+	char selftest[32]; /* arch self-tests (e.g. "fault"), see docs/protocol.md */
+	char nonce[65];	   /* pf.nonce: the run's nonce, hex; "" = none */
 };
 
 #define PF_FP_LEN 48  /* "case-id/sub-id" and its NUL */
@@ -61,18 +61,18 @@ struct pf_test {
 	struct virtio_dev *dev;
 	const struct pf_options *opt;
 	uint32_t step;
-	int failed;       /* failed MUST-level assertions */
-	int warned;       /* failed SHOULD-level assertions */
+	int failed; /* failed MUST-level assertions */
+	int warned; /* failed SHOULD-level assertions */
 	bool skipped;
 	bool na;
 	bool errored;
-	const char *case_id;   /* report_case(): fingerprint prefix */
-	const char *stage;     /* report_case(): prefixes messages */
+	const char *case_id; /* report_case(): fingerprint prefix */
+	const char *stage;   /* report_case(): prefixes messages */
 	char msg[240];
-	char sub[PF_FP_LEN];   /* fingerprint of the assertion behind msg */
+	char sub[PF_FP_LEN];		   /* fingerprint of the assertion behind msg */
 	char subs[PF_SUBS_MAX][PF_FP_LEN]; /* distinct failing/warning ones */
 	uint8_t nsubs;
-	bool subs_more;        /* more distinct fingerprints than PF_SUBS_MAX */
+	bool subs_more; /* more distinct fingerprints than PF_SUBS_MAX */
 };
 
 /* What report*() wrote so far, to take back (report_rollback()). */
@@ -98,15 +98,12 @@ bool report_should(struct pf_test *t, bool ok, const char *sub, const char *fmt,
 void report_case(struct pf_test *t, const char *id, const char *text);
 /* Not applicable: the check does not concern this transport, device type
  * or feature set. */
-void report_na(struct pf_test *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void report_na(struct pf_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Applicable but not run (a precondition another check covers failed, a
  * workload the probe lacks); fmt says why. */
-void report_skip(struct pf_test *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void report_skip(struct pf_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The probe could not run the check (allocation, setup the driver owns). */
-void report_error(struct pf_test *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void report_error(struct pf_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A log record tied to the running check (shown at pf.verbose >= level). */
 void report_log(struct pf_test *t, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

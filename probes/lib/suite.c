@@ -105,9 +105,12 @@ static const char *transport_name(enum virtio_transport_kind k)
 static const char *mode_name(enum virtio_mode m)
 {
 	switch (m) {
-	case VIRTIO_MODE_LEGACY: return "legacy";
-	case VIRTIO_MODE_TRANSITIONAL: return "transitional";
-	case VIRTIO_MODE_MODERN: return "modern";
+	case VIRTIO_MODE_LEGACY:
+		return "legacy";
+	case VIRTIO_MODE_TRANSITIONAL:
+		return "transitional";
+	case VIRTIO_MODE_MODERN:
+		return "modern";
 	}
 	return "unknown";
 }

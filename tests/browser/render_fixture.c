@@ -16,8 +16,8 @@
 
 int main(int argc, char **argv)
 {
-	static const char *const ids[] = { "virtio-1.4-core", "avps-base", "avps-ivi", "avps-cluster",
-					    "avps-telematics", "avps-adas" };
+	static const char *const ids[] = { "virtio-1.4-core", "avps-base",	 "avps-ivi",
+					   "avps-cluster",    "avps-telematics", "avps-adas" };
 	struct pf_profile *ps[6] = { 0 };
 	struct pf_error e;
 	char path[4096], err[1200];
@@ -25,7 +25,8 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: %s SOURCE_DIR RESULTS.json OUT.html [WAIVERS.yaml...]\n", argv[0]);
+		fprintf(stderr, "usage: %s SOURCE_DIR RESULTS.json OUT.html [WAIVERS.yaml...]\n",
+			argv[0]);
 		return 2;
 	}
 	json_t *r = json_load_file(argv[2], 0, &je);
@@ -46,7 +47,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", pf_error_format(&e, err, sizeof(err)));
 			goto out;
 		}
-	if (pf_waivers_apply(r, w, NULL, err, sizeof(err)) || pf_score_attach(r, ps, 6, err, sizeof(err)) ||
+	if (pf_waivers_apply(r, w, NULL, err, sizeof(err)) ||
+	    pf_score_attach(r, ps, 6, err, sizeof(err)) ||
 	    pf_report_write(r, "html", argv[3], err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		goto out;

@@ -15,11 +15,11 @@
 #include "intr.h"
 #include "platform.h"
 
-#define HOST_LINES     1024
-#define HOST_MSI_BASE  64u
-#define HOST_MSI_NUM   64u
-#define HOST_MSI_ADDR  0x08020040ull
-#define HOST_MAP_MAX   32
+#define HOST_LINES 1024
+#define HOST_MSI_BASE 64u
+#define HOST_MSI_NUM 64u
+#define HOST_MSI_ADDR 0x08020040ull
+#define HOST_MAP_MAX 32
 
 struct hline {
 	uint32_t count;
@@ -126,12 +126,18 @@ const char *intr_describe(void)
 const char *intr_strerror(int err)
 {
 	switch (err) {
-	case 0: return "ok";
-	case INTR_E_NODEV: return "no supported interrupt controller";
-	case INTR_E_INVAL: return "invalid argument or device-tree data";
-	case INTR_E_NOSPC: return "out of interrupt lines";
-	case INTR_E_IO: return "interrupt controller did not respond";
-	case INTR_E_NOTSUP: return "configuration not supported by the probe";
+	case 0:
+		return "ok";
+	case INTR_E_NODEV:
+		return "no supported interrupt controller";
+	case INTR_E_INVAL:
+		return "invalid argument or device-tree data";
+	case INTR_E_NOSPC:
+		return "out of interrupt lines";
+	case INTR_E_IO:
+		return "interrupt controller did not respond";
+	case INTR_E_NOTSUP:
+		return "configuration not supported by the probe";
 	}
 	return "unknown error";
 }

@@ -56,8 +56,9 @@ static uint64_t mmio_read(void *ctx, uint64_t off, unsigned w)
 		return s->vendor_id;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
 		f = sim_offered(s);
-		return s->dev_feat_sel == 0 ? (uint32_t)f
-		       : s->dev_feat_sel == 1 ? (uint32_t)(f >> 32) : 0;
+		return s->dev_feat_sel == 0   ? (uint32_t)f
+		       : s->dev_feat_sel == 1 ? (uint32_t)(f >> 32)
+					      : 0;
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
 		return q ? q->num_max : 0;
 	case VIRTIO_MMIO_QUEUE_READY:

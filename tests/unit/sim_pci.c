@@ -48,10 +48,10 @@ struct pci_slot {
 	bool table_written;
 	/* interrupt delivery (sim_pci_irq_attach()) */
 	bool irq;
-	uint64_t cfg_addr;        /* ECAM address: the INTx route */
-	uint32_t owed;            /* queues owing a used-buffer message */
-	uint32_t config_seen;     /* s->config_irqs already sent */
-	bool intx_was;            /* INTx asserted at the last service */
+	uint64_t cfg_addr;    /* ECAM address: the INTx route */
+	uint32_t owed;	      /* queues owing a used-buffer message */
+	uint32_t config_seen; /* s->config_irqs already sent */
+	bool intx_was;	      /* INTx asserted at the last service */
 	uint32_t msi_sent, intx_raised;
 };
 
@@ -209,7 +209,9 @@ static uint64_t msix_read(struct sim_dev *s, uint64_t off, unsigned w)
 	}
 	off -= SIM_PCI_MSIX_TABLE_OFF;
 	if (!p) /* never written: the reset values */
-		return off % PCI_MSIX_ENTRY_SIZE == PCI_MSIX_ENTRY_CTRL ? PCI_MSIX_ENTRY_CTRL_MASKBIT : 0;
+		return off % PCI_MSIX_ENTRY_SIZE == PCI_MSIX_ENTRY_CTRL
+			       ? PCI_MSIX_ENTRY_CTRL_MASKBIT
+			       : 0;
 	return p->table[off / PCI_MSIX_ENTRY_SIZE][(off % PCI_MSIX_ENTRY_SIZE) / 4];
 }
 
@@ -256,7 +258,8 @@ static void msix_event(struct sim_dev *s, struct pci_slot *p, uint16_t vec)
 		return; /* a bad mapping the device accepted: nowhere to send */
 	if (pfault(s, SIM_PCI_F_MSIX_WRONG_VECTOR))
 		vec = (uint16_t)((vec + 1u) % n);
-	if ((msix_ctrl(s) & PCI_MSIX_FLAGS_MASKALL) || (p->table[vec][3] & PCI_MSIX_ENTRY_CTRL_MASKBIT))
+	if ((msix_ctrl(s) & PCI_MSIX_FLAGS_MASKALL) ||
+	    (p->table[vec][3] & PCI_MSIX_ENTRY_CTRL_MASKBIT))
 		p->pba |= 1u << vec; /* held until unmasked */
 	else
 		msi_send(p, vec);
@@ -392,8 +395,8 @@ void sim_pci_attach(struct sim_dev *s)
 	cap(c, 0x70, 0x84, 20, VIRTIO_PCI_CAP_NOTIFY_CFG, SIM_PCI_BAR, SIM_PCI_NOTIFY_OFF,
 	    (s->faults & SIM_F_PCI_CAP_OUTSIDE_BAR) ? 0x2000 : 0x1000);
 	put(c, 0x70 + VIRTIO_PCI_NOTIFY_CAP_MULT, SIM_PCI_NOTIFY_MULT, 4);
-	cap(c, SIM_PCI_CFG_CAP, (s->faults & SIM_F_PCI_CAP_LOOP) ? 0x40 : 0, 20, VIRTIO_PCI_CAP_PCI_CFG,
-	    0, 0, 0);
+	cap(c, SIM_PCI_CFG_CAP, (s->faults & SIM_F_PCI_CAP_LOOP) ? 0x40 : 0, 20,
+	    VIRTIO_PCI_CAP_PCI_CFG, 0, 0, 0);
 	s->bar_size = SIM_PCI_BAR_SIZE;
 	s->bar.base = 0;
 	s->bar.size = SIM_PCI_BAR_SIZE;
@@ -414,7 +417,8 @@ static bool cfg_window(const struct sim_dev *s, uint32_t *off, unsigned *len)
 
 	*off = get(s->pci_cfg, SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_OFFSET, 4);
 	*len = get(s->pci_cfg, SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_LENGTH, 4);
-	return bar == SIM_PCI_BAR && (*len == 1 || *len == 2 || *len == 4) && *off < SIM_PCI_BAR_SIZE;
+	return bar == SIM_PCI_BAR && (*len == 1 || *len == 2 || *len == 4) &&
+	       *off < SIM_PCI_BAR_SIZE;
 }
 
 static bool overlaps_data(uint32_t off, unsigned w)
@@ -429,15 +433,18 @@ uint32_t sim_pci_cfg_read(struct sim_dev *s, uint32_t off, unsigned w)
 
 	if (off + w > sizeof(s->pci_cfg))
 		return 0xffffffffu;
-	if (overlaps_data(off, w) && !pfault(s, SIM_PCI_F_CFG_READ_STALE) && cfg_window(s, &at, &len))
+	if (overlaps_data(off, w) && !pfault(s, SIM_PCI_F_CFG_READ_STALE) &&
+	    cfg_window(s, &at, &len))
 		put(s->pci_cfg, CFG_DATA, (uint32_t)bar_read(s, at, len), len);
 	if (off <= PCI_STATUS && off + w > PCI_STATUS) {
 		/* Status.Interrupt Status: the OR of the ISR bits while MSI-X
 		 * is disabled (4.1.4.5.1) */
-		bool st = s->isr != 0 && !msix_enabled(s) && !pfault(s, SIM_PCI_F_INT_STATUS_STUCK0);
+		bool st =
+			s->isr != 0 && !msix_enabled(s) && !pfault(s, SIM_PCI_F_INT_STATUS_STUCK0);
 
-		s->pci_cfg[PCI_STATUS] = (uint8_t)((s->pci_cfg[PCI_STATUS] & ~PCI_STATUS_INTERRUPT) |
-						   (st ? PCI_STATUS_INTERRUPT : 0));
+		s->pci_cfg[PCI_STATUS] =
+			(uint8_t)((s->pci_cfg[PCI_STATUS] & ~PCI_STATUS_INTERRUPT) |
+				  (st ? PCI_STATUS_INTERRUPT : 0));
 	}
 	return get(s->pci_cfg, off, w);
 }
@@ -449,7 +456,8 @@ static void bar_write(struct sim_dev *s, uint32_t off, uint32_t v, unsigned w)
 	if (w != 4 || (off != lo_off && off != lo_off + 4))
 		return; /* other BARs are not implemented: read 0 */
 	if (off == lo_off)
-		v = (v & ~(uint32_t)(SIM_PCI_BAR_SIZE - 1)) | PCI_BAR_MEM_TYPE_64 | PCI_BAR_PREFETCH;
+		v = (v & ~(uint32_t)(SIM_PCI_BAR_SIZE - 1)) | PCI_BAR_MEM_TYPE_64 |
+		    PCI_BAR_PREFETCH;
 	put(s->pci_cfg, off, v, 4);
 	s->bar_addr = ((uint64_t)get(s->pci_cfg, lo_off + 4, 4) << 32) |
 		      (get(s->pci_cfg, lo_off, 4) & ~0xfu);
@@ -462,8 +470,10 @@ void sim_pci_cfg_write(struct sim_dev *s, uint32_t off, uint32_t v, unsigned w)
 	if (off >= PCI_BAR0 && off < PCI_BAR0 + 24) {
 		bar_write(s, off, v, w);
 	} else if (off == PCI_COMMAND && w == 2) {
-		put(s->pci_cfg, off, v & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-					  PCI_COMMAND_INTX_DISABLE), 2);
+		put(s->pci_cfg, off,
+		    v & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+			 PCI_COMMAND_INTX_DISABLE),
+		    2);
 	} else if (off == PCI_INTERRUPT_LINE && w == 1) {
 		s->pci_cfg[off] = (uint8_t)v;
 	} else if (off == SIM_PCI_MSIX_CAP + PCI_MSIX_FLAGS && w == 2 && msix_size(s)) {
@@ -484,7 +494,8 @@ void sim_pci_cfg_write(struct sim_dev *s, uint32_t off, uint32_t v, unsigned w)
 		for (unsigned i = 0; i < w; i++) {
 			uint32_t b = off + i;
 
-			if (b == SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_BAR || b >= SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_OFFSET)
+			if (b == SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_BAR ||
+			    b >= SIM_PCI_CFG_CAP + VIRTIO_PCI_CAP_OFFSET)
 				s->pci_cfg[b] = (uint8_t)(v >> (8 * i));
 		}
 	}
@@ -526,9 +537,12 @@ static uint64_t common_read(struct sim_dev *s, uint32_t off, unsigned w)
 		return s->drv_feat_sel;
 	case VIRTIO_PCI_COMMON_GF:
 		if (pfault(s, SIM_PCI_F_DRIVER_FEAT_ECHO))
-			return s->drv_feat_sel == 0 ? (uint32_t)f : s->drv_feat_sel == 1 ? f >> 32 : 0;
-		return s->drv_feat_sel == 0 ? (uint32_t)s->driver_features
-		       : s->drv_feat_sel == 1 ? s->driver_features >> 32 : 0;
+			return s->drv_feat_sel == 0   ? (uint32_t)f
+			       : s->drv_feat_sel == 1 ? f >> 32
+						      : 0;
+		return s->drv_feat_sel == 0   ? (uint32_t)s->driver_features
+		       : s->drv_feat_sel == 1 ? s->driver_features >> 32
+					      : 0;
 	case VIRTIO_PCI_COMMON_MSIX:
 		return s->msix_config;
 	case VIRTIO_PCI_COMMON_NUMQ:

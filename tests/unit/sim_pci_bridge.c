@@ -46,7 +46,7 @@ void sim_bridge_init(struct sim_bridge *b, enum sim_bridge_kind kind, uint32_t f
 	m[PCI_COMMAND + 1] = 0x05;
 	if (kind == SIM_BRIDGE_ROOT_PORT)
 		put(m, PCI_BAR0, 0xfffff000u, 4); /* 4 KiB, 32-bit, non-prefetchable */
-	put(m, PCI_PRIMARY_BUS, 0xffffffffu, 4); /* bus numbers, latency timer */
+	put(m, PCI_PRIMARY_BUS, 0xffffffffu, 4);  /* bus numbers, latency timer */
 	m[PCI_IO_BASE] = 0xf0;
 	m[PCI_IO_BASE + 1] = 0xf0;
 	put(m, PCI_MEMORY_BASE, 0xfff0fff0u, 4);
@@ -219,7 +219,8 @@ static struct sim_dev *owner(const struct sim_bus *bus, uint64_t addr, uint64_t 
 	for (int d = 0; d < 32; d++) {
 		struct sim_dev *s = bus->dev[d];
 
-		if (s && s->bar_addr && inside(addr, size, s->bar_addr, s->bar_addr + s->bar_size - 1))
+		if (s && s->bar_addr &&
+		    inside(addr, size, s->bar_addr, s->bar_addr + s->bar_size - 1))
 			return s;
 	}
 	if (depth >= MAX_HOPS)

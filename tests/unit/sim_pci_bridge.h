@@ -20,13 +20,13 @@
 enum sim_bridge_kind {
 	SIM_BRIDGE_ROOT_PORT, /* PCIe root port (type 4), BAR 0: 4 KiB, 32-bit */
 	SIM_BRIDGE_PCIE_PCI,  /* PCIe-to-PCI bridge (type 7) */
-	SIM_BRIDGE_PCI,       /* conventional PCI-to-PCI bridge: no PCIe capability */
+	SIM_BRIDGE_PCI,	      /* conventional PCI-to-PCI bridge: no PCIe capability */
 };
 
 /* faults */
-#define SIM_BR_F_DEAD     (1u << 0) /* past the ID and header type: reads all ones, writes lost */
-#define SIM_BR_F_NO_PREF  (1u << 1) /* no prefetchable window (its registers read 0) */
-#define SIM_BR_F_PREF32   (1u << 2) /* a 32-bit prefetchable window only */
+#define SIM_BR_F_DEAD (1u << 0)	   /* past the ID and header type: reads all ones, writes lost */
+#define SIM_BR_F_NO_PREF (1u << 1) /* no prefetchable window (its registers read 0) */
+#define SIM_BR_F_PREF32 (1u << 2)  /* a 32-bit prefetchable window only */
 
 struct sim_bridge;
 
@@ -41,8 +41,8 @@ struct sim_bridge {
 	enum sim_bridge_kind kind;
 	uint32_t faults;
 	uint8_t cfg[256];
-	uint8_t wmask[256];  /* writable bits per byte */
-	struct sim_bus sec;  /* what sits on the secondary bus */
+	uint8_t wmask[256]; /* writable bits per byte */
+	struct sim_bus sec; /* what sits on the secondary bus */
 };
 
 /* A bridge as after reset: bus numbers 0, windows 0, nothing behind it. */

@@ -11,11 +11,11 @@
 #include "host_platform.h"
 #include "virtio/virtio.h"
 
-#define F_NEXT     1u
-#define F_WRITE    2u
+#define F_NEXT 1u
+#define F_WRITE 2u
 #define F_INDIRECT 4u
-#define F_AVAIL    (1u << 7)
-#define F_USED     (1u << 15)
+#define F_AVAIL (1u << 7)
+#define F_USED (1u << 15)
 
 #define done_t struct sim_done
 
@@ -42,11 +42,32 @@ static void malformed(struct sim_dev *s)
 /* consumed buffers of one sim_process() call: held ones first */
 static done_t done[32768 + SIM_HOLD_MAX];
 
-static inline uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static inline uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static inline uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static inline void wr16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline uint16_t rd16(const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+static inline uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+static inline uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+static inline void wr16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
 
 static uint8_t *gmem(struct sim_dev *s, uint64_t addr, uint64_t len)
 {
@@ -321,7 +342,8 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 	if (event_idx && (s->faults & SIM_F_AVAIL_EVENT_STALE))
 		; /* avail_event stays what the driver zeroed */
 	else if (event_idx)
-		wr16(used + 4 + 8u * num, (uint16_t)(q->last_avail +
+		wr16(used + 4 + 8u * num,
+		     (uint16_t)(q->last_avail +
 				((s->faults & SIM_F_AVAIL_EVENT_WRONG) ? 0x4000u : 0u)));
 	else
 		wr16(used, s->avail_no_notify ? 1 : 0);
@@ -379,8 +401,8 @@ static struct {
 
 static void rewrite_last_used(struct sim_dev *s, struct sim_queue *q, uint8_t *ring)
 {
-	if (!(s->faults & SIM_F_PACKED_USED_REWRITE) || last_used.q != q || last_used.used_lin != q->used_lin ||
-	    !q->used_lin || last_used.pos >= q->num)
+	if (!(s->faults & SIM_F_PACKED_USED_REWRITE) || last_used.q != q ||
+	    last_used.used_lin != q->used_lin || !q->used_lin || last_used.pos >= q->num)
 		return;
 	wr32(ring + 16u * last_used.pos, rd32(ring + 16u * last_used.pos) ^ 0x10u);
 	last_used.q = 0;

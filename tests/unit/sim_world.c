@@ -130,10 +130,10 @@ int sim_world_map(void *ctx, uint64_t addr, uint64_t size, struct pf_region *out
 	return -1;
 }
 
-#define CHECK(x)                 \
-	do {                     \
-		int rc_ = (x);   \
-		if (rc_ < 0)     \
+#define CHECK(x)                    \
+	do {                        \
+		int rc_ = (x);      \
+		if (rc_ < 0)        \
 			return rc_; \
 	} while (0)
 
@@ -180,14 +180,31 @@ int sim_world_fdt(const struct sim_world *w, void *fdt, int size)
 		CHECK(fdt_end_node(fdt));
 	}
 	if (w->pci) {
-		uint32_t reg[4] = { (uint32_t)(SIM_WORLD_ECAM_BASE >> 32), (uint32_t)SIM_WORLD_ECAM_BASE,
-				    0, (uint32_t)(w->ecam_size ? w->ecam_size : SIM_WORLD_ECAM_SIZE) };
+		uint32_t reg[4] = { (uint32_t)(SIM_WORLD_ECAM_BASE >> 32),
+				    (uint32_t)SIM_WORLD_ECAM_BASE, 0,
+				    (uint32_t)(w->ecam_size ? w->ecam_size : SIM_WORLD_ECAM_SIZE) };
 		uint32_t ranges[21] = {
-			0x01000000, 0, 0, 0, 0x3eff0000, 0, 0x10000,
-			0x02000000, 0, (uint32_t)SIM_WORLD_MEM32, 0, (uint32_t)SIM_WORLD_MEM32, 0,
+			0x01000000,
+			0,
+			0,
+			0,
+			0x3eff0000,
+			0,
+			0x10000,
+			0x02000000,
+			0,
+			(uint32_t)SIM_WORLD_MEM32,
+			0,
+			(uint32_t)SIM_WORLD_MEM32,
+			0,
 			(uint32_t)(w->mem32_size ? w->mem32_size : SIM_WORLD_MEM32_SIZE),
-			0x03000000, (uint32_t)(SIM_WORLD_MEM64 >> 32), 0,
-			(uint32_t)(SIM_WORLD_MEM64 >> 32), 0, (uint32_t)(SIM_WORLD_MEM64_SIZE >> 32), 0,
+			0x03000000,
+			(uint32_t)(SIM_WORLD_MEM64 >> 32),
+			0,
+			(uint32_t)(SIM_WORLD_MEM64 >> 32),
+			0,
+			(uint32_t)(SIM_WORLD_MEM64_SIZE >> 32),
+			0,
 		};
 		uint32_t bus_range[2] = { 0, w->bus_end ? w->bus_end : 0xff };
 

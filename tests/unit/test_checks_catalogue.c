@@ -99,7 +99,9 @@ static void test_catalogue_proven(void **state)
 		minpass = pass[k] < minpass ? pass[k] : minpass;
 		minfail = fail[k] < minfail ? fail[k] : minfail;
 	}
-	fprintf(stderr, "catalogue: %u entries, %u rows; per entry at least %u passing and %u failing at its level\n",
+	fprintf(stderr,
+		"catalogue: %u entries, %u rows; per entry at least %u passing and %u failing at "
+		"its level\n",
 		(unsigned)PF_CHK_COUNT, nrows, minpass, minfail);
 }
 
@@ -112,8 +114,9 @@ static void test_new_entry_without_rows(void **state)
 
 	(void)state;
 	memcpy(cat, pf_catalogue, sizeof(pf_catalogue));
-	cat[PF_CHK_COUNT] = (struct pf_check_info){ "basic.new-entry", "basic", PF_LEVEL_MUST,
-						    PF_CLASS_CONFORMANCE, "added without rows", "" };
+	cat[PF_CHK_COUNT] = (struct pf_check_info){ "basic.new-entry",	  "basic",
+						    PF_LEVEL_MUST,	  PF_CLASS_CONFORMANCE,
+						    "added without rows", "" };
 	assert_int_equal(ut_meta_check(cat, PF_CHK_COUNT + 1, rows, NTABLES, collect, &fs), 2);
 	assert_finding(&fs, 0, UT_META_NO_PASS, PF_CHK_COUNT, NULL);
 	assert_finding(&fs, 1, UT_META_NO_FAIL, PF_CHK_COUNT, NULL);
@@ -179,18 +182,18 @@ struct fake_row {
 #define K(n) ((enum pf_check_id)(n))
 
 static const struct pf_check_info fake_cat[] = {
-	{ "t.ok", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },           /* 0 */
-	{ "t.no-pass", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },      /* 1 */
-	{ "t.warn-only", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },    /* 2 */
-	{ "t.wrong-fp", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },     /* 3 */
-	{ "t.should-ok", "basic", SHOULD, PF_CLASS_CONFORMANCE, "", "" },  /* 4 */
+	{ "t.ok", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },	     /* 0 */
+	{ "t.no-pass", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },	     /* 1 */
+	{ "t.warn-only", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },	     /* 2 */
+	{ "t.wrong-fp", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },	     /* 3 */
+	{ "t.should-ok", "basic", SHOULD, PF_CLASS_CONFORMANCE, "", "" },    /* 4 */
 	{ "t.should-fails", "basic", SHOULD, PF_CLASS_CONFORMANCE, "", "" }, /* 5 */
-	{ "t.no-glob", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },      /* 6 */
-	{ "t.not-run", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },      /* 7 */
-	{ "t.other-verdict", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" }, /* 8 */
-	{ "t.na-skip-only", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" }, /* 9 */
-	{ "t.may-ok", "basic", MAY, PF_CLASS_CONFORMANCE, "", "" },        /* 10 */
-	{ "t.no-fail", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },      /* 11 */
+	{ "t.no-glob", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },	     /* 6 */
+	{ "t.not-run", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },	     /* 7 */
+	{ "t.other-verdict", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },  /* 8 */
+	{ "t.na-skip-only", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },   /* 9 */
+	{ "t.may-ok", "basic", MAY, PF_CLASS_CONFORMANCE, "", "" },	     /* 10 */
+	{ "t.no-fail", "basic", MUST, PF_CLASS_CONFORMANCE, "", "" },	     /* 11 */
 };
 #define NFAKE ((unsigned)(sizeof(fake_cat) / sizeof(fake_cat[0])))
 
@@ -226,9 +229,14 @@ static void test_meta_reports_each_gap(void **state)
 {
 	static struct ut_obs obs[sizeof(fake_rows) / sizeof(fake_rows[0])];
 	static const struct ut_rows fake = {
-		"fake", fake_rows, sizeof(fake_rows) / sizeof(fake_rows[0]), sizeof(struct fake_row),
-		offsetof(struct fake_row, check), offsetof(struct fake_row, expect),
-		offsetof(struct fake_row, sub), obs,
+		"fake",
+		fake_rows,
+		sizeof(fake_rows) / sizeof(fake_rows[0]),
+		sizeof(struct fake_row),
+		offsetof(struct fake_row, check),
+		offsetof(struct fake_row, expect),
+		offsetof(struct fake_row, sub),
+		obs,
 	};
 	const struct ut_rows *t[] = { &fake };
 	struct findings fs = { 0 };
@@ -251,12 +259,12 @@ static void test_meta_reports_each_gap(void **state)
 	/* entries, in catalogue order; 0, 4 and 10 are proven */
 	assert_finding(&fs, i++, UT_META_NO_PASS, 1, NULL);
 	assert_finding(&fs, i++, UT_META_WRONG_LEVEL, 2, NULL); /* a MUST check that only warns */
-	assert_finding(&fs, i++, UT_META_NO_FAIL, 3, NULL);     /* it fails for another reason */
+	assert_finding(&fs, i++, UT_META_NO_FAIL, 3, NULL);	/* it fails for another reason */
 	assert_finding(&fs, i++, UT_META_WRONG_LEVEL, 5, NULL); /* a SHOULD check that fails */
-	assert_finding(&fs, i++, UT_META_NO_FAIL, 6, NULL);     /* its failures assert nothing */
-	assert_finding(&fs, i++, UT_META_NO_PASS, 7, NULL);     /* its pass never ran */
-	assert_finding(&fs, i++, UT_META_NO_PASS, 8, NULL);     /* its pass failed */
-	assert_finding(&fs, i++, UT_META_NO_PASS, 9, NULL);     /* na and skip count for nothing */
+	assert_finding(&fs, i++, UT_META_NO_FAIL, 6, NULL);	/* its failures assert nothing */
+	assert_finding(&fs, i++, UT_META_NO_PASS, 7, NULL);	/* its pass never ran */
+	assert_finding(&fs, i++, UT_META_NO_PASS, 8, NULL);	/* its pass failed */
+	assert_finding(&fs, i++, UT_META_NO_PASS, 9, NULL);	/* na and skip count for nothing */
 	assert_finding(&fs, i++, UT_META_NO_FAIL, 9, NULL);
 	assert_finding(&fs, i++, UT_META_NO_FAIL, 11, NULL);
 	assert_int_equal(fs.n, i);
@@ -272,8 +280,14 @@ static void test_observe_indexes_rows(void **state)
 		{ "c", K(0), FAIL, "y", 1, FAIL, "y" },
 	};
 	static const struct ut_rows t = {
-		"three", three, 3, sizeof(struct fake_row), offsetof(struct fake_row, check),
-		offsetof(struct fake_row, expect), offsetof(struct fake_row, sub), obs,
+		"three",
+		three,
+		3,
+		sizeof(struct fake_row),
+		offsetof(struct fake_row, check),
+		offsetof(struct fake_row, expect),
+		offsetof(struct fake_row, sub),
+		obs,
 	};
 
 	(void)state;

@@ -34,15 +34,15 @@
 #include "virtio/virtio_pci.h"
 
 #define V1 VIRTIO_BIT(VIRTIO_F_VERSION_1)
-#define RNG 4          /* a peer-free workload (probes/checks/ring.h) */
-#define QUEUES 3       /* Table Size 4: three queues and configuration */
-#define SLOT 1         /* the function is 00:01.0 */
-#define INTX_INTID 37  /* what the interrupt-map gives its INTA# */
+#define RNG 4	      /* a peer-free workload (probes/checks/ring.h) */
+#define QUEUES 3      /* Table Size 4: three queues and configuration */
+#define SLOT 1	      /* the function is 00:01.0 */
+#define INTX_INTID 37 /* what the interrupt-map gives its INTA# */
 #define CFG_ADDR (SIM_WORLD_ECAM_BASE + ((uint64_t)SLOT << 15))
 
 /* What the machine around the function looks like. */
 enum env {
-	E_FULL,     /* interrupt controller with MSI, INTx routed, MSI-X capability */
+	E_FULL,	    /* interrupt controller with MSI, INTx routed, MSI-X capability */
 	E_NO_MSIX,  /* the function has no MSI-X capability */
 	E_NO_INTC,  /* no interrupt controller the probe drives */
 	E_NO_ROUTE, /* the interrupt-map has no entry for the function */
@@ -51,51 +51,59 @@ enum env {
 struct irq_case {
 	const char *name;
 	enum pf_check_id check;
-	uint32_t sim_faults;  /* SIM_F_* */
-	uint32_t pci_faults;  /* SIM_PCI_F_* */
+	uint32_t sim_faults; /* SIM_F_* */
+	uint32_t pci_faults; /* SIM_PCI_F_* */
 	enum env env;
 	enum pf_verdict expect;
-	const char *why;      /* in what the check reported (not a PASS) */
-	const char *sub;      /* fingerprint glob of the failure (not a PASS) */
+	const char *why; /* in what the check reported (not a PASS) */
+	const char *sub; /* fingerprint glob of the failure (not a PASS) */
 };
 
 #define PASS PF_VERDICT_PASS
 #define FAIL PF_VERDICT_FAIL
 #define SKIP PF_VERDICT_SKIP
 #define NA PF_VERDICT_NA
-#define ERR  PF_VERDICT_ERROR
+#define ERR PF_VERDICT_ERROR
 #define INTX PF_CHK_IRQ_PCI_INTX
-#define MAP  PF_CHK_IRQ_MSIX_MAPPING
-#define DLV  PF_CHK_IRQ_MSIX_DELIVERY
+#define MAP PF_CHK_IRQ_MSIX_MAPPING
+#define DLV PF_CHK_IRQ_MSIX_DELIVERY
 
 static const struct irq_case cases[] = {
 	{ "intx clean", INTX, 0, 0, E_FULL, PASS, 0, NULL },
 	{ "intx clean without MSI-X", INTX, 0, 0, E_NO_MSIX, PASS, 0, NULL },
-	{ "intx: no interrupt controller", INTX, 0, 0, E_NO_INTC, SKIP, "no interrupt controller", NULL },
+	{ "intx: no interrupt controller", INTX, 0, 0, E_NO_INTC, SKIP, "no interrupt controller",
+	  NULL },
 	{ "intx: pin not in the interrupt-map", INTX, 0, 0, E_NO_ROUTE, ERR,
 	  "not resolved through the host bridge's interrupt-map", NULL },
-	{ "intx: line never raised", INTX, 0, SIM_PCI_F_INTX_NONE, E_FULL, FAIL, "no INTx on INTID 37", "no-intx" },
-	{ "intx: no used-buffer interrupt", INTX, SIM_F_NO_IRQ, 0, E_FULL, FAIL, "no INTx on INTID 37", "no-intx" },
+	{ "intx: line never raised", INTX, 0, SIM_PCI_F_INTX_NONE, E_FULL, FAIL,
+	  "no INTx on INTID 37", "no-intx" },
+	{ "intx: no used-buffer interrupt", INTX, SIM_F_NO_IRQ, 0, E_FULL, FAIL,
+	  "no INTx on INTID 37", "no-intx" },
 	{ "intx: ISR not cleared by reading", INTX, SIM_F_ISR_NO_CLEAR, 0, E_FULL, FAIL,
 	  "reading did not clear it", "isr-read-clears" },
 	{ "intx: Interrupt Status stuck at 0", INTX, 0, SIM_PCI_F_INT_STATUS_STUCK0, E_FULL, FAIL,
 	  "Status.Interrupt Status reads 0 while the ISR status is 0x01", "pci-status-interrupt" },
 	{ "msix mapping clean", MAP, 0, 0, E_FULL, PASS, 0, NULL },
 	{ "msix mapping clean without a controller", MAP, 0, 0, E_NO_INTC, PASS, 0, NULL },
-	{ "msix mapping: no MSI-X capability", MAP, 0, 0, E_NO_MSIX, NA, "no MSI-X capability", NULL },
+	{ "msix mapping: no MSI-X capability", MAP, 0, 0, E_NO_MSIX, NA, "no MSI-X capability",
+	  NULL },
 	{ "msix mapping: vector not read back", MAP, 0, SIM_PCI_F_MSIX_NO_READBACK, E_FULL, FAIL,
 	  "config_msix_vector reads 0xffff after writing vector 0", "config-vector-write" },
-	{ "msix mapping: vector beyond the table kept", MAP, 0, SIM_PCI_F_MSIX_ACCEPT_RANGE, E_FULL, FAIL,
-	  "reads 0x0004 after writing vector 4 beyond the 4-entry table", "config-vector-beyond" },
+	{ "msix mapping: vector beyond the table kept", MAP, 0, SIM_PCI_F_MSIX_ACCEPT_RANGE, E_FULL,
+	  FAIL, "reads 0x0004 after writing vector 4 beyond the 4-entry table",
+	  "config-vector-beyond" },
 	{ "msix mapping: reset keeps vectors", MAP, 0, SIM_PCI_F_MSIX_RESET_KEEPS, E_FULL, FAIL,
 	  "config_msix_vector reads 0x0000 after a device reset", "config-vector" },
 	{ "msix delivery clean", DLV, 0, 0, E_FULL, PASS, 0, NULL },
-	{ "msix delivery: no interrupt controller", DLV, 0, 0, E_NO_INTC, SKIP, "no interrupt controller", NULL },
-	{ "msix delivery: no MSI-X capability", DLV, 0, 0, E_NO_MSIX, NA, "no MSI-X capability", NULL },
+	{ "msix delivery: no interrupt controller", DLV, 0, 0, E_NO_INTC, SKIP,
+	  "no interrupt controller", NULL },
+	{ "msix delivery: no MSI-X capability", DLV, 0, 0, E_NO_MSIX, NA, "no MSI-X capability",
+	  NULL },
 	{ "msix delivery: wrong vector", DLV, 0, SIM_PCI_F_MSIX_WRONG_VECTOR, E_FULL, FAIL,
 	  "the queue mapped to vector 0 raised vector 1 too", "mapped/no-interrupt" },
 	{ "msix delivery: sent on NO_VECTOR", DLV, 0, SIM_PCI_F_MSIX_IGNORE_NO_VECTOR, E_FULL, FAIL,
-	  "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector 0", "unmapped/no-vector-raised" },
+	  "queue_msix_vector is NO_VECTOR, yet a used buffer raised vector 0",
+	  "unmapped/no-vector-raised" },
 	{ "msix delivery: vector not read back", DLV, 0, SIM_PCI_F_MSIX_NO_READBACK, E_FULL, FAIL,
 	  "queue_msix_vector reads 0xffff after writing 0x0000", "mapped/queue-vector-write" },
 	{ "msix delivery: no used-buffer interrupt", DLV, SIM_F_NO_IRQ, 0, E_FULL, FAIL,
@@ -144,7 +152,7 @@ static int teardown(void **state)
 	host_set_delay_hook(0, 0);
 	virtio_discover_set_mapper(0, 0);
 	host_intr_reset(INTR_E_NODEV); /* back to "no controller" */
-	sim_pci_attach(&S);            /* frees its faults and interrupt slot */
+	sim_pci_attach(&S);	       /* frees its faults and interrupt slot */
 	return 0;
 }
 
@@ -158,7 +166,8 @@ static void test_case(void **state)
 	if (v != PF_VERDICT_PASS) {
 		/* ... and for the reason the fault is about */
 		if (c->why && !strstr(host_console(), c->why))
-			print_error("%s: \"%s\" not reported\n%s\n", c->name, c->why, host_console());
+			print_error("%s: \"%s\" not reported\n%s\n", c->name, c->why,
+				    host_console());
 		assert_true(!c->why || strstr(host_console(), c->why));
 		return;
 	}

@@ -34,8 +34,9 @@
 #include "virtio/virtqueue_split.h"
 
 #define F(b) VIRTIO_BIT(b)
-#define BASE (F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_INDIRECT_DESC) | F(VIRTIO_F_EVENT_IDX) | \
-	      F(VIRTIO_F_RING_RESET))
+#define BASE                                                                         \
+	(F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_INDIRECT_DESC) | F(VIRTIO_F_EVENT_IDX) | \
+	 F(VIRTIO_F_RING_RESET))
 #define PACKED (BASE | F(VIRTIO_F_RING_PACKED))
 #define ALL (PACKED | F(VIRTIO_F_IN_ORDER) | F(VIRTIO_F_SUSPEND))
 #define NET 1
@@ -46,18 +47,18 @@
 
 enum io_fault {
 	IO_NONE,
-	IO_QRESET_IGNORED,       /* QueueReset writes dropped, reads 0 (QEMU 7.2 virtio-mmio) */
+	IO_QRESET_IGNORED,	   /* QueueReset writes dropped, reads 0 (QEMU 7.2 virtio-mmio) */
 	IO_QRESET_ONE_AFTER_RESET, /* QueueReset reads 1 after a device reset until a queue is enabled */
-	IO_QRESET_NOT_QUIET,     /* a reset queue still completes buffers on its old ring */
-	IO_QRESET_KEEPS_STATE,   /* the ring indices survive a queue reset */
-	IO_QRESET_OLD_CONFIG,    /* a re-enabled queue keeps its old size and addresses */
-	IO_PACKED_CHAIN_SPLIT,   /* NEXT ignored: each descriptor of a list used on its own */
+	IO_QRESET_NOT_QUIET,	   /* a reset queue still completes buffers on its old ring */
+	IO_QRESET_KEEPS_STATE,	 /* the ring indices survive a queue reset */
+	IO_QRESET_OLD_CONFIG,	 /* a re-enabled queue keeps its old size and addresses */
+	IO_PACKED_CHAIN_SPLIT,	 /* NEXT ignored: each descriptor of a list used on its own */
 	IO_PACKED_EVENT_NO_DESC, /* RING_EVENT_FLAGS_DESC treated as ENABLE */
-	IO_RESET_KEEPS_BROKEN,   /* a device reset does not recover from a malformed ring */
-	IO_SUSPEND_EARLY,        /* SUSPEND taken before DRIVER_OK */
-	IO_SUSPEND_IGNORED,      /* SUSPEND never taken */
-	IO_SUSPEND_NOT_QUIET,    /* used-buffer interrupts while suspended */
-	IO_SUSPEND_STUCK,        /* stays suspended when DRIVER_OK is set again */
+	IO_RESET_KEEPS_BROKEN,	 /* a device reset does not recover from a malformed ring */
+	IO_SUSPEND_EARLY,	 /* SUSPEND taken before DRIVER_OK */
+	IO_SUSPEND_IGNORED,	 /* SUSPEND never taken */
+	IO_SUSPEND_NOT_QUIET,	 /* used-buffer interrupts while suspended */
+	IO_SUSPEND_STUCK,	 /* stays suspended when DRIVER_OK is set again */
 };
 
 struct saved_queue {
@@ -121,10 +122,10 @@ static bool fi_before(struct fault_io *f, uint64_t off, uint32_t v)
 	case IO_QRESET_KEEPS_STATE:
 	case IO_QRESET_OLD_CONFIG:
 		if (off == VIRTIO_MMIO_QUEUE_RESET && v == 1)
-			*sq = (struct saved_queue){ true, q->num, q->last_avail, q->used_idx, q->desc,
-						    q->driver, q->device };
-		if (f->fault == IO_QRESET_NOT_QUIET && off == VIRTIO_MMIO_QUEUE_NOTIFY && v < SIM_MAX_QUEUES &&
-		    f->q[v].valid && !s->q[v].ready) {
+			*sq = (struct saved_queue){ true,    q->num,	q->last_avail, q->used_idx,
+						    q->desc, q->driver, q->device };
+		if (f->fault == IO_QRESET_NOT_QUIET && off == VIRTIO_MMIO_QUEUE_NOTIFY &&
+		    v < SIM_MAX_QUEUES && f->q[v].valid && !s->q[v].ready) {
 			struct virtq_used *used = arch_dma_ptr(f->q[v].device);
 
 			/* the old ring moves on as if the queue still ran */
@@ -159,7 +160,8 @@ static bool fi_before(struct fault_io *f, uint64_t off, uint32_t v)
 }
 
 /* ... and after the device saw it. */
-static void fi_after(struct fault_io *f, uint64_t off, uint32_t v, bool was_broken, uint8_t old_status)
+static void fi_after(struct fault_io *f, uint64_t off, uint32_t v, bool was_broken,
+		     uint8_t old_status)
 {
 	struct sim_dev *s = f->sim;
 	uint16_t sel = s->queue_sel < SIM_MAX_QUEUES ? s->queue_sel : 0;
@@ -226,7 +228,7 @@ struct ring_case {
 	uint64_t sim_faults;
 	enum io_fault io_fault;
 	enum pf_verdict expect;
-	uint16_t knob; /* in_order_batch for IN_ORDER cases, qreset_busy_reads otherwise */
+	uint16_t knob;	 /* in_order_batch for IN_ORDER cases, qreset_busy_reads otherwise */
 	const char *sub; /* fingerprint glob of the failure (not a PASS) */
 };
 
@@ -241,108 +243,185 @@ struct ring_case {
 static const struct ring_case cases[] = {
 	/* packed: used descriptors */
 	{ "packed used clean", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed used clean pci", PF_CHK_PACKED_USED, PCI, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed used: not offered", PF_CHK_PACKED_USED, MMIO, RNG, BASE, 0, IO_NONE, NA, 0, NULL },
-	{ "packed used: stale wrap", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_PACKED_STALE_WRAP, IO_NONE, FAIL, 0, "one-at-a-time/wrap" },
-	{ "packed used: AVAIL != USED", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_PACKED_BAD_FLAGS, IO_NONE, FAIL, 0, "one-at-a-time/flags" },
-	{ "packed used: id out of range", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_ID_RANGE, IO_NONE, FAIL, 0, "one-at-a-time/used-id-range" },
-	{ "packed used: id not in flight", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_ID_STALE, IO_NONE, FAIL, 0, "one-at-a-time/used-id-not-in-flight" },
-	{ "packed used: len too long", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_LEN_LONG, IO_NONE, WARN, 0, "one-at-a-time/used-len" },
+	{ "packed used clean pci", PF_CHK_PACKED_USED, PCI, NET, PACKED, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "packed used: not offered", PF_CHK_PACKED_USED, MMIO, RNG, BASE, 0, IO_NONE, NA, 0,
+	  NULL },
+	{ "packed used: stale wrap", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_PACKED_STALE_WRAP,
+	  IO_NONE, FAIL, 0, "one-at-a-time/wrap" },
+	{ "packed used: AVAIL != USED", PF_CHK_PACKED_USED, MMIO, RNG, PACKED,
+	  SIM_F_PACKED_BAD_FLAGS, IO_NONE, FAIL, 0, "one-at-a-time/flags" },
+	{ "packed used: id out of range", PF_CHK_PACKED_USED, MMIO, RNG, PACKED,
+	  SIM_F_USED_ID_RANGE, IO_NONE, FAIL, 0, "one-at-a-time/used-id-range" },
+	{ "packed used: id not in flight", PF_CHK_PACKED_USED, MMIO, RNG, PACKED,
+	  SIM_F_USED_ID_STALE, IO_NONE, FAIL, 0, "one-at-a-time/used-id-not-in-flight" },
+	{ "packed used: len too long", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_USED_LEN_LONG,
+	  IO_NONE, WARN, 0, "one-at-a-time/used-len" },
 	/* packed: readable buffers */
-	{ "packed readable clean", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed readable: rng has none", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, RNG, PACKED, 0, IO_NONE, SKIP, 0, NULL },
-	{ "packed readable written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0, "two-pieces/readable-written" },
+	{ "packed readable clean", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, 0, IO_NONE,
+	  PASS, 0, NULL },
+	{ "packed readable: rng has none", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, RNG, PACKED, 0,
+	  IO_NONE, SKIP, 0, NULL },
+	{ "packed readable written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED,
+	  SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0, "two-pieces/readable-written" },
 	/* packed: used descriptors left alone */
-	{ "packed unchanged clean", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed unchanged clean net", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed used rewritten", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, RNG, PACKED, SIM_F_PACKED_USED_REWRITE, IO_NONE, FAIL, 0, "used-desc-changed" },
+	{ "packed unchanged clean", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, RNG, PACKED, 0,
+	  IO_NONE, PASS, 0, NULL },
+	{ "packed unchanged clean net", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, NET, PACKED, 0,
+	  IO_NONE, PASS, 0, NULL },
+	{ "packed used rewritten", PF_CHK_PACKED_NO_CHANGE_AFTER_USED, MMIO, RNG, PACKED,
+	  SIM_F_PACKED_USED_REWRITE, IO_NONE, FAIL, 0, "used-desc-changed" },
 	/* packed: AVAIL must flip */
-	{ "packed avail flip clean", PF_CHK_PACKED_AVAIL_FLIP, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed avail flip clean net", PF_CHK_PACKED_AVAIL_FLIP, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed avail flip clean pci", PF_CHK_PACKED_AVAIL_FLIP, PCI, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed: AVAIL bit only", PF_CHK_PACKED_AVAIL_FLIP, MMIO, RNG, PACKED, SIM_F_PACKED_AVAIL_ONLY, IO_NONE, FAIL, 0, "lap-1/wrap-counter" },
-	{ "packed: AVAIL bit only, net", PF_CHK_PACKED_AVAIL_FLIP, MMIO, NET, PACKED, SIM_F_PACKED_AVAIL_ONLY, IO_NONE, FAIL, 0, "lap-1/wrap-counter" },
+	{ "packed avail flip clean", PF_CHK_PACKED_AVAIL_FLIP, MMIO, RNG, PACKED, 0, IO_NONE, PASS,
+	  0, NULL },
+	{ "packed avail flip clean net", PF_CHK_PACKED_AVAIL_FLIP, MMIO, NET, PACKED, 0, IO_NONE,
+	  PASS, 0, NULL },
+	{ "packed avail flip clean pci", PF_CHK_PACKED_AVAIL_FLIP, PCI, RNG, PACKED, 0, IO_NONE,
+	  PASS, 0, NULL },
+	{ "packed: AVAIL bit only", PF_CHK_PACKED_AVAIL_FLIP, MMIO, RNG, PACKED,
+	  SIM_F_PACKED_AVAIL_ONLY, IO_NONE, FAIL, 0, "lap-1/wrap-counter" },
+	{ "packed: AVAIL bit only, net", PF_CHK_PACKED_AVAIL_FLIP, MMIO, NET, PACKED,
+	  SIM_F_PACKED_AVAIL_ONLY, IO_NONE, FAIL, 0, "lap-1/wrap-counter" },
 	/* packed: chains */
 	{ "packed chain clean", PF_CHK_PACKED_CHAIN, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed chain clean net", PF_CHK_PACKED_CHAIN, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed chain split up", PF_CHK_PACKED_CHAIN, MMIO, RNG, PACKED, 0, IO_PACKED_CHAIN_SPLIT, FAIL, 0, "long-chain/used-inside-list" },
+	{ "packed chain clean net", PF_CHK_PACKED_CHAIN, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "packed chain split up", PF_CHK_PACKED_CHAIN, MMIO, RNG, PACKED, 0, IO_PACKED_CHAIN_SPLIT,
+	  FAIL, 0, "long-chain/used-inside-list" },
 	/* packed: indirect */
-	{ "packed indirect clean", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed indirect: table written", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED, SIM_F_WRITE_DESC, IO_NONE, FAIL, 0, "whole-indirect/desc-written" },
-	{ "packed indirect: readable written", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED, SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0, "whole-indirect/readable-written" },
-	{ "packed indirect not offered", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED & ~F(VIRTIO_F_INDIRECT_DESC), 0, IO_NONE, NA, 0, NULL },
+	{ "packed indirect clean", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "packed indirect: table written", PF_CHK_PACKED_INDIRECT, MMIO, RNG, PACKED,
+	  SIM_F_WRITE_DESC, IO_NONE, FAIL, 0, "whole-indirect/desc-written" },
+	{ "packed indirect: readable written", PF_CHK_PACKED_INDIRECT, MMIO, NET, PACKED,
+	  SIM_F_WRITE_READABLE, IO_NONE, FAIL, 0, "whole-indirect/readable-written" },
+	{ "packed indirect not offered", PF_CHK_PACKED_INDIRECT, MMIO, RNG,
+	  PACKED & ~F(VIRTIO_F_INDIRECT_DESC), 0, IO_NONE, NA, 0, NULL },
 	/* packed: wrap */
 	{ "packed wrap clean", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed wrap clean net pci", PF_CHK_PACKED_WRAP, PCI, NET, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed wrap: stale wrap", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, SIM_F_PACKED_STALE_WRAP, IO_NONE, FAIL, 0, "wrap" },
+	{ "packed wrap clean net pci", PF_CHK_PACKED_WRAP, PCI, NET, PACKED, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "packed wrap: stale wrap", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, SIM_F_PACKED_STALE_WRAP,
+	  IO_NONE, FAIL, 0, "wrap" },
 	/* packed: event suppression (SHOULD level) */
-	{ "packed events clean", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed events clean no event idx", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED & ~F(VIRTIO_F_EVENT_IDX), 0, IO_NONE, PASS, 0, NULL },
-	{ "packed events: DISABLE ignored", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, SIM_F_EXTRA_IRQ, IO_NONE, WARN, 0, "disable/suppressed" },
-	{ "packed events: none", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, SIM_F_NO_IRQ, IO_NONE, WARN, 0, "enable/notified" },
-	{ "packed events: DESC ignored", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, 0, IO_PACKED_EVENT_NO_DESC, WARN, 0, "desc/early" },
+	{ "packed events clean", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, 0, IO_NONE, PASS,
+	  0, NULL },
+	{ "packed events clean no event idx", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG,
+	  PACKED & ~F(VIRTIO_F_EVENT_IDX), 0, IO_NONE, PASS, 0, NULL },
+	{ "packed events: DISABLE ignored", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED,
+	  SIM_F_EXTRA_IRQ, IO_NONE, WARN, 0, "disable/suppressed" },
+	{ "packed events: none", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, SIM_F_NO_IRQ,
+	  IO_NONE, WARN, 0, "enable/notified" },
+	{ "packed events: DESC ignored", PF_CHK_PACKED_EVENT_SUPPRESS, MMIO, RNG, PACKED, 0,
+	  IO_PACKED_EVENT_NO_DESC, WARN, 0, "desc/early" },
 	/* IN_ORDER */
 	{ "in order clean", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0, NULL },
 	{ "in order batched", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, 0, IO_NONE, PASS, 3, NULL },
-	{ "in order split only", PF_CHK_FEAT_IN_ORDER, MMIO, NET, BASE | F(VIRTIO_F_IN_ORDER), 0, IO_NONE, PASS, 0, NULL },
-	{ "in order not offered", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, PACKED, 0, IO_NONE, NA, 0, NULL },
-	{ "in order violated", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, SIM_F_OUT_OF_ORDER, IO_NONE, FAIL, 0, "split/order" },
+	{ "in order split only", PF_CHK_FEAT_IN_ORDER, MMIO, NET, BASE | F(VIRTIO_F_IN_ORDER), 0,
+	  IO_NONE, PASS, 0, NULL },
+	{ "in order not offered", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, PACKED, 0, IO_NONE, NA, 0,
+	  NULL },
+	{ "in order violated", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, SIM_F_OUT_OF_ORDER, IO_NONE,
+	  FAIL, 0, "split/order" },
 	/* queue reset registers */
-	{ "qreset mmio clean", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset mmio clean, slow", PF_CHK_VQRESET_MMIO_REGS, MMIO, NET, BASE, 0, IO_NONE, PASS, 5, NULL },
+	{ "qreset mmio clean", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "qreset mmio clean, slow", PF_CHK_VQRESET_MMIO_REGS, MMIO, NET, BASE, 0, IO_NONE, PASS, 5,
+	  NULL },
 	{ "qreset mmio on pci", PF_CHK_VQRESET_MMIO_REGS, PCI, RNG, BASE, 0, IO_NONE, NA, 0, NULL },
-	{ "qreset mmio not offered", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, F(VIRTIO_F_VERSION_1), 0, IO_NONE, NA, 0, NULL },
-	{ "qreset mmio: keeps ready", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0, "still-enabled" },
-	{ "qreset mmio: stuck", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_QRESET_STUCK, IO_NONE, FAIL, 0, "reset-stuck" },
-	{ "qreset mmio: ignored (QEMU 7.2)", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED, FAIL, 0, "still-enabled" },
-	{ "qreset mmio: 1 after reset", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0, IO_QRESET_ONE_AFTER_RESET, FAIL, 0, "reset-reads-1-after-device-reset" },
+	{ "qreset mmio not offered", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, F(VIRTIO_F_VERSION_1), 0,
+	  IO_NONE, NA, 0, NULL },
+	{ "qreset mmio: keeps ready", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE,
+	  SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0, "still-enabled" },
+	{ "qreset mmio: stuck", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_QRESET_STUCK,
+	  IO_NONE, FAIL, 0, "reset-stuck" },
+	{ "qreset mmio: ignored (QEMU 7.2)", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0,
+	  IO_QRESET_IGNORED, FAIL, 0, "still-enabled" },
+	{ "qreset mmio: 1 after reset", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0,
+	  IO_QRESET_ONE_AFTER_RESET, FAIL, 0, "reset-reads-1-after-device-reset" },
 	{ "qreset pci clean", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset pci clean, slow", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE, 0, IO_NONE, PASS, 5, NULL },
+	{ "qreset pci clean, slow", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE, 0, IO_NONE, PASS, 5,
+	  NULL },
 	{ "qreset pci on mmio", PF_CHK_VQRESET_PCI_REGS, MMIO, RNG, BASE, 0, IO_NONE, NA, 0, NULL },
-	{ "qreset pci: keeps ready", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0, "still-enabled" },
-	{ "qreset pci: stuck", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, SIM_F_QRESET_STUCK, IO_NONE, FAIL, 0, "reset-stuck" },
+	{ "qreset pci: keeps ready", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE,
+	  SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0, "still-enabled" },
+	{ "qreset pci: stuck", PF_CHK_VQRESET_PCI_REGS, PCI, RNG, BASE, SIM_F_QRESET_STUCK, IO_NONE,
+	  FAIL, 0, "reset-stuck" },
 	/* queue reset with traffic */
-	{ "qreset quiesce clean", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset quiesce clean pci", PF_CHK_VQRESET_QUIESCE, PCI, NET, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset quiesce: not quiet", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_NOT_QUIET, FAIL, 0, "old-ring-used" },
-	{ "qreset quiesce: ignored", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED, FAIL, 0, "still-enabled" },
-	{ "qreset reenable clean", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset reenable clean pci", PF_CHK_VQRESET_REENABLE, PCI, NET, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset reenable: state kept", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_QRESET_KEEPS_STATE, FAIL, 0, "re-enabled/no-used" },
-	{ "qreset reenable: old config", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_QRESET_OLD_CONFIG, FAIL, 0, "re-enabled/no-used" },
-	{ "qreset reenable: keeps ready", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0, "reset/still-enabled" },
+	{ "qreset quiesce clean", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "qreset quiesce clean pci", PF_CHK_VQRESET_QUIESCE, PCI, NET, BASE, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "qreset quiesce: not quiet", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0,
+	  IO_QRESET_NOT_QUIET, FAIL, 0, "old-ring-used" },
+	{ "qreset quiesce: ignored", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED,
+	  FAIL, 0, "still-enabled" },
+	{ "qreset reenable clean", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "qreset reenable clean pci", PF_CHK_VQRESET_REENABLE, PCI, NET, BASE, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "qreset reenable: state kept", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0,
+	  IO_QRESET_KEEPS_STATE, FAIL, 0, "re-enabled/no-used" },
+	{ "qreset reenable: old config", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0,
+	  IO_QRESET_OLD_CONFIG, FAIL, 0, "re-enabled/no-used" },
+	{ "qreset reenable: keeps ready", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE,
+	  SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0, "reset/still-enabled" },
 	/* DEVICE_NEEDS_RESET */
-	{ "needs reset clean", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "needs reset clean net pci", PF_CHK_NEEDS_RESET_MALFORMED, PCI, NET, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "needs reset: no config irq", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, SIM_F_NO_CONFIG_IRQ, IO_NONE, WARN, 0, "head-beyond-size/no-config-notification" },
-	{ "needs reset: silent stop", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, SIM_F_SILENT_BROKEN, IO_NONE, WARN, 0, "head-beyond-size/queue-stopped" },
-	{ "needs reset: reset does not help", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_RESET_KEEPS_BROKEN, WARN, 0, "after-reset/no-used" },
+	{ "needs reset clean", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "needs reset clean net pci", PF_CHK_NEEDS_RESET_MALFORMED, PCI, NET, BASE, 0, IO_NONE,
+	  PASS, 0, NULL },
+	{ "needs reset: no config irq", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE,
+	  SIM_F_NO_CONFIG_IRQ, IO_NONE, WARN, 0, "head-beyond-size/no-config-notification" },
+	{ "needs reset: silent stop", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE,
+	  SIM_F_SILENT_BROKEN, IO_NONE, WARN, 0, "head-beyond-size/queue-stopped" },
+	{ "needs reset: reset does not help", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0,
+	  IO_RESET_KEEPS_BROKEN, WARN, 0, "after-reset/no-used" },
 	/* SUSPEND */
 	{ "suspend clean", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0, NULL },
-	{ "suspend clean net pci", PF_CHK_SUSPEND, PCI, NET, BASE | F(VIRTIO_F_SUSPEND), 0, IO_NONE, PASS, 0, NULL },
+	{ "suspend clean net pci", PF_CHK_SUSPEND, PCI, NET, BASE | F(VIRTIO_F_SUSPEND), 0, IO_NONE,
+	  PASS, 0, NULL },
 	{ "suspend not offered", PF_CHK_SUSPEND, MMIO, RNG, BASE, 0, IO_NONE, NA, 0, NULL },
-	{ "suspend before DRIVER_OK", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_EARLY, FAIL, 0, "before-driver-ok/suspend-taken" },
-	{ "suspend ignored", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_IGNORED, FAIL, 0, "suspending/not-suspended" },
-	{ "suspend not quiet", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_NOT_QUIET, FAIL, 0, "suspended/notified" },
-	{ "suspend no resume", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_STUCK, FAIL, 0, "resuming/not-resumed" },
+	{ "suspend before DRIVER_OK", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_EARLY, FAIL, 0,
+	  "before-driver-ok/suspend-taken" },
+	{ "suspend ignored", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_IGNORED, FAIL, 0,
+	  "suspending/not-suspended" },
+	{ "suspend not quiet", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_NOT_QUIET, FAIL, 0,
+	  "suspended/notified" },
+	{ "suspend no resume", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_SUSPEND_STUCK, FAIL, 0,
+	  "resuming/not-resumed" },
 	/* readable traffic shared with the split ring */
-	{ "packed readable: whole header written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET, PACKED, SIM_F_WRITE_WHOLE_HEADER, IO_NONE, FAIL, 0, "one-piece/readable-written" },
-	{ "packed readable clean blk", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, BLK, PACKED, 0, IO_NONE, PASS, 0, NULL },
+	{ "packed readable: whole header written", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, NET,
+	  PACKED, SIM_F_WRITE_WHOLE_HEADER, IO_NONE, FAIL, 0, "one-piece/readable-written" },
+	{ "packed readable clean blk", PF_CHK_PACKED_NO_WRITE_READABLE, MMIO, BLK, PACKED, 0,
+	  IO_NONE, PASS, 0, NULL },
 	/* guard bytes around every buffer */
-	{ "packed used: write past the end", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "one-at-a-time/guard-after" },
-	{ "packed used: write past the end blk", PF_CHK_PACKED_USED, MMIO, BLK, PACKED, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "one-at-a-time/guard-after" },
-	{ "packed used clean blk", PF_CHK_PACKED_USED, MMIO, BLK, PACKED, 0, IO_NONE, PASS, 0, NULL },
-	{ "packed wrap: write past the end", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "guard-after" },
-	{ "in order: write past the end", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL, SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 3, "split/guard-after" },
+	{ "packed used: write past the end", PF_CHK_PACKED_USED, MMIO, RNG, PACKED,
+	  SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "one-at-a-time/guard-after" },
+	{ "packed used: write past the end blk", PF_CHK_PACKED_USED, MMIO, BLK, PACKED,
+	  SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "one-at-a-time/guard-after" },
+	{ "packed used clean blk", PF_CHK_PACKED_USED, MMIO, BLK, PACKED, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "packed wrap: write past the end", PF_CHK_PACKED_WRAP, MMIO, RNG, PACKED,
+	  SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 0, "guard-after" },
+	{ "in order: write past the end", PF_CHK_FEAT_IN_ORDER, MMIO, RNG, ALL,
+	  SIM_F_WRITE_PAST_END, IO_NONE, FAIL, 3, "split/guard-after" },
 	/* the old ring after a queue reset */
-	{ "qreset mmio: old ring still run", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
-	{ "qreset pci: old ring still run", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
-	{ "qreset mmio: old ring still run, gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
-	{ "qreset mmio clean gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE, 0, IO_NONE, PASS, 0, NULL },
-	{ "qreset quiesce: old ring still run", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
-	{ "qreset quiesce: old ring still run net", PF_CHK_VQRESET_QUIESCE, MMIO, NET, BASE, SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset mmio: old ring still run", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE,
+	  SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset pci: old ring still run", PF_CHK_VQRESET_PCI_REGS, PCI, NET, BASE,
+	  SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset mmio: old ring still run, gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE,
+	  SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset mmio clean gpu", PF_CHK_VQRESET_MMIO_REGS, MMIO, 16, BASE, 0, IO_NONE, PASS, 0,
+	  NULL },
+	{ "qreset quiesce: old ring still run", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE,
+	  SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
+	{ "qreset quiesce: old ring still run net", PF_CHK_VQRESET_QUIESCE, MMIO, NET, BASE,
+	  SIM_F_RESET_KEEPS_RING, IO_NONE, FAIL, 0, "old-ring-used" },
 	/* the device's event suppression never lets the driver notify */
-	{ "packed used: event flags stall", PF_CHK_PACKED_USED, MMIO, RNG, PACKED, SIM_F_AVAIL_EVENT_WRONG, IO_NONE, WARN, 0, "one-at-a-time/avail-event-stall" },
+	{ "packed used: event flags stall", PF_CHK_PACKED_USED, MMIO, RNG, PACKED,
+	  SIM_F_AVAIL_EVENT_WRONG, IO_NONE, WARN, 0, "one-at-a-time/avail-event-stall" },
 };
 
 static enum pf_verdict run_case(const struct ring_case *c)

@@ -55,12 +55,12 @@ static void test_mmio_slots(void **st)
 
 	(void)st;
 	sim_init(&S[0], SIM_MMIO_V2, 2, V1F, 1, 256);
-	sim_init(&S[1], SIM_MMIO_V2, 0, 0, 0, 0);       /* placeholder */
+	sim_init(&S[1], SIM_MMIO_V2, 0, 0, 0, 0); /* placeholder */
 	sim_init(&S[2], SIM_MMIO_V1, 1, VIRTIO_BIT(5), 2, 256);
 	W.mmio[0] = &S[0];
 	W.mmio[1] = &S[1];
 	W.mmio[2] = &S[2];
-	W.mmio[3] = 0;                                  /* not virtio */
+	W.mmio[3] = 0; /* not virtio */
 	W.nmmio = 4;
 	n = discover(VIRTIO_DISCOVER_MAX);
 	assert_int_equal(n, 2);
@@ -158,7 +158,7 @@ static void test_pci_discovery(void **st)
 	assert_true(S[2].bar_addr >= SIM_WORLD_MEM32 && S[2].bar_addr < 0x100000000ull);
 	assert_true(S[3].bar_addr != S[2].bar_addr);
 	assert_int_equal(pci_cfg_read(&pv->fn, PCI_COMMAND, 2) &
-			 (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
+				 (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
 			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	assert_int_equal(S[2].bad_access, 0);
 	assert_int_equal(ut_count_records("log"), 0);
@@ -174,8 +174,8 @@ static void test_pci_transport(void **st)
 	uint8_t v = 0x42;
 
 	(void)st;
-	add_pci(1, 4, V1F | VIRTIO_BIT(VIRTIO_F_RING_RESET) | VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA),
-		0);
+	add_pci(1, 4,
+		V1F | VIRTIO_BIT(VIRTIO_F_RING_RESET) | VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA), 0);
 	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
 	d = devs[0];
 	assert_int_equal(virtio_negotiate(d, V1F | VIRTIO_BIT(VIRTIO_F_RING_RESET)), 0);
@@ -220,7 +220,7 @@ static void test_pci_faults(void **st)
 	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 3);
 	pv = virtio_pci_priv(devs[0]);
 	assert_int_equal(pv->caps_walk, -1);
-	assert_int_equal(pv->ncaps, 5);            /* each recorded once */
+	assert_int_equal(pv->ncaps, 5); /* each recorded once */
 	assert_non_null(strstr(host_console(), "malformed capability list"));
 	pv = virtio_pci_priv(devs[1]);
 	assert_false(pv->caps[3].in_bar);
@@ -459,7 +459,8 @@ static void test_bridge_window_overflow(void **st)
 	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
 	assert_true(s2->bar_addr == 0);
 	assert_drivable(devs[0], "pci@0000:01:00.0", s1);
-	assert_non_null(strstr(host_console(), "PCI 0000:02:00.0 BAR4 (0x4000 bytes) does not fit"));
+	assert_non_null(
+		strstr(host_console(), "PCI 0000:02:00.0 BAR4 (0x4000 bytes) does not fit"));
 	assert_non_null(strstr(host_console(), "BARs could not be assigned"));
 	assert_false(sim_bridge_mem(rp2, &base, &limit));
 	assert_false(sim_bridge_pref(rp2, &base, &limit));
@@ -517,8 +518,8 @@ static void test_bridge_broken(void **st)
 	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
 	assert_drivable(devs[0], "pci@0000:01:00.0", s);
 	assert_buses(rp, 0, 1, 1);
-	assert_non_null(strstr(host_console(),
-			       "PCI bridge 0000:00:01.0 does not hold its bus numbers"));
+	assert_non_null(
+		strstr(host_console(), "PCI bridge 0000:00:01.0 does not hold its bus numbers"));
 
 	/* a bridge that shows up again behind itself: its registers are
 	 * shared, so the inner copy loses its bus numbers */
@@ -531,8 +532,8 @@ static void test_bridge_broken(void **st)
 	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 1);
 	assert_drivable(devs[0], "pci@0000:02:00.0", s);
 	assert_buses(loop, 0, 1, 1);
-	assert_non_null(strstr(host_console(),
-			       "PCI bridge 0000:01:00.0 does not hold its bus numbers"));
+	assert_non_null(
+		strstr(host_console(), "PCI bridge 0000:01:00.0 does not hold its bus numbers"));
 }
 
 /* 20 bridges nested: the 17th and what is behind it are not configured. */

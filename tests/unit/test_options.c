@@ -142,12 +142,9 @@ static void foreign_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(runner_bootargs),
-		cmocka_unit_test(defaults),
-		cmocka_unit_test(from_values),
-		cmocka_unit_test(filter_values),
-		cmocka_unit_test(nonce_values),
-		cmocka_unit_test(foreign_words),
+		cmocka_unit_test(runner_bootargs), cmocka_unit_test(defaults),
+		cmocka_unit_test(from_values),	   cmocka_unit_test(filter_values),
+		cmocka_unit_test(nonce_values),	   cmocka_unit_test(foreign_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

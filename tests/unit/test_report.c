@@ -145,7 +145,8 @@ static void test_records(void **state)
 	struct virtio_dev *devs[1];
 
 	(void)state;
-	assert_int_equal(ut_mmio_open(u, SIM_MMIO_V2, 4, VIRTIO_BIT(VIRTIO_F_VERSION_1), 2, 256), 0);
+	assert_int_equal(ut_mmio_open(u, SIM_MMIO_V2, 4, VIRTIO_BIT(VIRTIO_F_VERSION_1), 2, 256),
+			 0);
 	/* rng without INDIRECT_DESC: split.indirect does not apply */
 	assert_int_equal(ut_run_check(PF_CHK_SPLIT_INDIRECT, &u->dev), PF_VERDICT_NA);
 	assert_non_null(strstr(host_console(), "\"verdict\":\"na\""));
@@ -155,7 +156,8 @@ static void test_records(void **state)
 	u->sim.faults = SIM_F_RESET_KEEPS_STATUS;
 	ut_auto_progress(u);
 	assert_int_equal(ut_run_check(PF_CHK_RESET_AFTER_INIT, &u->dev), PF_VERDICT_FAIL);
-	assert_non_null(strstr(host_console(), "\"sub\":\"status-not-zero\",\"subs\":[\"status-not-zero\""));
+	assert_non_null(strstr(host_console(),
+			       "\"sub\":\"status-not-zero\",\"subs\":[\"status-not-zero\""));
 	/* the end record's counts have na */
 	host_console_clear();
 	u->sim.faults = 0;
@@ -170,12 +172,9 @@ static void test_records(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fingerprints),
-		cmocka_unit_test(test_fingerprint_cut),
-		cmocka_unit_test(test_subs_capped),
-		cmocka_unit_test(test_na_and_skip),
-		cmocka_unit_test(test_rollback),
-		cmocka_unit_test_setup(test_records, ut_setup),
+		cmocka_unit_test(test_fingerprints), cmocka_unit_test(test_fingerprint_cut),
+		cmocka_unit_test(test_subs_capped),  cmocka_unit_test(test_na_and_skip),
+		cmocka_unit_test(test_rollback),     cmocka_unit_test_setup(test_records, ut_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

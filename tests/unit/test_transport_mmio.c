@@ -19,9 +19,10 @@
 #include "virtio/virtqueue_split.h"
 
 #define V1F VIRTIO_BIT(VIRTIO_F_VERSION_1)
-#define OFFER (V1F | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED) | \
-	       VIRTIO_BIT(VIRTIO_F_IN_ORDER) | VIRTIO_BIT(VIRTIO_F_RING_RESET) |           \
-	       VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(5))
+#define OFFER                                                                      \
+	(V1F | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED) | \
+	 VIRTIO_BIT(VIRTIO_F_IN_ORDER) | VIRTIO_BIT(VIRTIO_F_RING_RESET) |         \
+	 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(5))
 #define TMO 100000000ull
 #define SHORT 2000000ull
 
@@ -115,8 +116,9 @@ static void test_negotiate(void **st)
 	open_v2();
 	assert_int_equal(ut_negotiate(&U, V1F | VIRTIO_BIT(VIRTIO_F_EVENT_IDX)), 0);
 	assert_true(U.sim.driver_features == (V1F | VIRTIO_BIT(VIRTIO_F_EVENT_IDX)));
-	assert_int_equal(U.dev.ops->get_status(&U.dev),
-			 VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	assert_int_equal(U.dev.ops->get_status(&U.dev), VIRTIO_STATUS_ACKNOWLEDGE |
+								VIRTIO_STATUS_DRIVER |
+								VIRTIO_STATUS_FEATURES_OK);
 	/* a bit that was not offered: the device clears FEATURES_OK */
 	assert_int_equal(ut_negotiate(&U, V1F | VIRTIO_BIT(6)), VIRTIO_EIO);
 	/* a modern device refuses a driver without VERSION_1 */
@@ -342,7 +344,8 @@ static int one_split(const struct ring_case *c, struct virtq_used_info *ui)
 {
 	struct virtq_split vq;
 	uint8_t *out = ut_buf(16, 0x11), *in = ut_buf(32, 0);
-	struct virtq_sg sg[2] = { { arch_dma_addr(out), 16, false }, { arch_dma_addr(in), 32, true } };
+	struct virtq_sg sg[2] = { { arch_dma_addr(out), 16, false },
+				  { arch_dma_addr(in), 32, true } };
 
 	open_v2();
 	assert_int_equal(ut_negotiate(&U, V1F | c->neg), 0);
@@ -352,7 +355,8 @@ static int one_split(const struct ring_case *c, struct virtq_used_info *ui)
 	ut_auto_progress(&U);
 	U.sim.faults = c->fault;
 	for (int i = 0; i < 3; i++)
-		assert_true(virtq_split_add(&vq, sg, 2, (c->opts & VQ_OPT_INDIRECT) ? 0 : -1, i) >= 0);
+		assert_true(virtq_split_add(&vq, sg, 2, (c->opts & VQ_OPT_INDIRECT) ? 0 : -1, i) >=
+			    0);
 	virtq_split_kick(&vq);
 	for (int i = 0; i < 3; i++) {
 		int rc = virtq_split_poll(&vq, ui, SHORT);
@@ -387,8 +391,8 @@ static void test_fault_split_used(void **st)
 		int rc = one_split(&cases[i], &ui);
 
 		if (rc != cases[i].expect)
-			fail_msg("case %u (fault 0x%x): got %d (%s), want %d", i, cases[i].fault, rc,
-				 virtq_strerror(rc), cases[i].expect);
+			fail_msg("case %u (fault 0x%x): got %d (%s), want %d", i, cases[i].fault,
+				 rc, virtq_strerror(rc), cases[i].expect);
 	}
 }
 
@@ -428,9 +432,10 @@ static void irq_case(uint32_t fault, uint64_t neg, bool suppress, bool want_isr,
 
 	open_v2();
 	assert_int_equal(ut_negotiate(&U, V1F | neg), 0);
-	assert_int_equal(virtq_split_init(&vq, &U.dev, 0, 16,
-					  (neg & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) ? VQ_OPT_EVENT_IDX
-										  : 0), 0);
+	assert_int_equal(
+		virtq_split_init(&vq, &U.dev, 0, 16,
+				 (neg & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) ? VQ_OPT_EVENT_IDX : 0),
+		0);
 	assert_int_equal(virtq_split_attach(&vq), 0);
 	ut_driver_ok(&U);
 	U.sim.faults = fault;
@@ -453,10 +458,10 @@ static void test_fault_interrupts(void **st)
 	irq_case(0, 0, true, false, false);
 	irq_case(0, ev, false, true, true);
 	irq_case(0, ev, true, false, false);
-	irq_case(SIM_F_NO_IRQ, 0, false, false, true);         /* missing */
+	irq_case(SIM_F_NO_IRQ, 0, false, false, true); /* missing */
 	irq_case(SIM_F_NO_IRQ, ev, false, false, true);
-	irq_case(SIM_F_EXTRA_IRQ, 0, true, true, false);       /* despite NO_INTERRUPT */
-	irq_case(SIM_F_EXTRA_IRQ, ev, true, true, false);      /* despite used_event */
+	irq_case(SIM_F_EXTRA_IRQ, 0, true, true, false);  /* despite NO_INTERRUPT */
+	irq_case(SIM_F_EXTRA_IRQ, ev, true, true, false); /* despite used_event */
 	irq_case(SIM_F_IGNORE_USED_EVENT, ev, true, true, false);
 }
 
@@ -487,7 +492,8 @@ static int one_packed(uint32_t fault, uint32_t opts, uint64_t neg)
 	struct virtq_packed vq;
 	struct virtq_used_info ui;
 	uint8_t *out = ut_buf(16, 0x11), *in = ut_buf(32, 0);
-	struct virtq_sg sg[2] = { { arch_dma_addr(out), 16, false }, { arch_dma_addr(in), 32, true } };
+	struct virtq_sg sg[2] = { { arch_dma_addr(out), 16, false },
+				  { arch_dma_addr(in), 32, true } };
 
 	open_v2();
 	assert_int_equal(ut_negotiate(&U, V1F | VIRTIO_BIT(VIRTIO_F_RING_PACKED) | neg), 0);
@@ -497,7 +503,8 @@ static int one_packed(uint32_t fault, uint32_t opts, uint64_t neg)
 	ut_auto_progress(&U);
 	U.sim.faults = fault;
 	for (int i = 0; i < 3; i++)
-		assert_true(virtq_packed_add(&vq, sg, 2, (opts & VQ_OPT_INDIRECT) ? 0 : -1, i) >= 0);
+		assert_true(virtq_packed_add(&vq, sg, 2, (opts & VQ_OPT_INDIRECT) ? 0 : -1, i) >=
+			    0);
 	virtq_packed_kick(&vq);
 	for (int i = 0; i < 3; i++) {
 		int rc = virtq_packed_poll(&vq, &ui, SHORT);

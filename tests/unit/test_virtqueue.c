@@ -18,9 +18,10 @@
 #include "virtio/virtqueue_packed.h"
 #include "virtio/virtqueue_split.h"
 
-#define FEAT_BASE (VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | \
-		   VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED) |   \
-		   VIRTIO_BIT(VIRTIO_F_IN_ORDER) | VIRTIO_BIT(VIRTIO_F_RING_RESET))
+#define FEAT_BASE                                                              \
+	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | \
+	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED) |   \
+	 VIRTIO_BIT(VIRTIO_F_IN_ORDER) | VIRTIO_BIT(VIRTIO_F_RING_RESET))
 #define TMO 100000000ull
 
 static struct ut_dev U;
@@ -127,7 +128,9 @@ static void test_split_fill_ring(void **st)
 
 static void test_split_chain_max(void **st)
 {
-	enum { N = 32 };
+	enum {
+		N = 32
+	};
 	struct virtq_split vq;
 	struct virtq_used_info ui;
 	struct virtq_sg sg[N + 1];
@@ -259,9 +262,9 @@ static void test_split_event_idx(void **st)
 	/* a kick the device said it does not need is suppressed */
 	U.sim.defer = true;
 	assert_true(virtq_split_add(&vq, &sg, 1, VQ_ADD_DIRECT, 0) >= 0);
-	assert_true(virtq_split_kick(&vq));   /* avail_event == 4: notify */
+	assert_true(virtq_split_kick(&vq)); /* avail_event == 4: notify */
 	assert_true(virtq_split_add(&vq, &sg, 1, VQ_ADD_DIRECT, 0) >= 0);
-	assert_false(virtq_split_kick(&vq));  /* device has not caught up */
+	assert_false(virtq_split_kick(&vq)); /* device has not caught up */
 	assert_int_equal(sim_process(&U.sim, 0), 2);
 }
 
@@ -345,11 +348,14 @@ static void test_split_legacy_mmio(void **st)
 	check_pattern(in, 32);
 	/* a non-contiguous layout cannot be expressed by QueuePFN */
 	assert_int_equal(U.dev.ops->queue_setup(&U.dev, 1, 256, vq.desc_addr, vq.avail_addr + 16,
-						vq.used_addr), VIRTIO_EINVAL);
+						vq.used_addr),
+			 VIRTIO_EINVAL);
 	assert_int_equal(U.dev.ops->queue_setup(&U.dev, 1, 256, vq.desc_addr + 8, vq.avail_addr,
-						vq.used_addr), VIRTIO_EINVAL);
+						vq.used_addr),
+			 VIRTIO_EINVAL);
 	assert_int_equal(U.dev.ops->queue_setup(&U.dev, 1, 256, vq.desc_addr, vq.avail_addr,
-						vq.used_addr + 4096), VIRTIO_EINVAL);
+						vq.used_addr + 4096),
+			 VIRTIO_EINVAL);
 }
 
 static void test_split_notification_data(void **st)
@@ -378,7 +384,8 @@ static void test_packed_single(void **st)
 	struct virtq_packed vq;
 	struct virtq_used_info ui;
 	uint8_t *out = ut_buf(16, 0xaa), *in = ut_buf(64, 0);
-	struct virtq_sg sg[2] = { { arch_dma_addr(out), 16, false }, { arch_dma_addr(in), 64, true } };
+	struct virtq_sg sg[2] = { { arch_dma_addr(out), 16, false },
+				  { arch_dma_addr(in), 64, true } };
 
 	(void)st;
 	start(SIM_MMIO_V2, PNEG, 64);

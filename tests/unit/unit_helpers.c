@@ -136,7 +136,9 @@ struct virtio_dev *ut_pci_open(struct ut_dev *u, uint32_t device_id, uint64_t fe
 	u->sim.status = initial_status;
 	w.ecam.dev[1] = &u->sim;
 	w.pci = true;
-	n = sim_world_fdt(&w, fdt, sizeof(fdt)) == 0 ? virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX) : 0;
+	n = sim_world_fdt(&w, fdt, sizeof(fdt)) == 0
+		    ? virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX)
+		    : 0;
 	virtio_discover_set_mapper(0, 0);
 	return n == 1 ? devs[0] : NULL;
 }

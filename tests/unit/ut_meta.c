@@ -86,7 +86,7 @@ static unsigned emit(ut_meta_sink sink, void *ctx, enum ut_meta_problem what, un
 
 /* Per entry: bit 0 passed, bit 1 failed at its level, bit 2 failed at the
  * other level (both for their own reason). */
-#define M_PASS  1u
+#define M_PASS 1u
 #define M_LEVEL 2u
 #define M_OTHER 4u
 
@@ -98,7 +98,8 @@ unsigned ut_meta_check(const struct pf_check_info *cat, unsigned ncat,
 	unsigned problems = 0;
 
 	if (!seen)
-		return emit(sink, ctx, UT_META_NO_PASS, 0, NULL, NULL); /* cannot judge: a problem */
+		return emit(sink, ctx, UT_META_NO_PASS, 0, NULL,
+			    NULL); /* cannot judge: a problem */
 	for (unsigned t = 0; t < ntables; t++) {
 		const struct ut_rows *tab = tables[t];
 
@@ -108,16 +109,18 @@ unsigned ut_meta_check(const struct pf_check_info *cat, unsigned ncat,
 			enum pf_verdict need;
 
 			if (r.check >= ncat) {
-				problems += emit(sink, ctx, UT_META_UNKNOWN_CHECK, r.check, tab->group,
-						 r.name);
+				problems += emit(sink, ctx, UT_META_UNKNOWN_CHECK, r.check,
+						 tab->group, r.name);
 				continue;
 			}
 			if (!o->ran) {
-				problems += emit(sink, ctx, UT_META_NOT_RUN, r.check, tab->group, r.name);
+				problems += emit(sink, ctx, UT_META_NOT_RUN, r.check, tab->group,
+						 r.name);
 				continue;
 			}
 			if (o->verdict != r.expect) {
-				problems += emit(sink, ctx, UT_META_VERDICT, r.check, tab->group, r.name);
+				problems += emit(sink, ctx, UT_META_VERDICT, r.check, tab->group,
+						 r.name);
 				continue;
 			}
 			if (r.expect == PF_VERDICT_PASS) {
@@ -127,8 +130,8 @@ unsigned ut_meta_check(const struct pf_check_info *cat, unsigned ncat,
 			if (r.expect != PF_VERDICT_FAIL && r.expect != PF_VERDICT_WARN)
 				continue; /* na, skip, error: neither */
 			if (glob_trivial(r.sub)) {
-				problems += emit(sink, ctx, UT_META_NO_FINGERPRINT, r.check, tab->group,
-						 r.name);
+				problems += emit(sink, ctx, UT_META_NO_FINGERPRINT, r.check,
+						 tab->group, r.name);
 				continue;
 			}
 			if (fnmatch(r.sub, o->sub, 0)) {
@@ -136,7 +139,8 @@ unsigned ut_meta_check(const struct pf_check_info *cat, unsigned ncat,
 						 tab->group, r.name);
 				continue;
 			}
-			need = cat[r.check].level == PF_LEVEL_MUST ? PF_VERDICT_FAIL : PF_VERDICT_WARN;
+			need = cat[r.check].level == PF_LEVEL_MUST ? PF_VERDICT_FAIL
+								   : PF_VERDICT_WARN;
 			seen[r.check] |= r.expect == need ? M_LEVEL : M_OTHER;
 		}
 	}
@@ -144,9 +148,10 @@ unsigned ut_meta_check(const struct pf_check_info *cat, unsigned ncat,
 		if (!(seen[k] & M_PASS))
 			problems += emit(sink, ctx, UT_META_NO_PASS, k, NULL, NULL);
 		if (!(seen[k] & M_LEVEL))
-			problems += emit(sink, ctx,
-					 (seen[k] & M_OTHER) ? UT_META_WRONG_LEVEL : UT_META_NO_FAIL, k,
-					 NULL, NULL);
+			problems +=
+				emit(sink, ctx,
+				     (seen[k] & M_OTHER) ? UT_META_WRONG_LEVEL : UT_META_NO_FAIL, k,
+				     NULL, NULL);
 	}
 	free(seen);
 	return problems;

@@ -45,24 +45,24 @@ void ut_obs_clear(const struct ut_rows *t);
 
 enum ut_meta_problem {
 	/* about a row */
-	UT_META_UNKNOWN_CHECK,   /* its check is not in the catalogue */
-	UT_META_NOT_RUN,         /* nothing observed for it */
-	UT_META_VERDICT,         /* it gave another verdict than it expects */
-	UT_META_NO_FINGERPRINT,  /* fails or warns with no glob, or one that matches anything */
+	UT_META_UNKNOWN_CHECK,	   /* its check is not in the catalogue */
+	UT_META_NOT_RUN,	   /* nothing observed for it */
+	UT_META_VERDICT,	   /* it gave another verdict than it expects */
+	UT_META_NO_FINGERPRINT,	   /* fails or warns with no glob, or one that matches anything */
 	UT_META_WRONG_FINGERPRINT, /* failed, but its fingerprint is not the glob's */
 	/* about a catalogue entry */
-	UT_META_NO_PASS,         /* no row where it passes */
-	UT_META_NO_FAIL,         /* no row where it fails for its own reason */
-	UT_META_WRONG_LEVEL,     /* only fails with the other level's verdict
+	UT_META_NO_PASS,     /* no row where it passes */
+	UT_META_NO_FAIL,     /* no row where it fails for its own reason */
+	UT_META_WRONG_LEVEL, /* only fails with the other level's verdict
 				  * (a MUST check that only warns, a SHOULD one that only fails) */
 	UT_META_PROBLEM_COUNT
 };
 
 struct ut_meta_finding {
 	enum ut_meta_problem what;
-	unsigned check;          /* catalogue index */
-	const char *group;       /* the row's table, NULL for an entry */
-	const char *row;         /* the row's name, NULL for an entry */
+	unsigned check;	   /* catalogue index */
+	const char *group; /* the row's table, NULL for an entry */
+	const char *row;   /* the row's name, NULL for an entry */
 };
 
 typedef void (*ut_meta_sink)(void *ctx, const struct ut_meta_finding *f);

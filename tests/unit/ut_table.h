@@ -18,7 +18,7 @@
 
 struct ut_check_table {
 	struct ut_rows rows;
-	CMUnitTestFunction test;   /* runs one row: its state is the row */
+	CMUnitTestFunction test; /* runs one row: its state is the row */
 	CMFixtureFunction setup, teardown;
 	const struct CMUnitTest *extra; /* run after the rows */
 	size_t nextra;
@@ -29,17 +29,20 @@ struct ut_check_table {
  * `type_`, whose members name, check, expect and sub the meta-test reads),
  * with nextra_ extra tests at extra_.
  */
-#define UT_CHECK_TABLE_N(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_, nextra_)     \
-	static struct ut_obs sym##_obs[sizeof(cases_) / sizeof(cases_[0])];                        \
-	const struct ut_check_table sym = {                                                         \
-		.rows = { group_, cases_, sizeof(cases_) / sizeof(cases_[0]), sizeof(type_),      \
-			  offsetof(type_, check), offsetof(type_, expect), offsetof(type_, sub),     \
-			  sym##_obs },                                                               \
-		.test = fn_, .setup = setup_, .teardown = teardown_,                               \
-		.extra = extra_, .nextra = nextra_,                                                 \
+#define UT_CHECK_TABLE_N(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_, nextra_)    \
+	static struct ut_obs sym##_obs[sizeof(cases_) / sizeof(cases_[0])];                      \
+	const struct ut_check_table sym = {                                                      \
+		.rows = { group_, cases_, sizeof(cases_) / sizeof(cases_[0]), sizeof(type_),     \
+			  offsetof(type_, check), offsetof(type_, expect), offsetof(type_, sub), \
+			  sym##_obs },                                                           \
+		.test = fn_,                                                                     \
+		.setup = setup_,                                                                 \
+		.teardown = teardown_,                                                           \
+		.extra = extra_,                                                                 \
+		.nextra = nextra_,                                                               \
 	}
-#define UT_CHECK_TABLE(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_)              \
-	UT_CHECK_TABLE_N(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_,               \
+#define UT_CHECK_TABLE(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_)   \
+	UT_CHECK_TABLE_N(sym, group_, cases_, type_, fn_, setup_, teardown_, extra_, \
 			 sizeof(extra_) / sizeof(extra_[0]))
 
 /* The tables (test_checks_*.c); a new table file adds itself here and to
@@ -84,22 +87,22 @@ static inline int ut_run_check_table(const struct ut_check_table *t)
  * the reason it is about. UT_FP_TRACE=1 in the environment prints each
  * row's fingerprint (to fill in new rows).
  */
-#define UT_CHECK_ROW(t, c, v)                                                                      \
-	do {                                                                                       \
-		ut_observe(&(t)->rows, (c), (v), ut_result_sub());                                 \
-		if ((v) != (c)->expect)                                                            \
-			print_error("%s: %s gave %s, expected %s\n%s\n", (c)->name,               \
-				    pf_catalogue[(c)->check].id, pf_verdict_name(v),               \
-				    pf_verdict_name((c)->expect), host_console());                 \
-		assert_int_equal((v), (c)->expect);                                                \
-		if ((c)->expect == PF_VERDICT_FAIL || (c)->expect == PF_VERDICT_WARN) {           \
-			if (getenv("UT_FP_TRACE"))                                                 \
-				fprintf(stderr, "FPROW\t%s\t%s\n", (c)->name, ut_result_sub());    \
-			if (!(c)->sub)                                                             \
-				fail_msg("%s: the case names no failure fingerprint (sub)",       \
-					 (c)->name);                                               \
-			assert_true(ut_result_sub_is((c)->name, (c)->sub));                       \
-		}                                                                                  \
+#define UT_CHECK_ROW(t, c, v)                                                                   \
+	do {                                                                                    \
+		ut_observe(&(t)->rows, (c), (v), ut_result_sub());                              \
+		if ((v) != (c)->expect)                                                         \
+			print_error("%s: %s gave %s, expected %s\n%s\n", (c)->name,             \
+				    pf_catalogue[(c)->check].id, pf_verdict_name(v),            \
+				    pf_verdict_name((c)->expect), host_console());              \
+		assert_int_equal((v), (c)->expect);                                             \
+		if ((c)->expect == PF_VERDICT_FAIL || (c)->expect == PF_VERDICT_WARN) {         \
+			if (getenv("UT_FP_TRACE"))                                              \
+				fprintf(stderr, "FPROW\t%s\t%s\n", (c)->name, ut_result_sub()); \
+			if (!(c)->sub)                                                          \
+				fail_msg("%s: the case names no failure fingerprint (sub)",     \
+					 (c)->name);                                            \
+			assert_true(ut_result_sub_is((c)->name, (c)->sub));                     \
+		}                                                                               \
 	} while (0)
 
 #endif

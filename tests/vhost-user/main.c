@@ -54,8 +54,7 @@ void vu_notify(struct vu_dev *d, struct vu_vring *vq)
 	uint64_t one = 1;
 
 	(void)d;
-	if (vq->call_fd >= 0 && write(vq->call_fd, &one, sizeof(one)) < 0 &&
-	    errno != EAGAIN)
+	if (vq->call_fd >= 0 && write(vq->call_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 		vu_log("queue %u: call notifier: %s", vq->index, strerror(errno));
 }
 
@@ -123,7 +122,8 @@ static int serve(struct vu_dev *d)
 		pfd[0] = (struct pollfd){ .fd = d->sock, .events = POLLIN };
 		for (unsigned i = 0; i < d->nvq; i++)
 			if (d->vq[i].kick_fd >= 0)
-				pfd[n++] = (struct pollfd){ .fd = d->vq[i].kick_fd, .events = POLLIN };
+				pfd[n++] =
+					(struct pollfd){ .fd = d->vq[i].kick_fd, .events = POLLIN };
 		rc = poll(pfd, n, ghost_active(d) ? 1 : needs_polling(d) ? POLL_MS : 1000);
 		if (rc < 0 && errno != EINTR)
 			return -1;
@@ -142,7 +142,8 @@ static int serve(struct vu_dev *d)
 			if (vq->kick_fd >= 0) {
 				for (unsigned k = 1; k < n; k++)
 					if (pfd[k].fd == vq->kick_fd && (pfd[k].revents & POLLIN) &&
-					    read(vq->kick_fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+					    read(vq->kick_fd, &cnt, sizeof(cnt)) < 0 &&
+					    errno != EAGAIN)
 						vu_log("queue %u: kick: %s", i, strerror(errno));
 			}
 			if (vq->ghost)
@@ -209,8 +210,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (vu_faults_parse(faults, &dev.faults, &bad)) {
-		fprintf(stderr, "pf-vhost-user-dev: unknown fault '%s' (--list-faults lists them)\n",
-			bad);
+		fprintf(stderr,
+			"pf-vhost-user-dev: unknown fault '%s' (--list-faults lists them)\n", bad);
 		return 2;
 	}
 	if (size < 512 || size > MAX_DISK || size % 512 || accept_s <= 0) {

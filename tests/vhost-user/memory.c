@@ -40,8 +40,7 @@ void vu_mem_clear(struct vu_mem *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int vu_mem_set(struct vu_mem *m, const struct vu_region *in, unsigned n,
-	       const int *fds)
+int vu_mem_set(struct vu_mem *m, const struct vu_region *in, unsigned n, const int *fds)
 {
 	struct vu_mem next = { 0 };
 	int rc = 0;
@@ -59,8 +58,7 @@ int vu_mem_set(struct vu_mem *m, const struct vu_region *in, unsigned n,
 		}
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i], 0);
 		if (p == MAP_FAILED) {
-			vu_log("mmap of region %u (%llu bytes) failed", i,
-			       (unsigned long long)len);
+			vu_log("mmap of region %u (%llu bytes) failed", i, (unsigned long long)len);
 			rc = -1;
 			break;
 		}

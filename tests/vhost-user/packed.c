@@ -18,8 +18,8 @@ struct pdesc {
 
 struct packed {
 	struct pdesc *ring;
-	uint16_t *driver;  /* driver event suppression: off_wrap, flags */
-	uint16_t *device;  /* device event suppression */
+	uint16_t *driver; /* driver event suppression: off_wrap, flags */
+	uint16_t *device; /* device event suppression */
 };
 
 #define BATCH 16
@@ -46,8 +46,8 @@ static bool map_ring(struct vu_dev *d, const struct vu_vring *vq, struct packed 
 	p->ring = vu_uva(&d->mem, vq->desc_uva, 16 * (uint64_t)vq->num);
 	p->driver = vu_uva(&d->mem, vq->avail_uva, 4);
 	p->device = vu_uva(&d->mem, vq->used_uva, 4);
-	return p->ring && p->driver && p->device && !(vq->desc_uva & 15) &&
-	       !(vq->avail_uva & 3) && !(vq->used_uva & 3);
+	return p->ring && p->driver && p->device && !(vq->desc_uva & 15) && !(vq->avail_uva & 3) &&
+	       !(vq->used_uva & 3);
 }
 
 static bool is_avail(const struct vu_dev *d, uint16_t flags, bool wrap)
@@ -59,8 +59,7 @@ static bool is_avail(const struct vu_dev *d, uint16_t flags, bool wrap)
 	return a == wrap && u != wrap;
 }
 
-static bool add_seg(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t len,
-		    bool write)
+static bool add_seg(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t len, bool write)
 {
 	struct vu_seg *s;
 	void *p;
@@ -130,15 +129,14 @@ static int pop(struct vu_dev *d, struct vu_vring *vq, struct packed *p, struct v
 		vq->avail_wrap = !vq->avail_wrap;
 	}
 	if (bad) {
-		vu_log("queue %u: malformed packed chain (buffer id %u): ignored",
-		       vq->index, r->head);
+		vu_log("queue %u: malformed packed chain (buffer id %u): ignored", vq->index,
+		       r->head);
 		return -1;
 	}
 	return 1;
 }
 
-static void push(struct vu_dev *d, struct vu_vring *vq, struct packed *p,
-		 const struct vu_req *r)
+static void push(struct vu_dev *d, struct vu_vring *vq, struct packed *p, const struct vu_req *r)
 {
 	struct pdesc *e = &p->ring[vq->next_used];
 	uint16_t flags = vq->used_wrap ? VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED : 0;
@@ -163,8 +161,8 @@ static void push(struct vu_dev *d, struct vu_vring *vq, struct packed *p,
 }
 
 /* 2.8.10: ENABLE, DISABLE, or DESC (with EVENT_IDX) at off_wrap. */
-static bool should_notify(struct vu_dev *d, struct vu_vring *vq, struct packed *p,
-			  uint16_t old, bool old_wrap)
+static bool should_notify(struct vu_dev *d, struct vu_vring *vq, struct packed *p, uint16_t old,
+			  bool old_wrap)
 {
 	uint16_t off_wrap, flags, off;
 	int32_t event, newpos, oldpos;

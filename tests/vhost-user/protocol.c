@@ -16,13 +16,28 @@
 #include "vu.h"
 
 enum {
-	GET_FEATURES = 1, SET_FEATURES = 2, SET_OWNER = 3, RESET_OWNER = 4,
-	SET_MEM_TABLE = 5, SET_LOG_BASE = 6, SET_LOG_FD = 7, SET_VRING_NUM = 8,
-	SET_VRING_ADDR = 9, SET_VRING_BASE = 10, GET_VRING_BASE = 11,
-	SET_VRING_KICK = 12, SET_VRING_CALL = 13, SET_VRING_ERR = 14,
-	GET_PROTOCOL_FEATURES = 15, SET_PROTOCOL_FEATURES = 16,
-	GET_QUEUE_NUM = 17, SET_VRING_ENABLE = 18, GET_CONFIG = 24,
-	SET_CONFIG = 25, RESET_DEVICE = 34, GET_MAX_MEM_SLOTS = 36,
+	GET_FEATURES = 1,
+	SET_FEATURES = 2,
+	SET_OWNER = 3,
+	RESET_OWNER = 4,
+	SET_MEM_TABLE = 5,
+	SET_LOG_BASE = 6,
+	SET_LOG_FD = 7,
+	SET_VRING_NUM = 8,
+	SET_VRING_ADDR = 9,
+	SET_VRING_BASE = 10,
+	GET_VRING_BASE = 11,
+	SET_VRING_KICK = 12,
+	SET_VRING_CALL = 13,
+	SET_VRING_ERR = 14,
+	GET_PROTOCOL_FEATURES = 15,
+	SET_PROTOCOL_FEATURES = 16,
+	GET_QUEUE_NUM = 17,
+	SET_VRING_ENABLE = 18,
+	GET_CONFIG = 24,
+	SET_CONFIG = 25,
+	RESET_DEVICE = 34,
+	GET_MAX_MEM_SLOTS = 36,
 };
 
 #define VHOST_USER_VERSION 1
@@ -216,8 +231,9 @@ static int set_fd(struct vu_dev *d, int which)
 		fd = m.fds[0];
 		m.nfds = 0;
 	}
-	slot = which == SET_VRING_KICK ? &vq->kick_fd :
-	       which == SET_VRING_CALL ? &vq->call_fd : &vq->err_fd;
+	slot = which == SET_VRING_KICK	 ? &vq->kick_fd
+	       : which == SET_VRING_CALL ? &vq->call_fd
+					 : &vq->err_fd;
 	if (*slot >= 0)
 		close(*slot);
 	*slot = fd;
@@ -395,8 +411,8 @@ int vu_handle_message(struct vu_dev *d)
 	if (rc)
 		goto out;
 	if ((m.flags & 3) != VHOST_USER_VERSION || m.size > MAX_PAYLOAD) {
-		vu_log("bad message header (request %u, flags %#x, size %u)", m.request,
-		       m.flags, m.size);
+		vu_log("bad message header (request %u, flags %#x, size %u)", m.request, m.flags,
+		       m.size);
 		rc = -1;
 		goto out;
 	}

@@ -20,8 +20,8 @@ struct vring_desc {
 
 struct split {
 	struct vring_desc *desc;
-	uint16_t *avail;   /* flags, idx, ring[num], used_event */
-	uint8_t *used;     /* flags, idx, ring[num] {id, len}, avail_event */
+	uint16_t *avail; /* flags, idx, ring[num], used_event */
+	uint8_t *used;	 /* flags, idx, ring[num] {id, len}, avail_event */
 };
 
 #define BATCH 16
@@ -46,14 +46,13 @@ static bool map_ring(struct vu_dev *d, const struct vu_vring *vq, struct split *
 	s->avail = vu_uva(&d->mem, vq->avail_uva, 6 + 2 * n);
 	s->used = vu_uva(&d->mem, vq->used_uva, 6 + 8 * n);
 	/* alignment the spec requires of the driver (2.7): refuse otherwise */
-	if (!s->desc || !s->avail || !s->used || (vq->desc_uva & 15) ||
-	    (vq->avail_uva & 1) || (vq->used_uva & 3))
+	if (!s->desc || !s->avail || !s->used || (vq->desc_uva & 15) || (vq->avail_uva & 1) ||
+	    (vq->used_uva & 3))
 		return false;
 	return true;
 }
 
-static bool add_seg(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t len,
-		    bool write)
+static bool add_seg(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t len, bool write)
 {
 	struct vu_seg *s;
 	void *p;
@@ -81,8 +80,8 @@ static bool add_seg(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t 
 }
 
 /* Walk the chain at table[i]; an indirect descriptor ends the main chain. */
-static int walk(struct vu_dev *d, struct vu_req *r, struct vring_desc *table,
-		uint32_t tnum, uint16_t i, bool in_indirect)
+static int walk(struct vu_dev *d, struct vu_req *r, struct vring_desc *table, uint32_t tnum,
+		uint16_t i, bool in_indirect)
 {
 	for (uint32_t count = 0;; count++) {
 		struct vring_desc e;
@@ -93,8 +92,7 @@ static int walk(struct vu_dev *d, struct vu_req *r, struct vring_desc *table,
 		if ((e.flags & VIRTQ_DESC_F_INDIRECT) && !fault(d, F_INDIRECT_IGNORED)) {
 			uint8_t *t;
 
-			if (in_indirect || e.len == 0 || e.len % 16 ||
-			    e.len / 16 > VU_MAX_SEGS)
+			if (in_indirect || e.len == 0 || e.len % 16 || e.len / 16 > VU_MAX_SEGS)
 				return -1;
 			t = vu_gpa(&d->mem, e.addr, e.len);
 			if (!t)
@@ -118,8 +116,8 @@ static int pop(struct vu_dev *d, struct vu_vring *vq, struct split *s, struct vu
 	if (avail_idx == vq->last_avail)
 		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
-		vu_log("queue %u: avail idx %u is more than %u ahead of %u: ignored",
-		       vq->index, avail_idx, vq->num, vq->last_avail);
+		vu_log("queue %u: avail idx %u is more than %u ahead of %u: ignored", vq->index,
+		       avail_idx, vq->num, vq->last_avail);
 		return 0;
 	}
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -151,8 +149,8 @@ static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old)
 	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
-static bool should_notify(struct vu_dev *d, struct vu_vring *vq, struct split *s,
-			  uint16_t old, uint16_t new_idx)
+static bool should_notify(struct vu_dev *d, struct vu_vring *vq, struct split *s, uint16_t old,
+			  uint16_t new_idx)
 {
 	bool event_idx = has_feature(vq->features, VIRTIO_F_EVENT_IDX);
 	uint16_t used_event, flags;
@@ -196,8 +194,7 @@ uint32_t vu_used_len(const struct vu_dev *d, const struct vu_req *r)
 	return r->written;
 }
 
-static void push(struct vu_dev *d, struct vu_vring *vq, struct split *s,
-		 const struct vu_req *r)
+static void push(struct vu_dev *d, struct vu_vring *vq, struct split *s, const struct vu_req *r)
 {
 	uint8_t *e = s->used + 4 + 8 * (size_t)(vq->used_idx % vq->num);
 	uint32_t id = r->head, len = vu_used_len(d, r);
@@ -232,8 +229,7 @@ int vu_split_process(struct vu_dev *d, struct vu_vring *vq)
 	if (!vq->kick_set || !vq->enabled || !vq->num)
 		return 0;
 	if (!map_ring(d, vq, &s)) {
-		vu_log("queue %u: ring addresses outside guest memory or misaligned",
-		       vq->index);
+		vu_log("queue %u: ring addresses outside guest memory or misaligned", vq->index);
 		return 0;
 	}
 	for (;;) {

@@ -38,7 +38,7 @@
 #define RING_EVENT_FLAGS_DESC 2
 
 #define VU_MAX_QUEUE_SIZE 32768
-#define VU_MAX_SEGS 1024       /* descriptors per request, direct + indirect */
+#define VU_MAX_SEGS 1024 /* descriptors per request, direct + indirect */
 #define VU_MAX_QUEUES 2
 
 static inline bool has_feature(uint64_t f, unsigned bit)
@@ -51,11 +51,11 @@ static inline bool has_feature(uint64_t f, unsigned bit)
 #define VU_MAX_REGIONS 8
 
 struct vu_region {
-	uint64_t gpa;       /* guest physical address */
+	uint64_t gpa; /* guest physical address */
 	uint64_t size;
-	uint64_t uva;       /* the front-end's virtual address of the same bytes */
-	uint8_t *host;      /* our mapping of gpa */
-	void *map;          /* what mmap returned (host - mmap_offset) */
+	uint64_t uva;  /* the front-end's virtual address of the same bytes */
+	uint8_t *host; /* our mapping of gpa */
+	void *map;     /* what mmap returned (host - mmap_offset) */
 	size_t map_len;
 };
 
@@ -69,8 +69,7 @@ void *vu_gpa(const struct vu_mem *m, uint64_t gpa, uint64_t len);
 /* The same for a front-end virtual address (ring addresses). */
 void *vu_uva(const struct vu_mem *m, uint64_t uva, uint64_t len);
 /* Replace the table; takes the fds (closes them). Returns 0 or -1. */
-int vu_mem_set(struct vu_mem *m, const struct vu_region *in, unsigned n,
-	       const int *fds);
+int vu_mem_set(struct vu_mem *m, const struct vu_region *in, unsigned n, const int *fds);
 void vu_mem_clear(struct vu_mem *m);
 
 /* ---- requests ---------------------------------------------------------------- */
@@ -83,16 +82,16 @@ struct vu_seg {
 
 /* One popped request: its segments in chain order, split by direction. */
 struct vu_req {
-	uint16_t head;       /* split: head index; packed: Buffer ID */
-	uint16_t ndesc;      /* packed: ring slots the request occupies */
+	uint16_t head;	/* split: head index; packed: Buffer ID */
+	uint16_t ndesc; /* packed: ring slots the request occupies */
 	struct vu_seg rd[VU_MAX_SEGS];
 	unsigned nrd;
 	struct vu_seg wr[VU_MAX_SEGS];
 	unsigned nwr;
 	uint64_t rd_len, wr_len;
-	uint32_t *table_len;  /* split: len field of the head descriptor (faults) */
-	uint8_t *indirect;    /* an indirect table of this request, or NULL */
-	uint32_t written;     /* bytes the device wrote from the first writable byte */
+	uint32_t *table_len; /* split: len field of the head descriptor (faults) */
+	uint8_t *indirect;   /* an indirect table of this request, or NULL */
+	uint32_t written;    /* bytes the device wrote from the first writable byte */
 };
 
 size_t vu_req_read(const struct vu_req *r, uint64_t off, void *dst, size_t len);
@@ -107,18 +106,18 @@ struct vu_vring {
 	uint16_t num;
 	uint64_t desc_uva, avail_uva, used_uva; /* packed: ring, driver, device area */
 	int kick_fd, call_fd, err_fd;
-	bool kick_set;         /* SET_VRING_KICK seen: started */
+	bool kick_set; /* SET_VRING_KICK seen: started */
 	bool enabled;
-	uint64_t features;     /* negotiated when the ring started */
+	uint64_t features; /* negotiated when the ring started */
 	/* split */
-	uint16_t last_avail;   /* next avail->ring index to take */
-	uint16_t used_idx;     /* our used->idx */
+	uint16_t last_avail; /* next avail->ring index to take */
+	uint16_t used_idx;   /* our used->idx */
 	uint16_t signalled_used;
 	bool signalled_valid;
 	/* packed */
 	uint16_t next_avail, next_used;
 	bool avail_wrap, used_wrap;
-	int prev_used_slot;    /* faults: the last used descriptor written */
+	int prev_used_slot; /* faults: the last used descriptor written */
 	/* the old ring of a stopped queue (fault old-ring-after-reset) */
 	bool ghost;
 	long ghost_from_ms, ghost_until_ms;
@@ -168,11 +167,11 @@ enum vu_fault {
 struct vu_fault_info {
 	const char *name;
 	bool control;
-	const char *device;     /* rng, blk or any */
-	const char *ring;       /* split, packed or any */
-	const char *statement;  /* id in profiles/spec/virtio-1.4-normative.yaml */
-	const char *checks;     /* checks expected to fail (controls: "") */
-	const char *missed_in;  /* configurations where the kit misses it today */
+	const char *device;    /* rng, blk or any */
+	const char *ring;      /* split, packed or any */
+	const char *statement; /* id in profiles/spec/virtio-1.4-normative.yaml */
+	const char *checks;    /* checks expected to fail (controls: "") */
+	const char *missed_in; /* configurations where the kit misses it today */
 	const char *comment;
 };
 
@@ -184,7 +183,10 @@ void vu_faults_print(void);
 
 /* ---- the device (main.c, blk.c, rng.c) ------------------------------------ */
 
-enum vu_type { VU_RNG, VU_BLK };
+enum vu_type {
+	VU_RNG,
+	VU_BLK
+};
 
 struct vu_dev {
 	enum vu_type type;
@@ -195,7 +197,7 @@ struct vu_dev {
 	struct vu_mem mem;
 	struct vu_vring vq[VU_MAX_QUEUES];
 	unsigned nvq;
-	uint64_t features;          /* SET_FEATURES */
+	uint64_t features;	    /* SET_FEATURES */
 	uint64_t protocol_features; /* SET_PROTOCOL_FEATURES */
 	int sock;
 };

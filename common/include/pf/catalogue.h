@@ -11,9 +11,9 @@
 #include <stdbool.h>
 
 enum pf_level {
-	PF_LEVEL_MUST,   /* MUST / MUST NOT: a violation is a failure */
+	PF_LEVEL_MUST,	 /* MUST / MUST NOT: a violation is a failure */
 	PF_LEVEL_SHOULD, /* SHOULD / SHOULD NOT: a violation is a warning */
-	PF_LEVEL_MAY,    /* informational */
+	PF_LEVEL_MAY,	 /* informational */
 };
 
 /* Positive checks test what the device MUST do; adversarial checks feed the
@@ -31,8 +31,8 @@ enum pf_check_id {
 };
 
 struct pf_check_info {
-	const char *id;    /* stable dotted id, e.g. "basic.init.sequence" */
-	const char *area;  /* basic, split-ring, packed-ring, pci, mmio, <device> */
+	const char *id;	  /* stable dotted id, e.g. "basic.init.sequence" */
+	const char *area; /* basic, split-ring, packed-ring, pci, mmio, <device> */
 	enum pf_level level;
 	enum pf_class cls;
 	const char *title; /* one line, what is checked */
@@ -58,7 +58,7 @@ bool pf_catalogue_next_req(const char **cursor, char *word, unsigned cap);
  * statement; reason-key, words joined by '-', says what it leaves out).
  */
 enum pf_claim {
-	PF_CLAIM_END,       /* no claim left */
+	PF_CLAIM_END, /* no claim left */
 	PF_CLAIM_FULL,
 	PF_CLAIM_PARTIAL,
 	PF_CLAIM_MALFORMED, /* a '~' qualifier other than ~partial:<reason> */

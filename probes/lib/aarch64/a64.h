@@ -22,7 +22,11 @@ struct a64_range {
 	uint64_t base, size;
 };
 
-enum a64_conduit { CONDUIT_NONE, CONDUIT_HVC, CONDUIT_SMC };
+enum a64_conduit {
+	CONDUIT_NONE,
+	CONDUIT_HVC,
+	CONDUIT_SMC
+};
 
 /* What the boot path learns from the DT before the MMU is on. */
 #define A64_MAX_RAM 16
@@ -42,13 +46,11 @@ void a64_boot(const void *fdt) __attribute__((noreturn));
 int a64_early_dt(const void *fdt, struct a64_boot_info *bi);
 
 /* mmu.c */
-void a64_mmu_init(const struct a64_range *ram, unsigned nram,
-		  const void *fdt, uint32_t fdt_size);
+void a64_mmu_init(const struct a64_range *ram, unsigned nram, const void *fdt, uint32_t fdt_size);
 bool a64_mmu_covered(uint64_t pa, uint64_t size);
 
 /* dt.c (libfdt, MMU on) */
-int a64_dt_reg(const void *fdt, int node, int idx, uint64_t *addr,
-	       uint64_t *size);
+int a64_dt_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size);
 int a64_dt_stdout(const void *fdt);
 const char *a64_dt_bootargs(const void *fdt);
 
@@ -66,8 +68,7 @@ void a64_psci_init(enum a64_conduit c);
 void a64_psci_reset(void);
 
 /* dma.c */
-void a64_dma_init(const void *fdt, const struct a64_range *ram,
-		  unsigned nram);
+void a64_dma_init(const void *fdt, const struct a64_range *ram, unsigned nram);
 void a64_dma_info(uint64_t *base, uint64_t *size);
 
 /* exception.c */

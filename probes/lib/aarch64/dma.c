@@ -68,7 +68,8 @@ static void collect_blocked(const void *fdt, struct blocked *b)
 	if (node >= 0) {
 		int child;
 
-		fdt_for_each_subnode(child, fdt, node) {
+		fdt_for_each_subnode(child, fdt, node)
+		{
 			uint64_t addr, size;
 
 			for (int i = 0; !a64_dt_reg(fdt, child, i, &addr, &size); i++)

@@ -47,8 +47,7 @@ static int translate(const void *fdt, int bus, uint64_t *addr)
 	return -1;
 }
 
-int a64_dt_reg(const void *fdt, int node, int idx, uint64_t *addr,
-	       uint64_t *size)
+int a64_dt_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size)
 {
 	int parent = fdt_parent_offset(fdt, node);
 	int ac, sc, len;

@@ -65,15 +65,14 @@ static uint64_t read_cells(const uint32_t *p, uint32_t n)
 	return v;
 }
 
-static void add_ram(struct a64_boot_info *bi, const uint32_t *reg,
-		    uint32_t len, uint32_t ac, uint32_t sc)
+static void add_ram(struct a64_boot_info *bi, const uint32_t *reg, uint32_t len, uint32_t ac,
+		    uint32_t sc)
 {
 	uint32_t cells = ac + sc;
 
 	if (!cells || ac > 2 || sc > 2)
 		return;
-	for (uint32_t i = 0; i + cells * 4 <= len && bi->nram < A64_MAX_RAM;
-	     i += cells * 4) {
+	for (uint32_t i = 0; i + cells * 4 <= len && bi->nram < A64_MAX_RAM; i += cells * 4) {
 		const uint32_t *c = reg + i / 4;
 		uint64_t size = read_cells(c + ac, sc);
 
@@ -100,8 +99,8 @@ int a64_early_dt(const void *fdt, struct a64_boot_info *bi)
 	if (!fdt || ((uintptr_t)fdt & 3) || be32(&h->magic) != FDT_MAGIC)
 		return -1;
 	total = be32(&h->totalsize);
-	if (total < sizeof(*h) || total > FDT_MAX_SIZE ||
-	    be32(&h->last_comp_version) > 17 || be32(&h->version) < 16)
+	if (total < sizeof(*h) || total > FDT_MAX_SIZE || be32(&h->last_comp_version) > 17 ||
+	    be32(&h->version) < 16)
 		return -1;
 	if (be32(&h->off_dt_struct) >= total || (be32(&h->off_dt_struct) & 3) ||
 	    be32(&h->off_dt_strings) >= total)

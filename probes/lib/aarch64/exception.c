@@ -66,26 +66,51 @@ static const char *const vector_names[16] = {
 static const char *ec_name(unsigned ec)
 {
 	switch (ec) {
-	case 0x00: return "unknown reason (undefined instruction)";
-	case 0x01: return "trapped WFI/WFE";
-	case 0x07: return "trapped FP/SIMD access";
-	case 0x0e: return "illegal execution state";
-	case 0x15: return "SVC";
-	case 0x16: return "HVC";
-	case 0x17: return "SMC";
-	case 0x18: return "trapped MSR/MRS/system instruction";
-	case 0x19: return "trapped SVE access";
-	case 0x20: case 0x21: return "instruction abort";
-	case 0x22: return "PC alignment fault";
-	case 0x24: case 0x25: return "data abort";
-	case 0x26: return "SP alignment fault";
-	case 0x2c: return "FP exception";
-	case 0x2f: return "SError";
-	case 0x30: case 0x31: return "breakpoint";
-	case 0x32: case 0x33: return "software step";
-	case 0x34: case 0x35: return "watchpoint";
-	case 0x3c: return "BRK instruction";
-	default: return "exception class not decoded";
+	case 0x00:
+		return "unknown reason (undefined instruction)";
+	case 0x01:
+		return "trapped WFI/WFE";
+	case 0x07:
+		return "trapped FP/SIMD access";
+	case 0x0e:
+		return "illegal execution state";
+	case 0x15:
+		return "SVC";
+	case 0x16:
+		return "HVC";
+	case 0x17:
+		return "SMC";
+	case 0x18:
+		return "trapped MSR/MRS/system instruction";
+	case 0x19:
+		return "trapped SVE access";
+	case 0x20:
+	case 0x21:
+		return "instruction abort";
+	case 0x22:
+		return "PC alignment fault";
+	case 0x24:
+	case 0x25:
+		return "data abort";
+	case 0x26:
+		return "SP alignment fault";
+	case 0x2c:
+		return "FP exception";
+	case 0x2f:
+		return "SError";
+	case 0x30:
+	case 0x31:
+		return "breakpoint";
+	case 0x32:
+	case 0x33:
+		return "software step";
+	case 0x34:
+	case 0x35:
+		return "watchpoint";
+	case 0x3c:
+		return "BRK instruction";
+	default:
+		return "exception class not decoded";
 	}
 }
 
@@ -112,8 +137,7 @@ static void fault_enter(void)
 }
 
 static void __attribute__((noreturn))
-report(unsigned vec, uint64_t esr, uint64_t far, uint64_t elr,
-       uint64_t spsr, const uint64_t *lr)
+report(unsigned vec, uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr, const uint64_t *lr)
 {
 	static char msg[160];
 	/* ESR is meaningful for synchronous exceptions and SError */
@@ -153,8 +177,8 @@ void a64_exception(struct a64_frame *f, unsigned vec)
 void a64_exception_nested(unsigned vec)
 {
 	fault_enter();
-	report(vec & 15, read_sysreg(esr_el1), read_sysreg(far_el1),
-	       read_sysreg(elr_el1), read_sysreg(spsr_el1), NULL);
+	report(vec & 15, read_sysreg(esr_el1), read_sysreg(far_el1), read_sysreg(elr_el1),
+	       read_sysreg(spsr_el1), NULL);
 }
 
 void arch_fatal(const char *msg)

@@ -13,13 +13,12 @@
 #include "gic.h"
 #include "intr.h"
 
-#define MAX_NODES 100000  /* bound on a walk over the whole tree */
+#define MAX_NODES 100000 /* bound on a walk over the whole tree */
 #define MAX_DEPTH 64
 
 static const char *const v3_compat[] = { "arm,gic-v3", 0 };
-static const char *const v2_compat[] = {
-	"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic", "arm,cortex-a9-gic", 0
-};
+static const char *const v2_compat[] = { "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic",
+					 "arm,cortex-a9-gic", 0 };
 
 static bool usable(const void *fdt, int node)
 {
@@ -191,8 +190,8 @@ int gic_dt_irq_by_reg(const void *fdt, int gic, uint64_t reg_addr, unsigned inde
 /* ---- PCI host bridges ---- */
 
 struct pci_loc {
-	int node;             /* pci-host-ecam-generic */
-	uint64_t ecam;        /* ECAM window base */
+	int node;      /* pci-host-ecam-generic */
+	uint64_t ecam; /* ECAM window base */
 	uint32_t bus_start, bus_end;
 	uint32_t bus, dev, fn;
 };
@@ -254,7 +253,8 @@ static int find_bridge(const struct pci_loc *l, uint32_t bus, uint32_t target, u
 			if ((hdr & 0x7f) == 1) {
 				buses = ecam_read32(l, bus, d, f, 0x18);
 				*sec = (buses >> 8) & 0xff;
-				if (*sec > bus && *sec <= target && target <= ((buses >> 16) & 0xff)) {
+				if (*sec > bus && *sec <= target &&
+				    target <= ((buses >> 16) & 0xff)) {
 					*dev = d;
 					*fn = f;
 					return 0;
@@ -270,7 +270,7 @@ static int find_bridge(const struct pci_loc *l, uint32_t bus, uint32_t target, u
 #define MAX_BRIDGES 16 /* nesting the probe configures (pci.h) */
 
 struct pci_path {
-	uint32_t n;               /* bridges from the root bus down */
+	uint32_t n; /* bridges from the root bus down */
 	uint32_t dev[MAX_BRIDGES], fn[MAX_BRIDGES], sec[MAX_BRIDGES];
 	uint32_t bus[MAX_BRIDGES]; /* the bus each bridge sits on */
 };
@@ -372,8 +372,7 @@ static int requester_id(const struct pci_loc *l, uint32_t *rid)
 	return 0;
 }
 
-int gic_dt_pci_intx(const void *fdt, int gic, uint64_t cfg_addr, uint8_t pin,
-		    struct intr_line *out)
+int gic_dt_pci_intx(const void *fdt, int gic, uint64_t cfg_addr, uint8_t pin, struct intr_line *out)
 {
 	struct pci_loc l;
 	const uint8_t *map, *mask;

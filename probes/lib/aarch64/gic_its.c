@@ -26,13 +26,13 @@
 #include "sysreg.h"
 
 #define ITS_MAX_DEVICES 16
-#define ITS_EVENTS      32                    /* EventIDs per device (5 bits) */
-#define ITS_MAX_ITT_ENTRY 16                  /* bytes we reserve per ITT entry */
-#define LPI_ID_BITS     14                    /* INTIDs below 16384 */
-#define LPI_PROP_SIZE   ((1u << LPI_ID_BITS) - GIC_LPI_BASE)
-#define LPI_PEND_SIZE   ((1u << LPI_ID_BITS) / 8)
-#define ITS_TABLE_MAX   0x10000               /* per BASER table */
-#define CMDQ_SIZE       0x1000                /* 128 commands */
+#define ITS_EVENTS 32	     /* EventIDs per device (5 bits) */
+#define ITS_MAX_ITT_ENTRY 16 /* bytes we reserve per ITT entry */
+#define LPI_ID_BITS 14	     /* INTIDs below 16384 */
+#define LPI_PROP_SIZE ((1u << LPI_ID_BITS) - GIC_LPI_BASE)
+#define LPI_PEND_SIZE ((1u << LPI_ID_BITS) / 8)
+#define ITS_TABLE_MAX 0x10000 /* per BASER table */
+#define CMDQ_SIZE 0x1000      /* 128 commands */
 
 static uint8_t lpi_prop[LPI_PROP_SIZE] __attribute__((aligned(4096)));
 static uint8_t lpi_pend[LPI_PEND_SIZE] __attribute__((aligned(65536)));
@@ -41,12 +41,12 @@ static uint64_t cmdq[CMDQ_SIZE / 8] __attribute__((aligned(4096)));
 static uint8_t itt[ITS_MAX_DEVICES][ITS_EVENTS * ITS_MAX_ITT_ENTRY] __attribute__((aligned(256)));
 
 static struct {
-	uint64_t base;           /* control frame */
+	uint64_t base; /* control frame */
 	uint64_t typer;
-	uint64_t rdbase;         /* MAPC/SYNC target field, already shifted */
+	uint64_t rdbase; /* MAPC/SYNC target field, already shifted */
 	uint32_t cwriter;
-	uint32_t max_devid;      /* DeviceIDs the device table covers */
-	unsigned events;         /* EventIDs per device we map (power of 2) */
+	uint32_t max_devid; /* DeviceIDs the device table covers */
+	unsigned events;    /* EventIDs per device we map (power of 2) */
 	bool flush_cmd, flush_tables, flush_prop;
 	bool ready;
 } its;
@@ -54,8 +54,8 @@ static struct {
 static struct its_dev {
 	bool used;
 	uint32_t devid;
-	uint32_t mapped;         /* EventIDs with a MAPTI in force */
-	uint32_t alloc;          /* EventIDs handed out */
+	uint32_t mapped; /* EventIDs with a MAPTI in force */
+	uint32_t alloc;	 /* EventIDs handed out */
 } devs[ITS_MAX_DEVICES];
 
 static int its_cmd(uint64_t c0, uint64_t c1, uint64_t c2, uint64_t c3)
@@ -180,8 +180,8 @@ static int its_alloc(uint32_t devid, unsigned n, struct gic_msi *out)
 			gic_dcache_clean(&lpi_prop[lpi - GIC_LPI_BASE], 1);
 		dsb(st); /* configuration in memory before the mapping exists */
 		if (!(d->mapped >> ev & 1))
-			rc = its_cmd(GITS_CMD_MAPTI | (uint64_t)devid << 32, ev | (uint64_t)lpi << 32,
-				     0 /* ICID 0 */, 0);
+			rc = its_cmd(GITS_CMD_MAPTI | (uint64_t)devid << 32,
+				     ev | (uint64_t)lpi << 32, 0 /* ICID 0 */, 0);
 		if (rc) {
 			its_free(out, i); /* give back what this call mapped */
 			release_if_empty(slot);
@@ -286,7 +286,8 @@ static int its_init(void)
 
 		if (GITS_BASER_TYPE(b) == GITS_BASER_TYPE_DEVICE) {
 			uint64_t want = 1ull << (GITS_TYPER_DEVBITS(its.typer) > 16
-							 ? 16 : GITS_TYPER_DEVBITS(its.typer));
+							 ? 16
+							 : GITS_TYPER_DEVBITS(its.typer));
 
 			rc = setup_baser(n, its_tables[0], want, &c);
 			if (rc)
@@ -336,8 +337,8 @@ int gic_its_probe(const void *fdt, int node, struct gic_chip *chip)
 	if (its.typer == ~0ull || !(its.typer & GITS_TYPER_PHYSICAL) ||
 	    GITS_TYPER_ITT_SIZE(its.typer) > ITS_MAX_ITT_ENTRY)
 		return GIC_ENOTSUP;
-	its.events = GITS_TYPER_IDBITS(its.typer) >= 5 ? ITS_EVENTS
-						       : 1u << GITS_TYPER_IDBITS(its.typer);
+	its.events =
+		GITS_TYPER_IDBITS(its.typer) >= 5 ? ITS_EVENTS : 1u << GITS_TYPER_IDBITS(its.typer);
 	/* MAPC/SYNC name a redistributor by address (PTA = 1) or by its
 	 * processor number (PTA = 0), in bits [51:16] */
 	its.rdbase = its.typer & GITS_TYPER_PTA ? rd->base & 0xfffffffff0000ull

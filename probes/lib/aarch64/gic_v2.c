@@ -16,7 +16,7 @@
 #include "gic.h"
 
 static uint64_t gicd, gicc;
-static uint8_t cpu_mask;       /* our bit in GICD_ITARGETSR */
+static uint8_t cpu_mask; /* our bit in GICD_ITARGETSR */
 static struct gic_chip chip;
 
 /* GICv2m */

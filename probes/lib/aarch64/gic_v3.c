@@ -16,7 +16,7 @@
 
 static uint64_t gicd;
 static struct gicv3_rdist rdist;
-static uint64_t route;         /* GICD_IROUTER value naming the boot CPU */
+static uint64_t route; /* GICD_IROUTER value naming the boot CPU */
 static struct gic_chip chip;
 
 bool gic_poll32(uint64_t a, uint32_t mask, uint32_t want)
@@ -143,8 +143,9 @@ static int find_rdist(const void *fdt, int node, uint32_t aff)
 			}
 			if (typer & GICR_TYPER_LAST)
 				break;
-			off += stride ? stride
-				      : typer & GICR_TYPER_VLPIS ? GICR_FRAME_SIZE_V4 : GICR_FRAME_SIZE;
+			off += stride			  ? stride
+			       : typer & GICR_TYPER_VLPIS ? GICR_FRAME_SIZE_V4
+							  : GICR_FRAME_SIZE;
 		}
 	}
 	return GIC_ENODEV;

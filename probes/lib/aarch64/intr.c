@@ -17,10 +17,10 @@
 #include "irq.h"
 #include "platform.h"
 
-#define NLINES       1024                 /* SGI/PPI/SPI INTIDs */
-#define NLPIS        1024                 /* LPIs from GIC_LPI_BASE */
-#define MAX_PER_IRQ  64                   /* acknowledges per exception */
-#define STORM_LIMIT  100000               /* interrupts on one line: masked */
+#define NLINES 1024	   /* SGI/PPI/SPI INTIDs */
+#define NLPIS 1024	   /* LPIs from GIC_LPI_BASE */
+#define MAX_PER_IRQ 64	   /* acknowledges per exception */
+#define STORM_LIMIT 100000 /* interrupts on one line: masked */
 
 struct line {
 	volatile uint32_t count;
@@ -34,7 +34,7 @@ static volatile uint32_t stray;
 static struct gic_chip *chip;
 static const void *intr_fdt;
 static int gic_node = -1;
-static int init_rc = 1;                   /* 1: not tried yet */
+static int init_rc = 1; /* 1: not tried yet */
 static char desc[200] = "interrupt controller not initialised";
 
 static struct line *line_of(uint32_t intid)
@@ -80,12 +80,18 @@ static void intr_irq(void)
 const char *intr_strerror(int err)
 {
 	switch (err) {
-	case 0: return "ok";
-	case INTR_E_NODEV: return "no supported interrupt controller";
-	case INTR_E_INVAL: return "invalid argument or device-tree data";
-	case INTR_E_NOSPC: return "out of interrupt lines";
-	case INTR_E_IO: return "interrupt controller did not respond";
-	case INTR_E_NOTSUP: return "configuration not supported by the probe";
+	case 0:
+		return "ok";
+	case INTR_E_NODEV:
+		return "no supported interrupt controller";
+	case INTR_E_INVAL:
+		return "invalid argument or device-tree data";
+	case INTR_E_NOSPC:
+		return "out of interrupt lines";
+	case INTR_E_IO:
+		return "interrupt controller did not respond";
+	case INTR_E_NOTSUP:
+		return "configuration not supported by the probe";
 	}
 	return "unknown error";
 }

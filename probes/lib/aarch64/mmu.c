@@ -19,9 +19,9 @@
 /* VMSAv8-64 descriptors */
 #define PTE_VALID (1ULL << 0)
 #define PTE_TYPE_MASK 3ULL
-#define PTE_TABLE 3ULL   /* levels 0-2: next-level table */
-#define PTE_BLOCK 1ULL   /* levels 1-2: block */
-#define PTE_PAGE 3ULL    /* level 3: page */
+#define PTE_TABLE 3ULL /* levels 0-2: next-level table */
+#define PTE_BLOCK 1ULL /* levels 1-2: block */
+#define PTE_PAGE 3ULL  /* level 3: page */
 #define PTE_ATTRINDX(i) ((uint64_t)(i) << 2)
 #define PTE_SH_INNER (3ULL << 8)
 #define PTE_AF (1ULL << 10) /* set: no Access flag faults */
@@ -30,8 +30,8 @@
 #define PTE_ADDR 0x0000fffffffff000ULL
 
 /* MAIR_EL1 attribute indices */
-#define MT_NORMAL 0        /* 0xff: Normal, inner/outer WB non-transient RW-allocate */
-#define MT_DEVICE_nGnRE 1  /* 0x04 */
+#define MT_NORMAL 0	  /* 0xff: Normal, inner/outer WB non-transient RW-allocate */
+#define MT_DEVICE_nGnRE 1 /* 0x04 */
 #define MAIR_VALUE (0xffULL << (8 * MT_NORMAL) | 0x04ULL << (8 * MT_DEVICE_nGnRE))
 
 #define ATTR_RAM (PTE_ATTRINDX(MT_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_UXN)
@@ -151,8 +151,7 @@ bool a64_mmu_covered(uint64_t pa, uint64_t size)
 	return pa < device_limit && size <= device_limit - pa;
 }
 
-static bool in_ram(const struct a64_range *ram, unsigned nram, uint64_t pa,
-		   uint64_t size)
+static bool in_ram(const struct a64_range *ram, unsigned nram, uint64_t pa, uint64_t size)
 {
 	for (unsigned i = 0; i < nram; i++)
 		if (pa >= ram[i].base && pa - ram[i].base < ram[i].size &&
@@ -161,8 +160,7 @@ static bool in_ram(const struct a64_range *ram, unsigned nram, uint64_t pa,
 	return false;
 }
 
-void a64_mmu_init(const struct a64_range *ram, unsigned nram,
-		  const void *fdt, uint32_t fdt_size)
+void a64_mmu_init(const struct a64_range *ram, unsigned nram, const void *fdt, uint32_t fdt_size)
 {
 	uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	uint64_t parange = mmfr0 & 0xf;
@@ -210,9 +208,8 @@ void a64_mmu_init(const struct a64_range *ram, unsigned nram,
 	dsb(sy);
 
 	write_sysreg(mair_el1, MAIR_VALUE);
-	write_sysreg(tcr_el1, TCR_T0SZ(VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
-			      TCR_SH0_INNER | TCR_TG0_4K | TCR_EPD1 |
-			      parange << TCR_IPS_SHIFT);
+	write_sysreg(tcr_el1, TCR_T0SZ(VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+				      TCR_TG0_4K | TCR_EPD1 | parange << TCR_IPS_SHIFT);
 	write_sysreg(ttbr0_el1, (uintptr_t)l0);
 	/* MAIR/TCR/TTBR0 writes take effect before the TLB maintenance and
 	 * before translation is enabled. */

@@ -25,16 +25,16 @@ static uint64_t psci_call(uint32_t fn)
 
 	if (conduit == CONDUIT_HVC)
 		__asm__ volatile("hvc #0"
-				 : "+r"(x0) : :
-				 "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
-				 "x9", "x10", "x11", "x12", "x13", "x14", "x15",
-				 "x16", "x17", "memory");
+				 : "+r"(x0)
+				 :
+				 : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+				   "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
 	else if (conduit == CONDUIT_SMC)
 		__asm__ volatile("smc #0"
-				 : "+r"(x0) : :
-				 "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
-				 "x9", "x10", "x11", "x12", "x13", "x14", "x15",
-				 "x16", "x17", "memory");
+				 : "+r"(x0)
+				 :
+				 : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+				   "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
 	return x0;
 }
 

@@ -25,13 +25,20 @@
 #include "irq.h"
 #include "platform.h"
 
-enum selftest { ST_NONE, ST_FAULT, ST_UNDEF, ST_STACK, ST_SMASH, ST_HANG,
-		ST_OFF, ST_RESET };
+enum selftest {
+	ST_NONE,
+	ST_FAULT,
+	ST_UNDEF,
+	ST_STACK,
+	ST_SMASH,
+	ST_HANG,
+	ST_OFF,
+	ST_RESET
+};
 
 static const char *const names[] = {
-	[ST_FAULT] = "fault", [ST_UNDEF] = "undef", [ST_STACK] = "stack",
-	[ST_SMASH] = "smash", [ST_HANG] = "hang", [ST_OFF] = "off",
-	[ST_RESET] = "reset",
+	[ST_FAULT] = "fault", [ST_UNDEF] = "undef", [ST_STACK] = "stack", [ST_SMASH] = "smash",
+	[ST_HANG] = "hang",   [ST_OFF] = "off",	    [ST_RESET] = "reset",
 };
 
 bool a64_selftest_armed;
@@ -51,8 +58,7 @@ void a64_selftest_init(const char *args)
 	for (unsigned i = 1; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t n = strlen(names[i]);
 
-		if (!strncmp(v, names[i], n) &&
-		    (v[n] == '\0' || v[n] == ' ' || v[n] == '@')) {
+		if (!strncmp(v, names[i], n) && (v[n] == '\0' || v[n] == ' ' || v[n] == '@')) {
 			what = (enum selftest)i;
 			lines_left = v[n] == '@' ? strtoul(v + n + 1, NULL, 0) : 1;
 			if (!lines_left)

@@ -7,12 +7,12 @@
 #define PF_A64_SYSREG_H
 
 /* SCTLR_EL1 */
-#define SCTLR_M (1 << 0)    /* stage 1 translation (MMU) */
-#define SCTLR_A (1 << 1)    /* alignment check: off, Normal memory allows unaligned */
-#define SCTLR_C (1 << 2)    /* data cacheability */
-#define SCTLR_SA (1 << 3)   /* SP alignment check at EL1 */
-#define SCTLR_SA0 (1 << 4)  /* SP alignment check at EL0 */
-#define SCTLR_I (1 << 12)   /* instruction cacheability */
+#define SCTLR_M (1 << 0)   /* stage 1 translation (MMU) */
+#define SCTLR_A (1 << 1)   /* alignment check: off, Normal memory allows unaligned */
+#define SCTLR_C (1 << 2)   /* data cacheability */
+#define SCTLR_SA (1 << 3)  /* SP alignment check at EL1 */
+#define SCTLR_SA0 (1 << 4) /* SP alignment check at EL0 */
+#define SCTLR_I (1 << 12)  /* instruction cacheability */
 /* RES1 in Armv8.0 (EOS, TSCXT, EIS, SPAN, nTLSMD, LSMAOE), harmless later */
 #define SCTLR_EL1_RES1 0x30d00800
 /* MMU and caches off, little-endian, no MTE/PAC/BTI controls set */
@@ -39,13 +39,13 @@
 #define ID_AA64PFR0_GIC_SHIFT 24
 
 /* Exception frame built by vectors.S, read by exception.c */
-#define FRAME_X 0          /* x0..x30 */
+#define FRAME_X 0 /* x0..x30 */
 #define FRAME_SP_EL0 248
 #define FRAME_ELR 256
 #define FRAME_SPSR 264
 #define FRAME_ESR 272
 #define FRAME_FAR 280
-#define FRAME_Q 288        /* q0..q31 */
+#define FRAME_Q 288 /* q0..q31 */
 #define FRAME_FPSR 800
 #define FRAME_FPCR 808
 #define FRAME_SIZE 816
@@ -53,13 +53,13 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
-#define read_sysreg(r) ({ \
-	uint64_t __v; \
-	__asm__ volatile("mrs %0, " #r : "=r"(__v)); \
-	__v; \
-})
-#define write_sysreg(r, v) \
-	__asm__ volatile("msr " #r ", %x0" : : "rZ"((uint64_t)(v)) : "memory")
+#define read_sysreg(r)                                       \
+	({                                                   \
+		uint64_t __v;                                \
+		__asm__ volatile("mrs %0, " #r : "=r"(__v)); \
+		__v;                                         \
+	})
+#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %x0" : : "rZ"((uint64_t)(v)) : "memory")
 
 #define isb() __asm__ volatile("isb" : : : "memory")
 #define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")

@@ -27,7 +27,10 @@
 #define SPIN_MAX 1000000
 #define SPIN_STUCK 1000 /* once a wait timed out, until the UART recovers */
 
-enum uart_kind { UART_PL011, UART_16550 };
+enum uart_kind {
+	UART_PL011,
+	UART_16550
+};
 
 static uintptr_t uart_base = 0x09000000;
 static enum uart_kind uart_kind = UART_PL011;
@@ -117,8 +120,7 @@ void a64_uart_init(const void *fdt)
 		uart_how = "stdout-path UART not PL011/16550: default PL011 at 0x09000000";
 		return;
 	}
-	if (a64_dt_reg(fdt, node, 0, &addr, &size) ||
-	    !a64_mmu_covered(addr, size ? size : 1)) {
+	if (a64_dt_reg(fdt, node, 0, &addr, &size) || !a64_mmu_covered(addr, size ? size : 1)) {
 		uart_how = "stdout-path UART reg unusable: default PL011 at 0x09000000";
 		return;
 	}
@@ -131,6 +133,6 @@ void a64_uart_init(const void *fdt)
 		p = fdt_getprop(fdt, node, "reg-io-width", NULL);
 		uart_width = p && fdt32_ld(p) == 4 ? 4 : 1;
 	}
-	uart_how = kind == UART_PL011 ? "PL011 from /chosen/stdout-path" :
-					"16550 from /chosen/stdout-path";
+	uart_how = kind == UART_PL011 ? "PL011 from /chosen/stdout-path"
+				      : "16550 from /chosen/stdout-path";
 }

@@ -26,8 +26,7 @@ void __pf_assert_fail(const char *expr, const char *file, int line)
 {
 	static char msg[160];
 
-	snprintf(msg, sizeof(msg), "assertion failed: %s (%s:%d)", expr, file,
-		 line);
+	snprintf(msg, sizeof(msg), "assertion failed: %s (%s:%d)", expr, file, line);
 	arch_fatal(msg);
 }
 

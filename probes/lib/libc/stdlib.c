@@ -20,8 +20,7 @@ static int digit_val(int c)
 
 /* Magnitude of the number at s; *neg tells the sign, *ovf overflow past
  * ULLONG_MAX. */
-static unsigned long long parse(const char *s, char **end, int base,
-				bool *neg, bool *ovf)
+static unsigned long long parse(const char *s, char **end, int base, bool *neg, bool *ovf)
 {
 	const char *p = s;
 	unsigned long long v = 0;
@@ -33,8 +32,8 @@ static unsigned long long parse(const char *s, char **end, int base,
 		p++;
 	if (*p == '+' || *p == '-')
 		*neg = *p++ == '-';
-	if ((base == 0 || base == 16) && p[0] == '0' &&
-	    (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    isxdigit((unsigned char)p[2])) {
 		p += 2;
 		base = 16;
 	} else if (base == 0) {
@@ -61,8 +60,7 @@ static unsigned long long parse(const char *s, char **end, int base,
 	return v;
 }
 
-unsigned long long strtoull(const char *restrict s, char **restrict end,
-			    int base)
+unsigned long long strtoull(const char *restrict s, char **restrict end, int base)
 {
 	bool neg, ovf;
 	unsigned long long v = parse(s, end, base, &neg, &ovf);
@@ -88,8 +86,8 @@ long long strtoll(const char *restrict s, char **restrict end, int base)
 	unsigned long long v = parse(s, end, base, &neg, &ovf);
 
 	if (neg)
-		return (ovf || v > (unsigned long long)LLONG_MAX + 1) ?
-			LLONG_MIN : (long long)(0ULL - v);
+		return (ovf || v > (unsigned long long)LLONG_MAX + 1) ? LLONG_MIN
+								      : (long long)(0ULL - v);
 	return (ovf || v > LLONG_MAX) ? LLONG_MAX : (long long)v;
 }
 

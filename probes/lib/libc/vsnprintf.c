@@ -50,8 +50,8 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - n);
 }
 
-static void put_num(struct out *o, const struct spec *sp, uint64_t v,
-		    bool neg, unsigned base, bool upper, const char *prefix)
+static void put_num(struct out *o, const struct spec *sp, uint64_t v, bool neg, unsigned base,
+		    bool upper, const char *prefix)
 {
 	const char *digs = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -87,33 +87,58 @@ static void put_num(struct out *o, const struct spec *sp, uint64_t v,
 		pad(o, ' ', sp->width - total);
 }
 
-enum len { L_INT, L_CHAR, L_SHORT, L_LONG, L_LLONG, L_SIZE, L_MAX, L_PTRDIFF };
+enum len {
+	L_INT,
+	L_CHAR,
+	L_SHORT,
+	L_LONG,
+	L_LLONG,
+	L_SIZE,
+	L_MAX,
+	L_PTRDIFF
+};
 
 static uint64_t get_unsigned(va_list *ap, enum len l)
 {
 	switch (l) {
-	case L_CHAR: return (unsigned char)va_arg(*ap, unsigned);
-	case L_SHORT: return (unsigned short)va_arg(*ap, unsigned);
-	case L_LONG: return va_arg(*ap, unsigned long);
-	case L_LLONG: return va_arg(*ap, unsigned long long);
-	case L_SIZE: return va_arg(*ap, size_t);
-	case L_MAX: return va_arg(*ap, uintmax_t);
-	case L_PTRDIFF: return (uint64_t)va_arg(*ap, ptrdiff_t);
-	default: return va_arg(*ap, unsigned);
+	case L_CHAR:
+		return (unsigned char)va_arg(*ap, unsigned);
+	case L_SHORT:
+		return (unsigned short)va_arg(*ap, unsigned);
+	case L_LONG:
+		return va_arg(*ap, unsigned long);
+	case L_LLONG:
+		return va_arg(*ap, unsigned long long);
+	case L_SIZE:
+		return va_arg(*ap, size_t);
+	case L_MAX:
+		return va_arg(*ap, uintmax_t);
+	case L_PTRDIFF:
+		return (uint64_t)va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, unsigned);
 	}
 }
 
 static int64_t get_signed(va_list *ap, enum len l)
 {
 	switch (l) {
-	case L_CHAR: return (signed char)va_arg(*ap, int);
-	case L_SHORT: return (short)va_arg(*ap, int);
-	case L_LONG: return va_arg(*ap, long);
-	case L_LLONG: return va_arg(*ap, long long);
-	case L_SIZE: return (int64_t)va_arg(*ap, size_t);
-	case L_MAX: return va_arg(*ap, intmax_t);
-	case L_PTRDIFF: return va_arg(*ap, ptrdiff_t);
-	default: return va_arg(*ap, int);
+	case L_CHAR:
+		return (signed char)va_arg(*ap, int);
+	case L_SHORT:
+		return (short)va_arg(*ap, int);
+	case L_LONG:
+		return va_arg(*ap, long);
+	case L_LLONG:
+		return va_arg(*ap, long long);
+	case L_SIZE:
+		return (int64_t)va_arg(*ap, size_t);
+	case L_MAX:
+		return va_arg(*ap, intmax_t);
+	case L_PTRDIFF:
+		return va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, int);
 	}
 }
 
@@ -130,8 +155,7 @@ static int get_int(const char **f, va_list *ap)
 	return v;
 }
 
-int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
-	      va_list ap_in)
+int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap_in)
 {
 	struct out o = { buf, size, 0 };
 	va_list ap;
@@ -148,12 +172,18 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
 		for (;; f++) {
 			char c = f[1];
 
-			if (c == '-') sp.left = true;
-			else if (c == '0') sp.zero = true;
-			else if (c == '+') sp.plus = true;
-			else if (c == ' ') sp.space = true;
-			else if (c == '#') sp.alt = true;
-			else break;
+			if (c == '-')
+				sp.left = true;
+			else if (c == '0')
+				sp.zero = true;
+			else if (c == '+')
+				sp.plus = true;
+			else if (c == ' ')
+				sp.space = true;
+			else if (c == '#')
+				sp.alt = true;
+			else
+				break;
 		}
 		f++;
 		sp.width = get_int(&f, &ap);
@@ -168,24 +198,38 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
 				sp.prec = -1;
 		}
 		switch (*f) {
-		case 'h': l = (f[1] == 'h') ? (f++, L_CHAR) : L_SHORT; f++; break;
-		case 'l': l = (f[1] == 'l') ? (f++, L_LLONG) : L_LONG; f++; break;
-		case 'z': l = L_SIZE; f++; break;
-		case 'j': l = L_MAX; f++; break;
-		case 't': l = L_PTRDIFF; f++; break;
+		case 'h':
+			l = (f[1] == 'h') ? (f++, L_CHAR) : L_SHORT;
+			f++;
+			break;
+		case 'l':
+			l = (f[1] == 'l') ? (f++, L_LLONG) : L_LONG;
+			f++;
+			break;
+		case 'z':
+			l = L_SIZE;
+			f++;
+			break;
+		case 'j':
+			l = L_MAX;
+			f++;
+			break;
+		case 't':
+			l = L_PTRDIFF;
+			f++;
+			break;
 		}
 		switch (*f) {
 		case 'd':
 		case 'i': {
 			int64_t v = get_signed(&ap, l);
 
-			put_num(&o, &sp, v < 0 ? 0 - (uint64_t)v : (uint64_t)v,
-				v < 0, 10, false, NULL);
+			put_num(&o, &sp, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, 10, false,
+				NULL);
 			break;
 		}
 		case 'u':
-			put_num(&o, &sp, get_unsigned(&ap, l), false, 10, false,
-				NULL);
+			put_num(&o, &sp, get_unsigned(&ap, l), false, 10, false, NULL);
 			break;
 		case 'o':
 			put_num(&o, &sp, get_unsigned(&ap, l), false, 8, false,
@@ -200,8 +244,7 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
 			break;
 		}
 		case 'p':
-			put_num(&o, &sp, (uintptr_t)va_arg(ap, void *), false, 16,
-				false, "0x");
+			put_num(&o, &sp, (uintptr_t)va_arg(ap, void *), false, 16, false, "0x");
 			break;
 		case 'c': {
 			char c = (char)va_arg(ap, int);

@@ -97,7 +97,8 @@ static void mmio_node(const void *fdt, int node)
 		virtio_log("warn", where, "too many devices, skipped");
 		return;
 	}
-	switch (virtio_mmio_probe(d, d->priv, &r, addr, fdt_util_irq(fdt, node), &magic, &version)) {
+	switch (virtio_mmio_probe(d, d->priv, &r, addr, fdt_util_irq(fdt, node), &magic,
+				  &version)) {
 	case VIRTIO_MMIO_OK:
 		if (d->regs.size < 0x200)
 			virtio_log("info", where, "register window is only 0x%lx bytes",

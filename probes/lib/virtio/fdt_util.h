@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FDT_UTIL_EBADPROP (-1) /* property missing or too short */
+#define FDT_UTIL_EBADPROP (-1)	/* property missing or too short */
 #define FDT_UTIL_EBADCELLS (-2) /* #address-cells / #size-cells unsupported */
 
 /* Reads `cells` (0..2) big-endian cells at p[0..) into a 64-bit value. */

@@ -19,8 +19,9 @@ static uint32_t host_read(const struct pci_host *h, uint8_t bus, uint8_t dev, ui
 {
 	uint64_t a = ecam_off(h, bus, dev, fn) + off;
 
-	return width == 1 ? io_read8(&h->ecam, a) : width == 2 ? io_read16(&h->ecam, a)
-								: io_read32(&h->ecam, a);
+	return width == 1   ? io_read8(&h->ecam, a)
+	       : width == 2 ? io_read16(&h->ecam, a)
+			    : io_read32(&h->ecam, a);
 }
 
 uint32_t pci_cfg_read(const struct pci_func *f, uint32_t off, unsigned width)
@@ -133,16 +134,16 @@ int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host
 		h->segment = (uint16_t)fdt_util_read_cells(p, 1);
 	if (parse_ranges(fdt, node, h))
 		return -3;
-	if (virtio_map_region(h->ecam_base,
-			      (uint64_t)(h->bus_end - h->bus_start + 1) << 20, &h->ecam))
+	if (virtio_map_region(h->ecam_base, (uint64_t)(h->bus_end - h->bus_start + 1) << 20,
+			      &h->ecam))
 		return -4;
 	return 0;
 }
 
 /* ---- enumeration ---- */
 
-static void host_write(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn,
-		       uint32_t off, uint32_t val, unsigned width)
+static void host_write(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off,
+		       uint32_t val, unsigned width)
 {
 	uint64_t a = ecam_off(h, bus, dev, fn) + off;
 
@@ -205,7 +206,7 @@ static bool window_alloc(struct pci_window *w, uint64_t size, bool below4g, uint
  * bus's, so a 64-bit non-prefetchable BAR can only go below 4 GiB there.
  */
 struct pci_res {
-	struct pci_window *mem;   /* non-prefetchable, below 4 GiB */
+	struct pci_window *mem;	  /* non-prefetchable, below 4 GiB */
 	struct pci_window *pref;  /* prefetchable; NULL: none */
 	struct pci_window *mem64; /* 64-bit non-prefetchable; root bus only */
 };
@@ -451,8 +452,8 @@ static void br_set_buses(const struct bridge *b, uint8_t pri, uint8_t sec, uint8
 	uint32_t v = br_read(b, PCI_PRIMARY_BUS, 4);
 
 	/* keeps the secondary latency timer in the top byte */
-	br_write(b, PCI_PRIMARY_BUS, (v & 0xff000000u) | (uint32_t)sub << 16 | (uint32_t)sec << 8 | pri,
-		 4);
+	br_write(b, PCI_PRIMARY_BUS,
+		 (v & 0xff000000u) | (uint32_t)sub << 16 | (uint32_t)sec << 8 | pri, 4);
 }
 
 /* Memory windows off (base above limit), the I/O window off (not assigned). */
@@ -571,14 +572,16 @@ static void configure_bridge(struct pci_host *h, const struct bridge *b, const s
 	br_set_buses(b, b->bus, sec, (uint8_t)(h->bus_next - 1));
 	if (sub_close(r->mem, &mem, &base, &limit))
 		br_write(b, PCI_MEMORY_BASE,
-			 (uint32_t)(limit >> 16 & 0xfff0) << 16 | (uint32_t)(base >> 16 & 0xfff0), 4);
+			 (uint32_t)(limit >> 16 & 0xfff0) << 16 | (uint32_t)(base >> 16 & 0xfff0),
+			 4);
 	if (child.pref && sub_close(r->pref, &pref, &base, &limit)) {
 		if (pref64) {
 			br_write(b, PCI_PREF_BASE_UPPER32, (uint32_t)(base >> 32), 4);
 			br_write(b, PCI_PREF_LIMIT_UPPER32, (uint32_t)(limit >> 32), 4);
 		}
 		br_write(b, PCI_PREF_MEMORY_BASE,
-			 (uint32_t)(limit >> 16 & 0xfff0) << 16 | (uint32_t)(base >> 16 & 0xfff0), 4);
+			 (uint32_t)(limit >> 16 & 0xfff0) << 16 | (uint32_t)(base >> 16 & 0xfff0),
+			 4);
 	}
 	br_write(b, PCI_COMMAND, (cmd & ~PCI_COMMAND_IO) | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER,
 		 2);
@@ -627,9 +630,10 @@ static void scan_bus(struct pci_host *h, uint8_t bus, const struct pci_res *r, u
 				continue;
 			}
 			if (type != 0) {
-				virtio_log("info", 0,
-					   "PCI %04x:%02x:%02x.%u has header type %u: not configured",
-					   h->segment, bus, dev, fn, type);
+				virtio_log(
+					"info", 0,
+					"PCI %04x:%02x:%02x.%u has header type %u: not configured",
+					h->segment, bus, dev, fn, type);
 				continue;
 			}
 			if (pci_func_init(&f, h, bus, dev, fn))
@@ -644,8 +648,7 @@ static void scan_bus(struct pci_host *h, uint8_t bus, const struct pci_res *r, u
 
 int pci_host_configure(struct pci_host *h)
 {
-	struct pci_res root = { &h->mem32, h->pref64.present ? &h->pref64 : &h->mem64,
-				&h->mem64 };
+	struct pci_res root = { &h->mem32, h->pref64.present ? &h->pref64 : &h->mem64, &h->mem64 };
 
 	if (h->configured)
 		return h->problems;

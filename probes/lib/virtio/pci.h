@@ -18,55 +18,55 @@
 #include "io.h"
 
 /* Type 0 configuration header */
-#define PCI_VENDOR_ID        0x00
-#define PCI_DEVICE_ID        0x02
-#define PCI_COMMAND          0x04
-#define  PCI_COMMAND_IO      0x1
-#define  PCI_COMMAND_MEMORY  0x2
-#define  PCI_COMMAND_MASTER  0x4
-#define  PCI_COMMAND_INTX_DISABLE 0x400
-#define PCI_STATUS           0x06
-#define  PCI_STATUS_CAP_LIST 0x10
-#define  PCI_STATUS_INTERRUPT 0x08
-#define PCI_REVISION_ID      0x08
-#define PCI_CLASS_PROG       0x09
-#define PCI_HEADER_TYPE      0x0e
-#define  PCI_HEADER_TYPE_MASK 0x7f
-#define  PCI_HEADER_MULTIFUNC 0x80
-#define PCI_BAR0             0x10
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_IO 0x1
+#define PCI_COMMAND_MEMORY 0x2
+#define PCI_COMMAND_MASTER 0x4
+#define PCI_COMMAND_INTX_DISABLE 0x400
+#define PCI_STATUS 0x06
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_STATUS_INTERRUPT 0x08
+#define PCI_REVISION_ID 0x08
+#define PCI_CLASS_PROG 0x09
+#define PCI_HEADER_TYPE 0x0e
+#define PCI_HEADER_TYPE_MASK 0x7f
+#define PCI_HEADER_MULTIFUNC 0x80
+#define PCI_BAR0 0x10
 #define PCI_SUBSYSTEM_VENDOR_ID 0x2c
-#define PCI_SUBSYSTEM_ID     0x2e
-#define PCI_CAPABILITY_LIST  0x34
-#define PCI_INTERRUPT_LINE   0x3c
-#define PCI_INTERRUPT_PIN    0x3d
+#define PCI_SUBSYSTEM_ID 0x2e
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN 0x3d
 
 /* Type 1 (PCI-to-PCI bridge) configuration header */
-#define PCI_PRIMARY_BUS      0x18
-#define PCI_SECONDARY_BUS    0x19
-#define PCI_SUBORDINATE_BUS  0x1a
-#define PCI_IO_BASE          0x1c   /* with PCI_IO_LIMIT at 0x1d */
-#define PCI_MEMORY_BASE      0x20   /* with PCI_MEMORY_LIMIT at 0x22 */
-#define PCI_PREF_MEMORY_BASE 0x24   /* with PCI_PREF_MEMORY_LIMIT at 0x26 */
-#define  PCI_PREF_RANGE_TYPE_64 0x1
-#define PCI_PREF_BASE_UPPER32  0x28
+#define PCI_PRIMARY_BUS 0x18
+#define PCI_SECONDARY_BUS 0x19
+#define PCI_SUBORDINATE_BUS 0x1a
+#define PCI_IO_BASE 0x1c	  /* with PCI_IO_LIMIT at 0x1d */
+#define PCI_MEMORY_BASE 0x20	  /* with PCI_MEMORY_LIMIT at 0x22 */
+#define PCI_PREF_MEMORY_BASE 0x24 /* with PCI_PREF_MEMORY_LIMIT at 0x26 */
+#define PCI_PREF_RANGE_TYPE_64 0x1
+#define PCI_PREF_BASE_UPPER32 0x28
 #define PCI_PREF_LIMIT_UPPER32 0x2c
-#define PCI_IO_BASE_UPPER16  0x30   /* with PCI_IO_LIMIT_UPPER16 at 0x32 */
-#define PCI_BRIDGE_CONTROL   0x3e
-#define  PCI_BRIDGE_CTL_BUS_RESET 0x40
-#define PCI_BRIDGE_NUM_BARS  2
+#define PCI_IO_BASE_UPPER16 0x30 /* with PCI_IO_LIMIT_UPPER16 at 0x32 */
+#define PCI_BRIDGE_CONTROL 0x3e
+#define PCI_BRIDGE_CTL_BUS_RESET 0x40
+#define PCI_BRIDGE_NUM_BARS 2
 #define PCI_BRIDGE_WINDOW_ALIGN 0x100000ull /* memory windows: 1 MiB granules */
-#define PCI_BRIDGE_MAX_DEPTH 16     /* bridges nested below the root bus */
+#define PCI_BRIDGE_MAX_DEPTH 16		    /* bridges nested below the root bus */
 
-#define PCI_CAP_ID_EXP       0x10   /* PCI Express; Device/Port Type in bits 7:4 at +2 */
-#define  PCI_EXP_TYPE_ROOT_PORT 0x4
-#define  PCI_EXP_TYPE_DOWNSTREAM 0x6
-#define  PCI_EXP_TYPE_PCI_BRIDGE 0x7
-#define PCI_CAP_ID_MSIX      0x11
-#define PCI_CAP_ID_VNDR      0x09
+#define PCI_CAP_ID_EXP 0x10 /* PCI Express; Device/Port Type in bits 7:4 at +2 */
+#define PCI_EXP_TYPE_ROOT_PORT 0x4
+#define PCI_EXP_TYPE_DOWNSTREAM 0x6
+#define PCI_EXP_TYPE_PCI_BRIDGE 0x7
+#define PCI_CAP_ID_MSIX 0x11
+#define PCI_CAP_ID_VNDR 0x09
 
-#define PCI_BAR_IO           0x1
-#define PCI_BAR_MEM_TYPE_64  0x4
-#define PCI_BAR_PREFETCH     0x8
+#define PCI_BAR_IO 0x1
+#define PCI_BAR_MEM_TYPE_64 0x4
+#define PCI_BAR_PREFETCH 0x8
 
 #define PCI_NUM_BARS 6
 #define PCI_MAX_HOSTS 4
@@ -75,44 +75,44 @@
 /* A window of the host bridge's `ranges`: CPU address = PCI address + delta. */
 struct pci_window {
 	uint64_t pci_base, cpu_base, size;
-	uint64_t next;      /* next free PCI address */
+	uint64_t next; /* next free PCI address */
 	bool present;
 };
 
 /* A type 0 function pci_host_configure() found. */
 struct pci_found {
 	uint8_t bus, devfn;
-	uint8_t bars_failed;         /* mask of memory BARs that could not be placed */
-	uint8_t depth;               /* bridges between it and the root bus */
+	uint8_t bars_failed; /* mask of memory BARs that could not be placed */
+	uint8_t depth;	     /* bridges between it and the root bus */
 };
 
 struct pci_host {
 	uint16_t segment;
 	uint8_t bus_start, bus_end;
 	uint64_t ecam_base, ecam_size;
-	struct pf_region ecam;       /* the whole window */
-	struct pci_window mem32;     /* 32-bit non-prefetchable */
-	struct pci_window mem64;     /* 64-bit non-prefetchable */
-	struct pci_window pref64;    /* 64-bit prefetchable */
+	struct pf_region ecam;	  /* the whole window */
+	struct pci_window mem32;  /* 32-bit non-prefetchable */
+	struct pci_window mem64;  /* 64-bit non-prefetchable */
+	struct pci_window pref64; /* 64-bit prefetchable */
 	/* what pci_host_configure() did */
 	bool configured;
-	uint16_t bus_next;           /* next free bus number (bus_end + 1: none left) */
+	uint16_t bus_next; /* next free bus number (bus_end + 1: none left) */
 	uint16_t nfound, bridges, problems;
 	struct pci_found found[PCI_MAX_FUNCS];
 };
 
 struct pci_bar {
-	uint64_t cpu_addr;   /* 0 when unassigned */
+	uint64_t cpu_addr; /* 0 when unassigned */
 	uint64_t pci_addr;
-	uint64_t size;       /* 0 when not implemented */
+	uint64_t size; /* 0 when not implemented */
 	bool io, is64, prefetch;
 };
 
 struct pci_func {
 	struct pci_host *host;
 	uint8_t bus, dev, fn;
-	uint64_t cfg_addr;           /* ECAM address of the function */
-	struct pf_region cfg;        /* its 4 KiB of configuration space */
+	uint64_t cfg_addr;    /* ECAM address of the function */
+	struct pf_region cfg; /* its 4 KiB of configuration space */
 	struct pci_bar bar[PCI_NUM_BARS];
 };
 

@@ -15,35 +15,35 @@
 #include "io.h"
 
 /* Device status field (2.1) */
-#define VIRTIO_STATUS_ACKNOWLEDGE        1u
-#define VIRTIO_STATUS_DRIVER             2u
-#define VIRTIO_STATUS_DRIVER_OK          4u
-#define VIRTIO_STATUS_FEATURES_OK        8u
-#define VIRTIO_STATUS_SUSPEND            16u
+#define VIRTIO_STATUS_ACKNOWLEDGE 1u
+#define VIRTIO_STATUS_DRIVER 2u
+#define VIRTIO_STATUS_DRIVER_OK 4u
+#define VIRTIO_STATUS_FEATURES_OK 8u
+#define VIRTIO_STATUS_SUSPEND 16u
 #define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64u
-#define VIRTIO_STATUS_FAILED             128u
+#define VIRTIO_STATUS_FAILED 128u
 
 /* Reserved feature bits (6) */
-#define VIRTIO_F_NOTIFY_ON_EMPTY     24
-#define VIRTIO_F_ANY_LAYOUT          27
-#define VIRTIO_F_INDIRECT_DESC       28
-#define VIRTIO_F_EVENT_IDX           29
-#define VIRTIO_F_VERSION_1           32
-#define VIRTIO_F_ACCESS_PLATFORM     33
-#define VIRTIO_F_RING_PACKED         34
-#define VIRTIO_F_IN_ORDER            35
-#define VIRTIO_F_ORDER_PLATFORM      36
-#define VIRTIO_F_SR_IOV              37
-#define VIRTIO_F_NOTIFICATION_DATA   38
-#define VIRTIO_F_NOTIF_CONFIG_DATA   39
-#define VIRTIO_F_RING_RESET          40
-#define VIRTIO_F_ADMIN_VQ            41
-#define VIRTIO_F_SUSPEND             43
+#define VIRTIO_F_NOTIFY_ON_EMPTY 24
+#define VIRTIO_F_ANY_LAYOUT 27
+#define VIRTIO_F_INDIRECT_DESC 28
+#define VIRTIO_F_EVENT_IDX 29
+#define VIRTIO_F_VERSION_1 32
+#define VIRTIO_F_ACCESS_PLATFORM 33
+#define VIRTIO_F_RING_PACKED 34
+#define VIRTIO_F_IN_ORDER 35
+#define VIRTIO_F_ORDER_PLATFORM 36
+#define VIRTIO_F_SR_IOV 37
+#define VIRTIO_F_NOTIFICATION_DATA 38
+#define VIRTIO_F_NOTIF_CONFIG_DATA 39
+#define VIRTIO_F_RING_RESET 40
+#define VIRTIO_F_ADMIN_VQ 41
+#define VIRTIO_F_SUSPEND 43
 
 #define VIRTIO_BIT(b) (1ull << (b))
 
 /* ISR / InterruptStatus bits (4.1.4.5, 4.2.2) */
-#define VIRTIO_ISR_QUEUE  1u
+#define VIRTIO_ISR_QUEUE 1u
 #define VIRTIO_ISR_CONFIG 2u
 
 #define VIRTIO_MAX_QUEUES 64
@@ -54,7 +54,7 @@ enum virtio_transport_kind {
 };
 
 enum virtio_mode {
-	VIRTIO_MODE_LEGACY,       /* MMIO Version 1, or a legacy-only PCI function */
+	VIRTIO_MODE_LEGACY,	  /* MMIO Version 1, or a legacy-only PCI function */
 	VIRTIO_MODE_TRANSITIONAL, /* PCI: transitional device id, modern caps too */
 	VIRTIO_MODE_MODERN,
 };
@@ -81,8 +81,8 @@ struct virtio_transport_ops {
 	int (*config_generation)(struct virtio_dev *d);
 	/* queue discovery and set-up */
 	uint16_t (*queue_max_size)(struct virtio_dev *d, uint16_t q); /* 0 = absent */
-	int (*queue_setup)(struct virtio_dev *d, uint16_t q, uint16_t size,
-			   uint64_t desc, uint64_t driver, uint64_t device);
+	int (*queue_setup)(struct virtio_dev *d, uint16_t q, uint16_t size, uint64_t desc,
+			   uint64_t driver, uint64_t device);
 	bool (*queue_ready)(struct virtio_dev *d, uint16_t q); /* QueueReady / queue_enable */
 	void (*queue_enable)(struct virtio_dev *d, uint16_t q);
 	void (*queue_notify)(struct virtio_dev *d, uint16_t q, uint32_t data);
@@ -96,27 +96,27 @@ struct virtio_transport_ops {
 };
 
 struct virtio_dev {
-	char name[32];          /* probe-wide id: "mmio@0a000000", "pci@0000:00:02.0" */
+	char name[32]; /* probe-wide id: "mmio@0a000000", "pci@0000:00:02.0" */
 	enum virtio_transport_kind transport;
 	enum virtio_mode mode;
-	uint64_t address;       /* MMIO base, or PCI ECAM address of the function */
-	uint32_t device_id;     /* virtio device type (5) */
+	uint64_t address;   /* MMIO base, or PCI ECAM address of the function */
+	uint32_t device_id; /* virtio device type (5) */
 	uint32_t vendor_id;
-	uint32_t version;       /* MMIO Version register; PCI Revision ID */
-	uint32_t irq;           /* GIC SPI / INTID where known, else 0 */
-	uint64_t features;      /* offered, read at discovery (bits 0..63) */
-	uint16_t num_queues;    /* discovered queues (max_size != 0) */
+	uint32_t version;    /* MMIO Version register; PCI Revision ID */
+	uint32_t irq;	     /* GIC SPI / INTID where known, else 0 */
+	uint64_t features;   /* offered, read at discovery (bits 0..63) */
+	uint16_t num_queues; /* discovered queues (max_size != 0) */
 	uint16_t queue_max[VIRTIO_MAX_QUEUES];
 	const struct virtio_transport_ops *ops;
-	struct pf_region regs;  /* MMIO register window; PCI: common cfg */
-	void *priv;             /* transport private state */
+	struct pf_region regs; /* MMIO register window; PCI: common cfg */
+	void *priv;	       /* transport private state */
 };
 
-#define VIRTIO_EIO      (-1) /* device did something impossible */
+#define VIRTIO_EIO (-1)	      /* device did something impossible */
 #define VIRTIO_ETIMEDOUT (-2) /* bounded wait expired */
-#define VIRTIO_ENOTSUP  (-3) /* transport or device lacks the feature */
-#define VIRTIO_ENOMEM   (-4)
-#define VIRTIO_EINVAL   (-5)
+#define VIRTIO_ENOTSUP (-3)   /* transport or device lacks the feature */
+#define VIRTIO_ENOMEM (-4)
+#define VIRTIO_EINVAL (-5)
 
 /* Spec device name for a device id: "net", "blk", ... or "unknown". */
 const char *virtio_device_name(uint32_t device_id);

@@ -6,7 +6,6 @@
  */
 #include "virtio_pci.h"
 
-
 static struct virtio_pci_priv *pp(struct virtio_dev *d)
 {
 	return d->priv;

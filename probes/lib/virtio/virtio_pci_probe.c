@@ -169,11 +169,11 @@ int virtio_pci_probe(struct virtio_dev *d, struct virtio_pci_priv *pv, struct pc
 	return 0;
 }
 
-
 static int visit_fn(void *ctx, struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn)
 {
-	uint32_t id = (uint32_t)io_read32(&h->ecam, (uint64_t)(bus - h->bus_start) << 20 |
-							    (uint64_t)dev << 15 | (uint64_t)fn << 12);
+	uint32_t id =
+		(uint32_t)io_read32(&h->ecam, (uint64_t)(bus - h->bus_start) << 20 |
+						      (uint64_t)dev << 15 | (uint64_t)fn << 12);
 	uint16_t vendor = (uint16_t)id, devid = (uint16_t)(id >> 16);
 	struct virtio_dev *d;
 
@@ -219,7 +219,8 @@ void virtio_pci_discover(const void *fdt)
 		rc = pci_host_from_fdt(fdt, node, nhosts, h);
 		if (rc) {
 			virtio_log("warn", 0, "PCI host bridge %s unusable (%d)",
-				   fdt_get_name(fdt, node, 0) ? fdt_get_name(fdt, node, 0) : "?", rc);
+				   fdt_get_name(fdt, node, 0) ? fdt_get_name(fdt, node, 0) : "?",
+				   rc);
 			continue;
 		}
 		nhosts++;

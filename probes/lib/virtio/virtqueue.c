@@ -42,21 +42,36 @@ const char *virtq_strerror(int err)
 const char *virtq_error_id(int err)
 {
 	switch (err) {
-	case VQ_OK: return "ok";
-	case VQ_E_INVAL: return "invalid";
-	case VQ_E_NOSPACE: return "no-space";
-	case VQ_E_NOMEM: return "no-memory";
-	case VQ_E_TIMEDOUT: return "timeout";
-	case VQ_E_DEV_ID_RANGE: return "used-id-range";
-	case VQ_E_DEV_ID_NOT_INFLIGHT: return "used-id-not-in-flight";
-	case VQ_E_DEV_LEN: return "used-len";
-	case VQ_E_DEV_USED_IDX: return "used-idx";
-	case VQ_E_DEV_DESC_WRITTEN: return "desc-written";
-	case VQ_E_DEV_RO_WRITTEN: return "readable-written";
-	case VQ_E_DEV_ORDER: return "order";
-	case VQ_E_DEV_WRAP: return "wrap";
-	case VQ_E_DEV_FLAGS: return "flags";
-	default: return "unknown";
+	case VQ_OK:
+		return "ok";
+	case VQ_E_INVAL:
+		return "invalid";
+	case VQ_E_NOSPACE:
+		return "no-space";
+	case VQ_E_NOMEM:
+		return "no-memory";
+	case VQ_E_TIMEDOUT:
+		return "timeout";
+	case VQ_E_DEV_ID_RANGE:
+		return "used-id-range";
+	case VQ_E_DEV_ID_NOT_INFLIGHT:
+		return "used-id-not-in-flight";
+	case VQ_E_DEV_LEN:
+		return "used-len";
+	case VQ_E_DEV_USED_IDX:
+		return "used-idx";
+	case VQ_E_DEV_DESC_WRITTEN:
+		return "desc-written";
+	case VQ_E_DEV_RO_WRITTEN:
+		return "readable-written";
+	case VQ_E_DEV_ORDER:
+		return "order";
+	case VQ_E_DEV_WRAP:
+		return "wrap";
+	case VQ_E_DEV_FLAGS:
+		return "flags";
+	default:
+		return "unknown";
 	}
 }
 

@@ -19,8 +19,8 @@
 #endif
 
 /* Descriptor flags, both formats (2.7.5, 2.8.6) */
-#define VIRTQ_DESC_F_NEXT     1
-#define VIRTQ_DESC_F_WRITE    2
+#define VIRTQ_DESC_F_NEXT 1
+#define VIRTQ_DESC_F_WRITE 2
 #define VIRTQ_DESC_F_INDIRECT 4
 
 /*
@@ -28,7 +28,7 @@
  * like Linux's READ_ONCE/WRITE_ONCE: indices and flags the device changes
  * behind our back. Ordering between them is the job of the arch_*mb().
  */
-#define VQ_READ_ONCE(x)     (*(const volatile __typeof__(x) *)&(x))
+#define VQ_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define VQ_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 /* One buffer of a chain: bus address, length, device-writable or not. */
@@ -39,20 +39,22 @@ struct virtq_sg {
 };
 
 /* Options of a queue (what was negotiated, and what the driver wants). */
-#define VQ_OPT_EVENT_IDX         (1u << 0) /* VIRTIO_F_EVENT_IDX */
-#define VQ_OPT_INDIRECT          (1u << 1) /* VIRTIO_F_INDIRECT_DESC */
-#define VQ_OPT_IN_ORDER          (1u << 2) /* VIRTIO_F_IN_ORDER */
+#define VQ_OPT_EVENT_IDX (1u << 0)	   /* VIRTIO_F_EVENT_IDX */
+#define VQ_OPT_INDIRECT (1u << 1)	   /* VIRTIO_F_INDIRECT_DESC */
+#define VQ_OPT_IN_ORDER (1u << 2)	   /* VIRTIO_F_IN_ORDER */
 #define VQ_OPT_NOTIFICATION_DATA (1u << 3) /* VIRTIO_F_NOTIFICATION_DATA */
-#define VQ_OPT_VERIFY_RO         (1u << 4) /* hash device-readable buffers at
+#define VQ_OPT_VERIFY_RO \
+	(1u << 4) /* hash device-readable buffers at
 					    * add, compare at completion */
-#define VQ_OPT_ALWAYS_NOTIFY     (1u << 5) /* notify even when the device's
+#define VQ_OPT_ALWAYS_NOTIFY \
+	(1u << 5) /* notify even when the device's
 					    * suppression says not to (a
 					    * spurious notification, which
 					    * the device must tolerate) */
 
 /* Where the indirect table goes in an add: see virtq_split_add(). */
-#define VQ_ADD_DIRECT   (-1)  /* all descriptors in the ring */
-#define VQ_ADD_INDIRECT 0     /* one indirect descriptor for the whole chain */
+#define VQ_ADD_DIRECT (-1) /* all descriptors in the ring */
+#define VQ_ADD_INDIRECT 0  /* one indirect descriptor for the whole chain */
 /* k > 0: k direct descriptors, then one indirect for the rest (2.7.5.3.2) */
 
 /*
@@ -61,19 +63,19 @@ struct virtq_sg {
  */
 enum virtq_err {
 	VQ_OK = 0,
-	VQ_E_INVAL = -100,        /* bad argument (order of sg, sizes, options) */
-	VQ_E_NOSPACE = -101,      /* not enough free descriptors / ids */
-	VQ_E_NOMEM = -102,        /* DMA arena exhausted */
-	VQ_E_TIMEDOUT = -103,     /* no used buffer within the bounded wait */
-	VQ_E_DEV_ID_RANGE = -110, /* used id >= queue size */
+	VQ_E_INVAL = -100,		 /* bad argument (order of sg, sizes, options) */
+	VQ_E_NOSPACE = -101,		 /* not enough free descriptors / ids */
+	VQ_E_NOMEM = -102,		 /* DMA arena exhausted */
+	VQ_E_TIMEDOUT = -103,		 /* no used buffer within the bounded wait */
+	VQ_E_DEV_ID_RANGE = -110,	 /* used id >= queue size */
 	VQ_E_DEV_ID_NOT_INFLIGHT = -111, /* used id is not an available buffer */
-	VQ_E_DEV_LEN = -112,      /* used len > device-writable bytes */
-	VQ_E_DEV_USED_IDX = -113, /* used idx ran ahead of the buffers in flight */
-	VQ_E_DEV_DESC_WRITTEN = -114, /* descriptor (or indirect table) modified */
-	VQ_E_DEV_RO_WRITTEN = -115, /* a device-readable buffer was modified */
-	VQ_E_DEV_ORDER = -116,    /* IN_ORDER negotiated, buffer used out of order */
-	VQ_E_DEV_WRAP = -117,     /* packed: used descriptor with the wrong wrap */
-	VQ_E_DEV_FLAGS = -118,    /* packed: AVAIL/USED flags in no valid state */
+	VQ_E_DEV_LEN = -112,		 /* used len > device-writable bytes */
+	VQ_E_DEV_USED_IDX = -113,	 /* used idx ran ahead of the buffers in flight */
+	VQ_E_DEV_DESC_WRITTEN = -114,	 /* descriptor (or indirect table) modified */
+	VQ_E_DEV_RO_WRITTEN = -115,	 /* a device-readable buffer was modified */
+	VQ_E_DEV_ORDER = -116,		 /* IN_ORDER negotiated, buffer used out of order */
+	VQ_E_DEV_WRAP = -117,		 /* packed: used descriptor with the wrong wrap */
+	VQ_E_DEV_FLAGS = -118,		 /* packed: AVAIL/USED flags in no valid state */
 };
 
 const char *virtq_strerror(int err);
@@ -92,12 +94,12 @@ int virtq_poll_bounded(int (*get_used)(void *vq, struct virtq_used_info *out), v
 
 /* A buffer the device returned. */
 struct virtq_used_info {
-	uint16_t id;       /* head descriptor (split) / buffer id (packed) */
-	uint32_t len;      /* as written by the device (or implied, see batched) */
+	uint16_t id;	   /* head descriptor (split) / buffer id (packed) */
+	uint32_t len;	   /* as written by the device (or implied, see batched) */
 	uint32_t writable; /* device-writable bytes the driver offered */
-	uint64_t token;    /* the caller's cookie from the add */
-	uint16_t ndesc;    /* ring descriptors the buffer occupied */
-	bool batched;      /* IN_ORDER: completed by a later buffer's used entry;
+	uint64_t token;	   /* the caller's cookie from the add */
+	uint16_t ndesc;	   /* ring descriptors the buffer occupied */
+	bool batched;	   /* IN_ORDER: completed by a later buffer's used entry;
 			    * len is then `writable` (the device wrote no len) */
 };
 

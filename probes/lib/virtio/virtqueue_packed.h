@@ -19,22 +19,22 @@
 #include "virtqueue.h"
 
 #define VIRTQ_DESC_F_AVAIL (1u << 7)
-#define VIRTQ_DESC_F_USED  (1u << 15)
+#define VIRTQ_DESC_F_USED (1u << 15)
 
 /* All fields little-endian. */
 struct pvirtq_desc {
 	uint64_t addr;
 	uint32_t len;
-	uint16_t id;    /* Buffer ID */
+	uint16_t id; /* Buffer ID */
 	uint16_t flags;
 };
 
-#define RING_EVENT_FLAGS_ENABLE  0x0
+#define RING_EVENT_FLAGS_ENABLE 0x0
 #define RING_EVENT_FLAGS_DISABLE 0x1
-#define RING_EVENT_FLAGS_DESC    0x2 /* only with VIRTIO_F_EVENT_IDX */
+#define RING_EVENT_FLAGS_DESC 0x2 /* only with VIRTIO_F_EVENT_IDX */
 
 struct pvirtq_event_suppress {
-	uint16_t desc;  /* bits 0..14 desc_event_off, bit 15 desc_event_wrap */
+	uint16_t desc;	/* bits 0..14 desc_event_off, bit 15 desc_event_wrap */
 	uint16_t flags; /* bits 0..1 desc_event_flags, 2..15 reserved */
 };
 
@@ -59,12 +59,12 @@ static inline size_t virtq_packed_size(uint16_t num)
 struct virtq_packed_state {
 	bool in_flight;
 	bool published;
-	uint16_t ndesc;        /* ring descriptors of the chain */
-	uint16_t pos;          /* ring position of its first descriptor */
+	uint16_t ndesc; /* ring descriptors of the chain */
+	uint16_t pos;	/* ring position of its first descriptor */
 	uint32_t writable;
 	uint64_t token;
-	uint64_t ro_hash;      /* VQ_OPT_VERIFY_RO */
-	uint16_t indirect_n;   /* indirect table entries in use, 0 = none */
+	uint64_t ro_hash;    /* VQ_OPT_VERIFY_RO */
+	uint16_t indirect_n; /* indirect table entries in use, 0 = none */
 	uint16_t itab_cap;
 	/* itab[0..cap) shared, itab[cap..2cap) the driver's private copy */
 	struct pvirtq_desc *itab;
@@ -77,8 +77,8 @@ struct virtq_packed_state {
 struct virtq_packed {
 	struct virtio_dev *dev;
 	uint16_t index;
-	uint16_t num;          /* queue size (any value 1..32768) */
-	uint32_t opts;         /* VQ_OPT_* */
+	uint16_t num;  /* queue size (any value 1..32768) */
+	uint32_t opts; /* VQ_OPT_* */
 
 	struct pvirtq_desc *desc;
 	struct pvirtq_event_suppress *driver; /* Driver Area: we write */
@@ -86,21 +86,21 @@ struct virtq_packed {
 	uint64_t desc_addr, driver_addr, device_addr;
 
 	struct virtq_packed_state *state;
-	uint16_t *free_next;   /* FIFO of free buffer ids */
+	uint16_t *free_next; /* FIFO of free buffer ids */
 	uint16_t free_head, free_tail, num_free_ids;
-	uint16_t num_free;     /* free ring descriptors */
+	uint16_t num_free; /* free ring descriptors */
 
-	uint16_t next_avail;   /* ring position of the next descriptor we add */
-	bool avail_wrap;       /* driver ring wrap counter */
-	uint16_t next_used;    /* ring position of the next used descriptor */
-	bool used_wrap;        /* device ring wrap counter as we track it */
+	uint16_t next_avail; /* ring position of the next descriptor we add */
+	bool avail_wrap;     /* driver ring wrap counter */
+	uint16_t next_used;  /* ring position of the next used descriptor */
+	bool used_wrap;	     /* device ring wrap counter as we track it */
 
 	/* heads added but not yet handed over (publish writes their flags) */
 	uint16_t *pending_pos, *pending_flags, *pending_id;
 	uint16_t npending;
-	uint16_t num_added;    /* descriptors published since the last kick decision */
-	uint16_t pub_pos;      /* position after the last published chain */
-	bool pub_wrap;         /* and the driver wrap counter there */
+	uint16_t num_added; /* descriptors published since the last kick decision */
+	uint16_t pub_pos;   /* position after the last published chain */
+	bool pub_wrap;	    /* and the driver wrap counter there */
 	uint16_t in_flight, in_flight_published;
 
 	/* IN_ORDER: ids in submission order, and a batch being unrolled */
@@ -150,7 +150,7 @@ int virtq_packed_poll(struct virtq_packed *vq, struct virtq_used_info *out, uint
 
 /* Driver Event Suppression (used-buffer notifications): ENABLE, DISABLE, or
  * DESC at (off, wrap) — DESC needs EVENT_IDX. */
-void virtq_packed_enable_cb(struct virtq_packed *vq);  /* DESC at next_used with EVENT_IDX */
+void virtq_packed_enable_cb(struct virtq_packed *vq); /* DESC at next_used with EVENT_IDX */
 void virtq_packed_disable_cb(struct virtq_packed *vq);
 void virtq_packed_set_event(struct virtq_packed *vq, uint16_t flags, uint16_t off, bool wrap);
 /* Snapshot of the Device Event Suppression structure. */

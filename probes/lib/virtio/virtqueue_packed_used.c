@@ -106,9 +106,9 @@ int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
 	if (a == vq->used_wrap && u != vq->used_wrap)
 		return 0; /* still as we made it available */
 	if (a != u)
-		return VQ_E_DEV_FLAGS;  /* AVAIL != USED, but not our pattern */
+		return VQ_E_DEV_FLAGS; /* AVAIL != USED, but not our pattern */
 	if (a != vq->used_wrap)
-		return VQ_E_DEV_WRAP;   /* used, but with the previous lap's wrap */
+		return VQ_E_DEV_WRAP; /* used, but with the previous lap's wrap */
 	/*
 	 * Read the used descriptor's id and len only after its flags: the
 	 * flags publish them (Linux: virtio_rmb() in
@@ -136,7 +136,8 @@ int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
 
 			for (int j = 0; j <= k; j++)
 				skip = (uint16_t)(skip + vq->state[vq->order[(vq->order_head + j) %
-									      vq->num]].ndesc);
+									     vq->num]]
+								 .ndesc);
 			advance_used(vq, skip);
 			vq->batch_active = true;
 			vq->batch_last = id;
@@ -160,8 +161,9 @@ int virtq_packed_poll(struct virtq_packed *vq, struct virtq_used_info *out, uint
 
 void virtq_packed_set_event(struct virtq_packed *vq, uint16_t flags, uint16_t off, bool wrap)
 {
-	VQ_WRITE_ONCE(vq->driver->desc,
-		      (uint16_t)((off & 0x7fffu) | (uint16_t)wrap << VIRTQ_PACKED_EVENT_WRAP_SHIFT));
+	VQ_WRITE_ONCE(
+		vq->driver->desc,
+		(uint16_t)((off & 0x7fffu) | (uint16_t)wrap << VIRTQ_PACKED_EVENT_WRAP_SHIFT));
 	/* offset and wrap before the flags that make the device look at them
 	 * (Linux: virtio_wmb() in virtqueue_enable_cb_prepare_packed) */
 	arch_wmb();

@@ -215,7 +215,7 @@ int virtq_split_add(struct virtq_split *vq, const struct virtq_sg *sg, unsigned 
 				 (uint16_t)((sg[i].write ? VIRTQ_DESC_F_WRITE : 0) |
 					    (last ? 0 : VIRTQ_DESC_F_NEXT)),
 				 next);
-		else	/* the indirect descriptor: never NEXT (2.7.5.3.1) */
+		else /* the indirect descriptor: never NEXT (2.7.5.3.1) */
 			put_desc(vq, id, arch_dma_addr(tab), (uint32_t)(nind * sizeof(*tab)),
 				 VIRTQ_DESC_F_INDIRECT, 0);
 		prev = id;

@@ -88,13 +88,13 @@ struct virtq_split_shadow {
 /* Per head descriptor: one in-flight buffer. */
 struct virtq_split_state {
 	bool in_flight;
-	uint16_t ndesc;        /* ring descriptors of the chain */
-	uint16_t last;         /* last ring descriptor of the chain */
-	uint32_t writable;     /* device-writable bytes */
+	uint16_t ndesc;	   /* ring descriptors of the chain */
+	uint16_t last;	   /* last ring descriptor of the chain */
+	uint32_t writable; /* device-writable bytes */
 	uint64_t token;
-	uint64_t ro_hash;      /* VQ_OPT_VERIFY_RO */
-	uint16_t indirect_n;   /* entries of the indirect table in use, 0 = none */
-	uint16_t itab_cap;     /* entries allocated for this head (kept) */
+	uint64_t ro_hash;    /* VQ_OPT_VERIFY_RO */
+	uint16_t indirect_n; /* entries of the indirect table in use, 0 = none */
+	uint16_t itab_cap;   /* entries allocated for this head (kept) */
 	/* itab[0..cap) is shared with the device, itab[cap..2cap) is the
 	 * driver's private copy to compare against */
 	struct virtq_desc *itab;
@@ -102,9 +102,9 @@ struct virtq_split_state {
 
 struct virtq_split {
 	struct virtio_dev *dev;
-	uint16_t index;        /* virtqueue number */
-	uint16_t num;          /* queue size (power of two) */
-	uint32_t opts;         /* VQ_OPT_* */
+	uint16_t index; /* virtqueue number */
+	uint16_t num;	/* queue size (power of two) */
+	uint32_t opts;	/* VQ_OPT_* */
 
 	struct virtq_desc *desc;
 	struct virtq_avail *avail;
@@ -119,19 +119,19 @@ struct virtq_split {
 	uint16_t *free_next;
 	uint16_t free_head, free_tail, num_free;
 
-	uint16_t avail_idx;    /* next avail->idx to publish (shadow) */
-	uint16_t published;    /* avail->idx as last written */
-	uint16_t kicked;       /* avail->idx at the last notification decision */
-	uint16_t last_used;    /* next used ring entry to consume */
-	uint16_t in_flight;    /* buffers available and not yet used */
+	uint16_t avail_idx; /* next avail->idx to publish (shadow) */
+	uint16_t published; /* avail->idx as last written */
+	uint16_t kicked;    /* avail->idx at the last notification decision */
+	uint16_t last_used; /* next used ring entry to consume */
+	uint16_t in_flight; /* buffers available and not yet used */
 
 	/* IN_ORDER: heads in submission order, and a batch being unrolled */
 	uint16_t *order;
 	uint16_t order_head, order_n;
 	bool batch_active;
-	uint16_t batch_last;   /* id of the used entry that ends the batch */
+	uint16_t batch_last; /* id of the used entry that ends the batch */
 	uint32_t batch_len;
-	uint16_t batch_skip;   /* used idx positions the batch occupies */
+	uint16_t batch_skip; /* used idx positions the batch occupies */
 
 	uint32_t stats_kicks, stats_suppressed;
 	/* the last notification decision: suppressed by the device, and the

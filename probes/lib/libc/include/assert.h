@@ -4,14 +4,12 @@
 #ifndef PF_LIBC_ASSERT_H
 #define PF_LIBC_ASSERT_H
 
-void __pf_assert_fail(const char *expr, const char *file, int line)
-	__attribute__((noreturn));
+void __pf_assert_fail(const char *expr, const char *file, int line) __attribute__((noreturn));
 
 #ifdef NDEBUG
 #define assert(x) ((void)0)
 #else
-#define assert(x) \
-	((x) ? (void)0 : __pf_assert_fail(#x, __FILE__, __LINE__))
+#define assert(x) ((x) ? (void)0 : __pf_assert_fail(#x, __FILE__, __LINE__))
 #endif
 
 #endif

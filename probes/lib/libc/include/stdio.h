@@ -12,8 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
-	      va_list ap) __attribute__((format(printf, 3, 0)));
+int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

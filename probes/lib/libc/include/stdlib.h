@@ -6,8 +6,7 @@
 #include <stddef.h>
 
 unsigned long strtoul(const char *restrict s, char **restrict end, int base);
-unsigned long long strtoull(const char *restrict s, char **restrict end,
-			    int base);
+unsigned long long strtoull(const char *restrict s, char **restrict end, int base);
 long strtol(const char *restrict s, char **restrict end, int base);
 long long strtoll(const char *restrict s, char **restrict end, int base);
 
