@@ -11,7 +11,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build-coverage}
-files=(run.c reports.c cmd_reports.c cmd_catalogue.c coverage.c progress.c paths.c)
+files=(harness/src/cli/run.c reports/reports.c harness/src/cli/cmd_reports.c harness/src/cli/cmd_catalogue.c
+       harness/src/policy/coverage.c harness/src/cli/progress.c harness/src/cli/paths.c)
 
 command -v gcov >/dev/null || { echo "ci/coverage.sh: gcov not found (Debian package gcc)" >&2; exit 3; }
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DPF_SANITIZE=OFF -DPF_BUILD_PROBE=OFF \
@@ -23,15 +24,15 @@ tests_rc=0
 (cd "$build" && ctest -L unit -j"$(nproc)" --output-on-failure) >"$build/coverage-ctest.log" 2>&1 || tests_rc=$?
 tail -n 3 "$build/coverage-ctest.log"
 
-objdir="$build/CMakeFiles/pfhost.dir/harness/src"
+objdir="$build/CMakeFiles/pfhost.dir"
 total_run=0
 total_lines=0
-printf '%-18s %8s %8s %8s\n' file executed lines percent
+printf '%-36s %8s %8s %8s\n' file executed lines percent
 for f in "${files[@]}"; do
   # gcov prints "File '<path>'" then "Lines executed:P% of N" per source;
   # the first block is the file itself (headers it includes follow).
-  line=$(cd "$build" && gcov -n -o "$objdir/$f.o" "$root/harness/src/$f" 2>/dev/null |
-         awk -v want="harness/src/$f" '
+  line=$(cd "$build" && gcov -n -o "$objdir/$f.o" "$root/$f" 2>/dev/null |
+         awk -v want="$f" '
            /^File / { cur = index($0, want) > 0 }
            cur && /^Lines executed:/ { sub(/^Lines executed:/, ""); print; exit }')
   if [ -z "$line" ]; then
@@ -43,10 +44,10 @@ for f in "${files[@]}"; do
   run=$(awk -v p="$pct" -v n="$n" 'BEGIN { printf "%d", p * n / 100 + 0.5 }')
   total_run=$((total_run + run))
   total_lines=$((total_lines + n))
-  printf '%-18s %8d %8d %7.2f%%\n' "$f" "$run" "$n" "$pct"
+  printf '%-36s %8d %8d %7.2f%%\n' "$f" "$run" "$n" "$pct"
 done
 total_pct=$(awk -v r="$total_run" -v n="$total_lines" 'BEGIN { printf "%.2f", n ? 100 * r / n : 0 }')
-printf '%-18s %8d %8d %7.2f%%\n' total "$total_run" "$total_lines" "$total_pct"
+printf '%-36s %8d %8d %7.2f%%\n' total "$total_run" "$total_lines" "$total_pct"
 
 if [ "$tests_rc" -ne 0 ]; then
   echo "ci/coverage.sh: unit tests failed, see $build/coverage-ctest.log" >&2

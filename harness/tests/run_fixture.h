@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 struct fx {
 	char *dir;

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "cli/paths.h"
 #include "pf/catalogue.h"
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })

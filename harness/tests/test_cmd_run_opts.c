@@ -6,7 +6,7 @@
  */
 #include "run_fixture.h"
 
-#include "score.h"
+#include "policy/score.h"
 
 static void write_known(struct fx *fx, char *path, size_t len)
 {

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "coverage.h"
+#include "policy/coverage.h"
 #include "pf/catalogue.h"
-#include "spec.h"
+#include "policy/spec.h"
 
 static struct pf_spec *load(void)
 {

@@ -27,13 +27,13 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "package.h"
+#include "package/package.h"
 #include "pf/proto.h"
-#include "profile.h"
-#include "report_util.h"
-#include "score.h"
-#include "sha256.h"
-#include "waiver.h"
+#include "policy/profile.h"
+#include "reports/report_util.h"
+#include "policy/score.h"
+#include "package/sha256.h"
+#include "policy/waiver.h"
 
 static const char *src_dir(void)
 {

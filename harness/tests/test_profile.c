@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "pf/catalogue.h"
-#include "profile.h"
+#include "policy/profile.h"
 
 static const char *src_dir(void)
 {

@@ -21,11 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "matrix.h"
-#include "profile.h"
-#include "report_write.h"
-#include "score.h"
-#include "waiver.h"
+#include "policy/matrix.h"
+#include "policy/profile.h"
+#include "reports/report_write.h"
+#include "policy/score.h"
+#include "policy/waiver.h"
 
 static const char *src_dir(void)
 {

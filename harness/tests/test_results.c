@@ -17,12 +17,12 @@
 
 #include <cmocka.h>
 
-#include "journal.h"
+#include "ingest/journal.h"
 #include "pf/catalogue.h"
 #include "pf/proto.h"
-#include "results.h"
-#include "spec.h"
-#include "stream.h"
+#include "ingest/results.h"
+#include "policy/spec.h"
+#include "ingest/stream.h"
 
 /* ---- helpers -------------------------------------------------------- */
 

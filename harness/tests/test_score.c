@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
-#include "score.h"
-#include "waiver.h"
+#include "policy/profile.h"
+#include "policy/score.h"
+#include "policy/waiver.h"
 
 static const char *src_dir(void)
 {

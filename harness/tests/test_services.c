@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Tests for target services: the `services:` section of a target file
- * (harness/src/target.c: every validation error with its line, column and
- * field) and the runtime (harness/src/services.c: start, readiness, the
+ * (harness/src/launch/target.c: every validation error with its line, column and
+ * field) and the runtime (harness/src/launch/services.c: start, readiness, the
  * infrastructure errors, stop by PID, services.log).
  *
  * Each case writes a small target file into a scratch directory, so the
@@ -26,8 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "services.h"
-#include "target.h"
+#include "launch/services.h"
+#include "launch/target.h"
 
 static char scratch[256];
 

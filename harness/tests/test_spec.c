@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "pf/catalogue.h"
-#include "spec.h"
+#include "policy/spec.h"
 
 #define SPEC_REL "profiles/spec/virtio-1.4-normative.yaml"
 

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "journal.h"
+#include "ingest/journal.h"
 #include "pf/proto.h"
-#include "stream.h"
+#include "ingest/stream.h"
 
 /* ---- capture -------------------------------------------------------- */
 

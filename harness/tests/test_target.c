@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests for harness/src/target.c: loading, validation diagnostics (file,
+ * Tests for harness/src/launch/target.c: loading, validation diagnostics (file,
  * line, column, field), lookup by name, listing and argv expansion.
  *
  * Fixtures live in harness/tests/data/targets/{ok,ok2,bad}. The data
@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "target.h"
+#include "launch/target.h"
 
 #ifndef PF_TEST_DATA_DIR
 #define PF_TEST_DATA_DIR "harness/tests/data"

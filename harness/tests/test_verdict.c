@@ -18,15 +18,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "matrix.h"
-#include "profile.h"
-#include "progress.h"
-#include "report_write.h"
-#include "reports.h"
-#include "results.h"
-#include "score.h"
-#include "waiver.h"
+#include "cli/cli.h"
+#include "policy/matrix.h"
+#include "policy/profile.h"
+#include "cli/progress.h"
+#include "reports/report_write.h"
+#include "reports/reports.h"
+#include "ingest/results.h"
+#include "policy/score.h"
+#include "policy/waiver.h"
 
 /* ---- a fake run --------------------------------------------------------- */
 

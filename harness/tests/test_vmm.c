@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests for harness/src/vmm.c: spawn, output pumping, exit reporting,
+ * Tests for harness/src/launch/vmm.c: spawn, output pumping, exit reporting,
  * termination, supervision timeouts and the version query.
  *
  * The children are /bin/sh scripts standing in for a hypervisor (the runner
@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "target.h"
-#include "vmm.h"
+#include "launch/target.h"
+#include "launch/vmm.h"
 
 #ifndef PF_TEST_DATA_DIR
 #define PF_TEST_DATA_DIR "harness/tests/data"

@@ -19,14 +19,14 @@
 
 #include <cmocka.h>
 
-#include "profile.h"
-#include "report_write.h"
-#include "reports.h"
-#include "results.h"
-#include "score.h"
-#include "stream.h"
-#include "suggest.h"
-#include "waiver.h"
+#include "policy/profile.h"
+#include "reports/report_write.h"
+#include "reports/reports.h"
+#include "ingest/results.h"
+#include "policy/score.h"
+#include "ingest/stream.h"
+#include "cli/suggest.h"
+#include "policy/waiver.h"
 
 #define TODAY "2026-12-07"
 

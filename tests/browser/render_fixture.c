@@ -9,10 +9,10 @@
  */
 #include <stdio.h>
 
-#include "profile.h"
-#include "report_write.h"
-#include "score.h"
-#include "waiver.h"
+#include "policy/profile.h"
+#include "reports/report_write.h"
+#include "policy/score.h"
+#include "policy/waiver.h"
 
 int main(int argc, char **argv)
 {

@@ -46,11 +46,13 @@ else
 		exit 1
 	fi
 	s="$src/harness/src"
+	r="$src/reports"
 	# shellcheck disable=SC2086
-	"$cc" -std=gnu11 -O1 -I"$src/common/include" -I"$s" -o "$tmp/render" "$here/render_fixture.c" \
-		"$s/profile.c" "$s/score.c" "$s/waiver.c" "$s/target.c" "$s/error.c" "$s/sha256.c" "$s/report_util.c" \
-		"$s/report_write.c" "$s/report_junit.c" "$s/report_md.c" "$s/report_html.c" \
-		"$s/report_html_detail.c" "$s/report_svg.c" "$s/report_css.c" "$s/report_pdf.c" \
+	"$cc" -std=gnu11 -O1 -I"$src/common/include" -I"$s" -I"$src" -o "$tmp/render" "$here/render_fixture.c" \
+		"$s/policy/profile.c" "$s/policy/score.c" "$s/policy/waiver.c" "$s/launch/target.c" "$s/util/error.c" \
+		"$s/package/sha256.c" "$r/report_util.c" \
+		"$r/report_write.c" "$r/report_junit.c" "$r/report_md.c" "$r/report_html.c" \
+		"$r/report_html_detail.c" "$r/report_svg.c" "$r/report_css.c" "$r/report_pdf.c" \
 		-ljansson -lyaml -lm
 	report="$tmp/report.html"
 	# shellcheck disable=SC2086

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Commands that read the catalogue and the spec fact base, without booting
+ * anything: `list`, `coverage`, `targets`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "policy/coverage.h"
+#include "cli/paths.h"
+#include "pf/catalogue.h"
+#include "policy/spec.h"
+#include "launch/target.h"
+
+static int want_json(int argc, char **argv, const char *cmd)
+{
+	int json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: plugfest %s [--json]\n", cmd);
+			exit(0);
+		} else {
+			fprintf(stderr, "plugfest %s: unknown option '%s'\n", cmd, argv[i]);
+			return -1;
+		}
+	}
+	return json;
+}
+
+static struct pf_spec *load_spec(const char *cmd)
+{
+	char path[4096], err[1024];
+	struct pf_spec *spec;
+
+	pf_path_join(path, sizeof(path), pf_data_dir(), "spec/virtio-1.4-normative.yaml");
+	spec = pf_spec_load(path, err, sizeof(err));
+	if (!spec)
+		fprintf(stderr, "plugfest %s: %s\n", cmd, err);
+	return spec;
+}
+
+int pf_cmd_list(int argc, char **argv)
+{
+	int json = want_json(argc, argv, "list");
+	struct pf_spec *spec;
+	json_t *arr;
+
+	if (json < 0)
+		return PF_EXIT_USAGE;
+	spec = load_spec("list");
+	if (!spec)
+		return PF_EXIT_INFRA;
+	arr = pf_catalogue_to_json(spec);
+	if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		size_t i;
+		json_t *c;
+
+		json_array_foreach (arr, i, c) {
+			printf("%-40s %-11s %-6s %s\n", json_string_value(json_object_get(c, "id")),
+			       json_string_value(json_object_get(c, "area")),
+			       json_string_value(json_object_get(c, "level")),
+			       json_string_value(json_object_get(c, "title")));
+		}
+		printf("%zu checks\n", json_array_size(arr));
+	}
+	json_decref(arr);
+	pf_spec_free(spec);
+	return 0;
+}
+
+int pf_cmd_coverage(int argc, char **argv)
+{
+	int json = want_json(argc, argv, "coverage");
+	struct pf_spec *spec;
+	json_t *cov;
+
+	if (json < 0)
+		return PF_EXIT_USAGE;
+	spec = load_spec("coverage");
+	if (!spec)
+		return PF_EXIT_INFRA;
+	cov = pf_coverage_compute(spec);
+	if (json) {
+		json_dumpf(cov, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		pf_coverage_print(cov, stdout);
+	}
+	json_decref(cov);
+	pf_spec_free(spec);
+	return 0;
+}
+
+static int print_target(void *ctx, const char *name, const char *path, const struct pf_target *t,
+			const struct pf_error *err)
+{
+	char buf[2048];
+
+	(void)ctx;
+	(void)path;
+	if (t)
+		printf("%-28s %s\n", name, t->description);
+	else
+		printf("%-28s (broken: %s)\n", name, pf_error_format(err, buf, sizeof(buf)));
+	return 0;
+}
+
+int pf_cmd_targets(int argc, char **argv)
+{
+	char dir[4096];
+	const char *dirs[2] = { dir, NULL };
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: plugfest targets\n");
+		return PF_EXIT_USAGE;
+	}
+	pf_path_join(dir, sizeof(dir), pf_data_dir(), "targets");
+	return pf_target_list(dirs, print_target, NULL) < 0 ? PF_EXIT_INFRA : 0;
+}

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/* `report`, `matrix`, `package`, `verify`: everything that works from the
+ * files a run left behind, without booting anything. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "policy/matrix.h"
+#include "package/package.h"
+#include "cli/paths.h"
+#include "reports/report_write.h"
+#include "reports/reports.h"
+#include "ingest/results.h"
+
+static json_t *load_results(const char *cmd, const char *path)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr);
+
+	if (!doc) {
+		fprintf(stderr, "plugfest %s: %s:%d:%d: %s\n", cmd, path, jerr.line, jerr.column,
+			jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "schema")) ||
+	    strncmp(json_string_value(json_object_get(doc, "schema")), "plugfest-results/", 17)) {
+		fprintf(stderr, "plugfest %s: %s: field 'schema': not a plugfest results file\n",
+			cmd, path);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+int pf_cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, 0, 'f' },
+		{ "output", required_argument, 0, 'o' },
+		{ "rescore", no_argument, 0, 'r' },
+		{ "profile", required_argument, 0, 'p' },
+		{ "known-failures", required_argument, 0, 'k' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *formats = PF_REPORT_FORMATS_ALL, *outdir = NULL;
+	struct pf_score_inputs in = { 0 };
+	char dirbuf[4096];
+	int c, rescore = 0, rc, scored;
+	json_t *doc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			formats = optarg;
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'r':
+			rescore = 1;
+			break;
+		case 'p':
+			if (in.nprofiles == sizeof(in.profiles) / sizeof(in.profiles[0]))
+				return PF_EXIT_USAGE;
+			in.profiles[in.nprofiles++] = optarg;
+			rescore = 1;
+			break;
+		case 'k':
+			if (in.nknown == sizeof(in.known) / sizeof(in.known[0]))
+				return PF_EXIT_USAGE;
+			in.known[in.nknown++] = optarg;
+			rescore = 1;
+			break;
+		case 'h':
+			printf("usage: plugfest report RESULTS.json [--format "
+			       "json,junit,md,html,pdf] [-o DIR] [--rescore]\n"
+			       "                       [--profile FILE]... [--known-failures "
+			       "FILE]...\n"
+			       "  writes each format under its standard name into DIR (default: "
+			       "beside RESULTS);\n"
+			       "  --rescore applies the current known-failure files and profiles "
+			       "again;\n"
+			       "  --profile / --known-failures add files to the shipped ones "
+			       "(implies --rescore)\n");
+			return 0;
+		default:
+			return PF_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "usage: plugfest report RESULTS.json [--format LIST] [-o DIR]\n");
+		return PF_EXIT_USAGE;
+	}
+	if (pf_reports_check_formats(formats, stderr) || pf_reports_check_inputs(&in, stderr))
+		return PF_EXIT_USAGE;
+	doc = load_results("report", argv[optind]);
+	if (!doc)
+		return PF_EXIT_USAGE;
+	if (!outdir) {
+		snprintf(dirbuf, sizeof(dirbuf), "%s", argv[optind]);
+		outdir = dirname(dirbuf);
+	}
+	mkdir(outdir, 0777);
+	/* a re-scoring that failed still writes what it has, but the command
+	 * fails: a report whose known failures were not applied must not pass
+	 * for one that was */
+	scored = 0;
+	if (rescore) {
+		scored = pf_reports_score(doc, &in, stderr);
+	} else {
+		/* the headline as this version defines it, in results.json too */
+		json_t *sum = pf_results_summarize(doc);
+
+		if (sum)
+			json_object_set_new(doc, "summary", sum);
+	}
+	rc = pf_reports_write(doc, outdir, formats, stdout, stderr);
+	if (!rc && scored)
+		rc = PF_EXIT_INFRA;
+	json_decref(doc);
+	return rc;
+}
+
+int pf_cmd_matrix(int argc, char **argv)
+{
+	const char *outdir = NULL;
+	json_t *runs[64];
+	char names[64][256];
+	const char *name_ptrs[64];
+	size_t n = 0;
+	char err[1024];
+	int c, rc = 0;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "o:h")) != -1) {
+		if (c == 'o') {
+			outdir = optarg;
+		} else {
+			printf("usage: plugfest matrix -o DIR RESULTS.json...\n");
+			return c == 'h' ? 0 : PF_EXIT_USAGE;
+		}
+	}
+	if (!outdir || optind >= argc) {
+		fprintf(stderr, "usage: plugfest matrix -o DIR RESULTS.json...\n");
+		return PF_EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		char tmp[4096];
+
+		if (n == sizeof(runs) / sizeof(runs[0])) {
+			fprintf(stderr, "plugfest matrix: at most %zu runs\n", n);
+			rc = PF_EXIT_USAGE;
+			goto out;
+		}
+		runs[n] = load_results("matrix", argv[i]);
+		if (!runs[n]) {
+			rc = PF_EXIT_USAGE;
+			goto out;
+		}
+		/* a run is named after the directory holding its results */
+		snprintf(tmp, sizeof(tmp), "%s", argv[i]);
+		snprintf(names[n], sizeof(names[n]), "%s", basename(dirname(tmp)));
+		name_ptrs[n] = names[n];
+		n++;
+	}
+	mkdir(outdir, 0777);
+	if (pf_matrix_write(runs, name_ptrs, n, outdir, err, sizeof(err))) {
+		fprintf(stderr, "plugfest matrix: %s\n", err);
+		rc = PF_EXIT_INFRA;
+	} else {
+		printf("%s/matrix.html\n%s/matrix.md\n%s/matrix.json\n", outdir, outdir, outdir);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		json_decref(runs[i]);
+	return rc;
+}
+
+int pf_cmd_package(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sign", required_argument, 0, 's' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct pf_package_opts po = { 0 };
+	const char *out = NULL;
+	char digest[65], err[1024];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		if (c == 'o') {
+			out = optarg;
+		} else if (c == 's') {
+			po.sign_key = optarg;
+		} else {
+			printf("usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
+			return c == 'h' ? 0 : PF_EXIT_USAGE;
+		}
+	}
+	if (!out || optind + 1 != argc) {
+		fprintf(stderr, "usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
+		return PF_EXIT_USAGE;
+	}
+	if (pf_package_create(argv[optind], out, &po, digest, err, sizeof(err))) {
+		fprintf(stderr, "plugfest package: %s\n", err);
+		return PF_EXIT_INFRA;
+	}
+	printf("%s\nmanifest sha256 %s\n", out, digest);
+	return 0;
+}
+
+int pf_cmd_verify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "digest", required_argument, 0, 'd' },
+		{ "key", required_argument, 0, 'k' },
+		{ "json", no_argument, 0, 'j' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct pf_verify_opts vo = { 0 };
+	json_t *report = NULL;
+	char err[1024] = "";
+	int c, json = 0, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			vo.expect_digest = optarg;
+			break;
+		case 'k':
+			vo.public_key = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] "
+			       "[--json]\n");
+			return 0;
+		default:
+			return PF_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr,
+			"usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
+		return PF_EXIT_USAGE;
+	}
+	rc = pf_package_verify(argv[optind], &vo, &report, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "plugfest verify: %s\n", err);
+		json_decref(report);
+		return PF_EXIT_INFRA;
+	}
+	if (report && json) {
+		json_dumpf(report, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else if (report) {
+		size_t i;
+		json_t *p;
+
+		printf("%s: %s (manifest sha256 %s, %lld files, signature %s)\n", argv[optind],
+		       rc == 0 ? "intact" : "NOT intact",
+		       json_string_value(json_object_get(report, "manifest_sha256")),
+		       (long long)json_integer_value(json_object_get(report, "files")),
+		       json_string_value(json_object_get(report, "signature")));
+		json_array_foreach (json_object_get(report, "profiles"), i, p)
+			printf("  profile %s %s: re-scored %s (recorded %s)\n",
+			       json_string_value(json_object_get(p, "id")),
+			       json_string_value(json_object_get(p, "version")),
+			       json_string_value(json_object_get(p, "rescored")),
+			       json_string_value(json_object_get(p, "recorded")));
+		json_array_foreach (json_object_get(report, "problems"), i, p) {
+			const char *path = json_string_value(json_object_get(p, "path"));
+
+			printf("  problem: %s%s%s: %s\n",
+			       json_string_value(json_object_get(p, "kind")), path ? " " : "",
+			       path ? path : "", json_string_value(json_object_get(p, "detail")));
+		}
+	}
+	if (rc > 0 && err[0])
+		fprintf(stderr, "plugfest verify: %s\n", err);
+	json_decref(report);
+	return rc == 0 ? 0 : PF_EXIT_NONCONFORMANT;
+}

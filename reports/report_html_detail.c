@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/* Detail sections of report.html: failed requirements, findings, waivers,
+ * devices with every check, and the full requirement list per profile. */
+#include <stdio.h>
+#include <string.h>
+
+#include "reports/report_html.h"
+
+static const char *row_class(const char *outcome)
+{
+	if (!strcmp(outcome, "fail"))
+		return " class=\"row-fail\"";
+	if (!strcmp(outcome, "warn"))
+		return " class=\"row-warn\"";
+	if (!strcmp(outcome, "incomplete"))
+		return " class=\"row-error\"";
+	return "";
+}
+
+static void reason_rows(struct pf_buf *b, const json_t *req, const char *outcome)
+{
+	const json_t *rs, *w;
+	char text[1024];
+	size_t j;
+
+	json_array_foreach (json_object_get(req, "reasons"), j, rs) {
+		pf_buf_printf(b, "<tr%s><td class=\"mono\">", row_class(outcome));
+		pf_buf_html(b, pf_jstr(rs, "device", "(platform)"));
+		pf_buf_puts(b, "<br><span class=\"muted\">");
+		pf_buf_html(b, pf_jstr(rs, "type", ""));
+		pf_buf_puts(b, "</span></td><td>");
+		if (pf_jstr(rs, "test", NULL)) {
+			pf_buf_puts(b, "<code>");
+			pf_buf_html(b, pf_jstr(rs, "test", ""));
+			pf_buf_puts(b, "</code> ");
+			pf_html_badge(b, pf_jstr(rs, "verdict", "?"));
+			if (pf_jstr(rs, "probe_verdict", NULL)) {
+				pf_buf_puts(b, " <span class=\"small muted\">probe: ");
+				pf_buf_html(b, pf_jstr(rs, "probe_verdict", ""));
+				pf_buf_puts(b, "</span>");
+			}
+		} else {
+			pf_buf_puts(b, "<span class=\"tag\">");
+			pf_buf_html(b, pf_jstr(rs, "kind", ""));
+			pf_buf_puts(b, "</span>");
+		}
+		pf_buf_puts(b, "</td><td>");
+		pf_html_join(b, json_object_get(rs, "sections"), ", ");
+		pf_buf_puts(b, "</td><td class=\"small\">");
+		pf_html_join(b, json_object_get(rs, "labels"), "<br>");
+		pf_buf_puts(b, "</td><td>");
+		pf_buf_html(b, pf_jstr(rs, "test", NULL)
+				       ? pf_result_failure_text(rs, text, sizeof(text))
+				       : pf_jstr(rs, "why", ""));
+		if ((w = json_object_get(rs, "waiver"))) {
+			pf_buf_puts(b, "<br><span class=\"small\"><b>");
+			pf_buf_html(b, pf_jstr(w, "kind", ""));
+			pf_buf_puts(b, " ");
+			pf_buf_html(b, pf_jstr(w, "id", ""));
+			pf_buf_puts(b, "</b>: ");
+			pf_buf_html(b, pf_jstr(w, "reason", ""));
+			pf_buf_puts(b, " <span class=\"mono\">");
+			pf_buf_html(b, pf_jstr(w, "issue", ""));
+			pf_buf_puts(b, "</span> (expires ");
+			pf_buf_html(b, pf_jstr(w, "expires", ""));
+			pf_buf_puts(b, ")</span>");
+		}
+		pf_buf_puts(b, "</td></tr>");
+	}
+}
+
+static void requirement_block(struct pf_buf *b, const json_t *r)
+{
+	const char *out = pf_jstr(r, "outcome", "?");
+
+	pf_buf_puts(b, "<h4>");
+	pf_html_badge(b, out);
+	pf_buf_puts(b, " ");
+	pf_buf_html(b, pf_jstr(r, "id", "?"));
+	pf_buf_puts(b, ": ");
+	pf_buf_html(b, pf_jstr(r, "title", ""));
+	pf_buf_puts(b, "</h4><p class=\"small\"><span class=\"tag\">");
+	pf_buf_html(b, pf_jstr(r, "level", ""));
+	pf_buf_puts(b, "</span><span class=\"tag\">");
+	pf_buf_html(b, pf_jstr(r, "status", ""));
+	pf_buf_puts(b, "</span><span class=\"tag\">evidence: ");
+	pf_buf_html(b, pf_jstr(r, "evidence", ""));
+	pf_buf_puts(b, "</span>");
+	pf_html_refs(b, r);
+	if (strcmp(pf_jstr(r, "observed", out), out)) {
+		pf_buf_puts(b, " <span class=\"muted\">(observed ");
+		pf_buf_html(b, pf_jstr(r, "observed", ""));
+		pf_buf_puts(b, ", capped by the requirement's level)</span>");
+	}
+	pf_buf_puts(
+		b,
+		"</p><table><thead><tr><th>Device</th><th>Check / reason</th><th>Spec section</th>"
+		"<th>Spec label</th><th>Probe message</th></tr></thead><tbody>");
+	reason_rows(b, r, out);
+	pf_buf_puts(b, "</tbody></table>");
+}
+
+void pf_html_failures(struct pf_html *h)
+{
+	struct pf_buf *b = h->b;
+	const json_t *p, *r;
+	size_t i, j;
+	bool any = false;
+
+	pf_buf_puts(b,
+		    "<section id=\"failures\"><h2>Failed, incomplete and warned requirements</h2>");
+	json_array_foreach (json_object_get(h->results, "profiles"), i, p) {
+		unsigned n = 0, ninfo = 0;
+		json_array_foreach (json_object_get(p, "requirements"), j, r) {
+			const char *o = pf_jstr(r, "outcome", "");
+			bool bad = !strcmp(o, "fail") || !strcmp(o, "incomplete") ||
+				   !strcmp(o, "warn");
+			bool mand = !strcmp(pf_jstr(r, "status", ""), "mandatory");
+			n += bad && mand;
+			ninfo += bad && !mand;
+		}
+		if (!n && !ninfo)
+			continue;
+		any = true;
+		pf_buf_puts(b, "<h3>");
+		pf_buf_html(b, pf_jstr(p, "id", "?"));
+		pf_buf_puts(b, " ");
+		pf_buf_html(b, pf_jstr(p, "version", ""));
+		pf_buf_puts(b, " ");
+		pf_html_badge(b, pf_jstr(p, "verdict", "?"));
+		pf_buf_puts(b, "</h3>");
+		/* failures first, then incomplete, then warnings */
+		static const char *const order[] = { "fail", "incomplete", "warn" };
+		for (int k = 0; k < 3; k++)
+			json_array_foreach (json_object_get(p, "requirements"), j, r)
+				if (!strcmp(pf_jstr(r, "status", ""), "mandatory") &&
+				    !strcmp(pf_jstr(r, "outcome", ""), order[k]))
+					requirement_block(b, r);
+		if (ninfo) {
+			pf_buf_printf(
+				b,
+				"<details%s><summary>%u informational requirement(s) not passed "
+				"(never change the verdict)</summary>",
+				pf_html_details_open(h), ninfo);
+			for (int k = 0; k < 3; k++)
+				json_array_foreach (json_object_get(p, "requirements"), j, r)
+					if (strcmp(pf_jstr(r, "status", ""), "mandatory") &&
+					    !strcmp(pf_jstr(r, "outcome", ""), order[k]))
+						requirement_block(b, r);
+			pf_buf_puts(b, "</details>");
+		}
+	}
+	if (!any)
+		pf_buf_puts(b, "<p>No requirement of a scored profile failed, was incomplete or "
+			       "warned.</p>");
+	pf_buf_puts(b, "</section>\n");
+}
+
+void pf_html_findings(struct pf_html *h)
+{
+	struct pf_buf *b = h->b;
+	const json_t *fs = json_object_get(h->results, "findings"), *f;
+	size_t i;
+
+	pf_buf_puts(b, "<section id=\"findings\"><h2>Findings</h2>");
+	if (!json_array_size(fs)) {
+		pf_buf_puts(b, "<p>No crash, hang, timeout or protocol finding.</p></section>\n");
+		return;
+	}
+	pf_buf_puts(b, "<table><thead><tr><th>Kind</th><th>Check</th><th>Device</th><th "
+		       "class=\"num\">Step</th>"
+		       "<th>Message</th></tr></thead><tbody>");
+	json_array_foreach (fs, i, f) {
+		pf_buf_puts(b, "<tr class=\"row-fail\"><td>");
+		pf_html_badge(b, pf_jstr(f, "kind", "?"));
+		pf_buf_puts(b, "</td><td><code>");
+		pf_buf_html(b, pf_jstr(f, "test", "-"));
+		pf_buf_puts(b, "</code></td><td class=\"mono\">");
+		pf_buf_html(b, pf_jstr(f, "device", "-"));
+		pf_buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
+			      json_integer_value(json_object_get(f, "step")));
+		pf_buf_html(b, pf_jstr(f, "message", ""));
+		pf_buf_puts(b, "</td></tr>");
+	}
+	pf_buf_puts(b, "</tbody></table></section>\n");
+}
+
+void pf_html_waivers(struct pf_html *h)
+{
+	struct pf_buf *b = h->b;
+	const json_t *w = json_object_get(h->results, "waivers"), *r, *e;
+	size_t i;
+	unsigned n = 0, other = 0;
+
+	pf_buf_puts(b, "<section id=\"waivers\"><h2>Waivers and known failures</h2>");
+	if (!w) {
+		pf_buf_puts(b, "<p>No known-failure or waiver file was applied to this "
+			       "run.</p></section>\n");
+		return;
+	}
+	pf_buf_puts(b, "<p class=\"small\">Evaluated as of ");
+	pf_buf_html(b, pf_jstr(w, "date", "?"));
+	pf_buf_puts(b, ". A <b>waiver</b> accepts a deviation (scored as a warning); a <b>known "
+		       "failure</b> only "
+		       "keeps CI green (still a failure here); <b>xpass</b> means a known failure "
+		       "passed and its "
+		       "entry is stale; <b>expired</b> entries no longer apply.</p>");
+	pf_buf_puts(
+		b,
+		"<h3>Applied to check results</h3><table><thead><tr><th>Device</th><th>Check</th>"
+		"<th>Probe verdict</th><th>Reported "
+		"as</th><th>Entry</th><th>Reason</th><th>Issue</th>"
+		"<th>Expires</th><th>Approved by</th></tr></thead><tbody>");
+	json_array_foreach (json_object_get(h->results, "results"), i, r) {
+		const json_t *wv = json_object_get(r, "waiver");
+		const json_t *ex = json_object_get(r, "waiver_expired");
+		const json_t *src = wv ? wv : ex;
+		if (!src)
+			continue;
+		n++;
+		pf_buf_puts(b, "<tr><td class=\"mono\">");
+		pf_buf_html(b, pf_jstr(r, "device", "-"));
+		pf_buf_puts(b, "</td><td><code>");
+		pf_buf_html(b, pf_jstr(r, "test", "?"));
+		pf_buf_puts(b, "</code></td><td>");
+		pf_html_badge(b, pf_jstr(r, "probe_verdict", pf_jstr(r, "verdict", "?")));
+		pf_buf_puts(b, "</td><td>");
+		pf_html_badge(b, pf_jstr(r, "verdict", "?"));
+		if (!wv)
+			pf_buf_puts(b, " <span class=\"tag unverified\">entry expired</span>");
+		pf_buf_puts(b, "</td><td>");
+		pf_buf_html(b, pf_jstr(src, "kind", ""));
+		pf_buf_puts(b, " <b>");
+		pf_buf_html(b, pf_jstr(src, "id", ""));
+		pf_buf_puts(b, "</b></td><td>");
+		pf_buf_html(b, pf_jstr(src, "reason", ""));
+		pf_buf_puts(b, "</td><td class=\"mono\">");
+		pf_buf_html(b, pf_jstr(src, "issue", ""));
+		pf_buf_puts(b, "</td><td>");
+		pf_buf_html(b, pf_jstr(src, "expires", ""));
+		pf_buf_puts(b, "</td><td>");
+		pf_buf_html(b, pf_jstr(src, "approved_by", "-"));
+		pf_buf_puts(b, "</td></tr>");
+	}
+	if (!n)
+		pf_buf_puts(b, "<tr><td colspan=\"9\" class=\"muted\">No entry matched a check "
+			       "result.</td></tr>");
+	pf_buf_puts(
+		b, "</tbody></table><h3>Entries</h3><table><thead><tr><th>Entry</th><th>Kind</th>"
+		   "<th>Hypervisor</th><th>Check</th><th>Status</th><th class=\"num\">Applied</th>"
+		   "<th class=\"num\">xpass</th><th>Expires</th><th>File</th></tr></thead><tbody>");
+	json_array_foreach (json_object_get(w, "entries"), i, e) {
+		const char *st = pf_jstr(e, "status", "?");
+		if (!strcmp(st, "other-hypervisor")) {
+			other++;
+			continue;
+		}
+		pf_buf_printf(b, "<tr%s><td><b>",
+			      !strcmp(st, "expired") || !strcmp(st, "stale") ? " class=\"row-warn\""
+									     : "");
+		pf_buf_html(b, pf_jstr(e, "id", "?"));
+		pf_buf_puts(b, "</b></td><td>");
+		pf_buf_html(b, pf_jstr(e, "kind", ""));
+		pf_buf_puts(b, "</td><td>");
+		pf_buf_html(b, pf_jstr(e, "hypervisor", ""));
+		pf_buf_puts(b, " ");
+		pf_buf_html(b, pf_jstr(e, "version", ""));
+		pf_buf_puts(b, "</td><td><code>");
+		pf_buf_html(b, pf_jstr(e, "test", ""));
+		pf_buf_puts(b, "</code></td><td>");
+		pf_buf_html(b, st);
+		pf_buf_printf(b, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td>",
+			      json_integer_value(json_object_get(e, "applied")),
+			      json_integer_value(json_object_get(e, "xpass")));
+		pf_buf_html(b, pf_jstr(e, "expires", ""));
+		pf_buf_puts(b, "</td><td class=\"mono small\">");
+		pf_buf_html(b, pf_jstr(e, "file", ""));
+		pf_buf_printf(b, ":%lld</td></tr>", json_integer_value(json_object_get(e, "line")));
+	}
+	pf_buf_puts(b, "</tbody></table>");
+	if (other)
+		pf_buf_printf(b,
+			      "<p class=\"small muted\">%u entr%s for other hypervisors or "
+			      "versions not shown.</p>",
+			      other, other == 1 ? "y" : "ies");
+	pf_buf_puts(b, "</section>\n");
+}
+
+static void device_inventory(struct pf_buf *b, const json_t *d)
+{
+	const json_t *q, *bit;
+	size_t i;
+
+	pf_buf_puts(b, "<dl class=\"kv\"><dt>Transport</dt><dd>");
+	pf_buf_html(b, pf_jstr(d, "transport", "?"));
+	pf_buf_puts(b, " at <span class=\"mono\">");
+	pf_buf_html(b, pf_jstr(d, "address", "?"));
+	pf_buf_puts(b, "</span></dd><dt>Interface</dt><dd>");
+	pf_buf_html(b, pf_jstr(d, "mode", "?"));
+	pf_buf_printf(b,
+		      " (version/revision %lld)</dd><dt>Device id / vendor</dt><dd>%lld / <span "
+		      "class=\"mono\">",
+		      json_integer_value(json_object_get(d, "version")),
+		      json_integer_value(json_object_get(d, "device_id")));
+	pf_buf_html(b, json_is_string(json_object_get(d, "vendor_id")) ? pf_jstr(d, "vendor_id", "")
+								       : "-");
+	pf_buf_puts(b, "</span></dd><dt>Features offered</dt><dd><span class=\"mono\">");
+	pf_buf_html(b, pf_jstr(d, "features", "?"));
+	pf_buf_puts(b, "</span> bits ");
+	json_array_foreach (json_object_get(d, "feature_bits"), i, bit)
+		pf_buf_printf(b, "%s%lld", i ? ", " : "", json_integer_value(bit));
+	pf_buf_puts(b, "</dd><dt>Virtqueues</dt><dd>");
+	json_array_foreach (json_object_get(d, "queues"), i, q)
+		pf_buf_printf(b, "%s#%lld: %lld", i ? ", " : "",
+			      json_integer_value(json_object_get(q, "index")),
+			      json_integer_value(json_object_get(q, "max_size")));
+	pf_buf_puts(b, "</dd></dl>");
+}
+
+void pf_html_devices(struct pf_html *h)
+{
+	struct pf_buf *b = h->b;
+	const json_t *d, *r, *p, *pd;
+	size_t i, j, k;
+
+	pf_buf_puts(b, "<section id=\"devices\"><h2>Devices and checks</h2>");
+	json_array_foreach (json_object_get(h->results, "devices"), i, d) {
+		const char *id = pf_jstr(d, "id", "?");
+		pf_buf_puts(b, "<h3>");
+		pf_buf_html(b, pf_jstr(d, "type", "?"));
+		pf_buf_puts(b, " <span class=\"mono\">");
+		pf_buf_html(b, id);
+		pf_buf_puts(b, "</span></h3><p>");
+		json_array_foreach (json_object_get(h->results, "profiles"), j, p)
+			json_array_foreach (json_object_get(p, "devices"), k, pd)
+				if (!strcmp(pf_jstr(pd, "device", ""), id)) {
+					pf_buf_puts(b, "<span class=\"tag\">");
+					pf_buf_html(b, pf_jstr(p, "id", "?"));
+					pf_buf_puts(b, "</span>");
+					pf_html_badge(b, pf_jstr(pd, "verdict", "?"));
+					pf_buf_puts(b, " ");
+				}
+		pf_buf_puts(b, "</p>");
+		device_inventory(b, d);
+		pf_buf_puts(b, "<details "
+			       "open><summary>Checks</summary><table><thead><tr><th>Check</"
+			       "th><th>Level</th>"
+			       "<th>Class</th><th>Verdict</th><th>Spec section</th><th>Spec "
+			       "label</th><th>Message</th>"
+			       "<th class=\"num\">Time (ms)</th></tr></thead><tbody>");
+		json_array_foreach (json_object_get(h->results, "results"), j, r) {
+			if (strcmp(pf_jstr(r, "device", ""), id))
+				continue;
+			enum pf_rv v = pf_rv_parse(pf_jstr(r, "verdict", NULL));
+			char text[1024];
+			const char *cls = v == PF_RV_FAIL || v == PF_RV_XFAIL || v == PF_RV_CRASH ||
+							  v == PF_RV_WEDGED || v == PF_RV_TIMEOUT ||
+							  v == PF_RV_XPASS
+						  ? " class=\"row-fail\""
+					  : v == PF_RV_WARN || v == PF_RV_WAIVED
+						  ? " class=\"row-warn\""
+					  : v == PF_RV_ERROR ? " class=\"row-error\""
+							     : "";
+			pf_buf_printf(b, "<tr%s><td><code>", cls);
+			pf_buf_html(b, pf_jstr(r, "test", "?"));
+			pf_buf_puts(b, "</code><br><span class=\"small muted\">");
+			pf_buf_html(b, pf_jstr(r, "title", ""));
+			pf_buf_puts(b, "</span></td><td>");
+			pf_buf_html(b, pf_jstr(r, "level", ""));
+			pf_buf_puts(b, "</td><td>");
+			pf_buf_html(b, pf_jstr(r, "class", ""));
+			pf_buf_puts(b, "</td><td>");
+			pf_html_badge(b, pf_rv_name(v));
+			pf_buf_puts(b, "</td><td>");
+			pf_html_join(b, json_object_get(r, "sections"), ", ");
+			pf_buf_puts(b, "</td><td class=\"small\">");
+			pf_html_claims(b, r, "<br>");
+			pf_buf_puts(b, "</td><td>");
+			pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
+			pf_buf_printf(b, "</td><td class=\"num\">%.3f</td></tr>",
+				      pf_result_seconds(r) * 1000);
+		}
+		pf_buf_puts(b, "</tbody></table></details>");
+	}
+	pf_buf_puts(b, "</section>\n");
+}
+
+void pf_html_requirements(struct pf_html *h)
+{
+	struct pf_buf *b = h->b;
+	const json_t *p, *r, *dv;
+	size_t i, j, k;
+
+	pf_buf_puts(b, "<section id=\"requirements\"><h2>All requirements per profile</h2>");
+	json_array_foreach (json_object_get(h->results, "profiles"), i, p) {
+		pf_buf_printf(b, "<details%s><summary>", pf_html_details_open(h));
+		pf_buf_html(b, pf_jstr(p, "id", "?"));
+		pf_buf_puts(b, " ");
+		pf_buf_html(b, pf_jstr(p, "version", ""));
+		pf_buf_puts(b, ": ");
+		pf_buf_html(b, pf_jstr(p, "title", ""));
+		pf_buf_printf(b, " (%zu requirements)</summary><p class=\"small\">",
+			      json_array_size(json_object_get(p, "requirements")));
+		pf_buf_html(b, pf_jstr(p, "description", ""));
+		pf_buf_puts(b, "</p><table><thead><tr><th>Requirement</th><th>Level / "
+			       "status</th><th>References</th>"
+			       "<th>Outcome</th><th>Devices</th><th class=\"num\">Statements "
+			       "exercised</th></tr></thead><tbody>");
+		json_array_foreach (json_object_get(p, "requirements"), j, r) {
+			pf_buf_puts(b, "<tr><td><b>");
+			pf_buf_html(b, pf_jstr(r, "id", "?"));
+			pf_buf_puts(b, "</b> ");
+			pf_buf_html(b, pf_jstr(r, "title", ""));
+			pf_buf_puts(b, "</td><td>");
+			pf_buf_html(b, pf_jstr(r, "level", ""));
+			pf_buf_puts(b, " / ");
+			pf_buf_html(b, pf_jstr(r, "status", ""));
+			pf_buf_puts(b, "<br><span class=\"small muted\">evidence: ");
+			pf_buf_html(b, pf_jstr(r, "evidence", ""));
+			pf_buf_puts(b, "</span></td><td>");
+			pf_html_refs(b, r);
+			pf_buf_puts(b, "</td><td>");
+			pf_html_badge(b, pf_jstr(r, "outcome", "?"));
+			pf_buf_puts(b, "</td><td class=\"small\">");
+			json_array_foreach (json_object_get(r, "devices"), k, dv) {
+				pf_buf_puts(b, k ? "<br>" : "");
+				pf_buf_html(b, pf_jstr(dv, "device", "?"));
+				pf_buf_puts(b, ": ");
+				pf_buf_html(b, pf_jstr(dv, "outcome", "?"));
+			}
+			pf_buf_printf(
+				b, "</td><td class=\"num\">%lld</td></tr>",
+				json_integer_value(json_object_get(r, "statements_exercised")));
+		}
+		pf_buf_puts(b, "</tbody></table></details>");
+	}
+	pf_buf_puts(b, "</section>\n");
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Markdown summary (report.md): what a CI job summary or a merge request
+ * comment shows. Short on purpose: verdicts, what failed and why, waivers,
+ * environment. The full per-check record is in report.html / junit.xml.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "reports/report_write.h"
+
+static void md_env(struct pf_buf *b, const json_t *results)
+{
+	const json_t *run = json_object_get(results, "run"), *probe = json_object_get(run, "probe");
+	const json_t *tool = json_object_get(results, "tool");
+	char hv[160];
+
+	pf_buf_puts(b, "## Environment\n\n| | |\n|---|---|\n| Target | ");
+	pf_buf_md(b, pf_jstr(run, "target", "?"));
+	pf_buf_puts(b, " |\n| Hypervisor | ");
+	pf_buf_md(b, pf_hypervisor_label(results, hv, sizeof(hv)));
+	pf_buf_puts(b, " |\n| Runner | ");
+	pf_buf_md(b, pf_jstr(tool, "name", "plugfest"));
+	pf_buf_puts(b, " ");
+	pf_buf_md(b, pf_jstr(tool, "version", "?"));
+	pf_buf_puts(b, " |\n| Probe | ");
+	pf_buf_md(b, pf_jstr(probe, "version", "?"));
+	pf_buf_puts(b, " (");
+	pf_buf_md(b, pf_jstr(probe, "arch", "?"));
+	pf_buf_puts(b, ", image ");
+	pf_buf_md(b, pf_jstr(probe, "image", "?"));
+	pf_buf_puts(b, ") |\n| Probe image SHA-256 | ");
+	pf_buf_md(b, pf_jstr(probe, "image_sha256", "?"));
+	pf_buf_puts(b, " |\n| Started | ");
+	pf_buf_md(b, pf_jstr(run, "started", "?"));
+	pf_buf_printf(b, " |\n| Duration | %.2f s |\n\n",
+		      json_number_value(json_object_get(run, "duration_s")));
+}
+
+static void md_profiles(struct pf_buf *b, const json_t *results)
+{
+	const json_t *profiles = json_object_get(results, "profiles"), *p, *rs;
+	size_t i, j;
+
+	if (!json_array_size(profiles)) {
+		pf_buf_puts(b, "No profile was scored.\n\n");
+		return;
+	}
+	pf_buf_puts(b, "| Profile | Version | Spec | Verdict | Mandatory: pass / warn / fail / "
+		       "incomplete / n/a |\n"
+		       "|---|---|---|---|---|\n");
+	json_array_foreach (profiles, i, p) {
+		const json_t *mo =
+			json_object_get(json_object_get(p, "counts"), "mandatory_outcomes");
+		pf_buf_puts(b, "| ");
+		pf_buf_md(b, pf_jstr(p, "id", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(p, "version", "?"));
+		pf_buf_puts(b, " | VIRTIO ");
+		pf_buf_md(b, pf_jstr(json_object_get(p, "spec"), "version", "?"));
+		pf_buf_puts(b, " | **");
+		pf_buf_md(b, pf_jstr(p, "verdict", "?"));
+		pf_buf_printf(b, "** | %lld / %lld / %lld / %lld / %lld |\n",
+			      json_integer_value(json_object_get(mo, "pass")),
+			      json_integer_value(json_object_get(mo, "warn")),
+			      json_integer_value(json_object_get(mo, "fail")),
+			      json_integer_value(json_object_get(mo, "incomplete")),
+			      json_integer_value(json_object_get(mo, "not-applicable")));
+	}
+	pf_buf_puts(b, "\n");
+	json_array_foreach (profiles, i, p) {
+		size_t shown = 0, total = 0;
+		json_array_foreach (json_object_get(p, "reasons"), j, rs)
+			total += !strcmp(pf_jstr(rs, "status", "mandatory"), "mandatory");
+		if (!total)
+			continue;
+		pf_buf_puts(b, "### ");
+		pf_buf_md(b, pf_jstr(p, "id", "?"));
+		pf_buf_puts(b, ": ");
+		pf_buf_md(b, pf_jstr(p, "verdict", "?"));
+		pf_buf_puts(b, "\n\n");
+		json_array_foreach (json_object_get(p, "reasons"), j, rs) {
+			if (strcmp(pf_jstr(rs, "status", "mandatory"), "mandatory"))
+				continue;
+			if (shown++ == 30) {
+				pf_buf_printf(b, "- ... and %zu more (see report.html)\n",
+					      total - 30);
+				break;
+			}
+			pf_buf_puts(b, "- **");
+			pf_buf_md(b, pf_jstr(rs, "outcome", "?"));
+			pf_buf_puts(b, "** ");
+			pf_buf_md(b, pf_jstr(rs, "requirement", "run"));
+			pf_buf_puts(b, " ");
+			pf_buf_md(b, pf_jstr(rs, "title", ""));
+			if (pf_jstr(rs, "device", NULL)) {
+				pf_buf_puts(b, " on ");
+				pf_buf_md(b, pf_jstr(rs, "device", ""));
+				pf_buf_puts(b, "");
+			}
+			pf_buf_puts(b, ": ");
+			pf_buf_md(b, pf_jstr(rs, "why", ""));
+			const json_t *sec = json_object_get(rs, "sections");
+			if (json_array_size(sec)) {
+				pf_buf_puts(b, " (VIRTIO §");
+				pf_buf_md(b, json_string_value(json_array_get(sec, 0)));
+				pf_buf_puts(b, ")");
+			}
+			pf_buf_puts(b, "\n");
+		}
+		pf_buf_puts(b, "\n");
+	}
+}
+
+static void md_devices(struct pf_buf *b, const json_t *results)
+{
+	const json_t *d, *r;
+	size_t i, j;
+
+	pf_buf_puts(
+		b,
+		"## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skipped "
+		"| not applicable | other |\n|---|---|---|---|---|---|---|---|---|---|\n");
+	json_array_foreach (json_object_get(results, "devices"), i, d) {
+		unsigned c[PF_RV_COUNT] = { 0 };
+		const char *id = pf_jstr(d, "id", "");
+		json_array_foreach (json_object_get(results, "results"), j, r)
+			if (!strcmp(pf_jstr(r, "device", ""), id))
+				c[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
+		unsigned other = 0;
+		for (int k = 0; k < PF_RV_COUNT; k++)
+			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN &&
+			    k != PF_RV_SKIP && k != PF_RV_NA)
+				other += c[k];
+		pf_buf_puts(b, "| ");
+		pf_buf_md(b, id);
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(d, "type", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(d, "transport", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(d, "mode", "?"));
+		pf_buf_printf(b, " | %u | %u | %u | %u | %u | %u |\n", c[PF_RV_PASS], c[PF_RV_FAIL],
+			      c[PF_RV_WARN], c[PF_RV_SKIP], c[PF_RV_NA], other);
+	}
+	pf_buf_puts(b, "\n### Checks not passed\n\n| Device | Check | Level | Verdict | Section | "
+		       "Message |\n"
+		       "|---|---|---|---|---|---|\n");
+	json_array_foreach (json_object_get(results, "results"), j, r) {
+		enum pf_rv v = pf_rv_parse(pf_jstr(r, "verdict", NULL));
+		char text[1024];
+
+		if (v == PF_RV_PASS || v == PF_RV_SKIP || v == PF_RV_NA)
+			continue;
+		pf_buf_puts(b, "| ");
+		pf_buf_md(b, pf_jstr(r, "device", "run"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(r, "test", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(r, "level", ""));
+		pf_buf_puts(b, " | **");
+		pf_buf_md(b, pf_rv_name(v));
+		pf_buf_puts(b, "** | ");
+		pf_buf_md(b, json_string_value(json_array_get(json_object_get(r, "sections"), 0)));
+		/* the check exercises that statement only in part */
+		if (json_object_get(json_object_get(r, "partial_reqs"),
+				    json_string_value(json_array_get(json_object_get(r, "reqs"), 0))
+					    ?: ""))
+			pf_buf_puts(b, " (partial)");
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_result_failure_text(r, text, sizeof(text)));
+		pf_buf_puts(b, " |\n");
+	}
+	pf_buf_puts(b, "\n");
+}
+
+static void md_waivers(struct pf_buf *b, const json_t *results)
+{
+	const json_t *w = json_object_get(results, "waivers"), *e;
+	size_t i;
+
+	if (!w)
+		return;
+	pf_buf_puts(b, "## Known failures and waivers\n\n");
+	pf_buf_puts(b, "Evaluated as of ");
+	pf_buf_md(b, pf_jstr(w, "date", "?"));
+	pf_buf_puts(b,
+		    ".\n\n| Entry | Kind | Check | Status | Applied | Expires | Issue | Reason |\n"
+		    "|---|---|---|---|---|---|---|---|\n");
+	json_array_foreach (json_object_get(w, "entries"), i, e) {
+		if (!strcmp(pf_jstr(e, "status", ""), "other-hypervisor"))
+			continue;
+		pf_buf_puts(b, "| ");
+		pf_buf_md(b, pf_jstr(e, "id", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(e, "kind", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(e, "test", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(e, "status", "?"));
+		pf_buf_printf(b, " | %lld | ", json_integer_value(json_object_get(e, "applied")));
+		pf_buf_md(b, pf_jstr(e, "expires", "?"));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(e, "issue", ""));
+		pf_buf_puts(b, " | ");
+		pf_buf_md(b, pf_jstr(e, "reason", ""));
+		pf_buf_puts(b, " |\n");
+	}
+	pf_buf_puts(b, "\n");
+}
+
+/* Why the headline is what it is, and how much was actually tested. */
+static void md_headline(struct pf_buf *b, const json_t *results, const unsigned *c)
+{
+	json_t *why = pf_overall_reasons(results), *w;
+	unsigned tested = 0;
+	size_t i;
+
+	for (int k = 0; k < PF_RV_COUNT; k++)
+		tested += pf_rv_is_tested((enum pf_rv)k) ? c[k] : 0;
+	pf_buf_printf(b, "Tested %u; skipped %u; not applicable %u.\n\n", tested, c[PF_RV_SKIP],
+		      c[PF_RV_NA]);
+	json_array_foreach (why, i, w) {
+		pf_buf_puts(b, "- ");
+		pf_buf_md(b, json_string_value(w));
+		pf_buf_puts(b, "\n");
+	}
+	if (json_array_size(why))
+		pf_buf_puts(b, "\n");
+	json_decref(why);
+}
+
+int pf_report_md(const json_t *results, const char *path, char *err, size_t errlen)
+{
+	struct pf_buf b;
+	const json_t *f;
+	size_t i;
+	unsigned c[PF_RV_COUNT];
+	char hv[160];
+	int rc;
+
+	pf_buf_init(&b);
+	pf_buf_puts(&b, "# Virtio conformance: ");
+	pf_buf_md(&b, pf_jstr(json_object_get(results, "run"), "target", "?"));
+	pf_buf_puts(&b, " on ");
+	pf_buf_md(&b, pf_hypervisor_label(results, hv, sizeof(hv)));
+	pf_buf_puts(&b, "\n\n**Overall: ");
+	pf_buf_md(&b, pf_overall_verdict(results));
+	pf_results_counts(results, c);
+	pf_buf_printf(&b, "**, %zu devices, %zu check results:",
+		      json_array_size(json_object_get(results, "devices")),
+		      json_array_size(json_object_get(results, "results")));
+	for (int k = 0; k < PF_RV_COUNT; k++)
+		if (c[k])
+			pf_buf_printf(&b, " %s %u", pf_rv_name((enum pf_rv)k), c[k]);
+	pf_buf_puts(&b, ".\n\n");
+	md_headline(&b, results, c);
+	pf_buf_puts(&b, "## Profiles\n\n");
+	md_profiles(&b, results);
+	if (json_array_size(json_object_get(results, "findings"))) {
+		pf_buf_puts(&b, "## Findings\n\n");
+		json_array_foreach (json_object_get(results, "findings"), i, f) {
+			pf_buf_puts(&b, "- **");
+			pf_buf_md(&b, pf_jstr(f, "kind", "?"));
+			pf_buf_puts(&b, "**");
+			if (pf_jstr(f, "test", NULL)) {
+				pf_buf_puts(&b, " in ");
+				pf_buf_md(&b, pf_jstr(f, "test", ""));
+				pf_buf_puts(&b, " on ");
+				pf_buf_md(&b, pf_jstr(f, "device", "?"));
+				pf_buf_puts(&b, "");
+			}
+			pf_buf_puts(&b, ": ");
+			pf_buf_md(&b, pf_jstr(f, "message", ""));
+			pf_buf_puts(&b, "\n");
+		}
+		pf_buf_puts(&b, "\n");
+	}
+	md_devices(&b, results);
+	md_waivers(&b, results);
+	md_env(&b, results);
+	rc = pf_buf_write_file(&b, path, err, errlen);
+	pf_buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report.pdf: the HTML report printed by headless Chromium (docs/reports.md
+ * explains the choice). Chromium runs as our child only: fork/exec with an
+ * argv (no shell), its own process group so its helper processes can be
+ * stopped with it, a fresh profile directory, no network features, and a
+ * timeout. Without Chromium the PDF is skipped with a message.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reports/report_write.h"
+
+#define PF_PDF_TIMEOUT_S 90
+
+static bool executable(const char *p)
+{
+	struct stat st;
+	return p && !stat(p, &st) && S_ISREG(st.st_mode) && !access(p, X_OK);
+}
+
+/* $PF_CHROMIUM, else the first known name on $PATH. */
+static bool find_chromium(char *out, size_t len)
+{
+	static const char *const names[] = { "chromium", "chromium-browser", "google-chrome",
+					     NULL };
+	const char *env = getenv("PF_CHROMIUM"), *path = getenv("PATH");
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return executable(out);
+	}
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (const char *const *n = names; *n; n++) {
+		const char *p = path;
+		while (*p) {
+			const char *end = strchr(p, ':');
+			size_t l = end ? (size_t)(end - p) : strlen(p);
+			if (l && (size_t)snprintf(out, len, "%.*s/%s", (int)l, p, *n) < len &&
+			    executable(out))
+				return true;
+			p += l + (end ? 1 : 0);
+		}
+	}
+	return false;
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(p);
+	return 0;
+}
+
+/* Removes a directory tree this module created (mkdtemp), never following
+ * symbolic links out of it. */
+static void rm_tree(const char *dir)
+{
+	if (dir && *dir)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int absolute(const char *in, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (in[0] == '/')
+		return (size_t)snprintf(out, len, "%s", in) < len ? 0 : -1;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	return (size_t)snprintf(out, len, "%s/%s", cwd, in) < len ? 0 : -1;
+}
+
+static void tail_of(const char *file, char *out, size_t len)
+{
+	FILE *f = fopen(file, "rb");
+	long sz;
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	fseek(f, sz > (long)len - 1 ? sz - (long)len + 1 : 0, SEEK_SET);
+	size_t n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	for (char *c = out; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+}
+
+int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, char *err,
+		   size_t errlen)
+{
+	char chromium[PATH_MAX], tmp[PATH_MAX], profile[PATH_MAX + 16], log[PATH_MAX + 16];
+	char html_abs[PATH_MAX], pdf_abs[PATH_MAX], url[PATH_MAX + 16];
+	char a_profile[PATH_MAX + 32], a_pdf[PATH_MAX + 32];
+	const char *tmpdir = getenv("TMPDIR");
+	int rc = -1;
+	pid_t pid;
+
+	if (!find_chromium(chromium, sizeof(chromium))) {
+		snprintf(err, errlen,
+			 "%s skipped: Chromium not found (install the Debian package 'chromium' "
+			 "or set PF_CHROMIUM to its path)",
+			 pdf_path);
+		return PF_REPORT_SKIPPED;
+	}
+	if (absolute(html_path, html_abs, sizeof(html_abs)) ||
+	    absolute(pdf_path, pdf_abs, sizeof(pdf_abs))) {
+		snprintf(err, errlen, "%s: path too long", pdf_path);
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/plugfest-chromium-XXXXXX",
+		 tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(tmp)) {
+		snprintf(err, errlen, "cannot create a temporary Chromium profile: %s",
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(profile, sizeof(profile), "%s/profile", tmp);
+	snprintf(log, sizeof(log), "%s/chromium.log", tmp);
+	snprintf(url, sizeof(url), "file://%s", html_abs);
+	snprintf(a_profile, sizeof(a_profile), "--user-data-dir=%s", profile);
+	snprintf(a_pdf, sizeof(a_pdf), "--print-to-pdf=%s", pdf_abs);
+	char *const argv[] = {
+		chromium,
+		"--headless",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-quic",
+		"--no-first-run",
+		"--disable-background-networking",
+		"--disable-component-update",
+		"--disable-sync",
+		"--disable-extensions",
+		"--disable-dev-shm-usage",
+		"--no-default-browser-check",
+		"--no-pdf-header-footer",
+		"--print-to-pdf-no-header",
+		a_profile,
+		a_pdf,
+		url,
+		NULL,
+	};
+	unlink(pdf_abs); /* so a stale file is never mistaken for output */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		rm_tree(tmp);
+		return -1;
+	}
+	if (pid == 0) {
+		/* child: own process group, output to the log, then exec */
+		setpgid(0, 0);
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+		    nul = open("/dev/null", O_RDONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		if (nul >= 0)
+			dup2(nul, STDIN_FILENO);
+		execv(chromium, argv);
+		_exit(127);
+	}
+	setpgid(pid, pid); /* also from the parent: no race with the kill below */
+	struct timespec start, now;
+	siginfo_t si;
+	bool done = false, timed_out = false;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!done) {
+		memset(&si, 0, sizeof(si));
+		/* WNOWAIT: the child stays a zombie, so its pid (and process group
+		 * id) cannot be reused before we have signalled the group */
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid) {
+			done = true;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= timeout_s) {
+			timed_out = true;
+			break;
+		}
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	}
+	kill(-pid, SIGKILL); /* our child's group: helpers it left behind */
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	char tail[400];
+	tail_of(log, tail, sizeof(tail));
+	if (timed_out) {
+		snprintf(err, errlen, "%s: Chromium did not finish within %d s (killed)", pdf_path,
+			 timeout_s);
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errlen, "%s: Chromium failed (%s %d): %s", pdf_path,
+			 WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), tail);
+	} else {
+		FILE *f = fopen(pdf_abs, "rb");
+		char magic[5] = "";
+		if (f) {
+			if (fread(magic, 1, 5, f) != 5)
+				magic[0] = '\0';
+			fclose(f);
+		}
+		if (!memcmp(magic, "%PDF-", 5))
+			rc = 0;
+		else
+			snprintf(err, errlen, "%s: Chromium exited but wrote no PDF: %s", pdf_path,
+				 tail);
+	}
+	rm_tree(tmp);
+	return rc;
+}
+
+int pf_report_pdf(const json_t *results, const char *path, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], html[PATH_MAX + 16], probe[PATH_MAX];
+	const char *tmpdir = getenv("TMPDIR");
+	struct pf_buf b;
+	int rc;
+
+	/* skip early (and cheaply) when there is no Chromium */
+	if (!find_chromium(probe, sizeof(probe))) {
+		snprintf(err, errlen,
+			 "%s skipped: Chromium not found (install the Debian package 'chromium' "
+			 "or set PF_CHROMIUM to its path)",
+			 path);
+		return PF_REPORT_SKIPPED;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/plugfest-pdf-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(tmp)) {
+		snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(html, sizeof(html), "%s/report.html", tmp);
+	pf_buf_init(&b);
+	pf_report_html_render_ex(results, &b, true);
+	rc = pf_buf_write_file(&b, html, err, errlen);
+	pf_buf_free(&b);
+	if (!rc)
+		rc = pf_html_to_pdf(html, path, PF_PDF_TIMEOUT_S, err, errlen);
+	rm_tree(tmp);
+	return rc;
+}
