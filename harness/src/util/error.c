@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "util/error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,21 @@ int pf_error_fill(struct pf_error *err, const char *file, int line, int column, 
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int pf_error_errno(struct pf_error *err, const char *file, const char *fmt, ...)
+{
+	int saved = errno;
+	if (!err)
+		return -1;
+	char what[PF_ERROR_MESSAGE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	pf_error_fill(err, file, 0, 0, NULL, "%s: %s", what, strerror(saved));
+	err->sys_errno = saved;
 	return -1;
 }
 

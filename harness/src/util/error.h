@@ -40,6 +40,12 @@ static inline void pf_error_clear(struct pf_error *err)
 int pf_error_fill(struct pf_error *err, const char *file, int line, int column, const char *field,
 		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* A failed system call on FILE (may be NULL): fills err with the message
+ * from fmt followed by ": " and strerror(errno), and keeps errno in
+ * sys_errno. Reads errno before anything else can change it. Returns -1. */
+int pf_error_errno(struct pf_error *err, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* "FILE:LINE:COL: field 'x': message" (parts that are unknown are left
  * out) into buf; returns buf. */
 const char *pf_error_format(const struct pf_error *err, char *buf, size_t len);
