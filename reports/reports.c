@@ -173,6 +173,7 @@ int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog
 {
 	struct load_ctx c = { .errlog = errlog };
 	char err[1024];
+	struct pf_error e;
 	json_t *sum;
 	int rc = 0;
 
@@ -182,16 +183,18 @@ int pf_reports_score(json_t *doc, const struct pf_score_inputs *in, FILE *errlog
 	each_yaml(pf_data_dir(), load_profile, &c);
 	for (size_t i = 0; in && i < in->nprofiles; i++)
 		load_profile(&c, in->profiles[i]);
-	if (pf_waivers_apply(doc, c.waivers, NULL, err, sizeof(err))) {
-		fprintf(errlog, "plugfest: known failures not applied: %s\n", err);
+	if (pf_waivers_apply(doc, c.waivers, NULL, &e)) {
+		fprintf(errlog, "plugfest: known failures not applied: %s\n",
+			pf_error_format(&e, err, sizeof(err)));
 		rc = -1;
 	}
 	/* the run-level verdict after known failures: what CI gates on */
 	sum = pf_results_summarize(doc);
 	if (sum)
 		json_object_set_new(doc, "summary", sum);
-	if (c.nprofiles && pf_score_attach(doc, c.profiles, c.nprofiles, err, sizeof(err))) {
-		fprintf(errlog, "plugfest: scoring failed: %s\n", err);
+	if (c.nprofiles && pf_score_attach(doc, c.profiles, c.nprofiles, &e)) {
+		fprintf(errlog, "plugfest: scoring failed: %s\n",
+			pf_error_format(&e, err, sizeof(err)));
 		rc = -1;
 	}
 	for (size_t i = 0; i < c.nprofiles; i++)

@@ -21,17 +21,20 @@
 #include "pf/catalogue.h"
 #include "policy/spec.h"
 
+#include "fixture.h"
+
 static struct pf_spec *load(void)
 {
-	char path[4096], err[512];
+	char path[4096], err[FX_ERR_TEXT];
+	struct pf_error perr;
 	const char *src = getenv("PF_SOURCE_DIR");
 	struct pf_spec *s;
 
 	snprintf(path, sizeof(path), "%s/profiles/spec/virtio-1.4-normative.yaml",
 		 src && *src ? src : ".");
-	s = pf_spec_load(path, err, sizeof(err));
+	s = pf_spec_load(path, &perr);
 	if (!s)
-		fail_msg("cannot load the fact base: %s", err);
+		fail_msg("cannot load the fact base: %s", fx_err(&perr, err));
 	return s;
 }
 

@@ -178,7 +178,7 @@ static void make_run_dir(const char *dir)
 	static const char *const ids[] = { "virtio-1.4-core", "avps-ivi" };
 	struct pf_profile *ps[2];
 	struct pf_error e;
-	char rel[200], err[1200], path[600];
+	char rel[200], path[600];
 	json_error_t je;
 
 	assert_int_equal(mkdir(dir, 0755), 0);
@@ -197,8 +197,8 @@ static void make_run_dir(const char *dir)
 	p = path_of("harness/tests/data/profiles/waivers-fixture.yaml");
 	assert_int_equal(pf_waivers_load(w, p, &e), 0);
 	free(p);
-	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", err, sizeof(err)), 0);
-	assert_int_equal(pf_score_attach(r, ps, 2, err, sizeof(err)), 0);
+	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", &e), 0);
+	assert_int_equal(pf_score_attach(r, ps, 2, &e), 0);
 	json_object_set_new(json_object_get(r, "run"), "target_file", json_string("target.yaml"));
 	json_object_set_new(json_object_get(r, "run"), "nonce", json_string(RUN_NONCE));
 	snprintf(path, sizeof(path), "%s/results.json", dir);

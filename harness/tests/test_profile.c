@@ -4,7 +4,6 @@
  * fact base and the check catalogue; every validation error names
  * file:line:column and the field.
  *
- * Build: profile.c target.c sha256.c common/catalogue.c; -lyaml -lm -lcmocka.
  * Run from the repository root, or set PF_SOURCE_DIR.
  */
 #define _GNU_SOURCE
@@ -21,22 +20,7 @@
 #include "pf/catalogue.h"
 #include "policy/profile.h"
 
-static const char *src_dir(void)
-{
-	const char *e = getenv("PF_SOURCE_DIR");
-#ifdef PF_SOURCE_DIR
-	return e && *e ? e : PF_SOURCE_DIR;
-#else
-	return e && *e ? e : ".";
-#endif
-}
-
-static char *path_of(const char *rel)
-{
-	char *p;
-	assert_true(asprintf(&p, "%s/%s", src_dir(), rel) > 0);
-	return p;
-}
+#include "fixture.h"
 
 static const char *const shipped[] = {
 	"virtio-1.4-core", "avps-base", "avps-ivi", "avps-cluster",
@@ -50,7 +34,7 @@ static struct pf_profile *load_shipped(const char *id)
 	char buf[1024];
 
 	snprintf(rel, sizeof(rel), "profiles/%s.yaml", id);
-	char *p = path_of(rel);
+	char *p = fx_path(rel);
 	struct pf_profile *pr = pf_profile_load(p, &e);
 	if (!pr)
 		fail_msg("%s", pf_error_format(&e, buf, sizeof(buf)));
@@ -81,7 +65,7 @@ static void test_shipped_profiles_load(void **state)
 /* Statement ids of the spec fact base ("- id: x" lines). */
 static char *spec_text(void)
 {
-	char *p = path_of("profiles/spec/virtio-1.4-normative.yaml");
+	char *p = fx_path("profiles/spec/virtio-1.4-normative.yaml");
 	FILE *f = fopen(p, "rb");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);
@@ -199,7 +183,7 @@ static void test_avps_attribution_and_evidence(void **state)
 static void test_minimal_profile_file(void **state)
 {
 	(void)state;
-	char *p = path_of("harness/tests/data/profiles/minimal.yaml");
+	char *p = fx_path("harness/tests/data/profiles/minimal.yaml");
 	struct pf_error e;
 	struct pf_profile *pr = pf_profile_load(p, &e);
 	assert_non_null(pr);
@@ -288,16 +272,16 @@ static void test_error_paths(void **state)
 	expect_error_at("f.yaml",
 			HEAD "requirements:\n  - id: R-01\n    level: must\n    status: mandatory\n"
 			     "    evidence: kit-policy\n" PRES,
-			7, "id: R-01", "requirements[0]", "missing required key 'title'");
+			7, "id: R-01", "field 'requirements[0].title'", "required key missing");
 	expect_error_at("g.yaml",
 			"schema: plugfest-profile/1\nid: t\ntitle: T\nversion: \"1.0\"\n" REQ1 PRES,
-			1, "schema", "(top level)", "missing required key 'spec'");
+			1, "schema", "field 'spec'", "required key missing");
 	expect_error_at("h.yaml",
 			"schema: plugfest-profile/9\nid: t\ntitle: T\nversion: \"1.0\"\n"
 			"spec: {name: VIRTIO, version: \"1.4\"}\n" REQ1 PRES,
 			1, "plugfest-profile/9", "field 'schema'", "not supported");
 	expect_error_at("i.yaml", HEAD "requirements: {a: b}\n", 6, "{a", "field 'requirements'",
-			"expected a list");
+			"expected a sequence, found a mapping");
 	expect_error_at("j.yaml",
 			HEAD REQ1 "    applies_to: {device: [gpu2d]}\n    presence: required\n", 12,
 			"gpu2d", "requirements[0].applies_to.device[0]", "not a known device type");
@@ -314,7 +298,8 @@ static void test_error_paths(void **state)
 			HEAD
 			"requirements:\n  - id: R-01\n    title: X\n    title: Y\n    level: must\n"
 			"    status: mandatory\n    evidence: kit-policy\n" PRES,
-			9, "title", "field 'title'", "duplicate key (first at line 8)");
+			9, "title", "field 'requirements[0].title'",
+			"duplicate key (first given at line 8)");
 	expect_error_at("o.yaml",
 			HEAD "requirements:\n  - id: R-01\n    title: &t X\n    level: must\n"
 			     "    status: mandatory\n    evidence: kit-policy\n" PRES,
@@ -348,7 +333,7 @@ static void test_error_paths(void **state)
 		HEAD
 		"requirements:\n  - id: R-01\n    title:\n    level: must\n    status: mandatory\n"
 		"    evidence: kit-policy\n" PRES,
-		0, NULL, "requirements[0].title", "value is empty");
+		0, NULL, "requirements[0].title", "must not be empty");
 	expect_error_at("z.yaml", HEAD REQ1 PRES "---\nid: again\n", 14, "---", NULL,
 			"more than one YAML document");
 	expect_error_at("aa.yaml", HEAD REQ1 "    satisfied_by: {modes: [ancient]}\n", 12,
@@ -398,7 +383,7 @@ static void test_error_files(void **state)
 		char rel[200], text[1200], loc[400];
 		struct pf_error e;
 		snprintf(rel, sizeof(rel), "harness/tests/data/profiles/%s", cases[i].file);
-		char *p = path_of(rel);
+		char *p = fx_path(rel);
 		assert_null(pf_profile_load(p, &e));
 		pf_error_format(&e, text, sizeof(text));
 		snprintf(loc, sizeof(loc), "%s:%d:%d: field '%s'", p, cases[i].line, cases[i].col,

@@ -84,8 +84,8 @@ static json_t *scored(const char *fixture)
 		assert_int_equal(pf_waivers_load(w, p, &e), 0);
 		free(p);
 	}
-	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", err, sizeof(err)), 0);
-	assert_int_equal(pf_score_attach(r, ps, 6, err, sizeof(err)), 0);
+	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", &e), 0);
+	assert_int_equal(pf_score_attach(r, ps, 6, &e), 0);
 	pf_waivers_free(w);
 	for (int i = 0; i < 6; i++)
 		pf_profile_free(ps[i]);
@@ -465,11 +465,12 @@ static void test_matrix_of_four_runs(void **state)
 {
 	(void)state;
 	json_t *runs[4];
-	char err[512], dir[512];
+	struct pf_error e;
+	char dir[512];
 
 	for (int i = 0; i < 4; i++)
 		runs[i] = scored(fixtures[i]);
-	json_t *m = pf_matrix_build(runs, fixtures, 4, err, sizeof(err));
+	json_t *m = pf_matrix_build(runs, fixtures, 4, &e);
 	assert_non_null(m);
 	assert_string_equal(pf_jstr(m, "schema", ""), "plugfest-matrix/1");
 	assert_int_equal(json_array_size(json_object_get(m, "runs")), 4);
@@ -495,7 +496,7 @@ static void test_matrix_of_four_runs(void **state)
 	json_decref(m);
 
 	snprintf(dir, sizeof(dir), "%s/matrix", tmpdir);
-	assert_int_equal(pf_matrix_write(runs, fixtures, 4, dir, err, sizeof(err)), 0);
+	assert_int_equal(pf_matrix_write(runs, fixtures, 4, dir, &e), 0);
 	char p[600];
 	snprintf(p, sizeof(p), "%s/matrix.html", dir);
 	char *h = slurp(p);
@@ -513,7 +514,7 @@ static void test_matrix_of_four_runs(void **state)
 	json_t *back = json_load_file(p, 0, &je);
 	assert_non_null(back);
 	json_decref(back);
-	assert_null(pf_matrix_build(runs, NULL, 0, err, sizeof(err)));
+	assert_null(pf_matrix_build(runs, NULL, 0, &e));
 	for (int i = 0; i < 4; i++)
 		json_decref(runs[i]);
 }

@@ -175,8 +175,8 @@ static void json_shape(void **state)
 						"results", "findings", "diagnostics", "metrics",
 						"logs",	   "summary",  NULL };
 	struct pf_results *r = pf_results_new();
-	char err[512];
-	struct pf_spec *spec = pf_spec_load(spec_path, err, sizeof(err));
+	struct pf_error perr;
+	struct pf_spec *spec = pf_spec_load(spec_path, &perr);
 	int ci = pf_catalogue_find("basic.init.sequence");
 	const struct pf_check_info *cat = ci >= 0 ? &pf_catalogue[ci] : NULL;
 	json_t *doc, *run, *res, *dev, *v;

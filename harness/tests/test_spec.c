@@ -9,6 +9,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "fixture.h"
 
 #include "pf/catalogue.h"
 #include "policy/spec.h"
@@ -45,16 +48,17 @@ static const char *real_spec(void)
 static void real_fact_base(void **state)
 {
 	const char *path = real_spec();
-	char err[512];
+	char text[FX_ERR_TEXT];
+	struct pf_error err;
 	struct pf_spec *s;
 	const struct pf_spec_entry *e;
 
 	(void)state;
 	if (!path)
 		fail_msg("the shipped fact base %s is missing (set PF_SOURCE_DIR)", SPEC_REL);
-	s = pf_spec_load(path, err, sizeof(err));
+	s = pf_spec_load(path, &err);
 	if (!s)
-		fail_msg("%s", err);
+		fail_msg("%s", pf_error_format(&err, text, sizeof(text)));
 	assert_true(pf_spec_count(s) >= 1500);
 	e = pf_spec_find(s, "basic.reset.status-zero");
 	assert_non_null(e);
@@ -124,23 +128,26 @@ static int teardown(void **state)
 }
 
 /* Load text; expect failure with "PATH:want" as the message prefix. */
-static void expect_error(const char *text, const char *want)
+static void expect_error(const char *yaml, const char *want)
 {
-	char path[512], err[512], full[640];
+	char path[512], text[FX_ERR_TEXT], full[640];
+	struct pf_error err;
 	FILE *f;
 	struct pf_spec *s;
 
 	snprintf(path, sizeof(path), "%s/s.yaml", tmpdir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(text, f);
+	fputs(yaml, f);
 	fclose(f);
-	s = pf_spec_load(path, err, sizeof(err));
+	s = pf_spec_load(path, &err);
 	if (s)
-		fail_msg("accepted: %s", text);
+		fail_msg("accepted: %s", yaml);
+	assert_string_equal(err.file, path);
+	pf_error_format(&err, text, sizeof(text));
 	snprintf(full, sizeof(full), "%s:%s", path, want);
-	if (strncmp(err, full, strlen(full)))
-		fail_msg("error \"%s\", want prefix \"%s\"", err, full);
+	if (strncmp(text, full, strlen(full)))
+		fail_msg("error \"%s\", want prefix \"%s\"", text, full);
 }
 
 #define OK1 "- id: a\n  section: '1'\n  level: must\n  label: x\n"
@@ -148,25 +155,32 @@ static void expect_error(const char *text, const char *want)
 static void errors_name_line_and_column(void **state)
 {
 	(void)state;
-	expect_error(OK1 "- id: b\n  label: [x\n", "6:");
+	expect_error(OK1 "- id: b\n  label: [x\n", "7:1: YAML syntax error");
 	expect_error(OK1 "- id: b\n  section: 2\n  level: may\n  label: [x]\n",
-		     "8:10: \"label\" must be a scalar");
+		     "8:10: field '[1].label': expected a string, found a sequence");
 	expect_error(OK1 "- id: a\n  section: '2'\n  level: may\n",
-		     "5:3: duplicate id \"a\" (first at line 1)");
-	expect_error(OK1 "- id: c\n  level: must\n", "5:3: entry c has no section");
-	expect_error(OK1 "- section: '3'\n  level: must\n", "5:3: entry has no id");
-	expect_error(OK1 "- id: d\n  section: ''\n  level: must\n", "5:3: entry d has no section");
-	expect_error(OK1 "- just a string\n", "5:3: list item is not a map");
+		     "5:3: field '[1].id': duplicate id \"a\" (first at line 1)");
+	expect_error(OK1 "- id: c\n  level: must\n",
+		     "5:3: field '[1].section': entry c has no section");
+	expect_error(OK1 "- section: '3'\n  level: must\n", "5:3: field '[1].id': entry has no id");
+	expect_error(OK1 "- id: d\n  section: ''\n  level: must\n",
+		     "5:3: field '[1].section': entry d has no section");
+	expect_error(OK1 "- just a string\n", "5:3: field '[1]': list item is not a map");
 	expect_error("id: a\nsection: 1\n", "1:1: top level must be a list");
-	expect_error("# only a comment\n", "2:1: no statements");
+	expect_error("# only a comment\n", " empty file");
+	expect_error("[]\n", "1:1: no statements");
 	expect_error(OK1 "- id: e\n  id: f\n  section: '1'\n  level: must\n",
-		     "6:3: duplicate key \"id\"");
-	expect_error(OK1 "---\n" OK1, "5:1: only one YAML document");
+		     "6:3: field '[1].id': duplicate key (first given at line 5)");
+	expect_error(OK1 "---\n" OK1, "5:1: more than one YAML document");
+	expect_error(OK1 "- id: b\n  section: &s '2'\n  level: may\n", "6:12: YAML anchors");
+	expect_error(OK1 "- id: b\n  section: \"2\\0\"\n  level: may\n",
+		     "6:12: field '[1].section': contains a NUL");
 }
 
 static void accepts_extras_and_nulls(void **state)
 {
-	char path[512], err[512];
+	char path[512], text[FX_ERR_TEXT];
+	struct pf_error err;
 	FILE *f;
 	struct pf_spec *s;
 	const struct pf_spec_entry *e;
@@ -182,9 +196,9 @@ static void accepts_extras_and_nulls(void **state)
 	      "  title: 'Device Requirements: X'\n  summary: Does a thing.\n",
 	      f);
 	fclose(f);
-	s = pf_spec_load(path, err, sizeof(err));
+	s = pf_spec_load(path, &err);
 	if (!s)
-		fail_msg("%s", err);
+		fail_msg("%s", pf_error_format(&err, text, sizeof(text)));
 	assert_int_equal(pf_spec_count(s), 2);
 	assert_string_equal(pf_spec_entry_at(s, 0)->id, "a.first");
 	e = pf_spec_find(s, "z.last");
@@ -200,9 +214,10 @@ static void accepts_extras_and_nulls(void **state)
 	assert_int_equal(e->line, 9);
 	pf_spec_free(s);
 
-	assert_null(pf_spec_load("/nonexistent-dir-for-pf-test/spec.yaml", err, sizeof(err)));
-	assert_non_null(strstr(err, "/nonexistent-dir-for-pf-test/spec.yaml: "));
-	assert_null(pf_spec_load("/nonexistent-dir-for-pf-test/spec.yaml", NULL, 0));
+	assert_null(pf_spec_load("/nonexistent-dir-for-pf-test/spec.yaml", &err));
+	assert_string_equal(err.file, "/nonexistent-dir-for-pf-test/spec.yaml");
+	assert_int_equal(err.sys_errno, ENOENT);
+	assert_null(pf_spec_load("/nonexistent-dir-for-pf-test/spec.yaml", NULL));
 }
 
 int main(void)

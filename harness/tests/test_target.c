@@ -286,7 +286,7 @@ static const struct bad_case bad_cases[] = {
 	{ "var-uses-var.yaml", 8, 7, "variables.b", "another variable ('${a}')" },
 	{ "name-mismatch.yaml", 1, 7, "name", "does not match the file name" },
 	{ "empty-name.yaml", 1, 7, "name", "must not be empty" },
-	{ "two-docs.yaml", 7, 1, "", "more than one YAML document" },
+	{ "two-docs.yaml", 6, 1, "", "more than one YAML document" },
 	{ "empty.yaml", 0, 0, "", "empty file" },
 	{ "root-list.yaml", 1, 1, "", "expected a mapping, found a sequence" },
 	{ "bad-arch.yaml", 2, 7, "arch", "unknown architecture 'aarch46'" },

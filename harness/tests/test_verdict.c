@@ -267,12 +267,12 @@ static void precedence(void **state)
 static int gate(json_t *doc)
 {
 	struct pf_error e;
-	char err[256];
+	struct pf_error perr;
 	struct pf_profile *p =
 		pf_profile_load_buffer(GATE_PROFILE, strlen(GATE_PROFILE), "gate.yaml", &e);
 
 	assert_non_null(p);
-	assert_int_equal(pf_score_attach(doc, &p, 1, err, sizeof(err)), 0);
+	assert_int_equal(pf_score_attach(doc, &p, 1, &perr), 0);
 	pf_profile_free(p);
 	return pf_gate_exit_code(doc, "gate-me");
 }
@@ -414,8 +414,8 @@ static void headline_everywhere(void **state)
 		}
 
 		{
-			json_t *m = pf_matrix_build(&doc, (const char *const[]){ "r" }, 1, err,
-						    sizeof(err));
+			struct pf_error e;
+			json_t *m = pf_matrix_build(&doc, (const char *const[]){ "r" }, 1, &e);
 
 			assert_non_null(m);
 			assert_string_equal(

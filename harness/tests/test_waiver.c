@@ -4,7 +4,8 @@
  * xfail only when every failure fingerprint it carries matches one of the
  * entry's subcases, checked against the shipped QEMU 7.2 list; and
  * `known-failures suggest` drafts entries that load and excuse exactly the
- * failures they were drafted from.
+ * failures they were drafted from. Version matching, and loading errors
+ * that name file, line and field.
  */
 #define _GNU_SOURCE
 
@@ -27,6 +28,8 @@
 #include "ingest/stream.h"
 #include "cli/suggest.h"
 #include "policy/waiver.h"
+
+#include "fixture.h"
 
 #define TODAY "2026-12-07"
 
@@ -131,9 +134,9 @@ static struct pf_waivers *load_shipped(void)
 /* Applies w as a run does and returns the one result. */
 static const json_t *apply(json_t *doc, const struct pf_waivers *w)
 {
-	char err[256];
+	struct pf_error perr;
 
-	assert_int_equal(pf_waivers_apply(doc, w, TODAY, err, sizeof(err)), 0);
+	assert_int_equal(pf_waivers_apply(doc, w, TODAY, &perr), 0);
 	json_object_set_new(doc, "summary", pf_results_summarize(doc));
 	assert_int_equal(json_array_size(json_object_get(doc, "results")), 1);
 	return json_array_get(json_object_get(doc, "results"), 0);
@@ -341,14 +344,14 @@ static void test_suggest(void **state)
 			"[\"whole-indirect/blk-status\",\"direct-then-indirect/no-used\"]", NULL);
 	struct pf_waivers *shipped = load_shipped(), *w;
 	struct pf_buf out;
-	char err[256];
+	struct pf_error perr;
 	const json_t *res;
 
 	(void)state;
 	/* the shipped entry does not cover the whole-indirect failure */
 	assert_string_equal(verdict(apply(doc, shipped)), "fail");
 	pf_buf_init(&out);
-	assert_int_equal(pf_known_failures_suggest(doc, TODAY, &out, err, sizeof(err)), 1);
+	assert_int_equal(pf_known_failures_suggest(doc, TODAY, &out, &perr), 1);
 	pf_buf_add(&out, "", 1);
 	if (!strstr(out.p,
 		    "    test: split.indirect\n    device: [blk]\n    transport: [mmio]\n"
@@ -372,7 +375,7 @@ static void test_suggest(void **state)
 	doc = run_doc("split.indirect", "fail", "[\"direct-then-indirect/no-used\"]", NULL);
 	apply(doc, shipped);
 	pf_buf_init(&out);
-	assert_int_equal(pf_known_failures_suggest(doc, TODAY, &out, err, sizeof(err)), 0);
+	assert_int_equal(pf_known_failures_suggest(doc, TODAY, &out, &perr), 0);
 	pf_buf_add(&out, "", 1);
 	assert_non_null(strstr(out.p, "entries: []\n"));
 	pf_buf_free(&out);
@@ -381,18 +384,140 @@ static void test_suggest(void **state)
 	json_decref(doc);
 	doc = run_doc("split.indirect", "error", NULL, NULL);
 	pf_buf_init(&out);
-	assert_int_equal(pf_known_failures_suggest(doc, TODAY, &out, err, sizeof(err)), 1);
+	assert_int_equal(pf_known_failures_suggest(doc, TODAY, &out, &perr), 1);
 	pf_buf_add(&out, "", 1);
 	assert_non_null(strstr(out.p, "    subcases: [\"*\"]\n"));
 	pf_buf_free(&out);
-	assert_int_equal(pf_known_failures_suggest(doc, "2026-13-01", &out, err, sizeof(err)), -1);
+	assert_int_equal(pf_known_failures_suggest(doc, "2026-13-01", &out, &perr), -1);
 	json_decref(doc);
 	pf_waivers_free(shipped);
+}
+
+/* ---- versions and loading ------------------------------------------- */
+
+static void test_version_match(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *ver;
+		int want;
+	} t[] = {
+		{ NULL, "7.2", 1 },
+		{ "", "1", 1 },
+		{ "7.2", "7.2", 1 },
+		{ "7.2", "7.2.11", 1 },
+		{ "7.2", "7.20", 0 },
+		{ "7.2", "7", 0 },
+		{ "7.2", "7.2.0 (Debian 1:7.2+dfsg-7)", 1 },
+		{ "7.2.*", "7.2.11", 1 },
+		{ "7.2.*", "7.3.0", 0 },
+		{ ">=7.2 <8.0", "7.2.11", 1 },
+		{ ">=7.2 <8.0", "8.0", 0 },
+		{ ">=7.2 <8", "8.2.0", 0 },
+		{ ">7.2", "7.2.0", 0 },
+		{ ">7.2", "7.2.1", 1 },
+		{ "<=1.9", "1.9.0", 1 },
+		{ "==3.2", "3.2", 1 },
+		{ ">=", "1", -1 },
+		{ ">=a", "1", -1 },
+		{ "x.y", "1", -1 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (pf_version_match(t[i].spec, t[i].ver) != t[i].want)
+			fail_msg("version_match(%s, %s) != %d", t[i].spec ? t[i].spec : "NULL",
+				 t[i].ver, t[i].want);
+}
+
+#define W_HEAD "schema: plugfest-known-failures/1\nentries:\n"
+#define W_ENTRY                                                                               \
+	"  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n    subcases: " \
+	"[\"*\"]\n"                                                                           \
+	"    reason: r\n"                                                                     \
+	"    issue: https://example.org/1\n"
+
+static void expect_waiver_error(const char *yaml, int line, const char *field, const char *msg)
+{
+	struct pf_waivers *w = pf_waivers_new();
+	struct pf_error e;
+	char text[FX_ERR_TEXT], loc[64];
+	assert_int_equal(pf_waivers_load_buffer(w, yaml, strlen(yaml), "kf.yaml", &e), -1);
+	assert_int_equal(pf_waivers_count(w), 0);
+	fx_err(&e, text);
+	snprintf(loc, sizeof(loc), "kf.yaml:%d:", line);
+	if (strncmp(text, loc, strlen(loc)) || !strstr(text, field) || !strstr(text, msg) ||
+	    e.column <= 0)
+		fail_msg("expected %s ... %s ... %s, got: %s", loc, field, msg, text);
+	pf_waivers_free(w);
+}
+
+static void test_waiver_load_errors(void **state)
+{
+	(void)state;
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-30\n", 10, "entries[0].expires",
+			    "not a date");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    colour: red\n", 11,
+			    "entries[0].colour", "unknown key");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: pardon\n    hypervisor: qemu\n    test: "
+				   "blk.*\n    subcases: [x]\n    reason: r\n"
+				   "    issue: https://example.org/1\n    expires: 2026-02-28\n",
+			    4, "entries[0].kind", "not one of");
+	expect_waiver_error(W_HEAD "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: "
+				   "blk.*\n    subcases: [x]\n"
+				   "    reason: r\n    expires: 2026-02-28\n",
+			    3, "entries[0].issue", "required key missing");
+	/* subcases: required, a non-empty list of fingerprint globs */
+	expect_waiver_error(
+		W_HEAD
+		"  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
+		"    reason: r\n    issue: https://example.org/1\n    expires: 2026-02-28\n",
+		3, "entries[0].subcases", "required key missing");
+	expect_waiver_error(
+		W_HEAD
+		"  - id: E1\n    kind: known-failure\n    hypervisor: qemu\n    test: blk.*\n"
+		"    subcases: []\n    reason: r\n    issue: https://example.org/1\n    expires: "
+		"2026-02-28\n",
+		7, "entries[0].subcases", "list is empty");
+	expect_waiver_error(W_HEAD
+			    "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
+			    "    subcases: [whole-indirect/blk-status, \"Direct Then Indirect\"]\n "
+			    "   reason: r\n"
+			    "    issue: https://example.org/1\n    expires: 2026-02-28\n",
+			    7, "entries[0].subcases[1]", "not a fingerprint glob");
+	expect_waiver_error(W_HEAD
+			    "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n"
+			    "    subcases: whole-indirect/*\n    reason: r\n"
+			    "    issue: https://example.org/1\n    expires: 2026-02-28\n",
+			    7, "entries[0].subcases", "");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    version: \">=x\"\n", 11,
+			    "entries[0].version", "not a version");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n    device: [gpu2d]\n", 11,
+			    "entries[0].device[0]", "not a known device type");
+	expect_waiver_error(W_HEAD W_ENTRY "    expires: 2026-02-28\n" W_ENTRY
+					   "    expires: 2026-02-28\n",
+			    11, "entries[1].id", "duplicate entry id 'E1' (first at line 3)");
+	expect_waiver_error(W_HEAD
+			    "  - id: E1\n    kind: waiver\n    hypervisor: qemu\n    test: blk.*\n "
+			    "   subcases: [x]\n"
+			    "    reason: r\n    issue: see the wiki\n    expires: 2026-02-28\n",
+			    9, "entries[0].issue", "http(s) link");
+	expect_waiver_error("schema: plugfest-known-failures/2\nentries: []\n", 1, "schema",
+			    "not supported");
+	/* a valid file appends; a second file may not reuse an id */
+	struct pf_waivers *w = pf_waivers_new();
+	struct pf_error e;
+	const char *ok = W_HEAD W_ENTRY "    expires: 2026-02-28\n";
+	assert_int_equal(pf_waivers_load_buffer(w, ok, strlen(ok), "a.yaml", &e), 0);
+	assert_int_equal(pf_waivers_load_buffer(w, ok, strlen(ok), "b.yaml", &e), -1);
+	assert_non_null(strstr(e.message, "already in a.yaml:3"));
+	assert_int_equal(pf_waivers_count(w), 1);
+	pf_waivers_free(w);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_match),
+		cmocka_unit_test(test_waiver_load_errors),
 		cmocka_unit_test(test_other_subcase_stays_fail),
 		cmocka_unit_test(test_described_subcase_is_xfail),
 		cmocka_unit_test(test_every_fingerprint_must_match),

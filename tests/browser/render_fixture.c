@@ -47,9 +47,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", pf_error_format(&e, err, sizeof(err)));
 			goto out;
 		}
-	if (pf_waivers_apply(r, w, NULL, err, sizeof(err)) ||
-	    pf_score_attach(r, ps, 6, err, sizeof(err)) ||
-	    pf_report_write(r, "html", argv[3], err, sizeof(err))) {
+	if (pf_waivers_apply(r, w, NULL, &e) || pf_score_attach(r, ps, 6, &e)) {
+		fprintf(stderr, "%s\n", pf_error_format(&e, err, sizeof(err)));
+		goto out;
+	}
+	if (pf_report_write(r, "html", argv[3], err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}

@@ -49,7 +49,9 @@ else
 	r="$src/reports"
 	# shellcheck disable=SC2086
 	"$cc" -std=gnu11 -O1 -I"$src/common/include" -I"$s" -I"$src" -o "$tmp/render" "$here/render_fixture.c" \
-		"$s/policy/profile.c" "$s/policy/score.c" "$s/policy/waiver.c" "$s/launch/target.c" "$s/util/error.c" \
+		"$s/policy/profile.c" "$s/policy/profile_model.c" "$s/policy/score.c" "$s/policy/score_match.c" \
+		"$s/policy/score_headline.c" \
+		"$s/policy/waiver.c" "$s/policy/waiver_apply.c" "$s/util/error.c" "$s/util/yaml_doc.c" \
 		"$s/package/sha256.c" "$r/report_util.c" \
 		"$r/report_write.c" "$r/report_junit.c" "$r/report_md.c" "$r/report_html.c" \
 		"$r/report_html_detail.c" "$r/report_svg.c" "$r/report_css.c" "$r/report_pdf.c" \

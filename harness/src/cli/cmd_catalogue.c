@@ -36,13 +36,14 @@ static int want_json(int argc, char **argv, const char *cmd)
 
 static struct pf_spec *load_spec(const char *cmd)
 {
-	char path[4096], err[1024];
+	char path[4096], err[PF_ERROR_MESSAGE_MAX + PF_ERROR_FILE_MAX + PF_ERROR_FIELD_MAX];
+	struct pf_error e;
 	struct pf_spec *spec;
 
 	pf_path_join(path, sizeof(path), pf_data_dir(), "spec/virtio-1.4-normative.yaml");
-	spec = pf_spec_load(path, err, sizeof(err));
+	spec = pf_spec_load(path, &e);
 	if (!spec)
-		fprintf(stderr, "plugfest %s: %s\n", cmd, err);
+		fprintf(stderr, "plugfest %s: %s\n", cmd, pf_error_format(&e, err, sizeof(err)));
 	return spec;
 }
 

@@ -32,7 +32,8 @@ int pf_cmd_known_failures(int argc, char **argv)
 	const char *date = NULL;
 	struct pf_buf out;
 	json_error_t jerr;
-	char err[256];
+	char err[PF_ERROR_MESSAGE_MAX + PF_ERROR_FILE_MAX];
+	struct pf_error e;
 	json_t *doc;
 	int c, n;
 
@@ -71,10 +72,11 @@ int pf_cmd_known_failures(int argc, char **argv)
 		return PF_EXIT_USAGE;
 	}
 	pf_buf_init(&out);
-	n = pf_known_failures_suggest(doc, date, &out, err, sizeof(err));
+	n = pf_known_failures_suggest(doc, date, &out, &e);
 	json_decref(doc);
 	if (n < 0) {
-		fprintf(stderr, "plugfest known-failures: %s: %s\n", argv[optind], err);
+		fprintf(stderr, "plugfest known-failures: %s: %s\n", argv[optind],
+			pf_error_format(&e, err, sizeof(err)));
 		pf_buf_free(&out);
 		return PF_EXIT_USAGE;
 	}

@@ -173,8 +173,9 @@ int pf_cmd_matrix(int argc, char **argv)
 		n++;
 	}
 	mkdir(outdir, 0777);
-	if (pf_matrix_write(runs, name_ptrs, n, outdir, err, sizeof(err))) {
-		fprintf(stderr, "plugfest matrix: %s\n", err);
+	struct pf_error e;
+	if (pf_matrix_write(runs, name_ptrs, n, outdir, &e)) {
+		fprintf(stderr, "plugfest matrix: %s\n", pf_error_format(&e, err, sizeof(err)));
 		rc = PF_EXIT_INFRA;
 	} else {
 		printf("%s/matrix.html\n%s/matrix.md\n%s/matrix.json\n", outdir, outdir, outdir);

@@ -80,7 +80,7 @@ static json_t *result_of(const json_t *rec, const char *v)
 static const char *effective_verdict(struct pf_progress *p, const json_t *rec, const char *v)
 {
 	json_t *res, *list;
-	char err[256];
+	struct pf_error err;
 
 	if (!p->known || !p->kf)
 		return v;
@@ -91,7 +91,7 @@ static const char *effective_verdict(struct pf_progress *p, const json_t *rec, c
 		json_decref(list);
 		return v;
 	}
-	if (pf_waivers_apply(p->kf, p->known, NULL, err, sizeof(err)))
+	if (pf_waivers_apply(p->kf, p->known, NULL, &err))
 		return v;
 	return json_string_value(json_object_get(res, "verdict"));
 }

@@ -813,12 +813,12 @@ int pf_cmd_run(int argc, char **argv)
 	}
 
 	pf_path_join(path, sizeof(path), pf_data_dir(), "spec/virtio-1.4-normative.yaml");
-	spec = pf_spec_load(path, ebuf, sizeof(ebuf));
+	spec = pf_spec_load(path, &err);
 	if (!spec)
 		fprintf(stderr,
 			"plugfest run: warning: spec fact base not loaded, results carry no "
 			"labels: %s\n",
-			ebuf);
+			pf_error_format(&err, ebuf, sizeof(ebuf)));
 
 	known = pf_reports_load_waivers(&o.score, stderr);
 	if (make_nonce(ctx.nonce)) {

@@ -185,7 +185,7 @@ static int collect(const json_t *results, struct group **gs, size_t *ng)
 }
 
 int pf_known_failures_suggest(const json_t *results, const char *today, struct pf_buf *out,
-			      char *err, size_t errlen)
+			      struct pf_error *err)
 {
 	const json_t *hv = json_object_get(json_object_get(results, "run"), "hypervisor");
 	const char *hv_name = pf_json_str(hv, "name"), *hv_ver = pf_json_str(hv, "version");
@@ -195,15 +195,15 @@ int pf_known_failures_suggest(const json_t *results, const char *today, struct p
 	int rc = -1;
 
 	if (!json_is_object(results) || !json_is_array(json_object_get(results, "results"))) {
-		snprintf(err, errlen, "not a plugfest-results document (no 'results' array)");
-		return -1;
+		return pf_error_fill(err, NULL, 0, 0, NULL,
+				     "not a plugfest-results document (no 'results' array)");
 	}
 	if (date_add(today, SUGGEST_EXPIRY_DAYS, expires)) {
-		snprintf(err, errlen, "date '%s' is not YYYY-MM-DD", today ? today : "");
-		return -1;
+		return pf_error_fill(err, NULL, 0, 0, "date", "'%s' is not YYYY-MM-DD",
+				     today ? today : "");
 	}
 	if (collect(results, &gs, &ng)) {
-		snprintf(err, errlen, "out of memory");
+		pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
 		goto out;
 	}
 	if (ng)
@@ -269,7 +269,7 @@ int pf_known_failures_suggest(const json_t *results, const char *today, struct p
 	}
 	rc = out->oom ? -1 : (int)ng;
 	if (out->oom)
-		snprintf(err, errlen, "out of memory");
+		pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
 out:
 	for (size_t i = 0; i < ng; i++) {
 		json_decref(gs[i].subs);

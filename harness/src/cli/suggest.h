@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "reports/report_util.h"
+#include "util/error.h"
 
 /*
  * Appends a "plugfest-known-failures/1" document to out: one entry per
@@ -18,9 +19,9 @@
  * ("*" when a result has none or a cut list), the run's hypervisor and
  * major.minor version, placeholder reason and issue, and expiry
  * today + 180 days (today "YYYY-MM-DD"; NULL = the current UTC date).
- * Returns the number of entries, or -1 with a message in err.
+ * Returns the number of entries, or -1 with err filled.
  */
 int pf_known_failures_suggest(const json_t *results, const char *today, struct pf_buf *out,
-			      char *err, size_t errlen);
+			      struct pf_error *err);
 
 #endif

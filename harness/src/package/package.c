@@ -956,8 +956,8 @@ static void rescore(const struct archive *a, const json_t *manifest, json_t *pro
 		have_w = true;
 	}
 	if (have_w &&
-	    pf_waivers_apply(results, w, pf_jstr(manifest, "waivers_date", NULL), err, sizeof(err)))
-		problem(problems, "rescore", NULL, err);
+	    pf_waivers_apply(results, w, pf_jstr(manifest, "waivers_date", NULL), &pe_err))
+		problem(problems, "rescore", NULL, pf_error_format(&pe_err, err, sizeof(err)));
 	pf_waivers_free(w);
 	json_array_foreach (json_object_get(manifest, "profiles"), i, pe) {
 		const char *path = pf_jstr(pe, "path", ""), *id = pf_jstr(pe, "id", "?");
@@ -977,7 +977,7 @@ static void rescore(const struct archive *a, const json_t *manifest, json_t *pro
 				 p->version, id, pf_jstr(pe, "version", "?"));
 			problem(problems, "rescore", path, err);
 		}
-		json_t *s = pf_score_profile(results, p, err, sizeof(err));
+		json_t *s = pf_score_profile(results, p, &pe_err);
 		const char *now = s ? pf_jstr(s, "verdict", "?") : "error";
 		const char *rec = pf_jstr(recorded, id, NULL);
 		const char *man = pf_jstr(

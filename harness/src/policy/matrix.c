@@ -67,8 +67,8 @@ static json_t *find_row(json_t *rows, const char *k1, const char *v1, const char
 	return row;
 }
 
-json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n, char *err,
-			size_t errlen)
+json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n,
+			struct pf_error *err)
 {
 	json_t *m_runs = json_array(), *m_prof = json_array(), *m_req = json_array(),
 	       *m_dev = json_array();
@@ -77,7 +77,7 @@ json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n,
 	struct tm tm;
 
 	if (!n) {
-		snprintf(err, errlen, "matrix: no runs given");
+		pf_error_fill(err, NULL, 0, 0, NULL, "matrix: no runs given");
 		json_decref(m_runs);
 		json_decref(m_prof);
 		json_decref(m_req);
@@ -88,9 +88,9 @@ json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n,
 		const json_t *r = runs[i], *p, *q, *d;
 		size_t j, k;
 		if (!json_is_object(r) || !json_is_array(json_object_get(r, "results"))) {
-			snprintf(err, errlen,
-				 "matrix: run %zu (%s) is not a plugfest-results document", i + 1,
-				 names && names[i] ? names[i] : "?");
+			pf_error_fill(err, NULL, 0, 0, NULL,
+				      "matrix: run %zu (%s) is not a plugfest-results document",
+				      i + 1, names && names[i] ? names[i] : "?");
 			json_decref(m_runs);
 			json_decref(m_prof);
 			json_decref(m_req);
@@ -141,12 +141,22 @@ json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n,
 			      "generated", stamp, "runs", m_runs, "profiles", m_prof,
 			      "requirements", m_req, "devices", m_dev);
 	if (!m)
-		snprintf(err, errlen, "matrix: out of memory");
+		pf_error_fill(err, NULL, 0, 0, NULL, "matrix: out of memory");
 	return m;
 }
 
+/* pf_buf_write_file still reports into a string: carry it over. */
+static int write_buf(const struct pf_buf *b, const char *path, struct pf_error *err)
+{
+	char msg[PF_ERROR_MESSAGE_MAX];
+
+	if (!pf_buf_write_file(b, path, msg, sizeof(msg)))
+		return 0;
+	return pf_error_fill(err, NULL, 0, 0, NULL, "%s", msg);
+}
+
 int pf_matrix_write(json_t *const *runs, const char *const *names, size_t n, const char *dir,
-		    char *err, size_t errlen)
+		    struct pf_error *err)
 {
 	char path[4096];
 	struct pf_buf b;
@@ -154,32 +164,30 @@ int pf_matrix_write(json_t *const *runs, const char *const *names, size_t n, con
 	char *text;
 	int rc = -1;
 
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (!(m = pf_matrix_build(runs, names, n, err, errlen)))
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return pf_error_errno(err, dir, "cannot create");
+	if (!(m = pf_matrix_build(runs, names, n, err)))
 		return -1;
 	pf_buf_init(&b);
 	if (!(text = json_dumps(m, JSON_INDENT(2)))) {
-		snprintf(err, errlen, "matrix: cannot serialise");
+		pf_error_fill(err, NULL, 0, 0, NULL, "matrix: cannot serialise");
 		goto out;
 	}
 	pf_buf_puts(&b, text);
 	pf_buf_puts(&b, "\n");
 	free(text);
 	snprintf(path, sizeof(path), "%s/matrix.json", dir);
-	if (pf_buf_write_file(&b, path, err, errlen))
+	if (write_buf(&b, path, err))
 		goto out;
 	pf_buf_free(&b);
 	pf_matrix_render_md(m, &b);
 	snprintf(path, sizeof(path), "%s/matrix.md", dir);
-	if (pf_buf_write_file(&b, path, err, errlen))
+	if (write_buf(&b, path, err))
 		goto out;
 	pf_buf_free(&b);
 	pf_matrix_render_html(m, &b);
 	snprintf(path, sizeof(path), "%s/matrix.html", dir);
-	if (pf_buf_write_file(&b, path, err, errlen))
+	if (write_buf(&b, path, err))
 		goto out;
 	rc = 0;
 out:

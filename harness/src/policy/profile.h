@@ -7,9 +7,6 @@
  * unknown key, a wrong type, a duplicate id is an error that names the file,
  * line, column and field, because a silently ignored typo in a profile would
  * change a compliance verdict.
- *
- * This header also carries the small YAML document helpers shared with the
- * known-failure / waiver loader (waiver.c), so both report errors the same way.
  */
 #ifndef PF_PROFILE_H
 #define PF_PROFILE_H
@@ -17,14 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <yaml.h>
-
-/* ---- errors ---------------------------------------------------------- */
-
-/* struct pf_error, pf_error_fill() and pf_error_format() are the runner's
- * one error type (defined in target.h for now, to move to a header of its
- * own): "FILE:LINE:COL: field 'x': message", line/column 1-based. */
-#include "launch/target.h"
+#include "util/error.h"
 
 /* ---- profiles -------------------------------------------------------- */
 
@@ -56,6 +46,9 @@ struct pf_strv {
 	char **v;
 	size_t n;
 };
+
+/* Frees the strings and the vector; leaves s empty. */
+void pf_strv_free(struct pf_strv *s);
 
 struct pf_feature_ref {
 	int bit;    /* 0..127 */
@@ -128,38 +121,5 @@ const char *pf_evidence_name(enum pf_evidence e);
 bool pf_requirement_wording_unverified(const struct pf_requirement *r);
 /* Device type names the kit knows (the probe's names, e.g. "rng", "sound"). */
 bool pf_device_type_known(const char *name);
-
-/* ---- YAML document helpers (shared with waiver.c) -------------------- */
-
-struct pf_ydoc {
-	yaml_document_t doc;
-	const char *file;
-	struct pf_error *err;
-	bool loaded;
-};
-
-/* Parses a single-document YAML buffer. Rejects aliases, tags and duplicate
- * mapping keys (libyaml accepts them) so "last one wins" never happens. */
-int pf_ydoc_load(struct pf_ydoc *d, const char *buf, size_t len, const char *file,
-		 struct pf_error *err);
-void pf_ydoc_free(struct pf_ydoc *d);
-yaml_node_t *pf_ydoc_root(struct pf_ydoc *d);
-/* Fails (with an error at node) unless node is of the given type. */
-int pf_y_expect(struct pf_ydoc *d, yaml_node_t *n, yaml_node_type_t t, const char *field);
-/* Every key of map must be in allowed (NULL-terminated), every required
- * (NULL-terminated, may be NULL) must be present. */
-int pf_y_keys(struct pf_ydoc *d, yaml_node_t *map, const char *field, const char *const *allowed,
-	      const char *const *required);
-yaml_node_t *pf_y_get(struct pf_ydoc *d, yaml_node_t *map, const char *key);
-yaml_node_t *pf_y_item(struct pf_ydoc *d, yaml_node_t *seq, size_t i);
-size_t pf_y_len(yaml_node_t *seq);
-/* The scalar's text (borrowed), or NULL after an error. */
-const char *pf_y_scalar(struct pf_ydoc *d, yaml_node_t *n, const char *field);
-/* Copies an optional/required string member into *out (strdup). */
-int pf_y_str(struct pf_ydoc *d, yaml_node_t *map, const char *key, const char *field, bool required,
-	     char **out);
-/* Reports an error located at node n. Always returns -1. */
-int pf_y_fail(struct pf_ydoc *d, yaml_node_t *n, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -87,14 +87,13 @@ const char *pf_json_str(const json_t *obj, const char *key); /* NULL if not a st
 bool pf_device_offers(const json_t *dev, int bit);
 
 /* Scores results against one profile. Returns a new JSON object (caller
- * owns) or NULL with a message in err. results is not modified. */
-json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, char *err,
-			 size_t errlen);
+ * owns) or NULL with err filled. results is not modified. */
+json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, struct pf_error *err);
 
 /* Scores against every profile and stores the array as results["profiles"]
  * (replacing a previous one). 0 on success. */
-int pf_score_attach(json_t *results, struct pf_profile *const *profiles, size_t n, char *err,
-		    size_t errlen);
+int pf_score_attach(json_t *results, struct pf_profile *const *profiles, size_t n,
+		    struct pf_error *err);
 
 /* The worst verdict over results["profiles"], or -1 if none was scored. */
 int pf_score_worst(const json_t *results);

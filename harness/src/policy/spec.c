@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fact-base loader on libyaml's event parser: the file is a flat list of
- * flat maps, so a few states suffice and every error carries the mark of
- * the event that caused it. Nested values (features: [...]) are skipped.
+ * Fact-base loader over the YAML document layer (util/yaml_doc.h): a list
+ * of flat maps; keys the runner does not use (features: [...]) are skipped.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "policy/spec.h"
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
+#include "util/yaml_doc.h"
 
 /* Required fields first: F_REQUIRED of them. */
 enum field {
@@ -46,36 +42,13 @@ struct entry {
 	char *f[F_COUNT];
 	struct pf_spec_entry pub;
 	yaml_mark_t mark;
+	size_t idx; /* position in the file's list, for messages */
 };
 
 struct pf_spec {
 	struct entry *e;
 	size_t n, cap;
 };
-
-struct loader {
-	const char *path;
-	char *err;
-	size_t errlen;
-	yaml_parser_t parser;
-	struct pf_spec *spec;
-};
-
-static void fail_at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail_at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	if (!l->err || !l->errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s", l->path, m.line + 1, m.column + 1, what);
-}
 
 static void free_entry(struct entry *e)
 {
@@ -93,232 +66,67 @@ void pf_spec_free(struct pf_spec *spec)
 	free(spec);
 }
 
-static int next(struct loader *l, yaml_event_t *ev)
-{
-	if (yaml_parser_parse(&l->parser, ev))
-		return 0;
-	fail_at(l, l->parser.problem_mark, "YAML: %s%s%s",
-		l->parser.problem ? l->parser.problem : "parse error", l->parser.context ? " " : "",
-		l->parser.context ? l->parser.context : "");
-	return -1;
-}
-
-/* Skip a nested value whose start event ev was just read. */
-static int skip_nested(struct loader *l)
-{
-	int depth = 1;
-	yaml_event_t ev;
-
-	while (depth > 0) {
-		if (next(l, &ev))
-			return -1;
-		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
-			depth++;
-		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
-			depth--;
-		yaml_event_delete(&ev);
-	}
-	return 0;
-}
-
-/* YAML's spellings of null: such a value counts as absent. */
-static bool is_null_scalar(const yaml_event_t *ev)
-{
-	const char *v = (const char *)ev->data.scalar.value;
-
-	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
-	       !strcmp(v, "NULL");
-}
-
-static int field_of(const char *key)
-{
-	for (int i = 0; i < F_COUNT; i++)
-		if (!strcmp(key, field_keys[i]))
-			return i;
-	return -1;
-}
-
-/* Read one map (its MAPPING_START already consumed) into e. */
-static int read_entry(struct loader *l, struct entry *e)
-{
-	yaml_event_t k, v;
-
-	for (;;) {
-		int f;
-
-		if (next(l, &k))
-			return -1;
-		if (k.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&k);
-			break;
-		}
-		if (k.type != YAML_SCALAR_EVENT) {
-			fail_at(l, k.start_mark, "map key is not a scalar");
-			yaml_event_delete(&k);
-			return -1;
-		}
-		f = field_of((const char *)k.data.scalar.value);
-		if (next(l, &v)) {
-			yaml_event_delete(&k);
-			return -1;
-		}
-		if (v.type == YAML_SEQUENCE_START_EVENT || v.type == YAML_MAPPING_START_EVENT) {
-			if (f >= 0) {
-				fail_at(l, v.start_mark, "\"%s\" must be a scalar", field_keys[f]);
-				goto bad;
-			}
-			if (skip_nested(l))
-				goto bad;
-		} else if (v.type == YAML_SCALAR_EVENT && f >= 0) {
-			if (e->f[f]) {
-				fail_at(l, k.start_mark, "duplicate key \"%s\"", field_keys[f]);
-				goto bad;
-			}
-			if (!is_null_scalar(&v)) {
-				e->f[f] = strdup((const char *)v.data.scalar.value);
-				if (!e->f[f]) {
-					fail_at(l, v.start_mark, "out of memory");
-					goto bad;
-				}
-			}
-		}
-		/* Other scalars and aliases: unknown keys are ignored. */
-		yaml_event_delete(&k);
-		yaml_event_delete(&v);
-		continue;
-	bad:
-		yaml_event_delete(&k);
-		yaml_event_delete(&v);
-		return -1;
-	}
-	for (int i = 0; i < F_REQUIRED; i++) {
-		if (!e->f[i] || !*e->f[i]) {
-			fail_at(l, e->mark, "entry%s%s has no %s", e->f[F_ID] ? " " : "",
-				e->f[F_ID] ? e->f[F_ID] : "", field_keys[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->f[F_ID], ((const struct entry *)b)->f[F_ID]);
 }
 
-static int read_list(struct loader *l)
+#define PF_SPEC_MAX_FILE (64u << 20)
+
+/* Reads the known fields of one statement; other keys are ignored (the fact
+ * base carries more than the runner needs, e.g. features). */
+static int read_entry(struct pf_ydoc *d, yaml_node_t *n, size_t idx, struct entry *e)
 {
-	struct pf_spec *s = l->spec;
-	yaml_event_t ev;
+	char base[32], f[PF_ERROR_FIELD_MAX];
 
-	for (;;) {
-		struct entry *e;
+	snprintf(base, sizeof(base), "[%zu]", idx);
+	e->mark = n->start_mark;
+	e->idx = idx;
+	if (n->type != YAML_MAPPING_NODE)
+		return pf_y_fail(d, n, base, "list item is not a map");
+	for (int i = 0; i < F_COUNT; i++) {
+		yaml_node_t *v = pf_y_get(d, n, field_keys[i]);
+		const char *text;
 
-		if (next(l, &ev))
+		pf_y_field(f, sizeof(f), base, field_keys[i]);
+		if (!v || pf_y_is_null(v))
+			continue; /* null counts as absent */
+		if (!(text = pf_y_scalar(d, v, f)))
 			return -1;
-		if (ev.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&ev);
-			return 0;
-		}
-		if (ev.type != YAML_MAPPING_START_EVENT) {
-			fail_at(l, ev.start_mark, "list item is not a map");
-			yaml_event_delete(&ev);
-			return -1;
-		}
-		if (s->n == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 256;
-			struct entry *ne = realloc(s->e, cap * sizeof(*ne));
-
-			if (!ne) {
-				fail_at(l, ev.start_mark, "out of memory");
-				yaml_event_delete(&ev);
-				return -1;
-			}
-			s->e = ne;
-			s->cap = cap;
-		}
-		e = &s->e[s->n++];
-		memset(e, 0, sizeof(*e));
-		e->mark = ev.start_mark;
-		yaml_event_delete(&ev);
-		if (read_entry(l, e))
-			return -1;
+		if (!(e->f[i] = strdup(text)))
+			return pf_y_fail(d, v, f, "out of memory");
 	}
+	for (int i = 0; i < F_REQUIRED; i++) {
+		if (!e->f[i] || !*e->f[i]) {
+			pf_y_field(f, sizeof(f), base, field_keys[i]);
+			return pf_y_fail(d, n, f, "entry%s%s has no %s", e->f[F_ID] ? " " : "",
+					 e->f[F_ID] ? e->f[F_ID] : "", field_keys[i]);
+		}
+	}
+	return 0;
 }
 
-static int read_stream(struct loader *l)
+static int read_list(struct pf_ydoc *d, struct pf_spec *s)
 {
-	yaml_event_t ev;
-	bool in_doc = false;
-	int rc = -1;
+	yaml_node_t *root = pf_ydoc_root(d);
 
-	for (;;) {
-		if (next(l, &ev))
+	if (root->type != YAML_SEQUENCE_NODE)
+		return pf_y_fail(d, root, NULL, "top level must be a list of statements");
+	if (!pf_y_len(root))
+		return pf_y_fail(d, root, NULL, "no statements (expected a YAML list of maps)");
+	if (!(s->e = calloc(pf_y_len(root), sizeof(*s->e))))
+		return pf_y_fail(d, root, NULL, "out of memory");
+	for (size_t i = 0; i < pf_y_len(root); i++) {
+		s->n = i + 1; /* counted first, so pf_spec_free frees it */
+		if (read_entry(d, pf_y_item(d, root, i), i, &s->e[i]))
 			return -1;
-		switch (ev.type) {
-		case YAML_STREAM_START_EVENT:
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (in_doc || l->spec->n) {
-				fail_at(l, ev.start_mark, "only one YAML document is expected");
-				goto out;
-			}
-			in_doc = true;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			if (read_list(l))
-				goto out;
-			break;
-		case YAML_DOCUMENT_END_EVENT:
-			in_doc = false;
-			break;
-		case YAML_STREAM_END_EVENT:
-			if (!l->spec->n) {
-				fail_at(l, ev.start_mark,
-					"no statements (expected a YAML list of maps)");
-				goto out;
-			}
-			rc = 0;
-			goto out;
-		default:
-			fail_at(l, ev.start_mark, "top level must be a list of statements");
-			goto out;
-		}
-		yaml_event_delete(&ev);
 	}
-out:
-	yaml_event_delete(&ev);
-	return rc;
+	return 0;
 }
 
-struct pf_spec *pf_spec_load(const char *path, char *err, size_t errlen)
+/* Sorts by id for lookup; a duplicate id is an error naming both places. */
+static int index_entries(struct pf_ydoc *d, struct pf_spec *s)
 {
-	struct loader l = { .path = path, .err = err, .errlen = errlen };
-	yaml_mark_t none = { 0, 0, 0 };
-	struct pf_spec *s;
-	FILE *f;
-
-	if (err && errlen)
-		err[0] = '\0';
-	f = fopen(path, "rb");
-	if (!f) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s || !yaml_parser_initialize(&l.parser)) {
-		fail_at(&l, none, "out of memory");
-		free(s);
-		fclose(f);
-		return NULL;
-	}
-	l.spec = s;
-	yaml_parser_set_input_file(&l.parser, f);
-	if (read_stream(&l))
-		goto fail;
 	qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
 	for (size_t i = 0; i < s->n; i++) {
 		struct entry *e = &s->e[i];
@@ -333,9 +141,12 @@ struct pf_spec *pf_spec_load(const char *path, char *err, size_t errlen)
 				a = e;
 				e = t;
 			}
-			fail_at(&l, e->mark, "duplicate id \"%s\" (first at line %zu)", e->f[F_ID],
-				a->mark.line + 1);
-			goto fail;
+			char f[64];
+
+			snprintf(f, sizeof(f), "[%zu].id", e->idx);
+			return pf_y_fail_mark(d, e->mark, f,
+					      "duplicate id \"%s\" (first at line %zu)", e->f[F_ID],
+					      a->mark.line + 1);
 		}
 		e->pub = (struct pf_spec_entry){
 			.id = e->f[F_ID],
@@ -350,14 +161,27 @@ struct pf_spec *pf_spec_load(const char *path, char *err, size_t errlen)
 			.line = (unsigned)(e->mark.line + 1),
 		};
 	}
-	yaml_parser_delete(&l.parser);
-	fclose(f);
+	return 0;
+}
+
+struct pf_spec *pf_spec_load(const char *path, struct pf_error *err)
+{
+	struct pf_ydoc d;
+	struct pf_spec *s = calloc(1, sizeof(*s));
+
+	pf_error_clear(err);
+	if (!s) {
+		pf_error_fill(err, path, 0, 0, NULL, "out of memory");
+		return NULL;
+	}
+	if (pf_ydoc_load_file(&d, path, PF_SPEC_MAX_FILE, err) || read_list(&d, s) ||
+	    index_entries(&d, s)) {
+		pf_ydoc_free(&d);
+		pf_spec_free(s);
+		return NULL;
+	}
+	pf_ydoc_free(&d);
 	return s;
-fail:
-	yaml_parser_delete(&l.parser);
-	fclose(f);
-	pf_spec_free(s);
-	return NULL;
 }
 
 static int cmp_key(const void *key, const void *elem)

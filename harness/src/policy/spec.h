@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "util/error.h"
+
 struct pf_spec_entry {
 	const char *id;		/* stable slug, e.g. "basic.reset.status-zero" */
 	const char *label;	/* LaTeX label, "devicenormative:Basic ... / ...",
@@ -33,12 +35,13 @@ struct pf_spec_entry {
 struct pf_spec;
 
 /*
- * Load a fact base. On failure returns NULL and, when err is not NULL,
- * writes "FILE:LINE:COLUMN: what" (1-based) into err (always terminated).
- * Rejected: YAML errors, a top level that is not a list, an entry that is
- * not a map, a missing or empty id, section or level, a duplicate id.
+ * Load a fact base. On failure returns NULL and fills err (may be NULL)
+ * with file, line, column and field. Rejected: what the YAML document layer
+ * rejects (util/yaml_doc.h), a top level that is not a list, an entry that
+ * is not a map, a known field that is not a string, a missing or empty id,
+ * section or level, a duplicate id.
  */
-struct pf_spec *pf_spec_load(const char *path, char *err, size_t errlen);
+struct pf_spec *pf_spec_load(const char *path, struct pf_error *err);
 /* Entry with this id, or NULL. O(log n). */
 const struct pf_spec_entry *pf_spec_find(const struct pf_spec *spec, const char *id);
 size_t pf_spec_count(const struct pf_spec *spec);

@@ -44,9 +44,9 @@ size_t pf_waivers_count(const struct pf_waivers *w);
 
 /* Applies the entries to results (modified in place) as of date today
  * ("YYYY-MM-DD"; NULL = the current UTC date) and records what happened in
- * results["waivers"]. 0 on success, -1 with a message in err. */
-int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *today, char *err,
-		     size_t errlen);
+ * results["waivers"]. 0 on success, -1 with err filled. */
+int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *today,
+		     struct pf_error *err);
 
 /* Version matching used by entries, exposed for tests:
  * "" or NULL = any; a glob ("7.2.*"); a range of space-separated

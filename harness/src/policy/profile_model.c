@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The profile model outside loading: enumeration names, the device type
+ * names profiles may use, lookup and freeing.
+ */
+#include "policy/profile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- enumerations ---------------------------------------------------- */
+
+const char *pf_req_level_name(enum pf_req_level l)
+{
+	return l == PF_REQ_MUST ? "must" : l == PF_REQ_SHOULD ? "should" : "may";
+}
+
+const char *pf_req_status_name(enum pf_req_status s)
+{
+	return s == PF_REQ_MANDATORY ? "mandatory" : "informational";
+}
+
+static const char *const evidence_names[] = {
+	[PF_EV_SPEC] = "spec",
+	[PF_EV_VERIFIED] = "verified",
+	[PF_EV_DRAFT] = "draft",
+	[PF_EV_UNVERIFIED] = "unverified",
+	[PF_EV_KIT_POLICY] = "kit-policy",
+};
+
+const char *pf_evidence_name(enum pf_evidence e)
+{
+	return (unsigned)e < sizeof(evidence_names) / sizeof(*evidence_names) ? evidence_names[e]
+									      : "?";
+}
+
+bool pf_requirement_wording_unverified(const struct pf_requirement *r)
+{
+	if (r->evidence == PF_EV_DRAFT || r->evidence == PF_EV_UNVERIFIED)
+		return true;
+	for (size_t i = 0; i < r->ncites; i++)
+		if (r->cites[i].grade &&
+		    (!strcmp(r->cites[i].grade, "D") || !strcmp(r->cites[i].grade, "R")))
+			return true;
+	return false;
+}
+
+/* The probe's device names (probes/lib/virtio/virtio.c), so a typo such as
+ * "gpu2d" in applies_to is caught at load time, not scored as n/a. */
+static const char *const device_types[] = {
+	"net",		 "blk",		  "console",
+	"rng",		 "balloon",	  "iomem",
+	"rpmsg",	 "scsi",	  "9p",
+	"mac80211-wlan", "rproc-serial",  "caif",
+	"balloon-new",	 "gpu",		  "rtc",
+	"input",	 "vsock",	  "crypto",
+	"sdm",		 "pstore",	  "iommu",
+	"mem",		 "sound",	  "fs",
+	"pmem",		 "rpmb",	  "mac80211-hwsim",
+	"video-encoder", "video-decoder", "scmi",
+	"nsm",		 "i2c",		  "watchdog",
+	"can",		 "param-server",  "audio-policy",
+	"bluetooth",	 "gpio",	  "rdma",
+	"camera",	 "ism",		  "spi",
+	"tee",		 "cpu-balloon",	  "media",
+	"usb",		 "unknown",	  NULL,
+};
+
+bool pf_device_type_known(const char *name)
+{
+	for (const char *const *t = device_types; *t; t++)
+		if (!strcmp(*t, name))
+			return true;
+	return false;
+}
+
+void pf_strv_free(struct pf_strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static void featv_free(struct pf_featv *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i].name);
+	free(f->v);
+}
+
+void pf_profile_free(struct pf_profile *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nreqs; i++) {
+		struct pf_requirement *r = &p->reqs[i];
+		free(r->id);
+		free(r->title);
+		free(r->description);
+		free(r->evidence_note);
+		for (size_t j = 0; j < r->ncites; j++) {
+			free(r->cites[j].doc);
+			free(r->cites[j].section);
+			free(r->cites[j].grade);
+			free(r->cites[j].note);
+		}
+		free(r->cites);
+		pf_strv_free(&r->devices);
+		pf_strv_free(&r->transports);
+		pf_strv_free(&r->modes);
+		pf_strv_free(&r->checks);
+		pf_strv_free(&r->statements);
+		pf_strv_free(&r->sat_modes);
+		featv_free(&r->app_features);
+		featv_free(&r->features);
+		featv_free(&r->features_any);
+	}
+	free(p->reqs);
+	for (size_t i = 0; i < p->ndocs; i++) {
+		struct pf_doc *d = &p->docs[i];
+		free(d->key);
+		free(d->title);
+		free(d->version);
+		free(d->publisher);
+		free(d->url);
+		free(d->license);
+	}
+	free(p->docs);
+	free(p->file);
+	free(p->id);
+	free(p->title);
+	free(p->version);
+	free(p->maturity);
+	free(p->description);
+	free(p->spec_name);
+	free(p->spec_version);
+	free(p->spec_edition);
+	free(p->attribution);
+	free(p->license);
+	free(p);
+}
+
+const struct pf_requirement *pf_profile_find(const struct pf_profile *p, const char *id)
+{
+	for (size_t i = 0; p && i < p->nreqs; i++)
+		if (p->reqs[i].id && !strcmp(p->reqs[i].id, id))
+			return &p->reqs[i];
+	return NULL;
+}
