@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -38,10 +39,56 @@ static inline char *fx_path(const char *rel)
 	return p;
 }
 
+/* The whole file at path, NUL-terminated (free it); fails the test when
+ * it cannot be read. */
+static inline char *fx_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
 /* "FILE:LINE:COL: field 'x': message" of e, in a buffer of the caller. */
 static inline const char *fx_err(const struct pf_error *e, char buf[FX_ERR_TEXT])
 {
 	return pf_error_format(e, buf, FX_ERR_TEXT);
+}
+
+/* A scratch directory (under $TMPDIR or /tmp) for tests that write one
+ * file, fx_scratch_file(); fx_scratch_setup/teardown are cmocka fixtures. */
+static char fx_scratch[256] __attribute__((unused));
+
+static inline const char *fx_scratch_file(void)
+{
+	static char p[300];
+	snprintf(p, sizeof(p), "%s/f.yaml", fx_scratch);
+	return p;
+}
+
+static inline int fx_scratch_setup(void **state)
+{
+	const char *t = getenv("TMPDIR");
+	(void)state;
+	snprintf(fx_scratch, sizeof(fx_scratch), "%s/pf-test-XXXXXX", t && *t ? t : "/tmp");
+	return mkdtemp(fx_scratch) ? 0 : -1;
+}
+
+static inline int fx_scratch_teardown(void **state)
+{
+	(void)state;
+	unlink(fx_scratch_file());
+	return rmdir(fx_scratch);
 }
 
 /* harness/tests/data/results/NAME as JSON. */

@@ -30,16 +30,9 @@ static const char *const shipped[] = {
 static struct pf_profile *load_shipped(const char *id)
 {
 	char rel[128];
-	struct pf_error e;
-	char buf[1024];
 
 	snprintf(rel, sizeof(rel), "profiles/%s.yaml", id);
-	char *p = fx_path(rel);
-	struct pf_profile *pr = pf_profile_load(p, &e);
-	if (!pr)
-		fail_msg("%s", pf_error_format(&e, buf, sizeof(buf)));
-	free(p);
-	return pr;
+	return fx_profile_file(rel);
 }
 
 /* ---- shipped profiles ------------------------------------------------- */
@@ -66,15 +59,7 @@ static void test_shipped_profiles_load(void **state)
 static char *spec_text(void)
 {
 	char *p = fx_path("profiles/spec/virtio-1.4-normative.yaml");
-	FILE *f = fopen(p, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
+	char *buf = fx_slurp(p);
 	free(p);
 	return buf;
 }

@@ -139,34 +139,30 @@ static void test_outcomes_and_verdicts(void **state)
 		json_decref(s);
 		json_decref(run);
 	}
-	/* probe error -> incomplete; skip -> n/a; waived -> warning */
-	run = small_run("error", "pass", "incomplete");
-	s = score(run, p);
-	assert_string_equal(pf_json_str(s, "verdict"), "incomplete");
-	json_decref(s);
-	json_decref(run);
-	run = small_run("skip", "skip", "conformant");
-	s = score(run, p);
-	assert_string_equal(outcome(s, "BLK"), "not-applicable");
-	assert_string_equal(pf_json_str(s, "verdict"),
-			    "incomplete"); /* nothing applicable passed */
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"),
-			    "nothing-applicable");
-	json_decref(s);
-	json_decref(run);
-	run = small_run("waived", "pass", "conformant");
-	s = score(run, p);
-	assert_string_equal(pf_json_str(s, "verdict"), "conformant-with-warnings");
-	json_decref(s);
-	json_decref(run);
-	/* the run itself did not finish */
-	run = small_run("pass", "pass", "incomplete");
-	s = score(run, p);
-	assert_string_equal(pf_json_str(s, "verdict"), "incomplete");
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"),
-			    "run-incomplete");
-	json_decref(s);
-	json_decref(run);
+	/* probe error -> incomplete; skip -> n/a (nothing applicable passed);
+	 * waived -> warning; a run that did not finish is incomplete */
+	static const struct {
+		const char *blk, *net, *summary, *verdict, *first_reason;
+	} t[] = {
+		{ "error", "pass", "incomplete", "incomplete", NULL },
+		{ "skip", "skip", "conformant", "incomplete", "nothing-applicable" },
+		{ "waived", "pass", "conformant", "conformant-with-warnings", NULL },
+		{ "pass", "pass", "incomplete", "incomplete", "run-incomplete" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		run = small_run(t[i].blk, t[i].net, t[i].summary);
+		s = score(run, p);
+		assert_string_equal(pf_json_str(s, "verdict"), t[i].verdict);
+		if (t[i].first_reason)
+			assert_string_equal(
+				pf_json_str(json_array_get(json_object_get(s, "reasons"), 0),
+					    "kind"),
+				t[i].first_reason);
+		if (!strcmp(t[i].blk, "skip"))
+			assert_string_equal(outcome(s, "BLK"), "not-applicable");
+		json_decref(s);
+		json_decref(run);
+	}
 	pf_profile_free(p);
 }
 

@@ -105,28 +105,6 @@ static void real_fact_base(void **state)
 	pf_spec_free(s);
 }
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-	const char *t = getenv("TMPDIR");
-
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/pf-spec-XXXXXX", t && *t ? t : "/tmp");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char p[512];
-
-	(void)state;
-	snprintf(p, sizeof(p), "%s/s.yaml", tmpdir);
-	unlink(p);
-	rmdir(tmpdir);
-	return 0;
-}
-
 /* Load text; expect failure with "PATH:want" as the message prefix. */
 static void expect_error(const char *yaml, const char *want)
 {
@@ -135,7 +113,7 @@ static void expect_error(const char *yaml, const char *want)
 	FILE *f;
 	struct pf_spec *s;
 
-	snprintf(path, sizeof(path), "%s/s.yaml", tmpdir);
+	snprintf(path, sizeof(path), "%s", fx_scratch_file());
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(yaml, f);
@@ -186,7 +164,7 @@ static void accepts_extras_and_nulls(void **state)
 	const struct pf_spec_entry *e;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/s.yaml", tmpdir);
+	snprintf(path, sizeof(path), "%s", fx_scratch_file());
 	f = fopen(path, "w");
 	fputs("# header\n"
 	      "- id: z.last\n  section: '2.1'\n  level: should\n  label: null\n"
@@ -224,8 +202,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(real_fact_base),
-		cmocka_unit_test_setup_teardown(errors_name_line_and_column, setup, teardown),
-		cmocka_unit_test_setup_teardown(accepts_extras_and_nulls, setup, teardown),
+		cmocka_unit_test_setup_teardown(errors_name_line_and_column, fx_scratch_setup,
+						fx_scratch_teardown),
+		cmocka_unit_test_setup_teardown(accepts_extras_and_nulls, fx_scratch_setup,
+						fx_scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,8 @@
 
 #include "launch/target.h"
 
+#include "fixture.h"
+
 #ifndef PF_TEST_DATA_DIR
 #define PF_TEST_DATA_DIR "harness/tests/data"
 #endif
@@ -46,6 +48,17 @@ static const char *fx(const char *rel)
 	return b;
 }
 
+/* A fixture target that must load; the loader's message otherwise. */
+static struct pf_target *load_ok(const char *rel)
+{
+	struct pf_error err;
+	char text[FX_ERR_TEXT];
+	struct pf_target *t = pf_target_load(fx(rel), NULL, &err);
+	if (!t)
+		fail_msg("%s", fx_err(&err, text));
+	return t;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -65,9 +78,7 @@ static size_t strv_len(char **v)
 static void test_load_reference(void **state)
 {
 	(void)state;
-	struct pf_error err;
-	struct pf_target *t = pf_target_load(fx("ok/qemu-aarch64-virt.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/qemu-aarch64-virt.yaml");
 	assert_string_equal(t->name, "qemu-aarch64-virt");
 	assert_string_equal(t->arch, "aarch64");
 	assert_string_equal(t->probe, "probe-aarch64.img");
@@ -97,9 +108,7 @@ static void test_load_reference(void **state)
 static void test_defaults(void **state)
 {
 	(void)state;
-	struct pf_error err;
-	struct pf_target *t = pf_target_load(fx("ok/minimal.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/minimal.yaml");
 	assert_string_equal(t->description, "");
 	assert_int_equal(strv_len(t->hypervisor.version_args), 1);
 	assert_string_equal(t->hypervisor.version_args[0], "--version");
@@ -120,9 +129,7 @@ static void test_defaults(void **state)
 static void test_fractional_timeouts_and_empty_version_args(void **state)
 {
 	(void)state;
-	struct pf_error err;
-	struct pf_target *t = pf_target_load(fx("ok/features.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/features.yaml");
 	assert_int_equal(t->overall_ms, 1500);
 	assert_int_equal(t->inactivity_ms, 250);
 	assert_int_equal(t->boot_ms, 2000);
@@ -138,8 +145,7 @@ static void test_argv_expansion(void **state)
 {
 	(void)state;
 	struct pf_error err;
-	struct pf_target *t = pf_target_load(fx("ok/features.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/features.yaml");
 	size_t argc = 99;
 	const char *bootargs = "pf.filter=virtio.* pf.seed=7  pf.verbose=1";
 	char **argv = pf_target_argv(t, "/img/riscv/probe.elf", bootargs, "/out dir", &argc, &err);
@@ -166,8 +172,7 @@ static void test_argv_reference_bootargs_one_element(void **state)
 {
 	(void)state;
 	struct pf_error err;
-	struct pf_target *t = pf_target_load(fx("ok/qemu-aarch64-virt.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/qemu-aarch64-virt.yaml");
 	size_t argc = 0;
 	const char *bootargs = "pf.filter=blk.*,net.* pf.seed=42";
 	char **argv =
@@ -201,8 +206,7 @@ static void test_argv_unavailable_value(void **state)
 	(void)state;
 	struct pf_error err;
 	char buf[1024];
-	struct pf_target *t = pf_target_load(fx("ok/minimal.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/minimal.yaml");
 	size_t argc = 7;
 	char **argv = pf_target_argv(t, NULL, "", "/o", &argc, &err);
 	assert_null(argv);
@@ -219,8 +223,7 @@ static void test_set_variable(void **state)
 {
 	(void)state;
 	struct pf_error err;
-	struct pf_target *t = pf_target_load(fx("ok/qemu-aarch64-virt.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/qemu-aarch64-virt.yaml");
 	assert_int_equal(pf_target_set_variable(t, "cpu", "max", &err), 0);
 	assert_int_equal(pf_target_set_variable(t, "machine", "virt,gic-version=3", &err), 0);
 	assert_int_equal(pf_target_set_variable(t, "fresh", "${outdir}/x", &err), 0);
@@ -517,8 +520,7 @@ static void test_probe_path(void **state)
 	snprintf(sub, sizeof(sub), "%s/riscv", tmpl);
 	assert_int_equal(mkdir(sub, 0755), 0);
 
-	struct pf_target *t = pf_target_load(fx("ok/features.yaml"), NULL, &err);
-	assert_non_null(t);
+	struct pf_target *t = load_ok("ok/features.yaml");
 	/* Missing image: error names the path, errno kept. */
 	assert_int_equal(pf_target_probe_path(t, tmpl, buf, sizeof(buf), &err), -1);
 	assert_int_equal(err.sys_errno, ENOENT);

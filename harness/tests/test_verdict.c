@@ -28,6 +28,8 @@
 #include "policy/score.h"
 #include "policy/waiver.h"
 
+#include "fixture.h"
+
 /* ---- a fake run --------------------------------------------------------- */
 
 static json_t *device(const char *id, const char *type, const char *transport)
@@ -303,27 +305,26 @@ static void gate_on_profile(void **state)
 
 /* ---- one headline everywhere ---------------------------------------- */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 static void contains(const char *text, const char *what, const char *where)
 {
 	if (!strstr(text, what))
 		fail_msg("%s: '%s' not found", where, what);
+}
+
+/* Writes doc as format to dir/name and checks it names the verdict line and
+ * the reason why; returns the text (free it). */
+static char *written(const json_t *doc, const char *dir, const char *format, const char *name,
+		     const char *line, const char *why)
+{
+	char path[600], err[256];
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(pf_report_write(doc, format, path, err, sizeof(err)), 0);
+	text = fx_slurp(path);
+	contains(text, line, name);
+	contains(text, why, name);
+	return text;
 }
 
 static void headline_everywhere(void **state)
@@ -371,31 +372,15 @@ static void headline_everywhere(void **state)
 		contains(con, cases[c].why, "console");
 		free(con);
 
-		snprintf(path, sizeof(path), "%s/report.md", dir);
-		assert_int_equal(pf_report_write(doc, "md", path, err, sizeof(err)), 0);
-		text = slurp(path);
 		snprintf(line, sizeof(line), "**Overall: %s**", cases[c].want);
-		contains(text, line, "report.md");
-		contains(text, cases[c].why, "report.md");
-		free(text);
-
-		snprintf(path, sizeof(path), "%s/report.html", dir);
-		assert_int_equal(pf_report_write(doc, "html", path, err, sizeof(err)), 0);
-		text = slurp(path);
+		free(written(doc, dir, "md", "report.md", line, cases[c].why));
 		snprintf(line, sizeof(line), "verdict-banner v-%s\">Overall: %s<", cases[c].want,
 			 cases[c].want);
-		contains(text, line, "report.html");
-		contains(text, cases[c].why, "report.html");
-		free(text);
-
-		snprintf(path, sizeof(path), "%s/junit.xml", dir);
-		assert_int_equal(pf_report_write(doc, "junit", path, err, sizeof(err)), 0);
-		text = slurp(path);
+		free(written(doc, dir, "html", "report.html", line, cases[c].why));
 		snprintf(line, sizeof(line), "<property name=\"verdict\" value=\"%s\"/>",
 			 cases[c].want);
+		text = written(doc, dir, "junit", "junit.xml", line, cases[c].why);
 		contains(text, "<testsuite name=\"run verdict\"", "junit.xml");
-		contains(text, line, "junit.xml");
-		contains(text, cases[c].why, "junit.xml");
 		if (!strcmp(cases[c].want, "incomplete"))
 			contains(text, "<error type=\"incomplete\"", "junit.xml");
 		else if (!strcmp(cases[c].want, "non-conformant"))

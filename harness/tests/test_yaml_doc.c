@@ -212,26 +212,6 @@ static void test_field_paths(void **state)
 	assert_string_equal(f, "a-rather-lon..."); /* cut, and says so */
 }
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/pf-yaml-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char p[300];
-
-	(void)state;
-	snprintf(p, sizeof(p), "%s/f.yaml", tmpdir);
-	unlink(p);
-	rmdir(tmpdir);
-	return 0;
-}
-
 static void test_files(void **state)
 {
 	(void)state;
@@ -240,7 +220,7 @@ static void test_files(void **state)
 	struct pf_error e;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/f.yaml", tmpdir);
+	snprintf(path, sizeof(path), "%s", fx_scratch_file());
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("name: file\nlist: [1, 2\n", f); /* truncated: the list never closes */
@@ -262,9 +242,9 @@ static void test_files(void **state)
 	assert_int_equal(pf_ydoc_load_file(&d, path, 4, &e), -1);
 	assert_non_null(strstr(e.message, "file too large"));
 
-	assert_int_equal(pf_ydoc_load_file(&d, tmpdir, 1024, &e), -1);
+	assert_int_equal(pf_ydoc_load_file(&d, fx_scratch, 1024, &e), -1);
 	assert_non_null(strstr(e.message, "not a regular file"));
-	snprintf(path, sizeof(path), "%s/none.yaml", tmpdir);
+	snprintf(path, sizeof(path), "%s/none.yaml", fx_scratch);
 	assert_int_equal(pf_ydoc_load_file(&d, path, 1024, &e), -1);
 	assert_string_equal(e.file, path);
 	assert_int_equal(e.sys_errno, ENOENT);
@@ -279,7 +259,7 @@ int main(void)
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_field_paths),
-		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_files, fx_scratch_setup, fx_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -444,18 +444,12 @@ int pf_target_parse(struct pf_ydoc *d, struct pf_target *t)
 		return pf_y_fail(d, v[K_PROBE], "probe",
 				 "must be a path relative to the image directory, "
 				 "without '..'");
-	if (load_hypervisor(d, v[K_HV], t) < 0)
-		return -1;
-	if (v[K_TIMEOUTS] && load_timeouts(d, v[K_TIMEOUTS], t) < 0)
-		return -1;
 	/* Variables before argv: argv placeholders are checked against them. */
-	if (v[K_VARS] && load_variables(d, v[K_VARS], t) < 0)
-		return -1;
-	if (load_argv(d, v[K_ARGV], t) < 0)
-		return -1;
-	if (v[K_EXPECT] && load_expect(d, v[K_EXPECT], t) < 0)
-		return -1;
-	if (v[K_SERVICES] && load_services(d, v[K_SERVICES], t) < 0)
+	if (load_hypervisor(d, v[K_HV], t) < 0 ||
+	    (v[K_TIMEOUTS] && load_timeouts(d, v[K_TIMEOUTS], t) < 0) ||
+	    (v[K_VARS] && load_variables(d, v[K_VARS], t) < 0) || load_argv(d, v[K_ARGV], t) < 0 ||
+	    (v[K_EXPECT] && load_expect(d, v[K_EXPECT], t) < 0) ||
+	    (v[K_SERVICES] && load_services(d, v[K_SERVICES], t) < 0))
 		return -1;
 
 	/* Lookup is by file name and listing shows `name`: they must agree or
