@@ -200,6 +200,7 @@ char *pf_yaml_read_file(const char *path, size_t max_bytes, size_t *len, struct 
 {
 	struct stat st;
 	char *buf = NULL;
+	size_t size;
 	FILE *f = fopen(path, "rb");
 
 	*len = 0;
@@ -220,17 +221,18 @@ char *pf_yaml_read_file(const char *path, size_t max_bytes, size_t *len, struct 
 			      (long long)st.st_size, max_bytes);
 		goto out;
 	}
-	/* one byte more than the limit tells a file that grew since fstat */
-	buf = malloc(max_bytes + 1);
+	/* one byte more than its size tells a file that grew since fstat */
+	size = (size_t)st.st_size;
+	buf = malloc(size + 2);
 	if (!buf) {
 		pf_error_fill(err, path, 0, 0, NULL, "out of memory");
 		goto out;
 	}
-	*len = fread(buf, 1, max_bytes + 1, f);
+	*len = fread(buf, 1, size + 1, f);
 	if (ferror(f)) {
 		pf_error_errno(err, path, "read error");
-	} else if (*len > max_bytes) {
-		pf_error_fill(err, path, 0, 0, NULL, "file too large (limit %zu bytes)", max_bytes);
+	} else if (*len > size) {
+		pf_error_fill(err, path, 0, 0, NULL, "file changed while it was read");
 	} else {
 		buf[*len] = '\0';
 		fclose(f);
