@@ -337,7 +337,7 @@ bool pf_device_type_known(const char *name)
 
 /* ---- schema walk ----------------------------------------------------- */
 
-#include "package/sha256.h"
+#include "package/digest.h"
 
 #define PF_PROFILE_SCHEMA "plugfest-profile/1"
 #define PF_MAX_FILE (16u << 20)

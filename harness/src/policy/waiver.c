@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "policy/score.h"
-#include "package/sha256.h"
+#include "package/digest.h"
 #include "ingest/stream.h"
 
 #define PF_WAIVER_SCHEMA "plugfest-known-failures/1"
