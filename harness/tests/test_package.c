@@ -141,6 +141,20 @@ static void test_create_and_verify(void **state)
 	assert_int_equal(verify(inside, NULL, &rep), 0);
 	json_decref(rep);
 	unlink(inside);
+	/* a name too long for ustar gets a pax header; tar and verify read it */
+	char longname[200], longpath[700];
+	memset(longname, 'n', 150);
+	strcpy(longname + 150, ".log");
+	write_file(run_dir, longname, "long\n");
+	assert_int_equal(pf_package_create(run_dir, inside, NULL, NULL, &e), 0);
+	assert_int_equal(verify(inside, NULL, &rep), 0);
+	json_decref(rep);
+	assert_int_equal(tar_list(inside, listing, sizeof(listing)), 0);
+	snprintf(longpath, sizeof(longpath), "run/%s\n", longname);
+	assert_non_null(strstr(listing, longpath));
+	snprintf(longpath, sizeof(longpath), "%s/%s", run_dir, longname);
+	unlink(longpath);
+	unlink(inside);
 	/* errors: no results.json; a file beyond the member cap is not packaged */
 	assert_int_equal(pf_package_create(tmpdir, inside, NULL, NULL, &e), -1);
 	assert_non_null(strstr(e.file, "results.json"));
