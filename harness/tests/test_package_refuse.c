@@ -80,6 +80,16 @@ static void edit_device(struct mem *m, size_t *n)
 	insert_member(m, n, "run/null", "")->type = AE_IFCHR;
 }
 
+static void edit_directory(struct mem *m, size_t *n)
+{
+	insert_member(m, n, "run/dir", "")->type = AE_IFDIR;
+}
+
+static void edit_fifo(struct mem *m, size_t *n)
+{
+	insert_member(m, n, "run/fifo", "")->type = AE_IFIFO;
+}
+
 static void edit_duplicate(struct mem *m, size_t *n)
 {
 	insert_member(m, n, "run/console.log", "forged console\n");
@@ -105,6 +115,8 @@ static void test_unsafe_members(void **state)
 	refuse("symlink", edit_symlink, "run/link", "is a symlink (to '/etc/passwd')");
 	refuse("hardlink", edit_hardlink, "run/hard", "is a hardlink (to 'run/console.log')");
 	refuse("device", edit_device, "run/null", "is a device");
+	refuse("directory", edit_directory, "run/dir/", "is a directory entry");
+	refuse("fifo", edit_fifo, "run/fifo", "is a FIFO");
 	refuse("duplicate", edit_duplicate, "run/console.log", "appears more than once");
 	refuse("extra", edit_extra, "run/extra.sh", "not listed in MANIFEST.json");
 }
@@ -205,6 +217,26 @@ static void test_oversized(void **state)
 	small_tar("caps-cut", names, sizes, 2, out, sizeof(out));
 	assert_int_equal(truncate(out, 512 + 3072 + 512 + 100), 0);
 	expect_refused_caps(out, 4096, 0, "run/b.log", "beyond the cap of 4096");
+	/* one member more than PF_PACKAGE_MAX_MEMBERS */
+	struct archive *a = archive_write_new();
+	snprintf(out, sizeof(out), "%s/many.tar", tmpdir);
+	assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_filename(a, out), ARCHIVE_OK);
+	for (int i = 0; i <= PF_PACKAGE_MAX_MEMBERS; i++) {
+		struct archive_entry *ae = archive_entry_new();
+		char name[32];
+		snprintf(name, sizeof(name), "run/%d", i);
+		archive_entry_set_pathname(ae, name);
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_size(ae, 0);
+		assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+		archive_entry_free(ae);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	snprintf(msg, sizeof(msg), "run/%d", PF_PACKAGE_MAX_MEMBERS);
+	expect_refused(out, msg, "more than 4096 members");
 	/* a file far larger than the caps allow is refused before parsing */
 	snprintf(out, sizeof(out), "%s/huge.tar", tmpdir);
 	assert_non_null(f = fopen(out, "wb"));

@@ -48,8 +48,9 @@ tar -cf "$scratch/hardlink.tar" -C "$x" "${members[@]}" run/hard
 refused hardlink run/hard "is a hardlink (to 'run/console.log')"
 rm "$x/run/hard"
 
-tar -cf "$scratch/absolute.tar" -C "$x" -P "${members[@]}" "$x/run/console.log"
-refused absolute "$x/run/console.log" "has an absolute name"
+echo '* * * * * root sh' > "$scratch/evil"
+tar -cf "$scratch/absolute.tar" -C "$x" -P "${members[@]}" "$scratch/evil"
+refused absolute "$scratch/evil" "has an absolute name"
 
 mkdir -p "$x/sub"
 (cd "$x/sub" && tar -cf "$scratch/dotdot.tar" -P ../MANIFEST.json)

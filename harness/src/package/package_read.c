@@ -155,7 +155,7 @@ static int read_member(struct reader *r, struct archive_entry *e)
 		return pf_error_fill(r->err, r->path, 0, 0, NULL,
 				     "member '%s': more than %d members", name,
 				     PF_PACKAGE_MAX_MEMBERS);
-	if ((why = unsafe_name(raw)) || (why = odd_type(e, buf, sizeof(buf))))
+	if ((why = odd_type(e, buf, sizeof(buf))) || (why = unsafe_name(raw)))
 		return pf_error_fill(r->err, r->path, 0, 0, NULL, "member '%s': %s", name, why);
 	if (pkg_member(r->a, raw))
 		return pf_error_fill(r->err, r->path, 0, 0, NULL,
