@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(
   cmake make gcc pkg-config ca-certificates
-  libjansson-dev libyaml-dev libcmocka-dev libfdt-dev libssl-dev
+  libjansson-dev libyaml-dev libcmocka-dev libfdt-dev libssl-dev libarchive-dev
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   qemu-system-arm qemu-system-common
   chromium fonts-dejavu-core jq bc procps gzip libxml2-utils clang-format

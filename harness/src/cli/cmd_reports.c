@@ -195,7 +195,8 @@ int pf_cmd_package(int argc, char **argv)
 	};
 	struct pf_package_opts po = { 0 };
 	const char *out = NULL;
-	char digest[65], err[1024];
+	char digest[65], msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
+	struct pf_error err;
 	int c;
 
 	optind = 1;
@@ -213,8 +214,8 @@ int pf_cmd_package(int argc, char **argv)
 		fprintf(stderr, "usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
 		return PF_EXIT_USAGE;
 	}
-	if (pf_package_create(argv[optind], out, &po, digest, err, sizeof(err))) {
-		fprintf(stderr, "plugfest package: %s\n", err);
+	if (pf_package_create(argv[optind], out, &po, digest, &err)) {
+		fprintf(stderr, "plugfest package: %s\n", pf_error_format(&err, msg, sizeof(msg)));
 		return PF_EXIT_INFRA;
 	}
 	printf("%s\nmanifest sha256 %s\n", out, digest);
@@ -232,7 +233,8 @@ int pf_cmd_verify(int argc, char **argv)
 	};
 	struct pf_verify_opts vo = { 0 };
 	json_t *report = NULL;
-	char err[1024] = "";
+	char msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
+	struct pf_error err;
 	int c, json = 0, rc;
 
 	optind = 1;
@@ -260,9 +262,9 @@ int pf_cmd_verify(int argc, char **argv)
 			"usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
 		return PF_EXIT_USAGE;
 	}
-	rc = pf_package_verify(argv[optind], &vo, &report, err, sizeof(err));
+	rc = pf_package_verify(argv[optind], &vo, &report, &err);
 	if (rc < 0) {
-		fprintf(stderr, "plugfest verify: %s\n", err);
+		fprintf(stderr, "plugfest verify: %s\n", pf_error_format(&err, msg, sizeof(msg)));
 		json_decref(report);
 		return PF_EXIT_INFRA;
 	}
@@ -292,8 +294,6 @@ int pf_cmd_verify(int argc, char **argv)
 			       path ? path : "", json_string_value(json_object_get(p, "detail")));
 		}
 	}
-	if (rc > 0 && err[0])
-		fprintf(stderr, "plugfest verify: %s\n", err);
 	json_decref(report);
 	return rc == 0 ? 0 : PF_EXIT_NONCONFORMANT;
 }

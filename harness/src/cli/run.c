@@ -26,7 +26,7 @@
 #include "ingest/results.h"
 #include "policy/score.h"
 #include "launch/services.h"
-#include "package/sha256.h"
+#include "package/digest.h"
 #include "policy/spec.h"
 #include "ingest/stream.h"
 #include "launch/target.h"

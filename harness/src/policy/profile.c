@@ -14,8 +14,8 @@
 
 /* ---- schema walk ----------------------------------------------------- */
 
-#include "package/sha256.h"
 #include "policy/profile_yaml.h"
+#include "package/digest.h"
 
 #define PF_PROFILE_SCHEMA "plugfest-profile/1"
 #define PF_MAX_FILE (16u << 20)

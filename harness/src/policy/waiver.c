@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/score.h"
+#include "package/digest.h"
 #include "ingest/stream.h"
-#include "package/sha256.h"
 #include "policy/waiver_entry.h"
 #include "policy/profile_yaml.h"
 
