@@ -150,8 +150,8 @@ static void test_copy_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_file),      cmocka_unit_test(test_read_file_errors),
-		cmocka_unit_test(test_mkdir_p),	       cmocka_unit_test(test_mkdir_p_errors),
+		cmocka_unit_test(test_read_file), cmocka_unit_test(test_read_file_errors),
+		cmocka_unit_test(test_mkdir_p),	  cmocka_unit_test(test_mkdir_p_errors),
 		cmocka_unit_test(test_copy_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -107,6 +107,34 @@ static void test_wait_is_bounded_and_kill_reaches_the_group(void **state)
 	close(out[0]);
 }
 
+static void test_child_signal_state_is_default(void **state)
+{
+	(void)state;
+	/* the runner ignores SIGINT and blocks SIGUSR1; the child must not */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int;
+	sigset_t set, old_mask;
+	sigaction(SIGINT, &ign, &old_int);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old_mask);
+	int out[2];
+	assert_int_equal(pipe(out), 0);
+	char *const argv[] = { "grep", "-E", "^Sig(Ign|Blk):", "/proc/self/status", NULL };
+	struct pf_spawn_io io = { -1, out[1], -1 };
+	pid_t pid = 0;
+	int rc = pf_spawn(argv, &io, &pid, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	assert_int_equal(rc, 0);
+	close(out[1]);
+	char o[256];
+	read_all(out[0], o, sizeof(o));
+	close(out[0]);
+	assert_int_equal(pf_spawn_wait(pid, 10000, NULL), 0);
+	assert_non_null(strstr(o, "SigBlk:\t0000000000000000\n"));
+	assert_non_null(strstr(o, "SigIgn:\t0000000000000000\n"));
+}
+
 static void test_missing_program(void **state)
 {
 	(void)state;
@@ -161,6 +189,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redirect_and_exit_code),
 		cmocka_unit_test(test_wait_is_bounded_and_kill_reaches_the_group),
+		cmocka_unit_test(test_child_signal_state_is_default),
 		cmocka_unit_test(test_missing_program),
 		cmocka_unit_test(test_not_executable),
 		cmocka_unit_test(test_find_program),

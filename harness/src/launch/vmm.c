@@ -9,6 +9,8 @@
 
 #include "launch/vmm.h"
 
+#include "util/spawn.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,13 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* One read; 64 KiB is a pipe's default capacity. */
 #define VMM_CHUNK 65536
@@ -77,17 +76,6 @@ static int clamp_ms(long ms)
 
 /* ---- spawn ---------------------------------------------------------------- */
 
-/* What the child reports through the exec pipe when it cannot exec. */
-struct child_failure {
-	int stage; /* CHILD_* */
-	int err;
-};
-enum {
-	CHILD_SETPGID = 1,
-	CHILD_STDIO,
-	CHILD_EXEC
-};
-
 static void ignore_sigpipe(void)
 {
 	struct sigaction old;
@@ -97,106 +85,6 @@ static void ignore_sigpipe(void)
 		sa.sa_handler = SIG_IGN;
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGPIPE, &sa, NULL);
-	}
-}
-
-/*
- * PATH lookup in the parent, so the child only calls async-signal-safe
- * functions (execvp is not one) and "not found" is known before forking.
- * Returns a malloc'd path or NULL with errno.
- */
-static char *resolve_program(const char *prog)
-{
-	if (strchr(prog, '/'))
-		return strdup(prog);
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	int first_err = ENOENT;
-	for (const char *p = path;;) {
-		size_t n = strcspn(p, ":");
-		size_t len = (n ? n : 1) + strlen(prog) + 2;
-		char *cand = malloc(len);
-		if (!cand)
-			return NULL;
-		/* An empty PATH element means the current directory. */
-		snprintf(cand, len, "%.*s/%s", (int)(n ? n : 1), n ? p : ".", prog);
-		struct stat st;
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(cand, X_OK) == 0)
-				return cand;
-			first_err = EACCES; /* remember why the best candidate failed */
-		}
-		free(cand);
-		if (!p[n])
-			break;
-		p += n + 1;
-	}
-	errno = first_err;
-	return NULL;
-}
-
-/* Child side after fork: only async-signal-safe calls from here on. */
-static void child_exec(const char *path, char *const argv[], int devnull, int out_w, int err_w,
-		       int report_w, int max_fd)
-{
-	struct child_failure f = { 0, 0 };
-	if (setpgid(0, 0) != 0) {
-		f = (struct child_failure){ CHILD_SETPGID, errno };
-		goto fail;
-	}
-	/* Ignored signals survive exec: give the VMM default dispositions (a
-     * runner ignoring SIGPIPE must not make QEMU ignore it) and no mask. */
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction old;
-		if (sig == SIGKILL || sig == SIGSTOP)
-			continue;
-		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) {
-			struct sigaction dfl;
-			memset(&dfl, 0, sizeof(dfl));
-			dfl.sa_handler = SIG_DFL;
-			sigaction(sig, &dfl, NULL);
-		}
-	}
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	/* Move sources to >= 3 first: if the runner ran with 0/1/2 closed, a
-     * pipe may sit on one of them and a direct dup2 could clobber it. */
-	int in = fcntl(devnull, F_DUPFD_CLOEXEC, 3);
-	int out = fcntl(out_w, F_DUPFD_CLOEXEC, 3);
-	int err = fcntl(err_w, F_DUPFD_CLOEXEC, 3);
-	if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-	    dup2(err, 2) < 0) {
-		f = (struct child_failure){ CHILD_STDIO, errno };
-		goto fail;
-	}
-	/* Descriptors the runner opened without O_CLOEXEC (journals, logs)
-     * must not leak into the VMM. */
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) != 0)
-#endif
-		for (int fd = 3; fd < max_fd; fd++)
-			if (fd != report_w)
-				fcntl(fd, F_SETFD, FD_CLOEXEC);
-	execve(path, argv, environ);
-	f = (struct child_failure){ CHILD_EXEC, errno };
-fail:
-	while (write(report_w, &f, sizeof(f)) < 0 && errno == EINTR)
-		;
-	_exit(127);
-}
-
-static const char *stage_name(int stage)
-{
-	switch (stage) {
-	case CHILD_SETPGID:
-		return "setpgid";
-	case CHILD_STDIO:
-		return "redirecting stdio";
-	default:
-		return "exec";
 	}
 }
 
@@ -229,108 +117,38 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
 	}
 	ignore_sigpipe();
 
-	char *path = resolve_program(argv[0]);
-	if (!path) {
-		int e = errno;
-		if (e == ENOENT)
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
-				      strchr(argv[0], '/') ? strerror(e) : "not found in PATH");
-		else
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
-				      strerror(e));
-		if (err)
-			err->sys_errno = e;
-		return NULL;
-	}
-
 	struct pf_vmm *v = calloc(1, sizeof(*v));
-	int devnull = -1, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 };
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	if (!v || !(v->buf = malloc(VMM_CHUNK))) {
 		pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
 		goto fail;
 	}
 	v->out_fd = v->err_fd = v->pidfd = -1;
-	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0 || pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 ||
-	    pipe2(rep, O_CLOEXEC) != 0) {
-		int e = errno;
-		pf_error_fill(err, NULL, 0, 0, NULL, "cannot set up '%s': %s", argv[0],
-			      strerror(e));
-		if (err)
-			err->sys_errno = e;
+	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
+		pf_error_errno(err, NULL, "cannot set up '%s'", argv[0]);
 		goto fail;
 	}
-	long max_fd = sysconf(_SC_OPEN_MAX);
-	if (max_fd < 0 || max_fd > 65536)
-		max_fd = 65536;
-
 	v->start_ms = now_ms();
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		pf_error_fill(err, NULL, 0, 0, NULL, "cannot fork for '%s': %s", argv[0],
-			      strerror(e));
-		if (err)
-			err->sys_errno = e;
+	struct pf_spawn_io io = { -1, outp[1], errp[1] };
+	if (pf_spawn(argv, &io, &v->pid, err))
 		goto fail;
-	}
-	if (pid == 0)
-		child_exec(path, argv, devnull, outp[1], errp[1], rep[1], (int)max_fd);
-
-	/* Parent. Set the group here too, so it exists whichever side runs
-     * first; EACCES after the child's exec is expected and harmless. */
-	v->pid = pid;
-	setpgid(pid, pid);
-	close_fd(&devnull);
 	close_fd(&outp[1]);
 	close_fd(&errp[1]);
-	close_fd(&rep[1]);
-
-	/* EOF on the report pipe means exec succeeded (CLOEXEC closed it). */
-	struct child_failure f = { 0, 0 };
-	ssize_t n;
-	do
-		n = read(rep[0], &f, sizeof(f));
-	while (n < 0 && errno == EINTR);
-	close_fd(&rep[0]);
-	if (n != 0) {
-		int e = n == (ssize_t)sizeof(f) ? f.err : EIO;
-		int st;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		v->pid = 0;
-		if (n == (ssize_t)sizeof(f) && f.stage == CHILD_EXEC)
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot execute '%s': %s", path,
-				      strerror(e));
-		else
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot start '%s': %s: %s", path,
-				      stage_name(f.stage), strerror(e));
-		if (err)
-			err->sys_errno = e;
-		goto fail;
-	}
-
 	v->out_fd = outp[0];
 	v->err_fd = errp[0];
-	outp[0] = errp[0] = -1;
 	fcntl(v->out_fd, F_SETFL, fcntl(v->out_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(v->err_fd, F_SETFL, fcntl(v->err_fd, F_GETFL) | O_NONBLOCK);
-	v->pidfd = open_pidfd(pid);
-	free(path);
+	v->pidfd = open_pidfd(v->pid);
 	return v;
 
 fail:
-	close_fd(&devnull);
 	close_fd(&outp[0]);
 	close_fd(&outp[1]);
 	close_fd(&errp[0]);
 	close_fd(&errp[1]);
-	close_fd(&rep[0]);
-	close_fd(&rep[1]);
 	if (v)
 		free(v->buf);
 	free(v);
-	free(path);
 	return NULL;
 }
 
@@ -352,10 +170,7 @@ static void check_exit(struct pf_vmm *v)
 {
 	if (v->exited || v->reaped)
 		return;
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)v->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-	    si.si_pid == v->pid) {
+	if (pf_spawn_exited(v->pid)) {
 		v->exited = true;
 		close_fd(&v->pidfd);
 	}
@@ -473,9 +288,7 @@ int pf_vmm_kill(struct pf_vmm *v, int sig)
      * signal still goes out, for anything it left in its group. */
 	if (!v->exited)
 		v->sent_signal = sig;
-	if (kill(-v->pid, sig) != 0 && errno != ESRCH)
-		return -1;
-	return 0;
+	return pf_spawn_kill(v->pid, sig);
 }
 
 /* Poll (delivering output) until exit or timeout; true if exited. */
@@ -569,14 +382,9 @@ int pf_vmm_wait(struct pf_vmm *v, int timeout_ms, struct pf_vmm_exit *out)
 				sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
 			}
 		}
-		/* Leftovers in the group die now, while the zombie leader still
-         * pins the group id. */
-		kill(-v->pid, SIGKILL);
+		/* exited: this reaps at once, killing leftovers in the group */
 		int st = 0;
-		pid_t r;
-		while ((r = waitpid(v->pid, &st, 0)) < 0 && errno == EINTR)
-			;
-		if (r != v->pid)
+		if (pf_spawn_wait(v->pid, -1, &st) != 0)
 			return -1;
 		v->status = st;
 		v->reaped = true;

@@ -108,7 +108,10 @@ int pf_spawn(char *const argv[], const struct pf_spawn_io *io, pid_t *pid, struc
 #endif
 	/* Ignored signals and the mask survive exec: the child gets defaults
 	 * (a runner ignoring SIGPIPE must not make QEMU ignore it). */
-	sigfillset(&all);
+	/* Every bit, not sigfillset(): glibc leaves its internal signals out of
+	 * that, and posix_spawn then sets them to SIG_IGN in the child, where
+	 * the setting survives exec. */
+	memset(&all, 0xff, sizeof(all));
 	sigemptyset(&none);
 	if (!rc)
 		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
