@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+#include "util/fs.h"
+
 static inline int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -61,30 +63,9 @@ static inline int th_write(const char *path, const char *text)
 /* Whole file as a NUL-terminated string (NULL if unreadable); caller frees. */
 static inline char *th_read(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf;
 
-	if (!f)
-		return NULL;
-	for (;;) {
-		char *nb = realloc(buf, len + 4097);
-		size_t n;
-
-		if (!nb) {
-			free(buf);
-			fclose(f);
-			return NULL;
-		}
-		buf = nb;
-		n = fread(buf + len, 1, 4096, f);
-		len += n;
-		if (n < 4096)
-			break;
-	}
-	buf[len] = 0;
-	fclose(f);
-	return buf;
+	return pf_read_file(path, 256u << 20, &buf, NULL, NULL) ? NULL : buf;
 }
 
 static inline json_t *th_json(const char *dir, const char *name)

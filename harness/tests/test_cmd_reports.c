@@ -206,7 +206,6 @@ static void package_and_verify(void **state)
 	char pkg[2048], bad[2048], out[2048], *text;
 	json_t *rep;
 	FILE *f;
-	long size;
 
 	snprintf(pkg, sizeof(pkg), "%s/run1.tar", fx->dir);
 	snprintf(out, sizeof(out), "%s/verify.json", fx->dir);
@@ -226,21 +225,14 @@ static void package_and_verify(void **state)
 
 	/* one byte of the middle of the archive flipped */
 	snprintf(bad, sizeof(bad), "%s/bad.tar", fx->dir);
-	f = fopen(pkg, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fclose(f);
 	{
-		char *buf = malloc((size_t)size);
+		char *buf;
+		size_t size;
 
-		f = fopen(pkg, "rb");
-		assert_non_null(buf);
-		assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-		fclose(f);
+		assert_int_equal(pf_read_file(pkg, 256u << 20, &buf, &size, NULL), 0);
 		buf[size / 2] ^= 0x20;
 		f = fopen(bad, "wb");
-		assert_int_equal(fwrite(buf, 1, (size_t)size, f), (size_t)size);
+		assert_int_equal(fwrite(buf, 1, size, f), size);
 		fclose(f);
 		free(buf);
 	}

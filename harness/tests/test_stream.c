@@ -20,6 +20,7 @@
 #include "ingest/journal.h"
 #include "pf/proto.h"
 #include "ingest/stream.h"
+#include "util/fs.h"
 
 /* ---- capture -------------------------------------------------------- */
 
@@ -1345,19 +1346,9 @@ static void note_cb(void *ctx, json_t *note)
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
-	long n;
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
+	assert_int_equal(pf_read_file(path, 256u << 20, &buf, len, NULL), 0);
 	return buf;
 }
 

@@ -31,6 +31,7 @@
 
 #include "launch/target.h"
 #include "launch/vmm.h"
+#include "util/strbuf.h"
 
 #ifndef PF_TEST_DATA_DIR
 #define PF_TEST_DATA_DIR "harness/tests/data"
@@ -48,28 +49,13 @@ static long mono_ms(void)
 
 /* ---- capture helpers -------------------------------------------------------- */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
+static void buf_add(struct pf_strbuf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = realloc(b->p, cap);
-		assert_non_null(b->p);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	assert_int_equal(pf_strbuf_add(b, s, n), 0);
 }
 
 struct cap {
-	struct buf out, err;
+	struct pf_strbuf out, err;
 	const char *first_marker;    /* saw_first_record: this text appeared */
 	const char *finish_marker;   /* finished: this text appeared */
 	const char *progress_marker; /* progress: occurrences of this text */
@@ -330,7 +316,7 @@ static void test_large_output_fully_received(void **state)
 {
 	(void)state;
 	/* Expected stdout of `seq 1 1000000`: about 6.9 MB. */
-	struct buf want = { 0 };
+	struct pf_strbuf want = { 0 };
 	char line[16];
 	for (int i = 1; i <= 1000000; i++) {
 		int n = snprintf(line, sizeof(line), "%d\n", i);

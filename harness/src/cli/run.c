@@ -32,6 +32,7 @@
 #include "launch/target.h"
 #include "launch/vmm.h"
 #include "policy/waiver.h"
+#include "util/fs.h"
 
 #define DEFAULT_TARGET "qemu-aarch64-virt"
 /* Cap of console.log, hypervisor.log and journal.jsonl each (--max-log-bytes). */
@@ -439,25 +440,6 @@ static void add_finding(struct run_ctx *ctx, const char *kind, const char *msg, 
 	pf_progress_finding(ctx->progress, kind, msg);
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-	size_t n = strlen(path);
-
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, path, n + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0777) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
-}
-
 static void iso_now(char *buf, size_t len)
 {
 	time_t t = time(NULL);
@@ -473,29 +455,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	size_t n;
-	FILE *in = fopen(from, "rb"), *out;
-	int rc = 0;
-
-	if (!in)
-		return -1;
-	out = fopen(to, "wb");
-	if (!out) {
-		fclose(in);
-		return -1;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			rc = -1;
-	fclose(in);
-	if (fclose(out))
-		rc = -1;
-	return rc;
 }
 
 static const char *finding_kind(enum pf_supervise_outcome o)
@@ -793,9 +752,9 @@ int pf_cmd_run(int argc, char **argv)
 		snprintf(outdir_buf, sizeof(outdir_buf), "out/%s-%s", t->name, stamp);
 		o.outdir = outdir_buf;
 	}
-	if (mkdir_p(o.outdir)) {
+	if (pf_mkdir_p(o.outdir, 0777, &err)) {
 		fprintf(stderr, "plugfest run: cannot create output directory '%s': %s\n", o.outdir,
-			strerror(errno));
+			strerror(err.sys_errno));
 		pf_target_free(t);
 		return PF_EXIT_INFRA;
 	}
@@ -845,7 +804,7 @@ int pf_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	pf_path_join(path, sizeof(path), o.outdir, "target.yaml");
-	copy_file(t->path, path);
+	pf_copy_file(t->path, path, NULL);
 	if (known) {
 		char ver[64] = "";
 

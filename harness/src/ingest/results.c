@@ -17,6 +17,7 @@
 
 #include "pf/catalogue.h"
 #include "policy/score.h"
+#include "util/json.h"
 
 struct pf_results {
 	json_t *run;   /* caller's run object, or NULL */
@@ -47,11 +48,6 @@ static bool in_set(const char *s, const char *const *set)
 		if (!strcmp(s, *set))
 			return true;
 	return false;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -227,7 +223,8 @@ static json_t *new_result(const char *test, const char *dev, int64_t step, const
  * Returns 1 when added, 0 when a duplicate (diagnosed), -1 on error. */
 static int put_result(struct pf_results *r, json_t *res, int64_t seq)
 {
-	const char *test = str(res, "test"), *dev = str(res, "device");
+	const char *test = pf_json_string_get(res, "test", NULL),
+		   *dev = pf_json_string_get(res, "device", NULL);
 	char *key;
 	json_t *have;
 	int rc = -1;
@@ -244,7 +241,8 @@ static int put_result(struct pf_results *r, json_t *res, int64_t seq)
 		run_diag(r, PF_DIAG_DUPLICATE_RESULT, seq, NULL,
 			 "second result for %.80s on %.60s (verdict %s); kept the first (verdict "
 			 "%s)",
-			 test, dev, str(res, "verdict"), str(first, "verdict"));
+			 test, dev, pf_json_string_get(res, "verdict", NULL),
+			 pf_json_string_get(first, "verdict", NULL));
 		rc = 0;
 	} else if (json_object_set_new(r->res_index, key,
 				       json_integer((json_int_t)json_array_size(r->results))) ==
@@ -263,8 +261,8 @@ bool pf_results_open_step(const struct pf_results *r, struct pf_open_step *out)
 	if (!r || !r->open)
 		return false;
 	if (out) {
-		out->test = str(r->open, "test");
-		out->dev = str(r->open, "dev");
+		out->test = pf_json_string_get(r->open, "test", NULL);
+		out->dev = pf_json_string_get(r->open, "dev", NULL);
 		out->step = step_of(r->open);
 		out->seq = (uint32_t)json_integer_value(json_object_get(r->open, "seq"));
 	}
@@ -315,7 +313,8 @@ static int on_hello(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 		snprintf(msg, sizeof(msg),
 			 "guest restarted (new hello) while %.80s on %.60s was running",
-			 str(r->open, "test"), str(r->open, "dev"));
+			 pf_json_string_get(r->open, "test", NULL),
+			 pf_json_string_get(r->open, "dev", NULL));
 		fail_open(r, "crash", "crash", msg);
 	} else if (r->boots && !r->end && json_array_size(r->findings) == r->findings_at_hello) {
 		/* The runner records a finding before it restarts a guest; a
@@ -352,7 +351,7 @@ static const char *const device_members[] = { "type",	      "device_id", "transp
 
 static int on_device(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
-	const char *id = str(rec, "dev");
+	const char *id = pf_json_string_get(rec, "dev", NULL);
 	json_t *d, *have;
 	int rc = 0;
 
@@ -386,14 +385,16 @@ static int on_device(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 static int on_begin(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
-	const char *test = str(rec, "test"), *dev = str(rec, "dev");
+	const char *test = pf_json_string_get(rec, "test", NULL),
+		   *dev = pf_json_string_get(rec, "dev", NULL);
 
 	if (!test || !dev)
 		return -1;
 	if (r->open)
 		run_diag(r, PF_DIAG_INCONSISTENT, seq, "test",
 			 "begin of %.80s on %.60s while %.80s on %.60s has no result", test, dev,
-			 str(r->open, "test"), str(r->open, "dev"));
+			 pf_json_string_get(r->open, "test", NULL),
+			 pf_json_string_get(r->open, "dev", NULL));
 	close_open(r);
 	note_step(r, step_of(rec));
 	r->open = json_pack("{s:s, s:s, s:o, s:I}", "test", test, "dev", dev, "step",
@@ -403,18 +404,21 @@ static int on_begin(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 static int on_result(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
-	const char *test = str(rec, "test"), *dev = str(rec, "dev");
-	const char *verdict = str(rec, "verdict");
+	const char *test = pf_json_string_get(rec, "test", NULL),
+		   *dev = pf_json_string_get(rec, "dev", NULL);
+	const char *verdict = pf_json_string_get(rec, "verdict", NULL);
 	json_t *res;
 	int rc = 0;
 
 	if (!test || !dev || !verdict)
 		return -1;
 	if (r->open) {
-		if (!str_eq(test, str(r->open, "test")) || !str_eq(dev, str(r->open, "dev")))
+		if (!str_eq(test, pf_json_string_get(r->open, "test", NULL)) ||
+		    !str_eq(dev, pf_json_string_get(r->open, "dev", NULL)))
 			run_diag(r, PF_DIAG_INCONSISTENT, seq, "test",
 				 "result for %.80s on %.60s while %.80s on %.60s was in flight",
-				 test, dev, str(r->open, "test"), str(r->open, "dev"));
+				 test, dev, pf_json_string_get(r->open, "test", NULL),
+				 pf_json_string_get(r->open, "dev", NULL));
 		close_open(r);
 	}
 	note_step(r, step_of(rec));
@@ -462,8 +466,9 @@ static int on_fault(struct pf_results *r, const json_t *rec)
 {
 	char msg[512];
 
-	snprintf(msg, sizeof(msg), "probe fault (%.40s): %.400s", str(rec, "kind"),
-		 str(rec, "msg") ? str(rec, "msg") : "no message");
+	snprintf(msg, sizeof(msg), "probe fault (%.40s): %.400s",
+		 pf_json_string_get(rec, "kind", NULL),
+		 pf_json_string_get(rec, "msg", "no message"));
 	/* The probe stops after a fault: the check in flight died with it. */
 	if (r->open)
 		return fail_open(r, "fault", "crash", msg) < 0 ? -1 : 0;
@@ -474,8 +479,9 @@ static int on_end(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
 	if (r->open) {
 		run_diag(r, PF_DIAG_INCONSISTENT, seq, "test",
-			 "end while %.80s on %.60s has no result", str(r->open, "test"),
-			 str(r->open, "dev"));
+			 "end while %.80s on %.60s has no result",
+			 pf_json_string_get(r->open, "test", NULL),
+			 pf_json_string_get(r->open, "dev", NULL));
 		close_open(r);
 	}
 	json_decref(r->end);
@@ -493,7 +499,7 @@ int pf_results_add_record(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 	if (!r)
 		return -1;
-	type = pf_rec_type_from_name(str(rec, "t"));
+	type = pf_rec_type_from_name(pf_json_string_get(rec, "t", NULL));
 	switch (type) {
 	case PF_REC_HELLO:
 		rc = on_hello(r, seq, rec);
@@ -540,7 +546,7 @@ void pf_results_state(const struct pf_results *r, struct pf_results_state *st)
 		return;
 	st->boots = r->boots;
 	st->ended = r->end != NULL;
-	st->end_ok = str_eq(str(r->end, "status"), "ok");
+	st->end_ok = str_eq(pf_json_string_get(r->end, "status", NULL), "ok");
 	st->last_step = r->last_step;
 	st->devices = json_array_size(r->devices);
 	st->results = json_array_size(r->results);
@@ -586,10 +592,10 @@ static json_t *partial_reqs(const char *s)
 /* Internal result -> schema form, with catalogue and spec facts. */
 static json_t *render_result(const json_t *in, const struct pf_spec *spec)
 {
-	int ci = pf_catalogue_find(str(in, "test") ? str(in, "test") : "");
+	int ci = pf_catalogue_find(pf_json_string_get(in, "test", ""));
 	const struct pf_check_info *c = ci >= 0 ? &pf_catalogue[ci] : NULL;
 	json_t *o = json_object(), *reqs, *labels, *sections, *v;
-	const char *level = str(in, "level");
+	const char *level = pf_json_string_get(in, "level", NULL);
 	int rc = 0;
 	size_t i;
 
@@ -725,7 +731,8 @@ json_t *pf_results_summarize(const json_t *doc)
 	for (i = 0; verdicts[i]; i++)
 		rc |= json_object_set_new(counts, verdicts[i], json_integer(0));
 	json_array_foreach (results, i, v) {
-		const char *vd = str(v, "verdict"), *lv = str(v, "level");
+		const char *vd = pf_json_string_get(v, "verdict", NULL),
+			   *lv = pf_json_string_get(v, "level", NULL);
 		json_int_t n;
 
 		if (!vd)
