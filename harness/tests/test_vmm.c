@@ -32,6 +32,7 @@
 #include "launch/target.h"
 #include "launch/vmm.h"
 #include "util/strbuf.h"
+#include "util/clock.h"
 
 #ifndef PF_TEST_DATA_DIR
 #define PF_TEST_DATA_DIR "harness/tests/data"
@@ -39,13 +40,6 @@
 
 /* Allowance for scheduling, fork/exec and ASan on a busy machine. */
 #define SLACK_MS 1500
-
-static long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- capture helpers -------------------------------------------------------- */
 
@@ -150,12 +144,12 @@ static void supervise_sh(const char *script, const struct pf_supervise_opts *o, 
 		c,
 		c->progress_marker ? cap_progress : NULL,
 	};
-	long t0 = mono_ms();
+	long t0 = pf_now_ms();
 	struct pf_vmm *v = spawn_sh(script);
 	pid_t pid = pf_vmm_pid(v);
 	assert_int_equal(pf_vmm_supervise(v, o, &cbs, res), 0);
 	if (took_ms)
-		*took_ms = mono_ms() - t0;
+		*took_ms = pf_now_ms() - t0;
 	/* Supervision reaps: nothing is left to wait for. */
 	assert_int_not_equal(res->exit.how, PF_VMM_RUNNING);
 	int st;
@@ -183,11 +177,11 @@ static void test_output_and_exit_zero(void **state)
 	struct cap c = { 0 };
 	struct pf_vmm *v = spawn_sh("printf 'hello\\nworld'");
 	assert_true(pf_vmm_pid(v) > 0);
-	long deadline = mono_ms() + 5000;
+	long deadline = pf_now_ms() + 5000;
 	int r = 0;
 	while ((r & (PF_VMM_POLL_EOF | PF_VMM_POLL_EXITED)) !=
 	       (PF_VMM_POLL_EOF | PF_VMM_POLL_EXITED)) {
-		assert_true(mono_ms() < deadline);
+		assert_true(pf_now_ms() < deadline);
 		r = pf_vmm_poll(v, 100, cap_out, cap_err, &c);
 		assert_true(r >= 0);
 	}
@@ -532,8 +526,8 @@ static void test_leftover_child_holding_pipe(void **state)
 	assert_true(took < 300 + SLACK_MS);
 	pid_t sleeper = (pid_t)atoi(out_str(&c));
 	assert_true(sleeper > 0);
-	long until = mono_ms() + 2000;
-	while (!proc_gone(sleeper) && mono_ms() < until)
+	long until = pf_now_ms() + 2000;
+	while (!proc_gone(sleeper) && pf_now_ms() < until)
 		usleep(10000);
 	assert_true(proc_gone(sleeper));
 	cap_free(&c);
@@ -580,10 +574,10 @@ static void test_terminate_wait_and_free(void **state)
 	struct pf_vmm *v = spawn_sh("exec sleep 1000");
 	pid_t pid = pf_vmm_pid(v);
 	struct pf_vmm_exit ex;
-	long t0 = mono_ms();
+	long t0 = pf_now_ms();
 	/* A bounded wait on a running VMM times out and reports it running. */
 	assert_int_equal(pf_vmm_wait(v, 150, &ex), 1);
-	long waited = mono_ms() - t0;
+	long waited = pf_now_ms() - t0;
 	assert_true(waited >= 150 && waited < 150 + SLACK_MS);
 	assert_int_equal(ex.how, PF_VMM_RUNNING);
 	/* Its own process group: killing it cannot touch the test runner. */
@@ -648,9 +642,9 @@ static void test_hypervisor_version(void **state)
 	assert_non_null(strstr(err.message, "no version"));
 
 	const char *const hang[] = { "-c", "exec sleep 100", NULL };
-	long t0 = mono_ms();
+	long t0 = pf_now_ms();
 	assert_int_equal(pf_hypervisor_version("/bin/sh", hang, 300, line, sizeof(line), &err), -1);
-	assert_true(mono_ms() - t0 < 300 + SLACK_MS);
+	assert_true(pf_now_ms() - t0 < 300 + SLACK_MS);
 	assert_non_null(strstr(err.message, "did not answer"));
 
 	assert_int_equal(

@@ -10,6 +10,7 @@
 #include "launch/vmm.h"
 
 #include "util/spawn.h"
+#include "util/clock.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -50,22 +51,6 @@ struct pf_vmm {
 };
 
 /* ---- time ----------------------------------------------------------------- */
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	if (ms <= 0)
-		return;
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 static int clamp_ms(long ms)
 {
@@ -128,7 +113,7 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
 		pf_error_errno(err, NULL, "cannot set up '%s'", argv[0]);
 		goto fail;
 	}
-	v->start_ms = now_ms();
+	v->start_ms = pf_now_ms();
 	struct pf_spawn_io io = { -1, outp[1], errp[1] };
 	if (pf_spawn(argv, &io, &v->pid, err))
 		goto fail;
@@ -159,7 +144,7 @@ pid_t pf_vmm_pid(const struct pf_vmm *v)
 
 long pf_vmm_elapsed_ms(const struct pf_vmm *v)
 {
-	return v ? now_ms() - v->start_ms : 0;
+	return v ? pf_now_ms() - v->start_ms : 0;
 }
 
 /* ---- polling -------------------------------------------------------------- */
@@ -220,7 +205,7 @@ int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vm
 		errno = EINVAL;
 		return -1;
 	}
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long deadline = pf_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
 		int before = state_bits(v);
 		struct pollfd pfd[3];
@@ -238,7 +223,7 @@ int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vm
 		if (before == (PF_VMM_POLL_EOF | PF_VMM_POLL_EXITED))
 			return before; /* nothing left to wait for */
 
-		long wait = deadline - now_ms();
+		long wait = deadline - pf_now_ms();
 		if (wait < 0)
 			wait = 0;
 		if (v->pidfd < 0 && !v->exited && wait > VMM_EXIT_POLL_MS)
@@ -266,7 +251,7 @@ int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vm
 		}
 		check_exit(v);
 		int after = state_bits(v);
-		if (r || after != before || now_ms() >= deadline)
+		if (r || after != before || pf_now_ms() >= deadline)
 			return r | after;
 	}
 }
@@ -295,16 +280,16 @@ int pf_vmm_kill(struct pf_vmm *v, int sig)
 static bool wait_exit_draining(struct pf_vmm *v, long timeout_ms, pf_vmm_out_fn on_stdout,
 			       pf_vmm_out_fn on_stderr, void *ctx)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = pf_now_ms() + timeout_ms;
 	for (;;) {
 		check_exit(v);
 		if (v->exited || v->reaped)
 			return true;
-		long left = deadline - now_ms();
+		long left = deadline - pf_now_ms();
 		if (left <= 0)
 			return false;
 		if (pf_vmm_poll(v, clamp_ms(left), on_stdout, on_stderr, ctx) < 0)
-			sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
+			pf_sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
 	}
 }
 
@@ -365,12 +350,12 @@ int pf_vmm_wait(struct pf_vmm *v, int timeout_ms, struct pf_vmm_exit *out)
 		return -1;
 	}
 	if (!v->reaped) {
-		long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+		long deadline = timeout_ms < 0 ? -1 : pf_now_ms() + timeout_ms;
 		for (;;) {
 			check_exit(v);
 			if (v->exited)
 				break;
-			long left = deadline < 0 ? 1000 : deadline - now_ms();
+			long left = deadline < 0 ? 1000 : deadline - pf_now_ms();
 			if (left <= 0) {
 				fill_exit(v, out);
 				return 1;
@@ -379,7 +364,7 @@ int pf_vmm_wait(struct pf_vmm *v, int timeout_ms, struct pf_vmm_exit *out)
 				struct pollfd p = { v->pidfd, POLLIN, 0 };
 				poll(&p, 1, clamp_ms(left));
 			} else {
-				sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
+				pf_sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
 			}
 		}
 		/* exited: this reaps at once, killing leftovers in the group */
@@ -613,10 +598,11 @@ int pf_vmm_supervise(struct pf_vmm *v, const struct pf_supervise_opts *opts,
 
 	/* The last records may still sit in the pipe: read to EOF, bounded,
      * since something the VMM forked may hold the pipe open. */
-	long drain_end = now_ms() + (opts->drain_ms > 0 ? opts->drain_ms : 0);
+	long drain_end = pf_now_ms() + (opts->drain_ms > 0 ? opts->drain_ms : 0);
 	for (;;) {
-		int r = pf_vmm_poll(v, clamp_ms(drain_end - now_ms()), sup_serial, sup_stderr, &s);
-		if (r < 0 || (r & PF_VMM_POLL_EOF) || now_ms() >= drain_end)
+		int r = pf_vmm_poll(v, clamp_ms(drain_end - pf_now_ms()), sup_serial, sup_stderr,
+				    &s);
+		if (r < 0 || (r & PF_VMM_POLL_EOF) || pf_now_ms() >= drain_end)
 			break;
 	}
 	sup_milestones(&s);
@@ -722,11 +708,11 @@ int pf_hypervisor_version(const char *binary, const char *const *version_args, i
 	struct pf_vmm *v = pf_vmm_spawn(argv, err);
 	if (!v)
 		goto out;
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long deadline = pf_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	long exited_at = -1;
 	bool timed_out = false;
 	for (;;) {
-		long now = now_ms();
+		long now = pf_now_ms();
 		if (now >= deadline) {
 			timed_out = exited_at < 0;
 			break;
@@ -738,8 +724,8 @@ int pf_hypervisor_version(const char *binary, const char *const *version_args, i
 		/* Exited, but something it forked holds the pipe open: what was
          * written before the exit is in by now. */
 		if ((r & PF_VMM_POLL_EXITED) && exited_at < 0)
-			exited_at = now_ms();
-		if (exited_at >= 0 && now_ms() - exited_at >= 200)
+			exited_at = pf_now_ms();
+		if (exited_at >= 0 && pf_now_ms() - exited_at >= 200)
 			break;
 	}
 	if (timed_out)

@@ -2,6 +2,7 @@
 /* Spawning helper programs; see spawn.h. */
 #define _GNU_SOURCE /* posix_spawn_file_actions_addclosefrom_np */
 #include "util/spawn.h"
+#include "util/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,22 +20,6 @@ extern char **environ;
 
 /* Exit is noticed by polling waitid at this period. */
 #define SPAWN_EXIT_POLL_MS 10
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (ms > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 /* A copy of FD at 3 or above (close-on-exec): if the runner runs with one
  * of 0/1/2 closed, a pipe may sit there, and dup2 onto the child's 0/1/2 in
@@ -168,7 +153,7 @@ int pf_spawn_kill(pid_t pid, int sig)
 
 int pf_spawn_wait(pid_t pid, long timeout_ms, int *status)
 {
-	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	long deadline = timeout_ms < 0 ? -1 : pf_now_ms() + timeout_ms;
 	int st = 0;
 	pid_t r;
 
@@ -177,11 +162,11 @@ int pf_spawn_wait(pid_t pid, long timeout_ms, int *status)
 		return -1;
 	}
 	while (!pf_spawn_exited(pid)) {
-		long left = deadline < 0 ? SPAWN_EXIT_POLL_MS : deadline - now_ms();
+		long left = deadline < 0 ? SPAWN_EXIT_POLL_MS : deadline - pf_now_ms();
 
 		if (left <= 0)
 			return 1;
-		sleep_ms(left < SPAWN_EXIT_POLL_MS ? left : SPAWN_EXIT_POLL_MS);
+		pf_sleep_ms(left < SPAWN_EXIT_POLL_MS ? left : SPAWN_EXIT_POLL_MS);
 	}
 	/* leftovers in the group die now, while the zombie leader still pins
 	 * the group id */
