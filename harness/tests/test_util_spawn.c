@@ -15,22 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "proc_helpers.h"
 #include "util/spawn.h"
-
-/* Gone, or a zombie waiting for its new parent to reap it: dead either way. */
-static bool dead(pid_t pid)
-{
-	char path[64], buf[256];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return true;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *paren = strrchr(buf, ')');
-	return paren && (paren[2] == 'Z' || paren[2] == 'X');
-}
 
 /* Everything the child wrote to FD until EOF (bounded by the buffer). */
 static void read_all(int fd, char *buf, size_t cap)
@@ -101,9 +87,9 @@ static void test_wait_is_bounded_and_kill_reaches_the_group(void **state)
 	assert_int_equal(WTERMSIG(st), SIGKILL);
 	/* the grandchild went with the group (SIGKILL is asynchronous: give
 	 * it a moment) */
-	for (int i = 0; i < 200 && !dead(grandchild); i++)
+	for (int i = 0; i < 200 && !proc_gone(grandchild); i++)
 		usleep(10000);
-	assert_true(dead(grandchild));
+	assert_true(proc_gone(grandchild));
 	close(out[0]);
 }
 
