@@ -228,7 +228,6 @@ static void test_signal_state_of_runner_and_child(void **state)
 	cap_free(&c);
 }
 
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

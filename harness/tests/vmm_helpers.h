@@ -132,8 +132,8 @@ static inline struct pf_vmm *spawn_sh(const char *script)
 }
 
 /* Run SCRIPT under supervision with the given limits. */
-static inline void supervise_sh(const char *script, const struct pf_supervise_opts *o, struct cap *c,
-			 struct pf_supervise_result *res, long *took_ms)
+static inline void supervise_sh(const char *script, const struct pf_supervise_opts *o,
+				struct cap *c, struct pf_supervise_result *res, long *took_ms)
 {
 	struct pf_supervise_cbs cbs = {
 		cap_out,
@@ -167,6 +167,5 @@ static inline struct pf_supervise_opts opts(long overall, long boot, long inacti
 	o.term_grace_ms = 1000;
 	return o;
 }
-
 
 #endif

@@ -15,7 +15,6 @@
 #include "ingest/stream.h"
 #include "pf/proto.h"
 
-
 /* Room for marker + body + one '\r' that the newline will strip. */
 #define REC_CAP (PF_PROTO_MAX_LINE + 1)
 /* " *" + 8 hex digits */
@@ -82,7 +81,7 @@ struct pf_stream {
 /* A diagnostic to on_diag (counted; itemised up to PF_STREAM_DIAG_LIMIT per
  * kind, then only summed up at finish). */
 void pf_stream_diag(struct pf_stream *s, enum pf_diag_kind kind, uint64_t line, uint64_t offset,
-		      int64_t seq, uint32_t missing, const char *field, const char *fmt, ...)
+		    int64_t seq, uint32_t missing, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
 /* The sequence number of a framed line (after the marker), -1 if none. */

@@ -252,9 +252,9 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 		 * before it never said `end`: it died or was reset. */
 		if (s->need_end)
 			pf_stream_diag(s, PF_DIAG_NO_END, ln, off, -1, 0, NULL,
-				  "boot restarted (new hello) without an end record "
-				  "(next seq would have been %u)",
-				  s->expected);
+				       "boot restarted (new hello) without an end record "
+				       "(next seq would have been %u)",
+				       s->expected);
 		s->have_base = true;
 		s->expected = 1;
 		s->ngaps = 0;
@@ -265,8 +265,8 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 		/* Attached mid-run, or the hello was lost. */
 		if (seq > 0)
 			pf_stream_diag(s, PF_DIAG_GAP, ln, off, seq, seq, NULL,
-				  "%u record(s) missing before seq %u (no hello received)", seq,
-				  seq);
+				       "%u record(s) missing before seq %u (no hello received)",
+				       seq, seq);
 		s->have_base = true;
 		s->expected = seq + 1;
 		s->need_end = true;
@@ -280,19 +280,19 @@ static bool sequence_accept(struct pf_stream *s, uint32_t seq, int type)
 		uint32_t missing = seq - s->expected;
 
 		pf_stream_diag(s, PF_DIAG_GAP, ln, off, seq, missing, NULL,
-			  "%u record(s) missing: expected seq %u, got %u", missing, s->expected,
-			  seq);
+			       "%u record(s) missing: expected seq %u, got %u", missing,
+			       s->expected, seq);
 		remember_gap(s, s->expected, seq);
 		s->expected = seq + 1;
 		return true;
 	}
 	if (in_gap(s, seq))
 		pf_stream_diag(s, PF_DIAG_OUT_OF_ORDER, ln, off, seq, 0, NULL,
-			  "seq %u arrived after seq %u (went backwards); dropped", seq,
-			  s->expected - 1);
+			       "seq %u arrived after seq %u (went backwards); dropped", seq,
+			       s->expected - 1);
 	else
 		pf_stream_diag(s, PF_DIAG_DUPLICATE, ln, off, seq, 0, NULL,
-			  "seq %u was already received in this boot; dropped", seq);
+			       "seq %u was already received in this boot; dropped", seq);
 	return false;
 }
 
@@ -311,7 +311,7 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len, cons
 	rec = json_loadb(f->json, f->json_len, JSON_REJECT_DUPLICATES, &err);
 	if (!rec) {
 		pf_stream_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f->seq, 0, NULL,
-			  "JSON: %s (at byte %d of the JSON)", err.text, err.position);
+			       "JSON: %s (at byte %d of the JSON)", err.text, err.position);
 		return;
 	}
 	k = pf_record_validate(rec, &field, msg, sizeof(msg));
@@ -322,7 +322,7 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len, cons
 	type = pf_rec_type_from_name(json_string_value(json_object_get(rec, "t")));
 	if (type == PF_REC_HELLO && f->seq != 0) {
 		pf_stream_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f->seq, 0, "seq",
-			  "hello must carry seq 0, got %u", f->seq);
+			       "hello must carry seq 0, got %u", f->seq);
 		goto out;
 	}
 	if (type == PF_REC_HELLO && s->nonce_len) {
@@ -331,14 +331,16 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len, cons
 
 		nonce_short(s->nonce, s->nonce_len, a);
 		if (!n || !*n) {
-			pf_stream_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0, "nonce",
-				  "hello has no nonce (this run's is %s); rejected", a);
+			pf_stream_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0,
+				       "nonce", "hello has no nonce (this run's is %s); rejected",
+				       a);
 			goto out;
 		}
 		if (strlen(n) != s->nonce_len || memcmp(n, s->nonce, s->nonce_len)) {
-			pf_stream_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0, "nonce",
-				  "hello carries nonce %s, this run's is %s; rejected",
-				  nonce_short(n, strlen(n), b), a);
+			pf_stream_diag(s, PF_DIAG_NONCE, s->rec_line, s->rec_offset, f->seq, 0,
+				       "nonce",
+				       "hello carries nonce %s, this run's is %s; rejected",
+				       nonce_short(n, strlen(n), b), a);
 			goto out;
 		}
 	}
@@ -369,9 +371,11 @@ void pf_stream_record_line(struct pf_stream *s)
 	if (len && raw[len - 1] == '\r')
 		len--;
 	if (len > PF_PROTO_MAX_LINE) {
-		pf_stream_diag(s, PF_DIAG_OVERSIZED, s->rec_line, s->rec_offset,
-			  pf_stream_peek_seq(raw + PF_PROTO_MARKER_LEN, len - PF_PROTO_MARKER_LEN), 0, NULL,
-			  "record line of %zu bytes exceeds %d; dropped", len, PF_PROTO_MAX_LINE);
+		pf_stream_diag(
+			s, PF_DIAG_OVERSIZED, s->rec_line, s->rec_offset,
+			pf_stream_peek_seq(raw + PF_PROTO_MARKER_LEN, len - PF_PROTO_MARKER_LEN), 0,
+			NULL, "record line of %zu bytes exceeds %d; dropped", len,
+			PF_PROTO_MAX_LINE);
 		return;
 	}
 	k = check_frame(s, raw, len, &f);
@@ -389,12 +393,11 @@ void pf_stream_record_line(struct pf_stream *s)
 	     p = pf_stream_find_marker(raw, len, p + 1)) {
 		if (check_frame(s, raw + p, len - p, &g) != PF_DIAG_KIND_COUNT)
 			continue;
-		pf_stream_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f.claimed_seq, 0, NULL,
-			  "record interrupted by a new marker at column %zu", p + 1);
+		pf_stream_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f.claimed_seq, 0,
+			       NULL, "record interrupted by a new marker at column %zu", p + 1);
 		s->rec_offset += p;
 		accept_framed(s, raw + p, len - p, &g);
 		return;
 	}
 	pf_stream_diag(s, k, s->rec_line, s->rec_offset, f.claimed_seq, 0, f.field, "%s", f.msg);
 }
-

@@ -423,4 +423,3 @@ int pf_diag_from_json(const json_t *obj, struct pf_diag *out)
 		out->message = "";
 	return 0;
 }
-

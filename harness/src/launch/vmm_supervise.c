@@ -217,4 +217,3 @@ int pf_vmm_supervise(struct pf_vmm *v, const struct pf_supervise_opts *opts,
 	}
 	return 0;
 }
-
