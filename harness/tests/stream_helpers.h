@@ -112,7 +112,8 @@ static inline void on_console(void *ctx, const char *line, size_t len)
 	c->ncon++;
 }
 
-static const struct pf_stream_callbacks cbs __attribute__((unused)) = { on_record, on_diag, on_console };
+static const struct pf_stream_callbacks cbs
+	__attribute__((unused)) = { on_record, on_diag, on_console };
 
 static inline struct cap *cap_new(void)
 {
@@ -214,7 +215,8 @@ static inline void feed_line(struct cap *c, uint32_t seq, const char *json)
 #define LOG "{\"t\":\"log\",\"level\":\"info\",\"msg\":\"hello \\\"world\\\"\"}"
 #define END "{\"t\":\"end\",\"counts\":{\"pass\":1},\"records\":6,\"status\":\"ok\"}"
 
-static const char *const session[] __attribute__((unused)) = { HELLO, DEVICE, BEGIN, RESULT, METRIC, LOG, END };
+static const char *const session[]
+	__attribute__((unused)) = { HELLO, DEVICE, BEGIN, RESULT, METRIC, LOG, END };
 #define NSESSION (sizeof(session) / sizeof(session[0]))
 
 /* The whole session as one buffer (caller frees). */
@@ -248,7 +250,6 @@ static inline void assert_session(const struct cap *c)
 	}
 	assert_string_equal(rec_type(c, 3), "result");
 }
-
 
 /* ---- tests: run nonce and protocol version ---------------------------- */
 

@@ -285,7 +285,6 @@ static void journal_caps(void **state)
 	free(l);
 }
 
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

@@ -509,7 +509,6 @@ static void diag_names_round_trip(void **state)
 	assert_int_equal(pf_rec_type_from_name("End"), -1);
 }
 
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
