@@ -124,28 +124,37 @@ static inline int th_pairs_unique(const json_t *doc)
 	return 1;
 }
 
-/* Number of findings of this kind. */
-static inline int th_findings(const json_t *doc, const char *kind)
+/* Number of members of doc[list] whose "kind" is kind. */
+static inline int th_count_kind(const json_t *doc, const char *list, const char *kind)
 {
 	const json_t *f;
 	size_t i;
 	int n = 0;
 
-	json_array_foreach (json_object_get(doc, "findings"), i, f)
+	json_array_foreach (json_object_get(doc, list), i, f)
 		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
 	return n;
+}
+
+/* Number of findings of this kind. */
+static inline int th_findings(const json_t *doc, const char *kind)
+{
+	return th_count_kind(doc, "findings", kind);
 }
 
 /* Number of diagnostics of this kind. */
 static inline int th_diags(const json_t *doc, const char *kind)
 {
-	const json_t *f;
-	size_t i;
-	int n = 0;
+	return th_count_kind(doc, "diagnostics", kind);
+}
 
-	json_array_foreach (json_object_get(doc, "diagnostics"), i, f)
-		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
-	return n;
+/* Teardown of a scratch fixture: its directory tree, the path, the fixture. */
+static inline int th_fixture_free(char *dir, void *fx)
+{
+	th_rmtree(dir);
+	free(dir);
+	free(fx);
+	return 0;
 }
 
 /* Run a command with its stdout going to the file out; returns its exit

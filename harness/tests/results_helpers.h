@@ -72,7 +72,7 @@ static inline char *fmt(const char *f, ...)
 }
 
 static inline const char *result_json(const char *test, const char *dev, const char *verdict,
-			       const char *level)
+				      const char *level)
 {
 	if (level)
 		return fmt("{\"t\":\"result\",\"step\":1,\"test\":\"%s\",\"dev\":\"%s\","
@@ -158,6 +158,5 @@ static inline int teardown_dir(void **state)
 	rmdir(tmpdir);
 	return 0;
 }
-
 
 #endif

@@ -347,7 +347,6 @@ static void live_equals_replay(void **state)
 	pf_results_free(back.r);
 }
 
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
