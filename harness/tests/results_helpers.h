@@ -25,6 +25,8 @@
 #include "ingest/stream.h"
 #include "util/json.h"
 
+#include "journal_dir.h"
+
 /* ---- helpers -------------------------------------------------------- */
 
 static inline void add(struct pf_results *r, uint32_t seq, const char *json)
@@ -147,15 +149,9 @@ static inline int setup_dir(void **state)
 
 static inline int teardown_dir(void **state)
 {
-	char p[512];
-
 	(void)state;
 	unlink(spec_path);
-	snprintf(p, sizeof(p), "%s/" PF_JOURNAL_FILE, tmpdir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/" PF_JOURNAL_CONSOLE, tmpdir);
-	unlink(p);
-	rmdir(tmpdir);
+	journal_dir_remove(tmpdir);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "journal_dir.h"
 #include "stream_helpers.h"
 
 /* ---- journal -------------------------------------------------------- */
@@ -22,14 +23,8 @@ static int journal_setup(void **state)
 
 static int journal_teardown(void **state)
 {
-	char p[512];
-
 	(void)state;
-	snprintf(p, sizeof(p), "%s/" PF_JOURNAL_FILE, tmpdir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/" PF_JOURNAL_CONSOLE, tmpdir);
-	unlink(p);
-	rmdir(tmpdir);
+	journal_dir_remove(tmpdir);
 	return 0;
 }
 
