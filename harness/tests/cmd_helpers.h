@@ -21,6 +21,12 @@
 
 #include "util/fs.h"
 
+/* A command's argv from string literals, and a call of it: CALL(pf_cmd_list,
+ * "list", "--json"). */
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define CALL(fn, ...) fn(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
 static inline int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;

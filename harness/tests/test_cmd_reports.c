@@ -23,10 +23,6 @@ struct fx {
 	char run[1024], results[1200], known[1024];
 };
 
-#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
-#define CALL(fn, ...) fn(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
-
 /* One run whose last check fails with a fingerprint a known-failure file
  * names. */
 static int group_setup(void **state)
