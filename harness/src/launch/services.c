@@ -3,8 +3,9 @@
  * Companion processes of a target: start, readiness, output to a bounded
  * services.log, stop. See services.h for the contract and docs/targets.md
  * for the file format. Processes are launched with the VMM machinery of
- * vmm.c (own process group, no shell, exec errors reported before fork
- * returns), so a service is stopped exactly like a hypervisor.
+ * vmm.c and util/spawn (own process group, no shell, exec errors reported
+ * by the spawn call itself), so a service is stopped exactly like a
+ * hypervisor.
  */
 #define _GNU_SOURCE
 
