@@ -11,7 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build-coverage}
-files=(harness/src/cli/run.c reports/reports.c harness/src/cli/cmd_reports.c harness/src/cli/cmd_catalogue.c
+files=(harness/src/cli/run.c harness/src/cli/run_opts.c harness/src/cli/run_boot.c reports/reports.c harness/src/cli/cmd_reports.c harness/src/cli/cmd_catalogue.c
        harness/src/policy/coverage.c harness/src/cli/progress.c harness/src/cli/paths.c)
 
 command -v gcov >/dev/null || { echo "ci/coverage.sh: gcov not found (Debian package gcc)" >&2; exit 3; }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report.pdf: the HTML report printed by headless Chromium (docs/reports.md
- * explains the choice). Chromium runs as our child only: fork/exec with an
+ * explains the choice). Chromium runs as our child only: spawned with an
  * argv (no shell), its own process group so its helper processes can be
  * stopped with it, a fresh profile directory, no network features, and a
  * timeout. Without Chromium the PDF is skipped with a message.
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "reports/report_write.h"
+#include "util/spawn.h"
 
 #define PF_PDF_TIMEOUT_S 90
 
@@ -36,25 +37,15 @@ static bool find_chromium(char *out, size_t len)
 {
 	static const char *const names[] = { "chromium", "chromium-browser", "google-chrome",
 					     NULL };
-	const char *env = getenv("PF_CHROMIUM"), *path = getenv("PATH");
+	const char *env = getenv("PF_CHROMIUM");
 
 	if (env && *env) {
 		snprintf(out, len, "%s", env);
 		return executable(out);
 	}
-	if (!path)
-		path = "/usr/bin:/bin";
-	for (const char *const *n = names; *n; n++) {
-		const char *p = path;
-		while (*p) {
-			const char *end = strchr(p, ':');
-			size_t l = end ? (size_t)(end - p) : strlen(p);
-			if (l && (size_t)snprintf(out, len, "%.*s/%s", (int)l, p, *n) < len &&
-			    executable(out))
-				return true;
-			p += l + (end ? 1 : 0);
-		}
-	}
+	for (const char *const *n = names; *n; n++)
+		if (!pf_find_program(*n, out, len))
+			return true;
 	return false;
 }
 
@@ -161,51 +152,25 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	};
 	unlink(pdf_abs); /* so a stale file is never mistaken for output */
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+	/* own process group (its helper processes are stopped with it), output
+	 * to the log */
+	struct pf_error perr;
+	int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	struct pf_spawn_io io = { -1, logfd, logfd };
+	int spawned = pf_spawn(argv, &io, &pid, &perr);
+	if (logfd >= 0)
+		close(logfd);
+	if (spawned) {
+		snprintf(err, errlen, "%s", perr.message);
 		rm_tree(tmp);
 		return -1;
 	}
-	if (pid == 0) {
-		/* child: own process group, output to the log, then exec */
-		setpgid(0, 0);
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600),
-		    nul = open("/dev/null", O_RDONLY);
-		if (fd >= 0) {
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		if (nul >= 0)
-			dup2(nul, STDIN_FILENO);
-		execv(chromium, argv);
-		_exit(127);
-	}
-	setpgid(pid, pid); /* also from the parent: no race with the kill below */
-	struct timespec start, now;
-	siginfo_t si;
-	bool done = false, timed_out = false;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (!done) {
-		memset(&si, 0, sizeof(si));
-		/* WNOWAIT: the child stays a zombie, so its pid (and process group
-		 * id) cannot be reused before we have signalled the group */
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-		    si.si_pid == pid) {
-			done = true;
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= timeout_s) {
-			timed_out = true;
-			break;
-		}
-		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
-	}
-	kill(-pid, SIGKILL); /* our child's group: helpers it left behind */
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	bool timed_out = pf_spawn_wait(pid, timeout_s * 1000L, &status) == 1;
+	if (timed_out) {
+		pf_spawn_kill(pid, SIGKILL);
+		pf_spawn_wait(pid, -1, &status);
+	}
 	char tail[400];
 	tail_of(log, tail, sizeof(tail));
 	if (timed_out) {

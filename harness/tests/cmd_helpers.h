@@ -19,6 +19,14 @@
 
 #include <jansson.h>
 
+#include "util/fs.h"
+
+/* A command's argv from string literals, and a call of it: CALL(pf_cmd_list,
+ * "list", "--json"). */
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define CALL(fn, ...) fn(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
 static inline int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -61,30 +69,9 @@ static inline int th_write(const char *path, const char *text)
 /* Whole file as a NUL-terminated string (NULL if unreadable); caller frees. */
 static inline char *th_read(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf;
 
-	if (!f)
-		return NULL;
-	for (;;) {
-		char *nb = realloc(buf, len + 4097);
-		size_t n;
-
-		if (!nb) {
-			free(buf);
-			fclose(f);
-			return NULL;
-		}
-		buf = nb;
-		n = fread(buf + len, 1, 4096, f);
-		len += n;
-		if (n < 4096)
-			break;
-	}
-	buf[len] = 0;
-	fclose(f);
-	return buf;
+	return pf_read_file(path, 256u << 20, &buf, NULL, NULL) ? NULL : buf;
 }
 
 static inline json_t *th_json(const char *dir, const char *name)
@@ -143,28 +130,37 @@ static inline int th_pairs_unique(const json_t *doc)
 	return 1;
 }
 
-/* Number of findings of this kind. */
-static inline int th_findings(const json_t *doc, const char *kind)
+/* Number of members of doc[list] whose "kind" is kind. */
+static inline int th_count_kind(const json_t *doc, const char *list, const char *kind)
 {
 	const json_t *f;
 	size_t i;
 	int n = 0;
 
-	json_array_foreach (json_object_get(doc, "findings"), i, f)
+	json_array_foreach (json_object_get(doc, list), i, f)
 		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
 	return n;
+}
+
+/* Number of findings of this kind. */
+static inline int th_findings(const json_t *doc, const char *kind)
+{
+	return th_count_kind(doc, "findings", kind);
 }
 
 /* Number of diagnostics of this kind. */
 static inline int th_diags(const json_t *doc, const char *kind)
 {
-	const json_t *f;
-	size_t i;
-	int n = 0;
+	return th_count_kind(doc, "diagnostics", kind);
+}
 
-	json_array_foreach (json_object_get(doc, "diagnostics"), i, f)
-		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
-	return n;
+/* Teardown of a scratch fixture: its directory tree, the path, the fixture. */
+static inline int th_fixture_free(char *dir, void *fx)
+{
+	th_rmtree(dir);
+	free(dir);
+	free(fx);
+	return 0;
 }
 
 /* Run a command with its stdout going to the file out; returns its exit

@@ -79,6 +79,36 @@ static void fake_exit(int code)
 	_exit(code);
 }
 
+/* A known-failure file that excuses the fake's refused FEATURES_OK subcase
+ * (FAKE_FAIL_SUB=unoffered-accepted) on its version. */
+static const char fake_known_failures_yaml[] __attribute__((unused)) =
+	"schema: plugfest-known-failures/1\n"
+	"description: a known failure of the fake hypervisor\n"
+	"entries:\n"
+	"  - id: FAKE-REFUSED\n"
+	"    kind: known-failure\n"
+	"    hypervisor: fake\n"
+	"    version: \">=1.0 <2\"\n"
+	"    test: features.features-ok-refused\n"
+	"    subcases: [unoffered-accepted]\n"
+	"    reason: the fake keeps FEATURES_OK for an unoffered bit\n"
+	"    issue: https://example.invalid/fake/1\n"
+	"    expires: 2099-12-31\n";
+
+/* For main(): this binary's path into self (targets run it as the
+ * hypervisor) and the fixed date known failures are checked against.
+ * Returns 0, or -1 if the path cannot be read. */
+static inline int fake_self_setup(char *self, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", self, len - 1);
+
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	setenv("PF_TODAY", "2027-01-15", 1);
+	return 0;
+}
+
 /*
  * FAKE_MODE:
  *   clean          every check passes, then `end`

@@ -49,11 +49,11 @@ static int teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	th_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
+	return th_fixture_free(fx->dir, fx);
 }
+
+/* A test with the fixture above. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 /* pf_cmd_run with the fake target, its output dir, the probe image (any
  * readable file) and the given extra arguments (NULL-terminated). */
@@ -96,16 +96,10 @@ static json_int_t run_int(const json_t *doc, const char *key)
 /* main(): the fake hypervisor when started as one, else the tests. */
 static int fixture_main(int argc, char **argv, const struct CMUnitTest *tests, size_t n)
 {
-	ssize_t len;
-
 	if (argc >= 2 && !strcmp(argv[1], "fake-vmm"))
 		return fake_vmm(argc, argv);
-	len = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
-	if (len <= 0)
+	if (fake_self_setup(self_exe, sizeof(self_exe)))
 		return 1;
-	self_exe[len] = 0;
-	/* known failures are checked against a fixed date */
-	setenv("PF_TODAY", "2027-01-15", 1);
 	return _cmocka_run_group_tests("run", tests, n, NULL, NULL);
 }
 

@@ -19,10 +19,6 @@
 #include "cli/paths.h"
 #include "pf/catalogue.h"
 
-#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
-#define CALL(fn, ...) fn(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
-
 static char *scratch;
 
 static int group_setup(void **state)
@@ -75,14 +71,25 @@ static void list_json_has_every_check(void **state)
 	json_decref(arr);
 }
 
-static void list_text(void **state)
+/* The text `plugfest NAME` (no arguments) prints, which must succeed;
+ * caller frees. */
+static char *text_of(int (*cmd)(int, char **), char *name)
 {
 	char out[4096], *text;
 
-	(void)state;
-	snprintf(out, sizeof(out), "%s/list.txt", scratch);
-	assert_int_equal(th_capture(pf_cmd_list, 1, ARGV("list"), out), 0);
+	snprintf(out, sizeof(out), "%s/%s.txt", scratch, name);
+	assert_int_equal(th_capture(cmd, 1, ARGV(name), out), 0);
 	text = th_read(out);
+	assert_non_null(text);
+	return text;
+}
+
+static void list_text(void **state)
+{
+	char *text;
+
+	(void)state;
+	text = text_of(pf_cmd_list, "list");
 	assert_non_null(strstr(text, "basic.init.sequence"));
 	free(text);
 	assert_int_equal(CALL(pf_cmd_list, "list", "--nosuch"), PF_EXIT_USAGE);
@@ -91,7 +98,7 @@ static void list_text(void **state)
 static void coverage_json_parses(void **state)
 {
 	json_t *cov = json_of(pf_cmd_coverage, 2, ARGV("coverage", "--json"));
-	char out[4096], *text;
+	char *text;
 
 	(void)state;
 	/* the areas of the catalogue are named in it */
@@ -108,9 +115,7 @@ static void coverage_json_parses(void **state)
 		assert_int_equal(basic, 1);
 	}
 	json_decref(cov);
-	snprintf(out, sizeof(out), "%s/cov.txt", scratch);
-	assert_int_equal(th_capture(pf_cmd_coverage, 1, ARGV("coverage"), out), 0);
-	text = th_read(out);
+	text = text_of(pf_cmd_coverage, "coverage");
 	assert_true(strlen(text) > 0);
 	free(text);
 	assert_int_equal(CALL(pf_cmd_coverage, "coverage", "extra"), PF_EXIT_USAGE);
@@ -118,12 +123,10 @@ static void coverage_json_parses(void **state)
 
 static void targets_listed(void **state)
 {
-	char out[4096], *text;
+	char *text;
 
 	(void)state;
-	snprintf(out, sizeof(out), "%s/targets.txt", scratch);
-	assert_int_equal(th_capture(pf_cmd_targets, 1, ARGV("targets"), out), 0);
-	text = th_read(out);
+	text = text_of(pf_cmd_targets, "targets");
 	assert_non_null(strstr(text, "qemu-aarch64-virt"));
 	free(text);
 	assert_int_equal(CALL(pf_cmd_targets, "targets", "extra"), PF_EXIT_USAGE);

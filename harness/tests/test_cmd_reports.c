@@ -23,10 +23,6 @@ struct fx {
 	char run[1024], results[1200], known[1024];
 };
 
-#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
-#define CALL(fn, ...) fn(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
-
 /* One run whose last check fails with a fingerprint a known-failure file
  * names. */
 static int group_setup(void **state)
@@ -46,18 +42,7 @@ static int group_setup(void **state)
 	snprintf(fx->known, sizeof(fx->known), "%s/known.yaml", fx->dir);
 	if (fake_target_write(target, self_exe))
 		return -1;
-	if (th_write(fx->known, "schema: plugfest-known-failures/1\n"
-				"description: a known failure of the fake hypervisor\n"
-				"entries:\n"
-				"  - id: FAKE-REFUSED\n"
-				"    kind: known-failure\n"
-				"    hypervisor: fake\n"
-				"    version: \">=1.0 <2\"\n"
-				"    test: features.features-ok-refused\n"
-				"    subcases: [unoffered-accepted]\n"
-				"    reason: the fake keeps FEATURES_OK for an unoffered bit\n"
-				"    issue: https://example.invalid/fake/1\n"
-				"    expires: 2099-12-31\n"))
+	if (th_write(fx->known, fake_known_failures_yaml))
 		return -1;
 	setenv("FAKE_FAIL_SUB", "unoffered-accepted", 1);
 	/* every format but pdf: Chromium takes seconds and is tested in
@@ -75,10 +60,7 @@ static int group_teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	th_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
+	return th_fixture_free(fx->dir, fx);
 }
 
 static int exists(const char *dir, const char *name)
@@ -206,7 +188,6 @@ static void package_and_verify(void **state)
 	char pkg[2048], bad[2048], out[2048], *text;
 	json_t *rep;
 	FILE *f;
-	long size;
 
 	snprintf(pkg, sizeof(pkg), "%s/run1.tar", fx->dir);
 	snprintf(out, sizeof(out), "%s/verify.json", fx->dir);
@@ -226,21 +207,14 @@ static void package_and_verify(void **state)
 
 	/* one byte of the middle of the archive flipped */
 	snprintf(bad, sizeof(bad), "%s/bad.tar", fx->dir);
-	f = fopen(pkg, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fclose(f);
 	{
-		char *buf = malloc((size_t)size);
+		char *buf;
+		size_t size;
 
-		f = fopen(pkg, "rb");
-		assert_non_null(buf);
-		assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-		fclose(f);
+		assert_int_equal(pf_read_file(pkg, 256u << 20, &buf, &size, NULL), 0);
 		buf[size / 2] ^= 0x20;
 		f = fopen(bad, "wb");
-		assert_int_equal(fwrite(buf, 1, (size_t)size, f), (size_t)size);
+		assert_int_equal(fwrite(buf, 1, size, f), size);
 		fclose(f);
 		free(buf);
 	}
@@ -265,14 +239,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(report_rescores),	  cmocka_unit_test(report_usage_errors),
 		cmocka_unit_test(matrix_merges),	  cmocka_unit_test(package_and_verify),
 	};
-	ssize_t n;
-
 	if (argc >= 2 && !strcmp(argv[1], "fake-vmm"))
 		return fake_vmm(argc, argv);
-	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
-	if (n <= 0)
+	if (fake_self_setup(self_exe, sizeof(self_exe)))
 		return 1;
-	self_exe[n] = 0;
-	setenv("PF_TODAY", "2027-01-15", 1);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

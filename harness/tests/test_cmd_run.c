@@ -308,18 +308,18 @@ static void sigint_forwarded(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(clean_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(nonce_fresh_per_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(stale_nonce_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(crash_within_check_resumes, setup, teardown),
-		cmocka_unit_test_setup_teardown(crash_between_checks_resumes, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_budget_exhausted, setup, teardown),
-		cmocka_unit_test_setup_teardown(hang_within_check_times_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_hello, setup, teardown),
-		cmocka_unit_test_setup_teardown(hypervisor_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(expect_not_met, setup, teardown),
-		cmocka_unit_test_setup_teardown(sigterm_forwarded, setup, teardown),
-		cmocka_unit_test_setup_teardown(sigint_forwarded, setup, teardown),
+		FX_TEST(clean_run),
+		FX_TEST(nonce_fresh_per_run),
+		FX_TEST(stale_nonce_rejected),
+		FX_TEST(crash_within_check_resumes),
+		FX_TEST(crash_between_checks_resumes),
+		FX_TEST(restart_budget_exhausted),
+		FX_TEST(hang_within_check_times_out),
+		FX_TEST(no_hello),
+		FX_TEST(hypervisor_missing),
+		FX_TEST(expect_not_met),
+		FX_TEST(sigterm_forwarded),
+		FX_TEST(sigint_forwarded),
 	};
 
 	return fixture_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));

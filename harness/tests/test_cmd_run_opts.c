@@ -11,20 +11,7 @@
 static void write_known(struct fx *fx, char *path, size_t len)
 {
 	snprintf(path, len, "%s/known.yaml", fx->dir);
-	assert_int_equal(th_write(path,
-				  "schema: plugfest-known-failures/1\n"
-				  "description: a known failure of the fake hypervisor\n"
-				  "entries:\n"
-				  "  - id: FAKE-REFUSED\n"
-				  "    kind: known-failure\n"
-				  "    hypervisor: fake\n"
-				  "    version: \">=1.0 <2\"\n"
-				  "    test: features.features-ok-refused\n"
-				  "    subcases: [unoffered-accepted]\n"
-				  "    reason: the fake keeps FEATURES_OK for an unoffered bit\n"
-				  "    issue: https://example.invalid/fake/1\n"
-				  "    expires: 2099-12-31\n"),
-			 0);
+	assert_int_equal(th_write(path, fake_known_failures_yaml), 0);
 }
 
 /* --known-failures FILE: the fingerprint it names is excused, another
@@ -228,14 +215,14 @@ static void options_accepted(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(known_failures_applied, setup, teardown),
-		cmocka_unit_test_setup_teardown(journal_write_error_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(journal_unwritable_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(filter_passed_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(gate_profile, setup, teardown),
-		cmocka_unit_test_setup_teardown(log_caps, setup, teardown),
-		cmocka_unit_test_setup_teardown(usage_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(options_accepted, setup, teardown),
+		FX_TEST(known_failures_applied),
+		FX_TEST(journal_write_error_reported),
+		FX_TEST(journal_unwritable_refused),
+		FX_TEST(filter_passed_on),
+		FX_TEST(gate_profile),
+		FX_TEST(log_caps),
+		FX_TEST(usage_errors),
+		FX_TEST(options_accepted),
 	};
 
 	return fixture_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "launch/services.h"
+#include "util/fs.h"
 #include "launch/target.h"
 
 static char scratch[256];
@@ -177,15 +178,14 @@ static bool alive(pid_t pid)
 	return pid > 0 && kill(pid, 0) == 0;
 }
 
-static char *slurp(const char *path)
+/* The file's text ("" if unreadable), valid until the next call. */
+static const char *slurp(const char *path)
 {
-	static char buf[65536];
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	return buf;
+	static char *last;
+	free(last);
+	if (pf_read_file(path, 1u << 20, &last, NULL, NULL))
+		last = NULL;
+	return last ? last : "";
 }
 
 static struct pf_target *load(const char *services)

@@ -18,6 +18,7 @@
 #include "reports/report_write.h"
 #include "reports/reports.h"
 #include "ingest/results.h"
+#include "util/fs.h"
 
 static json_t *load_results(const char *cmd, const char *path)
 {
@@ -52,7 +53,8 @@ int pf_cmd_report(int argc, char **argv)
 	};
 	const char *formats = PF_REPORT_FORMATS_ALL, *outdir = NULL;
 	struct pf_score_inputs in = { 0 };
-	char dirbuf[4096];
+	char dirbuf[4096], fbuf[1024];
+	struct pf_error ferr;
 	int c, rescore = 0, rc, scored;
 	json_t *doc;
 
@@ -109,7 +111,12 @@ int pf_cmd_report(int argc, char **argv)
 		snprintf(dirbuf, sizeof(dirbuf), "%s", argv[optind]);
 		outdir = dirname(dirbuf);
 	}
-	mkdir(outdir, 0777);
+	if (pf_mkdir_p(outdir, 0777, &ferr)) {
+		fprintf(stderr, "plugfest report: %s\n",
+			pf_error_format(&ferr, fbuf, sizeof(fbuf)));
+		json_decref(doc);
+		return PF_EXIT_INFRA;
+	}
 	/* a re-scoring that failed still writes what it has, but the command
 	 * fails: a report whose known failures were not applied must not pass
 	 * for one that was */
@@ -137,7 +144,8 @@ int pf_cmd_matrix(int argc, char **argv)
 	char names[64][256];
 	const char *name_ptrs[64];
 	size_t n = 0;
-	char err[1024];
+	char fbuf[1024];
+	struct pf_error ferr;
 	int c, rc = 0;
 
 	optind = 1;
@@ -172,10 +180,15 @@ int pf_cmd_matrix(int argc, char **argv)
 		name_ptrs[n] = names[n];
 		n++;
 	}
-	mkdir(outdir, 0777);
-	struct pf_error e;
-	if (pf_matrix_write(runs, name_ptrs, n, outdir, &e)) {
-		fprintf(stderr, "plugfest matrix: %s\n", pf_error_format(&e, err, sizeof(err)));
+	if (pf_mkdir_p(outdir, 0777, &ferr)) {
+		fprintf(stderr, "plugfest matrix: %s\n",
+			pf_error_format(&ferr, fbuf, sizeof(fbuf)));
+		rc = PF_EXIT_INFRA;
+		goto out;
+	}
+	if (pf_matrix_write(runs, name_ptrs, n, outdir, &ferr)) {
+		fprintf(stderr, "plugfest matrix: %s\n",
+			pf_error_format(&ferr, fbuf, sizeof(fbuf)));
 		rc = PF_EXIT_INFRA;
 	} else {
 		printf("%s/matrix.html\n%s/matrix.md\n%s/matrix.json\n", outdir, outdir, outdir);

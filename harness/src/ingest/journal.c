@@ -542,23 +542,28 @@ out : {
 	return rc;
 }
 
+/* Replays F, closes it, and hands back the counts; errno is replay's. */
+static int replay_and_close(FILE *f, struct replay *r, struct pf_replay_stats *st)
+{
+	int rc = replay_file(f, r), err = errno;
+
+	fclose(f);
+	if (st)
+		*st = r->st;
+	errno = err;
+	return rc;
+}
+
 int pf_journal_replay(const char *path, const struct pf_stream_callbacks *cb,
 		      void (*on_note)(void *ctx, json_t *note), void *ctx,
 		      struct pf_replay_stats *st)
 {
 	struct replay r = { .cb = cb, .on_note = on_note, .ctx = ctx };
 	FILE *f = fopen(path, "rb");
-	int rc, err;
 
 	if (!f)
 		return -1;
-	rc = replay_file(f, &r);
-	err = errno;
-	fclose(f);
-	if (st)
-		*st = r.st;
-	errno = err;
-	return rc;
+	return replay_and_close(f, &r, st);
 }
 
 int pf_journal_replay_mem(const void *data, size_t len, const char *expect_nonce,
@@ -568,7 +573,6 @@ int pf_journal_replay_mem(const void *data, size_t len, const char *expect_nonce
 {
 	struct replay r = { .cb = cb, .on_note = on_note, .ctx = ctx, .expect = expect_nonce };
 	FILE *f;
-	int rc, err;
 
 	if (expect_nonce) {
 		size_t nl = strlen(expect_nonce);
@@ -587,11 +591,5 @@ int pf_journal_replay_mem(const void *data, size_t len, const char *expect_nonce
 	f = fmemopen((void *)(uintptr_t)data, len, "rb");
 	if (!f)
 		return -1;
-	rc = replay_file(f, &r);
-	err = errno;
-	fclose(f);
-	if (st)
-		*st = r.st;
-	errno = err;
-	return rc;
+	return replay_and_close(f, &r, st);
 }

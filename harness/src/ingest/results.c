@@ -17,29 +17,13 @@
 
 #include "pf/catalogue.h"
 #include "policy/score.h"
+#include "util/json.h"
 
-struct pf_results {
-	json_t *run;   /* caller's run object, or NULL */
-	json_t *hello; /* first hello record (copy), or NULL */
-	unsigned boots;
-	json_t *end;	   /* end record of the latest boot, or NULL */
-	json_t *devices;   /* array, output form */
-	json_t *dev_index; /* device id -> index in devices */
-	json_t *results;   /* array, internal form (see new_result) */
-	json_t *res_index; /* "test\ndev" -> index in results */
-	json_t *findings, *diags, *metrics, *logs;
-	json_t *open;		  /* {"test","dev","step","seq"}: check in flight */
-	size_t findings_at_hello; /* findings recorded before the latest hello */
-	int64_t last_step;
-};
+#include "ingest/results_internal.h"
 
 static const char *const finding_kinds[] = { "crash",	 "wedged",   "timeout",	    "fault",
 					     "protocol", "no-start", "interrupted", NULL };
 static const char *const open_fail_kinds[] = { "crash", "wedged", "timeout", NULL };
-/* Always present in summary.counts, so consumers need no existence checks. */
-static const char *const verdicts[] = { "pass",	 "fail",   "warn",   "skip",	"na",
-					"error", "crash",  "wedged", "timeout", "xfail",
-					"xpass", "waived", NULL };
 
 static bool in_set(const char *s, const char *const *set)
 {
@@ -47,11 +31,6 @@ static bool in_set(const char *s, const char *const *set)
 		if (!strcmp(s, *set))
 			return true;
 	return false;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -135,7 +114,7 @@ static int run_diag(struct pf_results *r, enum pf_diag_kind kind, int64_t seq, c
 
 /* dst[dkey] = deep copy of src[skey], when src has it. Deep, so nothing
  * here shares a value with a record the caller may still change. */
-static int copy_member(json_t *dst, const char *dkey, const json_t *src, const char *skey)
+int pf_results_copy_member(json_t *dst, const char *dkey, const json_t *src, const char *skey)
 {
 	json_t *v = json_object_get(src, skey);
 
@@ -152,7 +131,7 @@ static json_t *text(const char *s)
 	return j ? j : json_string("(text not valid UTF-8)");
 }
 
-static json_t *str_or_null(const char *s)
+json_t *pf_results_str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
@@ -210,8 +189,8 @@ int pf_results_add_finding(struct pf_results *r, const char *kind, const char *m
 		return -1;
 	}
 	f = json_pack("{s:s, s:o, s:o, s:o, s:o, s:I}", "kind", kind, "message", text(msg), "test",
-		      str_or_null(test), "device", str_or_null(dev), "step", step_json(step),
-		      "boot", (json_int_t)r->boots);
+		      pf_results_str_or_null(test), "device", pf_results_str_or_null(dev), "step",
+		      step_json(step), "boot", (json_int_t)r->boots);
 	return json_array_append_new(r->findings, f);
 }
 
@@ -227,7 +206,8 @@ static json_t *new_result(const char *test, const char *dev, int64_t step, const
  * Returns 1 when added, 0 when a duplicate (diagnosed), -1 on error. */
 static int put_result(struct pf_results *r, json_t *res, int64_t seq)
 {
-	const char *test = str(res, "test"), *dev = str(res, "device");
+	const char *test = pf_json_string_get(res, "test", NULL),
+		   *dev = pf_json_string_get(res, "device", NULL);
 	char *key;
 	json_t *have;
 	int rc = -1;
@@ -244,7 +224,8 @@ static int put_result(struct pf_results *r, json_t *res, int64_t seq)
 		run_diag(r, PF_DIAG_DUPLICATE_RESULT, seq, NULL,
 			 "second result for %.80s on %.60s (verdict %s); kept the first (verdict "
 			 "%s)",
-			 test, dev, str(res, "verdict"), str(first, "verdict"));
+			 test, dev, pf_json_string_get(res, "verdict", NULL),
+			 pf_json_string_get(first, "verdict", NULL));
 		rc = 0;
 	} else if (json_object_set_new(r->res_index, key,
 				       json_integer((json_int_t)json_array_size(r->results))) ==
@@ -263,8 +244,8 @@ bool pf_results_open_step(const struct pf_results *r, struct pf_open_step *out)
 	if (!r || !r->open)
 		return false;
 	if (out) {
-		out->test = str(r->open, "test");
-		out->dev = str(r->open, "dev");
+		out->test = pf_json_string_get(r->open, "test", NULL);
+		out->dev = pf_json_string_get(r->open, "dev", NULL);
 		out->step = step_of(r->open);
 		out->seq = (uint32_t)json_integer_value(json_object_get(r->open, "seq"));
 	}
@@ -315,7 +296,8 @@ static int on_hello(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 		snprintf(msg, sizeof(msg),
 			 "guest restarted (new hello) while %.80s on %.60s was running",
-			 str(r->open, "test"), str(r->open, "dev"));
+			 pf_json_string_get(r->open, "test", NULL),
+			 pf_json_string_get(r->open, "dev", NULL));
 		fail_open(r, "crash", "crash", msg);
 	} else if (r->boots && !r->end && json_array_size(r->findings) == r->findings_at_hello) {
 		/* The runner records a finding before it restarts a guest; a
@@ -352,7 +334,7 @@ static const char *const device_members[] = { "type",	      "device_id", "transp
 
 static int on_device(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
-	const char *id = str(rec, "dev");
+	const char *id = pf_json_string_get(rec, "dev", NULL);
 	json_t *d, *have;
 	int rc = 0;
 
@@ -360,7 +342,7 @@ static int on_device(struct pf_results *r, uint32_t seq, const json_t *rec)
 		return -1;
 	d = json_pack("{s:s}", "id", id);
 	for (int i = 0; d && device_members[i]; i++)
-		rc |= copy_member(d, device_members[i], rec, device_members[i]);
+		rc |= pf_results_copy_member(d, device_members[i], rec, device_members[i]);
 	if (!d || rc) {
 		json_decref(d);
 		return -1;
@@ -386,14 +368,16 @@ static int on_device(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 static int on_begin(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
-	const char *test = str(rec, "test"), *dev = str(rec, "dev");
+	const char *test = pf_json_string_get(rec, "test", NULL),
+		   *dev = pf_json_string_get(rec, "dev", NULL);
 
 	if (!test || !dev)
 		return -1;
 	if (r->open)
 		run_diag(r, PF_DIAG_INCONSISTENT, seq, "test",
 			 "begin of %.80s on %.60s while %.80s on %.60s has no result", test, dev,
-			 str(r->open, "test"), str(r->open, "dev"));
+			 pf_json_string_get(r->open, "test", NULL),
+			 pf_json_string_get(r->open, "dev", NULL));
 	close_open(r);
 	note_step(r, step_of(rec));
 	r->open = json_pack("{s:s, s:s, s:o, s:I}", "test", test, "dev", dev, "step",
@@ -403,31 +387,34 @@ static int on_begin(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 static int on_result(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
-	const char *test = str(rec, "test"), *dev = str(rec, "dev");
-	const char *verdict = str(rec, "verdict");
+	const char *test = pf_json_string_get(rec, "test", NULL),
+		   *dev = pf_json_string_get(rec, "dev", NULL);
+	const char *verdict = pf_json_string_get(rec, "verdict", NULL);
 	json_t *res;
 	int rc = 0;
 
 	if (!test || !dev || !verdict)
 		return -1;
 	if (r->open) {
-		if (!str_eq(test, str(r->open, "test")) || !str_eq(dev, str(r->open, "dev")))
+		if (!str_eq(test, pf_json_string_get(r->open, "test", NULL)) ||
+		    !str_eq(dev, pf_json_string_get(r->open, "dev", NULL)))
 			run_diag(r, PF_DIAG_INCONSISTENT, seq, "test",
 				 "result for %.80s on %.60s while %.80s on %.60s was in flight",
-				 test, dev, str(r->open, "test"), str(r->open, "dev"));
+				 test, dev, pf_json_string_get(r->open, "test", NULL),
+				 pf_json_string_get(r->open, "dev", NULL));
 		close_open(r);
 	}
 	note_step(r, step_of(rec));
 	res = new_result(test, dev, step_of(rec), verdict, r->boots);
 	if (!res)
 		return -1;
-	rc |= copy_member(res, "level", rec, "level");
-	rc |= copy_member(res, "reqs", rec, "reqs");
-	rc |= copy_member(res, "message", rec, "msg");
-	rc |= copy_member(res, "duration_us", rec, "us");
-	rc |= copy_member(res, "sub", rec, "sub");
-	rc |= copy_member(res, "subs", rec, "subs");
-	rc |= copy_member(res, "subs_more", rec, "subs_more");
+	rc |= pf_results_copy_member(res, "level", rec, "level");
+	rc |= pf_results_copy_member(res, "reqs", rec, "reqs");
+	rc |= pf_results_copy_member(res, "message", rec, "msg");
+	rc |= pf_results_copy_member(res, "duration_us", rec, "us");
+	rc |= pf_results_copy_member(res, "sub", rec, "sub");
+	rc |= pf_results_copy_member(res, "subs", rec, "subs");
+	rc |= pf_results_copy_member(res, "subs_more", rec, "subs_more");
 	rc |= json_object_set_new(res, "seq", json_integer(seq));
 	if (rc) {
 		json_decref(res);
@@ -445,7 +432,7 @@ static int on_plain(json_t *list, const json_t *rec, const char *const *members)
 	if (!o)
 		return -1;
 	for (int i = 0; members[i]; i += 2)
-		rc |= copy_member(o, members[i + 1], rec, members[i]);
+		rc |= pf_results_copy_member(o, members[i + 1], rec, members[i]);
 	if (rc) {
 		json_decref(o);
 		return -1;
@@ -462,8 +449,9 @@ static int on_fault(struct pf_results *r, const json_t *rec)
 {
 	char msg[512];
 
-	snprintf(msg, sizeof(msg), "probe fault (%.40s): %.400s", str(rec, "kind"),
-		 str(rec, "msg") ? str(rec, "msg") : "no message");
+	snprintf(msg, sizeof(msg), "probe fault (%.40s): %.400s",
+		 pf_json_string_get(rec, "kind", NULL),
+		 pf_json_string_get(rec, "msg", "no message"));
 	/* The probe stops after a fault: the check in flight died with it. */
 	if (r->open)
 		return fail_open(r, "fault", "crash", msg) < 0 ? -1 : 0;
@@ -474,15 +462,16 @@ static int on_end(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
 	if (r->open) {
 		run_diag(r, PF_DIAG_INCONSISTENT, seq, "test",
-			 "end while %.80s on %.60s has no result", str(r->open, "test"),
-			 str(r->open, "dev"));
+			 "end while %.80s on %.60s has no result",
+			 pf_json_string_get(r->open, "test", NULL),
+			 pf_json_string_get(r->open, "dev", NULL));
 		close_open(r);
 	}
 	json_decref(r->end);
 	r->end = json_object();
-	if (!r->end || copy_member(r->end, "status", rec, "status") ||
-	    copy_member(r->end, "records", rec, "records") ||
-	    copy_member(r->end, "counts", rec, "counts"))
+	if (!r->end || pf_results_copy_member(r->end, "status", rec, "status") ||
+	    pf_results_copy_member(r->end, "records", rec, "records") ||
+	    pf_results_copy_member(r->end, "counts", rec, "counts"))
 		return -1;
 	return 0;
 }
@@ -493,7 +482,7 @@ int pf_results_add_record(struct pf_results *r, uint32_t seq, const json_t *rec)
 
 	if (!r)
 		return -1;
-	type = pf_rec_type_from_name(str(rec, "t"));
+	type = pf_rec_type_from_name(pf_json_string_get(rec, "t", NULL));
 	switch (type) {
 	case PF_REC_HELLO:
 		rc = on_hello(r, seq, rec);
@@ -540,222 +529,10 @@ void pf_results_state(const struct pf_results *r, struct pf_results_state *st)
 		return;
 	st->boots = r->boots;
 	st->ended = r->end != NULL;
-	st->end_ok = str_eq(str(r->end, "status"), "ok");
+	st->end_ok = str_eq(pf_json_string_get(r->end, "status", NULL), "ok");
 	st->last_step = r->last_step;
 	st->devices = json_array_size(r->devices);
 	st->results = json_array_size(r->results);
 	st->findings = json_array_size(r->findings);
 	st->diagnostics = json_array_size(r->diags);
-}
-
-/* ---- rendering ------------------------------------------------------ */
-
-/* reqs from the catalogue's space-separated list. */
-static json_t *split_reqs(const char *s)
-{
-	json_t *a = json_array();
-	char word[128];
-
-	while (a && s && pf_catalogue_next_req(&s, word, sizeof(word))) {
-		if (json_array_append_new(a, json_string(word))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
-/* {statement id: reason} of the check's partial claims (see catalogue.h) */
-static json_t *partial_reqs(const char *s)
-{
-	json_t *o = json_object();
-	char word[128], reason[128];
-	int k;
-
-	while (o && s &&
-	       (k = pf_catalogue_next_claim(&s, word, sizeof(word), reason, sizeof(reason))) !=
-		       PF_CLAIM_END) {
-		if (k == PF_CLAIM_PARTIAL && json_object_set_new(o, word, json_string(reason))) {
-			json_decref(o);
-			return NULL;
-		}
-	}
-	return o;
-}
-
-/* Internal result -> schema form, with catalogue and spec facts. */
-static json_t *render_result(const json_t *in, const struct pf_spec *spec)
-{
-	int ci = pf_catalogue_find(str(in, "test") ? str(in, "test") : "");
-	const struct pf_check_info *c = ci >= 0 ? &pf_catalogue[ci] : NULL;
-	json_t *o = json_object(), *reqs, *labels, *sections, *v;
-	const char *level = str(in, "level");
-	int rc = 0;
-	size_t i;
-
-	if (!o)
-		return NULL;
-	if (!level && c)
-		level = pf_level_name(c->level);
-	reqs = json_is_array(json_object_get(in, "reqs"))
-		       ? json_deep_copy(json_object_get(in, "reqs"))
-		       : split_reqs(c ? c->reqs : NULL);
-	labels = json_array();
-	sections = json_array();
-	json_array_foreach (reqs, i, v) {
-		const struct pf_spec_entry *e = pf_spec_find(spec, json_string_value(v));
-
-		rc |= json_array_append_new(labels, str_or_null(e ? e->label : NULL));
-		rc |= json_array_append_new(sections, str_or_null(e ? e->section : NULL));
-	}
-	rc |= copy_member(o, "test", in, "test");
-	rc |= copy_member(o, "device", in, "device");
-	rc |= copy_member(o, "step", in, "step");
-	rc |= copy_member(o, "verdict", in, "verdict");
-	rc |= json_object_set_new(o, "level", str_or_null(level));
-	rc |= json_object_set_new(o, "class", str_or_null(c ? pf_class_name(c->cls) : NULL));
-	rc |= json_object_set_new(o, "area", str_or_null(c ? c->area : NULL));
-	rc |= json_object_set_new(o, "title", str_or_null(c ? c->title : NULL));
-	rc |= json_object_set_new(o, "reqs", reqs);
-	rc |= json_object_set_new(o, "partial_reqs", partial_reqs(c ? c->reqs : NULL));
-	rc |= json_object_set_new(o, "labels", labels);
-	rc |= json_object_set_new(o, "sections", sections);
-	rc |= json_object_set_new(o, "message",
-				  json_deep_copy(json_object_get(in, "message")
-							 ? json_object_get(in, "message")
-							 : json_null()));
-	rc |= json_object_set_new(o, "duration_us",
-				  json_deep_copy(json_object_get(in, "duration_us")
-							 ? json_object_get(in, "duration_us")
-							 : json_null()));
-	rc |= copy_member(o, "sub", in, "sub");
-	rc |= copy_member(o, "subs", in, "subs");
-	rc |= copy_member(o, "subs_more", in, "subs_more");
-	rc |= copy_member(o, "boot", in, "boot");
-	if (rc) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *render_run(const struct pf_results *r)
-{
-	json_t *run = r->run ? json_deep_copy(r->run) : json_object();
-	json_t *probe;
-	int rc = 0;
-
-	if (!run)
-		return NULL;
-	probe = json_object_get(run, "probe");
-	if (!json_is_object(probe)) {
-		probe = json_object();
-		rc |= json_object_set_new(run, "probe", probe);
-	}
-	if (r->hello) {
-		rc |= copy_member(probe, "version", r->hello, "probe");
-		rc |= copy_member(probe, "arch", r->hello, "arch");
-		rc |= copy_member(probe, "image", r->hello, "image");
-		rc |= copy_member(probe, "options", r->hello, "options");
-	}
-	rc |= json_object_set_new(run, "boots", json_integer(r->boots));
-	rc |= json_object_set_new(run, "end", r->end ? json_deep_copy(r->end) : json_null());
-	if (r->open)
-		rc |= json_object_set_new(run, "in_flight",
-					  json_pack("{s:O, s:O, s:O}", "test",
-						    json_object_get(r->open, "test"), "device",
-						    json_object_get(r->open, "dev"), "step",
-						    json_object_get(r->open, "step")));
-	if (rc) {
-		json_decref(run);
-		return NULL;
-	}
-	return run;
-}
-
-json_t *pf_results_to_json(const struct pf_results *r, const struct pf_spec *spec)
-{
-	json_t *doc, *results, *v;
-	size_t i;
-	int rc = 0;
-
-	if (!r)
-		return NULL;
-	doc = json_object();
-	results = json_array();
-	if (!doc || !results) {
-		json_decref(doc);
-		json_decref(results);
-		return NULL;
-	}
-	json_array_foreach (r->results, i, v)
-		rc |= json_array_append_new(results, render_result(v, spec));
-	rc |= json_object_set_new(doc, "schema", json_string(PF_RESULTS_SCHEMA));
-	rc |= json_object_set_new(
-		doc, "tool",
-		json_pack("{s:s, s:s}", "name", "plugfest", "version", PF_RESULTS_TOOL_VERSION));
-	rc |= json_object_set_new(doc, "run", render_run(r));
-	rc |= json_object_set_new(doc, "devices", json_deep_copy(r->devices));
-	rc |= json_object_set_new(doc, "results", results);
-	rc |= json_object_set_new(doc, "findings", json_deep_copy(r->findings));
-	rc |= json_object_set_new(doc, "diagnostics", json_deep_copy(r->diags));
-	rc |= json_object_set_new(doc, "metrics", json_deep_copy(r->metrics));
-	rc |= json_object_set_new(doc, "logs", json_deep_copy(r->logs));
-	if (!rc)
-		rc |= json_object_set_new(doc, "summary", pf_results_summarize(doc));
-	if (rc) {
-		json_decref(doc);
-		return NULL;
-	}
-	return doc;
-}
-
-/* ---- summary -------------------------------------------------------- */
-
-json_t *pf_results_summarize(const json_t *doc)
-{
-	const json_t *results = json_object_get(doc, "results");
-	const json_t *findings = json_object_get(doc, "findings");
-	json_t *counts = json_object(), *reasons = json_array(), *v, *sum;
-	size_t i, must_failed = 0, tested = 0;
-	int verdict, rc = 0;
-
-	if (!json_is_object(doc) || !counts || !reasons)
-		goto fail;
-	for (i = 0; verdicts[i]; i++)
-		rc |= json_object_set_new(counts, verdicts[i], json_integer(0));
-	json_array_foreach (results, i, v) {
-		const char *vd = str(v, "verdict"), *lv = str(v, "level");
-		json_int_t n;
-
-		if (!vd)
-			continue;
-		n = json_integer_value(json_object_get(counts, vd));
-		rc |= json_object_set_new(counts, vd, json_integer(n + 1));
-		tested += pf_rv_is_tested(pf_rv_parse(vd));
-		if (!strcmp(vd, "fail") && (!lv || !strcmp(lv, "must")))
-			must_failed++;
-	}
-	/* the headline verdict and its reasons are defined in score.c */
-	verdict = pf_headline_eval(doc, reasons);
-	if (verdict < 0)
-		goto fail;
-	sum = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "verdict",
-			pf_headline_name((enum pf_headline)verdict), "counts", counts, "tested",
-			(json_int_t)tested, "devices",
-			(json_int_t)json_array_size(json_object_get(doc, "devices")), "checks",
-			(json_int_t)json_array_size(results), "must_failed",
-			(json_int_t)must_failed, "findings", (json_int_t)json_array_size(findings),
-			"diagnostics",
-			(json_int_t)json_array_size(json_object_get(doc, "diagnostics")), "reasons",
-			reasons);
-	if (rc) {
-		json_decref(sum);
-		return NULL;
-	}
-	return sum;
-fail:
-	json_decref(counts);
-	json_decref(reasons);
-	return NULL;
 }

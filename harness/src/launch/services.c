@@ -3,8 +3,9 @@
  * Companion processes of a target: start, readiness, output to a bounded
  * services.log, stop. See services.h for the contract and docs/targets.md
  * for the file format. Processes are launched with the VMM machinery of
- * vmm.c (own process group, no shell, exec errors reported before fork
- * returns), so a service is stopped exactly like a hypervisor.
+ * vmm.c and util/spawn (own process group, no shell, exec errors reported
+ * by the spawn call itself), so a service is stopped exactly like a
+ * hypervisor.
  */
 #define _GNU_SOURCE
 
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "launch/vmm.h"
+#include "util/clock.h"
 
 /* Readiness is polled at this period (and output drained meanwhile). */
 #define SVC_POLL_MS 20
@@ -60,20 +62,6 @@ struct pf_services {
 };
 
 /* ---- small helpers -------------------------------------------------------- */
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 static int svc_fail(struct pf_services *s, const struct svc *v, struct pf_error *err,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -249,7 +237,7 @@ static void *pump_main(void *arg)
 			if (s->svcs[i].vmm && !s->svcs[i].done)
 				live++;
 		if (!live) {
-			sleep_ms(SVC_POLL_MS);
+			pf_sleep_ms(SVC_POLL_MS);
 			continue;
 		}
 		int slice = (int)(SVC_POLL_MS / (long)live);
@@ -277,8 +265,8 @@ static bool is_ready(const char *sock, const char *path)
 /* Collect the output of an exited service for a bounded time. */
 static void drain(struct svc *v)
 {
-	long end = now_ms() + SVC_DRAIN_MS;
-	while (now_ms() < end) {
+	long end = pf_now_ms() + SVC_DRAIN_MS;
+	while (pf_now_ms() < end) {
 		int r = pf_vmm_poll(v->vmm, SVC_POLL_MS, svc_output, svc_output, v);
 		if (r < 0 || (r & PF_VMM_POLL_EOF))
 			break;
@@ -335,7 +323,7 @@ static int start_one(struct pf_services *s, struct svc *v, const char *probe, co
 	v->done = false;
 	log_note(s, "service '%s' started, pid %ld", d->name, (long)v->pid);
 
-	long deadline = now_ms() + d->ready_ms;
+	long deadline = pf_now_ms() + d->ready_ms;
 	for (;;) {
 		int r = pf_vmm_poll(v->vmm, SVC_POLL_MS, svc_output, svc_output, v);
 		if (r < 0) {
@@ -367,7 +355,7 @@ static int start_one(struct pf_services *s, struct svc *v, const char *probe, co
 				 d->ready_exited ? "failed" : "exited", (long)v->pid, ebuf);
 			goto out;
 		}
-		if (now_ms() >= deadline) {
+		if (pf_now_ms() >= deadline) {
 			svc_fail(s, v, err,
 				 "not ready within %.1f s (waiting for %s %s; "
 				 "see services.log)",

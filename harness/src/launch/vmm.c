@@ -1,92 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMM process handling: spawn, non-blocking output pumping, termination,
- * reaping, supervision with timeouts, and the hypervisor version query.
- * See vmm.h for the contract; the comments here say why things are done
- * the way they are.
+ * VMM process handling: spawn, non-blocking output pumping, termination
+ * and reaping (supervision is in vmm_supervise.c, the version query in
+ * vmm_version.c). See vmm.h for the contract; the comments here say why
+ * things are done the way they are.
  */
-#define _GNU_SOURCE /* pipe2, syscall numbers */
+#define _GNU_SOURCE /* pipe2, syscall numbers, sigabbrev_np */
 
 #include "launch/vmm.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
-/* One read; 64 KiB is a pipe's default capacity. */
-#define VMM_CHUNK 65536
-/* Reads per fd per pf_vmm_poll call: bounds the time spent on a flood so
- * the caller's timers keep running. */
-#define VMM_READS_PER_POLL 16
-/* Without a pidfd, exit is noticed by polling waitid at this period. */
-#define VMM_EXIT_POLL_MS 20
-/* After SIGKILL, exit should be immediate; more means stuck in the kernel. */
-#define VMM_KILL_WAIT_MS 5000
-
-struct pf_vmm {
-	pid_t pid;  /* also the process group id */
-	int out_fd; /* -1 once at EOF */
-	int err_fd;
-	int pidfd;   /* -1 when unsupported or after exit */
-	bool exited; /* exit observed (zombie), maybe not reaped */
-	bool reaped;
-	int status; /* waitpid status, valid when reaped */
-	int sent_signal;
-	long start_ms;
-	char *buf; /* VMM_CHUNK bytes */
-};
-
-/* ---- time ----------------------------------------------------------------- */
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	if (ms <= 0)
-		return;
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int clamp_ms(long ms)
-{
-	if (ms < 0)
-		return 0;
-	return ms > INT_MAX ? INT_MAX : (int)ms;
-}
+#include "launch/vmm_internal.h"
+#include "util/clock.h"
+#include "util/spawn.h"
 
 /* ---- spawn ---------------------------------------------------------------- */
-
-/* What the child reports through the exec pipe when it cannot exec. */
-struct child_failure {
-	int stage; /* CHILD_* */
-	int err;
-};
-enum {
-	CHILD_SETPGID = 1,
-	CHILD_STDIO,
-	CHILD_EXEC
-};
 
 static void ignore_sigpipe(void)
 {
@@ -97,106 +35,6 @@ static void ignore_sigpipe(void)
 		sa.sa_handler = SIG_IGN;
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGPIPE, &sa, NULL);
-	}
-}
-
-/*
- * PATH lookup in the parent, so the child only calls async-signal-safe
- * functions (execvp is not one) and "not found" is known before forking.
- * Returns a malloc'd path or NULL with errno.
- */
-static char *resolve_program(const char *prog)
-{
-	if (strchr(prog, '/'))
-		return strdup(prog);
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	int first_err = ENOENT;
-	for (const char *p = path;;) {
-		size_t n = strcspn(p, ":");
-		size_t len = (n ? n : 1) + strlen(prog) + 2;
-		char *cand = malloc(len);
-		if (!cand)
-			return NULL;
-		/* An empty PATH element means the current directory. */
-		snprintf(cand, len, "%.*s/%s", (int)(n ? n : 1), n ? p : ".", prog);
-		struct stat st;
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(cand, X_OK) == 0)
-				return cand;
-			first_err = EACCES; /* remember why the best candidate failed */
-		}
-		free(cand);
-		if (!p[n])
-			break;
-		p += n + 1;
-	}
-	errno = first_err;
-	return NULL;
-}
-
-/* Child side after fork: only async-signal-safe calls from here on. */
-static void child_exec(const char *path, char *const argv[], int devnull, int out_w, int err_w,
-		       int report_w, int max_fd)
-{
-	struct child_failure f = { 0, 0 };
-	if (setpgid(0, 0) != 0) {
-		f = (struct child_failure){ CHILD_SETPGID, errno };
-		goto fail;
-	}
-	/* Ignored signals survive exec: give the VMM default dispositions (a
-     * runner ignoring SIGPIPE must not make QEMU ignore it) and no mask. */
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction old;
-		if (sig == SIGKILL || sig == SIGSTOP)
-			continue;
-		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) {
-			struct sigaction dfl;
-			memset(&dfl, 0, sizeof(dfl));
-			dfl.sa_handler = SIG_DFL;
-			sigaction(sig, &dfl, NULL);
-		}
-	}
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	/* Move sources to >= 3 first: if the runner ran with 0/1/2 closed, a
-     * pipe may sit on one of them and a direct dup2 could clobber it. */
-	int in = fcntl(devnull, F_DUPFD_CLOEXEC, 3);
-	int out = fcntl(out_w, F_DUPFD_CLOEXEC, 3);
-	int err = fcntl(err_w, F_DUPFD_CLOEXEC, 3);
-	if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-	    dup2(err, 2) < 0) {
-		f = (struct child_failure){ CHILD_STDIO, errno };
-		goto fail;
-	}
-	/* Descriptors the runner opened without O_CLOEXEC (journals, logs)
-     * must not leak into the VMM. */
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) != 0)
-#endif
-		for (int fd = 3; fd < max_fd; fd++)
-			if (fd != report_w)
-				fcntl(fd, F_SETFD, FD_CLOEXEC);
-	execve(path, argv, environ);
-	f = (struct child_failure){ CHILD_EXEC, errno };
-fail:
-	while (write(report_w, &f, sizeof(f)) < 0 && errno == EINTR)
-		;
-	_exit(127);
-}
-
-static const char *stage_name(int stage)
-{
-	switch (stage) {
-	case CHILD_SETPGID:
-		return "setpgid";
-	case CHILD_STDIO:
-		return "redirecting stdio";
-	default:
-		return "exec";
 	}
 }
 
@@ -229,108 +67,38 @@ struct pf_vmm *pf_vmm_spawn(char *const argv[], struct pf_error *err)
 	}
 	ignore_sigpipe();
 
-	char *path = resolve_program(argv[0]);
-	if (!path) {
-		int e = errno;
-		if (e == ENOENT)
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
-				      strchr(argv[0], '/') ? strerror(e) : "not found in PATH");
-		else
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot run '%s': %s", argv[0],
-				      strerror(e));
-		if (err)
-			err->sys_errno = e;
-		return NULL;
-	}
-
 	struct pf_vmm *v = calloc(1, sizeof(*v));
-	int devnull = -1, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 };
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	if (!v || !(v->buf = malloc(VMM_CHUNK))) {
 		pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
 		goto fail;
 	}
 	v->out_fd = v->err_fd = v->pidfd = -1;
-	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0 || pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 ||
-	    pipe2(rep, O_CLOEXEC) != 0) {
-		int e = errno;
-		pf_error_fill(err, NULL, 0, 0, NULL, "cannot set up '%s': %s", argv[0],
-			      strerror(e));
-		if (err)
-			err->sys_errno = e;
+	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
+		pf_error_errno(err, NULL, "cannot set up '%s'", argv[0]);
 		goto fail;
 	}
-	long max_fd = sysconf(_SC_OPEN_MAX);
-	if (max_fd < 0 || max_fd > 65536)
-		max_fd = 65536;
-
-	v->start_ms = now_ms();
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		pf_error_fill(err, NULL, 0, 0, NULL, "cannot fork for '%s': %s", argv[0],
-			      strerror(e));
-		if (err)
-			err->sys_errno = e;
+	v->start_ms = pf_now_ms();
+	struct pf_spawn_io io = { -1, outp[1], errp[1] };
+	if (pf_spawn(argv, &io, &v->pid, err))
 		goto fail;
-	}
-	if (pid == 0)
-		child_exec(path, argv, devnull, outp[1], errp[1], rep[1], (int)max_fd);
-
-	/* Parent. Set the group here too, so it exists whichever side runs
-     * first; EACCES after the child's exec is expected and harmless. */
-	v->pid = pid;
-	setpgid(pid, pid);
-	close_fd(&devnull);
 	close_fd(&outp[1]);
 	close_fd(&errp[1]);
-	close_fd(&rep[1]);
-
-	/* EOF on the report pipe means exec succeeded (CLOEXEC closed it). */
-	struct child_failure f = { 0, 0 };
-	ssize_t n;
-	do
-		n = read(rep[0], &f, sizeof(f));
-	while (n < 0 && errno == EINTR);
-	close_fd(&rep[0]);
-	if (n != 0) {
-		int e = n == (ssize_t)sizeof(f) ? f.err : EIO;
-		int st;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		v->pid = 0;
-		if (n == (ssize_t)sizeof(f) && f.stage == CHILD_EXEC)
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot execute '%s': %s", path,
-				      strerror(e));
-		else
-			pf_error_fill(err, NULL, 0, 0, NULL, "cannot start '%s': %s: %s", path,
-				      stage_name(f.stage), strerror(e));
-		if (err)
-			err->sys_errno = e;
-		goto fail;
-	}
-
 	v->out_fd = outp[0];
 	v->err_fd = errp[0];
-	outp[0] = errp[0] = -1;
 	fcntl(v->out_fd, F_SETFL, fcntl(v->out_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(v->err_fd, F_SETFL, fcntl(v->err_fd, F_GETFL) | O_NONBLOCK);
-	v->pidfd = open_pidfd(pid);
-	free(path);
+	v->pidfd = open_pidfd(v->pid);
 	return v;
 
 fail:
-	close_fd(&devnull);
 	close_fd(&outp[0]);
 	close_fd(&outp[1]);
 	close_fd(&errp[0]);
 	close_fd(&errp[1]);
-	close_fd(&rep[0]);
-	close_fd(&rep[1]);
 	if (v)
 		free(v->buf);
 	free(v);
-	free(path);
 	return NULL;
 }
 
@@ -341,7 +109,7 @@ pid_t pf_vmm_pid(const struct pf_vmm *v)
 
 long pf_vmm_elapsed_ms(const struct pf_vmm *v)
 {
-	return v ? now_ms() - v->start_ms : 0;
+	return v ? pf_now_ms() - v->start_ms : 0;
 }
 
 /* ---- polling -------------------------------------------------------------- */
@@ -352,10 +120,7 @@ static void check_exit(struct pf_vmm *v)
 {
 	if (v->exited || v->reaped)
 		return;
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)v->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-	    si.si_pid == v->pid) {
+	if (pf_spawn_exited(v->pid)) {
 		v->exited = true;
 		close_fd(&v->pidfd);
 	}
@@ -405,7 +170,7 @@ int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vm
 		errno = EINVAL;
 		return -1;
 	}
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long deadline = pf_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
 		int before = state_bits(v);
 		struct pollfd pfd[3];
@@ -423,7 +188,7 @@ int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vm
 		if (before == (PF_VMM_POLL_EOF | PF_VMM_POLL_EXITED))
 			return before; /* nothing left to wait for */
 
-		long wait = deadline - now_ms();
+		long wait = deadline - pf_now_ms();
 		if (wait < 0)
 			wait = 0;
 		if (v->pidfd < 0 && !v->exited && wait > VMM_EXIT_POLL_MS)
@@ -451,7 +216,7 @@ int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vm
 		}
 		check_exit(v);
 		int after = state_bits(v);
-		if (r || after != before || now_ms() >= deadline)
+		if (r || after != before || pf_now_ms() >= deadline)
 			return r | after;
 	}
 }
@@ -473,25 +238,23 @@ int pf_vmm_kill(struct pf_vmm *v, int sig)
      * signal still goes out, for anything it left in its group. */
 	if (!v->exited)
 		v->sent_signal = sig;
-	if (kill(-v->pid, sig) != 0 && errno != ESRCH)
-		return -1;
-	return 0;
+	return pf_spawn_kill(v->pid, sig);
 }
 
 /* Poll (delivering output) until exit or timeout; true if exited. */
 static bool wait_exit_draining(struct pf_vmm *v, long timeout_ms, pf_vmm_out_fn on_stdout,
 			       pf_vmm_out_fn on_stderr, void *ctx)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = pf_now_ms() + timeout_ms;
 	for (;;) {
 		check_exit(v);
 		if (v->exited || v->reaped)
 			return true;
-		long left = deadline - now_ms();
+		long left = deadline - pf_now_ms();
 		if (left <= 0)
 			return false;
 		if (pf_vmm_poll(v, clamp_ms(left), on_stdout, on_stderr, ctx) < 0)
-			sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
+			pf_sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
 	}
 }
 
@@ -552,12 +315,12 @@ int pf_vmm_wait(struct pf_vmm *v, int timeout_ms, struct pf_vmm_exit *out)
 		return -1;
 	}
 	if (!v->reaped) {
-		long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+		long deadline = timeout_ms < 0 ? -1 : pf_now_ms() + timeout_ms;
 		for (;;) {
 			check_exit(v);
 			if (v->exited)
 				break;
-			long left = deadline < 0 ? 1000 : deadline - now_ms();
+			long left = deadline < 0 ? 1000 : deadline - pf_now_ms();
 			if (left <= 0) {
 				fill_exit(v, out);
 				return 1;
@@ -566,17 +329,12 @@ int pf_vmm_wait(struct pf_vmm *v, int timeout_ms, struct pf_vmm_exit *out)
 				struct pollfd p = { v->pidfd, POLLIN, 0 };
 				poll(&p, 1, clamp_ms(left));
 			} else {
-				sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
+				pf_sleep_ms(left < VMM_EXIT_POLL_MS ? left : VMM_EXIT_POLL_MS);
 			}
 		}
-		/* Leftovers in the group die now, while the zombie leader still
-         * pins the group id. */
-		kill(-v->pid, SIGKILL);
+		/* exited: this reaps at once, killing leftovers in the group */
 		int st = 0;
-		pid_t r;
-		while ((r = waitpid(v->pid, &st, 0)) < 0 && errno == EINTR)
-			;
-		if (r != v->pid)
+		if (pf_spawn_wait(v->pid, -1, &st) != 0)
 			return -1;
 		v->status = st;
 		v->reaped = true;
@@ -624,364 +382,4 @@ const char *pf_vmm_exit_describe(const struct pf_vmm_exit *e, char *buf, size_t 
 	else
 		snprintf(buf, len, "%s", what);
 	return buf;
-}
-
-/* ---- supervision ---------------------------------------------------------- */
-
-void pf_supervise_opts_init(struct pf_supervise_opts *o)
-{
-	if (!o)
-		return;
-	memset(o, 0, sizeof(*o));
-	o->exit_grace_ms = 2000;
-	o->term_grace_ms = 2000;
-	o->drain_ms = 500;
-}
-
-const char *pf_supervise_outcome_name(enum pf_supervise_outcome o)
-{
-	switch (o) {
-	case PF_SUP_EXITED:
-		return "exited";
-	case PF_SUP_EXIT_CODE:
-		return "exit-code";
-	case PF_SUP_CRASHED:
-		return "crash";
-	case PF_SUP_STOPPED:
-		return "stopped";
-	case PF_SUP_TIMEOUT_OVERALL:
-		return "timeout";
-	case PF_SUP_TIMEOUT_INACTIVITY:
-		return "wedged";
-	case PF_SUP_TIMEOUT_BOOT:
-		return "boot-timeout";
-	case PF_SUP_ERROR:
-		return "error";
-	}
-	return "unknown";
-}
-
-/* Wraps the caller's callbacks to count bytes and time serial activity. */
-struct sup {
-	struct pf_vmm *v;
-	const struct pf_supervise_cbs *cbs;
-	struct pf_supervise_result *res;
-	unsigned long long progress; /* last value of cbs->progress() */
-};
-
-static void sup_serial(void *ctx, const char *buf, size_t len)
-{
-	struct sup *s = ctx;
-	s->res->serial_bytes += len;
-	s->res->last_serial_ms = pf_vmm_elapsed_ms(s->v);
-	if (s->cbs->on_serial)
-		s->cbs->on_serial(s->cbs->ctx, buf, len);
-}
-
-static void sup_stderr(void *ctx, const char *buf, size_t len)
-{
-	struct sup *s = ctx;
-	s->res->stderr_bytes += len;
-	if (s->cbs->on_stderr)
-		s->cbs->on_stderr(s->cbs->ctx, buf, len);
-}
-
-/* Ask the caller's parser whether the milestones were reached. */
-static void sup_milestones(struct sup *s)
-{
-	const struct pf_supervise_cbs *c = s->cbs;
-	struct pf_supervise_result *r = s->res;
-	if (!r->first_record && c->saw_first_record && c->saw_first_record(c->ctx)) {
-		r->first_record = true;
-		r->first_record_ms = pf_vmm_elapsed_ms(s->v);
-	}
-	if (!r->finished && c->finished && c->finished(c->ctx)) {
-		r->finished = true;
-		r->finished_ms = pf_vmm_elapsed_ms(s->v);
-	}
-	if (c->progress) {
-		unsigned long long p = c->progress(c->ctx);
-		if (p != s->progress) {
-			s->progress = p;
-			r->last_progress_ms = pf_vmm_elapsed_ms(s->v);
-		}
-	}
-}
-
-static void sup_term(struct sup *s, const struct pf_supervise_opts *o)
-{
-	pf_vmm_terminate_drain(s->v, clamp_ms(o->term_grace_ms), sup_serial, sup_stderr, s);
-	sup_milestones(s);
-}
-
-/* The earliest armed deadline, and which outcome it stands for. */
-static long next_deadline(const struct sup *s, const struct pf_supervise_opts *o,
-			  enum pf_supervise_outcome *why)
-{
-	const struct pf_supervise_result *r = s->res;
-	long best = LONG_MAX;
-#define ARM(at, outcome)                  \
-	do {                              \
-		if ((at) < best) {        \
-			best = (at);      \
-			*why = (outcome); \
-		}                         \
-	} while (0)
-	if (r->finished) {
-		/* The probe is done: only the exit grace matters now. */
-		ARM(r->finished_ms + o->exit_grace_ms, PF_SUP_STOPPED);
-		return best;
-	}
-	if (o->overall_ms > 0)
-		ARM(o->overall_ms, PF_SUP_TIMEOUT_OVERALL);
-	bool tracking = s->cbs->saw_first_record != NULL;
-	if (tracking && !r->first_record && o->boot_ms > 0)
-		ARM(o->boot_ms, PF_SUP_TIMEOUT_BOOT);
-	if (o->inactivity_ms > 0 && (r->first_record || !tracking)) {
-		/* Progress is a valid record, not a byte: a flood of noise does
-         * not keep a wedged guest alive. */
-		long since = s->cbs->progress ? r->last_progress_ms : r->last_serial_ms;
-		if (r->first_record && r->first_record_ms > since)
-			since = r->first_record_ms;
-		if (since < 0)
-			since = 0;
-		ARM(since + o->inactivity_ms, PF_SUP_TIMEOUT_INACTIVITY);
-	}
-#undef ARM
-	return best;
-}
-
-int pf_vmm_supervise(struct pf_vmm *v, const struct pf_supervise_opts *opts,
-		     const struct pf_supervise_cbs *cbs, struct pf_supervise_result *res)
-{
-	if (!v || !opts || !res || v->reaped) {
-		errno = EINVAL;
-		return -1;
-	}
-	static const struct pf_supervise_cbs no_cbs;
-	memset(res, 0, sizeof(res[0]));
-	res->first_record_ms = res->finished_ms = res->last_serial_ms = -1;
-	res->last_progress_ms = -1;
-	res->exit_ms = -1;
-	res->exit.code = -1;
-	struct sup s = { v, cbs ? cbs : &no_cbs, res, 0 };
-	if (s.cbs->progress)
-		s.progress = s.cbs->progress(s.cbs->ctx);
-	bool stopped_by_us = false;
-	enum pf_supervise_outcome why = PF_SUP_EXITED;
-
-	for (;;) {
-		enum pf_supervise_outcome cand = PF_SUP_EXITED;
-		long at = next_deadline(&s, opts, &cand);
-		long now = pf_vmm_elapsed_ms(v);
-		if (at != LONG_MAX && now >= at) {
-			why = cand;
-			stopped_by_us = true;
-			break;
-		}
-		/* Wake at least once a second: a guard against clock surprises,
-         * and cheap. */
-		long wait = at == LONG_MAX ? 1000 : at - now;
-		if (wait > 1000)
-			wait = 1000;
-		int r = pf_vmm_poll(v, clamp_ms(wait), sup_serial, sup_stderr, &s);
-		if (r < 0) {
-			res->sys_errno = errno;
-			why = PF_SUP_ERROR;
-			stopped_by_us = true;
-			break;
-		}
-		sup_milestones(&s);
-		if (r & PF_VMM_POLL_EXITED)
-			break;
-	}
-
-	if (stopped_by_us) {
-		sup_term(&s, opts);
-		res->escalated = v->sent_signal == SIGKILL;
-	}
-	if (v->exited)
-		res->exit_ms = pf_vmm_elapsed_ms(v);
-
-	/* The last records may still sit in the pipe: read to EOF, bounded,
-     * since something the VMM forked may hold the pipe open. */
-	long drain_end = now_ms() + (opts->drain_ms > 0 ? opts->drain_ms : 0);
-	for (;;) {
-		int r = pf_vmm_poll(v, clamp_ms(drain_end - now_ms()), sup_serial, sup_stderr, &s);
-		if (r < 0 || (r & PF_VMM_POLL_EOF) || now_ms() >= drain_end)
-			break;
-	}
-	sup_milestones(&s);
-
-	/* Reap: immediate if it exited; bounded if SIGKILL did not work. */
-	pf_vmm_wait(v, v->exited ? -1 : VMM_KILL_WAIT_MS, &res->exit);
-	res->elapsed_ms = pf_vmm_elapsed_ms(v);
-
-	if (stopped_by_us) {
-		res->outcome = why;
-	} else if (res->exit.how == PF_VMM_SIGNALLED) {
-		res->outcome = PF_SUP_CRASHED;
-	} else if (res->exit.how == PF_VMM_EXITED && res->exit.code == 0) {
-		res->outcome = PF_SUP_EXITED;
-	} else {
-		res->outcome = PF_SUP_EXIT_CODE;
-	}
-	return 0;
-}
-
-/* ---- hypervisor version --------------------------------------------------- */
-
-#define VERSION_CAPTURE 65536
-
-struct capture {
-	char buf[VERSION_CAPTURE];
-	size_t len;
-};
-
-static void capture_fn(void *ctx, const char *buf, size_t len)
-{
-	struct capture *c = ctx;
-	size_t room = sizeof(c->buf) - 1 - c->len;
-	if (len > room)
-		len = room; /* the first line is all we want; drop the rest */
-	memcpy(c->buf + c->len, buf, len);
-	c->len += len;
-	c->buf[c->len] = '\0';
-}
-
-struct version_io {
-	struct capture out, err;
-};
-
-static void version_out(void *ctx, const char *b, size_t n)
-{
-	capture_fn(&((struct version_io *)ctx)->out, b, n);
-}
-
-static void version_err(void *ctx, const char *b, size_t n)
-{
-	capture_fn(&((struct version_io *)ctx)->err, b, n);
-}
-
-/* First non-blank line of S, trailing blanks removed, into buf. */
-static bool first_line(const char *s, char *buf, size_t len)
-{
-	while (*s) {
-		while (*s == ' ' || *s == '\t' || *s == '\r')
-			s++;
-		size_t n = strcspn(s, "\n");
-		while (n > 0 && isspace((unsigned char)s[n - 1]))
-			n--;
-		if (n > 0) {
-			if (n >= len)
-				n = len - 1;
-			memcpy(buf, s, n);
-			buf[n] = '\0';
-			return true;
-		}
-		s += strcspn(s, "\n");
-		if (*s)
-			s++;
-	}
-	return false;
-}
-
-int pf_hypervisor_version(const char *binary, const char *const *version_args, int timeout_ms,
-			  char *buf, size_t len, struct pf_error *err)
-{
-	pf_error_clear(err);
-	if (!binary || !*binary || !buf || len == 0)
-		return pf_error_fill(err, NULL, 0, 0, NULL, "missing argument");
-	buf[0] = '\0';
-	if (timeout_ms <= 0)
-		timeout_ms = 10000; /* never unbounded */
-	size_t nargs = 0;
-	while (version_args && version_args[nargs])
-		nargs++;
-	char **argv = calloc(nargs + 2, sizeof(*argv));
-	struct version_io *io = calloc(1, sizeof(*io));
-	if (!argv || !io) {
-		free(argv);
-		free(io);
-		return pf_error_fill(err, NULL, 0, 0, NULL, "out of memory");
-	}
-	/* execve takes char *const[]; nothing writes through these. */
-	argv[0] = (char *)binary;
-	for (size_t i = 0; i < nargs; i++)
-		argv[i + 1] = (char *)version_args[i];
-
-	int rc = -1;
-	struct pf_vmm *v = pf_vmm_spawn(argv, err);
-	if (!v)
-		goto out;
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-	long exited_at = -1;
-	bool timed_out = false;
-	for (;;) {
-		long now = now_ms();
-		if (now >= deadline) {
-			timed_out = exited_at < 0;
-			break;
-		}
-		int r = pf_vmm_poll(v, clamp_ms(deadline - now), version_out, version_err, io);
-		if (r < 0 || (r & (PF_VMM_POLL_EXITED | PF_VMM_POLL_EOF)) ==
-				     (PF_VMM_POLL_EXITED | PF_VMM_POLL_EOF))
-			break;
-		/* Exited, but something it forked holds the pipe open: what was
-         * written before the exit is in by now. */
-		if ((r & PF_VMM_POLL_EXITED) && exited_at < 0)
-			exited_at = now_ms();
-		if (exited_at >= 0 && now_ms() - exited_at >= 200)
-			break;
-	}
-	if (timed_out)
-		pf_vmm_terminate(v, 200);
-	struct pf_vmm_exit ex;
-	pf_vmm_wait(v, VMM_KILL_WAIT_MS, &ex);
-	char what[128];
-	if (timed_out) {
-		pf_error_fill(err, NULL, 0, 0, NULL, "'%s' did not answer within %d ms", binary,
-			      timeout_ms);
-	} else if (ex.how != PF_VMM_EXITED || ex.code != 0) {
-		char line[200] = "";
-		first_line(io->err.buf, line, sizeof(line));
-		pf_error_fill(err, NULL, 0, 0, NULL, "'%s' failed (%s)%s%s", binary,
-			      pf_vmm_exit_describe(&ex, what, sizeof(what)), line[0] ? ": " : "",
-			      line);
-	} else if (!first_line(io->out.buf, buf, len) && !first_line(io->err.buf, buf, len)) {
-		pf_error_fill(err, NULL, 0, 0, NULL, "'%s' printed no version", binary);
-	} else {
-		rc = 0;
-	}
-out:
-	pf_vmm_free(v);
-	free(argv);
-	free(io);
-	return rc;
-}
-
-int pf_version_number(const char *line, char *buf, size_t len)
-{
-	if (!line || !buf || len == 0)
-		return -1;
-	buf[0] = '\0';
-	for (const char *p = line; *p;) {
-		p += strspn(p, " \t(),;:");
-		size_t n = strcspn(p, " \t(),;:");
-		const char *w = p;
-		size_t wn = n;
-		if (wn > 1 && (w[0] == 'v' || w[0] == 'V') && isdigit((unsigned char)w[1])) {
-			w++;
-			wn--;
-		}
-		if (wn > 0 && isdigit((unsigned char)w[0]) && memchr(w, '.', wn)) {
-			if (wn >= len)
-				wn = len - 1;
-			memcpy(buf, w, wn);
-			buf[wn] = '\0';
-			return 0;
-		}
-		p += n;
-	}
-	return -1;
 }

@@ -2,7 +2,7 @@
 /*
  * Launching and supervising the hypervisor (VMM) process.
  *
- * The VMM is started with fork + execve of an argv vector (never a shell),
+ * The VMM is started with posix_spawnp of an argv vector (never a shell),
  * stdin from /dev/null, stdout (the guest's serial console) and stderr on
  * two separate non-blocking pipes. It runs in its own process group, so
  * signals reach exactly what we started (the VMM and anything it forked)

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `plugfest run` in three files: run_opts.c (the command line), run_boot.c
+ * (one boot of the hypervisor: signals, stream plumbing, supervision) and
+ * run.c (the run: nonce, restarts, results and reports). What they share.
+ */
+#ifndef PF_CLI_RUN_INTERNAL_H
+#define PF_CLI_RUN_INTERNAL_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "pf/proto.h"
+#include "ingest/journal.h"
+#include "cli/paths.h"
+#include "cli/progress.h"
+#include "reports/reports.h"
+#include "ingest/results.h"
+#include "policy/score.h"
+#include "launch/services.h"
+#include "package/digest.h"
+#include "policy/spec.h"
+#include "ingest/stream.h"
+#include "launch/target.h"
+#include "launch/vmm.h"
+#include "policy/waiver.h"
+#include "util/fs.h"
+
+#define DEFAULT_TARGET "qemu-aarch64-virt"
+/* Cap of console.log, hypervisor.log and journal.jsonl each (--max-log-bytes). */
+#define DEFAULT_MAX_LOG_BYTES (64ull << 20)
+
+struct run_opts {
+	const char *target;
+	const char *outdir;
+	const char *probe; /* override of the target's image */
+	const char *filter;
+	unsigned long long seed;
+	int verbose;
+	int max_restarts;
+	long overall_s; /* 0: target's */
+	const char *sets[16];
+	int nsets;
+	const char *extra_bootargs;
+	int dry_run;
+	const char *formats;
+	const char *gate;		  /* profile id whose verdict sets the exit code */
+	unsigned long long max_log_bytes; /* 0: no cap */
+	struct pf_score_inputs score;
+};
+
+/* hypervisor.log, capped like console.log. */
+struct capped_log {
+	FILE *f;
+	unsigned long long cap, written, dropped, reported;
+};
+
+struct run_ctx {
+	struct pf_stream *stream;
+	struct pf_journal *journal;
+	struct pf_results *results;
+	struct pf_progress *progress;
+	struct capped_log hvlog;
+	unsigned long diags;
+	char nonce[PF_PROTO_NONCE_HEX + 1]; /* this run's, for every boot */
+	unsigned long long console_reported, records_reported;
+	bool journal_full; /* records refused: the run stops */
+};
+
+struct boot_outcome {
+	struct pf_supervise_result sup;
+	bool spawned;
+	char argv0_error[PF_ERROR_MESSAGE_MAX + PF_ERROR_FILE_MAX + 64];
+};
+
+/* The options of `plugfest run` into o; prints usage or the error itself.
+ * Returns 0, or -1 for a usage error. */
+int run_parse_opts(int argc, char **argv, struct run_opts *o);
+
+/* Set by SIGINT/SIGTERM/SIGHUP: stop restarting, still write results. */
+extern volatile sig_atomic_t run_interrupted;
+
+void run_add_finding(struct run_ctx *ctx, const char *kind, const char *msg, bool open_step);
+void run_boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv, long overall_ms,
+		   struct boot_outcome *bo);
+const char *run_finding_kind(enum pf_supervise_outcome o);
+bool run_finished(void *vctx);
+void run_install_signals(void);
+void run_iso_now(char *buf, size_t len);
+double run_now_s(void);
+void run_on_diag(void *vctx, const struct pf_diag *d);
+void run_on_record(void *vctx, uint32_t seq, json_t *rec, const char *raw, size_t len);
+bool run_stream_rejected(struct run_ctx *ctx, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/* `plugfest run`: its command line. */
+#define _GNU_SOURCE
+#include "cli/run_internal.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: plugfest run [-t TARGET] [-o DIR] [options]\n"
+		"  -t, --target NAME|FILE   target definition (default " DEFAULT_TARGET ")\n"
+		"  -o, --output DIR         output directory (default out/<target>-<time>)\n"
+		"  -f, --filter GLOB[,GLOB] run only matching checks\n"
+		"      --seed N             seed for randomised checks (default: time)\n"
+		"      --probe FILE         probe image instead of the target's\n"
+		"      --set NAME=VALUE     override a target variable\n"
+		"      --bootargs TEXT      extra guest command line words\n"
+		"      --max-restarts N     guest restarts after a crash or hang (default 3)\n"
+		"      --timeout SECONDS    overall timeout per boot (default: target's)\n"
+		"      --max-log-bytes N    cap of console.log, hypervisor.log and journal.jsonl\n"
+		"                           each (suffix K, M, G; default 64M; 0: no cap)\n"
+		"      --profile FILE       score against this profile too (repeatable)\n"
+		"      --known-failures FILE  apply this known-failure/waiver file too "
+		"(repeatable)\n"
+		"      --gate PROFILE       exit code from this profile's verdict (id of a "
+		"shipped\n"
+		"                           profile or of one given with --profile): 0 passes,\n"
+		"                           1 does not, 3 incomplete\n"
+		"      --formats LIST       reports to write (default json,junit,md,html,pdf;\n"
+		"                           results.json is always written)\n"
+		"      --dry-run            print the hypervisor command line, one argument\n"
+		"                           per line, and exit\n"
+		"  -v, --verbose            more detail (repeat for debug records)\n");
+}
+
+int run_parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, 0, 't' },
+		{ "output", required_argument, 0, 'o' },
+		{ "filter", required_argument, 0, 'f' },
+		{ "seed", required_argument, 0, 'S' },
+		{ "probe", required_argument, 0, 'P' },
+		{ "set", required_argument, 0, 's' },
+		{ "bootargs", required_argument, 0, 'b' },
+		{ "max-restarts", required_argument, 0, 'r' },
+		{ "timeout", required_argument, 0, 'T' },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "dry-run", no_argument, 0, 'n' },
+		{ "formats", required_argument, 0, 'F' },
+		{ "profile", required_argument, 0, 'p' },
+		{ "known-failures", required_argument, 0, 'k' },
+		{ "gate", required_argument, 0, 'g' },
+		{ "max-log-bytes", required_argument, 0, 'L' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	o->target = DEFAULT_TARGET;
+	o->max_restarts = 3;
+	o->max_log_bytes = DEFAULT_MAX_LOG_BYTES;
+	o->seed = (unsigned long long)time(NULL);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:o:f:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o->target = optarg;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'P':
+			o->probe = optarg;
+			break;
+		case 'b':
+			o->extra_bootargs = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'n':
+			o->dry_run = 1;
+			break;
+		case 'g':
+			o->gate = optarg;
+			break;
+		case 'p':
+			if (o->score.nprofiles ==
+			    sizeof(o->score.profiles) / sizeof(o->score.profiles[0])) {
+				fprintf(stderr, "plugfest run: too many --profile options\n");
+				return -1;
+			}
+			o->score.profiles[o->score.nprofiles++] = optarg;
+			break;
+		case 'k':
+			if (o->score.nknown == sizeof(o->score.known) / sizeof(o->score.known[0])) {
+				fprintf(stderr,
+					"plugfest run: too many --known-failures options\n");
+				return -1;
+			}
+			o->score.known[o->score.nknown++] = optarg;
+			break;
+		case 'F':
+			if (pf_reports_check_formats(optarg, stderr))
+				return -1;
+			o->formats = optarg;
+			break;
+		case 's':
+			if (o->nsets == (int)(sizeof(o->sets) / sizeof(o->sets[0]))) {
+				fprintf(stderr, "plugfest run: too many --set options\n");
+				return -1;
+			}
+			o->sets[o->nsets++] = optarg;
+			break;
+		case 'S':
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 0);
+			if (errno || *end) {
+				fprintf(stderr, "plugfest run: --seed: not a number: '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'r':
+			o->max_restarts = (int)strtol(optarg, &end, 10);
+			if (*end || o->max_restarts < 0) {
+				fprintf(stderr, "plugfest run: --max-restarts: not a count: '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'L': {
+			unsigned long long v;
+			unsigned shift = 0;
+
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (*end == 'K' || *end == 'k')
+				shift = 10, end++;
+			else if (*end == 'M' || *end == 'm')
+				shift = 20, end++;
+			else if (*end == 'G' || *end == 'g')
+				shift = 30, end++;
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    v > (~0ull >> shift)) {
+				fprintf(stderr, "plugfest run: --max-log-bytes: not a size: '%s'\n",
+					optarg);
+				return -1;
+			}
+			o->max_log_bytes = v << shift;
+			break;
+		}
+		case 'T':
+			o->overall_s = strtol(optarg, &end, 10);
+			if (*end || o->overall_s <= 0) {
+				fprintf(stderr,
+					"plugfest run: --timeout: not a positive number of "
+					"seconds: '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "plugfest run: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	/* A bad profile or known-failure file is refused before booting. */
+	if (pf_reports_check_inputs(&o->score, stderr))
+		return -1;
+	if (o->gate && pf_reports_check_gate(o->gate, &o->score, stderr))
+		return -1;
+	/* The filter travels on the guest command line: no spaces allowed. */
+	if (o->filter && strpbrk(o->filter, " \t\n")) {
+		fprintf(stderr, "plugfest run: --filter must not contain spaces\n");
+		return -1;
+	}
+	return 0;
+}

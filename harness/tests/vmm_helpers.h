@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the VMM launcher's tests share: capturing a child's output through
+ * the callbacks, /bin/sh scripts standing in for a hypervisor (the runner
+ * itself never uses a shell), and supervision options. Timing assertions
+ * use SLACK_MS so a loaded CI machine passes while a hang still fails.
+ */
+#ifndef PF_TEST_VMM_HELPERS_H
+#define PF_TEST_VMM_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launch/target.h"
+#include "launch/vmm.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+
+#include "proc_helpers.h"
+
+#ifndef PF_TEST_DATA_DIR
+#define PF_TEST_DATA_DIR "harness/tests/data"
+#endif
+
+/* Allowance for scheduling, fork/exec and ASan on a busy machine. */
+#define SLACK_MS 1500
+
+/* ---- capture helpers -------------------------------------------------------- */
+
+static inline void buf_add(struct pf_strbuf *b, const char *s, size_t n)
+{
+	assert_int_equal(pf_strbuf_add(b, s, n), 0);
+}
+
+struct cap {
+	struct pf_strbuf out, err;
+	const char *first_marker;    /* saw_first_record: this text appeared */
+	const char *finish_marker;   /* finished: this text appeared */
+	const char *progress_marker; /* progress: occurrences of this text */
+	bool first, done;
+	int serial_calls;
+	size_t scanned; /* progress: output searched so far */
+	unsigned long long progress;
+};
+
+static inline void cap_out(void *ctx, const char *s, size_t n)
+{
+	struct cap *c = ctx;
+	c->serial_calls++;
+	buf_add(&c->out, s, n);
+}
+
+static inline void cap_err(void *ctx, const char *s, size_t n)
+{
+	buf_add(&((struct cap *)ctx)->err, s, n);
+}
+
+static inline bool cap_first(void *ctx)
+{
+	struct cap *c = ctx;
+	if (!c->first && c->first_marker && c->out.p)
+		c->first = strstr(c->out.p, c->first_marker) != NULL;
+	return c->first;
+}
+
+static inline bool cap_finished(void *ctx)
+{
+	struct cap *c = ctx;
+	if (!c->done && c->finish_marker && c->out.p)
+		c->done = strstr(c->out.p, c->finish_marker) != NULL;
+	return c->done;
+}
+
+static inline unsigned long long cap_progress(void *ctx)
+{
+	struct cap *c = ctx;
+	size_t ml = strlen(c->progress_marker);
+	while (c->out.p && c->scanned < c->out.len) {
+		const char *hit = strstr(c->out.p + c->scanned, c->progress_marker);
+		if (!hit) {
+			/* a marker may be cut at the end: look at its start again */
+			c->scanned = c->out.len >= ml ? c->out.len - ml + 1 : 0;
+			break;
+		}
+		c->progress++;
+		c->scanned = (size_t)(hit - c->out.p) + ml;
+	}
+	return c->progress;
+}
+
+static inline void cap_free(struct cap *c)
+{
+	free(c->out.p);
+	free(c->err.p);
+	memset(c, 0, sizeof(*c));
+}
+
+static inline const char *out_str(const struct cap *c)
+{
+	return c->out.p ? c->out.p : "";
+}
+static inline const char *err_str(const struct cap *c)
+{
+	return c->err.p ? c->err.p : "";
+}
+
+static inline struct pf_vmm *spawn_sh(const char *script)
+{
+	char *argv[] = { "/bin/sh", "-c", (char *)script, NULL };
+	struct pf_error err;
+	struct pf_vmm *v = pf_vmm_spawn(argv, &err);
+	if (!v) {
+		char b[1024];
+		fail_msg("spawn failed: %s", pf_error_format(&err, b, sizeof(b)));
+	}
+	return v;
+}
+
+/* Run SCRIPT under supervision with the given limits. */
+static inline void supervise_sh(const char *script, const struct pf_supervise_opts *o,
+				struct cap *c, struct pf_supervise_result *res, long *took_ms)
+{
+	struct pf_supervise_cbs cbs = {
+		cap_out,
+		cap_err,
+		c->first_marker ? cap_first : NULL,
+		c->finish_marker ? cap_finished : NULL,
+		c,
+		c->progress_marker ? cap_progress : NULL,
+	};
+	long t0 = pf_now_ms();
+	struct pf_vmm *v = spawn_sh(script);
+	pid_t pid = pf_vmm_pid(v);
+	assert_int_equal(pf_vmm_supervise(v, o, &cbs, res), 0);
+	if (took_ms)
+		*took_ms = pf_now_ms() - t0;
+	/* Supervision reaps: nothing is left to wait for. */
+	assert_int_not_equal(res->exit.how, PF_VMM_RUNNING);
+	int st;
+	assert_int_equal(waitpid(pid, &st, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	pf_vmm_free(v);
+}
+
+static inline struct pf_supervise_opts opts(long overall, long boot, long inactivity)
+{
+	struct pf_supervise_opts o;
+	pf_supervise_opts_init(&o);
+	o.overall_ms = overall;
+	o.boot_ms = boot;
+	o.inactivity_ms = inactivity;
+	o.term_grace_ms = 1000;
+	return o;
+}
+
+#endif
