@@ -199,6 +199,17 @@ void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT])
 		counts[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
 }
 
+void pf_device_counts(const json_t *results, const char *device, unsigned counts[PF_RV_COUNT])
+{
+	size_t i;
+	const json_t *r;
+
+	memset(counts, 0, PF_RV_COUNT * sizeof(*counts));
+	json_array_foreach (json_object_get(results, "results"), i, r)
+		if (!strcmp(pf_jstr(r, "device", ""), device))
+			counts[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
+}
+
 const char *pf_overall_verdict(const json_t *results)
 {
 	return pf_headline_name(pf_headline(results));

@@ -44,6 +44,8 @@ int pf_buf_write_file(const struct pf_buf *b, const char *path, char *err, size_
 const char *pf_jstr(const json_t *o, const char *key, const char *dflt);
 /* Effective verdict counts over results["results"]. */
 void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT]);
+/* The same over the results of one device (its "id"). */
+void pf_device_counts(const json_t *results, const char *device, unsigned counts[PF_RV_COUNT]);
 /* The run's headline verdict (pf_headline in score.h), for headings. */
 const char *pf_overall_verdict(const json_t *results);
 /* Its reasons: a new array of strings, NULL on allocation failure. */

@@ -407,6 +407,56 @@ static void test_all_formats_from_fixtures(void **state)
 	}
 }
 
+/* The PDF's document carries what whoever signs off a device reads (verdicts,
+ * each check not passed with its statements and sub-case, known failures,
+ * per-device counts, environment) and not the table of every check. */
+static void test_print_document(void **state)
+{
+	(void)state;
+	json_t *r = scored("qemu-7.2-legacy.json"), *res;
+	struct pf_buf full, print;
+	size_t i;
+
+	json_object_set_new(json_object_get(r, "run"), "nonce",
+			    json_string("0123456789abcdef0123456789abcdef"));
+	json_array_foreach (json_object_get(r, "results"), i, res)
+		if (!strcmp(json_string_value(json_object_get(res, "test")),
+			    "features.version-1-offered"))
+			json_object_set_new(res, "sub", json_string("legacy-window"));
+	pf_buf_init(&full);
+	pf_buf_init(&print);
+	pf_report_html_render(r, &full);
+	pf_report_html_render_ex(r, &print, true);
+	assert_false(full.oom || print.oom);
+	for (int k = 0; k < 2; k++) {
+		const char *h = k ? print.p : full.p;
+		assert_non_null(strstr(h, "Verdict per profile"));
+		assert_non_null(strstr(h, "non-conformant"));
+		assert_non_null(strstr(h, "features.version-1-offered"));
+		assert_non_null(strstr(h, "devicenormative:Reserved Feature Bits"));
+		assert_non_null(strstr(h, "[legacy-window]"));
+		assert_non_null(strstr(h, "Waivers and known failures"));
+		assert_non_null(strstr(h, "Environment and reproduction"));
+		assert_non_null(strstr(h, "0123456789abcdef0123456789abcdef"));
+		assert_non_null(strstr(h, "Kit version"));
+		assert_non_null(strstr(h, "7.2.11"));
+	}
+	/* the PDF: counts per device and each check not passed, once */
+	assert_non_null(strstr(print.p, "Verdicts per device"));
+	assert_non_null(strstr(print.p, "Checks not passed"));
+	assert_null(strstr(print.p, "Devices and checks"));
+	assert_null(strstr(print.p, "All requirements per profile"));
+	/* a passed check appears only in report.html */
+	assert_non_null(strstr(full.p, "Devices and checks"));
+	assert_non_null(strstr(full.p, "All requirements per profile"));
+	assert_non_null(strstr(full.p, "basic.init.sequence"));
+	assert_null(strstr(print.p, "basic.init.sequence"));
+	assert_true(print.len < full.len / 2);
+	pf_buf_free(&full);
+	pf_buf_free(&print);
+	json_decref(r);
+}
+
 static void test_pdf_and_write_all(void **state)
 {
 	(void)state;
@@ -524,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_xml_checker_itself),
 		cmocka_unit_test(test_escapers),
 		cmocka_unit_test(test_all_formats_from_fixtures),
+		cmocka_unit_test(test_print_document),
 		cmocka_unit_test(test_pdf_and_write_all),
 		cmocka_unit_test(test_matrix_of_four_runs),
 	};

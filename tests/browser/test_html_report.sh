@@ -47,12 +47,14 @@ else
 	fi
 	s="$src/harness/src"
 	r="$src/reports"
+	cmake -DIN="$r/report.css" -DOUT="$tmp/report_css.c" -DNAME=pf_report_css -P "$r/embed.cmake"
 	# shellcheck disable=SC2086
 	"$cc" -std=gnu11 -O1 -I"$src/common/include" -I"$s" -I"$src" -o "$tmp/render" "$here/render_fixture.c" \
 		"$s/policy/profile.c" "$s/policy/score.c" "$s/policy/waiver.c" "$s/launch/target.c" "$s/util/error.c" \
 		"$s/package/sha256.c" "$r/report_util.c" \
 		"$r/report_write.c" "$r/report_junit.c" "$r/report_md.c" "$r/report_html.c" \
-		"$r/report_html_detail.c" "$r/report_svg.c" "$r/report_css.c" "$r/report_pdf.c" \
+		"$r/report_html_detail.c" "$r/report_html_print.c" "$r/report_svg.c" "$tmp/report_css.c" \
+		"$r/report_pdf.c" \
 		-ljansson -lyaml -lm
 	report="$tmp/report.html"
 	# shellcheck disable=SC2086
