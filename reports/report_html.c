@@ -486,14 +486,14 @@ void pf_report_html_render(const json_t *results, struct pf_buf *out)
 	pf_report_html_render_ex(results, out, false);
 }
 
-int pf_report_html(const json_t *results, const char *path, char *err, size_t errlen)
+int pf_report_html(const json_t *results, const char *path, struct pf_error *err)
 {
 	struct pf_buf b;
 	int rc;
 
 	pf_buf_init(&b);
 	pf_report_html_render(results, &b);
-	rc = pf_buf_write_file(&b, path, err, errlen);
+	rc = pf_buf_write_file(&b, path, err);
 	pf_buf_free(&b);
 	return rc;
 }

@@ -410,7 +410,7 @@ static void headline_suite(struct pf_buf *b, const json_t *results, struct tally
 	all->errors += t.errors;
 }
 
-int pf_report_junit(const json_t *results, const char *path, char *err, size_t errlen)
+int pf_report_junit(const json_t *results, const char *path, struct pf_error *err)
 {
 	struct pf_buf body, out;
 	struct tally all = { 0 };
@@ -440,7 +440,7 @@ int pf_report_junit(const json_t *results, const char *path, char *err, size_t e
 	pf_buf_add(&out, body.p ? body.p : "", body.len);
 	out.oom |= body.oom;
 	pf_buf_puts(&out, "</testsuites>\n");
-	rc = pf_buf_write_file(&out, path, err, errlen);
+	rc = pf_buf_write_file(&out, path, err);
 	pf_buf_free(&body);
 	pf_buf_free(&out);
 	return rc;

@@ -230,7 +230,7 @@ static void md_headline(struct pf_buf *b, const json_t *results, const unsigned 
 	json_decref(why);
 }
 
-int pf_report_md(const json_t *results, const char *path, char *err, size_t errlen)
+int pf_report_md(const json_t *results, const char *path, struct pf_error *err)
 {
 	struct pf_buf b;
 	const json_t *f;
@@ -279,7 +279,7 @@ int pf_report_md(const json_t *results, const char *path, char *err, size_t errl
 	md_devices(&b, results);
 	md_waivers(&b, results);
 	md_env(&b, results);
-	rc = pf_buf_write_file(&b, path, err, errlen);
+	rc = pf_buf_write_file(&b, path, err);
 	pf_buf_free(&b);
 	return rc;
 }

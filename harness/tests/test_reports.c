@@ -313,7 +313,8 @@ static void test_escapers(void **state)
 static void test_all_formats_from_fixtures(void **state)
 {
 	(void)state;
-	char path[512], err[1200];
+	char path[512];
+	struct pf_error rerr;
 
 	for (size_t f = 0; f < 4; f++) {
 		json_t *r = scored(fixtures[f]);
@@ -323,7 +324,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* JSON: round trip, profiles embedded */
 		snprintf(path, sizeof(path), "%s/results.json", dir);
-		assert_int_equal(pf_report_write(r, "json", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "json", path, &rerr), 0);
 		json_error_t je;
 		json_t *back = json_load_file(path, 0, &je);
 		assert_non_null(back);
@@ -333,7 +334,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* JUnit: well-formed, counts consistent, mapping */
 		snprintf(path, sizeof(path), "%s/junit.xml", dir);
-		assert_int_equal(pf_report_write(r, "junit", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "junit", path, &rerr), 0);
 		char *x = slurp(path);
 		const char *why = xml_check(x);
 		if (why)
@@ -360,7 +361,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* Markdown */
 		snprintf(path, sizeof(path), "%s/report.md", dir);
-		assert_int_equal(pf_report_write(r, "md", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "md", path, &rerr), 0);
 		char *md = slurp(path);
 		assert_non_null(strstr(md, "# Virtio conformance: "));
 		assert_non_null(strstr(md, "| virtio-1.4-core | 0.1.0 | VIRTIO 1.4 | **"));
@@ -375,7 +376,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* HTML: self-contained, escaped, complete */
 		snprintf(path, sizeof(path), "%s/report.html", dir);
-		assert_int_equal(pf_report_write(r, "html", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "html", path, &rerr), 0);
 		char *h = slurp(path);
 		static const char *const forbidden[] = { "://",	   "src=",    "<script", "<link",
 							 "url(",   "@import", "<iframe", "<object",
@@ -460,20 +461,22 @@ static void test_print_document(void **state)
 static void test_pdf_and_write_all(void **state)
 {
 	(void)state;
-	char path[512], err[1200], tool[512];
+	char path[512], tool[512];
+	struct pf_error rerr;
 	json_t *r = scored("qemu-7.2-legacy.json");
 
 	/* Chromium named but absent: skipped with a message, not a crash */
 	setenv("PF_CHROMIUM", "/nonexistent/chromium", 1);
 	snprintf(path, sizeof(path), "%s/skipped.pdf", tmpdir);
-	assert_int_equal(pf_report_write(r, "pdf", path, err, sizeof(err)), PF_REPORT_SKIPPED);
-	assert_non_null(strstr(err, "Chromium not found"));
+	assert_int_equal(pf_report_write(r, "pdf", path, &rerr), PF_REPORT_SKIPPED);
+	assert_non_null(strstr(rerr.message, "Chromium not found"));
+	assert_string_equal(rerr.file, path);
 	assert_int_equal(access(path, F_OK), -1);
 	unsetenv("PF_CHROMIUM");
 
 	snprintf(path, sizeof(path), "%s/all", tmpdir);
 	assert_int_equal(mkdir(path, 0755), 0);
-	int rc = pf_report_write_all(r, path, err, sizeof(err));
+	int rc = pf_report_write_all(r, path, &rerr);
 	bool chromium = have_tool("chromium", tool, sizeof(tool));
 	assert_int_equal(rc, chromium ? 0 : PF_REPORT_SKIPPED);
 	static const char *const files[] = { "results.json", "junit.xml", "report.md",
@@ -492,10 +495,10 @@ static void test_pdf_and_write_all(void **state)
 	} else {
 		print_message("chromium not installed: PDF rendering not exercised\n");
 	}
-	assert_int_equal(pf_report_write(r, "docx", path, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "unknown format"));
+	assert_int_equal(pf_report_write(r, "docx", path, &rerr), -1);
+	assert_non_null(strstr(rerr.message, "unknown report format 'docx'"));
 	snprintf(path, sizeof(path), "%s/no/such/dir/report.html", tmpdir);
-	assert_int_equal(pf_report_write(r, "html", path, err, sizeof(err)), -1);
+	assert_int_equal(pf_report_write(r, "html", path, &rerr), -1);
 	json_decref(r);
 }
 

@@ -329,6 +329,7 @@ static void contains(const char *text, const char *what, const char *where)
 static void headline_everywhere(void **state)
 {
 	char dir[] = "/tmp/pf-verdict-XXXXXX", path[256], err[256], line[128];
+	struct pf_error rerr;
 	const json_t *exp_json = NULL;
 	struct {
 		json_t *doc;
@@ -372,7 +373,7 @@ static void headline_everywhere(void **state)
 		free(con);
 
 		snprintf(path, sizeof(path), "%s/report.md", dir);
-		assert_int_equal(pf_report_write(doc, "md", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(doc, "md", path, &rerr), 0);
 		text = slurp(path);
 		snprintf(line, sizeof(line), "**Overall: %s**", cases[c].want);
 		contains(text, line, "report.md");
@@ -380,7 +381,7 @@ static void headline_everywhere(void **state)
 		free(text);
 
 		snprintf(path, sizeof(path), "%s/report.html", dir);
-		assert_int_equal(pf_report_write(doc, "html", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(doc, "html", path, &rerr), 0);
 		text = slurp(path);
 		snprintf(line, sizeof(line), "verdict-banner v-%s\">Overall: %s<", cases[c].want,
 			 cases[c].want);
@@ -389,7 +390,7 @@ static void headline_everywhere(void **state)
 		free(text);
 
 		snprintf(path, sizeof(path), "%s/junit.xml", dir);
-		assert_int_equal(pf_report_write(doc, "junit", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(doc, "junit", path, &rerr), 0);
 		text = slurp(path);
 		snprintf(line, sizeof(line), "<property name=\"verdict\" value=\"%s\"/>",
 			 cases[c].want);
@@ -403,7 +404,7 @@ static void headline_everywhere(void **state)
 		free(text);
 
 		snprintf(path, sizeof(path), "%s/results.json", dir);
-		assert_int_equal(pf_report_write(doc, "json", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(doc, "json", path, &rerr), 0);
 		{
 			json_t *back = json_load_file(path, 0, NULL);
 

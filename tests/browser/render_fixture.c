@@ -19,7 +19,7 @@ int main(int argc, char **argv)
 	static const char *const ids[] = { "virtio-1.4-core", "avps-base",	 "avps-ivi",
 					   "avps-cluster",    "avps-telematics", "avps-adas" };
 	struct pf_profile *ps[6] = { 0 };
-	struct pf_error e;
+	struct pf_error e, rerr;
 	char path[4096], err[1200];
 	json_error_t je;
 	int rc = 1;
@@ -48,9 +48,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	if (pf_waivers_apply(r, w, NULL, err, sizeof(err)) ||
-	    pf_score_attach(r, ps, 6, err, sizeof(err)) ||
-	    pf_report_write(r, "html", argv[3], err, sizeof(err))) {
+	    pf_score_attach(r, ps, 6, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	if (pf_report_write(r, "html", argv[3], &rerr)) {
+		fprintf(stderr, "%s\n", pf_error_format(&rerr, err, sizeof(err)));
 		goto out;
 	}
 	rc = 0;

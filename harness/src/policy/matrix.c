@@ -145,6 +145,17 @@ json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n,
 	return m;
 }
 
+/* pf_buf_write_file() with this module's error text. */
+static int write_buf(const struct pf_buf *b, const char *path, char *err, size_t errlen)
+{
+	struct pf_error e;
+
+	if (!pf_buf_write_file(b, path, &e))
+		return 0;
+	pf_error_format(&e, err, errlen);
+	return -1;
+}
+
 int pf_matrix_write(json_t *const *runs, const char *const *names, size_t n, const char *dir,
 		    char *err, size_t errlen)
 {
@@ -169,17 +180,17 @@ int pf_matrix_write(json_t *const *runs, const char *const *names, size_t n, con
 	pf_buf_puts(&b, "\n");
 	free(text);
 	snprintf(path, sizeof(path), "%s/matrix.json", dir);
-	if (pf_buf_write_file(&b, path, err, errlen))
+	if (write_buf(&b, path, err, errlen))
 		goto out;
 	pf_buf_free(&b);
 	pf_matrix_render_md(m, &b);
 	snprintf(path, sizeof(path), "%s/matrix.md", dir);
-	if (pf_buf_write_file(&b, path, err, errlen))
+	if (write_buf(&b, path, err, errlen))
 		goto out;
 	pf_buf_free(&b);
 	pf_matrix_render_html(m, &b);
 	snprintf(path, sizeof(path), "%s/matrix.html", dir);
-	if (pf_buf_write_file(&b, path, err, errlen))
+	if (write_buf(&b, path, err, errlen))
 		goto out;
 	rc = 0;
 out:
