@@ -146,6 +146,13 @@ void pf_html_verdicts(struct pf_buf *b, const json_t *r)
 	}
 }
 
+void pf_html_empty_row(struct pf_buf *b, int colspan, const char *text)
+{
+	pf_buf_printf(b, "<tr><td colspan=\"%d\" class=\"muted\">", colspan);
+	pf_buf_html(b, text);
+	pf_buf_puts(b, "</td></tr>");
+}
+
 static void card(struct pf_buf *b, const char *k, const char *v)
 {
 	pf_buf_puts(b, "<div class=\"card\"><div class=\"k\">");

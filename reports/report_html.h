@@ -33,6 +33,8 @@ void pf_html_result_row(struct pf_buf *b, const json_t *r);
 /* Badge of a result's verdict, and the probe's own when known failures or
  * waivers changed it. */
 void pf_html_verdicts(struct pf_buf *b, const json_t *r);
+/* A table's only row, saying why it is empty. */
+void pf_html_empty_row(struct pf_buf *b, int colspan, const char *text);
 /* <h3>ID VERSION <badge of verdict></h3> of a scored profile. */
 void pf_html_profile_heading(struct pf_buf *b, const json_t *p);
 

@@ -237,8 +237,7 @@ void pf_html_waivers(struct pf_html *h)
 		pf_buf_puts(b, "</td></tr>");
 	}
 	if (!n)
-		pf_buf_puts(b, "<tr><td colspan=\"9\" class=\"muted\">No entry matched a check "
-			       "result.</td></tr>");
+		pf_html_empty_row(b, 9, "No entry matched a check result.");
 	pf_buf_puts(b, "</tbody></table>");
 entries:
 	pf_buf_puts(

@@ -131,14 +131,11 @@ void pf_html_failed_checks(struct pf_html *h)
 		pf_buf_puts(b, "</td><td>");
 		pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
 		pf_buf_puts(b, "</td><td class=\"small\">");
-		w = json_object_get(r, "waiver");
-		if (!w)
-			w = json_object_get(r, "waiver_expired");
+		w = json_object_get(r, "waiver") ?: json_object_get(r, "waiver_expired");
 		pf_buf_html(b, pf_jstr(w, "id", "-"));
 		pf_buf_puts(b, "</td></tr>");
 	}
 	if (!n)
-		pf_buf_puts(b, "<tr><td colspan=\"7\" class=\"muted\">Every check passed, was "
-			       "skipped or did not apply.</td></tr>");
+		pf_html_empty_row(b, 7, "Every check passed, was skipped or did not apply.");
 	pf_buf_puts(b, "</tbody></table></section>\n");
 }

@@ -149,6 +149,23 @@ struct tally {
 	double time;
 };
 
+/* Closes a suite's properties, appends its testcases (freed) and adds its
+ * tally to the run's. */
+static void suite_end(struct pf_buf *b, struct pf_buf *cases, const struct tally *t,
+		      struct tally *all)
+{
+	pf_buf_puts(b, "    </properties>\n");
+	pf_buf_add(b, cases->p ? cases->p : "", cases->len);
+	b->oom |= cases->oom;
+	pf_buf_puts(b, "  </testsuite>\n");
+	pf_buf_free(cases);
+	all->tests += t->tests;
+	all->failures += t->failures;
+	all->errors += t->errors;
+	all->skipped += t->skipped;
+	all->time += t->time;
+}
+
 static void tally_add(struct tally *t, enum pf_rv v, double secs)
 {
 	t->tests++;
@@ -229,16 +246,7 @@ static void device_suite(struct pf_buf *b, const json_t *results, const json_t *
 	char hv[160];
 	prop(b, "      ", "hypervisor", pf_hypervisor_label(results, hv, sizeof(hv)));
 	prop(b, "      ", "target", pf_jstr(json_object_get(results, "run"), "target", NULL));
-	pf_buf_puts(b, "    </properties>\n");
-	pf_buf_add(b, cases.p ? cases.p : "", cases.len);
-	b->oom |= cases.oom;
-	pf_buf_puts(b, "  </testsuite>\n");
-	pf_buf_free(&cases);
-	all->tests += t.tests;
-	all->failures += t.failures;
-	all->errors += t.errors;
-	all->skipped += t.skipped;
-	all->time += t.time;
+	suite_end(b, &cases, &t, all);
 }
 
 /* Profile requirements as testcases: mandatory fail -> failure, incomplete
@@ -309,15 +317,7 @@ static void profile_suite(struct pf_buf *b, const json_t *p, struct tally *all)
 	prop(b, "      ", "profile.verdict", pf_jstr(p, "verdict", NULL));
 	prop(b, "      ", "profile.sha256", pf_jstr(p, "sha256", NULL));
 	prop(b, "      ", "spec.version", pf_jstr(json_object_get(p, "spec"), "version", NULL));
-	pf_buf_puts(b, "    </properties>\n");
-	pf_buf_add(b, cases.p ? cases.p : "", cases.len);
-	b->oom |= cases.oom;
-	pf_buf_puts(b, "  </testsuite>\n");
-	pf_buf_free(&cases);
-	all->tests += t.tests;
-	all->failures += t.failures;
-	all->errors += t.errors;
-	all->skipped += t.skipped;
+	suite_end(b, &cases, &t, all);
 }
 
 /* Findings not tied to a check (no-start, protocol, fault) would otherwise
