@@ -122,11 +122,9 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 		"## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skipped "
 		"| not applicable | other |\n|---|---|---|---|---|---|---|---|---|---|\n");
 	json_array_foreach (json_object_get(results, "devices"), i, d) {
-		unsigned c[PF_RV_COUNT] = { 0 };
+		unsigned c[PF_RV_COUNT];
 		const char *id = pf_jstr(d, "id", "");
-		json_array_foreach (json_object_get(results, "results"), j, r)
-			if (!strcmp(pf_jstr(r, "device", ""), id))
-				c[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
+		pf_device_counts(results, id, c);
 		unsigned other = 0;
 		for (int k = 0; k < PF_RV_COUNT; k++)
 			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN &&
