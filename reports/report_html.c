@@ -146,6 +146,25 @@ void pf_html_verdicts(struct pf_buf *b, const json_t *r)
 	}
 }
 
+void pf_html_device_name(struct pf_buf *b, const json_t *d)
+{
+	pf_buf_html(b, pf_jstr(d, "type", "?"));
+	pf_buf_puts(b, " <span class=\"mono\">");
+	pf_buf_html(b, pf_jstr(d, "id", "?"));
+	pf_buf_puts(b, "</span>");
+}
+
+void pf_html_result_claims(struct pf_buf *b, const json_t *r)
+{
+	char text[1024];
+
+	pf_html_join(b, json_object_get(r, "sections"), ", ");
+	pf_buf_puts(b, "</td><td class=\"small\">");
+	pf_html_claims(b, r, "<br>");
+	pf_buf_puts(b, "</td><td>");
+	pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
+}
+
 void pf_html_empty_row(struct pf_buf *b, int colspan, const char *text)
 {
 	pf_buf_printf(b, "<tr><td colspan=\"%d\" class=\"muted\">", colspan);

@@ -33,6 +33,11 @@ void pf_html_result_row(struct pf_buf *b, const json_t *r);
 /* Badge of a result's verdict, and the probe's own when known failures or
  * waivers changed it. */
 void pf_html_verdicts(struct pf_buf *b, const json_t *r);
+/* "TYPE <id in monospace>" of a device. */
+void pf_html_device_name(struct pf_buf *b, const json_t *d);
+/* A result's "SECTIONS</td><td>STATEMENTS</td><td>MESSAGE [SUB-CASE]" (the
+ * cells between an open <td> and the caller's closing tag). */
+void pf_html_result_claims(struct pf_buf *b, const json_t *r);
 /* A table's only row, saying why it is empty. */
 void pf_html_empty_row(struct pf_buf *b, int colspan, const char *text);
 /* <h3>ID VERSION <badge of verdict></h3> of a scored profile. */

@@ -330,10 +330,8 @@ void pf_html_devices(struct pf_html *h)
 	json_array_foreach (json_object_get(h->results, "devices"), i, d) {
 		const char *id = pf_jstr(d, "id", "?");
 		pf_buf_puts(b, "<h3>");
-		pf_buf_html(b, pf_jstr(d, "type", "?"));
-		pf_buf_puts(b, " <span class=\"mono\">");
-		pf_buf_html(b, id);
-		pf_buf_puts(b, "</span></h3><p>");
+		pf_html_device_name(b, d);
+		pf_buf_puts(b, "</h3><p>");
 		json_array_foreach (json_object_get(h->results, "profiles"), j, p)
 			json_array_foreach (json_object_get(p, "devices"), k, pd)
 				if (!strcmp(pf_jstr(pd, "device", ""), id)) {
@@ -355,7 +353,6 @@ void pf_html_devices(struct pf_html *h)
 			if (strcmp(pf_jstr(r, "device", ""), id))
 				continue;
 			enum pf_rv v = pf_rv_parse(pf_jstr(r, "verdict", NULL));
-			char text[1024];
 			const char *cls = v == PF_RV_FAIL || v == PF_RV_XFAIL || v == PF_RV_CRASH ||
 							  v == PF_RV_WEDGED || v == PF_RV_TIMEOUT ||
 							  v == PF_RV_XPASS
@@ -375,11 +372,7 @@ void pf_html_devices(struct pf_html *h)
 			pf_buf_puts(b, "</td><td>");
 			pf_html_badge(b, pf_rv_name(v));
 			pf_buf_puts(b, "</td><td>");
-			pf_html_join(b, json_object_get(r, "sections"), ", ");
-			pf_buf_puts(b, "</td><td class=\"small\">");
-			pf_html_claims(b, r, "<br>");
-			pf_buf_puts(b, "</td><td>");
-			pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
+			pf_html_result_claims(b, r);
 			pf_buf_printf(b, "</td><td class=\"num\">%.3f</td></tr>",
 				      pf_result_seconds(r) * 1000);
 		}

@@ -40,10 +40,8 @@ void pf_html_device_summary(struct pf_html *h)
 		pf_device_counts(h->results, pf_jstr(d, "id", ""), c);
 		pf_buf_puts(b, c[PF_RV_FAIL] || c[PF_RV_XFAIL] ? "<tr class=\"row-fail\"><td>"
 							       : "<tr><td>");
-		pf_buf_html(b, pf_jstr(d, "type", "?"));
-		pf_buf_puts(b, " <span class=\"mono\">");
-		pf_buf_html(b, pf_jstr(d, "id", "?"));
-		pf_buf_puts(b, "</span></td><td>");
+		pf_html_device_name(b, d);
+		pf_buf_puts(b, "</td><td>");
 		pf_buf_html(b, pf_jstr(d, "transport", "?"));
 		pf_buf_puts(b, "</td>");
 		for (int k = 0; k < PF_RV_COUNT; k++)
@@ -107,7 +105,6 @@ void pf_html_failed_checks(struct pf_html *h)
 {
 	struct pf_buf *b = h->b;
 	const json_t *r, *w;
-	char text[1024];
 	size_t i;
 	unsigned n = 0;
 
@@ -125,11 +122,7 @@ void pf_html_failed_checks(struct pf_html *h)
 		pf_buf_puts(b, "<td>");
 		pf_html_verdicts(b, r);
 		pf_buf_puts(b, "</td><td>");
-		pf_html_join(b, json_object_get(r, "sections"), ", ");
-		pf_buf_puts(b, "</td><td class=\"small\">");
-		pf_html_claims(b, r, "<br>");
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
+		pf_html_result_claims(b, r);
 		pf_buf_puts(b, "</td><td class=\"small\">");
 		w = json_object_get(r, "waiver") ?: json_object_get(r, "waiver_expired");
 		pf_buf_html(b, pf_jstr(w, "id", "-"));
