@@ -5,7 +5,7 @@
 set -euo pipefail
 missing=()
 for tool in cmake cc pkg-config qemu-system-aarch64 qemu-storage-daemon aarch64-linux-gnu-gcc \
-	chromium xmllint jq tar gzip bc pgrep clang-format; do
+	chromium xmllint jq tar gzip bc pgrep clang-format pdftotext; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 pkg-config --exists cmocka || missing+=("cmocka (libcmocka-dev)")

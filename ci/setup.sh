@@ -10,7 +10,7 @@ packages=(
   libjansson-dev libyaml-dev libcmocka-dev libfdt-dev libssl-dev libarchive-dev
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   qemu-system-arm qemu-system-common
-  chromium fonts-dejavu-core jq bc procps gzip libxml2-utils clang-format
+  chromium fonts-dejavu-core jq bc procps gzip libxml2-utils clang-format poppler-utils
 )
 
 sudo_cmd=()

@@ -101,6 +101,77 @@ const char *pf_html_details_open(const struct pf_html *h)
 	return h->print ? " open" : "";
 }
 
+void pf_html_named(struct pf_buf *b, const json_t *o, const char *second)
+{
+	pf_buf_puts(b, "<b>");
+	pf_buf_html(b, pf_jstr(o, "id", "?"));
+	pf_buf_puts(b, "</b> ");
+	pf_buf_html(b, pf_jstr(o, second, ""));
+}
+
+void pf_html_level_status(struct pf_buf *b, const json_t *r, const char *sep)
+{
+	pf_buf_html(b, pf_jstr(r, "level", ""));
+	pf_buf_puts(b, sep);
+	pf_buf_html(b, pf_jstr(r, "status", ""));
+}
+
+void pf_html_profile_heading(struct pf_buf *b, const json_t *p)
+{
+	pf_buf_puts(b, "<h3>");
+	pf_buf_html(b, pf_jstr(p, "id", "?"));
+	pf_buf_puts(b, " ");
+	pf_buf_html(b, pf_jstr(p, "version", ""));
+	pf_buf_puts(b, " ");
+	pf_html_badge(b, pf_jstr(p, "verdict", "?"));
+	pf_buf_puts(b, "</h3>");
+}
+
+void pf_html_result_row(struct pf_buf *b, const json_t *r)
+{
+	pf_buf_puts(b, "<tr><td class=\"mono\">");
+	pf_buf_html(b, pf_jstr(r, "device", "-"));
+	pf_buf_puts(b, "</td><td><code>");
+	pf_buf_html(b, pf_jstr(r, "test", "?"));
+	pf_buf_puts(b, "</code></td>");
+}
+
+void pf_html_verdicts(struct pf_buf *b, const json_t *r)
+{
+	pf_html_badge(b, pf_jstr(r, "verdict", "?"));
+	if (pf_jstr(r, "probe_verdict", NULL)) {
+		pf_buf_puts(b, " <span class=\"small muted\">probe: ");
+		pf_buf_html(b, pf_jstr(r, "probe_verdict", ""));
+		pf_buf_puts(b, "</span>");
+	}
+}
+
+void pf_html_device_name(struct pf_buf *b, const json_t *d)
+{
+	pf_buf_html(b, pf_jstr(d, "type", "?"));
+	pf_buf_puts(b, " <span class=\"mono\">");
+	pf_buf_html(b, pf_jstr(d, "id", "?"));
+	pf_buf_puts(b, "</span>");
+}
+
+void pf_html_result_claims(struct pf_buf *b, const json_t *r)
+{
+	char text[1024];
+
+	pf_html_join(b, json_object_get(r, "sections"), ", ");
+	pf_buf_puts(b, "</td><td class=\"small\">");
+	pf_html_claims(b, r, "<br>");
+	pf_buf_puts(b, "</td><td>");
+	pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
+}
+
+void pf_html_empty_row(struct pf_buf *b, int colspan, const char *text)
+{
+	pf_buf_printf(b, "<tr><td colspan=\"%d\" class=\"muted\">", colspan);
+	pf_buf_html(b, text);
+	pf_buf_puts(b, "</td></tr>");
+}
+
 static void card(struct pf_buf *b, const char *k, const char *v)
 {
 	pf_buf_puts(b, "<div class=\"card\"><div class=\"k\">");
@@ -113,12 +184,12 @@ static void card(struct pf_buf *b, const char *k, const char *v)
 static void summary(struct pf_html *h)
 {
 	struct pf_buf *b = h->b;
-	const json_t *res = h->results, *d, *r;
+	const json_t *res = h->results, *d;
 	unsigned c[PF_RV_COUNT];
 	struct pf_svg_slice sl[PF_RV_COUNT];
 	char num[64];
 	const char *overall = pf_overall_verdict(res);
-	size_t i, j, ndev = json_array_size(json_object_get(res, "devices"));
+	size_t i, ndev = json_array_size(json_object_get(res, "devices"));
 
 	pf_buf_puts(b, "<section id=\"summary\"><h2>Summary</h2>");
 	pf_buf_printf(b, "<div class=\"verdict-banner v-%s\">Overall: ", overall);
@@ -183,10 +254,8 @@ static void summary(struct pf_html *h)
 	json_array_foreach (json_object_get(res, "devices"), i, d) {
 		if (nr == 64)
 			break;
-		unsigned dc[PF_RV_COUNT] = { 0 };
-		json_array_foreach (json_object_get(res, "results"), j, r)
-			if (!strcmp(pf_jstr(r, "device", ""), pf_jstr(d, "id", "")))
-				dc[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
+		unsigned dc[PF_RV_COUNT];
+		pf_device_counts(res, pf_jstr(d, "id", ""), dc);
 		for (int k = 0; k < PF_RV_COUNT; k++)
 			ds[nr][k] = (struct pf_svg_slice){ pf_rv_name((enum pf_rv)k), dc[k] };
 		snprintf(labels[nr], sizeof(labels[nr]), "%s %s", pf_jstr(d, "type", "?"),
@@ -311,13 +380,15 @@ static void environment(struct pf_html *h)
 	kv(b, "Hypervisor", pf_hypervisor_label(h->results, buf, sizeof(buf)), false);
 	snprintf(buf, sizeof(buf), "%s %s", pf_jstr(tool, "name", "plugfest"),
 		 pf_jstr(tool, "version", "?"));
-	kv(b, "Runner", buf, false);
+	kv(b, "Kit version (runner)", buf, false);
 	kv(b, "Results schema", pf_jstr(h->results, "schema", NULL), false);
 	snprintf(buf, sizeof(buf), "%s (%s)", pf_jstr(probe, "version", "?"),
 		 pf_jstr(probe, "arch", "?"));
 	kv(b, "Probe version", buf, false);
 	kv(b, "Probe image", pf_jstr(probe, "image", NULL), true);
 	kv(b, "Probe image SHA-256", pf_jstr(probe, "image_sha256", NULL), true);
+	/* the run's own nonce: ties this report to its console log */
+	kv(b, "Nonce", pf_jstr(run, "nonce", NULL), true);
 	kv(b, "Started", pf_jstr(run, "started", NULL), false);
 	kv(b, "Finished", pf_jstr(run, "finished", NULL), false);
 	snprintf(buf, sizeof(buf), "%.2f s, %lld boot(s)",
@@ -415,11 +486,21 @@ void pf_report_html_render_ex(const json_t *results, struct pf_buf *b, bool prin
 		   "href=\"#environment\">Environment</a></nav><main>");
 	summary(&h);
 	profiles(&h);
-	pf_html_failures(&h);
-	pf_html_findings(&h);
-	pf_html_waivers(&h);
-	pf_html_devices(&h);
-	pf_html_requirements(&h);
+	if (print) {
+		/* the PDF: what failed once, and counts per device; every
+		 * check and requirement stays in report.html and results.json */
+		pf_html_failures(&h);
+		pf_html_failed_checks(&h);
+		pf_html_findings(&h);
+		pf_html_waivers(&h);
+		pf_html_device_summary(&h);
+	} else {
+		pf_html_failures(&h);
+		pf_html_findings(&h);
+		pf_html_waivers(&h);
+		pf_html_devices(&h);
+		pf_html_requirements(&h);
+	}
 	environment(&h);
 	pf_buf_puts(b, "</main>");
 	footer(&h);
@@ -431,14 +512,14 @@ void pf_report_html_render(const json_t *results, struct pf_buf *out)
 	pf_report_html_render_ex(results, out, false);
 }
 
-int pf_report_html(const json_t *results, const char *path, char *err, size_t errlen)
+int pf_report_html(const json_t *results, const char *path, struct pf_error *err)
 {
 	struct pf_buf b;
 	int rc;
 
 	pf_buf_init(&b);
 	pf_report_html_render(results, &b);
-	rc = pf_buf_write_file(&b, path, err, errlen);
+	rc = pf_buf_write_file(&b, path, err);
 	pf_buf_free(&b);
 	return rc;
 }

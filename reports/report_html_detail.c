@@ -33,12 +33,7 @@ static void reason_rows(struct pf_buf *b, const json_t *req, const char *outcome
 			pf_buf_puts(b, "<code>");
 			pf_buf_html(b, pf_jstr(rs, "test", ""));
 			pf_buf_puts(b, "</code> ");
-			pf_html_badge(b, pf_jstr(rs, "verdict", "?"));
-			if (pf_jstr(rs, "probe_verdict", NULL)) {
-				pf_buf_puts(b, " <span class=\"small muted\">probe: ");
-				pf_buf_html(b, pf_jstr(rs, "probe_verdict", ""));
-				pf_buf_puts(b, "</span>");
-			}
+			pf_html_verdicts(b, rs);
 		} else {
 			pf_buf_puts(b, "<span class=\"tag\">");
 			pf_buf_html(b, pf_jstr(rs, "kind", ""));
@@ -122,13 +117,13 @@ void pf_html_failures(struct pf_html *h)
 		if (!n && !ninfo)
 			continue;
 		any = true;
-		pf_buf_puts(b, "<h3>");
-		pf_buf_html(b, pf_jstr(p, "id", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_html(b, pf_jstr(p, "version", ""));
-		pf_buf_puts(b, " ");
-		pf_html_badge(b, pf_jstr(p, "verdict", "?"));
-		pf_buf_puts(b, "</h3>");
+		pf_html_profile_heading(b, p);
+		if (h->print) {
+			/* the PDF: one row per requirement; why is in the
+			 * table of checks not passed, once per check */
+			pf_html_requirement_rows(b, p);
+			continue;
+		}
 		/* failures first, then incomplete, then warnings */
 		static const char *const order[] = { "fail", "incomplete", "warn" };
 		for (int k = 0; k < 3; k++)
@@ -205,6 +200,8 @@ void pf_html_waivers(struct pf_html *h)
 		       "keeps CI green (still a failure here); <b>xpass</b> means a known failure "
 		       "passed and its "
 		       "entry is stale; <b>expired</b> entries no longer apply.</p>");
+	if (h->print) /* each check not passed names its entry already */
+		goto entries;
 	pf_buf_puts(
 		b,
 		"<h3>Applied to check results</h3><table><thead><tr><th>Device</th><th>Check</th>"
@@ -218,11 +215,8 @@ void pf_html_waivers(struct pf_html *h)
 		if (!src)
 			continue;
 		n++;
-		pf_buf_puts(b, "<tr><td class=\"mono\">");
-		pf_buf_html(b, pf_jstr(r, "device", "-"));
-		pf_buf_puts(b, "</td><td><code>");
-		pf_buf_html(b, pf_jstr(r, "test", "?"));
-		pf_buf_puts(b, "</code></td><td>");
+		pf_html_result_row(b, r);
+		pf_buf_puts(b, "<td>");
 		pf_html_badge(b, pf_jstr(r, "probe_verdict", pf_jstr(r, "verdict", "?")));
 		pf_buf_puts(b, "</td><td>");
 		pf_html_badge(b, pf_jstr(r, "verdict", "?"));
@@ -243,10 +237,11 @@ void pf_html_waivers(struct pf_html *h)
 		pf_buf_puts(b, "</td></tr>");
 	}
 	if (!n)
-		pf_buf_puts(b, "<tr><td colspan=\"9\" class=\"muted\">No entry matched a check "
-			       "result.</td></tr>");
+		pf_html_empty_row(b, 9, "No entry matched a check result.");
+	pf_buf_puts(b, "</tbody></table>");
+entries:
 	pf_buf_puts(
-		b, "</tbody></table><h3>Entries</h3><table><thead><tr><th>Entry</th><th>Kind</th>"
+		b, "<h3>Entries</h3><table><thead><tr><th>Entry</th><th>Kind</th>"
 		   "<th>Hypervisor</th><th>Check</th><th>Status</th><th class=\"num\">Applied</th>"
 		   "<th class=\"num\">xpass</th><th>Expires</th><th>File</th></tr></thead><tbody>");
 	json_array_foreach (json_object_get(w, "entries"), i, e) {
@@ -276,6 +271,14 @@ void pf_html_waivers(struct pf_html *h)
 		pf_buf_puts(b, "</td><td class=\"mono small\">");
 		pf_buf_html(b, pf_jstr(e, "file", ""));
 		pf_buf_printf(b, ":%lld</td></tr>", json_integer_value(json_object_get(e, "line")));
+		if (h->print && pf_jstr(e, "reason", NULL)) {
+			/* the PDF gives each entry's reason once, here */
+			pf_buf_puts(b, "<tr><td></td><td colspan=\"8\" class=\"small\">");
+			pf_buf_html(b, pf_jstr(e, "reason", ""));
+			pf_buf_puts(b, " <span class=\"mono\">");
+			pf_buf_html(b, pf_jstr(e, "issue", ""));
+			pf_buf_puts(b, "</span></td></tr>");
+		}
 	}
 	pf_buf_puts(b, "</tbody></table>");
 	if (other)
@@ -327,10 +330,8 @@ void pf_html_devices(struct pf_html *h)
 	json_array_foreach (json_object_get(h->results, "devices"), i, d) {
 		const char *id = pf_jstr(d, "id", "?");
 		pf_buf_puts(b, "<h3>");
-		pf_buf_html(b, pf_jstr(d, "type", "?"));
-		pf_buf_puts(b, " <span class=\"mono\">");
-		pf_buf_html(b, id);
-		pf_buf_puts(b, "</span></h3><p>");
+		pf_html_device_name(b, d);
+		pf_buf_puts(b, "</h3><p>");
 		json_array_foreach (json_object_get(h->results, "profiles"), j, p)
 			json_array_foreach (json_object_get(p, "devices"), k, pd)
 				if (!strcmp(pf_jstr(pd, "device", ""), id)) {
@@ -352,7 +353,6 @@ void pf_html_devices(struct pf_html *h)
 			if (strcmp(pf_jstr(r, "device", ""), id))
 				continue;
 			enum pf_rv v = pf_rv_parse(pf_jstr(r, "verdict", NULL));
-			char text[1024];
 			const char *cls = v == PF_RV_FAIL || v == PF_RV_XFAIL || v == PF_RV_CRASH ||
 							  v == PF_RV_WEDGED || v == PF_RV_TIMEOUT ||
 							  v == PF_RV_XPASS
@@ -372,11 +372,7 @@ void pf_html_devices(struct pf_html *h)
 			pf_buf_puts(b, "</td><td>");
 			pf_html_badge(b, pf_rv_name(v));
 			pf_buf_puts(b, "</td><td>");
-			pf_html_join(b, json_object_get(r, "sections"), ", ");
-			pf_buf_puts(b, "</td><td class=\"small\">");
-			pf_html_claims(b, r, "<br>");
-			pf_buf_puts(b, "</td><td>");
-			pf_buf_html(b, pf_result_failure_text(r, text, sizeof(text)));
+			pf_html_result_claims(b, r);
 			pf_buf_printf(b, "</td><td class=\"num\">%.3f</td></tr>",
 				      pf_result_seconds(r) * 1000);
 		}
@@ -407,14 +403,10 @@ void pf_html_requirements(struct pf_html *h)
 			       "<th>Outcome</th><th>Devices</th><th class=\"num\">Statements "
 			       "exercised</th></tr></thead><tbody>");
 		json_array_foreach (json_object_get(p, "requirements"), j, r) {
-			pf_buf_puts(b, "<tr><td><b>");
-			pf_buf_html(b, pf_jstr(r, "id", "?"));
-			pf_buf_puts(b, "</b> ");
-			pf_buf_html(b, pf_jstr(r, "title", ""));
+			pf_buf_puts(b, "<tr><td>");
+			pf_html_named(b, r, "title");
 			pf_buf_puts(b, "</td><td>");
-			pf_buf_html(b, pf_jstr(r, "level", ""));
-			pf_buf_puts(b, " / ");
-			pf_buf_html(b, pf_jstr(r, "status", ""));
+			pf_html_level_status(b, r, " / ");
 			pf_buf_puts(b, "<br><span class=\"small muted\">evidence: ");
 			pf_buf_html(b, pf_jstr(r, "evidence", ""));
 			pf_buf_puts(b, "</span></td><td>");

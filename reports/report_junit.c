@@ -149,6 +149,23 @@ struct tally {
 	double time;
 };
 
+/* Closes a suite's properties, appends its testcases (freed) and adds its
+ * tally to the run's. */
+static void suite_end(struct pf_buf *b, struct pf_buf *cases, const struct tally *t,
+		      struct tally *all)
+{
+	pf_buf_puts(b, "    </properties>\n");
+	pf_buf_add(b, cases->p ? cases->p : "", cases->len);
+	b->oom |= cases->oom;
+	pf_buf_puts(b, "  </testsuite>\n");
+	pf_buf_free(cases);
+	all->tests += t->tests;
+	all->failures += t->failures;
+	all->errors += t->errors;
+	all->skipped += t->skipped;
+	all->time += t->time;
+}
+
 static void tally_add(struct tally *t, enum pf_rv v, double secs)
 {
 	t->tests++;
@@ -229,16 +246,7 @@ static void device_suite(struct pf_buf *b, const json_t *results, const json_t *
 	char hv[160];
 	prop(b, "      ", "hypervisor", pf_hypervisor_label(results, hv, sizeof(hv)));
 	prop(b, "      ", "target", pf_jstr(json_object_get(results, "run"), "target", NULL));
-	pf_buf_puts(b, "    </properties>\n");
-	pf_buf_add(b, cases.p ? cases.p : "", cases.len);
-	b->oom |= cases.oom;
-	pf_buf_puts(b, "  </testsuite>\n");
-	pf_buf_free(&cases);
-	all->tests += t.tests;
-	all->failures += t.failures;
-	all->errors += t.errors;
-	all->skipped += t.skipped;
-	all->time += t.time;
+	suite_end(b, &cases, &t, all);
 }
 
 /* Profile requirements as testcases: mandatory fail -> failure, incomplete
@@ -309,15 +317,7 @@ static void profile_suite(struct pf_buf *b, const json_t *p, struct tally *all)
 	prop(b, "      ", "profile.verdict", pf_jstr(p, "verdict", NULL));
 	prop(b, "      ", "profile.sha256", pf_jstr(p, "sha256", NULL));
 	prop(b, "      ", "spec.version", pf_jstr(json_object_get(p, "spec"), "version", NULL));
-	pf_buf_puts(b, "    </properties>\n");
-	pf_buf_add(b, cases.p ? cases.p : "", cases.len);
-	b->oom |= cases.oom;
-	pf_buf_puts(b, "  </testsuite>\n");
-	pf_buf_free(&cases);
-	all->tests += t.tests;
-	all->failures += t.failures;
-	all->errors += t.errors;
-	all->skipped += t.skipped;
+	suite_end(b, &cases, &t, all);
 }
 
 /* Findings not tied to a check (no-start, protocol, fault) would otherwise
@@ -410,7 +410,7 @@ static void headline_suite(struct pf_buf *b, const json_t *results, struct tally
 	all->errors += t.errors;
 }
 
-int pf_report_junit(const json_t *results, const char *path, char *err, size_t errlen)
+int pf_report_junit(const json_t *results, const char *path, struct pf_error *err)
 {
 	struct pf_buf body, out;
 	struct tally all = { 0 };
@@ -440,7 +440,7 @@ int pf_report_junit(const json_t *results, const char *path, char *err, size_t e
 	pf_buf_add(&out, body.p ? body.p : "", body.len);
 	out.oom |= body.oom;
 	pf_buf_puts(&out, "</testsuites>\n");
-	rc = pf_buf_write_file(&out, path, err, errlen);
+	rc = pf_buf_write_file(&out, path, err);
 	pf_buf_free(&body);
 	pf_buf_free(&out);
 	return rc;

@@ -196,10 +196,8 @@ void pf_matrix_render_html(const json_t *m, struct pf_buf *b)
 	html_run_heads(b, runs);
 	pf_buf_puts(b, "</tr></thead><tbody>");
 	json_array_foreach (json_object_get(m, "profiles"), i, row) {
-		pf_buf_puts(b, "<tr><td><b>");
-		pf_buf_html(b, pf_jstr(row, "id", "?"));
-		pf_buf_puts(b, "</b> ");
-		pf_buf_html(b, pf_jstr(row, "version", ""));
+		pf_buf_puts(b, "<tr><td>");
+		pf_html_named(b, row, "version");
 		pf_buf_puts(b, "<br><span class=\"small muted\">");
 		pf_buf_html(b, pf_jstr(row, "title", ""));
 		pf_buf_puts(b, "</span></td>");
@@ -227,14 +225,10 @@ void pf_matrix_render_html(const json_t *m, struct pf_buf *b)
 	json_array_foreach (json_object_get(m, "requirements"), i, row) {
 		pf_buf_puts(b, "<tr><td><span class=\"tag\">");
 		pf_buf_html(b, pf_jstr(row, "profile", "?"));
-		pf_buf_puts(b, "</span><b>");
-		pf_buf_html(b, pf_jstr(row, "id", "?"));
-		pf_buf_puts(b, "</b> ");
-		pf_buf_html(b, pf_jstr(row, "title", ""));
+		pf_buf_puts(b, "</span>");
+		pf_html_named(b, row, "title");
 		pf_buf_puts(b, " <span class=\"small muted\">");
-		pf_buf_html(b, pf_jstr(row, "level", ""));
-		pf_buf_puts(b, ", ");
-		pf_buf_html(b, pf_jstr(row, "status", ""));
+		pf_html_level_status(b, row, ", ");
 		pf_buf_puts(b, "</span></td>");
 		html_cells(b, json_object_get(row, "cells"), "outcome");
 		pf_buf_puts(b, "</tr>");

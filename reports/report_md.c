@@ -122,11 +122,9 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 		"## Devices\n\n| Device | Type | Transport | Mode | pass | fail | warn | skipped "
 		"| not applicable | other |\n|---|---|---|---|---|---|---|---|---|---|\n");
 	json_array_foreach (json_object_get(results, "devices"), i, d) {
-		unsigned c[PF_RV_COUNT] = { 0 };
+		unsigned c[PF_RV_COUNT];
 		const char *id = pf_jstr(d, "id", "");
-		json_array_foreach (json_object_get(results, "results"), j, r)
-			if (!strcmp(pf_jstr(r, "device", ""), id))
-				c[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
+		pf_device_counts(results, id, c);
 		unsigned other = 0;
 		for (int k = 0; k < PF_RV_COUNT; k++)
 			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN &&
@@ -230,7 +228,7 @@ static void md_headline(struct pf_buf *b, const json_t *results, const unsigned 
 	json_decref(why);
 }
 
-int pf_report_md(const json_t *results, const char *path, char *err, size_t errlen)
+int pf_report_md(const json_t *results, const char *path, struct pf_error *err)
 {
 	struct pf_buf b;
 	const json_t *f;
@@ -279,7 +277,7 @@ int pf_report_md(const json_t *results, const char *path, char *err, size_t errl
 	md_devices(&b, results);
 	md_waivers(&b, results);
 	md_env(&b, results);
-	rc = pf_buf_write_file(&b, path, err, errlen);
+	rc = pf_buf_write_file(&b, path, err);
 	pf_buf_free(&b);
 	return rc;
 }

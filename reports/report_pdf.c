@@ -198,33 +198,34 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	return rc;
 }
 
-int pf_report_pdf(const json_t *results, const char *path, char *err, size_t errlen)
+int pf_report_pdf(const json_t *results, const char *path, struct pf_error *err)
 {
-	char tmp[PATH_MAX], html[PATH_MAX + 16], probe[PATH_MAX];
+	char tmp[PATH_MAX], html[PATH_MAX + 16], probe[PATH_MAX], msg[PF_ERROR_MESSAGE_MAX];
 	const char *tmpdir = getenv("TMPDIR");
 	struct pf_buf b;
 	int rc;
 
 	/* skip early (and cheaply) when there is no Chromium */
 	if (!find_chromium(probe, sizeof(probe))) {
-		snprintf(err, errlen,
-			 "%s skipped: Chromium not found (install the Debian package 'chromium' "
-			 "or set PF_CHROMIUM to its path)",
-			 path);
+		pf_error_fill(err, path, 0, 0, NULL,
+			      "skipped: Chromium not found (install the Debian package 'chromium' "
+			      "or set PF_CHROMIUM to its path)");
 		return PF_REPORT_SKIPPED;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/plugfest-pdf-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp)) {
-		snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
-		return -1;
-	}
+	if (!mkdtemp(tmp))
+		return pf_error_errno(err, path, "cannot create a temporary directory");
 	snprintf(html, sizeof(html), "%s/report.html", tmp);
 	pf_buf_init(&b);
 	pf_report_html_render_ex(results, &b, true);
-	rc = pf_buf_write_file(&b, html, err, errlen);
+	rc = pf_buf_write_file(&b, html, err);
 	pf_buf_free(&b);
-	if (!rc)
-		rc = pf_html_to_pdf(html, path, PF_PDF_TIMEOUT_S, err, errlen);
+	if (!rc) {
+		rc = pf_html_to_pdf(html, path, PF_PDF_TIMEOUT_S, msg, sizeof(msg));
+		/* its message names the PDF already */
+		if (rc)
+			pf_error_fill(err, NULL, 0, 0, NULL, "%s", msg);
+	}
 	rm_tree(tmp);
 	return rc;
 }

@@ -142,22 +142,18 @@ void pf_buf_md(struct pf_buf *b, const char *s)
 	}
 }
 
-int pf_buf_write_file(const struct pf_buf *b, const char *path, char *err, size_t errlen)
+int pf_buf_write_file(const struct pf_buf *b, const char *path, struct pf_error *err)
 {
 	char *tmp = NULL;
 	FILE *f;
 	int fd;
 
-	if (b->oom) {
-		snprintf(err, errlen, "%s: out of memory while rendering", path);
-		return -1;
-	}
-	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
+	if (b->oom)
+		return pf_error_fill(err, path, 0, 0, NULL, "out of memory while rendering");
+	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
+		return pf_error_fill(err, path, 0, 0, NULL, "out of memory");
 	if ((fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "wb"))) {
-		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		pf_error_errno(err, path, "cannot create");
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -168,13 +164,13 @@ int pf_buf_write_file(const struct pf_buf *b, const char *path, char *err, size_
 	/* mkstemp makes the file 0600; reports are meant to be shared */
 	fchmod(fd, 0644);
 	if ((b->len && fwrite(b->p, 1, b->len, f) != b->len) | (fclose(f) != 0)) {
-		snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+		pf_error_errno(err, path, "write failed");
 		unlink(tmp);
 		free(tmp);
 		return -1;
 	}
 	if (rename(tmp, path)) {
-		snprintf(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
+		pf_error_errno(err, path, "cannot rename into place");
 		unlink(tmp);
 		free(tmp);
 		return -1;
@@ -197,6 +193,17 @@ void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT])
 	memset(counts, 0, PF_RV_COUNT * sizeof(*counts));
 	json_array_foreach (json_object_get(results, "results"), i, r)
 		counts[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
+}
+
+void pf_device_counts(const json_t *results, const char *device, unsigned counts[PF_RV_COUNT])
+{
+	size_t i;
+	const json_t *r;
+
+	memset(counts, 0, PF_RV_COUNT * sizeof(*counts));
+	json_array_foreach (json_object_get(results, "results"), i, r)
+		if (!strcmp(pf_jstr(r, "device", ""), device))
+			counts[pf_rv_parse(pf_jstr(r, "verdict", NULL))]++;
 }
 
 const char *pf_overall_verdict(const json_t *results)

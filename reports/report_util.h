@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "policy/score.h"
+#include "util/error.h"
 
 struct pf_buf {
 	char *p;
@@ -37,13 +38,16 @@ void pf_buf_xml(struct pf_buf *b, const char *s);
  * markdown punctuation and the table separator, folds newlines. */
 void pf_buf_md(struct pf_buf *b, const char *s);
 /* Writes b to path through a temporary file and rename(2), so a reader
- * (CI, a browser) never sees a half-written report. 0 or -1 + err. */
-int pf_buf_write_file(const struct pf_buf *b, const char *path, char *err, size_t errlen);
+ * (CI, a browser) never sees a half-written report. 0, or -1 with err
+ * filled (its file is path). */
+int pf_buf_write_file(const struct pf_buf *b, const char *path, struct pf_error *err);
 
 /* String member or dflt. */
 const char *pf_jstr(const json_t *o, const char *key, const char *dflt);
 /* Effective verdict counts over results["results"]. */
 void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT]);
+/* The same over the results of one device (its "id"). */
+void pf_device_counts(const json_t *results, const char *device, unsigned counts[PF_RV_COUNT]);
 /* The run's headline verdict (pf_headline in score.h), for headings. */
 const char *pf_overall_verdict(const json_t *results);
 /* Its reasons: a new array of strings, NULL on allocation failure. */

@@ -4,7 +4,7 @@
  * ideally with "profiles" from pf_score_attach and "waivers" from
  * pf_waivers_apply) and writes one file. None modifies results.
  *
- * Return: 0 written, -1 error (message in err), PF_REPORT_SKIPPED when the
+ * Return: 0 written, -1 error (err filled), PF_REPORT_SKIPPED when the
  * format cannot be produced on this machine (PDF without Chromium): err then
  * says why, nothing was written, and callers should carry on.
  */
@@ -21,19 +21,19 @@
 #define PF_REPORT_SKIPPED 1
 
 /* format: "json", "junit", "md", "html" or "pdf". */
-int pf_report_write(const json_t *results, const char *format, const char *path, char *err,
-		    size_t errlen);
+int pf_report_write(const json_t *results, const char *format, const char *path,
+		    struct pf_error *err);
 
 /* Writes results.json, junit.xml, report.md, report.html and report.pdf
  * into dir (which must exist). Every format is attempted; returns -1 if any
  * failed (err holds the first failure), PF_REPORT_SKIPPED if only the PDF
  * was skipped, else 0. */
-int pf_report_write_all(const json_t *results, const char *dir, char *err, size_t errlen);
+int pf_report_write_all(const json_t *results, const char *dir, struct pf_error *err);
 
-int pf_report_junit(const json_t *results, const char *path, char *err, size_t errlen);
-int pf_report_md(const json_t *results, const char *path, char *err, size_t errlen);
-int pf_report_html(const json_t *results, const char *path, char *err, size_t errlen);
-int pf_report_pdf(const json_t *results, const char *path, char *err, size_t errlen);
+int pf_report_junit(const json_t *results, const char *path, struct pf_error *err);
+int pf_report_md(const json_t *results, const char *path, struct pf_error *err);
+int pf_report_html(const json_t *results, const char *path, struct pf_error *err);
+int pf_report_pdf(const json_t *results, const char *path, struct pf_error *err);
 
 /* The self-contained HTML page into out. print expands every collapsible
  * section (the PDF writer renders with print = true). */

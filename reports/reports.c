@@ -233,7 +233,8 @@ int pf_reports_check_formats(const char *formats, FILE *errlog)
 int pf_reports_write(const json_t *doc, const char *outdir, const char *formats, FILE *out,
 		     FILE *errlog)
 {
-	char path[4096], err[1024];
+	char path[4096], msg[2048];
+	struct pf_error err;
 	int rc = 0;
 
 	if (!formats)
@@ -250,20 +251,18 @@ int pf_reports_write(const json_t *doc, const char *outdir, const char *formats,
 		if (!p)
 			continue;
 		pf_path_join(path, sizeof(path), outdir, file_names[k]);
-		switch (pf_report_write(doc, all_formats[k], path, err, sizeof(err))) {
-		case 0:
+		pf_error_clear(&err);
+		int wrc = pf_report_write(doc, all_formats[k], path, &err);
+		if (!wrc) {
 			if (out)
 				fprintf(out, "%s\n", path);
-			break;
-		case PF_REPORT_SKIPPED:
-			fprintf(errlog, "plugfest: %s skipped: %s\n", path, err);
-			break;
-		default:
-			fprintf(errlog, "plugfest: %s: %s\n", path, err);
-			/* losing results.json loses the run; a report can be
-			 * re-rendered from it later */
-			rc = k == 0 ? PF_EXIT_INFRA : rc;
+			continue;
 		}
+		fprintf(errlog, "plugfest: %s\n", pf_error_format(&err, msg, sizeof(msg)));
+		/* losing results.json loses the run; a report can be re-rendered
+		 * from it later, and a skipped one is not a failure */
+		if (wrc != PF_REPORT_SKIPPED && k == 0)
+			rc = PF_EXIT_INFRA;
 	}
 	return rc;
 }

@@ -313,7 +313,8 @@ static void test_escapers(void **state)
 static void test_all_formats_from_fixtures(void **state)
 {
 	(void)state;
-	char path[512], err[1200];
+	char path[512];
+	struct pf_error rerr;
 
 	for (size_t f = 0; f < 4; f++) {
 		json_t *r = scored(fixtures[f]);
@@ -323,7 +324,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* JSON: round trip, profiles embedded */
 		snprintf(path, sizeof(path), "%s/results.json", dir);
-		assert_int_equal(pf_report_write(r, "json", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "json", path, &rerr), 0);
 		json_error_t je;
 		json_t *back = json_load_file(path, 0, &je);
 		assert_non_null(back);
@@ -333,7 +334,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* JUnit: well-formed, counts consistent, mapping */
 		snprintf(path, sizeof(path), "%s/junit.xml", dir);
-		assert_int_equal(pf_report_write(r, "junit", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "junit", path, &rerr), 0);
 		char *x = slurp(path);
 		const char *why = xml_check(x);
 		if (why)
@@ -360,7 +361,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* Markdown */
 		snprintf(path, sizeof(path), "%s/report.md", dir);
-		assert_int_equal(pf_report_write(r, "md", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "md", path, &rerr), 0);
 		char *md = slurp(path);
 		assert_non_null(strstr(md, "# Virtio conformance: "));
 		assert_non_null(strstr(md, "| virtio-1.4-core | 0.1.0 | VIRTIO 1.4 | **"));
@@ -375,7 +376,7 @@ static void test_all_formats_from_fixtures(void **state)
 
 		/* HTML: self-contained, escaped, complete */
 		snprintf(path, sizeof(path), "%s/report.html", dir);
-		assert_int_equal(pf_report_write(r, "html", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(r, "html", path, &rerr), 0);
 		char *h = slurp(path);
 		static const char *const forbidden[] = { "://",	   "src=",    "<script", "<link",
 							 "url(",   "@import", "<iframe", "<object",
@@ -407,23 +408,75 @@ static void test_all_formats_from_fixtures(void **state)
 	}
 }
 
+/* The PDF's document carries what whoever signs off a device reads (verdicts,
+ * each check not passed with its statements and sub-case, known failures,
+ * per-device counts, environment) and not the table of every check. */
+static void test_print_document(void **state)
+{
+	(void)state;
+	json_t *r = scored("qemu-7.2-legacy.json"), *res;
+	struct pf_buf full, print;
+	size_t i;
+
+	json_object_set_new(json_object_get(r, "run"), "nonce",
+			    json_string("0123456789abcdef0123456789abcdef"));
+	json_array_foreach (json_object_get(r, "results"), i, res)
+		if (!strcmp(json_string_value(json_object_get(res, "test")),
+			    "features.version-1-offered"))
+			json_object_set_new(res, "sub", json_string("legacy-window"));
+	pf_buf_init(&full);
+	pf_buf_init(&print);
+	pf_report_html_render(r, &full);
+	pf_report_html_render_ex(r, &print, true);
+	assert_false(full.oom || print.oom);
+	for (int k = 0; k < 2; k++) {
+		const char *h = k ? print.p : full.p;
+		assert_non_null(strstr(h, "Verdict per profile"));
+		assert_non_null(strstr(h, "non-conformant"));
+		assert_non_null(strstr(h, "features.version-1-offered"));
+		assert_non_null(strstr(h, "devicenormative:Reserved Feature Bits"));
+		assert_non_null(strstr(h, "[legacy-window]"));
+		assert_non_null(strstr(h, "Waivers and known failures"));
+		assert_non_null(strstr(h, "Environment and reproduction"));
+		assert_non_null(strstr(h, "0123456789abcdef0123456789abcdef"));
+		assert_non_null(strstr(h, "Kit version"));
+		assert_non_null(strstr(h, "7.2.11"));
+	}
+	/* the PDF: counts per device and each check not passed, once */
+	assert_non_null(strstr(print.p, "Verdicts per device"));
+	assert_non_null(strstr(print.p, "Checks not passed"));
+	assert_null(strstr(print.p, "Devices and checks"));
+	assert_null(strstr(print.p, "All requirements per profile"));
+	/* a passed check appears only in report.html */
+	assert_non_null(strstr(full.p, "Devices and checks"));
+	assert_non_null(strstr(full.p, "All requirements per profile"));
+	assert_non_null(strstr(full.p, "basic.init.sequence"));
+	assert_null(strstr(print.p, "basic.init.sequence"));
+	assert_true(print.len < full.len / 2);
+	pf_buf_free(&full);
+	pf_buf_free(&print);
+	json_decref(r);
+}
+
 static void test_pdf_and_write_all(void **state)
 {
 	(void)state;
-	char path[512], err[1200], tool[512];
+	char path[512], tool[512];
+	struct pf_error rerr;
 	json_t *r = scored("qemu-7.2-legacy.json");
 
 	/* Chromium named but absent: skipped with a message, not a crash */
 	setenv("PF_CHROMIUM", "/nonexistent/chromium", 1);
 	snprintf(path, sizeof(path), "%s/skipped.pdf", tmpdir);
-	assert_int_equal(pf_report_write(r, "pdf", path, err, sizeof(err)), PF_REPORT_SKIPPED);
-	assert_non_null(strstr(err, "Chromium not found"));
+	assert_int_equal(pf_report_write(r, "pdf", path, &rerr), PF_REPORT_SKIPPED);
+	assert_non_null(strstr(rerr.message, "Chromium not found"));
+	assert_string_equal(rerr.file, path);
 	assert_int_equal(access(path, F_OK), -1);
 	unsetenv("PF_CHROMIUM");
 
 	snprintf(path, sizeof(path), "%s/all", tmpdir);
 	assert_int_equal(mkdir(path, 0755), 0);
-	int rc = pf_report_write_all(r, path, err, sizeof(err));
+	int rc = pf_report_write_all(r, path, &rerr);
 	bool chromium = have_tool("chromium", tool, sizeof(tool));
 	assert_int_equal(rc, chromium ? 0 : PF_REPORT_SKIPPED);
 	static const char *const files[] = { "results.json", "junit.xml", "report.md",
@@ -442,10 +495,10 @@ static void test_pdf_and_write_all(void **state)
 	} else {
 		print_message("chromium not installed: PDF rendering not exercised\n");
 	}
-	assert_int_equal(pf_report_write(r, "docx", path, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "unknown format"));
+	assert_int_equal(pf_report_write(r, "docx", path, &rerr), -1);
+	assert_non_null(strstr(rerr.message, "unknown report format 'docx'"));
 	snprintf(path, sizeof(path), "%s/no/such/dir/report.html", tmpdir);
-	assert_int_equal(pf_report_write(r, "html", path, err, sizeof(err)), -1);
+	assert_int_equal(pf_report_write(r, "html", path, &rerr), -1);
 	json_decref(r);
 }
 
@@ -525,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_xml_checker_itself),
 		cmocka_unit_test(test_escapers),
 		cmocka_unit_test(test_all_formats_from_fixtures),
+		cmocka_unit_test(test_print_document),
 		cmocka_unit_test(test_pdf_and_write_all),
 		cmocka_unit_test(test_matrix_of_four_runs),
 	};

@@ -316,11 +316,12 @@ static void contains(const char *text, const char *what, const char *where)
 static char *written(const json_t *doc, const char *dir, const char *format, const char *name,
 		     const char *line, const char *why)
 {
-	char path[600], err[256];
+	char path[600];
+	struct pf_error err;
 	char *text;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_int_equal(pf_report_write(doc, format, path, err, sizeof(err)), 0);
+	assert_int_equal(pf_report_write(doc, format, path, &err), 0);
 	text = fx_slurp(path);
 	contains(text, line, name);
 	contains(text, why, name);
@@ -329,7 +330,8 @@ static char *written(const json_t *doc, const char *dir, const char *format, con
 
 static void headline_everywhere(void **state)
 {
-	char dir[] = "/tmp/pf-verdict-XXXXXX", path[256], err[256], line[128];
+	char dir[] = "/tmp/pf-verdict-XXXXXX", path[256], line[128];
+	struct pf_error rerr;
 	const json_t *exp_json = NULL;
 	struct {
 		json_t *doc;
@@ -388,7 +390,7 @@ static void headline_everywhere(void **state)
 		free(text);
 
 		snprintf(path, sizeof(path), "%s/results.json", dir);
-		assert_int_equal(pf_report_write(doc, "json", path, err, sizeof(err)), 0);
+		assert_int_equal(pf_report_write(doc, "json", path, &rerr), 0);
 		{
 			json_t *back = json_load_file(path, 0, NULL);
 

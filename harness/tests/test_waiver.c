@@ -170,14 +170,15 @@ static const char *not_covered(const json_t *res, char *buf, size_t cap)
 /* Renders doc in format and fails unless the file holds want. */
 static void report_contains(const json_t *doc, const char *format, const char *want)
 {
-	char path[] = "/tmp/pf-test-waiver.XXXXXX", err[256], *text;
+	char path[] = "/tmp/pf-test-waiver.XXXXXX", *text;
+	struct pf_error rerr;
 	int fd = mkstemp(path);
 	FILE *f;
 	long n;
 
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(pf_report_write(doc, format, path, err, sizeof(err)), 0);
+	assert_int_equal(pf_report_write(doc, format, path, &rerr), 0);
 	f = fopen(path, "rb");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);

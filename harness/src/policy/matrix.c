@@ -145,16 +145,6 @@ json_t *pf_matrix_build(json_t *const *runs, const char *const *names, size_t n,
 	return m;
 }
 
-/* pf_buf_write_file still reports into a string: carry it over. */
-static int write_buf(const struct pf_buf *b, const char *path, struct pf_error *err)
-{
-	char msg[PF_ERROR_MESSAGE_MAX];
-
-	if (!pf_buf_write_file(b, path, msg, sizeof(msg)))
-		return 0;
-	return pf_error_fill(err, NULL, 0, 0, NULL, "%s", msg);
-}
-
 int pf_matrix_write(json_t *const *runs, const char *const *names, size_t n, const char *dir,
 		    struct pf_error *err)
 {
@@ -177,17 +167,17 @@ int pf_matrix_write(json_t *const *runs, const char *const *names, size_t n, con
 	pf_buf_puts(&b, "\n");
 	free(text);
 	snprintf(path, sizeof(path), "%s/matrix.json", dir);
-	if (write_buf(&b, path, err))
+	if (pf_buf_write_file(&b, path, err))
 		goto out;
 	pf_buf_free(&b);
 	pf_matrix_render_md(m, &b);
 	snprintf(path, sizeof(path), "%s/matrix.md", dir);
-	if (write_buf(&b, path, err))
+	if (pf_buf_write_file(&b, path, err))
 		goto out;
 	pf_buf_free(&b);
 	pf_matrix_render_html(m, &b);
 	snprintf(path, sizeof(path), "%s/matrix.html", dir);
-	if (write_buf(&b, path, err))
+	if (pf_buf_write_file(&b, path, err))
 		goto out;
 	rc = 0;
 out:
