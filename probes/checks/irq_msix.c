@@ -33,7 +33,7 @@ static bool msix_size(struct pf_test *t, int *n)
 	if (!chk_drivable(t))
 		return false;
 	*n = msix_table_size(t->dev);
-	if (*n == MSIX_E_NOCAP) {
+	if (*n == PF_ENOCAP) {
 		report_na(t, "no MSI-X capability (the function notifies by INTx)");
 		return false;
 	}

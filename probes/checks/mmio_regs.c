@@ -56,7 +56,7 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
 		report(t, v == 0, "queue-ready-after-reset",
 		       "queue %u: QueueReady reads 0x%x after reset", q, v);
-		if (chk_setup_split_queue(d, q, 16) == VIRTIO_ENOMEM) {
+		if (chk_setup_split_queue(d, q, 16) == PF_ENOMEM) {
 			report_error(t, "out of DMA memory");
 			break;
 		}

@@ -285,7 +285,7 @@ void check_PACKED_INDIRECT(struct pf_test *t)
 	for (n = 0; n < 6 && n < r.slots; n++) {
 		int id = chk_pring_add(&r, (uint16_t)n, 2, n % 2 ? VQ_ADD_DIRECT : VQ_ADD_INDIRECT);
 
-		if (id == VQ_E_NOSPACE && n >= 2)
+		if (id == PF_ENOSPC && n >= 2)
 			break; /* a small ring: as many as fit */
 		if (id < 0) {
 			report_error(t, "driver could not add request %u: %s", n,

@@ -239,7 +239,7 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 	 * both); the old ring stays allocated, so stray writes show up */
 	num = r.vq.num > 4 ? (uint16_t)(r.vq.num / 2u) : r.vq.num;
 	rc = virtq_split_init(&r.vq, r.dev, q, num, r.vq.opts);
-	if (rc == VQ_OK)
+	if (rc == PF_OK)
 		rc = virtq_split_attach(&r.vq);
 	if (rc) {
 		report_error(t, "cannot set queue %u up again: %d", q, rc);

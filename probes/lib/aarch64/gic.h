@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pf_errno.h"
+
 /* ---- INTID space ---- */
 #define GIC_SPI_BASE 32
 #define GIC_MAX_SPI_INTID 1019 /* 1020..1023 are special */
@@ -245,12 +247,7 @@ struct gic_chip {
 	char desc[160]; /* for logs: what was found where */
 };
 
-/* Error codes (same values as intr.h's INTR_E*) */
-#define GIC_ENODEV (-1)
-#define GIC_EINVAL (-2)
-#define GIC_ENOSPC (-3)
-#define GIC_EIO (-4)
-#define GIC_ENOTSUP (-5)
+/* Errors are PF_E* codes (pf_errno.h). */
 
 /* Bound on every wait for the GIC (RWP, WAKER, ITS command queue). */
 #define GIC_POLL_NS 10000000ull

@@ -56,14 +56,14 @@ static int v2_configure(uint32_t intid, bool edge)
 	uint32_t v;
 
 	if (intid < GIC_SPI_BASE || intid >= chip.nr_lines)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	/* changing the trigger of an enabled interrupt is UNPREDICTABLE */
 	v2_enable(intid, false);
 	v = gic_read32(cfg);
 	v = edge ? v | 1u << shift : v & ~(1u << shift);
 	gic_write32(cfg, v);
 	if (((gic_read32(cfg) >> shift) & 1) != edge)
-		return GIC_ENOTSUP; /* fixed trigger in this implementation */
+		return PF_ENOTSUP; /* fixed trigger in this implementation */
 	gic_write8(gicd + GICD_IPRIORITYR + intid, GIC_PRIO_IRQ);
 	gic_write8(gicd + GICD_ITARGETSR + intid, cpu_mask);
 	/* forget an edge latched while the line was not ours */
@@ -118,10 +118,10 @@ int gicv2_probe(const void *fdt, int node, struct gic_chip **out)
 
 	if (gic_dt_reg(fdt, node, 0, &gicd, &size_d) || gic_dt_reg(fdt, node, 1, &gicc, &size_c) ||
 	    size_d < 0x1000 || size_c < 0x1000)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	typer = gic_read32(gicd + GICD_TYPER);
 	if (typer == ~0u)
-		return GIC_EIO; /* nothing decodes there */
+		return PF_EIO; /* nothing decodes there */
 	memset(&chip, 0, sizeof(chip));
 	chip.name = "gicv2";
 	chip.nr_lines = GICD_TYPER_ITLINES(typer);
@@ -161,7 +161,7 @@ static int v2m_alloc(uint32_t devid, unsigned n, struct gic_msi *out)
 		got++;
 	}
 	if (got < n)
-		return GIC_ENOSPC;
+		return PF_ENOSPC;
 	for (unsigned i = 0; i < n; i++)
 		v2m_used[out[i].intid / 32] |= 1u << (out[i].intid % 32);
 	return 0;
@@ -189,9 +189,9 @@ int gic_v2m_probe(const void *fdt, struct gic_chip *c)
 	uint32_t typer;
 
 	if (node < 0)
-		return GIC_ENODEV;
+		return PF_ENODEV;
 	if (gic_dt_reg(fdt, node, 0, &v2m_frame, &size) || size < 0x1000)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	typer = gic_read32(v2m_frame + V2M_MSI_TYPER);
 	/* the binding lets the DT override a frame whose MSI_TYPER is wrong */
 	v2m_base = prop_or(fdt, node, "arm,msi-base-spi", V2M_TYPER_BASE(typer));
@@ -201,7 +201,7 @@ int gic_v2m_probe(const void *fdt, struct gic_chip *c)
 		snprintf(c->desc + strlen(c->desc), sizeof(c->desc) - strlen(c->desc),
 			 "; GICv2m at 0x%llx unusable (SPIs %u+%u)", (unsigned long long)v2m_frame,
 			 v2m_base, v2m_num);
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	}
 	memset(v2m_used, 0, sizeof(v2m_used));
 	c->msi_node = node;

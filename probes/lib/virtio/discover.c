@@ -83,7 +83,7 @@ static void mmio_node(const void *fdt, int node)
 	if (rc) {
 		virtio_log("warn", 0, "virtio,mmio node %s: unusable reg (%s)",
 			   fdt_get_name(fdt, node, 0) ? fdt_get_name(fdt, node, 0) : "?",
-			   rc == FDT_UTIL_EBADCELLS ? "cells" : "missing or short");
+			   rc == PF_EBADCELLS ? "cells" : "missing or short");
 		return;
 	}
 	virtio_fmt_hex(where, sizeof(where), n, addr, 8);

@@ -106,7 +106,7 @@ static int pci_queue_setup(struct virtio_dev *d, uint16_t q, uint16_t size, uint
 	struct virtio_pci_priv *pv = pp(d);
 
 	if (size == 0)
-		return VIRTIO_EINVAL;
+		return PF_EINVAL;
 	select_queue(d, q);
 	io_write16(&pv->common, VIRTIO_PCI_COMMON_Q_SIZE, size);
 	write64(d, VIRTIO_PCI_COMMON_Q_DESCLO, desc);
