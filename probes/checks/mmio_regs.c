@@ -26,7 +26,7 @@ void check_MMIO_MAGIC_VERSION(struct pf_test *t)
 	report(t, magic == VIRTIO_MMIO_MAGIC, "magic", "MagicValue reads 0x%08x", magic);
 	if (version == 1) {
 		/* A legacy device is not a non-conforming modern one (4.2.4). */
-		if (!t->failed)
+		if (!report_failed(t))
 			report_na(t, "legacy virtio-mmio (Version 1): modern register layout not "
 				     "offered");
 		return;

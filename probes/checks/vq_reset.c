@@ -92,7 +92,7 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 	if (!chk_bring_up_rings(t, f, SMALL_RING, &old.rings))
 		goto out;
 	nq = d->num_queues < QRESET_QUEUES ? d->num_queues : QRESET_QUEUES;
-	for (uint16_t q = 0; q < nq && !t->failed; q++) {
+	for (uint16_t q = 0; q < nq && !report_failed(t); q++) {
 		if (!d->queue_max[q])
 			continue;
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1",
