@@ -20,15 +20,15 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const int infra[] = {
-	PF_EIO,	     PF_ETIMEDOUT, PF_ENODEV, PF_EINVAL,   PF_ENOSPC, PF_ENOMEM,
-	PF_ENOTSUP,  PF_EBADPROP,  PF_EBADCELLS, PF_ENOTPCI, PF_ENOCAP, PF_ECAPLIST,
-	PF_EBAR,     PF_ESTUCK,	   PF_EBUSY,
+	PF_EIO,	   PF_ETIMEDOUT, PF_ENODEV,   PF_EINVAL,    PF_ENOSPC,
+	PF_ENOMEM, PF_ENOTSUP,	 PF_EBADPROP, PF_EBADCELLS, PF_ENOTPCI,
+	PF_ENOCAP, PF_ECAPLIST,	 PF_EBAR,     PF_ESTUCK,    PF_EBUSY,
 };
 
 static const int device_rule[] = {
-	VQ_E_DEV_ID_RANGE,     VQ_E_DEV_ID_NOT_INFLIGHT, VQ_E_DEV_LEN,
-	VQ_E_DEV_USED_IDX,     VQ_E_DEV_DESC_WRITTEN,	 VQ_E_DEV_RO_WRITTEN,
-	VQ_E_DEV_ORDER,	       VQ_E_DEV_WRAP,		 VQ_E_DEV_FLAGS,
+	VQ_E_DEV_ID_RANGE,     VQ_E_DEV_ID_NOT_INFLIGHT, VQ_E_DEV_LEN,	 VQ_E_DEV_USED_IDX,
+	VQ_E_DEV_DESC_WRITTEN, VQ_E_DEV_RO_WRITTEN,	 VQ_E_DEV_ORDER, VQ_E_DEV_WRAP,
+	VQ_E_DEV_FLAGS,
 };
 
 /* No two meanings share a value, across both ranges; none is success. */
@@ -97,7 +97,9 @@ static void module_texts(void **state)
 {
 	static const int vq[] = { PF_OK, PF_EINVAL, PF_ENOSPC, PF_ENOMEM, PF_ETIMEDOUT };
 	static const int irq[] = { PF_OK, PF_ENODEV, PF_EINVAL, PF_ENOSPC, PF_EIO, PF_ENOTSUP };
-	static const int msix[] = { PF_ENOTPCI, PF_ENOCAP, PF_ECAPLIST, PF_EBAR, PF_ESTUCK, PF_EBUSY };
+	static const int msix[] = {
+		PF_ENOTPCI, PF_ENOCAP, PF_ECAPLIST, PF_EBAR, PF_ESTUCK, PF_EBUSY
+	};
 
 	(void)state;
 	for (size_t i = 0; i < N(vq); i++) {
