@@ -111,6 +111,16 @@ static void cpu_init(void)
 	gic_write32(gicc + GICC_CTLR, GICC_CTLR_ENABLE);
 }
 
+/* Name and ops; gic_chip_start() adds the line count. */
+static const struct gic_chip v2_template = {
+	.name = "gicv2",
+	.ack = v2_ack,
+	.iar_intid = v2_iar_intid,
+	.eoi = v2_eoi,
+	.configure = v2_configure,
+	.enable = v2_enable,
+};
+
 int gicv2_probe(const void *fdt, int node, struct gic_chip **out)
 {
 	uint64_t size_d, size_c;
@@ -119,19 +129,8 @@ int gicv2_probe(const void *fdt, int node, struct gic_chip **out)
 	if (gic_dt_reg(fdt, node, 0, &gicd, &size_d) || gic_dt_reg(fdt, node, 1, &gicc, &size_c) ||
 	    size_d < 0x1000 || size_c < 0x1000)
 		return PF_EINVAL;
-	typer = gic_read32(gicd + GICD_TYPER);
-	if (typer == ~0u)
+	if (gic_chip_start(&chip, &v2_template, gicd, &typer))
 		return PF_EIO; /* nothing decodes there */
-	memset(&chip, 0, sizeof(chip));
-	chip.name = "gicv2";
-	chip.nr_lines = GICD_TYPER_ITLINES(typer);
-	if (chip.nr_lines > GIC_MAX_SPI_INTID + 1)
-		chip.nr_lines = GIC_MAX_SPI_INTID + 1;
-	chip.ack = v2_ack;
-	chip.iar_intid = v2_iar_intid;
-	chip.eoi = v2_eoi;
-	chip.configure = v2_configure;
-	chip.enable = v2_enable;
 	cpu_mask = read_cpu_mask();
 	dist_init();
 	cpu_init();

@@ -212,6 +212,16 @@ static int cpu_init(void)
 	return 0;
 }
 
+/* Name and ops; gic_chip_start() adds the line count. */
+static const struct gic_chip v3_template = {
+	.name = "gicv3",
+	.ack = v3_ack,
+	.iar_intid = v3_iar_intid,
+	.eoi = v3_eoi,
+	.configure = v3_configure,
+	.enable = v3_enable,
+};
+
 int gicv3_probe(const void *fdt, int node, struct gic_chip **out)
 {
 	uint64_t size, mpidr = read_sysreg(mpidr_el1);
@@ -220,20 +230,9 @@ int gicv3_probe(const void *fdt, int node, struct gic_chip **out)
 
 	if (gic_dt_reg(fdt, node, 0, &gicd, &size) || size < 0x10000)
 		return PF_EINVAL;
-	typer = gic_read32(gicd + GICD_TYPER);
-	if (typer == ~0u)
-		return PF_EIO;
-	memset(&chip, 0, sizeof(chip));
+	if (gic_chip_start(&chip, &v3_template, gicd, &typer))
+		return PF_EIO; /* nothing decodes there */
 	memset(&rdist, 0, sizeof(rdist));
-	chip.name = "gicv3";
-	chip.nr_lines = GICD_TYPER_ITLINES(typer);
-	if (chip.nr_lines > GIC_MAX_SPI_INTID + 1)
-		chip.nr_lines = GIC_MAX_SPI_INTID + 1;
-	chip.ack = v3_ack;
-	chip.iar_intid = v3_iar_intid;
-	chip.eoi = v3_eoi;
-	chip.configure = v3_configure;
-	chip.enable = v3_enable;
 	/* MPIDR_EL1 Aff3 [39:32], Aff2..0 [23:0]: the IROUTER layout */
 	route = mpidr & 0xff00ffffffull;
 	aff = (uint32_t)((mpidr >> 32 & 0xff) << 24 | (mpidr & 0xffffff));

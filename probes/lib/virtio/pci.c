@@ -21,36 +21,17 @@ uint32_t pci_host_read(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8
 {
 	uint64_t a = ecam_off(h, bus, dev, fn) + off;
 
-	return width == 1   ? io_read8(&h->ecam, a)
-	       : width == 2 ? io_read16(&h->ecam, a)
-			    : io_read32(&h->ecam, a);
+	return io_read(&h->ecam, a, width);
 }
 
 uint32_t pci_cfg_read(const struct pci_func *f, uint32_t off, unsigned width)
 {
-	switch (width) {
-	case 1:
-		return io_read8(&f->cfg, off);
-	case 2:
-		return io_read16(&f->cfg, off);
-	default:
-		return io_read32(&f->cfg, off);
-	}
+	return io_read(&f->cfg, off, width);
 }
 
 void pci_cfg_write(const struct pci_func *f, uint32_t off, uint32_t val, unsigned width)
 {
-	switch (width) {
-	case 1:
-		io_write8(&f->cfg, off, (uint8_t)val);
-		break;
-	case 2:
-		io_write16(&f->cfg, off, (uint16_t)val);
-		break;
-	default:
-		io_write32(&f->cfg, off, val);
-		break;
-	}
+	io_write(&f->cfg, off, val, width);
 }
 
 /* ---- the host bridge from the device tree ---- */
@@ -145,14 +126,7 @@ int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host
 void pci_host_write(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off,
 		    uint32_t val, unsigned width)
 {
-	uint64_t a = ecam_off(h, bus, dev, fn) + off;
-
-	if (width == 1)
-		io_write8(&h->ecam, a, (uint8_t)val);
-	else if (width == 2)
-		io_write16(&h->ecam, a, (uint16_t)val);
-	else
-		io_write32(&h->ecam, a, val);
+	io_write(&h->ecam, ecam_off(h, bus, dev, fn) + off, val, width);
 }
 
 int pci_func_init(struct pci_func *f, struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn)

@@ -238,7 +238,7 @@ void pci_window_sub_open(const struct pci_window *p, struct pci_window *c, bool 
 /* What the bus behind used of c: the bridge window [*base, *limit], taken
  * from the parent. False when nothing was placed (the window stays off). */
 bool pci_window_sub_close(struct pci_window *p, const struct pci_window *c, uint64_t *base,
-		      uint64_t *limit)
+			  uint64_t *limit)
 {
 	if (!c->present || c->next == c->pci_base)
 		return false;

@@ -9,8 +9,8 @@
 #include "pci.h"
 
 /* Configuration space of bus/dev/fn through the host's ECAM window. */
-uint32_t pci_host_read(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn,
-		       uint32_t off, unsigned width);
+uint32_t pci_host_read(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off,
+		       unsigned width);
 void pci_host_write(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off,
 		    uint32_t val, unsigned width);
 

@@ -74,14 +74,7 @@ static uint32_t mmio_config_read(struct virtio_dev *d, uint32_t off, unsigned wi
 
 	if (!config_ok(d, off, width))
 		return 0;
-	switch (width) {
-	case 1:
-		return io_read8(&d->regs, a);
-	case 2:
-		return io_read16(&d->regs, a);
-	default:
-		return io_read32(&d->regs, a);
-	}
+	return io_read(&d->regs, a, width);
 }
 
 static void mmio_config_write(struct virtio_dev *d, uint32_t off, uint32_t val, unsigned width)
@@ -90,17 +83,7 @@ static void mmio_config_write(struct virtio_dev *d, uint32_t off, uint32_t val, 
 
 	if (!config_ok(d, off, width))
 		return;
-	switch (width) {
-	case 1:
-		io_write8(&d->regs, a, (uint8_t)val);
-		break;
-	case 2:
-		io_write16(&d->regs, a, (uint16_t)val);
-		break;
-	default:
-		io_write32(&d->regs, a, val);
-		break;
-	}
+	io_write(&d->regs, a, val, width);
 }
 
 /* Neither ring format allows more than 2^15 entries (2.7, 2.8). */

@@ -2,6 +2,7 @@
 #include "virtqueue.h"
 
 #include "platform.h"
+#include "virtio.h"
 
 /* Each code the ring code returns: its message text and its fingerprint id. */
 static const struct virtq_err_name {
@@ -83,4 +84,38 @@ int virtq_poll_bounded(int (*get_used)(void *vq, struct virtq_used_info *out), v
 			return PF_ETIMEDOUT;
 		arch_delay_ns(VQ_POLL_DELAY_NS);
 	}
+}
+
+int virtq_used_fill(struct virtq_used_info *out, uint16_t id, uint32_t len, bool batched,
+		    uint32_t writable, uint64_t token, uint16_t ndesc)
+{
+	out->id = id;
+	out->len = batched ? writable : len;
+	out->writable = writable;
+	out->token = token;
+	out->ndesc = ndesc;
+	out->batched = batched;
+	return !batched && len > writable ? VQ_E_DEV_LEN : 1;
+}
+
+int virtq_order_pos(const uint16_t *order, uint16_t head, uint16_t n, uint16_t num, uint16_t id)
+{
+	for (uint16_t k = 0; k < n; k++)
+		if (order[(head + k) % num] == id)
+			return k;
+	return -1;
+}
+
+int virtq_attach_rings(struct virtio_dev *d, uint16_t index, uint16_t num, uint64_t desc,
+		       uint64_t driver, uint64_t device)
+{
+	int rc;
+
+	if (!d->ops->queue_setup || !d->ops->queue_enable)
+		return PF_ENOTSUP;
+	rc = d->ops->queue_setup(d, index, num, desc, driver, device);
+	if (rc)
+		return rc;
+	d->ops->queue_enable(d, index);
+	return 0;
 }

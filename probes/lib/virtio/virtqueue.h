@@ -120,6 +120,24 @@ static inline bool vring_need_event(uint16_t event_idx, uint16_t new_idx, uint16
 	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
 }
 
+/*
+ * What both ring formats share when a buffer comes back: fills *out and
+ * returns VQ_E_DEV_LEN when the device claimed to write more than it was
+ * offered (not for a batched buffer, whose len is implied), else 1.
+ */
+int virtq_used_fill(struct virtq_used_info *out, uint16_t id, uint32_t len, bool batched,
+		    uint32_t writable, uint64_t token, uint16_t ndesc);
+
+/* IN_ORDER: position of id among the n buffers in flight listed in the ring
+ * order[head..] of size num, oldest first; -1 when it is not there. */
+int virtq_order_pos(const uint16_t *order, uint16_t head, uint16_t n, uint16_t num, uint16_t id);
+
+struct virtio_dev;
+/* Hands the three ring areas of queue index (size num) to the device and
+ * enables the queue. 0, PF_ENOTSUP or the transport's error. */
+int virtq_attach_rings(struct virtio_dev *d, uint16_t index, uint16_t num, uint64_t desc,
+		       uint64_t driver, uint64_t device);
+
 /* FNV-1a over device-readable buffers for VQ_OPT_VERIFY_RO. */
 uint64_t virtq_hash_sg(const struct virtq_sg *sg, unsigned n);
 

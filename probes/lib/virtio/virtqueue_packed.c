@@ -80,17 +80,8 @@ void virtq_packed_reinit(struct virtq_packed *vq)
 
 int virtq_packed_attach(struct virtq_packed *vq)
 {
-	struct virtio_dev *d = vq->dev;
-	int rc;
-
-	if (!d->ops->queue_setup || !d->ops->queue_enable)
-		return PF_ENOTSUP;
-	rc = d->ops->queue_setup(d, vq->index, vq->num, vq->desc_addr, vq->driver_addr,
-				 vq->device_addr);
-	if (rc)
-		return rc;
-	d->ops->queue_enable(d, vq->index);
-	return 0;
+	return virtq_attach_rings(vq->dev, vq->index, vq->num, vq->desc_addr, vq->driver_addr,
+				  vq->device_addr);
 }
 
 static struct pvirtq_desc *itab_get(struct virtq_packed *vq, uint16_t id, uint16_t k)

@@ -73,17 +73,8 @@ void virtq_split_reinit(struct virtq_split *vq)
 
 int virtq_split_attach(struct virtq_split *vq)
 {
-	struct virtio_dev *d = vq->dev;
-	int rc;
-
-	if (!d->ops->queue_setup || !d->ops->queue_enable)
-		return PF_ENOTSUP;
-	rc = d->ops->queue_setup(d, vq->index, vq->num, vq->desc_addr, vq->avail_addr,
-				 vq->used_addr);
-	if (rc)
-		return rc;
-	d->ops->queue_enable(d, vq->index);
-	return 0;
+	return virtq_attach_rings(vq->dev, vq->index, vq->num, vq->desc_addr, vq->avail_addr,
+				  vq->used_addr);
 }
 
 /* ---- adding buffers ---- */
