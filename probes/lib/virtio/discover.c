@@ -40,11 +40,11 @@ int virtio_map_region(uint64_t addr, uint64_t size, struct pf_region *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (size == 0 || addr + size < addr)
-		return -1;
+		return PF_EINVAL;
 	if (mapper)
 		return mapper(mapper_ctx, addr, size, r);
 	if ((uintptr_t)addr != addr || (uintptr_t)(addr + size - 1) != addr + size - 1)
-		return -1; /* not addressable by this CPU */
+		return PF_EINVAL; /* not addressable by this CPU */
 	r->base = (uintptr_t)addr;
 	r->size = size;
 	return 0;

@@ -53,16 +53,16 @@ static int parse_ranges(const void *fdt, int node, struct pci_host *h)
 	int len, ac, pac, sc, entry, parent = fdt_parent_offset(fdt, node);
 
 	if (parent < 0)
-		return -1;
+		return PF_EINVAL;
 	ac = fdt_address_cells(fdt, node);
 	sc = fdt_size_cells(fdt, node);
 	pac = fdt_address_cells(fdt, parent);
 	if (ac != 3 || sc < 1 || sc > 2 || pac < 1 || pac > 2)
-		return -1;
+		return PF_EBADCELLS;
 	p = fdt_getprop(fdt, node, "ranges", &len);
 	entry = (ac + pac + sc) * 4;
 	if (!p || len < entry)
-		return -1;
+		return PF_EBADPROP;
 	for (int off = 0; off + entry <= len; off += entry) {
 		const unsigned char *e = p + off;
 		uint32_t hi = (uint32_t)fdt_util_read_cells(e, 1);
@@ -91,11 +91,14 @@ int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host
 {
 	const unsigned char *p;
 	uint64_t nbus;
-	int len;
+	int len, rc;
 
 	memset(h, 0, sizeof(*h));
-	if (fdt_util_reg(fdt, node, 0, &h->ecam_base, &h->ecam_size) || h->ecam_size < (1u << 20))
-		return -1;
+	rc = fdt_util_reg(fdt, node, 0, &h->ecam_base, &h->ecam_size);
+	if (rc)
+		return rc;
+	if (h->ecam_size < (1u << 20))
+		return PF_EBADPROP; /* not even one bus */
 	h->bus_start = 0;
 	h->bus_end = 255;
 	p = fdt_getprop(fdt, node, "bus-range", &len);
@@ -104,7 +107,7 @@ int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host
 		uint32_t e = (uint32_t)fdt_util_read_cells(p + 4, 1);
 
 		if (s > e || e > 255)
-			return -2;
+			return PF_EINVAL;
 		h->bus_start = (uint8_t)s;
 		h->bus_end = (uint8_t)e;
 	}
@@ -115,12 +118,11 @@ int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host
 	p = fdt_getprop(fdt, node, "linux,pci-domain", &len);
 	if (p && len == 4)
 		h->segment = (uint16_t)fdt_util_read_cells(p, 1);
-	if (parse_ranges(fdt, node, h))
-		return -3;
-	if (virtio_map_region(h->ecam_base, (uint64_t)(h->bus_end - h->bus_start + 1) << 20,
-			      &h->ecam))
-		return -4;
-	return 0;
+	rc = parse_ranges(fdt, node, h);
+	if (rc)
+		return rc;
+	return virtio_map_region(h->ecam_base, (uint64_t)(h->bus_end - h->bus_start + 1) << 20,
+				 &h->ecam);
 }
 
 void pci_host_write(const struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off,
@@ -139,7 +141,7 @@ int pci_func_init(struct pci_func *f, struct pci_host *h, uint8_t bus, uint8_t d
 	f->dev = dev;
 	f->fn = fn;
 	f->cfg_addr = h->ecam_base + ecam_off(h, bus, dev, fn);
-	return virtio_map_region(f->cfg_addr, 4096, &f->cfg) ? PF_ENOMEM : 0;
+	return virtio_map_region(f->cfg_addr, 4096, &f->cfg);
 }
 
 int pci_walk_caps(const struct pci_func *f, void (*visit)(void *ctx, uint8_t off, uint8_t id),
