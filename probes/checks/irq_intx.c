@@ -153,14 +153,7 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 		report_na(t, "not a virtio PCI device");
 		return;
 	}
-	if (!chk_drivable(t))
-		return;
-	if (!chk_workload(d)) {
-		report_skip(t, "no peer-free workload for a %s device",
-			    virtio_device_name(d->device_id));
-		return;
-	}
-	if (!chk_irq_ready(t) || !intx_line(t, &pv->fn, &line))
+	if (!chk_irq_workload(t) || !intx_line(t, &pv->fn, &line))
 		return;
 	/* INTx is the notification only with MSI-X off and INTx enabled */
 	msix_disable(d);

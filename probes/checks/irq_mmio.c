@@ -98,14 +98,7 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 		report_na(t, "not a virtio-mmio device");
 		return;
 	}
-	if (!chk_drivable(t))
-		return;
-	if (!chk_workload(d)) {
-		report_skip(t, "no peer-free workload for a %s device",
-			    virtio_device_name(d->device_id));
-		return;
-	}
-	if (!chk_irq_ready(t) || !mmio_line(t, &line))
+	if (!chk_irq_workload(t) || !mmio_line(t, &line))
 		return;
 	/* no EVENT_IDX (not asked for): avail->flags 0 means "interrupt me" */
 	if (!chk_ring_open(t, &r, 0, 8, 0, true))

@@ -8,6 +8,20 @@
 #include "ring.h"
 #include "timing.h"
 
+bool chk_irq_workload(struct pf_test *t)
+{
+	struct virtio_dev *d = t->dev;
+
+	if (!chk_drivable(t))
+		return false;
+	if (!chk_workload(d)) {
+		report_skip(t, "no peer-free workload for a %s device",
+			    virtio_device_name(d->device_id));
+		return false;
+	}
+	return chk_irq_ready(t);
+}
+
 bool chk_wait_used_irq(struct pf_test *t, struct chk_ring *r, uint32_t intid,
 		       const struct chk_irq_src *src, bool *raced)
 {

@@ -21,6 +21,10 @@ struct chk_irq_src {
 	void (*rearm)(uint32_t intid);
 };
 
+/* The device can be driven, has a workload that needs no peer, and the
+ * probe takes interrupts; else says why (error, skip) and returns false. */
+bool chk_irq_workload(struct pf_test *t);
+
 /*
  * Waits for an interrupt on intid that finds the used buffer of r visible.
  * An interrupt with nothing used yet is a notification the driver must
