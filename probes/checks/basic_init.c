@@ -35,9 +35,9 @@ void check_RESET_AFTER_INIT(struct pf_test *t)
 	memset(&old, 0, sizeof(old));
 	if (!chk_bring_up_rings(t, chk_default_features(d), INIT_QUEUE_SIZE, &old.rings)) {
 		/* basic.init.sequence fails for this; one root cause, one failure */
-		char why[sizeof(t->msg)];
+		char why[PF_MSG_LEN];
 
-		memcpy(why, t->msg, sizeof(why));
+		memcpy(why, report_message(t), sizeof(why));
 		report_rollback(t, &m);
 		report_skip(t, "not tested: device did not reach DRIVER_OK: %s", why);
 		virtio_reset(d, CHK_RESET_TIMEOUT_NS);

@@ -53,7 +53,7 @@ int chk_setup_split_queue_mem(struct virtio_dev *d, uint16_t q, uint16_t size, u
 
 	*out = mem;
 	if (!mem)
-		return VIRTIO_ENOMEM;
+		return PF_ENOMEM;
 	base = arch_dma_addr(mem);
 	return d->ops->queue_setup(d, q, size, base, base + avail_off, base + used_off);
 }
@@ -123,7 +123,7 @@ bool chk_bring_up_rings(struct pf_test *t, uint64_t features, uint16_t max_size,
 			rings->mem[q] = mem;
 			rings->size[q] = size;
 		}
-		if (rc == VIRTIO_ENOMEM) {
+		if (rc == PF_ENOMEM) {
 			report_error(t, "out of DMA memory setting up queue %u", q);
 			return false;
 		}
@@ -162,7 +162,7 @@ bool chk_irq_ready(struct pf_test *t)
 {
 	int rc = intr_init(arch_fdt());
 
-	if (rc == INTR_E_NODEV) {
+	if (rc == PF_ENODEV) {
 		report_skip(t, "no interrupt controller the probe drives (%s)", intr_describe());
 		return false;
 	}

@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "helpers.h"
 #include "intr.h"
+#include "irq_wait.h"
 #include "msix.h"
 #include "platform.h"
 #include "ring.h"
@@ -78,43 +79,15 @@ static bool status_int(const struct pci_func *f)
 	return (pci_cfg_read(f, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT) != 0;
 }
 
-/*
- * Waits for an INTx that finds the used buffer visible. An interrupt with
- * nothing used yet is a notification the driver must tolerate (2.7.7.1):
- * the ISR is read (deasserting the line), the line unmasked, and we wait
- * on. *raced: the used buffer appeared meanwhile, the ISR read may have
- * consumed its bit.
- */
-static bool wait_used_irq(struct pf_test *t, struct chk_ring *r, uint32_t intid, bool *raced)
+/* An INTx with nothing used yet: reading the ISR deasserts the line. */
+static void intx_spurious(struct pf_test *t, unsigned n)
 {
 	struct virtio_dev *d = t->dev;
-	uint64_t t0 = arch_now_ns(), limit = chk_wait_ns(), spent;
-	uint32_t c = intr_count(intid), isr;
-	bool retried = false;
 
-	*raced = false;
-	for (unsigned spurious = 0;; spurious++) {
-		spent = arch_now_ns() - t0;
-		if (spent >= limit || !intr_wait(intid, c, limit - spent)) {
-			/* a negative observation is re-tried once */
-			if (retried)
-				return false;
-			retried = true;
-			limit += chk_retry_ns();
-			continue;
-		}
-		if (virtq_split_pending(&r->vq))
-			return true;
-		isr = d->ops->isr_read(d);
-		report_log(t, 1, "INTx %u with no used buffer yet (ISR 0x%02x)", spurious + 1, isr);
-		c = intr_count(intid);
-		intr_unmask(intid);
-		if (virtq_split_pending(&r->vq)) {
-			*raced = true;
-			return true;
-		}
-	}
+	report_log(t, 1, "INTx %u with no used buffer yet (ISR 0x%02x)", n, d->ops->isr_read(d));
 }
+
+static const struct chk_irq_src intx_src = { intx_spurious, intr_unmask };
 
 /* Lets notifications that precede our buffer (a device may notify with
  * nothing used, e.g. at DRIVER_OK) come and go: read ISR, unmask, until
@@ -180,14 +153,7 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 		report_na(t, "not a virtio PCI device");
 		return;
 	}
-	if (!chk_drivable(t))
-		return;
-	if (!chk_workload(d)) {
-		report_skip(t, "no peer-free workload for a %s device",
-			    virtio_device_name(d->device_id));
-		return;
-	}
-	if (!chk_irq_ready(t) || !intx_line(t, &pv->fn, &line))
+	if (!chk_irq_workload(t) || !intx_line(t, &pv->fn, &line))
 		return;
 	/* INTx is the notification only with MSI-X off and INTx enabled */
 	msix_disable(d);
@@ -217,7 +183,7 @@ void check_IRQ_PCI_INTX(struct pf_test *t)
 		report_error(t, "could not add a buffer to queue %u", r.wl->queue);
 		goto unwire;
 	}
-	if (report(t, wait_used_irq(t, &r, line.intid, &raced), "no-intx",
+	if (report(t, chk_wait_used_irq(t, &r, line.intid, &intx_src, &raced), "no-intx",
 		   "no INTx on INTID %u within %llu ms of a used buffer with MSI-X disabled (%u "
 		   "buffer(s) used)",
 		   line.intid, (unsigned long long)((chk_wait_ns() + chk_retry_ns()) / 1000000),

@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "helpers.h"
 #include "intr.h"
+#include "irq_wait.h"
 #include "platform.h"
 #include "ring.h"
 #include "timing.h"
@@ -47,44 +48,18 @@ static uint32_t isr_now(struct virtio_dev *d)
 	return io_read32(&d->regs, VIRTIO_MMIO_INTERRUPT_STATUS);
 }
 
-/*
- * Waits for an interrupt that finds the used buffer visible. An interrupt
- * with nothing used yet is a notification the driver must tolerate
- * (2.7.7.1): acknowledged (else the line, the OR of InterruptStatus, would
- * never rise again) and waited past. *raced: the used buffer appeared
- * while we acknowledged, so InterruptStatus tells nothing any more.
- */
-static bool wait_used_irq(struct pf_test *t, struct chk_ring *r, uint32_t intid, bool *raced)
+/* An interrupt with nothing used yet: acknowledged, else the line (the OR
+ * of InterruptStatus) would never rise again. */
+static void mmio_spurious(struct pf_test *t, unsigned n)
 {
 	struct virtio_dev *d = t->dev;
-	uint64_t t0 = arch_now_ns(), limit = chk_wait_ns(), spent;
-	uint32_t c = intr_count(intid), isr;
-	bool retried = false;
+	uint32_t isr = isr_now(d);
 
-	*raced = false;
-	for (unsigned spurious = 0;; spurious++) {
-		spent = arch_now_ns() - t0;
-		if (spent >= limit || !intr_wait(intid, c, limit - spent)) {
-			/* a negative observation is re-tried once (timing.h) */
-			if (retried)
-				return false;
-			retried = true;
-			limit += chk_retry_ns();
-			continue;
-		}
-		if (virtq_split_pending(&r->vq))
-			return true;
-		isr = isr_now(d);
-		d->ops->isr_ack(d, isr & (VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG));
-		report_log(t, 1, "interrupt %u with no used buffer yet (InterruptStatus 0x%x)",
-			   spurious + 1, isr);
-		c = intr_count(intid);
-		if (virtq_split_pending(&r->vq)) {
-			*raced = true;
-			return true;
-		}
-	}
+	d->ops->isr_ack(d, isr & (VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG));
+	report_log(t, 1, "interrupt %u with no used buffer yet (InterruptStatus 0x%x)", n, isr);
 }
+
+static const struct chk_irq_src mmio_src = { mmio_spurious, NULL };
 
 /* After the interrupt, before any acknowledge: bit 0 set and held, no bit
  * for an event that did not happen, and cleared by InterruptACK. */
@@ -123,14 +98,7 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 		report_na(t, "not a virtio-mmio device");
 		return;
 	}
-	if (!chk_drivable(t))
-		return;
-	if (!chk_workload(d)) {
-		report_skip(t, "no peer-free workload for a %s device",
-			    virtio_device_name(d->device_id));
-		return;
-	}
-	if (!chk_irq_ready(t) || !mmio_line(t, &line))
+	if (!chk_irq_workload(t) || !mmio_line(t, &line))
 		return;
 	/* no EVENT_IDX (not asked for): avail->flags 0 means "interrupt me" */
 	if (!chk_ring_open(t, &r, 0, 8, 0, true))
@@ -161,7 +129,8 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 	if (chk_ring_submit(&r, 0, 1, VQ_ADD_DIRECT) < 0) {
 		report_error(t, "could not add a buffer to queue %u", r.wl->queue);
 	} else {
-		if (report(t, wait_used_irq(t, &r, line.intid, &raced), "no-interrupt",
+		if (report(t, chk_wait_used_irq(t, &r, line.intid, &mmio_src, &raced),
+			   "no-interrupt",
 			   "no interrupt on INTID %u (%s) within %llu ms of a used buffer "
 			   "(avail->flags 0); InterruptStatus 0x%x, %u buffer(s) used",
 			   line.intid, line.edge ? "edge" : "level",

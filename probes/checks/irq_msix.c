@@ -33,7 +33,7 @@ static bool msix_size(struct pf_test *t, int *n)
 	if (!chk_drivable(t))
 		return false;
 	*n = msix_table_size(t->dev);
-	if (*n == MSIX_E_NOCAP) {
+	if (*n == PF_ENOCAP) {
 		report_na(t, "no MSI-X capability (the function notifies by INTx)");
 		return false;
 	}
@@ -297,11 +297,11 @@ void check_IRQ_MSIX_DELIVERY(struct pf_test *t)
 	}
 	report_log(t, 2, "%u MSI-X vector(s) via %s, vector 0 -> INTID %u, vector %u -> INTID %u",
 		   nvec, intr_msi_controller(), intids[0], nvec - 1, intids[nvec - 1]);
-	for (unsigned v = 0; v < nvec && !t->failed && !t->errored; v++) {
+	for (unsigned v = 0; v < nvec && !report_failed(t) && !report_errored(t); v++) {
 		report_case(t, "mapped", "queue mapped at initialisation");
 		one_buffer(t, intids, nvec, (uint16_t)v);
 	}
-	if (!t->errored) {
+	if (!report_errored(t)) {
 		report_case(t, "unmapped", "queue unmapped (NO_VECTOR)");
 		one_buffer(t, intids, nvec, VIRTIO_MSI_NO_VECTOR);
 	}

@@ -26,7 +26,7 @@ void check_MMIO_MAGIC_VERSION(struct pf_test *t)
 	report(t, magic == VIRTIO_MMIO_MAGIC, "magic", "MagicValue reads 0x%08x", magic);
 	if (version == 1) {
 		/* A legacy device is not a non-conforming modern one (4.2.4). */
-		if (!t->failed)
+		if (!report_failed(t))
 			report_na(t, "legacy virtio-mmio (Version 1): modern register layout not "
 				     "offered");
 		return;
@@ -56,7 +56,7 @@ void check_MMIO_QUEUE_REGS(struct pf_test *t)
 		v = io_read32(r, VIRTIO_MMIO_QUEUE_READY);
 		report(t, v == 0, "queue-ready-after-reset",
 		       "queue %u: QueueReady reads 0x%x after reset", q, v);
-		if (chk_setup_split_queue(d, q, 16) == VIRTIO_ENOMEM) {
+		if (chk_setup_split_queue(d, q, 16) == PF_ENOMEM) {
 			report_error(t, "out of DMA memory");
 			break;
 		}

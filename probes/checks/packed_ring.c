@@ -132,7 +132,7 @@ void check_PACKED_NO_CHANGE_AFTER_USED(struct pf_test *t)
 	 * each). Before each batch every used descriptor the driver has not
 	 * reused yet must still hold what the device wrote (2.8.15).
 	 */
-	while (descs < 3u * r.vq.num && !t->failed) {
+	while (descs < 3u * r.vq.num && !report_failed(t)) {
 		unsigned pieces = (descs / 3u) % 2u + 1u;
 		unsigned n = 3;
 
@@ -285,7 +285,7 @@ void check_PACKED_INDIRECT(struct pf_test *t)
 	for (n = 0; n < 6 && n < r.slots; n++) {
 		int id = chk_pring_add(&r, (uint16_t)n, 2, n % 2 ? VQ_ADD_DIRECT : VQ_ADD_INDIRECT);
 
-		if (id == VQ_E_NOSPACE && n >= 2)
+		if (id == PF_ENOSPC && n >= 2)
 			break; /* a small ring: as many as fit */
 		if (id < 0) {
 			report_error(t, "driver could not add request %u: %s", n,
@@ -313,7 +313,7 @@ void check_PACKED_WRAP(struct pf_test *t)
 	target = 4u * r.vq.num + r.vq.num / 2u;
 	/* Keep the ring nearly full with lists of 1..3 descriptors, so that
 	 * lists straddle the end of the ring in different places each lap. */
-	while (descs < target && !t->failed) {
+	while (descs < target && !report_failed(t)) {
 		unsigned added = 0;
 
 		for (;;) {
@@ -451,7 +451,7 @@ static void in_order_split(struct pf_test *t)
 
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_IN_ORDER), SMALL_RING, 0, true))
 		goto out;
-	for (unsigned round = 0; round < 3 && !t->failed; round++) {
+	for (unsigned round = 0; round < 3 && !report_failed(t); round++) {
 		unsigned n = r.slots < 8 ? r.slots : 8;
 
 		for (unsigned i = 0; i < n; i++) {
@@ -482,7 +482,7 @@ static void in_order_packed(struct pf_test *t)
 
 	if (!chk_pring_open(t, &r, VIRTIO_BIT(VIRTIO_F_IN_ORDER), SMALL_RING, 0, true))
 		goto out;
-	for (unsigned round = 0; round < 3 && !t->failed; round++) {
+	for (unsigned round = 0; round < 3 && !report_failed(t); round++) {
 		struct virtq_used_info u;
 		unsigned n = r.slots < 8 ? r.slots : 8;
 
@@ -511,8 +511,7 @@ void check_FEAT_IN_ORDER(struct pf_test *t)
 	}
 	report_case(t, "split", "split ring");
 	in_order_split(t);
-	if (t->failed || t->errored || t->skipped ||
-	    !(t->dev->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED)))
+	if (report_stopped(t) || !(t->dev->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED)))
 		return;
 	report_case(t, "packed", "packed ring");
 	in_order_packed(t);

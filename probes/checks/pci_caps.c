@@ -87,16 +87,32 @@ static const char *unusable(const struct virtio_pci_priv *pv, const struct virti
 	return 0;
 }
 
+/* The PCI transport of t's device, its vendor capabilities read into
+ * *caps; NULL when the device is not PCI (pchk_pci() reported why). */
+static struct virtio_pci_priv *caps_of(struct pf_test *t, struct pchk_caps *caps)
+{
+	struct virtio_pci_priv *pv = pchk_pci(t);
+
+	if (pv)
+		pchk_read_caps(&pv->fn, caps);
+	return pv;
+}
+
+/* The next capability of cfg_type type after index *i (start at -1). */
+static const struct pchk_cap *next_of_type(const struct pchk_caps *caps, int *i, uint8_t type)
+{
+	while (++*i < caps->nvndr)
+		if (caps->vndr[*i].cfg_type == type)
+			return &caps->vndr[*i];
+	return 0;
+}
+
 static void need(struct pf_test *t, const struct virtio_pci_priv *pv, const struct pchk_caps *caps,
 		 uint8_t type)
 {
-	const struct pchk_cap *first = 0;
+	const struct pchk_cap *first = 0, *c;
 
-	for (int i = 0; i < caps->nvndr; i++) {
-		const struct pchk_cap *c = &caps->vndr[i];
-
-		if (c->cfg_type != type)
-			continue;
+	for (int i = -1; (c = next_of_type(caps, &i, type));) {
 		if (!unusable(pv, t->dev, c))
 			return;
 		if (!first)
@@ -115,12 +131,11 @@ static void need(struct pf_test *t, const struct virtio_pci_priv *pv, const stru
 
 void check_PCI_CAPS_PRESENT(struct pf_test *t)
 {
-	struct virtio_pci_priv *pv = pchk_pci(t);
 	struct pchk_caps caps;
+	struct virtio_pci_priv *pv = caps_of(t, &caps);
 
 	if (!pv)
 		return;
-	pchk_read_caps(&pv->fn, &caps);
 	/* 4.1.4.3.1, 4.1.4.4.1, 4.1.4.5.1, 4.1.4.9.1, 4.1.4.6 */
 	need(t, pv, &caps, VIRTIO_PCI_CAP_COMMON_CFG);
 	need(t, pv, &caps, VIRTIO_PCI_CAP_NOTIFY_CFG);
@@ -134,12 +149,11 @@ void check_PCI_CAPS_PRESENT(struct pf_test *t)
  * (4.1.4.2), and the capability stays inside config space. */
 void check_PCI_CAP_LEN(struct pf_test *t)
 {
-	struct virtio_pci_priv *pv = pchk_pci(t);
 	struct pchk_caps caps;
+	struct virtio_pci_priv *pv = caps_of(t, &caps);
 
 	if (!pv)
 		return;
-	pchk_read_caps(&pv->fn, &caps);
 	for (int i = 0; i < caps.nvndr; i++) {
 		const struct pchk_cap *c = &caps.vndr[i];
 		unsigned min;
@@ -182,13 +196,12 @@ void check_PCI_CAP_LEN(struct pf_test *t)
  * notify at 2, or 4 when VIRTIO_F_NOTIFICATION_DATA is offered. */
 void check_PCI_CAP_ALIGN(struct pf_test *t)
 {
-	struct virtio_pci_priv *pv = pchk_pci(t);
 	struct pchk_caps caps;
+	struct virtio_pci_priv *pv = caps_of(t, &caps);
 	int checked = 0;
 
 	if (!pv)
 		return;
-	pchk_read_caps(&pv->fn, &caps);
 	for (int i = 0; i < caps.nvndr; i++) {
 		const struct pchk_cap *c = &caps.vndr[i];
 		uint32_t align;
@@ -221,20 +234,17 @@ void check_PCI_CAP_ALIGN(struct pf_test *t)
 /* 4.1.4.7.1: each region inside its BAR, ids unique. */
 void check_PCI_SHM(struct pf_test *t)
 {
-	struct virtio_pci_priv *pv = pchk_pci(t);
 	struct pchk_caps caps;
+	struct virtio_pci_priv *pv = caps_of(t, &caps);
+	const struct pchk_cap *c;
 	bool seen[256] = { false };
 	int n = 0;
 
 	if (!pv)
 		return;
-	pchk_read_caps(&pv->fn, &caps);
-	for (int i = 0; i < caps.nvndr; i++) {
-		const struct pchk_cap *c = &caps.vndr[i];
+	for (int i = -1; (c = next_of_type(&caps, &i, VIRTIO_PCI_CAP_SHARED_MEMORY_CFG));) {
 		uint64_t off, len;
 
-		if (c->cfg_type != VIRTIO_PCI_CAP_SHARED_MEMORY_CFG)
-			continue;
 		n++;
 		if (!report(t, c->has_64, "shm-cap-len",
 			    "shared memory capability at 0x%02x: cap_len %u has no "
@@ -261,19 +271,16 @@ void check_PCI_SHM(struct pf_test *t)
  * have no side effects: reading the capability twice gives the same bytes. */
 void check_PCI_VENDOR_DATA(struct pf_test *t)
 {
-	struct virtio_pci_priv *pv = pchk_pci(t);
 	struct pchk_caps caps;
+	struct virtio_pci_priv *pv = caps_of(t, &caps);
+	const struct pchk_cap *c;
 	int n = 0;
 
 	if (!pv)
 		return;
-	pchk_read_caps(&pv->fn, &caps);
-	for (int i = 0; i < caps.nvndr; i++) {
-		const struct pchk_cap *c = &caps.vndr[i];
+	for (int i = -1; (c = next_of_type(&caps, &i, VIRTIO_PCI_CAP_VENDOR_CFG));) {
 		unsigned end;
 
-		if (c->cfg_type != VIRTIO_PCI_CAP_VENDOR_CFG)
-			continue;
 		n++;
 		if (c->has_vendor_id)
 			report(t, c->vendor_id != VIRTIO_PCI_VENDOR_ID, "vendor-id",

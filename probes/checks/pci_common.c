@@ -108,7 +108,7 @@ void check_PCI_COMMON_RESET(struct pf_test *t)
 	 * state is only not tested (one root cause, one failure). */
 	report_mark(t, &m);
 	if (!chk_bring_up(t, chk_default_features(d), RESET_RING)) {
-		report_log(t, 1, "reset from DRIVER_OK not tested: %s", t->msg);
+		report_log(t, 1, "reset from DRIVER_OK not tested: %s", report_message(t));
 		report_rollback(t, &m);
 		goto out;
 	}
@@ -147,7 +147,7 @@ void check_PCI_QUEUE_SIZE(struct pf_test *t)
 	/* The default features never include RING_PACKED or ADMIN_VQ: split
 	 * rings only, and no admin queue beyond num_queues. */
 	if (!pchk_features_ok(t, chk_default_features(d))) {
-		if (!t->failed)
+		if (!report_failed(t))
 			report_skip(t, "not tested: FEATURES_OK refused for 0x%llx",
 				    (unsigned long long)chk_default_features(d));
 		goto out;
@@ -226,7 +226,7 @@ void check_PCI_QUEUE_ADDR(struct pf_test *t)
 	if (!pv)
 		return;
 	if (!pchk_features_ok(t, chk_default_features(d))) {
-		if (!t->failed)
+		if (!report_failed(t))
 			report_skip(t, "not tested: FEATURES_OK refused");
 		goto out;
 	}
@@ -295,7 +295,7 @@ void check_PCI_ADMIN_QUEUE(struct pf_test *t)
 		    (unsigned long long)pv->common.size))
 		return;
 	if (!pchk_features_ok(t, chk_default_features(d) | VIRTIO_BIT(VIRTIO_F_ADMIN_VQ))) {
-		if (!t->failed)
+		if (!report_failed(t))
 			report_skip(t, "not tested: FEATURES_OK refused with ADMIN_VQ");
 		goto out;
 	}

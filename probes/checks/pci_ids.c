@@ -74,6 +74,19 @@ void check_PCI_VENDOR_ID(struct pf_test *t)
 	       "PCI Vendor ID reads 0x%04x, not 0x1af4", vendor);
 }
 
+/* The PCI transport of t's device, its Device ID and Subsystem ID; NULL
+ * when the device is not PCI (pchk_pci() reported why). */
+static struct virtio_pci_priv *read_ids(struct pf_test *t, uint16_t *devid, uint16_t *subsys)
+{
+	struct virtio_pci_priv *pv = pchk_pci(t);
+
+	if (pv) {
+		*devid = (uint16_t)pci_cfg_read(&pv->fn, PCI_DEVICE_ID, 2);
+		*subsys = (uint16_t)pci_cfg_read(&pv->fn, PCI_SUBSYSTEM_ID, 2);
+	}
+	return pv;
+}
+
 /*
  * 0x1040 + virtio device type, or the transitional ID of the type. The type
  * of a transitional function is its Subsystem Device ID (4.1.2.2), so the
@@ -81,14 +94,12 @@ void check_PCI_VENDOR_ID(struct pf_test *t)
  */
 void check_PCI_DEVICE_ID(struct pf_test *t)
 {
-	struct virtio_pci_priv *pv = pchk_pci(t);
 	uint16_t devid, subsys;
+	struct virtio_pci_priv *pv = read_ids(t, &devid, &subsys);
 	int type;
 
 	if (!pv)
 		return;
-	devid = (uint16_t)pci_cfg_read(&pv->fn, PCI_DEVICE_ID, 2);
-	subsys = (uint16_t)pci_cfg_read(&pv->fn, PCI_SUBSYSTEM_ID, 2);
 	if (devid >= VIRTIO_PCI_DEVICE_ID_MODERN && devid <= VIRTIO_PCI_DEVICE_ID_MAX) {
 		uint16_t vtype = (uint16_t)(devid - VIRTIO_PCI_DEVICE_ID_MODERN);
 
@@ -125,14 +136,12 @@ static bool has_legacy_bar0(const struct virtio_pci_priv *pv)
 
 void check_PCI_MODERN_IDS(struct pf_test *t)
 {
-	struct virtio_pci_priv *pv = pchk_pci(t);
 	uint16_t devid, subsys;
+	struct virtio_pci_priv *pv = read_ids(t, &devid, &subsys);
 	uint8_t rev;
 
 	if (!pv)
 		return;
-	devid = (uint16_t)pci_cfg_read(&pv->fn, PCI_DEVICE_ID, 2);
-	subsys = (uint16_t)pci_cfg_read(&pv->fn, PCI_SUBSYSTEM_ID, 2);
 	rev = (uint8_t)pci_cfg_read(&pv->fn, PCI_REVISION_ID, 1);
 	if (devid < VIRTIO_PCI_DEVICE_ID_MODERN) {
 		if (has_legacy_bar0(pv)) {

@@ -84,7 +84,7 @@ bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_
 		d->ops->queue_enable(d, q);
 	}
 	rc = virtq_split_init(&r->vq, d, r->wl->queue, num, chk_vq_opts(r->features) | vq_opts);
-	if (rc == VQ_OK)
+	if (rc == PF_OK)
 		rc = virtq_split_attach(&r->vq);
 	if (rc) {
 		report_error(t, "cannot set up queue %u: %d", r->wl->queue, rc);
@@ -479,7 +479,7 @@ int chk_split_poll(struct virtq_split *vq, struct virtq_used_info *u)
 {
 	int rc = virtq_split_poll(vq, u, chk_wait_ns());
 
-	if (rc == VQ_E_TIMEDOUT)
+	if (rc == PF_ETIMEDOUT)
 		rc = virtq_split_poll(vq, u, chk_retry_ns());
 	if (rc == 1)
 		chk_rtt_end();
@@ -491,9 +491,9 @@ int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_i
 	uint64_t waited = chk_wait_ns() + chk_retry_ns();
 	int rc = chk_split_poll(&r->vq, u);
 
-	if (rc == VQ_E_TIMEDOUT && event_idx_stall(t, r))
+	if (rc == PF_ETIMEDOUT && event_idx_stall(t, r))
 		rc = chk_split_poll(&r->vq, u);
-	if (rc == VQ_E_TIMEDOUT) {
+	if (rc == PF_ETIMEDOUT) {
 		report(t, false, "no-used", "no used buffer within %llu ms on queue %u",
 		       (unsigned long long)(waited / 1000000), r->vq.index);
 		return rc;

@@ -16,7 +16,7 @@ static int setup_idle_packed(struct virtio_dev *d, uint16_t q, uint16_t size)
 	uint64_t base;
 
 	if (!mem)
-		return VIRTIO_ENOMEM;
+		return PF_ENOMEM;
 	base = arch_dma_addr(mem);
 	return d->ops->queue_setup(d, q, size, base, base + virtq_packed_driver_off(size),
 				   base + virtq_packed_device_off(size));
@@ -79,7 +79,7 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
 		d->ops->queue_enable(d, q);
 	}
 	rc = virtq_packed_init(&r->vq, d, wq, num, chk_vq_opts(r->features) | vq_opts);
-	if (rc == VQ_OK)
+	if (rc == PF_OK)
 		rc = virtq_packed_attach(&r->vq);
 	if (rc) {
 		report_error(t, "cannot set up packed queue %u (size %u): %d", wq, num, rc);
@@ -173,13 +173,13 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 	int rc = virtq_packed_poll(&r->vq, u, chk_wait_ns());
 	struct pvirtq_desc c;
 
-	if (rc == VQ_E_TIMEDOUT && event_stall(t, r))
+	if (rc == PF_ETIMEDOUT && event_stall(t, r))
 		rc = virtq_packed_poll(&r->vq, u, chk_wait_ns());
-	if (rc == VQ_E_TIMEDOUT) /* re-tried before it counts (timing.h) */
+	if (rc == PF_ETIMEDOUT) /* re-tried before it counts (timing.h) */
 		rc = virtq_packed_poll(&r->vq, u, chk_retry_ns());
 	if (rc == 1)
 		chk_rtt_end();
-	if (rc == VQ_E_TIMEDOUT) {
+	if (rc == PF_ETIMEDOUT) {
 		report(t, false, "no-used",
 		       "no used descriptor within %llu ms at ring position %u (wrap counter %u)",
 		       (unsigned long long)(waited / 1000000), pos, wrap);

@@ -218,7 +218,7 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 	if (!chk_ring_open(t, &r, 0, 256, 0, true))
 		goto out;
 	/* Keep the ring full: each round makes every free slot available. */
-	while (done < target && !t->failed) {
+	while (done < target && !report_failed(t)) {
 		struct virtq_used_info u;
 		unsigned added = 0;
 
@@ -352,7 +352,7 @@ void check_SPLIT_USED_FLAGS(struct pf_test *t)
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), SMALL_RING, 0, true))
 		goto out;
 	event_idx = r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
-	for (unsigned i = 0; i < 8 && !t->failed; i++) {
+	for (unsigned i = 0; i < 8 && !report_failed(t); i++) {
 		/* spurious notifications: the same queue, nothing new */
 		r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
 		if (!roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
@@ -391,7 +391,7 @@ void check_STATUS_NO_USE_BEFORE_DRIVER_OK(struct pf_test *t)
 	       used);
 	report(t, !(isr & VIRTIO_ISR_QUEUE), "notified-before-driver-ok",
 	       "used-buffer notification before DRIVER_OK (ISR 0x%x)", isr);
-	if (t->failed)
+	if (report_failed(t))
 		goto out;
 	virtio_add_status(r.dev, VIRTIO_STATUS_DRIVER_OK);
 	virtq_split_notify(&r.vq);

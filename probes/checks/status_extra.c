@@ -137,7 +137,7 @@ out:
 void check_NEEDS_RESET_MALFORMED(struct pf_test *t)
 {
 	malformed_once(t, HEAD_OUT_OF_RANGE);
-	if (!t->failed && !t->errored && !t->skipped)
+	if (!report_stopped(t))
 		malformed_once(t, DESC_LOOP);
 }
 

@@ -92,7 +92,7 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 	if (!chk_bring_up_rings(t, f, SMALL_RING, &old.rings))
 		goto out;
 	nq = d->num_queues < QRESET_QUEUES ? d->num_queues : QRESET_QUEUES;
-	for (uint16_t q = 0; q < nq && !t->failed; q++) {
+	for (uint16_t q = 0; q < nq && !report_failed(t); q++) {
 		if (!d->queue_max[q])
 			continue;
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1",
@@ -239,7 +239,7 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 	 * both); the old ring stays allocated, so stray writes show up */
 	num = r.vq.num > 4 ? (uint16_t)(r.vq.num / 2u) : r.vq.num;
 	rc = virtq_split_init(&r.vq, r.dev, q, num, r.vq.opts);
-	if (rc == VQ_OK)
+	if (rc == PF_OK)
 		rc = virtq_split_attach(&r.vq);
 	if (rc) {
 		report_error(t, "cannot set queue %u up again: %d", q, rc);

@@ -25,11 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define INTR_E_NODEV (-1)  /* no supported interrupt controller / no doorbell */
-#define INTR_E_INVAL (-2)  /* bad argument, or a DT property that makes no sense */
-#define INTR_E_NOSPC (-3)  /* out of lines / vectors / table space */
-#define INTR_E_IO (-4)	   /* the controller did not behave (timeout, stall) */
-#define INTR_E_NOTSUP (-5) /* a configuration this implementation cannot drive */
+#include "pf_errno.h"
 
 /* Most MSI vectors one intr_msi_alloc() hands out. */
 #define INTR_MSI_MAX 32
@@ -54,7 +50,7 @@ typedef bool (*intr_handler_fn)(void *ctx, uint32_t intid);
 
 /*
  * Finds and initialises the interrupt controller from the DT. Idempotent:
- * later calls return the first call's result (0 or INTR_E_*).
+ * later calls return the first call's result (0 or a PF_E* code).
  */
 int intr_init(const void *fdt);
 
@@ -86,7 +82,7 @@ void intr_idle(uint64_t ns);
 
 /*
  * Device tree: interrupt `index` of the node whose first `reg` entry starts
- * at CPU address reg_addr (e.g. a virtio-mmio window). 0 or INTR_E_*.
+ * at CPU address reg_addr (e.g. a virtio-mmio window). 0 or a PF_E* code.
  */
 int intr_dt_irq_by_reg(uint64_t reg_addr, unsigned index, struct intr_line *out);
 
@@ -94,7 +90,7 @@ int intr_dt_irq_by_reg(uint64_t reg_addr, unsigned index, struct intr_line *out)
  * PCI INTx: the line the host bridge's interrupt-map gives pin (1 = INTA ..
  * 4 = INTD, the Interrupt Pin register) of the function whose ECAM
  * configuration space starts at cfg_addr (swizzled through any bridges up
- * to the root bus). 0 or INTR_E_*.
+ * to the root bus). 0 or a PF_E* code.
  */
 int intr_pci_intx(uint64_t cfg_addr, uint8_t pin, struct intr_line *out);
 
@@ -102,7 +98,7 @@ int intr_pci_intx(uint64_t cfg_addr, uint8_t pin, struct intr_line *out);
  * MSI: n (<= INTR_MSI_MAX) doorbells for the PCI function whose ECAM
  * configuration space starts at cfg_addr (its requester ID, translated by
  * the host bridge's msi-map, selects the device at an ITS). The lines are
- * wired (edge). INTR_E_NODEV when there is no MSI controller.
+ * wired (edge). PF_ENODEV when there is no MSI controller.
  */
 int intr_msi_alloc(uint64_t cfg_addr, unsigned n, struct intr_msi *out);
 /* Unwires and returns vectors of an intr_msi_alloc(). */

@@ -187,3 +187,18 @@ void io_write32(const struct pf_region *r, uint64_t off, uint32_t v)
 {
 	region_write(r, off, v, 4);
 }
+
+static unsigned access_width(unsigned width)
+{
+	return width == 1 || width == 2 ? width : 4;
+}
+
+uint32_t io_read(const struct pf_region *r, uint64_t off, unsigned width)
+{
+	return (uint32_t)region_read(r, off, access_width(width));
+}
+
+void io_write(const struct pf_region *r, uint64_t off, uint32_t v, unsigned width)
+{
+	region_write(r, off, v, access_width(width));
+}

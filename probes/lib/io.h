@@ -29,5 +29,9 @@ uint32_t io_read32(const struct pf_region *r, uint64_t off);
 void io_write8(const struct pf_region *r, uint64_t off, uint8_t v);
 void io_write16(const struct pf_region *r, uint64_t off, uint16_t v);
 void io_write32(const struct pf_region *r, uint64_t off, uint32_t v);
+/* An access of `width` bytes: 1, 2, anything else 4 (configuration space
+ * accessors take the width as an argument). */
+uint32_t io_read(const struct pf_region *r, uint64_t off, unsigned width);
+void io_write(const struct pf_region *r, uint64_t off, uint32_t v, unsigned width);
 
 #endif

@@ -17,25 +17,22 @@ static struct msix_active {
 	struct intr_msi msi[INTR_MSI_MAX];
 } active[MSIX_MAX_ACTIVE];
 
+static const struct pf_err_text msix_errs[] = {
+	{ PF_ENOTPCI, "not a PCI device" },
+	{ PF_ENOCAP, "no MSI-X capability" },
+	{ PF_ECAPLIST, "malformed capability list or MSI-X capability" },
+	{ PF_EBAR, "MSI-X table or PBA not inside an assigned memory BAR" },
+	{ PF_ESTUCK, "MSI-X Enable or Function Mask did not take" },
+	{ PF_EBUSY, "too many functions with MSI-X enabled" },
+};
+
+/* MSI-X's own codes, then the interrupt layer's (msix_enable() passes its
+ * errors through). */
 const char *msix_strerror(int err)
 {
-	switch (err) {
-	case 0:
-		return "ok";
-	case MSIX_E_NOTPCI:
-		return "not a PCI device";
-	case MSIX_E_NOCAP:
-		return "no MSI-X capability";
-	case MSIX_E_CAPLIST:
-		return "malformed capability list or MSI-X capability";
-	case MSIX_E_BAR:
-		return "MSI-X table or PBA not inside an assigned memory BAR";
-	case MSIX_E_STUCK:
-		return "MSI-X Enable or Function Mask did not take";
-	case MSIX_E_BUSY:
-		return "too many functions with MSI-X enabled";
-	}
-	return intr_strerror(err);
+	const char *s = pf_err_lookup(msix_errs, sizeof(msix_errs) / sizeof(msix_errs[0]), err);
+
+	return s ? s : intr_strerror(err);
 }
 
 static const struct pci_func *func_of(struct virtio_dev *d)
@@ -65,7 +62,7 @@ static int to_cpu(const struct pci_host *h, uint64_t pci, uint64_t len, uint64_t
 			return 0;
 		}
 	}
-	return MSIX_E_BAR;
+	return PF_EBAR;
 }
 
 /*
@@ -81,24 +78,24 @@ static int map_in_bar(const struct pci_func *f, uint8_t bir, uint32_t off, uint6
 	uint64_t addr;
 
 	if (bir >= PCI_NUM_BARS)
-		return MSIX_E_BAR;
+		return PF_EBAR;
 	b = &f->bar[bir];
 	lo = pci_cfg_read(f, PCI_BAR0 + 4u * bir, 4);
 	if (lo & PCI_BAR_IO || !b->size || !b->cpu_addr || b->io)
-		return MSIX_E_BAR;
+		return PF_EBAR;
 	if (((lo >> 1) & 3) == 2) {
 		if (bir == PCI_NUM_BARS - 1)
-			return MSIX_E_BAR;
+			return PF_EBAR;
 		hi = pci_cfg_read(f, PCI_BAR0 + 4u * bir + 4, 4);
 	}
 	addr = (uint64_t)hi << 32 | (lo & ~0xfu);
 	if (addr != b->pci_addr || off > b->size || len > b->size - off)
-		return MSIX_E_BAR;
+		return PF_EBAR;
 	if (!(pci_cfg_read(f, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY))
-		return MSIX_E_BAR;
+		return PF_EBAR;
 	if (to_cpu(f->host, addr + off, len, cpu))
-		return MSIX_E_BAR;
-	return virtio_map_region(*cpu, len, r) ? MSIX_E_BAR : 0;
+		return PF_EBAR;
+	return virtio_map_region(*cpu, len, r) ? PF_EBAR : 0;
 }
 
 int msix_find(struct virtio_dev *d, struct msix_cap *c)
@@ -110,13 +107,13 @@ int msix_find(struct virtio_dev *d, struct msix_cap *c)
 
 	memset(c, 0, sizeof(*c));
 	if (!f)
-		return MSIX_E_NOTPCI;
+		return PF_ENOTPCI;
 	if (pci_walk_caps(f, visit, &c->cap) < 0)
-		return MSIX_E_CAPLIST;
+		return PF_ECAPLIST;
 	if (!c->cap)
-		return MSIX_E_NOCAP;
+		return PF_ENOCAP;
 	if (c->cap > 256 - 12)
-		return MSIX_E_CAPLIST; /* the 12-byte capability must fit */
+		return PF_ECAPLIST; /* the 12-byte capability must fit */
 	ctrl = (uint16_t)pci_cfg_read(f, c->cap + PCI_MSIX_FLAGS, 2);
 	table = pci_cfg_read(f, c->cap + PCI_MSIX_TABLE, 4);
 	pba = pci_cfg_read(f, c->cap + PCI_MSIX_PBA, 4);
@@ -176,7 +173,7 @@ static int enable_all_masked(const struct pci_func *f, const struct msix_cap *c)
 	for (unsigned v = 0; v < c->table_size; v++)
 		entry_mask(c, v, true);
 	if ((pci_cfg_read(f, c->cap + PCI_MSIX_FLAGS, 2) & want) != want)
-		return MSIX_E_STUCK;
+		return PF_ESTUCK;
 	return 0;
 }
 
@@ -199,11 +196,11 @@ int msix_enable(struct virtio_dev *d, unsigned nvec, uint32_t intids[])
 	if (rc)
 		return rc;
 	if (nvec == 0 || nvec > INTR_MSI_MAX || nvec > c.table_size)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	msix_disable(d);
 	a = active_of(NULL);
 	if (!a)
-		return MSIX_E_BUSY;
+		return PF_EBUSY;
 	f = func_of(d);
 	rc = intr_msi_alloc(d->address, nvec, a->msi);
 	if (rc)
@@ -227,7 +224,7 @@ int msix_enable(struct virtio_dev *d, unsigned nvec, uint32_t intids[])
 	set_control(f, &c, 0, PCI_MSIX_FLAGS_MASKALL);
 	if (pci_cfg_read(f, c.cap + PCI_MSIX_FLAGS, 2) & PCI_MSIX_FLAGS_MASKALL) {
 		msix_disable(d);
-		return MSIX_E_STUCK;
+		return PF_ESTUCK;
 	}
 	return 0;
 }

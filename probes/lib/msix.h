@@ -40,13 +40,6 @@ struct virtio_dev;
 #define PCI_MSIX_ENTRY_CTRL 12
 #define PCI_MSIX_ENTRY_CTRL_MASKBIT 1u
 
-#define MSIX_E_NOTPCI (-20)  /* not a PCI virtio device */
-#define MSIX_E_NOCAP (-21)   /* no MSI-X capability */
-#define MSIX_E_CAPLIST (-22) /* malformed capability list or capability */
-#define MSIX_E_BAR (-23)     /* table/PBA not inside an assigned memory BAR */
-#define MSIX_E_STUCK (-24)   /* Enable / Function Mask did not take */
-#define MSIX_E_BUSY (-25)    /* too many functions with MSI-X enabled */
-
 struct msix_cap {
 	uint8_t cap;	     /* config-space offset of the capability */
 	uint16_t table_size; /* entries: Table Size field + 1 */
@@ -56,24 +49,24 @@ struct msix_cap {
 	struct pf_region table, pba;
 };
 
-/* Finds and validates the capability of a PCI virtio device. 0 or MSIX_E_*. */
+/* Finds and validates the capability of a PCI virtio device. 0 or a PF_E* code. */
 int msix_find(struct virtio_dev *d, struct msix_cap *c);
 const char *msix_strerror(int err);
 
-/* Table Size (entries), or a negative MSIX_E_* code. */
+/* Table Size (entries), or a negative PF_E* code. */
 int msix_table_size(struct virtio_dev *d);
 
 /*
  * Allocates nvec (1..INTR_MSI_MAX, <= Table Size) doorbells from intr.h,
  * programs table entries 0..nvec-1 with them (the others masked), and
  * enables MSI-X with the function mask clear. intids[i] is the line vector
- * i arrives on (already wired). 0, MSIX_E_* or INTR_E_*.
+ * i arrives on (already wired). 0 or a PF_E* code.
  */
 int msix_enable(struct virtio_dev *d, unsigned nvec, uint32_t intids[]);
 
 /*
  * Enables MSI-X with the Function Mask set and every entry masked, no
- * doorbells: the device can map vectors but sends nothing. 0 or MSIX_E_*.
+ * doorbells: the device can map vectors but sends nothing. 0 or a PF_E* code.
  */
 int msix_enable_masked(struct virtio_dev *d);
 

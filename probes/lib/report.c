@@ -125,37 +125,40 @@ static void note(struct pf_test *t, int severity, const char *fp, const char *fm
 		emit_log(t, severity >= SEV_FAIL ? "error" : "warn", buf);
 }
 
-bool report(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
+/* A failed assertion at severity sev (SEV_FAIL or SEV_WARN). */
+static void assert_failed(struct pf_test *t, int sev, const char *sub, const char *fmt, va_list ap)
 {
 	char fp[PF_FP_LEN];
-	va_list ap;
-	bool must = t->info->level == PF_LEVEL_MUST;
 
-	if (ok)
-		return true;
 	fingerprint(t, sub, fp);
-	va_start(ap, fmt);
-	note(t, must ? SEV_FAIL : SEV_WARN, fp, fmt, ap);
-	va_end(ap);
-	if (must)
+	note(t, sev, fp, fmt, ap);
+	if (sev == SEV_FAIL)
 		t->failed++;
 	else
 		t->warned++;
+}
+
+bool report(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return true;
+	va_start(ap, fmt);
+	assert_failed(t, t->info->level == PF_LEVEL_MUST ? SEV_FAIL : SEV_WARN, sub, fmt, ap);
+	va_end(ap);
 	return false;
 }
 
 bool report_should(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
 {
-	char fp[PF_FP_LEN];
 	va_list ap;
 
 	if (ok)
 		return true;
-	fingerprint(t, sub, fp);
 	va_start(ap, fmt);
-	note(t, SEV_WARN, fp, fmt, ap);
+	assert_failed(t, SEV_WARN, sub, fmt, ap);
 	va_end(ap);
-	t->warned++;
 	return false;
 }
 
@@ -211,6 +214,26 @@ void report_rollback(struct pf_test *t, const struct pf_report_mark *m)
 	memcpy(t->sub, m->sub, sizeof(t->sub));
 }
 
+bool report_failed(const struct pf_test *t)
+{
+	return t->failed != 0;
+}
+
+bool report_errored(const struct pf_test *t)
+{
+	return t->errored;
+}
+
+bool report_stopped(const struct pf_test *t)
+{
+	return t->failed || t->errored || t->skipped;
+}
+
+const char *report_message(const struct pf_test *t)
+{
+	return t->msg;
+}
+
 void report_error(struct pf_test *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -223,7 +246,7 @@ void report_error(struct pf_test *t, const char *fmt, ...)
 
 void report_log(struct pf_test *t, int level, const char *fmt, ...)
 {
-	char buf[240];
+	char buf[PF_MSG_LEN];
 	va_list ap;
 
 	if (!t->opt || t->opt->verbose < level)

@@ -19,8 +19,10 @@
  * carries them (docs/protocol.md) so a known failure can excuse exactly the
  * failures it describes.
  *
- * Checks read t->failed, t->errored and friends, but only report*() write
- * them.
+ * The verdict state of struct pf_test (failed ... subs_more) belongs to
+ * report.c: checks write it only through report*() and read it only through
+ * report_failed(), report_errored(), report_stopped() and report_message()
+ * (tests/unit/test_report.c holds probes/checks/ to that).
  */
 #ifndef PF_REPORT_H
 #define PF_REPORT_H
@@ -52,8 +54,9 @@ struct pf_options {
 	char nonce[65];	   /* pf.nonce: the run's nonce, hex; "" = none */
 };
 
-#define PF_FP_LEN 48  /* "case-id/sub-id" and its NUL */
-#define PF_SUBS_MAX 8 /* distinct fingerprints kept per result */
+#define PF_FP_LEN 48   /* "case-id/sub-id" and its NUL */
+#define PF_MSG_LEN 240 /* a result's message and its NUL */
+#define PF_SUBS_MAX 8  /* distinct fingerprints kept per result */
 
 struct pf_test {
 	enum pf_check_id check;
@@ -68,7 +71,7 @@ struct pf_test {
 	bool errored;
 	const char *case_id; /* report_case(): fingerprint prefix */
 	const char *stage;   /* report_case(): prefixes messages */
-	char msg[240];
+	char msg[PF_MSG_LEN];
 	char sub[PF_FP_LEN];		   /* fingerprint of the assertion behind msg */
 	char subs[PF_SUBS_MAX][PF_FP_LEN]; /* distinct failing/warning ones */
 	uint8_t nsubs;
@@ -80,7 +83,7 @@ struct pf_report_mark {
 	int failed, warned;
 	bool skipped, na, errored, subs_more;
 	uint8_t nsubs;
-	char msg[240];
+	char msg[PF_MSG_LEN];
 	char sub[PF_FP_LEN];
 };
 
@@ -116,6 +119,15 @@ void report_metric(struct pf_test *t, const char *name, uint64_t value, const ch
  */
 void report_mark(const struct pf_test *t, struct pf_report_mark *m);
 void report_rollback(struct pf_test *t, const struct pf_report_mark *m);
+
+/* A MUST-level assertion failed so far. */
+bool report_failed(const struct pf_test *t);
+/* report_error() was called. */
+bool report_errored(const struct pf_test *t);
+/* Failed, errored or skipped: the rest of the check would add nothing. */
+bool report_stopped(const struct pf_test *t);
+/* The result's message so far ("" when nothing was reported). */
+const char *report_message(const struct pf_test *t);
 
 enum pf_verdict pf_test_verdict(const struct pf_test *t);
 const char *pf_verdict_name(enum pf_verdict v);

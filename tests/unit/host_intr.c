@@ -30,7 +30,7 @@ struct hline {
 
 static struct hline lines[HOST_LINES];
 static uint32_t stray;
-static int init_rc = INTR_E_NODEV;
+static int init_rc = PF_ENODEV;
 static bool msi_used[HOST_MSI_NUM];
 static struct {
 	uint64_t addr;
@@ -123,33 +123,14 @@ const char *intr_describe(void)
 	return init_rc ? "host: no interrupt controller" : "host: simulated controller";
 }
 
-const char *intr_strerror(int err)
-{
-	switch (err) {
-	case 0:
-		return "ok";
-	case INTR_E_NODEV:
-		return "no supported interrupt controller";
-	case INTR_E_INVAL:
-		return "invalid argument or device-tree data";
-	case INTR_E_NOSPC:
-		return "out of interrupt lines";
-	case INTR_E_IO:
-		return "interrupt controller did not respond";
-	case INTR_E_NOTSUP:
-		return "configuration not supported by the probe";
-	}
-	return "unknown error";
-}
-
 int intr_wire(uint32_t intid, bool edge)
 {
 	struct hline *l = hl(intid);
 
 	if (init_rc)
-		return INTR_E_NODEV;
+		return PF_ENODEV;
 	if (!l || intid < 32)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	memset(l, 0, sizeof(*l)); /* like the GIC: a stale pending edge is dropped */
 	l->wired = true;
 	l->edge = edge;
@@ -222,24 +203,24 @@ void intr_idle(uint64_t ns)
 static int lookup(uint64_t addr, struct intr_line *out)
 {
 	if (init_rc)
-		return INTR_E_NODEV;
+		return PF_ENODEV;
 	for (unsigned i = 0; i < nmap; i++) {
 		if (map[i].addr == addr) {
 			*out = map[i].line;
 			return 0;
 		}
 	}
-	return INTR_E_INVAL;
+	return PF_EINVAL;
 }
 
 int intr_dt_irq_by_reg(uint64_t reg_addr, unsigned index, struct intr_line *out)
 {
-	return index ? INTR_E_INVAL : lookup(reg_addr, out);
+	return index ? PF_EINVAL : lookup(reg_addr, out);
 }
 
 int intr_pci_intx(uint64_t cfg_addr, uint8_t pin, struct intr_line *out)
 {
-	return pin < 1 || pin > 4 ? INTR_E_INVAL : lookup(cfg_addr, out);
+	return pin < 1 || pin > 4 ? PF_EINVAL : lookup(cfg_addr, out);
 }
 
 int intr_msi_alloc(uint64_t cfg_addr, unsigned n, struct intr_msi *out)
@@ -248,9 +229,9 @@ int intr_msi_alloc(uint64_t cfg_addr, unsigned n, struct intr_msi *out)
 
 	(void)cfg_addr;
 	if (init_rc)
-		return INTR_E_NODEV;
+		return PF_ENODEV;
 	if (n == 0 || n > INTR_MSI_MAX)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	for (unsigned i = 0; i < HOST_MSI_NUM && got < n; i++) {
 		if (msi_used[i])
 			continue;
@@ -260,7 +241,7 @@ int intr_msi_alloc(uint64_t cfg_addr, unsigned n, struct intr_msi *out)
 		got++;
 	}
 	if (got < n)
-		return INTR_E_NOSPC;
+		return PF_ENOSPC;
 	for (unsigned i = 0; i < n; i++) {
 		msi_used[out[i].intid - HOST_MSI_BASE] = true;
 		intr_wire(out[i].intid, true);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pf_errno.h"
+
 struct window {
 	const struct pf_io_ops *ops;
 	void *ctx;
@@ -61,7 +63,7 @@ static int window(uint64_t addr, uint64_t size, const struct pf_io_ops *ops, voi
 	struct window *x;
 
 	if (nwin >= NWIN)
-		return -1;
+		return PF_ENOSPC;
 	x = &win[nwin++];
 	x->ops = ops;
 	x->ctx = ctx;
@@ -127,7 +129,7 @@ int sim_world_map(void *ctx, uint64_t addr, uint64_t size, struct pf_region *out
 		if (s)
 			return window(addr, size, &sim_pci_bar_ops, s, addr - s->bar_addr, out);
 	}
-	return -1;
+	return PF_EINVAL;
 }
 
 #define CHECK(x)                    \

@@ -138,7 +138,7 @@ static struct virtio_dev *open_pci(const struct irq_case *c)
 	assert_int_equal(virtio_discover(fdt, devs, VIRTIO_DISCOVER_MAX), 1);
 	assert_true(devs[0]->address == CFG_ADDR);
 
-	host_intr_reset(c->env == E_NO_INTC ? INTR_E_NODEV : 0);
+	host_intr_reset(c->env == E_NO_INTC ? PF_ENODEV : 0);
 	if (c->env != E_NO_ROUTE)
 		host_intr_map(CFG_ADDR, INTX_INTID, false); /* level, as PCI INTx */
 	assert_true(sim_pci_irq_attach(&S, CFG_ADDR));
@@ -151,8 +151,8 @@ static int teardown(void **state)
 	(void)state;
 	host_set_delay_hook(0, 0);
 	virtio_discover_set_mapper(0, 0);
-	host_intr_reset(INTR_E_NODEV); /* back to "no controller" */
-	sim_pci_attach(&S);	       /* frees its faults and interrupt slot */
+	host_intr_reset(PF_ENODEV); /* back to "no controller" */
+	sim_pci_attach(&S);	    /* frees its faults and interrupt slot */
 	return 0;
 }
 

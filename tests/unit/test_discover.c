@@ -219,7 +219,7 @@ static void test_pci_faults(void **st)
 	add_pci(3, 4, V1F, SIM_F_PCI_NO_COMMON);
 	assert_int_equal(discover(VIRTIO_DISCOVER_MAX), 3);
 	pv = virtio_pci_priv(devs[0]);
-	assert_int_equal(pv->caps_walk, -1);
+	assert_int_equal(pv->caps_walk, PF_ECAPLIST);
 	assert_int_equal(pv->ncaps, 5); /* each recorded once */
 	assert_non_null(strstr(host_console(), "malformed capability list"));
 	pv = virtio_pci_priv(devs[1]);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The report API: failure fingerprints (case-id/sub-id), their list in the
- * result, verdict na apart from skip, and taking reports back.
+ * result, verdict na apart from skip, taking reports back, and the checks
+ * touching the verdict state only through the API.
  */
+#include <dirent.h>
+#include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -169,12 +172,103 @@ static void test_records(void **state)
 	test_free(u);
 }
 
+/* What the checks read back: failed, errored, stopped, the message. */
+static void test_readers(void **state)
+{
+	struct pf_test t;
+
+	(void)state;
+	new_test(&t, PF_CHK_SPLIT_INDIRECT);
+	assert_false(report_failed(&t));
+	assert_false(report_stopped(&t));
+	assert_string_equal(report_message(&t), "");
+	report_should(&t, false, "soft", "only a warning");
+	assert_false(report_failed(&t));
+	assert_false(report_stopped(&t));
+	assert_string_equal(report_message(&t), "only a warning");
+	report(&t, false, "hard", "a failure");
+	assert_true(report_failed(&t));
+	assert_true(report_stopped(&t));
+	assert_false(report_errored(&t));
+	assert_string_equal(report_message(&t), "a failure");
+	new_test(&t, PF_CHK_SPLIT_INDIRECT);
+	report_skip(&t, "not tested");
+	assert_true(report_stopped(&t));
+	assert_false(report_failed(&t));
+	report_error(&t, "no memory");
+	assert_true(report_errored(&t));
+	assert_string_equal(report_message(&t), "no memory");
+}
+
+/* A direct access to struct pf_test's verdict state (report.h). */
+#define RECORD_FIELD_ACCESS                                                                   \
+	"(->|\\.)[[:space:]]*(failed|warned|skipped|na|errored|msg|sub|subs|nsubs|subs_more|" \
+	"case_id|stage)([^A-Za-z0-9_]|$)"
+
+/* Lines of path that touch the verdict state directly (printed). */
+static int direct_accesses(const regex_t *re, const char *path)
+{
+	char line[512];
+	int n = 0, no = 0;
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		no++;
+		if (regexec(re, line, 0, NULL, 0) == 0) {
+			print_error("%s:%d: writes or reads the test record directly: %s", path, no,
+				    line);
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* Checks report only through report*() and read back only through its
+ * readers: no file in probes/checks names a verdict field. */
+static void test_checks_use_report_api(void **state)
+{
+	regex_t re;
+	DIR *dir;
+	struct dirent *e;
+	int files = 0, hits = 0;
+
+	(void)state;
+	assert_int_equal(regcomp(&re, RECORD_FIELD_ACCESS, REG_EXTENDED | REG_NOSUB), 0);
+	/* the pattern catches what it is for, and not the API */
+	assert_int_equal(regexec(&re, "\tif (!t->failed)\n", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&re, "memcpy(why, t->msg, n);", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&re, "t->warned++;", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&re, "mark.na = true;", 0, NULL, 0), 0);
+	assert_int_not_equal(regexec(&re, "if (!report_failed(t))", 0, NULL, 0), 0);
+	assert_int_not_equal(regexec(&re, "t->dev->name_len", 0, NULL, 0), 0);
+	dir = opendir("probes/checks");
+	assert_non_null(dir);
+	while ((e = readdir(dir))) {
+		char path[512];
+		size_t len = strlen(e->d_name);
+
+		if (len < 3 || e->d_name[len - 2] != '.' ||
+		    (e->d_name[len - 1] != 'c' && e->d_name[len - 1] != 'h'))
+			continue;
+		snprintf(path, sizeof(path), "probes/checks/%s", e->d_name);
+		hits += direct_accesses(&re, path);
+		files++;
+	}
+	closedir(dir);
+	regfree(&re);
+	assert_true(files > 10);
+	assert_int_equal(hits, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fingerprints), cmocka_unit_test(test_fingerprint_cut),
 		cmocka_unit_test(test_subs_capped),  cmocka_unit_test(test_na_and_skip),
 		cmocka_unit_test(test_rollback),     cmocka_unit_test_setup(test_records, ut_setup),
+		cmocka_unit_test(test_readers),	     cmocka_unit_test(test_checks_use_report_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

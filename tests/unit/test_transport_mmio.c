@@ -120,9 +120,9 @@ static void test_negotiate(void **st)
 								VIRTIO_STATUS_DRIVER |
 								VIRTIO_STATUS_FEATURES_OK);
 	/* a bit that was not offered: the device clears FEATURES_OK */
-	assert_int_equal(ut_negotiate(&U, V1F | VIRTIO_BIT(6)), VIRTIO_EIO);
+	assert_int_equal(ut_negotiate(&U, V1F | VIRTIO_BIT(6)), PF_EIO);
 	/* a modern device refuses a driver without VERSION_1 */
-	assert_int_equal(ut_negotiate(&U, VIRTIO_BIT(5)), VIRTIO_EIO);
+	assert_int_equal(ut_negotiate(&U, VIRTIO_BIT(5)), PF_EIO);
 	assert_int_equal(U.sim.bad_access, 0);
 }
 
@@ -156,8 +156,8 @@ static void test_reset(void **st)
 	assert_int_equal(U.dev.ops->get_status(&U.dev), 0);
 	U.sim.faults = SIM_F_RESET_KEEPS_STATUS;
 	virtio_add_status(&U.dev, VIRTIO_STATUS_ACKNOWLEDGE);
-	assert_int_equal(virtio_reset(&U.dev, SHORT), VIRTIO_ETIMEDOUT);
-	assert_int_equal(virtio_negotiate(&U.dev, V1F), VIRTIO_ETIMEDOUT);
+	assert_int_equal(virtio_reset(&U.dev, SHORT), PF_ETIMEDOUT);
+	assert_int_equal(virtio_negotiate(&U.dev, V1F), PF_ETIMEDOUT);
 }
 
 /* Sets up queue 0 with one used buffer so that ISR and QueueReady are set. */
@@ -283,7 +283,7 @@ static int wait_queue_reset(uint16_t q, uint64_t tmo)
 
 	while (U.dev.ops->queue_reset_state(&U.dev, q)) {
 		if (arch_now_ns() - t0 > tmo)
-			return VIRTIO_ETIMEDOUT;
+			return PF_ETIMEDOUT;
 	}
 	return 0;
 }
@@ -328,7 +328,7 @@ static void test_fault_queue_reset(void **st)
 	assert_true(U.dev.ops->queue_ready(&U.dev, 0));
 	U.sim.faults = SIM_F_QRESET_STUCK;
 	U.dev.ops->queue_reset_start(&U.dev, 1);
-	assert_int_equal(wait_queue_reset(1, SHORT), VIRTIO_ETIMEDOUT);
+	assert_int_equal(wait_queue_reset(1, SHORT), PF_ETIMEDOUT);
 }
 
 /* ---- ring faults, split ---- */
@@ -417,7 +417,7 @@ static void test_fault_avail_event(void **st)
 	assert_int_not_equal(virtq_split_avail_event(&vq), vq.published);
 	virtq_split_add(&vq, &sg, 1, VQ_ADD_DIRECT, 0);
 	assert_false(virtq_split_kick(&vq));
-	assert_int_equal(virtq_split_poll(&vq, &ui, SHORT), VQ_E_TIMEDOUT);
+	assert_int_equal(virtq_split_poll(&vq, &ui, SHORT), PF_ETIMEDOUT);
 }
 
 /* Interrupt faults: what the driver sees in InterruptStatus compared with

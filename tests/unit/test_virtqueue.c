@@ -115,7 +115,7 @@ static void test_split_fill_ring(void **st)
 			sg = (struct virtq_sg){ arch_dma_addr(in + 8 * i), 8, true };
 			assert_true(virtq_split_add(&vq, &sg, 1, VQ_ADD_DIRECT, 1000 + i) >= 0);
 		}
-		assert_int_equal(virtq_split_add(&vq, &sg, 1, VQ_ADD_DIRECT, 0), VQ_E_NOSPACE);
+		assert_int_equal(virtq_split_add(&vq, &sg, 1, VQ_ADD_DIRECT, 0), PF_ENOSPC);
 		virtq_split_kick(&vq);
 		for (int i = 0; i < 128; i++) {
 			assert_int_equal(virtq_split_poll(&vq, &ui, TMO), 1);
@@ -141,10 +141,10 @@ static void test_split_chain_max(void **st)
 	split_up(&vq, VIRTIO_BIT(VIRTIO_F_VERSION_1), N);
 	for (int i = 0; i <= N; i++)
 		sg[i] = (struct virtq_sg){ arch_dma_addr(b + 16 * i), 16, i >= N / 2 };
-	assert_int_equal(virtq_split_add(&vq, sg, N + 1, VQ_ADD_DIRECT, 0), VQ_E_INVAL);
+	assert_int_equal(virtq_split_add(&vq, sg, N + 1, VQ_ADD_DIRECT, 0), PF_EINVAL);
 	/* readable after writable is refused */
 	sg[0].write = true;
-	assert_int_equal(virtq_split_add(&vq, sg, 2, VQ_ADD_DIRECT, 0), VQ_E_INVAL);
+	assert_int_equal(virtq_split_add(&vq, sg, 2, VQ_ADD_DIRECT, 0), PF_EINVAL);
 	sg[0].write = false;
 	assert_true(virtq_split_add(&vq, sg, N, VQ_ADD_DIRECT, 5) >= 0);
 	assert_int_equal(vq.num_free, 0);
@@ -190,7 +190,7 @@ static void test_split_indirect(void **st)
 	assert_int_equal(vq.num_free, 16);
 	/* indirect not negotiated: refused */
 	vq.opts &= ~VQ_OPT_INDIRECT;
-	assert_int_equal(virtq_split_add(&vq, sg, 6, VQ_ADD_INDIRECT, 0), VQ_E_INVAL);
+	assert_int_equal(virtq_split_add(&vq, sg, 6, VQ_ADD_INDIRECT, 0), PF_EINVAL);
 }
 
 /* > 65536 buffers: avail->idx and used->idx wrap around 16 bits. */
@@ -349,13 +349,13 @@ static void test_split_legacy_mmio(void **st)
 	/* a non-contiguous layout cannot be expressed by QueuePFN */
 	assert_int_equal(U.dev.ops->queue_setup(&U.dev, 1, 256, vq.desc_addr, vq.avail_addr + 16,
 						vq.used_addr),
-			 VIRTIO_EINVAL);
+			 PF_EINVAL);
 	assert_int_equal(U.dev.ops->queue_setup(&U.dev, 1, 256, vq.desc_addr + 8, vq.avail_addr,
 						vq.used_addr),
-			 VIRTIO_EINVAL);
+			 PF_EINVAL);
 	assert_int_equal(U.dev.ops->queue_setup(&U.dev, 1, 256, vq.desc_addr, vq.avail_addr,
 						vq.used_addr + 4096),
-			 VIRTIO_EINVAL);
+			 PF_EINVAL);
 }
 
 static void test_split_notification_data(void **st)
@@ -428,7 +428,7 @@ static void test_packed_wrap(void **st)
 			unsigned k = 1 + (done + n) % 3;
 			int id = virtq_packed_add(&vq, sg + 3 - k, k, VQ_ADD_DIRECT, done + n);
 
-			if (id == VQ_E_NOSPACE)
+			if (id == PF_ENOSPC)
 				break;
 			assert_true(id >= 0);
 			n++;
@@ -459,7 +459,7 @@ static void test_packed_chain_indirect(void **st)
 		sg[i] = (struct virtq_sg){ arch_dma_addr(b + 16 * i), 16, i >= 4 };
 	assert_true(virtq_packed_add(&vq, sg, 16, VQ_ADD_DIRECT, 1) >= 0);
 	assert_int_equal(vq.num_free, 0);
-	assert_int_equal(virtq_packed_add(&vq, sg, 1, VQ_ADD_DIRECT, 0), VQ_E_NOSPACE);
+	assert_int_equal(virtq_packed_add(&vq, sg, 1, VQ_ADD_DIRECT, 0), PF_ENOSPC);
 	virtq_packed_kick(&vq);
 	assert_int_equal(virtq_packed_poll(&vq, &ui, TMO), 1);
 	assert_int_equal(ui.len, 12 * 16);

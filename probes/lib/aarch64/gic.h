@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pf_errno.h"
+
 /* ---- INTID space ---- */
 #define GIC_SPI_BASE 32
 #define GIC_MAX_SPI_INTID 1019 /* 1020..1023 are special */
@@ -180,44 +182,22 @@
  * one peripheral are ordered among themselves; ordering against Normal
  * memory (ITS tables and commands) is done explicitly where it matters.
  */
-static inline uint32_t gic_read32(uint64_t a)
-{
-	uint32_t v;
+#define GIC_MMIO_ACCESSORS(bits, type, ld, st, reg)                                                \
+	static inline type gic_read##bits(uint64_t a)                                              \
+	{                                                                                          \
+		type v;                                                                            \
+                                                                                                   \
+		__asm__ volatile(ld " %" reg "0, [%1]" : "=r"(v) : "r"((uintptr_t)a) : "memory");  \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void gic_write##bits(uint64_t a, type v)                                     \
+	{                                                                                          \
+		__asm__ volatile(st " %" reg "0, [%1]" : : "rZ"(v), "r"((uintptr_t)a) : "memory"); \
+	}
 
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"((uintptr_t)a) : "memory");
-	return v;
-}
-
-static inline void gic_write32(uint64_t a, uint32_t v)
-{
-	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"((uintptr_t)a) : "memory");
-}
-
-static inline uint8_t gic_read8(uint64_t a)
-{
-	uint8_t v;
-
-	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"((uintptr_t)a) : "memory");
-	return v;
-}
-
-static inline void gic_write8(uint64_t a, uint8_t v)
-{
-	__asm__ volatile("strb %w0, [%1]" : : "rZ"(v), "r"((uintptr_t)a) : "memory");
-}
-
-static inline uint64_t gic_read64(uint64_t a)
-{
-	uint64_t v;
-
-	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"((uintptr_t)a) : "memory");
-	return v;
-}
-
-static inline void gic_write64(uint64_t a, uint64_t v)
-{
-	__asm__ volatile("str %x0, [%1]" : : "rZ"(v), "r"((uintptr_t)a) : "memory");
-}
+GIC_MMIO_ACCESSORS(8, uint8_t, "ldrb", "strb", "w")
+GIC_MMIO_ACCESSORS(32, uint32_t, "ldr", "str", "w")
+GIC_MMIO_ACCESSORS(64, uint64_t, "ldr", "str", "x")
 
 /* ---- what intr.c sees of a controller ---- */
 
@@ -245,12 +225,26 @@ struct gic_chip {
 	char desc[160]; /* for logs: what was found where */
 };
 
-/* Error codes (same values as intr.h's INTR_E*) */
-#define GIC_ENODEV (-1)
-#define GIC_EINVAL (-2)
-#define GIC_ENOSPC (-3)
-#define GIC_EIO (-4)
-#define GIC_ENOTSUP (-5)
+/*
+ * What the probes of both versions share: GICD_TYPER read at gicd (all
+ * ones: nothing decodes there, PF_EIO), the chip set from the version's
+ * template (name and ops) and its line count; *typer for the caller.
+ * 0 or PF_EIO.
+ */
+static inline int gic_chip_start(struct gic_chip *chip, const struct gic_chip *tmpl, uint64_t gicd,
+				 uint32_t *typer)
+{
+	*typer = gic_read32(gicd + GICD_TYPER);
+	if (*typer == ~0u)
+		return PF_EIO;
+	*chip = *tmpl;
+	chip->nr_lines = GICD_TYPER_ITLINES(*typer);
+	if (chip->nr_lines > GIC_MAX_SPI_INTID + 1)
+		chip->nr_lines = GIC_MAX_SPI_INTID + 1;
+	return 0;
+}
+
+/* Errors are PF_E* codes (pf_errno.h). */
 
 /* Bound on every wait for the GIC (RWP, WAKER, ITS command queue). */
 #define GIC_POLL_NS 10000000ull

@@ -52,15 +52,15 @@ int gic_dt_find(const void *fdt, int *node, int *version)
 		*node = find_compat(fdt, v2_compat);
 		*version = 2;
 	}
-	return *node < 0 ? GIC_ENODEV : 0;
+	return *node < 0 ? PF_ENODEV : 0;
 }
 
 int gic_dt_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size)
 {
 	if (a64_dt_reg(fdt, node, idx, addr, size))
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	if (*size == 0 || *addr + *size < *addr)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	return 0;
 }
 
@@ -75,7 +75,7 @@ int gic_dt_decode(const uint32_t *cells, int ncells, uint32_t *intid, bool *edge
 	uint32_t type, num, trig;
 
 	if (ncells < 3)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	type = cells[0];
 	num = cells[1];
 	trig = cells[2] & 0xf;
@@ -84,7 +84,7 @@ int gic_dt_decode(const uint32_t *cells, int ncells, uint32_t *intid, bool *edge
 	else if (type == 1 && num < 16)
 		*intid = 16 + num;
 	else
-		return GIC_ENOTSUP; /* extended SPI/PPI ranges, or garbage */
+		return PF_ENOTSUP; /* extended SPI/PPI ranges, or garbage */
 	*edge = (trig & 3) != 0;
 	return 0;
 }
@@ -128,7 +128,7 @@ static int decode_for(const void *fdt, int gic, int parent, const void *spec, in
 	uint32_t c[4] = { 0 };
 
 	if (parent != gic)
-		return INTR_E_NOTSUP; /* a cascaded controller: not driven */
+		return PF_ENOTSUP; /* a cascaded controller: not driven */
 	for (int i = 0; i < ncells && i < 4; i++)
 		c[i] = cell(spec, i);
 	(void)fdt;
@@ -161,7 +161,7 @@ int gic_dt_irq_by_reg(const void *fdt, int gic, uint64_t reg_addr, unsigned inde
 	const uint8_t *p;
 
 	if (node < 0)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	/* interrupts-extended: <phandle spec...> per interrupt, own cell counts */
 	p = fdt_getprop(fdt, node, "interrupts-extended", &len);
 	if (p) {
@@ -169,21 +169,21 @@ int gic_dt_irq_by_reg(const void *fdt, int gic, uint64_t reg_addr, unsigned inde
 			parent = fdt_node_offset_by_phandle(fdt, cell(p, 0));
 			cells = parent >= 0 ? prop_u32(fdt, parent, "#interrupt-cells", 0) : -1;
 			if (cells <= 0 || len < 4 * (1 + cells))
-				return INTR_E_INVAL;
+				return PF_EINVAL;
 			if (i == index)
 				return decode_for(fdt, gic, parent, p + 4, cells, out);
 			p += 4 * (1 + cells);
 			len -= 4 * (1 + cells);
 		}
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	}
 	p = fdt_getprop(fdt, node, "interrupts", &len);
 	parent = irq_parent(fdt, node);
 	if (!p || parent < 0)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	cells = prop_u32(fdt, parent, "#interrupt-cells", 0);
 	if (cells <= 0 || len < 4 * cells * (int)(index + 1))
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	return decode_for(fdt, gic, parent, p + 4 * cells * index, cells, out);
 }
 
@@ -219,11 +219,11 @@ static int pci_locate(const void *fdt, uint64_t cfg_addr, struct pci_loc *l)
 			l->bus = l->bus_start + (uint32_t)(off >> 20);
 			l->dev = (uint32_t)(off >> 15) & 31;
 			l->fn = (uint32_t)(off >> 12) & 7;
-			return l->bus <= l->bus_end && !(off & 0xfff) ? 0 : INTR_E_INVAL;
+			return l->bus <= l->bus_end && !(off & 0xfff) ? 0 : PF_EINVAL;
 		}
 		node = fdt_node_offset_by_compatible(fdt, node, "pci-host-ecam-generic");
 	}
-	return INTR_E_INVAL;
+	return PF_EINVAL;
 }
 
 static uint32_t ecam_read32(const struct pci_loc *l, uint32_t bus, uint32_t dev, uint32_t fn,
@@ -286,7 +286,7 @@ static int bridge_path(const struct pci_loc *l, struct pci_path *p)
 		uint32_t d, f, sec;
 
 		if (p->n == MAX_BRIDGES || find_bridge(l, bus, l->bus, &d, &f, &sec))
-			return INTR_E_NOTSUP;
+			return PF_ENOTSUP;
 		p->dev[p->n] = d;
 		p->fn[p->n] = f;
 		p->sec[p->n] = sec;
@@ -380,7 +380,7 @@ int gic_dt_pci_intx(const void *fdt, int gic, uint64_t cfg_addr, uint8_t pin, st
 	int len, mlen, ac, ic, rc;
 
 	if (pin < 1 || pin > 4)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	rc = pci_locate(fdt, cfg_addr, &l);
 	if (!rc)
 		rc = swizzle_to_root(&l, &pin);
@@ -390,7 +390,7 @@ int gic_dt_pci_intx(const void *fdt, int gic, uint64_t cfg_addr, uint8_t pin, st
 	ic = prop_u32(fdt, l.node, "#interrupt-cells", 1);
 	map = fdt_getprop(fdt, l.node, "interrupt-map", &len);
 	if (ac != 3 || ic != 1 || !map)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	mask = fdt_getprop(fdt, l.node, "interrupt-map-mask", &mlen);
 	if (mask && mlen == 16)
 		for (int i = 0; i < 4; i++)
@@ -409,7 +409,7 @@ int gic_dt_pci_intx(const void *fdt, int gic, uint64_t cfg_addr, uint8_t pin, st
 		bool hit = true;
 
 		if (pac < 0 || pic <= 0 || len < 4 * words)
-			return INTR_E_INVAL;
+			return PF_EINVAL;
 		for (int i = 0; i < 4; i++)
 			hit = hit && (cell(map, i) & m[i]) == key[i];
 		if (hit)
@@ -417,7 +417,7 @@ int gic_dt_pci_intx(const void *fdt, int gic, uint64_t cfg_addr, uint8_t pin, st
 		map += 4 * words;
 		len -= 4 * words;
 	}
-	return INTR_E_INVAL;
+	return PF_EINVAL;
 }
 
 /*
@@ -455,7 +455,7 @@ int gic_dt_pci_msi(const void *fdt, uint64_t cfg_addr, uint32_t *devid, int *msi
 				return 0;
 			}
 		}
-		return INTR_E_INVAL; /* RID not covered: the function cannot MSI */
+		return PF_EINVAL; /* RID not covered: the function cannot MSI */
 	}
 	p = fdt_getprop(fdt, l.node, "msi-parent", &len);
 	if (p && len >= 4)

@@ -77,11 +77,11 @@ static int its_cmd(uint64_t c0, uint64_t c1, uint64_t c2, uint64_t c3)
 	for (;;) {
 		r = gic_read64(its.base + GITS_CREADR);
 		if (r & GITS_CREADR_STALLED)
-			return GIC_EIO; /* a command error: the queue stops */
+			return PF_EIO; /* a command error: the queue stops */
 		if ((r & 0xfffe0) == next)
 			return 0;
 		if (arch_now_ns() - t0 > GIC_POLL_NS)
-			return GIC_EIO;
+			return PF_EIO;
 	}
 }
 
@@ -149,7 +149,7 @@ static int its_alloc(uint32_t devid, unsigned n, struct gic_msi *out)
 	int rc = 0;
 
 	if (devid >= its.max_devid)
-		return GIC_ENOSPC; /* beyond the device table we gave the ITS */
+		return PF_ENOSPC; /* beyond the device table we gave the ITS */
 	for (unsigned i = 0; i < ITS_MAX_DEVICES && !d; i++)
 		if (devs[i].used && devs[i].devid == devid)
 			d = &devs[slot = i];
@@ -157,20 +157,20 @@ static int its_alloc(uint32_t devid, unsigned n, struct gic_msi *out)
 		if (devs[i].used)
 			continue;
 		if (cmd_mapd(devid, i, true) || cmd_sync())
-			return GIC_EIO;
+			return PF_EIO;
 		d = &devs[slot = i];
 		memset(d, 0, sizeof(*d));
 		d->used = true;
 		d->devid = devid;
 	}
 	if (!d)
-		return GIC_ENOSPC;
+		return PF_ENOSPC;
 	for (unsigned ev = 0; ev < its.events && got < n; ev++)
 		if (!(d->alloc >> ev & 1))
 			out[got++].data = ev;
 	if (got < n) {
 		release_if_empty(slot);
-		return GIC_ENOSPC;
+		return PF_ENOSPC;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t ev = out[i].data, lpi = lpi_of(slot, ev);
@@ -238,13 +238,13 @@ static int setup_baser(unsigned n, uint8_t *mem, uint64_t entries, uint32_t *cov
 		if ((b & GITS_BASER_PAGE_MASK) >> GITS_BASER_PAGE_SHIFT != p)
 			continue;
 		if (!(b & GITS_BASER_VALID))
-			return GIC_EIO;
+			return PF_EIO;
 		if (!((b >> GITS_SH_SHIFT) & 3))
 			its.flush_tables = true;
 		*covered = (uint32_t)(pages * psz[p] / esz);
 		return 0;
 	}
-	return GIC_ENOTSUP;
+	return PF_ENOTSUP;
 }
 
 static int lpi_init(const struct gicv3_rdist *rd)
@@ -253,9 +253,9 @@ static int lpi_init(const struct gicv3_rdist *rd)
 
 	if (!(gicv3_dist_typer() & GICD_TYPER_LPIS) || !(rd->typer & GICR_TYPER_PLPIS) ||
 	    GICD_TYPER_IDBITS(gicv3_dist_typer()) < LPI_ID_BITS)
-		return GIC_ENOTSUP;
+		return PF_ENOTSUP;
 	if (gic_read32(rd->base + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS)
-		return GIC_ENOTSUP; /* someone enabled LPIs before us: tables fixed */
+		return PF_ENOTSUP; /* someone enabled LPIs before us: tables fixed */
 	v = arch_dma_addr(lpi_prop) | GIC_BASER_INNER_WAWB << GICR_BASER_CACHE_SHIFT |
 	    GIC_BASER_SH_INNER << GICR_BASER_SH_SHIFT | (LPI_ID_BITS - 1);
 	gic_write64(rd->base + GICR_PROPBASER, v);
@@ -266,7 +266,7 @@ static int lpi_init(const struct gicv3_rdist *rd)
 	gic_dcache_clean(lpi_prop, sizeof(lpi_prop));
 	gic_dcache_clean(lpi_pend, sizeof(lpi_pend));
 	gic_write32(rd->base + GICR_CTLR, gic_read32(rd->base + GICR_CTLR) | GICR_CTLR_ENABLE_LPIS);
-	return gic_read32(rd->base + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS ? 0 : GIC_EIO;
+	return gic_read32(rd->base + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS ? 0 : PF_EIO;
 }
 
 static int its_init(void)
@@ -278,7 +278,7 @@ static int its_init(void)
 	/* disabled and quiescent before the tables change */
 	gic_write32(its.base + GITS_CTLR, gic_read32(its.base + GITS_CTLR) & ~GITS_CTLR_ENABLED);
 	if (!gic_poll32(its.base + GITS_CTLR, GITS_CTLR_QUIESCENT, GITS_CTLR_QUIESCENT))
-		return GIC_EIO;
+		return PF_EIO;
 	for (unsigned n = 0; n < 8; n++) {
 		uint64_t b = gic_read64(its.base + GITS_BASER(n));
 		uint32_t c = 0;
@@ -301,7 +301,7 @@ static int its_init(void)
 		}
 	}
 	if (!have_dev)
-		return GIC_ENOTSUP; /* device table must be memory-backed (GICv3.0) */
+		return PF_ENOTSUP; /* device table must be memory-backed (GICv3.0) */
 	its.max_devid = covered;
 	if (its.flush_tables) {
 		gic_dcache_clean(its_tables, sizeof(its_tables));
@@ -317,7 +317,7 @@ static int its_init(void)
 	/* collection 0 -> the boot CPU's redistributor, then a SYNC proves
 	 * the command queue works */
 	if (its_cmd(GITS_CMD_MAPC, 0, 1ull << 63 | its.rdbase | 0, 0) || cmd_sync())
-		return GIC_EIO;
+		return PF_EIO;
 	return 0;
 }
 
@@ -330,13 +330,13 @@ int gic_its_probe(const void *fdt, int node, struct gic_chip *chip)
 	memset(&its, 0, sizeof(its));
 	memset(devs, 0, sizeof(devs));
 	if (!rd)
-		return GIC_ENODEV;
+		return PF_ENODEV;
 	if (gic_dt_reg(fdt, node, 0, &its.base, &size) || size < 0x20000)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	its.typer = gic_read64(its.base + GITS_TYPER);
 	if (its.typer == ~0ull || !(its.typer & GITS_TYPER_PHYSICAL) ||
 	    GITS_TYPER_ITT_SIZE(its.typer) > ITS_MAX_ITT_ENTRY)
-		return GIC_ENOTSUP;
+		return PF_ENOTSUP;
 	its.events =
 		GITS_TYPER_IDBITS(its.typer) >= 5 ? ITS_EVENTS : 1u << GITS_TYPER_IDBITS(its.typer);
 	/* MAPC/SYNC name a redistributor by address (PTA = 1) or by its

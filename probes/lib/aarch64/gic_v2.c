@@ -56,14 +56,14 @@ static int v2_configure(uint32_t intid, bool edge)
 	uint32_t v;
 
 	if (intid < GIC_SPI_BASE || intid >= chip.nr_lines)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	/* changing the trigger of an enabled interrupt is UNPREDICTABLE */
 	v2_enable(intid, false);
 	v = gic_read32(cfg);
 	v = edge ? v | 1u << shift : v & ~(1u << shift);
 	gic_write32(cfg, v);
 	if (((gic_read32(cfg) >> shift) & 1) != edge)
-		return GIC_ENOTSUP; /* fixed trigger in this implementation */
+		return PF_ENOTSUP; /* fixed trigger in this implementation */
 	gic_write8(gicd + GICD_IPRIORITYR + intid, GIC_PRIO_IRQ);
 	gic_write8(gicd + GICD_ITARGETSR + intid, cpu_mask);
 	/* forget an edge latched while the line was not ours */
@@ -111,6 +111,16 @@ static void cpu_init(void)
 	gic_write32(gicc + GICC_CTLR, GICC_CTLR_ENABLE);
 }
 
+/* Name and ops; gic_chip_start() adds the line count. */
+static const struct gic_chip v2_template = {
+	.name = "gicv2",
+	.ack = v2_ack,
+	.iar_intid = v2_iar_intid,
+	.eoi = v2_eoi,
+	.configure = v2_configure,
+	.enable = v2_enable,
+};
+
 int gicv2_probe(const void *fdt, int node, struct gic_chip **out)
 {
 	uint64_t size_d, size_c;
@@ -118,20 +128,9 @@ int gicv2_probe(const void *fdt, int node, struct gic_chip **out)
 
 	if (gic_dt_reg(fdt, node, 0, &gicd, &size_d) || gic_dt_reg(fdt, node, 1, &gicc, &size_c) ||
 	    size_d < 0x1000 || size_c < 0x1000)
-		return GIC_EINVAL;
-	typer = gic_read32(gicd + GICD_TYPER);
-	if (typer == ~0u)
-		return GIC_EIO; /* nothing decodes there */
-	memset(&chip, 0, sizeof(chip));
-	chip.name = "gicv2";
-	chip.nr_lines = GICD_TYPER_ITLINES(typer);
-	if (chip.nr_lines > GIC_MAX_SPI_INTID + 1)
-		chip.nr_lines = GIC_MAX_SPI_INTID + 1;
-	chip.ack = v2_ack;
-	chip.iar_intid = v2_iar_intid;
-	chip.eoi = v2_eoi;
-	chip.configure = v2_configure;
-	chip.enable = v2_enable;
+		return PF_EINVAL;
+	if (gic_chip_start(&chip, &v2_template, gicd, &typer))
+		return PF_EIO; /* nothing decodes there */
 	cpu_mask = read_cpu_mask();
 	dist_init();
 	cpu_init();
@@ -161,7 +160,7 @@ static int v2m_alloc(uint32_t devid, unsigned n, struct gic_msi *out)
 		got++;
 	}
 	if (got < n)
-		return GIC_ENOSPC;
+		return PF_ENOSPC;
 	for (unsigned i = 0; i < n; i++)
 		v2m_used[out[i].intid / 32] |= 1u << (out[i].intid % 32);
 	return 0;
@@ -189,9 +188,9 @@ int gic_v2m_probe(const void *fdt, struct gic_chip *c)
 	uint32_t typer;
 
 	if (node < 0)
-		return GIC_ENODEV;
+		return PF_ENODEV;
 	if (gic_dt_reg(fdt, node, 0, &v2m_frame, &size) || size < 0x1000)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	typer = gic_read32(v2m_frame + V2M_MSI_TYPER);
 	/* the binding lets the DT override a frame whose MSI_TYPER is wrong */
 	v2m_base = prop_or(fdt, node, "arm,msi-base-spi", V2M_TYPER_BASE(typer));
@@ -201,7 +200,7 @@ int gic_v2m_probe(const void *fdt, struct gic_chip *c)
 		snprintf(c->desc + strlen(c->desc), sizeof(c->desc) - strlen(c->desc),
 			 "; GICv2m at 0x%llx unusable (SPIs %u+%u)", (unsigned long long)v2m_frame,
 			 v2m_base, v2m_num);
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	}
 	memset(v2m_used, 0, sizeof(v2m_used));
 	c->msi_node = node;

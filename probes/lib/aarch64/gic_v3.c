@@ -94,15 +94,15 @@ static int v3_configure(uint32_t intid, bool edge)
 	uint32_t v;
 
 	if (intid >= GIC_LPI_BASE)
-		return gic_its_owns(intid) ? 0 : GIC_EINVAL; /* LPIs have no trigger */
+		return gic_its_owns(intid) ? 0 : PF_EINVAL; /* LPIs have no trigger */
 	if (intid < GIC_SPI_BASE || intid >= chip.nr_lines)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	v3_enable(intid, false); /* trigger changes need the line disabled */
 	v = gic_read32(cfg);
 	v = edge ? v | 1u << shift : v & ~(1u << shift);
 	gic_write32(cfg, v);
 	if (((gic_read32(cfg) >> shift) & 1) != edge)
-		return GIC_ENOTSUP;
+		return PF_ENOTSUP;
 	gic_write32(grp, gic_read32(grp) | 1u << (intid % 32));
 	gic_write8(gicd + GICD_IPRIORITYR + intid, GIC_PRIO_IRQ);
 	gic_write64(gicd + GICD_IROUTER + 8ull * intid, route);
@@ -120,17 +120,17 @@ static int find_rdist(const void *fdt, int node, uint32_t aff)
 	if (p && len == 4)
 		nregions = (int)fdt32_ld(p);
 	if (nregions < 1 || nregions > 64)
-		return GIC_EINVAL;
+		return PF_EINVAL;
 	p = fdt_getprop(fdt, node, "redistributor-stride", &len);
 	if (p && len == 8)
 		stride = (uint64_t)fdt32_ld(p) << 32 | fdt32_ld(p + 1);
 	if (stride & 0xffff)
-		return GIC_EINVAL; /* frames are 64 KiB aligned */
+		return PF_EINVAL; /* frames are 64 KiB aligned */
 	for (int r = 0; r < nregions; r++) {
 		uint64_t base, size, off = 0;
 
 		if (gic_dt_reg(fdt, node, 1 + r, &base, &size))
-			return GIC_EINVAL;
+			return PF_EINVAL;
 		while (off + GICR_FRAME_SIZE <= size) {
 			uint64_t typer = gic_read64(base + off + GICR_TYPER);
 
@@ -148,7 +148,7 @@ static int find_rdist(const void *fdt, int node, uint32_t aff)
 							  : GICR_FRAME_SIZE;
 		}
 	}
-	return GIC_ENODEV;
+	return PF_ENODEV;
 }
 
 static int rdist_init(void)
@@ -159,10 +159,10 @@ static int rdist_init(void)
 	 * ChildrenAsleep reads 0 */
 	gic_write32(rd + GICR_WAKER, gic_read32(rd + GICR_WAKER) & ~GICR_WAKER_PROC_SLEEP);
 	if (!gic_poll32(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP, 0))
-		return GIC_EIO;
+		return PF_EIO;
 	gic_write32(rd + GICR_ICENABLER0, ~0u); /* SGIs/PPIs: unused */
 	if (!gic_poll32(rd + GICR_CTLR, GICR_CTLR_RWP, 0))
-		return GIC_EIO;
+		return PF_EIO;
 	gic_write32(rd + GICR_ICPENDR0, ~0u);
 	gic_write32(rd + GICR_IGROUPR0, ~0u);
 	return 0;
@@ -175,7 +175,7 @@ static int dist_init(void)
 	/* groups off while we reconfigure; ARE cannot be cleared once set */
 	gic_write32(gicd + GICD_CTLR, ctlr & GICD_CTLR_ARE);
 	if (!gic_poll32(gicd + GICD_CTLR, GICD_CTLR_RWP, 0))
-		return GIC_EIO;
+		return PF_EIO;
 	for (uint32_t i = GIC_SPI_BASE; i < n; i += 32) {
 		gic_write32(gicd + GICD_ICENABLER + i / 8, ~0u);
 		gic_write32(gicd + GICD_ICPENDR + i / 8, ~0u);
@@ -185,13 +185,13 @@ static int dist_init(void)
 	for (uint32_t i = GIC_SPI_BASE; i < n; i += 4)
 		gic_write32(gicd + GICD_IPRIORITYR + i, 0x01010101u * GIC_PRIO_IRQ);
 	if (!gic_poll32(gicd + GICD_CTLR, GICD_CTLR_RWP, 0))
-		return GIC_EIO;
+		return PF_EIO;
 	/* ARE (ARE_NS), EnableGrp1 (EnableGrp1A in the NS view), and bit 0
 	 * (EnableGrp0 with DS = 1, EnableGrp1 in the NS view) */
 	gic_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0);
 	if (!gic_poll32(gicd + GICD_CTLR, GICD_CTLR_RWP, 0))
-		return GIC_EIO;
-	return gic_read32(gicd + GICD_CTLR) & GICD_CTLR_ARE ? 0 : GIC_ENOTSUP;
+		return PF_EIO;
+	return gic_read32(gicd + GICD_CTLR) & GICD_CTLR_ARE ? 0 : PF_ENOTSUP;
 }
 
 static int cpu_init(void)
@@ -202,7 +202,7 @@ static int cpu_init(void)
 		gic_write_sysreg(ICC_SRE_EL1, sre | ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB);
 		isb(); /* SRE in effect before any other ICC_* access */
 		if (!(gic_read_sysreg(ICC_SRE_EL1) & ICC_SRE_SRE))
-			return GIC_ENOTSUP; /* legacy-only interface: not driven */
+			return PF_ENOTSUP; /* legacy-only interface: not driven */
 	}
 	gic_write_sysreg(ICC_PMR_EL1, GIC_PRIO_MASK);
 	gic_write_sysreg(ICC_BPR1_EL1, 0);
@@ -212,6 +212,16 @@ static int cpu_init(void)
 	return 0;
 }
 
+/* Name and ops; gic_chip_start() adds the line count. */
+static const struct gic_chip v3_template = {
+	.name = "gicv3",
+	.ack = v3_ack,
+	.iar_intid = v3_iar_intid,
+	.eoi = v3_eoi,
+	.configure = v3_configure,
+	.enable = v3_enable,
+};
+
 int gicv3_probe(const void *fdt, int node, struct gic_chip **out)
 {
 	uint64_t size, mpidr = read_sysreg(mpidr_el1);
@@ -219,21 +229,10 @@ int gicv3_probe(const void *fdt, int node, struct gic_chip **out)
 	int rc;
 
 	if (gic_dt_reg(fdt, node, 0, &gicd, &size) || size < 0x10000)
-		return GIC_EINVAL;
-	typer = gic_read32(gicd + GICD_TYPER);
-	if (typer == ~0u)
-		return GIC_EIO;
-	memset(&chip, 0, sizeof(chip));
+		return PF_EINVAL;
+	if (gic_chip_start(&chip, &v3_template, gicd, &typer))
+		return PF_EIO; /* nothing decodes there */
 	memset(&rdist, 0, sizeof(rdist));
-	chip.name = "gicv3";
-	chip.nr_lines = GICD_TYPER_ITLINES(typer);
-	if (chip.nr_lines > GIC_MAX_SPI_INTID + 1)
-		chip.nr_lines = GIC_MAX_SPI_INTID + 1;
-	chip.ack = v3_ack;
-	chip.iar_intid = v3_iar_intid;
-	chip.eoi = v3_eoi;
-	chip.configure = v3_configure;
-	chip.enable = v3_enable;
 	/* MPIDR_EL1 Aff3 [39:32], Aff2..0 [23:0]: the IROUTER layout */
 	route = mpidr & 0xff00ffffffull;
 	aff = (uint32_t)((mpidr >> 32 & 0xff) << 24 | (mpidr & 0xffffff));

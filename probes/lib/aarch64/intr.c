@@ -77,35 +77,16 @@ static void intr_irq(void)
 	}
 }
 
-const char *intr_strerror(int err)
-{
-	switch (err) {
-	case 0:
-		return "ok";
-	case INTR_E_NODEV:
-		return "no supported interrupt controller";
-	case INTR_E_INVAL:
-		return "invalid argument or device-tree data";
-	case INTR_E_NOSPC:
-		return "out of interrupt lines";
-	case INTR_E_IO:
-		return "interrupt controller did not respond";
-	case INTR_E_NOTSUP:
-		return "configuration not supported by the probe";
-	}
-	return "unknown error";
-}
-
 int intr_init(const void *fdt)
 {
-	int node, version, rc, mrc = GIC_ENODEV;
+	int node, version, rc, mrc = PF_ENODEV;
 
 	if (init_rc <= 0)
 		return init_rc;
 	intr_fdt = fdt;
 	if (!fdt || gic_dt_find(fdt, &node, &version)) {
 		snprintf(desc, sizeof(desc), "no GIC node in the device tree");
-		return init_rc = INTR_E_NODEV;
+		return init_rc = PF_ENODEV;
 	}
 	rc = version == 3 ? gicv3_probe(fdt, node, &chip) : gicv2_probe(fdt, node, &chip);
 	if (rc) {
@@ -147,9 +128,9 @@ int intr_wire(uint32_t intid, bool edge)
 	int rc;
 
 	if (!chip)
-		return INTR_E_NODEV;
+		return PF_ENODEV;
 	if (!l)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	rc = chip->configure(intid, edge);
 	if (rc)
 		return rc;
@@ -237,14 +218,14 @@ void intr_idle(uint64_t ns)
 int intr_dt_irq_by_reg(uint64_t reg_addr, unsigned index, struct intr_line *out)
 {
 	if (!chip)
-		return INTR_E_NODEV;
+		return PF_ENODEV;
 	return gic_dt_irq_by_reg(intr_fdt, gic_node, reg_addr, index, out);
 }
 
 int intr_pci_intx(uint64_t cfg_addr, uint8_t pin, struct intr_line *out)
 {
 	if (!chip)
-		return INTR_E_NODEV;
+		return PF_ENODEV;
 	return gic_dt_pci_intx(intr_fdt, gic_node, cfg_addr, pin, out);
 }
 
@@ -255,14 +236,14 @@ int intr_msi_alloc(uint64_t cfg_addr, unsigned n, struct intr_msi *out)
 	int msi_node, rc;
 
 	if (!chip || !chip->msi_alloc)
-		return INTR_E_NODEV;
+		return PF_ENODEV;
 	if (n == 0 || n > INTR_MSI_MAX)
-		return INTR_E_INVAL;
+		return PF_EINVAL;
 	rc = gic_dt_pci_msi(intr_fdt, cfg_addr, &devid, &msi_node);
 	if (rc)
 		return rc;
 	if (msi_node >= 0 && msi_node != chip->msi_node)
-		return INTR_E_NOTSUP; /* the bridge's MSIs go to another controller */
+		return PF_ENOTSUP; /* the bridge's MSIs go to another controller */
 	rc = chip->msi_alloc(devid, n, m);
 	if (rc)
 		return rc;

@@ -14,6 +14,7 @@
 
 #include "a64.h"
 #include "arch.h"
+#include "pf_errno.h"
 #include "sysreg.h"
 
 /* VMSAv8-64 descriptors */
@@ -119,12 +120,12 @@ static int map(uint64_t pa, uint64_t size, uint64_t attr)
 	uint64_t end = (pa + size + 0xfff) & ~0xfffULL;
 
 	if (end > (1ULL << VA_BITS) || end <= va)
-		return -1;
+		return PF_EINVAL;
 	while (va < end) {
 		uint64_t n = map_one(va, end, attr);
 
 		if (!n)
-			return -1;
+			return PF_ENOMEM; /* out of page-table pages */
 		va += n;
 	}
 	return 0;

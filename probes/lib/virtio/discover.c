@@ -40,11 +40,11 @@ int virtio_map_region(uint64_t addr, uint64_t size, struct pf_region *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (size == 0 || addr + size < addr)
-		return -1;
+		return PF_EINVAL;
 	if (mapper)
 		return mapper(mapper_ctx, addr, size, r);
 	if ((uintptr_t)addr != addr || (uintptr_t)(addr + size - 1) != addr + size - 1)
-		return -1; /* not addressable by this CPU */
+		return PF_EINVAL; /* not addressable by this CPU */
 	r->base = (uintptr_t)addr;
 	r->size = size;
 	return 0;
@@ -83,7 +83,7 @@ static void mmio_node(const void *fdt, int node)
 	if (rc) {
 		virtio_log("warn", 0, "virtio,mmio node %s: unusable reg (%s)",
 			   fdt_get_name(fdt, node, 0) ? fdt_get_name(fdt, node, 0) : "?",
-			   rc == FDT_UTIL_EBADCELLS ? "cells" : "missing or short");
+			   rc == PF_EBADCELLS ? "cells" : "missing or short");
 		return;
 	}
 	virtio_fmt_hex(where, sizeof(where), n, addr, 8);

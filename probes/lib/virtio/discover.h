@@ -34,7 +34,8 @@ int virtio_discover(const void *fdt, struct virtio_dev **devs, int max);
  * How discovery turns a physical window (an MMIO slot, an ECAM window, a
  * BAR) into a struct pf_region. The default is the identity map with
  * ops == NULL (real MMIO). Host tests install a mapper that returns a
- * simulated device's region. Returns 0, or nonzero to refuse the window.
+ * simulated device's region. Returns 0, or a negative PF_E* code to refuse
+ * the window (PF_EINVAL: not addressable).
  */
 typedef int (*virtio_map_fn)(void *ctx, uint64_t addr, uint64_t size, struct pf_region *out);
 void virtio_discover_set_mapper(virtio_map_fn fn, void *ctx);

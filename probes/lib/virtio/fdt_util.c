@@ -19,11 +19,11 @@ int fdt_util_reg_cells(const void *fdt, int node, int *ac, int *sc)
 	int parent = fdt_parent_offset(fdt, node);
 
 	if (parent < 0)
-		return FDT_UTIL_EBADCELLS;
+		return PF_EBADCELLS;
 	*ac = fdt_address_cells(fdt, parent);
 	*sc = fdt_size_cells(fdt, parent);
 	if (*ac < 1 || *ac > 2 || *sc < 0 || *sc > 2)
-		return FDT_UTIL_EBADCELLS;
+		return PF_EBADCELLS;
 	return 0;
 }
 
@@ -33,11 +33,11 @@ int fdt_util_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *s
 	int ac, sc, len, entry;
 
 	if (fdt_util_reg_cells(fdt, node, &ac, &sc))
-		return FDT_UTIL_EBADCELLS;
+		return PF_EBADCELLS;
 	p = fdt_getprop(fdt, node, "reg", &len);
 	entry = (ac + sc) * 4;
 	if (!p || len < 0 || idx < 0 || (long)(idx + 1) * entry > len)
-		return FDT_UTIL_EBADPROP;
+		return PF_EBADPROP;
 	p += idx * entry;
 	*addr = fdt_util_read_cells(p, ac);
 	*size = fdt_util_read_cells(p + ac * 4, sc);

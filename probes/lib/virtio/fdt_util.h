@@ -10,17 +10,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FDT_UTIL_EBADPROP (-1)	/* property missing or too short */
-#define FDT_UTIL_EBADCELLS (-2) /* #address-cells / #size-cells unsupported */
+#include "pf_errno.h"
 
 /* Reads `cells` (0..2) big-endian cells at p[0..) into a 64-bit value. */
 uint64_t fdt_util_read_cells(const void *p, int cells);
 
 /* #address-cells / #size-cells a node's `reg` uses (from its parent), limited
- * to 1..2 and 0..2; FDT_UTIL_EBADCELLS otherwise. */
+ * to 1..2 and 0..2; PF_EBADCELLS otherwise. */
 int fdt_util_reg_cells(const void *fdt, int node, int *ac, int *sc);
 
-/* Entry `idx` of the node's `reg`: 0, or FDT_UTIL_EBADPROP/EBADCELLS. */
+/* Entry `idx` of the node's `reg`: 0, PF_EBADPROP or PF_EBADCELLS. */
 int fdt_util_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size);
 
 /* True unless the node has a `status` other than "okay"/"ok". */

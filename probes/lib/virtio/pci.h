@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "io.h"
+#include "pf_errno.h"
 
 /* Type 0 configuration header */
 #define PCI_VENDOR_ID 0x00
@@ -124,7 +125,7 @@ void pci_cfg_write(const struct pci_func *f, uint32_t off, uint32_t val, unsigne
  * Reads a pci-host-ecam-generic node into *h: reg (ECAM), bus-range (default
  * 0..255, limited to what reg covers), the memory windows of `ranges`
  * (I/O space is ignored), linux,pci-domain (else `index`). Maps the ECAM
- * window. Returns 0 or a negative error (logged by the caller).
+ * window. Returns 0 or a negative PF_E* code (logged by the caller).
  */
 int pci_host_from_fdt(const void *fdt, int node, uint16_t index, struct pci_host *h);
 
@@ -157,7 +158,8 @@ typedef int (*pci_visit_fn)(void *ctx, struct pci_host *h, uint8_t bus, uint8_t 
  * function found, in scan order. */
 void pci_enumerate(struct pci_host *h, pci_visit_fn visit, void *ctx);
 
-/* Fills f (config region mapped) for bus/dev/fn. Returns 0 or negative. */
+/* Fills f (config region mapped) for bus/dev/fn. Returns 0, PF_EINVAL or
+ * virtio_map_region()'s error. */
 int pci_func_init(struct pci_func *f, struct pci_host *h, uint8_t bus, uint8_t dev, uint8_t fn);
 
 /*
@@ -171,7 +173,7 @@ int pci_func_bars(struct pci_func *f);
 /*
  * Walks the capability list: calls visit(ctx, offset, cap_id) for each
  * capability, at most 48, stopping on an offset outside 0x40..0xfc or a
- * loop. Returns the number visited, or -1 when the list is malformed.
+ * loop. Returns the number visited, or PF_ECAPLIST when the list is malformed.
  */
 int pci_walk_caps(const struct pci_func *f, void (*visit)(void *ctx, uint8_t off, uint8_t id),
 		  void *ctx);

@@ -78,7 +78,7 @@ int virtio_reset(struct virtio_dev *d, uint64_t timeout_ns)
 	start = arch_now_ns();
 	while (d->ops->get_status(d) != 0) {
 		if (arch_now_ns() - start > timeout_ns)
-			return VIRTIO_ETIMEDOUT;
+			return PF_ETIMEDOUT;
 		arch_delay_ns(1000);
 	}
 	return 0;
@@ -101,6 +101,6 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t features)
 	d->ops->set_driver_features_window(d, 1, (uint32_t)(features >> 32));
 	virtio_add_status(d, VIRTIO_STATUS_FEATURES_OK);
 	if (!(d->ops->get_status(d) & VIRTIO_STATUS_FEATURES_OK))
-		return VIRTIO_EIO;
+		return PF_EIO;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "io.h"
+#include "pf_errno.h"
 
 /* Device status field (2.1) */
 #define VIRTIO_STATUS_ACKNOWLEDGE 1u
@@ -64,7 +65,7 @@ struct virtio_dev;
 /*
  * What a transport provides. Every operation is bounded in time: a device
  * that never completes (e.g. a reset that never reads 0) makes the call
- * return an error code, never hang. Errors are negative (VIRTIO_E*).
+ * return an error code, never hang. Errors are negative PF_E* codes (pf_errno.h).
  */
 struct virtio_transport_ops {
 	uint8_t (*get_status)(struct virtio_dev *d);
@@ -112,12 +113,6 @@ struct virtio_dev {
 	void *priv;	       /* transport private state */
 };
 
-#define VIRTIO_EIO (-1)	      /* device did something impossible */
-#define VIRTIO_ETIMEDOUT (-2) /* bounded wait expired */
-#define VIRTIO_ENOTSUP (-3)   /* transport or device lacks the feature */
-#define VIRTIO_ENOMEM (-4)
-#define VIRTIO_EINVAL (-5)
-
 /* Spec device name for a device id: "net", "blk", ... or "unknown". */
 const char *virtio_device_name(uint32_t device_id);
 
@@ -130,8 +125,8 @@ int virtio_reset(struct virtio_dev *d, uint64_t timeout_ns);
 /*
  * The driver initialisation sequence of 3.1.1 up to FEATURES_OK: reset,
  * ACKNOWLEDGE, DRIVER, write `features`, FEATURES_OK, read it back.
- * Returns 0 when the device kept FEATURES_OK, VIRTIO_EIO when it refused,
- * VIRTIO_ETIMEDOUT when reset never completed.
+ * Returns 0 when the device kept FEATURES_OK, PF_EIO when it refused,
+ * PF_ETIMEDOUT when reset never completed.
  */
 int virtio_negotiate(struct virtio_dev *d, uint64_t features);
 

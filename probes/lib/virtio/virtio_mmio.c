@@ -74,14 +74,7 @@ static uint32_t mmio_config_read(struct virtio_dev *d, uint32_t off, unsigned wi
 
 	if (!config_ok(d, off, width))
 		return 0;
-	switch (width) {
-	case 1:
-		return io_read8(&d->regs, a);
-	case 2:
-		return io_read16(&d->regs, a);
-	default:
-		return io_read32(&d->regs, a);
-	}
+	return io_read(&d->regs, a, width);
 }
 
 static void mmio_config_write(struct virtio_dev *d, uint32_t off, uint32_t val, unsigned width)
@@ -90,17 +83,7 @@ static void mmio_config_write(struct virtio_dev *d, uint32_t off, uint32_t val, 
 
 	if (!config_ok(d, off, width))
 		return;
-	switch (width) {
-	case 1:
-		io_write8(&d->regs, a, (uint8_t)val);
-		break;
-	case 2:
-		io_write16(&d->regs, a, (uint16_t)val);
-		break;
-	default:
-		io_write32(&d->regs, a, val);
-		break;
-	}
+	io_write(&d->regs, a, val, width);
 }
 
 /* Neither ring format allows more than 2^15 entries (2.7, 2.8). */
@@ -143,7 +126,7 @@ static int mmio2_queue_setup(struct virtio_dev *d, uint16_t q, uint16_t size, ui
 			     uint64_t driver, uint64_t device)
 {
 	if (size == 0)
-		return VIRTIO_EINVAL;
+		return PF_EINVAL;
 	wr(d, VIRTIO_MMIO_QUEUE_SEL, q);
 	wr(d, VIRTIO_MMIO_QUEUE_NUM, size);
 	wr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
@@ -205,7 +188,7 @@ const struct virtio_transport_ops virtio_mmio_ops_v2 = {
 static int mmio1_config_generation(struct virtio_dev *d)
 {
 	(void)d;
-	return VIRTIO_ENOTSUP; /* no ConfigGeneration register */
+	return PF_ENOTSUP; /* no ConfigGeneration register */
 }
 
 /*
@@ -221,15 +204,15 @@ static int mmio1_queue_setup(struct virtio_dev *d, uint16_t q, uint16_t size, ui
 	uint64_t avail_end, used;
 
 	if (size == 0 || q >= VIRTIO_MAX_QUEUES || !d->priv)
-		return VIRTIO_EINVAL;
+		return PF_EINVAL;
 	if (desc % VIRTIO_MMIO_LEGACY_PAGE || desc / VIRTIO_MMIO_LEGACY_PAGE > 0xffffffffull)
-		return VIRTIO_EINVAL;
+		return PF_EINVAL;
 	if (driver != desc + 16ull * size)
-		return VIRTIO_EINVAL;
+		return PF_EINVAL;
 	avail_end = driver + 6ull + 2ull * size; /* flags, idx, ring[N], used_event */
 	used = (avail_end + align - 1) & ~(align - 1);
 	if (device != used)
-		return VIRTIO_EINVAL;
+		return PF_EINVAL;
 	wr(d, VIRTIO_MMIO_GUEST_PAGE_SIZE, VIRTIO_MMIO_LEGACY_PAGE);
 	wr(d, VIRTIO_MMIO_QUEUE_SEL, q);
 	wr(d, VIRTIO_MMIO_QUEUE_NUM, size);

@@ -56,7 +56,7 @@ static uint32_t pci_config_read(struct virtio_dev *d, uint32_t off, unsigned wid
 
 	if (!cfg_ok(r, off, width))
 		return 0;
-	return width == 1 ? io_read8(r, off) : width == 2 ? io_read16(r, off) : io_read32(r, off);
+	return io_read(r, off, width);
 }
 
 static void pci_config_write(struct virtio_dev *d, uint32_t off, uint32_t val, unsigned width)
@@ -65,12 +65,7 @@ static void pci_config_write(struct virtio_dev *d, uint32_t off, uint32_t val, u
 
 	if (!cfg_ok(r, off, width))
 		return;
-	if (width == 1)
-		io_write8(r, off, (uint8_t)val);
-	else if (width == 2)
-		io_write16(r, off, (uint16_t)val);
-	else
-		io_write32(r, off, val);
+	io_write(r, off, val, width);
 }
 
 static int pci_config_generation(struct virtio_dev *d)
@@ -106,7 +101,7 @@ static int pci_queue_setup(struct virtio_dev *d, uint16_t q, uint16_t size, uint
 	struct virtio_pci_priv *pv = pp(d);
 
 	if (size == 0)
-		return VIRTIO_EINVAL;
+		return PF_EINVAL;
 	select_queue(d, q);
 	io_write16(&pv->common, VIRTIO_PCI_COMMON_Q_SIZE, size);
 	write64(d, VIRTIO_PCI_COMMON_Q_DESCLO, desc);

@@ -93,7 +93,7 @@ struct virtio_pci_priv {
 	struct pci_func fn;
 	uint16_t pci_device_id, subsys_vendor, subsys_id;
 	uint8_t revision;
-	int caps_walk;	  /* pci_walk_caps() result (-1: malformed list) */
+	int caps_walk;	  /* pci_walk_caps() result (PF_ECAPLIST: malformed list) */
 	uint8_t ncaps;	  /* vendor caps recorded (first VIRTIO_PCI_MAX_CAPS) */
 	uint8_t msix_cap; /* offset of the MSI-X capability, 0 if none */
 	struct virtio_pci_cap_info caps[VIRTIO_PCI_MAX_CAPS];

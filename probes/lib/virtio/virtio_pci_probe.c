@@ -90,7 +90,7 @@ static int map_cap(struct virtio_pci_priv *pv, int8_t i, struct pf_region *r)
 
 	memset(r, 0, sizeof(*r));
 	if (i < 0)
-		return -1;
+		return PF_ENOCAP;
 	c = &pv->caps[i];
 	if (c->length == 0)
 		return 0; /* an empty window: every access is refused */
@@ -123,18 +123,20 @@ int virtio_pci_probe(struct virtio_dev *d, struct virtio_pci_priv *pv, struct pc
 {
 	struct cap_walk w = { pv, d->name };
 	uint16_t vendor, devid;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	memset(pv, 0, sizeof(*pv));
-	if (pci_func_init(&pv->fn, h, bus, dev, fn))
-		return -1;
+	rc = pci_func_init(&pv->fn, h, bus, dev, fn);
+	if (rc)
+		return rc;
 	vendor = (uint16_t)pci_cfg_read(&pv->fn, PCI_VENDOR_ID, 2);
 	devid = (uint16_t)pci_cfg_read(&pv->fn, PCI_DEVICE_ID, 2);
 	if (vendor != VIRTIO_PCI_VENDOR_ID || devid < VIRTIO_PCI_DEVICE_ID_MIN ||
 	    devid > VIRTIO_PCI_DEVICE_ID_MAX)
-		return -1;
+		return PF_ENODEV; /* not a virtio function */
 	if ((pci_cfg_read(&pv->fn, PCI_HEADER_TYPE, 1) & PCI_HEADER_TYPE_MASK) != 0)
-		return -1;
+		return PF_ENODEV;
 	name_dev(d, &pv->fn);
 	pv->pci_device_id = devid;
 	pv->revision = (uint8_t)pci_cfg_read(&pv->fn, PCI_REVISION_ID, 1);
@@ -218,9 +220,9 @@ void virtio_pci_discover(const void *fdt)
 		h = &hosts[nhosts];
 		rc = pci_host_from_fdt(fdt, node, nhosts, h);
 		if (rc) {
-			virtio_log("warn", 0, "PCI host bridge %s unusable (%d)",
+			virtio_log("warn", 0, "PCI host bridge %s unusable (%s)",
 				   fdt_get_name(fdt, node, 0) ? fdt_get_name(fdt, node, 0) : "?",
-				   rc);
+				   pf_strerror(rc));
 			continue;
 		}
 		nhosts++;

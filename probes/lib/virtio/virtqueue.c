@@ -2,77 +2,52 @@
 #include "virtqueue.h"
 
 #include "platform.h"
+#include "virtio.h"
+
+/* Each code the ring code returns: its message text and its fingerprint id. */
+static const struct virtq_err_name {
+	int err;
+	const char *text, *id;
+} vq_errs[] = {
+	{ PF_OK, "ok", "ok" },
+	{ PF_EINVAL, "invalid argument", "invalid" },
+	{ PF_ENOSPC, "no free descriptors", "no-space" },
+	{ PF_ENOMEM, "DMA arena exhausted", "no-memory" },
+	{ PF_ETIMEDOUT, "no used buffer within the timeout", "timeout" },
+	{ VQ_E_DEV_ID_RANGE, "device returned a used id beyond the queue size", "used-id-range" },
+	{ VQ_E_DEV_ID_NOT_INFLIGHT, "device returned a used id that is not an available buffer",
+	  "used-id-not-in-flight" },
+	{ VQ_E_DEV_LEN, "device reported a used len larger than the writable buffer", "used-len" },
+	{ VQ_E_DEV_USED_IDX, "device advanced the used index beyond the buffers in flight",
+	  "used-idx" },
+	{ VQ_E_DEV_DESC_WRITTEN, "device modified a descriptor", "desc-written" },
+	{ VQ_E_DEV_RO_WRITTEN, "device wrote into a device-readable buffer", "readable-written" },
+	{ VQ_E_DEV_ORDER, "device used buffers out of order although IN_ORDER was negotiated",
+	  "order" },
+	{ VQ_E_DEV_WRAP, "device marked a descriptor used with the wrong wrap counter", "wrap" },
+	{ VQ_E_DEV_FLAGS, "device left a descriptor with invalid AVAIL/USED flags", "flags" },
+};
+
+static const struct virtq_err_name *vq_err_find(int err)
+{
+	for (unsigned i = 0; i < sizeof(vq_errs) / sizeof(vq_errs[0]); i++)
+		if (vq_errs[i].err == err)
+			return &vq_errs[i];
+	return NULL;
+}
 
 const char *virtq_strerror(int err)
 {
-	switch (err) {
-	case VQ_OK:
-		return "ok";
-	case VQ_E_INVAL:
-		return "invalid argument";
-	case VQ_E_NOSPACE:
-		return "no free descriptors";
-	case VQ_E_NOMEM:
-		return "DMA arena exhausted";
-	case VQ_E_TIMEDOUT:
-		return "no used buffer within the timeout";
-	case VQ_E_DEV_ID_RANGE:
-		return "device returned a used id beyond the queue size";
-	case VQ_E_DEV_ID_NOT_INFLIGHT:
-		return "device returned a used id that is not an available buffer";
-	case VQ_E_DEV_LEN:
-		return "device reported a used len larger than the writable buffer";
-	case VQ_E_DEV_USED_IDX:
-		return "device advanced the used index beyond the buffers in flight";
-	case VQ_E_DEV_DESC_WRITTEN:
-		return "device modified a descriptor";
-	case VQ_E_DEV_RO_WRITTEN:
-		return "device wrote into a device-readable buffer";
-	case VQ_E_DEV_ORDER:
-		return "device used buffers out of order although IN_ORDER was negotiated";
-	case VQ_E_DEV_WRAP:
-		return "device marked a descriptor used with the wrong wrap counter";
-	case VQ_E_DEV_FLAGS:
-		return "device left a descriptor with invalid AVAIL/USED flags";
-	default:
-		return "unknown error";
-	}
+	const struct virtq_err_name *e = vq_err_find(err);
+
+	return e ? e->text : "unknown error";
 }
 
 const char *virtq_error_id(int err)
 {
-	switch (err) {
-	case VQ_OK:
-		return "ok";
-	case VQ_E_INVAL:
-		return "invalid";
-	case VQ_E_NOSPACE:
-		return "no-space";
-	case VQ_E_NOMEM:
-		return "no-memory";
-	case VQ_E_TIMEDOUT:
-		return "timeout";
-	case VQ_E_DEV_ID_RANGE:
-		return "used-id-range";
-	case VQ_E_DEV_ID_NOT_INFLIGHT:
-		return "used-id-not-in-flight";
-	case VQ_E_DEV_LEN:
-		return "used-len";
-	case VQ_E_DEV_USED_IDX:
-		return "used-idx";
-	case VQ_E_DEV_DESC_WRITTEN:
-		return "desc-written";
-	case VQ_E_DEV_RO_WRITTEN:
-		return "readable-written";
-	case VQ_E_DEV_ORDER:
-		return "order";
-	case VQ_E_DEV_WRAP:
-		return "wrap";
-	case VQ_E_DEV_FLAGS:
-		return "flags";
-	default:
-		return "unknown";
-	}
+	const struct virtq_err_name *e = vq_err_find(err);
+
+	return e ? e->id : "unknown";
 }
 
 uint64_t virtq_hash_sg(const struct virtq_sg *sg, unsigned n)
@@ -106,7 +81,41 @@ int virtq_poll_bounded(int (*get_used)(void *vq, struct virtq_used_info *out), v
 		if (rc != 0)
 			return rc;
 		if (arch_now_ns() - start > timeout_ns)
-			return VQ_E_TIMEDOUT;
+			return PF_ETIMEDOUT;
 		arch_delay_ns(VQ_POLL_DELAY_NS);
 	}
+}
+
+int virtq_used_fill(struct virtq_used_info *out, uint16_t id, uint32_t len, bool batched,
+		    uint32_t writable, uint64_t token, uint16_t ndesc)
+{
+	out->id = id;
+	out->len = batched ? writable : len;
+	out->writable = writable;
+	out->token = token;
+	out->ndesc = ndesc;
+	out->batched = batched;
+	return !batched && len > writable ? VQ_E_DEV_LEN : 1;
+}
+
+int virtq_order_pos(const uint16_t *order, uint16_t head, uint16_t n, uint16_t num, uint16_t id)
+{
+	for (uint16_t k = 0; k < n; k++)
+		if (order[(head + k) % num] == id)
+			return k;
+	return -1;
+}
+
+int virtq_attach_rings(struct virtio_dev *d, uint16_t index, uint16_t num, uint64_t desc,
+		       uint64_t driver, uint64_t device)
+{
+	int rc;
+
+	if (!d->ops->queue_setup || !d->ops->queue_enable)
+		return PF_ENOTSUP;
+	rc = d->ops->queue_setup(d, index, num, desc, driver, device);
+	if (rc)
+		return rc;
+	d->ops->queue_enable(d, index);
+	return 0;
 }

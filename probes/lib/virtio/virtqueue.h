@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pf_errno.h"
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "virtqueue code assumes a little-endian CPU (rings are little-endian)"
 #endif
@@ -58,15 +60,13 @@ struct virtq_sg {
 /* k > 0: k direct descriptors, then one indirect for the rest (2.7.5.3.2) */
 
 /*
- * Errors. The VQ_E_DEV_* codes mean the device broke a rule and name which;
- * the others are driver-side problems. All negative, distinct from VIRTIO_E*.
+ * Device-rule errors (pf_errno.h's range PF_EDEV_FIRST..PF_EDEV_LAST): the
+ * device broke a rule of the ring and the code names which. Driver-side
+ * problems are the infrastructure PF_E* codes (PF_EINVAL for a bad argument,
+ * PF_ENOSPC for too few free descriptors or ids, PF_ENOMEM for an exhausted
+ * DMA arena, PF_ETIMEDOUT for no used buffer within the bounded wait).
  */
 enum virtq_err {
-	VQ_OK = 0,
-	VQ_E_INVAL = -100,		 /* bad argument (order of sg, sizes, options) */
-	VQ_E_NOSPACE = -101,		 /* not enough free descriptors / ids */
-	VQ_E_NOMEM = -102,		 /* DMA arena exhausted */
-	VQ_E_TIMEDOUT = -103,		 /* no used buffer within the bounded wait */
 	VQ_E_DEV_ID_RANGE = -110,	 /* used id >= queue size */
 	VQ_E_DEV_ID_NOT_INFLIGHT = -111, /* used id is not an available buffer */
 	VQ_E_DEV_LEN = -112,		 /* used len > device-writable bytes */
@@ -78,6 +78,13 @@ enum virtq_err {
 	VQ_E_DEV_FLAGS = -118,		 /* packed: AVAIL/USED flags in no valid state */
 };
 
+/* True when err says the device broke a ring rule (a failure of the
+ * device), false for success and for the probe's own errors. */
+static inline bool vq_error_is_device_fault(int err)
+{
+	return pf_err_is_device_rule(err);
+}
+
 const char *virtq_strerror(int err);
 /* A short stable id of err for failure fingerprints ("used-len",
  * "desc-written", ...; docs/protocol.md). */
@@ -86,7 +93,7 @@ const char *virtq_error_id(int err);
 struct virtq_used_info;
 /*
  * Calls get_used(vq, out) until it reports something (non-zero: a used
- * buffer or an error) or timeout_ns passes (VQ_E_TIMEDOUT): the one bounded
+ * buffer or an error) or timeout_ns passes (PF_ETIMEDOUT): the one bounded
  * wait both ring formats use.
  */
 int virtq_poll_bounded(int (*get_used)(void *vq, struct virtq_used_info *out), void *vq,
@@ -112,6 +119,24 @@ static inline bool vring_need_event(uint16_t event_idx, uint16_t new_idx, uint16
 {
 	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
 }
+
+/*
+ * What both ring formats share when a buffer comes back: fills *out and
+ * returns VQ_E_DEV_LEN when the device claimed to write more than it was
+ * offered (not for a batched buffer, whose len is implied), else 1.
+ */
+int virtq_used_fill(struct virtq_used_info *out, uint16_t id, uint32_t len, bool batched,
+		    uint32_t writable, uint64_t token, uint16_t ndesc);
+
+/* IN_ORDER: position of id among the n buffers in flight listed in the ring
+ * order[head..] of size num, oldest first; -1 when it is not there. */
+int virtq_order_pos(const uint16_t *order, uint16_t head, uint16_t n, uint16_t num, uint16_t id);
+
+struct virtio_dev;
+/* Hands the three ring areas of queue index (size num) to the device and
+ * enables the queue. 0, PF_ENOTSUP or the transport's error. */
+int virtq_attach_rings(struct virtio_dev *d, uint16_t index, uint16_t num, uint64_t desc,
+		       uint64_t driver, uint64_t device);
 
 /* FNV-1a over device-readable buffers for VQ_OPT_VERIFY_RO. */
 uint64_t virtq_hash_sg(const struct virtq_sg *sg, unsigned n);

@@ -48,7 +48,7 @@ int virtq_packed_init(struct virtq_packed *vq, struct virtio_dev *d, uint16_t in
 
 	memset(vq, 0, sizeof(*vq));
 	if (!d || num == 0 || num > 32768)
-		return VQ_E_INVAL;
+		return PF_EINVAL;
 	ring = arch_dma_alloc(virtq_packed_size(num), 64);
 	vq->state = arch_dma_alloc(sizeof(*vq->state) * num, 16);
 	vq->free_next = arch_dma_alloc(n16, 2);
@@ -58,7 +58,7 @@ int virtq_packed_init(struct virtq_packed *vq, struct virtio_dev *d, uint16_t in
 	vq->pending_id = arch_dma_alloc(n16, 2);
 	if (!ring || !vq->state || !vq->free_next || !vq->order || !vq->pending_pos ||
 	    !vq->pending_flags || !vq->pending_id)
-		return VQ_E_NOMEM;
+		return PF_ENOMEM;
 	vq->dev = d;
 	vq->index = index;
 	vq->num = num;
@@ -70,7 +70,7 @@ int virtq_packed_init(struct virtq_packed *vq, struct virtio_dev *d, uint16_t in
 	vq->driver_addr = arch_dma_addr(vq->driver);
 	vq->device_addr = arch_dma_addr(vq->device);
 	reset_state(vq);
-	return VQ_OK;
+	return PF_OK;
 }
 
 void virtq_packed_reinit(struct virtq_packed *vq)
@@ -80,17 +80,8 @@ void virtq_packed_reinit(struct virtq_packed *vq)
 
 int virtq_packed_attach(struct virtq_packed *vq)
 {
-	struct virtio_dev *d = vq->dev;
-	int rc;
-
-	if (!d->ops->queue_setup || !d->ops->queue_enable)
-		return VIRTIO_ENOTSUP;
-	rc = d->ops->queue_setup(d, vq->index, vq->num, vq->desc_addr, vq->driver_addr,
-				 vq->device_addr);
-	if (rc)
-		return rc;
-	d->ops->queue_enable(d, vq->index);
-	return 0;
+	return virtq_attach_rings(vq->dev, vq->index, vq->num, vq->desc_addr, vq->driver_addr,
+				  vq->device_addr);
 }
 
 static struct pvirtq_desc *itab_get(struct virtq_packed *vq, uint16_t id, uint16_t k)
@@ -120,28 +111,28 @@ int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigne
 	uint16_t id, pos = vq->next_avail;
 
 	if (!sg || n == 0 || n > vq->num)
-		return VQ_E_INVAL;
+		return PF_EINVAL;
 	for (unsigned i = 0; i < n; i++) {
 		if (seen_write && !sg[i].write)
-			return VQ_E_INVAL;
+			return PF_EINVAL;
 		seen_write |= sg[i].write;
 		total += sg[i].len;
 		if (sg[i].write)
 			writable += sg[i].len;
 	}
 	if (total > 0xffffffffull)
-		return VQ_E_INVAL;
+		return PF_EINVAL;
 	if (indirect == VQ_ADD_DIRECT) {
 		ndirect = n;
 	} else {
 		if (!(vq->opts & VQ_OPT_INDIRECT) || indirect < 0 || (unsigned)indirect >= n)
-			return VQ_E_INVAL;
+			return PF_EINVAL;
 		ndirect = (unsigned)indirect;
 	}
 	nind = n - ndirect;
 	nring = ndirect + (nind ? 1u : 0u);
 	if (nring > vq->num_free || vq->num_free_ids == 0)
-		return VQ_E_NOSPACE;
+		return PF_ENOSPC;
 	id = vq->free_head;
 	st = &vq->state[id];
 	if ((vq->opts & VQ_OPT_VERIFY_RO) && st->ro_cap < n) {
@@ -150,14 +141,14 @@ int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigne
 		st->ro_sg = arch_dma_alloc(sizeof(*st->ro_sg) * cap, 8);
 		if (!st->ro_sg) {
 			st->ro_cap = 0;
-			return VQ_E_NOMEM;
+			return PF_ENOMEM;
 		}
 		st->ro_cap = cap;
 	}
 	if (nind) {
 		tab = itab_get(vq, id, (uint16_t)nind);
 		if (!tab)
-			return VQ_E_NOMEM;
+			return PF_ENOMEM;
 		for (unsigned j = 0; j < nind; j++) {
 			const struct virtq_sg *e = &sg[ndirect + j];
 

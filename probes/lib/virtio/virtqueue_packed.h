@@ -118,7 +118,7 @@ struct virtq_packed {
 };
 
 /* Allocates ring and state for num (1..32768) entries; no device access.
- * Returns 0, VQ_E_INVAL or VQ_E_NOMEM. */
+ * Returns 0, PF_EINVAL or PF_ENOMEM. */
 int virtq_packed_init(struct virtq_packed *vq, struct virtio_dev *d, uint16_t index, uint16_t num,
 		      uint32_t opts);
 /* queue_setup(desc, driver, device) + queue_enable through the transport. */
@@ -145,7 +145,7 @@ bool virtq_packed_kick(struct virtq_packed *vq);
 
 /* 1 with *out filled, 0 when nothing is used yet, or a VQ_E_DEV_* code. */
 int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out);
-/* get_used with a bounded wait: 1, VQ_E_TIMEDOUT or a VQ_E_DEV_* code. */
+/* get_used with a bounded wait: 1, PF_ETIMEDOUT or a VQ_E_DEV_* code. */
 int virtq_packed_poll(struct virtq_packed *vq, struct virtq_used_info *out, uint64_t timeout_ns);
 
 /* Driver Event Suppression (used-buffer notifications): ENABLE, DISABLE, or

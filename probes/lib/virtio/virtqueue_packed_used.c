@@ -39,19 +39,13 @@ static int complete(struct virtq_packed *vq, uint16_t id, uint32_t len, bool bat
 		    struct virtq_used_info *out)
 {
 	struct virtq_packed_state *st = &vq->state[id];
-	int rc = 1;
+	int rc = virtq_used_fill(out, id, len, batched, st->writable, st->token, st->ndesc);
 
-	out->id = id;
-	out->len = batched ? st->writable : len;
-	out->writable = st->writable;
-	out->token = st->token;
-	out->ndesc = st->ndesc;
-	out->batched = batched;
-	if (!batched && len > st->writable)
-		rc = VQ_E_DEV_LEN;
-	else if (!itab_intact(st))
+	/* the first rule broken is the one reported */
+	if (rc == 1 && !itab_intact(st))
 		rc = VQ_E_DEV_DESC_WRITTEN;
-	else if ((vq->opts & VQ_OPT_VERIFY_RO) && virtq_hash_sg(st->ro_sg, st->ro_n) != st->ro_hash)
+	else if (rc == 1 && (vq->opts & VQ_OPT_VERIFY_RO) &&
+		 virtq_hash_sg(st->ro_sg, st->ro_n) != st->ro_hash)
 		rc = VQ_E_DEV_RO_WRITTEN;
 
 	vq->num_free = (uint16_t)(vq->num_free + st->ndesc);
@@ -70,14 +64,6 @@ static int complete(struct virtq_packed *vq, uint16_t id, uint32_t len, bool bat
 		vq->order_n--;
 	}
 	return rc;
-}
-
-static int order_pos(struct virtq_packed *vq, uint16_t id)
-{
-	for (uint16_t k = 0; k < vq->order_n; k++)
-		if (vq->order[(vq->order_head + k) % vq->num] == id)
-			return k;
-	return -1;
 }
 
 int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
@@ -128,7 +114,7 @@ int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
 		return VQ_E_DEV_ID_NOT_INFLIGHT;
 	}
 	if (vq->opts & VQ_OPT_IN_ORDER) {
-		int k = order_pos(vq, id);
+		int k = virtq_order_pos(vq->order, vq->order_head, vq->order_n, vq->num, id);
 
 		if (k > 0) {
 			/* one used descriptor for a batch: skip all of it (2.8.18) */

@@ -44,14 +44,14 @@ int virtq_split_init(struct virtq_split *vq, struct virtio_dev *d, uint16_t inde
 
 	memset(vq, 0, sizeof(*vq));
 	if (!d || num == 0 || num > 32768 || (num & (num - 1)))
-		return VQ_E_INVAL;
+		return PF_EINVAL;
 	ring = arch_dma_alloc(virtq_split_size(num), VIRTQ_SPLIT_ALIGN);
 	vq->shadow = arch_dma_alloc(sizeof(*vq->shadow) * num, 16);
 	vq->state = arch_dma_alloc(sizeof(*vq->state) * num, 16);
 	vq->free_next = arch_dma_alloc(sizeof(uint16_t) * num, 2);
 	vq->order = arch_dma_alloc(sizeof(uint16_t) * num, 2);
 	if (!ring || !vq->shadow || !vq->state || !vq->free_next || !vq->order)
-		return VQ_E_NOMEM;
+		return PF_ENOMEM;
 	vq->dev = d;
 	vq->index = index;
 	vq->num = num;
@@ -63,7 +63,7 @@ int virtq_split_init(struct virtq_split *vq, struct virtio_dev *d, uint16_t inde
 	vq->avail_addr = arch_dma_addr(vq->avail);
 	vq->used_addr = arch_dma_addr(vq->used);
 	reset_state(vq);
-	return VQ_OK;
+	return PF_OK;
 }
 
 void virtq_split_reinit(struct virtq_split *vq)
@@ -73,17 +73,8 @@ void virtq_split_reinit(struct virtq_split *vq)
 
 int virtq_split_attach(struct virtq_split *vq)
 {
-	struct virtio_dev *d = vq->dev;
-	int rc;
-
-	if (!d->ops->queue_setup || !d->ops->queue_enable)
-		return VIRTIO_ENOTSUP;
-	rc = d->ops->queue_setup(d, vq->index, vq->num, vq->desc_addr, vq->avail_addr,
-				 vq->used_addr);
-	if (rc)
-		return rc;
-	d->ops->queue_enable(d, vq->index);
-	return 0;
+	return virtq_attach_rings(vq->dev, vq->index, vq->num, vq->desc_addr, vq->avail_addr,
+				  vq->used_addr);
 }
 
 /* ---- adding buffers ---- */
@@ -163,34 +154,34 @@ int virtq_split_add(struct virtq_split *vq, const struct virtq_sg *sg, unsigned 
 	uint16_t head, id, prev = 0;
 
 	if (!sg || n == 0 || n > vq->num)
-		return VQ_E_INVAL;
+		return PF_EINVAL;
 	for (unsigned i = 0; i < n; i++) {
 		if (seen_write && !sg[i].write)
-			return VQ_E_INVAL; /* readable after writable (2.7.4.2) */
+			return PF_EINVAL; /* readable after writable (2.7.4.2) */
 		seen_write |= sg[i].write;
 		total += sg[i].len;
 		if (sg[i].write)
 			writable += sg[i].len;
 	}
 	if (total > 0xffffffffull)
-		return VQ_E_INVAL; /* chains are limited to 2^32 bytes (2.7.5.2) */
+		return PF_EINVAL; /* chains are limited to 2^32 bytes (2.7.5.2) */
 	if (indirect == VQ_ADD_DIRECT) {
 		ndirect = n;
 	} else {
 		if (!(vq->opts & VQ_OPT_INDIRECT) || indirect < 0 || (unsigned)indirect >= n)
-			return VQ_E_INVAL;
+			return PF_EINVAL;
 		ndirect = (unsigned)indirect;
 	}
 	nind = n - ndirect;
 	nring = ndirect + (nind ? 1u : 0u);
 	if (nring > vq->num_free)
-		return VQ_E_NOSPACE;
+		return PF_ENOSPC;
 
 	head = vq->free_head;
 	if (nind) {
 		tab = itab_get(vq, head, (uint16_t)nind);
 		if (!tab)
-			return VQ_E_NOMEM;
+			return PF_ENOMEM;
 		for (unsigned j = 0; j < nind; j++) {
 			const struct virtq_sg *e = &sg[ndirect + j];
 			struct virtq_desc *t = &tab[j];

@@ -145,7 +145,7 @@ struct virtq_split {
 /*
  * Allocates the ring and state for `num` entries (a power of two <= 32768)
  * from the DMA arena; does not touch the device. opts: VQ_OPT_*.
- * Returns 0, VQ_E_INVAL or VQ_E_NOMEM.
+ * Returns 0, PF_EINVAL or PF_ENOMEM.
  */
 int virtq_split_init(struct virtq_split *vq, struct virtio_dev *d, uint16_t index, uint16_t num,
 		     uint32_t opts);
@@ -162,7 +162,7 @@ void virtq_split_reinit(struct virtq_split *vq);
  * its head in the available ring, not yet visible to the device (see
  * publish). `indirect`: VQ_ADD_DIRECT, VQ_ADD_INDIRECT, or k > 0 for k
  * direct descriptors followed by one indirect descriptor for the rest.
- * Returns the head id (>= 0) or VQ_E_INVAL / VQ_E_NOSPACE / VQ_E_NOMEM.
+ * Returns the head id (>= 0) or PF_EINVAL / PF_ENOSPC / PF_ENOMEM.
  */
 int virtq_split_add(struct virtq_split *vq, const struct virtq_sg *sg, unsigned n, int indirect,
 		    uint64_t token);
@@ -190,7 +190,7 @@ uint16_t virtq_split_pending(struct virtq_split *vq);
  */
 int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out);
 
-/* get_used with a bounded wait: 1, VQ_E_TIMEDOUT or a VQ_E_DEV_* code. */
+/* get_used with a bounded wait: 1, PF_ETIMEDOUT or a VQ_E_DEV_* code. */
 int virtq_split_poll(struct virtq_split *vq, struct virtq_used_info *out, uint64_t timeout_ns);
 
 /* Used-buffer notification control (2.7.7): avail->flags NO_INTERRUPT, or

@@ -16,14 +16,19 @@ uint16_t virtq_split_pending(struct virtq_split *vq)
 	return (uint16_t)(VQ_READ_ONCE(vq->used->idx) - vq->last_used);
 }
 
+/* A descriptor still holds what the driver wrote. */
+static bool desc_same(const volatile struct virtq_desc *d, uint64_t addr, uint32_t len,
+		      uint16_t flags, uint16_t next)
+{
+	return d->addr == addr && d->len == len && d->flags == flags && d->next == next;
+}
+
 int virtq_split_find_desc_change(struct virtq_split *vq)
 {
 	for (uint16_t i = 0; i < vq->num; i++) {
 		const struct virtq_split_shadow *s = &vq->shadow[i];
-		const volatile struct virtq_desc *d = &vq->desc[i];
 
-		if (d->addr != s->addr || d->len != s->len || d->flags != s->flags ||
-		    d->next != s->next)
+		if (!desc_same(&vq->desc[i], s->addr, s->len, s->flags, s->next))
 			return i;
 	}
 	return -1;
@@ -37,19 +42,15 @@ static bool chain_intact(struct virtq_split *vq, uint16_t head)
 
 	for (uint16_t k = 0; k < st->ndesc; k++) {
 		const struct virtq_split_shadow *s = &vq->shadow[i];
-		const volatile struct virtq_desc *d = &vq->desc[i];
 
-		if (d->addr != s->addr || d->len != s->len || d->flags != s->flags ||
-		    d->next != s->next)
+		if (!desc_same(&vq->desc[i], s->addr, s->len, s->flags, s->next))
 			return false;
 		i = s->next;
 	}
 	for (uint16_t j = 0; j < st->indirect_n; j++) {
-		const volatile struct virtq_desc *d = &st->itab[j];
 		const struct virtq_desc *p = &st->itab[st->itab_cap + j];
 
-		if (d->addr != p->addr || d->len != p->len || d->flags != p->flags ||
-		    d->next != p->next)
+		if (!desc_same(&st->itab[j], p->addr, p->len, p->flags, p->next))
 			return false;
 	}
 	return true;
@@ -60,20 +61,14 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 		    struct virtq_used_info *out)
 {
 	struct virtq_split_state *st = &vq->state[head];
-	int rc = 1;
 	uint16_t i = head;
+	int rc = virtq_used_fill(out, head, len, batched, st->writable, st->token, st->ndesc);
 
-	out->id = head;
-	out->len = batched ? st->writable : len;
-	out->writable = st->writable;
-	out->token = st->token;
-	out->ndesc = st->ndesc;
-	out->batched = batched;
-	if (!batched && len > st->writable)
-		rc = VQ_E_DEV_LEN;
-	else if (!chain_intact(vq, head))
+	/* the first rule broken is the one reported */
+	if (rc == 1 && !chain_intact(vq, head))
 		rc = VQ_E_DEV_DESC_WRITTEN;
-	else if ((vq->opts & VQ_OPT_VERIFY_RO) && virtq_split_chain_hash(vq, head) != st->ro_hash)
+	else if (rc == 1 && (vq->opts & VQ_OPT_VERIFY_RO) &&
+		 virtq_split_chain_hash(vq, head) != st->ro_hash)
 		rc = VQ_E_DEV_RO_WRITTEN;
 
 	/* back on the free list, in chain order (FIFO, see the header) */
@@ -113,15 +108,6 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 		}
 	}
 	return rc;
-}
-
-/* IN_ORDER: position of head among the buffers in flight, oldest first. */
-static int order_pos(struct virtq_split *vq, uint16_t head)
-{
-	for (uint16_t k = 0; k < vq->order_n; k++)
-		if (vq->order[(vq->order_head + k) & (vq->num - 1)] == head)
-			return k;
-	return -1;
 }
 
 int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
@@ -168,7 +154,8 @@ int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
 	if (!vq->state[id].in_flight)
 		return VQ_E_DEV_ID_NOT_INFLIGHT;
 	if (vq->opts & VQ_OPT_IN_ORDER) {
-		int k = order_pos(vq, (uint16_t)id);
+		int k = virtq_order_pos(vq->order, vq->order_head, vq->order_n, vq->num,
+					(uint16_t)id);
 
 		if (k > 0) {
 			/*
