@@ -48,17 +48,21 @@ enum io_fault {
 	IO_CONFIG_CHANGES,     /* config changes on its own (with GEN_STUCK) */
 	IO_BAD_MAGIC,
 	IO_BAD_VERSION,
-	IO_ISR_JUNK,		/* undefined InterruptStatus bits set */
-	IO_WINDOW_ALIAS,	/* feature windows >= 2 repeat window 1 */
-	IO_FEATURES_FLAKY,	/* DeviceFeatures differs from read to read */
-	IO_USED_FLAGS_2,	/* writes 2 into used->flags */
-	IO_USED_FLAGS_BUSY,	/* used->flags reads 2 while buffers are in
+	IO_ISR_JUNK,		 /* undefined InterruptStatus bits set */
+	IO_WINDOW_ALIAS,	 /* feature windows >= 2 repeat window 1 */
+	IO_FEATURES_FLAKY,	 /* DeviceFeatures differs from read to read */
+	IO_USED_FLAGS_2,	 /* writes 2 into used->flags */
+	IO_CONFIG_CHANGE_AT_ACK, /* a configuration change when the driver
+				   * acknowledges a used buffer */
+	IO_CONFIG_BIT_DROPS,	 /* the same, and InterruptStatus bit 1 clears
+				   * itself after being read twice */
+	IO_USED_FLAGS_BUSY,	 /* used->flags reads 2 while buffers are in
 				 * flight, 0 again once all are used */
-	IO_DROP_MIXED_CHAIN,	/* ignores chains with a non-head INDIRECT */
-	IO_ACT_AFTER_RESET,	/* keeps using the old ring after reset */
-	IO_READY_STUCK,		/* QueueReady ignores a write of 0 */
-	IO_DATA_OLD_GUARD,	/* device data holds 0xa5, the former guard byte */
-	IO_NOTIFY_AT_DRIVER_OK, /* a used-buffer notification with nothing used
+	IO_DROP_MIXED_CHAIN,	 /* ignores chains with a non-head INDIRECT */
+	IO_ACT_AFTER_RESET,	 /* keeps using the old ring after reset */
+	IO_READY_STUCK,		 /* QueueReady ignores a write of 0 */
+	IO_DATA_OLD_GUARD,	 /* device data holds 0xa5, the former guard byte */
+	IO_NOTIFY_AT_DRIVER_OK,	 /* a used-buffer notification with nothing used
 				 * on DRIVER_OK (libvhost-user back-ends) */
 };
 
@@ -66,6 +70,7 @@ struct fault_io {
 	struct sim_dev *sim;
 	enum io_fault fault;
 	uint32_t config_reads;
+	uint32_t isr_config_reads;	   /* InterruptStatus reads showing bit 1 */
 	uint64_t old_used[SIM_MAX_QUEUES]; /* ring addresses before reset */
 };
 
@@ -84,6 +89,11 @@ static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
 		return off == VIRTIO_MMIO_VERSION ? 3 : v;
 	case IO_ISR_JUNK:
 		return off == VIRTIO_MMIO_INTERRUPT_STATUS ? v | 0x80 : v;
+	case IO_CONFIG_BIT_DROPS:
+		if (off == VIRTIO_MMIO_INTERRUPT_STATUS && (v & VIRTIO_ISR_CONFIG) &&
+		    ++f->isr_config_reads >= 2)
+			f->sim->isr &= ~(uint32_t)VIRTIO_ISR_CONFIG;
+		return v;
 	case IO_WINDOW_ALIAS:
 		if (off == VIRTIO_MMIO_DEVICE_FEATURES && f->sim->dev_feat_sel >= 2)
 			return f->sim->features >> 32;
@@ -156,6 +166,12 @@ static void fi_write(void *ctx, uint64_t off, uint64_t val, unsigned width)
 		s->pattern_seed = 0; /* data byte k is 7k: byte 243 is 0xa5, the
 				      * status byte (512) is 0 = VIRTIO_BLK_S_OK */
 	sim_mmio_ops.write(s, off, val, width);
+	if ((f->fault == IO_CONFIG_CHANGE_AT_ACK || f->fault == IO_CONFIG_BIT_DROPS) &&
+	    off == VIRTIO_MMIO_INTERRUPT_ACK && (val & VIRTIO_ISR_QUEUE) && !f->config_reads++) {
+		uint8_t b = 0x5a;
+
+		sim_config_change(s, 0, &b, 1);
+	}
 	if (f->fault == IO_NOTIFY_AT_DRIVER_OK && off == VIRTIO_MMIO_STATUS &&
 	    (val & VIRTIO_STATUS_DRIVER_OK)) {
 		s->isr |= 1u;
@@ -405,6 +421,12 @@ static const struct core_case cases[] = {
 	  SIM_F_ISR_NO_CLEAR, IO_NONE, PF_VERDICT_FAIL, 0, "ack", 0 },
 	{ "mmio irq: junk status bits", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0,
 	  IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "spurious-bits", 0 },
+	{ "mmio irq: configuration change held until ack", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG,
+	  MODERN, 0, IO_CONFIG_CHANGE_AT_ACK, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "mmio irq: configuration change bit drops", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG,
+	  MODERN, 0, IO_CONFIG_BIT_DROPS, PF_VERDICT_FAIL, 0, "config-change/cleared-before-ack",
+	  0 },
+
 	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN,
 	  SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0, "interrupt-status", 0 },
 	{ "QueueReady kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN,
