@@ -84,6 +84,32 @@ static void check_status(struct pf_test *t)
 	       "InterruptStatus still reads 0x%x after writing bit 0 to InterruptACK", later);
 }
 
+/*
+ * A configuration change the device signalled meanwhile: its bit is held
+ * until InterruptACK too (4.2.2.1). A guest cannot make a device change its
+ * configuration, so this is judged only when the device happens to signal
+ * one during the check.
+ */
+static void check_config_bit(struct pf_test *t)
+{
+	struct virtio_dev *d = t->dev;
+	uint32_t isr = isr_now(d), later;
+
+	if (!(isr & VIRTIO_ISR_CONFIG))
+		return;
+	report_case(t, "config-change", "configuration change");
+	arch_delay_ns(chk_quiet_ns());
+	later = isr_now(d);
+	report(t, later & VIRTIO_ISR_CONFIG, "cleared-before-ack",
+	       "InterruptStatus bit 1 cleared by itself (0x%x -> 0x%x) before InterruptACK", isr,
+	       later);
+	d->ops->isr_ack(d, VIRTIO_ISR_CONFIG);
+	later = isr_now(d);
+	report(t, !(later & VIRTIO_ISR_CONFIG), "ack",
+	       "InterruptStatus still reads 0x%x after writing bit 1 to InterruptACK", later);
+	report_case(t, NULL, NULL);
+}
+
 void check_IRQ_MMIO_USED(struct pf_test *t)
 {
 	struct virtio_dev *d = t->dev;
@@ -141,6 +167,7 @@ void check_IRQ_MMIO_USED(struct pf_test *t)
 		if (chk_ring_complete(t, &r, &u) == 1)
 			report_log(t, 2, "used id %u len %u, %u interrupt(s)", u.id, u.len,
 				   intr_count(line.intid) - c0);
+		check_config_bit(t);
 	}
 	intr_unwire(line.intid);
 	chk_ring_close(&r);

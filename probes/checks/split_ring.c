@@ -343,27 +343,58 @@ out:
 	chk_ring_close(&r);
 }
 
+/* used->flags as the driver sees it now: 0 or 1, and 0 with EVENT_IDX (2.7.10). */
+static bool used_flags_ok(struct pf_test *t, const struct chk_ring *r, bool event_idx)
+{
+	uint16_t flags = VQ_READ_ONCE(r->vq.used->flags);
+
+	if (event_idx)
+		return report(t, flags == 0, "used-flags-event-idx",
+			      "used->flags reads 0x%x with EVENT_IDX negotiated", flags);
+	return report(t, flags <= 1, "used-flags", "used->flags reads 0x%x", flags);
+}
+
 void check_SPLIT_USED_FLAGS(struct pf_test *t)
 {
 	struct chk_ring r;
+	struct virtq_used_info u;
+	unsigned n, busy = 0;
 	bool event_idx;
-	uint16_t flags;
 
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), SMALL_RING, 0, true))
 		goto out;
 	event_idx = r.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+	report_case(t, "idle", "queue idle");
 	for (unsigned i = 0; i < 8 && !report_failed(t); i++) {
 		/* spurious notifications: the same queue, nothing new */
 		r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
 		if (!roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
 			goto out;
-		flags = VQ_READ_ONCE(r.vq.used->flags);
-		if (event_idx)
-			report(t, flags == 0, "used-flags-event-idx",
-			       "used->flags reads 0x%x with EVENT_IDX negotiated", flags);
-		else
-			report(t, flags <= 1, "used-flags", "used->flags reads 0x%x", flags);
+		used_flags_ok(t, &r, event_idx);
 	}
+	/* The rule holds while the device works too (a device may flip the
+	 * flag while it processes): sampled from the kick on, before each
+	 * completion is taken, as long as buffers are in flight. */
+	report_case(t, "busy", "buffers in flight");
+	n = r.slots < 4 ? r.slots : 4;
+	for (unsigned i = 0; i < n; i++) {
+		int rc = split_add(&r, (uint16_t)i, 1);
+
+		if (rc < 0) {
+			report_error(t, "driver could not add request %u: %s", i,
+				     virtq_strerror(rc));
+			goto out;
+		}
+	}
+	split_kick(&r);
+	for (unsigned i = 0; i < n && !report_failed(t); i++) {
+		if (VQ_READ_ONCE(r.vq.used->idx) != r.vq.avail_idx)
+			busy++;
+		used_flags_ok(t, &r, event_idx);
+		if (chk_ring_complete(t, &r, &u) < 0)
+			goto out;
+	}
+	report_log(t, 1, "used->flags sampled %u time(s) with the device still working", busy);
 out:
 	chk_ring_close(&r);
 }

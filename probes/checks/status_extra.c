@@ -96,9 +96,12 @@ static void malformed_once(struct pf_test *t, enum malformed kind)
 		arch_delay_ns(20000);
 		isr |= chk_isr_take(r.dev);
 	}
-	/* alive: the status still holds what the driver set */
-	report(t, st != 0xff && (st & DRIVER_BITS) == DRIVER_BITS, "device-status",
-	       "device status reads 0x%02x after the malformed chain", st);
+	/* alive: the status still holds what the driver set. No device MUST
+	 * keeps the driver's bits (2.1.2 asks only, SHOULD, for
+	 * DEVICE_NEEDS_RESET: basic.status.needs-reset-on-error), so a
+	 * device that drops them is warned about, not failed. */
+	report_should(t, st != 0xff && (st & DRIVER_BITS) == DRIVER_BITS, "device-status",
+		      "device status reads 0x%02x after the malformed chain", st);
 	if (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
 		report_log(t, 1, "%s: DEVICE_NEEDS_RESET set (status 0x%02x, ISR 0x%x)",
 			   malformed_name[kind], st, isr);

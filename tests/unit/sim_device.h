@@ -110,6 +110,10 @@ enum sim_transport {
 						* number, so buffers made available
 						* across its wrap to 0 are never seen */
 
+#define SIM_F_PCI_NO_SRIOV_CAP \
+	(1ull << 39) /* PCI: VIRTIO_F_SR_IOV offered without the
+						* SR-IOV extended capability */
+
 /* A buffer the device has consumed, not yet necessarily returned. */
 struct sim_done {
 	uint16_t id;

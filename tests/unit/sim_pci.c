@@ -397,6 +397,13 @@ void sim_pci_attach(struct sim_dev *s)
 	put(c, 0x70 + VIRTIO_PCI_NOTIFY_CAP_MULT, SIM_PCI_NOTIFY_MULT, 4);
 	cap(c, SIM_PCI_CFG_CAP, (s->faults & SIM_F_PCI_CAP_LOOP) ? 0x40 : 0, 20,
 	    VIRTIO_PCI_CAP_PCI_CFG, 0, 0, 0);
+	/* A function offering VIRTIO_F_SR_IOV carries the SR-IOV extended
+	 * capability (ID 0x10), here second after an AER one (ID 1). */
+	if ((sim_offered(s) & VIRTIO_BIT(VIRTIO_F_SR_IOV)) &&
+	    !(s->faults & SIM_F_PCI_NO_SRIOV_CAP)) {
+		put(c, 0x100, 0x0001u | 1u << 16 | 0x140u << 20, 4);
+		put(c, 0x140, 0x0010u | 1u << 16, 4);
+	}
 	s->bar_size = SIM_PCI_BAR_SIZE;
 	s->bar.base = 0;
 	s->bar.size = SIM_PCI_BAR_SIZE;
@@ -532,6 +539,8 @@ static uint64_t common_read(struct sim_dev *s, uint32_t off, unsigned w)
 	case VIRTIO_PCI_COMMON_DFSELECT:
 		return s->dev_feat_sel;
 	case VIRTIO_PCI_COMMON_DF:
+		if (s->dev_feat_sel >= 2 && pfault(s, SIM_PCI_F_FEAT_WINDOW_ALIAS))
+			return (uint32_t)(f >> 32);
 		return s->dev_feat_sel == 0 ? (uint32_t)f : s->dev_feat_sel == 1 ? f >> 32 : 0;
 	case VIRTIO_PCI_COMMON_GFSELECT:
 		return s->drv_feat_sel;

@@ -39,6 +39,9 @@
 #define SIM_PCI_F_DRIVER_FEAT_ECHO \
 	(1u << 13) /* driver_feature reads what device_feature
 					      * offers, not what the driver wrote */
+#define SIM_PCI_F_FEAT_WINDOW_ALIAS \
+	(1u << 14) /* device_feature windows 2 and up repeat
+					      * window 1 */
 
 /* Up to this many devices can carry PCI faults, an MSI-X table someone
  * wrote to, or interrupt delivery (sim_pci_irq_attach()) at once. */

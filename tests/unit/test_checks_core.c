@@ -48,15 +48,21 @@ enum io_fault {
 	IO_CONFIG_CHANGES,     /* config changes on its own (with GEN_STUCK) */
 	IO_BAD_MAGIC,
 	IO_BAD_VERSION,
-	IO_ISR_JUNK,		/* undefined InterruptStatus bits set */
-	IO_WINDOW_ALIAS,	/* feature windows >= 2 repeat window 1 */
-	IO_FEATURES_FLAKY,	/* DeviceFeatures differs from read to read */
-	IO_USED_FLAGS_2,	/* writes 2 into used->flags */
-	IO_DROP_MIXED_CHAIN,	/* ignores chains with a non-head INDIRECT */
-	IO_ACT_AFTER_RESET,	/* keeps using the old ring after reset */
-	IO_READY_STUCK,		/* QueueReady ignores a write of 0 */
-	IO_DATA_OLD_GUARD,	/* device data holds 0xa5, the former guard byte */
-	IO_NOTIFY_AT_DRIVER_OK, /* a used-buffer notification with nothing used
+	IO_ISR_JUNK,		 /* undefined InterruptStatus bits set */
+	IO_WINDOW_ALIAS,	 /* feature windows >= 2 repeat window 1 */
+	IO_FEATURES_FLAKY,	 /* DeviceFeatures differs from read to read */
+	IO_USED_FLAGS_2,	 /* writes 2 into used->flags */
+	IO_CONFIG_CHANGE_AT_ACK, /* a configuration change when the driver
+				   * acknowledges a used buffer */
+	IO_CONFIG_BIT_DROPS,	 /* the same, and InterruptStatus bit 1 clears
+				   * itself after being read twice */
+	IO_USED_FLAGS_BUSY,	 /* used->flags reads 2 while buffers are in
+				 * flight, 0 again once all are used */
+	IO_DROP_MIXED_CHAIN,	 /* ignores chains with a non-head INDIRECT */
+	IO_ACT_AFTER_RESET,	 /* keeps using the old ring after reset */
+	IO_READY_STUCK,		 /* QueueReady ignores a write of 0 */
+	IO_DATA_OLD_GUARD,	 /* device data holds 0xa5, the former guard byte */
+	IO_NOTIFY_AT_DRIVER_OK,	 /* a used-buffer notification with nothing used
 				 * on DRIVER_OK (libvhost-user back-ends) */
 };
 
@@ -64,6 +70,7 @@ struct fault_io {
 	struct sim_dev *sim;
 	enum io_fault fault;
 	uint32_t config_reads;
+	uint32_t isr_config_reads;	   /* InterruptStatus reads showing bit 1 */
 	uint64_t old_used[SIM_MAX_QUEUES]; /* ring addresses before reset */
 };
 
@@ -82,6 +89,11 @@ static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
 		return off == VIRTIO_MMIO_VERSION ? 3 : v;
 	case IO_ISR_JUNK:
 		return off == VIRTIO_MMIO_INTERRUPT_STATUS ? v | 0x80 : v;
+	case IO_CONFIG_BIT_DROPS:
+		if (off == VIRTIO_MMIO_INTERRUPT_STATUS && (v & VIRTIO_ISR_CONFIG) &&
+		    ++f->isr_config_reads >= 2)
+			f->sim->isr &= ~(uint32_t)VIRTIO_ISR_CONFIG;
+		return v;
 	case IO_WINDOW_ALIAS:
 		if (off == VIRTIO_MMIO_DEVICE_FEATURES && f->sim->dev_feat_sel >= 2)
 			return f->sim->features >> 32;
@@ -154,10 +166,27 @@ static void fi_write(void *ctx, uint64_t off, uint64_t val, unsigned width)
 		s->pattern_seed = 0; /* data byte k is 7k: byte 243 is 0xa5, the
 				      * status byte (512) is 0 = VIRTIO_BLK_S_OK */
 	sim_mmio_ops.write(s, off, val, width);
+	if ((f->fault == IO_CONFIG_CHANGE_AT_ACK || f->fault == IO_CONFIG_BIT_DROPS) &&
+	    off == VIRTIO_MMIO_INTERRUPT_ACK && (val & VIRTIO_ISR_QUEUE) && !f->config_reads++) {
+		uint8_t b = 0x5a;
+
+		sim_config_change(s, 0, &b, 1);
+	}
 	if (f->fault == IO_NOTIFY_AT_DRIVER_OK && off == VIRTIO_MMIO_STATUS &&
 	    (val & VIRTIO_STATUS_DRIVER_OK)) {
 		s->isr |= 1u;
 		s->irq_raised++;
+	}
+	if (f->fault == IO_USED_FLAGS_BUSY && off == VIRTIO_MMIO_QUEUE_NOTIFY &&
+	    (val & 0xffff) < SIM_MAX_QUEUES) {
+		struct sim_queue *q = &s->q[val & 0xffff];
+		struct virtq_avail *avail = arch_dma_ptr(q->driver);
+		struct virtq_used *used = arch_dma_ptr(q->device);
+
+		/* the work is done later, in progress_and_interrupt() */
+		s->defer = true;
+		if (avail && used && q->last_avail != avail->idx)
+			used->flags |= 2;
 	}
 	if (f->fault == IO_USED_FLAGS_2 && off == VIRTIO_MMIO_QUEUE_NOTIFY) {
 		struct virtq_used *used = arch_dma_ptr(s->q[val & 0xffff].device);
@@ -195,8 +224,15 @@ static void progress_and_interrupt(void *ctx)
 {
 	struct sim_dev *s = ctx;
 
-	for (uint16_t q = 0; q < SIM_MAX_QUEUES; q++)
+	for (uint16_t q = 0; q < SIM_MAX_QUEUES; q++) {
 		sim_process(s, q);
+		if (FI.fault == IO_USED_FLAGS_BUSY && s->q[q].ready) {
+			struct virtq_used *used = arch_dma_ptr(s->q[q].device);
+
+			if (used)
+				used->flags &= (uint16_t)~2u;
+		}
+	}
 	if (s->irq_raised + s->config_irqs != raised_seen) {
 		raised_seen = s->irq_raised + s->config_irqs;
 		host_intr_raise(SIM_INTID);
@@ -238,6 +274,13 @@ static const struct core_case cases[] = {
 	  IO_WINDOW_ALIAS, PF_VERDICT_FAIL, 0, "reserved-window", 0 },
 	{ "reserved: SR-IOV on mmio", PF_CHK_FEAT_RESERVED, SIM_MMIO_V2, RNG,
 	  MODERN | F(VIRTIO_F_SR_IOV), 0, IO_NONE, PF_VERDICT_FAIL, 0, "sr-iov", 0 },
+	{ "reserved: SR-IOV on pci without the capability", PF_CHK_FEAT_RESERVED, SIM_PCI, RNG,
+	  MODERN | F(VIRTIO_F_SR_IOV), SIM_F_PCI_NO_SRIOV_CAP, IO_NONE, PF_VERDICT_FAIL, 0,
+	  "sr-iov-no-capability", 0 },
+	{ "reserved: SR-IOV on pci with the capability", PF_CHK_FEAT_RESERVED, SIM_PCI, RNG,
+	  MODERN | F(VIRTIO_F_SR_IOV), 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "reserved clean pci", PF_CHK_FEAT_RESERVED, SIM_PCI, RNG, MODERN, 0, IO_NONE,
+	  PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "deps clean", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(1) | F(7), 0,
 	  IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "deps: TSO4 without CSUM", PF_CHK_FEAT_DEPENDENCIES, SIM_MMIO_V2, NET, MODERN | F(7), 0,
@@ -260,6 +303,11 @@ static const struct core_case cases[] = {
 	  IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "config zero before FEATURES_OK", PF_CHK_CONFIG_BEFORE_FEATURES_OK, SIM_MMIO_V2, BLK,
 	  MODERN, 0, IO_CONFIG_ZERO_EARLY, PF_VERDICT_FAIL, 0, "config-changed-by-features-ok", 0 },
+	{ "config early: change announced by the generation", PF_CHK_CONFIG_BEFORE_FEATURES_OK,
+	  SIM_MMIO_V2, BLK, MODERN, 0, IO_CONFIG_CHANGES, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "config early: change with the generation stuck", PF_CHK_CONFIG_BEFORE_FEATURES_OK,
+	  SIM_MMIO_V2, BLK, MODERN, SIM_F_CONFIG_GEN_STUCK, IO_CONFIG_CHANGES, PF_VERDICT_FAIL, 0,
+	  "config-changed-by-features-ok", 0 },
 	{ "generation clean", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0, IO_NONE,
 	  PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "generation moves with config", PF_CHK_CONFIG_GENERATION, SIM_MMIO_V2, BLK, MODERN, 0,
@@ -350,7 +398,13 @@ static const struct core_case cases[] = {
 	{ "used flags clean", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_NONE,
 	  PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "used flags 2", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0, IO_USED_FLAGS_2,
-	  PF_VERDICT_FAIL, 0, "used-flags-event-idx", 0 },
+	  PF_VERDICT_FAIL, 0, "idle/used-flags-event-idx", 0 },
+	{ "used flags 2 while busy", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN, 0,
+	  IO_USED_FLAGS_BUSY, PF_VERDICT_FAIL, 0, "busy/used-flags-event-idx", 0 },
+	{ "used flags 2 while busy, no EVENT_IDX", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG,
+	  F(VIRTIO_F_VERSION_1), 0, IO_USED_FLAGS_BUSY, PF_VERDICT_FAIL, 0, "busy/used-flags", 0 },
+	{ "used flags clean, no EVENT_IDX", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG,
+	  F(VIRTIO_F_VERSION_1), 0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "before DRIVER_OK clean", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN,
 	  0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
 	{ "used before DRIVER_OK", PF_CHK_STATUS_NO_USE_BEFORE_DRIVER_OK, SIM_MMIO_V2, RNG, MODERN,
@@ -367,6 +421,12 @@ static const struct core_case cases[] = {
 	  SIM_F_ISR_NO_CLEAR, IO_NONE, PF_VERDICT_FAIL, 0, "ack", 0 },
 	{ "mmio irq: junk status bits", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG, MODERN, 0,
 	  IO_ISR_JUNK, PF_VERDICT_FAIL, 0, "spurious-bits", 0 },
+	{ "mmio irq: configuration change held until ack", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG,
+	  MODERN, 0, IO_CONFIG_CHANGE_AT_ACK, PF_VERDICT_PASS, 0, NULL, 0 },
+	{ "mmio irq: configuration change bit drops", PF_CHK_IRQ_MMIO_USED, SIM_MMIO_V2, RNG,
+	  MODERN, 0, IO_CONFIG_BIT_DROPS, PF_VERDICT_FAIL, 0, "config-change/cleared-before-ack",
+	  0 },
+
 	{ "ISR kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN,
 	  SIM_F_RESET_KEEPS_ISR, IO_NONE, PF_VERDICT_FAIL, 0, "interrupt-status", 0 },
 	{ "QueueReady kept over reset", PF_CHK_RESET_QUIESCE, SIM_MMIO_V2, RNG, MODERN,
@@ -413,7 +473,7 @@ static const struct core_case cases[] = {
 	{ "event idx: avail_event never written", PF_CHK_SPLIT_EVENT_IDX, SIM_MMIO_V2, RNG, MODERN,
 	  SIM_F_AVAIL_EVENT_STALE, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
 	{ "used flags: avail_event stall", PF_CHK_SPLIT_USED_FLAGS, SIM_MMIO_V2, RNG, MODERN,
-	  SIM_F_AVAIL_EVENT_WRONG, IO_NONE, PF_VERDICT_WARN, 0, "avail-event-stall", 0 },
+	  SIM_F_AVAIL_EVENT_WRONG, IO_NONE, PF_VERDICT_WARN, 0, "idle/avail-event-stall", 0 },
 	/* blk: nothing assumed about the disk's contents or the read's fate */
 	{ "used len clean blk (disk holds 0xa5)", PF_CHK_SPLIT_USED_LEN, SIM_MMIO_V2, BLK, MODERN,
 	  0, IO_NONE, PF_VERDICT_PASS, 0, NULL, 0 },
@@ -438,6 +498,7 @@ static enum pf_verdict run_case(const struct core_case *c)
 {
 	struct virtio_dev *d = &U.dev;
 
+	memset(&FI, 0, sizeof(FI));
 	if (c->transport == SIM_PCI) {
 		/* the PCI function is reached through discovery, faulty from
 		 * the start as on a machine; the register faults above are
@@ -455,7 +516,6 @@ static enum pf_verdict run_case(const struct core_case *c)
 		/* register faults act on what the driver reads and writes
 		 * once the transport is probed (a bad magic value from the
 		 * start would leave no device to check) */
-		memset(&FI, 0, sizeof(FI));
 		FI.sim = &U.sim;
 		FI.fault = c->io_fault;
 		U.dev.regs.ops = &fault_ops;

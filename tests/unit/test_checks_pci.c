@@ -226,6 +226,9 @@ static const struct pci_case cases[] = {
 	{ "feature windows: driver_feature echoes the offer", PF_CHK_FEAT_WINDOWS, RNG,
 	  V1 | F(VIRTIO_F_INDIRECT_DESC), 0, 0, SIM_PCI_F_DRIVER_FEAT_ECHO, P_NONE, FAIL,
 	  "driver-features-subset-readback" },
+	{ "feature windows: reserved windows repeat window 1", PF_CHK_FEAT_WINDOWS, RNG,
+	  V1 | F(VIRTIO_F_INDIRECT_DESC), 0, 0, SIM_PCI_F_FEAT_WINDOW_ALIAS, P_NONE, FAIL,
+	  "reserved-window" },
 };
 
 /* The checks this file is responsible for. */

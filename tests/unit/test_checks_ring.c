@@ -59,6 +59,10 @@ enum io_fault {
 	IO_SUSPEND_IGNORED,	 /* SUSPEND never taken */
 	IO_SUSPEND_NOT_QUIET,	 /* used-buffer interrupts while suspended */
 	IO_SUSPEND_STUCK,	 /* stays suspended when DRIVER_OK is set again */
+	IO_NEEDS_RESET_ONLY,	 /* with DEVICE_NEEDS_RESET, status drops the
+				  * driver's bits */
+	IO_READY_0_AFTER_QRESET, /* QueueReady reads 0 once its queue was reset,
+				  * although the re-enabled queue works */
 };
 
 struct saved_queue {
@@ -85,6 +89,12 @@ static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
 	switch (f->fault) {
 	case IO_QRESET_ONE_AFTER_RESET:
 		return off == VIRTIO_MMIO_QUEUE_RESET && f->flag ? 1 : v;
+	case IO_NEEDS_RESET_ONLY:
+		if (off == VIRTIO_MMIO_STATUS && (v & VIRTIO_STATUS_DEVICE_NEEDS_RESET))
+			return VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+		return v;
+	case IO_READY_0_AFTER_QRESET:
+		return off == VIRTIO_MMIO_QUEUE_READY && f->flag ? 0 : v;
 	case IO_SUSPEND_NOT_QUIET:
 		if (off == VIRTIO_MMIO_INTERRUPT_STATUS && (f->sim->status & VIRTIO_STATUS_SUSPEND))
 			return v | VIRTIO_ISR_QUEUE;
@@ -174,6 +184,10 @@ static void fi_after(struct fault_io *f, uint64_t off, uint32_t v, bool was_brok
 			f->flag = true;
 		if (off == VIRTIO_MMIO_QUEUE_READY && v == 1)
 			f->flag = false;
+		break;
+	case IO_READY_0_AFTER_QRESET:
+		if (off == VIRTIO_MMIO_QUEUE_RESET && v == 1)
+			f->flag = true;
 		break;
 	case IO_QRESET_KEEPS_STATE:
 		if (off == VIRTIO_MMIO_QUEUE_RESET && v == 1 && sq->valid) {
@@ -366,6 +380,11 @@ static const struct ring_case cases[] = {
 	  IO_QRESET_OLD_CONFIG, FAIL, 0, "re-enabled/no-used" },
 	{ "qreset reenable: keeps ready", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE,
 	  SIM_F_QRESET_KEEPS_READY, IO_NONE, FAIL, 0, "reset/still-enabled" },
+	/* QueueReady read-back after re-enabling: register text, a warning */
+	{ "qreset reenable: reads not ready", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0,
+	  IO_READY_0_AFTER_QRESET, WARN, 0, "re-enabled/not-enabled" },
+	{ "qreset mmio: reads not ready", PF_CHK_VQRESET_MMIO_REGS, MMIO, RNG, BASE, 0,
+	  IO_READY_0_AFTER_QRESET, WARN, 0, "not-enabled" },
 	/* DEVICE_NEEDS_RESET */
 	{ "needs reset clean", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0,
 	  NULL },
@@ -377,6 +396,8 @@ static const struct ring_case cases[] = {
 	  SIM_F_SILENT_BROKEN, IO_NONE, WARN, 0, "head-beyond-size/queue-stopped" },
 	{ "needs reset: reset does not help", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0,
 	  IO_RESET_KEEPS_BROKEN, WARN, 0, "after-reset/no-used" },
+	{ "needs reset: driver bits dropped", PF_CHK_NEEDS_RESET_MALFORMED, MMIO, RNG, BASE, 0,
+	  IO_NEEDS_RESET_ONLY, WARN, 0, "head-beyond-size/device-status" },
 	/* SUSPEND */
 	{ "suspend clean", PF_CHK_SUSPEND, MMIO, RNG, ALL, 0, IO_NONE, PASS, 0, NULL },
 	{ "suspend clean net pci", PF_CHK_SUSPEND, PCI, NET, BASE | F(VIRTIO_F_SUSPEND), 0, IO_NONE,
