@@ -71,6 +71,14 @@ uint32_t chk_vq_opts(uint64_t features);
 /* The workload for this device, or NULL (the check then skips). */
 const struct chk_workload *chk_workload(const struct virtio_dev *d);
 
+/* The workload of t's device if it has one and its queue exists; else
+ * reports the skip on t and returns NULL. */
+const struct chk_workload *chk_workload_usable(struct pf_test *t);
+
+/* The guard pattern at offset `off` of a block: position-dependent, so
+ * that bytes moved within the block do not pass for guard bytes. */
+uint8_t chk_guard_byte(uint32_t off);
+
 /*
  * Request buffers for `slots` requests of the device's workload (what the
  * workload needs from the device's configuration is read here). Reports on
@@ -135,6 +143,11 @@ int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indi
  * returns the virtq code (1 = got one).
  */
 int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_info *u);
+
+/* Submits and completes `count` requests one at a time (slot i % slots),
+ * each part over `pieces` descriptors; false when the traffic stopped. */
+bool chk_ring_roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
+			 int indirect);
 
 /*
  * The traffic both ring formats share: `add` a request of `slot` split in

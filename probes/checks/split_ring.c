@@ -9,23 +9,11 @@
 #define SMALL_RING 16
 #define WRAP_BUDGET_NS 60000000000ull /* 60 s for 65600 buffers */
 
-/* Submit and complete `count` requests one at a time. */
+/* Submit and complete `count` requests one at a time (ring.h). */
 static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
 		       int indirect)
 {
-	for (unsigned i = 0; i < count; i++) {
-		struct virtq_used_info u;
-		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
-
-		if (head < 0) {
-			report_error(t, "driver could not add request %u: %s", i,
-				     virtq_strerror(head));
-			return false;
-		}
-		if (chk_ring_complete(t, r, &u) < 0)
-			return false;
-	}
-	return true;
+	return chk_ring_roundtrips(t, r, count, pieces, indirect);
 }
 
 void check_SPLIT_USED_LEN(struct pf_test *t)

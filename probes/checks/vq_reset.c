@@ -159,23 +159,6 @@ static bool open_ring(struct pf_test *t, struct chk_ring *r, uint16_t num)
 	return true;
 }
 
-static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count)
-{
-	for (unsigned i = 0; i < count; i++) {
-		struct virtq_used_info u;
-		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), 1, VQ_ADD_DIRECT);
-
-		if (head < 0) {
-			report_error(t, "driver could not add request %u: %s", i,
-				     virtq_strerror(head));
-			return false;
-		}
-		if (chk_ring_complete(t, r, &u) < 0)
-			return false;
-	}
-	return true;
-}
-
 void check_VQRESET_QUIESCE(struct pf_test *t)
 {
 	struct chk_ring r;
@@ -186,7 +169,7 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 
 	if (!open_ring(t, &r, SMALL_RING))
 		goto out;
-	if (!roundtrips(t, &r, 2))
+	if (!chk_ring_roundtrips(t, &r, 2, 1, VQ_ADD_DIRECT))
 		goto out;
 	/* a buffer made available but not notified; the device may or may
 	 * not take it before the reset, never after it */
@@ -227,7 +210,7 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 
 	if (!open_ring(t, &r, SMALL_RING))
 		goto out;
-	if (!roundtrips(t, &r, 3))
+	if (!chk_ring_roundtrips(t, &r, 3, 1, VQ_ADD_DIRECT))
 		goto out;
 	q = r.vq.index;
 	old_used = r.vq.used;
@@ -252,7 +235,7 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 	       "queue %u: the reset register reads 1 after re-enabling", q);
 	/* two laps of the new ring: a device that kept the old size or its
 	 * old ring state would lose the way (2.6.1.1.1 default state) */
-	if (!roundtrips(t, &r, 2u * num + 1u))
+	if (!chk_ring_roundtrips(t, &r, 2u * num + 1u, 1, VQ_ADD_DIRECT))
 		goto out;
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == (uint16_t)(2u * num + 1u), "used-idx-not-zero",
 	       "used->idx of the new ring reads %u after %u buffers (not counted from 0)",
