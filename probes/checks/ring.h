@@ -173,18 +173,18 @@ bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr);
 
 /*
  * After a device or queue reset: make the request of `slot` available in
- * the old split ring and notify, watch it for `quiet_ns`, and require that
- * the device neither used it (sub-case old-ring-used) nor wrote into its
- * buffers (old-ring-written). `what` names the reset in messages.
+ * the old split ring and notify, watch it for chk_old_ring_watch_ns()
+ * (timing.h), and require that the device neither used it (sub-case
+ * old-ring-used) nor wrote into its buffers (old-ring-written). `what`
+ * names the reset in messages.
  */
-bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot, uint64_t quiet_ns,
-			    const char *what);
+bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot, const char *what);
 
 /*
  * The same on rings the probe only holds as memory (chk_bring_up_rings()
  * fills `rings`): chk_old_ring_post() makes one device-writable buffer,
  * between guards, available in queue q's old ring and notifies;
- * chk_old_rings_check() waits quiet_ns once for every posted queue and
+ * chk_old_rings_check() watches them all for chk_old_ring_watch_ns() and
  * requires them untouched. chk_raw_old_rings_idle() does both for every
  * queue. Zero the struct before use.
  */
@@ -198,9 +198,9 @@ struct chk_old_rings {
 bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
 		       uint16_t q);
 bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
-			 uint64_t quiet_ns, const char *what);
+			 const char *what);
 bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
-			    uint64_t quiet_ns, const char *what);
+			    const char *what);
 
 /* Pending interrupt status bits (MMIO InterruptStatus, PCI ISR: reading
  * clears, MMIO needs the ack which this does). */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The old ring after a device or queue reset (ring.h): new work made
- * available in it and notified, watched for a quiet window, must stay
- * untouched.
+ * available in it and notified, watched for chk_old_ring_watch_ns()
+ * (timing.h), must stay untouched.
  */
 #include "platform.h"
 #include "ring.h"
@@ -20,13 +20,13 @@ static uint16_t watch_idx(const volatile uint16_t *idx, uint16_t was, uint64_t w
 	return now;
 }
 
-bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot, uint64_t watch_ns,
-			    const char *what)
+bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot, const char *what)
 {
 	struct virtq_sg sg[RING_MAX_SG];
 	unsigned n = chk_ring_request(r, slot, sg, 1);
 	uint16_t used = VQ_READ_ONCE(r->vq.used->idx), now;
 	int head = virtq_split_add(&r->vq, sg, n, VQ_ADD_DIRECT, slot);
+	uint64_t watch_ns = chk_old_ring_watch_ns();
 	bool ok;
 
 	if (head < 0) {
@@ -100,9 +100,9 @@ bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_r
 }
 
 bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
-			 uint64_t watch_ns, const char *what)
+			 const char *what)
 {
-	uint64_t start = arch_now_ns();
+	uint64_t start = arch_now_ns(), watch_ns = chk_old_ring_watch_ns();
 	bool ok = true, moved;
 	uint16_t nq = d->num_queues < VIRTIO_MAX_QUEUES ? d->num_queues : VIRTIO_MAX_QUEUES;
 
@@ -135,11 +135,11 @@ bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old
 }
 
 bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
-			    uint64_t watch_ns, const char *what)
+			    const char *what)
 {
 	/* one buffer made available in every old ring, then one wait */
 	for (uint16_t q = 0; q < d->num_queues && q < VIRTIO_MAX_QUEUES; q++)
 		if (!chk_old_ring_post(t, d, o, q))
 			return false;
-	return chk_old_rings_check(t, d, o, watch_ns, what);
+	return chk_old_rings_check(t, d, o, what);
 }

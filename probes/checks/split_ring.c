@@ -427,7 +427,7 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	/* New work in the old ring, notified: a device that still runs it
 	 * uses it or writes into it (the driver's mistake to notify before
 	 * DRIVER_OK, 3.1.1; the device must still not act on it) */
-	if (!chk_ring_old_ring_idle(t, &r, 2, chk_quiet_ns(), "a device reset"))
+	if (!chk_ring_old_ring_idle(t, &r, 2, "a device reset"))
 		goto out;
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = r.dev->ops->isr_read(r.dev);

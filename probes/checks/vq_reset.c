@@ -115,7 +115,7 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1-after-enable",
 		       "queue %u: the reset register reads 1 after re-enabling", q);
 	}
-	if (!chk_old_rings_check(t, d, &old, chk_quiet_ns(), "a queue reset"))
+	if (!chk_old_rings_check(t, d, &old, "a queue reset"))
 		goto out;
 	/* a reset queue left that way, then a device reset: 0 everywhere */
 	if (queue_reset(d, 0) >= 0 && virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0) {
@@ -185,8 +185,8 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 	chk_isr_take(r.dev);
 	/* new work in the reset queue's old ring, notified (the driver's
 	 * mistake, 2.6.1.1.2; the device must still not execute anything
-	 * from it), watched as long as a calibrated wait says */
-	if (!chk_ring_old_ring_idle(t, &r, 3, chk_quiet_ns(), "a queue reset"))
+	 * from it), watched for the old-ring watch (timing.h) */
+	if (!chk_ring_old_ring_idle(t, &r, 3, "a queue reset"))
 		goto out;
 	isr = chk_isr_take(r.dev);
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved",

@@ -26,6 +26,7 @@
 #include "report.h"
 #include "sim_world.h"
 #include "suite.h"
+#include "timing.h"
 #include "unit_helpers.h"
 #include "ut_table.h"
 #include "virtio/discover.h"
@@ -50,15 +51,16 @@ enum io_fault {
 	IO_QRESET_IGNORED,	   /* QueueReset writes dropped, reads 0 (QEMU 7.2 virtio-mmio) */
 	IO_QRESET_ONE_AFTER_RESET, /* QueueReset reads 1 after a device reset until a queue is enabled */
 	IO_QRESET_NOT_QUIET,	   /* a reset queue still completes buffers on its old ring */
-	IO_QRESET_KEEPS_STATE,	 /* the ring indices survive a queue reset */
-	IO_QRESET_OLD_CONFIG,	 /* a re-enabled queue keeps its old size and addresses */
-	IO_PACKED_CHAIN_SPLIT,	 /* NEXT ignored: each descriptor of a list used on its own */
-	IO_PACKED_EVENT_NO_DESC, /* RING_EVENT_FLAGS_DESC treated as ENABLE */
-	IO_RESET_KEEPS_BROKEN,	 /* a device reset does not recover from a malformed ring */
-	IO_SUSPEND_EARLY,	 /* SUSPEND taken before DRIVER_OK */
-	IO_SUSPEND_IGNORED,	 /* SUSPEND never taken */
-	IO_SUSPEND_NOT_QUIET,	 /* used-buffer interrupts while suspended */
-	IO_SUSPEND_STUCK,	 /* stays suspended when DRIVER_OK is set again */
+	IO_QRESET_NOT_QUIET_LATE, /* the same, QRESET_LATE_NS after the notification */
+	IO_QRESET_KEEPS_STATE,	  /* the ring indices survive a queue reset */
+	IO_QRESET_OLD_CONFIG,	  /* a re-enabled queue keeps its old size and addresses */
+	IO_PACKED_CHAIN_SPLIT,	  /* NEXT ignored: each descriptor of a list used on its own */
+	IO_PACKED_EVENT_NO_DESC,  /* RING_EVENT_FLAGS_DESC treated as ENABLE */
+	IO_RESET_KEEPS_BROKEN,	  /* a device reset does not recover from a malformed ring */
+	IO_SUSPEND_EARLY,	  /* SUSPEND taken before DRIVER_OK */
+	IO_SUSPEND_IGNORED,	  /* SUSPEND never taken */
+	IO_SUSPEND_NOT_QUIET,	  /* used-buffer interrupts while suspended */
+	IO_SUSPEND_STUCK,	  /* stays suspended when DRIVER_OK is set again */
 };
 
 struct saved_queue {
@@ -67,11 +69,17 @@ struct saved_queue {
 	uint64_t desc, driver, device;
 };
 
+/* Late enough that an old-ring watch shorter than 3/4 of its floor (the
+ * 5 ms one of old) misses it, early enough to be seen with margin. */
+#define QRESET_LATE_NS (CHK_OLD_RING_FLOOR_NS * 3u / 4u)
+
 struct fault_io {
 	struct sim_dev *sim;
 	enum io_fault fault;
 	bool flag;
 	struct saved_queue q[SIM_MAX_QUEUES];
+	uint64_t late_at; /* IO_QRESET_NOT_QUIET_LATE: when the old ring moves, 0: never */
+	uint16_t late_q;
 };
 
 static struct fault_io FI;
@@ -91,6 +99,30 @@ static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
 		return v;
 	default:
 		return v;
+	}
+}
+
+/* The old ring of queue q moves on as if the queue still ran. */
+static void old_ring_moves(struct fault_io *f, uint16_t q)
+{
+	struct virtq_used *used = arch_dma_ptr(f->q[q].device);
+
+	if (used)
+		used->idx++;
+	f->sim->isr |= VIRTIO_ISR_QUEUE;
+}
+
+/* While the driver waits: the device progresses, and a late use of an
+ * old ring comes due. */
+static void late_hook(void *ctx)
+{
+	struct fault_io *f = ctx;
+
+	for (uint16_t q = 0; q < SIM_MAX_QUEUES; q++)
+		sim_process(f->sim, q);
+	if (f->late_at && arch_now_ns() >= f->late_at) {
+		f->late_at = 0;
+		old_ring_moves(f, f->late_q);
 	}
 }
 
@@ -119,19 +151,21 @@ static bool fi_before(struct fault_io *f, uint64_t off, uint32_t v)
 	case IO_QRESET_IGNORED:
 		return off != VIRTIO_MMIO_QUEUE_RESET;
 	case IO_QRESET_NOT_QUIET:
+	case IO_QRESET_NOT_QUIET_LATE:
 	case IO_QRESET_KEEPS_STATE:
 	case IO_QRESET_OLD_CONFIG:
 		if (off == VIRTIO_MMIO_QUEUE_RESET && v == 1)
 			*sq = (struct saved_queue){ true,    q->num,	q->last_avail, q->used_idx,
 						    q->desc, q->driver, q->device };
+		if (f->fault == IO_QRESET_NOT_QUIET_LATE && off == VIRTIO_MMIO_QUEUE_NOTIFY &&
+		    v < SIM_MAX_QUEUES && f->q[v].valid && !s->q[v].ready) {
+			f->late_at = arch_now_ns() + QRESET_LATE_NS;
+			f->late_q = (uint16_t)v;
+			return false;
+		}
 		if (f->fault == IO_QRESET_NOT_QUIET && off == VIRTIO_MMIO_QUEUE_NOTIFY &&
 		    v < SIM_MAX_QUEUES && f->q[v].valid && !s->q[v].ready) {
-			struct virtq_used *used = arch_dma_ptr(f->q[v].device);
-
-			/* the old ring moves on as if the queue still ran */
-			if (used)
-				used->idx++;
-			s->isr |= VIRTIO_ISR_QUEUE;
+			old_ring_moves(f, (uint16_t)v);
 			return false;
 		}
 		return true;
@@ -354,6 +388,8 @@ static const struct ring_case cases[] = {
 	  NULL },
 	{ "qreset quiesce: not quiet", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0,
 	  IO_QRESET_NOT_QUIET, FAIL, 0, "old-ring-used" },
+	{ "qreset quiesce: not quiet, late", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0,
+	  IO_QRESET_NOT_QUIET_LATE, FAIL, 0, "old-ring-used" },
 	{ "qreset quiesce: ignored", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED,
 	  FAIL, 0, "still-enabled" },
 	{ "qreset reenable clean", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0,
@@ -455,6 +491,8 @@ static enum pf_verdict run_case(const struct ring_case *c)
 	else
 		U.sim.qreset_busy_reads = c->knob;
 	ut_auto_progress(&U);
+	if (c->io_fault == IO_QRESET_NOT_QUIET_LATE)
+		host_set_delay_hook(late_hook, &FI);
 	return ut_run_check(c->check, d);
 }
 
