@@ -71,6 +71,14 @@ uint32_t chk_vq_opts(uint64_t features);
 /* The workload for this device, or NULL (the check then skips). */
 const struct chk_workload *chk_workload(const struct virtio_dev *d);
 
+/* The workload of t's device if it has one and its queue exists; else
+ * reports the skip on t and returns NULL. */
+const struct chk_workload *chk_workload_usable(struct pf_test *t);
+
+/* The guard pattern at offset `off` of a block: position-dependent, so
+ * that bytes moved within the block do not pass for guard bytes. */
+uint8_t chk_guard_byte(uint32_t off);
+
 /*
  * Request buffers for `slots` requests of the device's workload (what the
  * workload needs from the device's configuration is read here). Reports on
@@ -136,6 +144,11 @@ int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indi
  */
 int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_info *u);
 
+/* Submits and completes `count` requests one at a time (slot i % slots),
+ * each part over `pieces` descriptors; false when the traffic stopped. */
+bool chk_ring_roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
+			 int indirect);
+
 /*
  * The traffic both ring formats share: `add` a request of `slot` split in
  * `pieces` per part without notifying, `kick` (publish and notify) and
@@ -160,18 +173,18 @@ bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr);
 
 /*
  * After a device or queue reset: make the request of `slot` available in
- * the old split ring and notify, watch it for `quiet_ns`, and require that
- * the device neither used it (sub-case old-ring-used) nor wrote into its
- * buffers (old-ring-written). `what` names the reset in messages.
+ * the old split ring and notify, watch it for chk_old_ring_watch_ns()
+ * (timing.h), and require that the device neither used it (sub-case
+ * old-ring-used) nor wrote into its buffers (old-ring-written). `what`
+ * names the reset in messages.
  */
-bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot, uint64_t quiet_ns,
-			    const char *what);
+bool chk_ring_old_ring_idle(struct pf_test *t, struct chk_ring *r, uint16_t slot, const char *what);
 
 /*
  * The same on rings the probe only holds as memory (chk_bring_up_rings()
  * fills `rings`): chk_old_ring_post() makes one device-writable buffer,
  * between guards, available in queue q's old ring and notifies;
- * chk_old_rings_check() waits quiet_ns once for every posted queue and
+ * chk_old_rings_check() watches them all for chk_old_ring_watch_ns() and
  * requires them untouched. chk_raw_old_rings_idle() does both for every
  * queue. Zero the struct before use.
  */
@@ -185,9 +198,9 @@ struct chk_old_rings {
 bool chk_old_ring_post(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
 		       uint16_t q);
 bool chk_old_rings_check(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
-			 uint64_t quiet_ns, const char *what);
+			 const char *what);
 bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_old_rings *o,
-			    uint64_t quiet_ns, const char *what);
+			    const char *what);
 
 /* Pending interrupt status bits (MMIO InterruptStatus, PCI ISR: reading
  * clears, MMIO needs the ack which this does). */

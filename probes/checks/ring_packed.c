@@ -32,17 +32,8 @@ static bool open_checks(struct pf_test *t, struct chk_pring *r)
 		report_na(t, "VIRTIO_F_RING_PACKED not offered");
 		return false;
 	}
-	r->wl = chk_workload(d);
-	if (!r->wl) {
-		report_skip(t, "no peer-free workload for a %s device",
-			    virtio_device_name(d->device_id));
-		return false;
-	}
-	if (r->wl->queue >= d->num_queues || !d->queue_max[r->wl->queue]) {
-		report_skip(t, "queue %u of the workload is absent", r->wl->queue);
-		return false;
-	}
-	return true;
+	r->wl = chk_workload_usable(t);
+	return r->wl != 0;
 }
 
 bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint16_t num,

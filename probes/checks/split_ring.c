@@ -9,23 +9,11 @@
 #define SMALL_RING 16
 #define WRAP_BUDGET_NS 60000000000ull /* 60 s for 65600 buffers */
 
-/* Submit and complete `count` requests one at a time. */
+/* Submit and complete `count` requests one at a time (ring.h). */
 static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
 		       int indirect)
 {
-	for (unsigned i = 0; i < count; i++) {
-		struct virtq_used_info u;
-		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
-
-		if (head < 0) {
-			report_error(t, "driver could not add request %u: %s", i,
-				     virtq_strerror(head));
-			return false;
-		}
-		if (chk_ring_complete(t, r, &u) < 0)
-			return false;
-	}
-	return true;
+	return chk_ring_roundtrips(t, r, count, pieces, indirect);
 }
 
 void check_SPLIT_USED_LEN(struct pf_test *t)
@@ -470,7 +458,7 @@ void check_RESET_QUIESCE(struct pf_test *t)
 	/* New work in the old ring, notified: a device that still runs it
 	 * uses it or writes into it (the driver's mistake to notify before
 	 * DRIVER_OK, 3.1.1; the device must still not act on it) */
-	if (!chk_ring_old_ring_idle(t, &r, 2, chk_quiet_ns(), "a device reset"))
+	if (!chk_ring_old_ring_idle(t, &r, 2, "a device reset"))
 		goto out;
 	used = VQ_READ_ONCE(r.vq.used->idx);
 	isr = r.dev->ops->isr_read(r.dev);

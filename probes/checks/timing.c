@@ -61,3 +61,8 @@ uint64_t chk_quiet_ns(void)
 {
 	return clamp_mult(CHK_QUIET_MULT, CHK_QUIET_FLOOR_NS, CHK_QUIET_CEIL_NS);
 }
+
+uint64_t chk_old_ring_watch_ns(void)
+{
+	return clamp_mult(CHK_QUIET_MULT, CHK_OLD_RING_FLOOR_NS, CHK_OLD_RING_CEIL_NS);
+}

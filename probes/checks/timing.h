@@ -23,6 +23,16 @@
 #define CHK_QUIET_MULT 8u
 #define CHK_QUIET_FLOOR_NS 5000000ull /* 5 ms */
 #define CHK_QUIET_CEIL_NS 50000000ull /* 50 ms */
+/*
+ * The watch of an old ring after a device or queue reset. A reset device
+ * must not use the old ring at all (2.4.1, 2.6.1.1.2), so a conforming
+ * device never ends the watch early and a longer watch costs only time.
+ * A device that keeps running a stopped ring for a while does so within
+ * milliseconds of the notification, but a loaded host deschedules it for
+ * as long: a quiet window of 5 ms missed such a device in some runs.
+ */
+#define CHK_OLD_RING_FLOOR_NS 50000000ull /* 50 ms */
+#define CHK_OLD_RING_CEIL_NS 200000000ull /* 200 ms */
 
 /* A request was made available and notified / its used buffer was seen:
  * the interval updates the round-trip estimate. */
@@ -40,5 +50,7 @@ uint64_t chk_wait_ns(void);
 uint64_t chk_retry_ns(void);
 /* Window in which something must not happen. */
 uint64_t chk_quiet_ns(void);
+/* How long an old ring is watched after a reset (CHK_OLD_RING_*). */
+uint64_t chk_old_ring_watch_ns(void);
 
 #endif

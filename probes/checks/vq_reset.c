@@ -116,7 +116,7 @@ static void registers(struct pf_test *t, enum virtio_transport_kind kind)
 		report(t, d->ops->queue_reset_state(d, q) == 0, "reset-reads-1-after-enable",
 		       "queue %u: the reset register reads 1 after re-enabling", q);
 	}
-	if (!chk_old_rings_check(t, d, &old, chk_quiet_ns(), "a queue reset"))
+	if (!chk_old_rings_check(t, d, &old, "a queue reset"))
 		goto out;
 	/* a reset queue left that way, then a device reset: 0 everywhere */
 	if (queue_reset(d, 0) >= 0 && virtio_reset(d, CHK_RESET_TIMEOUT_NS) == 0) {
@@ -160,23 +160,6 @@ static bool open_ring(struct pf_test *t, struct chk_ring *r, uint16_t num)
 	return true;
 }
 
-static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count)
-{
-	for (unsigned i = 0; i < count; i++) {
-		struct virtq_used_info u;
-		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), 1, VQ_ADD_DIRECT);
-
-		if (head < 0) {
-			report_error(t, "driver could not add request %u: %s", i,
-				     virtq_strerror(head));
-			return false;
-		}
-		if (chk_ring_complete(t, r, &u) < 0)
-			return false;
-	}
-	return true;
-}
-
 void check_VQRESET_QUIESCE(struct pf_test *t)
 {
 	struct chk_ring r;
@@ -187,7 +170,7 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 
 	if (!open_ring(t, &r, SMALL_RING))
 		goto out;
-	if (!roundtrips(t, &r, 2))
+	if (!chk_ring_roundtrips(t, &r, 2, 1, VQ_ADD_DIRECT))
 		goto out;
 	/* a buffer made available but not notified; the device may or may
 	 * not take it before the reset, never after it */
@@ -203,8 +186,8 @@ void check_VQRESET_QUIESCE(struct pf_test *t)
 	chk_isr_take(r.dev);
 	/* new work in the reset queue's old ring, notified (the driver's
 	 * mistake, 2.6.1.1.2; the device must still not execute anything
-	 * from it), watched as long as a calibrated wait says */
-	if (!chk_ring_old_ring_idle(t, &r, 3, chk_quiet_ns(), "a queue reset"))
+	 * from it), watched for the old-ring watch (timing.h) */
+	if (!chk_ring_old_ring_idle(t, &r, 3, "a queue reset"))
 		goto out;
 	isr = chk_isr_take(r.dev);
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == used, "used-idx-moved",
@@ -228,7 +211,7 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 
 	if (!open_ring(t, &r, SMALL_RING))
 		goto out;
-	if (!roundtrips(t, &r, 3))
+	if (!chk_ring_roundtrips(t, &r, 3, 1, VQ_ADD_DIRECT))
 		goto out;
 	q = r.vq.index;
 	old_used = r.vq.used;
@@ -255,7 +238,7 @@ void check_VQRESET_REENABLE(struct pf_test *t)
 	       "queue %u: the reset register reads 1 after re-enabling", q);
 	/* two laps of the new ring: a device that kept the old size or its
 	 * old ring state would lose the way (2.6.1.1.1 default state) */
-	if (!roundtrips(t, &r, 2u * num + 1u))
+	if (!chk_ring_roundtrips(t, &r, 2u * num + 1u, 1, VQ_ADD_DIRECT))
 		goto out;
 	report(t, VQ_READ_ONCE(r.vq.used->idx) == (uint16_t)(2u * num + 1u), "used-idx-not-zero",
 	       "used->idx of the new ring reads %u after %u buffers (not counted from 0)",

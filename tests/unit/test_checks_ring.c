@@ -26,6 +26,7 @@
 #include "report.h"
 #include "sim_world.h"
 #include "suite.h"
+#include "timing.h"
 #include "unit_helpers.h"
 #include "ut_table.h"
 #include "virtio/discover.h"
@@ -50,18 +51,19 @@ enum io_fault {
 	IO_QRESET_IGNORED,	   /* QueueReset writes dropped, reads 0 (QEMU 7.2 virtio-mmio) */
 	IO_QRESET_ONE_AFTER_RESET, /* QueueReset reads 1 after a device reset until a queue is enabled */
 	IO_QRESET_NOT_QUIET,	   /* a reset queue still completes buffers on its old ring */
-	IO_QRESET_KEEPS_STATE,	 /* the ring indices survive a queue reset */
-	IO_QRESET_OLD_CONFIG,	 /* a re-enabled queue keeps its old size and addresses */
-	IO_PACKED_CHAIN_SPLIT,	 /* NEXT ignored: each descriptor of a list used on its own */
-	IO_PACKED_EVENT_NO_DESC, /* RING_EVENT_FLAGS_DESC treated as ENABLE */
-	IO_RESET_KEEPS_BROKEN,	 /* a device reset does not recover from a malformed ring */
-	IO_SUSPEND_EARLY,	 /* SUSPEND taken before DRIVER_OK */
-	IO_SUSPEND_IGNORED,	 /* SUSPEND never taken */
-	IO_SUSPEND_NOT_QUIET,	 /* used-buffer interrupts while suspended */
-	IO_SUSPEND_STUCK,	 /* stays suspended when DRIVER_OK is set again */
-	IO_NEEDS_RESET_ONLY,	 /* with DEVICE_NEEDS_RESET, status drops the
+	IO_QRESET_NOT_QUIET_LATE, /* the same, QRESET_LATE_NS after the notification */
+	IO_QRESET_KEEPS_STATE,	  /* the ring indices survive a queue reset */
+	IO_QRESET_OLD_CONFIG,	  /* a re-enabled queue keeps its old size and addresses */
+	IO_PACKED_CHAIN_SPLIT,	  /* NEXT ignored: each descriptor of a list used on its own */
+	IO_PACKED_EVENT_NO_DESC,  /* RING_EVENT_FLAGS_DESC treated as ENABLE */
+	IO_RESET_KEEPS_BROKEN,	  /* a device reset does not recover from a malformed ring */
+	IO_SUSPEND_EARLY,	  /* SUSPEND taken before DRIVER_OK */
+	IO_SUSPEND_IGNORED,	  /* SUSPEND never taken */
+	IO_SUSPEND_NOT_QUIET,	  /* used-buffer interrupts while suspended */
+	IO_SUSPEND_STUCK,	  /* stays suspended when DRIVER_OK is set again */
+	IO_NEEDS_RESET_ONLY,	  /* with DEVICE_NEEDS_RESET, status drops the
 				  * driver's bits */
-	IO_READY_0_AFTER_QRESET, /* QueueReady reads 0 once its queue was reset,
+	IO_READY_0_AFTER_QRESET,  /* QueueReady reads 0 once its queue was reset,
 				  * although the re-enabled queue works */
 };
 
@@ -71,11 +73,20 @@ struct saved_queue {
 	uint64_t desc, driver, device;
 };
 
+/* The latest stale use of the fault bench's old-ring-after-reset: a watch
+ * of the old ring as short as the 5 ms quiet window misses it; the floor
+ * of the watch leaves a descheduled test 30 ms of margin. */
+#define QRESET_LATE_NS 20000000ull
+_Static_assert(QRESET_LATE_NS + 25000000ull <= CHK_OLD_RING_FLOOR_NS,
+	       "the late use must stay well inside the old-ring watch");
+
 struct fault_io {
 	struct sim_dev *sim;
 	enum io_fault fault;
 	bool flag;
 	struct saved_queue q[SIM_MAX_QUEUES];
+	uint64_t late_at; /* IO_QRESET_NOT_QUIET_LATE: when the old ring moves, 0: never */
+	uint16_t late_q;
 };
 
 static struct fault_io FI;
@@ -104,6 +115,30 @@ static uint64_t fi_read(void *ctx, uint64_t off, unsigned width)
 	}
 }
 
+/* The old ring of queue q moves on as if the queue still ran. */
+static void old_ring_moves(struct fault_io *f, uint16_t q)
+{
+	struct virtq_used *used = arch_dma_ptr(f->q[q].device);
+
+	if (used)
+		used->idx++;
+	f->sim->isr |= VIRTIO_ISR_QUEUE;
+}
+
+/* While the driver waits: the device progresses, and a late use of an
+ * old ring comes due. */
+static void late_hook(void *ctx)
+{
+	struct fault_io *f = ctx;
+
+	for (uint16_t q = 0; q < SIM_MAX_QUEUES; q++)
+		sim_process(f->sim, q);
+	if (f->late_at && arch_now_ns() >= f->late_at) {
+		f->late_at = 0;
+		old_ring_moves(f, f->late_q);
+	}
+}
+
 /* Available descriptors of a packed ring lose VIRTQ_DESC_F_NEXT. */
 static void split_lists(struct sim_queue *q)
 {
@@ -129,19 +164,21 @@ static bool fi_before(struct fault_io *f, uint64_t off, uint32_t v)
 	case IO_QRESET_IGNORED:
 		return off != VIRTIO_MMIO_QUEUE_RESET;
 	case IO_QRESET_NOT_QUIET:
+	case IO_QRESET_NOT_QUIET_LATE:
 	case IO_QRESET_KEEPS_STATE:
 	case IO_QRESET_OLD_CONFIG:
 		if (off == VIRTIO_MMIO_QUEUE_RESET && v == 1)
 			*sq = (struct saved_queue){ true,    q->num,	q->last_avail, q->used_idx,
 						    q->desc, q->driver, q->device };
+		if (f->fault == IO_QRESET_NOT_QUIET_LATE && off == VIRTIO_MMIO_QUEUE_NOTIFY &&
+		    v < SIM_MAX_QUEUES && f->q[v].valid && !s->q[v].ready) {
+			f->late_at = arch_now_ns() + QRESET_LATE_NS;
+			f->late_q = (uint16_t)v;
+			return false;
+		}
 		if (f->fault == IO_QRESET_NOT_QUIET && off == VIRTIO_MMIO_QUEUE_NOTIFY &&
 		    v < SIM_MAX_QUEUES && f->q[v].valid && !s->q[v].ready) {
-			struct virtq_used *used = arch_dma_ptr(f->q[v].device);
-
-			/* the old ring moves on as if the queue still ran */
-			if (used)
-				used->idx++;
-			s->isr |= VIRTIO_ISR_QUEUE;
+			old_ring_moves(f, (uint16_t)v);
 			return false;
 		}
 		return true;
@@ -368,6 +405,8 @@ static const struct ring_case cases[] = {
 	  NULL },
 	{ "qreset quiesce: not quiet", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0,
 	  IO_QRESET_NOT_QUIET, FAIL, 0, "old-ring-used" },
+	{ "qreset quiesce: not quiet, late", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0,
+	  IO_QRESET_NOT_QUIET_LATE, FAIL, 0, "old-ring-used" },
 	{ "qreset quiesce: ignored", PF_CHK_VQRESET_QUIESCE, MMIO, RNG, BASE, 0, IO_QRESET_IGNORED,
 	  FAIL, 0, "still-enabled" },
 	{ "qreset reenable clean", PF_CHK_VQRESET_REENABLE, MMIO, RNG, BASE, 0, IO_NONE, PASS, 0,
@@ -476,6 +515,8 @@ static enum pf_verdict run_case(const struct ring_case *c)
 	else
 		U.sim.qreset_busy_reads = c->knob;
 	ut_auto_progress(&U);
+	if (c->io_fault == IO_QRESET_NOT_QUIET_LATE)
+		host_set_delay_hook(late_hook, &FI);
 	return ut_run_check(c->check, d);
 }
 

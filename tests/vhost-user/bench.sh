@@ -7,6 +7,10 @@
 #
 #   bench.sh subset|full OUTDIR     (PLUGFEST and VU_DEV in the environment)
 #
+# BENCH_ONLY=NAME[,NAME] runs only those faults and controls (after the
+# clean runs, which every comparison needs); BENCH_FILTER replaces the
+# checks run (plugfest --filter).
+#
 # subset: each fault and each control once (split ring unless it only
 #         exists on the packed ring; out-of-order on the packed ring)
 # full:   every fault and control on every ring layout it applies to
@@ -61,16 +65,12 @@ run() {
 }
 
 # flagged DIR: "transport<TAB>type<TAB>check<TAB>verdict<TAB>message" per bad
-# result, without the unstable ones (deviations file, config "unstable":
-# results whose message matches come and go with the machine's load).
+# result
 flagged() {
   jq -r '(.devices | map({key: .id, value: .type}) | from_entries) as $ty
     | .results[] | select(.verdict | test("^(fail|xfail|warn|crash|wedged|timeout)$"))
     | [(.device | split("@")[0]), $ty[.device], .test, .verdict,
-       ((.message // "") | gsub("[\t\n]"; " ") | .[0:140])] | @tsv' "$1/results.json" |
-  awk -F'\t' 'NR == FNR { if ($1 == "unstable") { k[++n] = $3; re[n] = $4 } next }
-    { for (i = 1; i <= n; i++) if ($3 == k[i] && $5 ~ re[i]) { print > "/dev/stderr"; next } print }' \
-    "$deviations" - 2>> "$out/unstable.log"
+       ((.message // "") | gsub("[\t\n]"; " ") | .[0:140])] | @tsv' "$1/results.json"
 }
 
 # expect_of LIST CONFIG DEFAULT OTHER: OTHER if LIST names CONFIG (mmio-split,
@@ -129,7 +129,9 @@ for ring in split packed; do
 done
 
 # --- faults and controls ------------------------------------------------------
-"$VU_DEV" --list-faults | grep -v '^#' > "$out/faults.tsv"
+"$VU_DEV" --list-faults | grep -v '^#' |
+  awk -F'\t' -v only="${BENCH_ONLY:-}" 'only == "" || index("," only ",", "," $1 ",")' > "$out/faults.tsv"
+[ -s "$out/faults.tsv" ] || { echo "bench: no fault or control named '${BENCH_ONLY:-}'" >&2; exit 3; }
 while IFS=$'\t' read -r name kind device ring statement checks missed comment; do
   case "$mode:$ring" in
     full:any) rings="split packed";;

@@ -59,29 +59,10 @@ static bool is_avail(const struct vu_dev *d, uint16_t flags, bool wrap)
 	return a == wrap && u != wrap;
 }
 
-static bool add_seg(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t len, bool write)
-{
-	struct vu_seg *s;
-	void *p;
-
-	if (!len)
-		return true;
-	p = vu_gpa(&d->mem, addr, len);
-	if (!p)
-		return false;
-	if (write ? r->nwr == VU_MAX_SEGS : r->nrd == VU_MAX_SEGS)
-		return false;
-	s = write ? &r->wr[r->nwr++] : &r->rd[r->nrd++];
-	*(write ? &r->wr_len : &r->rd_len) += len;
-	s->p = p;
-	s->len = len;
-	s->gpa = addr;
-	return true;
-}
-
 /* 1: a request; 0: none available; -1: malformed (its slots are skipped). */
-static int pop(struct vu_dev *d, struct vu_vring *vq, struct packed *p, struct vu_req *r)
+static int pop(struct vu_dev *d, struct vu_vring *vq, void *ring, struct vu_req *r)
 {
+	struct packed *p = ring;
 	uint16_t i = vq->next_avail, flags;
 	uint16_t count = 0;
 	bool bad = false;
@@ -89,30 +70,20 @@ static int pop(struct vu_dev *d, struct vu_vring *vq, struct packed *p, struct v
 	flags = __atomic_load_n(&p->ring[i].flags, __ATOMIC_ACQUIRE);
 	if (!is_avail(d, flags, vq->avail_wrap))
 		return 0;
-	r->nrd = r->nwr = 0;
-	r->rd_len = r->wr_len = 0;
-	r->indirect = NULL;
-	r->table_len = NULL;
-	r->written = 0;
+	vu_req_begin(r, 0);
 	for (;;) {
-		struct pdesc e;
+		struct pdesc e, *t = NULL;
+		void *none;
+		int rc;
 
 		memcpy(&e, &p->ring[i], sizeof(e));
 		count++;
-		if ((e.flags & VIRTQ_DESC_F_INDIRECT) && !fault(d, F_INDIRECT_IGNORED)) {
-			struct pdesc *t = vu_gpa(&d->mem, e.addr, e.len);
-
-			if (!t || !e.len || e.len % 16 || e.len / 16 > VU_MAX_SEGS) {
-				bad = true;
-			} else {
-				r->indirect = (uint8_t *)t;
-				for (uint32_t k = 0; k < e.len / 16 && !bad; k++)
-					bad = !add_seg(d, r, t[k].addr, t[k].len,
-						       t[k].flags & VIRTQ_DESC_F_WRITE);
-			}
-		} else if (!bad) {
-			bad = !add_seg(d, r, e.addr, e.len, e.flags & VIRTQ_DESC_F_WRITE);
-		}
+		rc = bad ? 0 : vu_req_desc(d, r, e.addr, e.len, e.flags, false, (void **)&t);
+		bad |= rc < 0;
+		/* a packed indirect table is its entries in order, not a NEXT chain */
+		for (int k = 0; k < rc && !bad; k++)
+			bad = vu_req_desc(d, r, t[k].addr, t[k].len,
+					  t[k].flags & VIRTQ_DESC_F_WRITE, true, &none) < 0;
 		r->head = e.id; /* the Buffer ID is in the last descriptor */
 		if (!(e.flags & VIRTQ_DESC_F_NEXT))
 			break;
@@ -206,31 +177,8 @@ int vu_packed_process(struct vu_dev *d, struct vu_vring *vq)
 		return 0;
 	}
 	for (;;) {
-		unsigned n = 0;
+		unsigned n = vu_take(d, vq, &p, pop, reqs, BATCH);
 
-		while (n < BATCH) {
-			int rc = pop(d, vq, &p, &reqs[n]);
-			int h;
-
-			if (rc == 0)
-				break;
-			if (rc < 0)
-				continue;
-			h = d->type == VU_BLK ? vu_blk_handle(d, &reqs[n])
-					      : vu_rng_handle(d, &reqs[n]);
-			if (h < 0)
-				continue;
-			if (fault(d, F_WRITE_READABLE) && reqs[n].nrd)
-				reqs[n].rd[0].p[0] ^= 0xa5;
-			if (fault(d, F_WRITE_PAST_END) && reqs[n].nwr) {
-				const struct vu_seg *w = &reqs[n].wr[reqs[n].nwr - 1];
-				uint8_t *b = vu_gpa(&d->mem, w->gpa + w->len, 1);
-
-				if (b)
-					*b ^= 0xa5;
-			}
-			n++;
-		}
 		if (!n)
 			break;
 		uint16_t old = vq->next_used;

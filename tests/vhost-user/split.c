@@ -52,33 +52,6 @@ static bool map_ring(struct vu_dev *d, const struct vu_vring *vq, struct split *
 	return true;
 }
 
-static bool add_seg(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t len, bool write)
-{
-	struct vu_seg *s;
-	void *p;
-
-	if (!len)
-		return true;
-	p = vu_gpa(&d->mem, addr, len);
-	if (!p)
-		return false;
-	if (write) {
-		if (r->nwr == VU_MAX_SEGS)
-			return false;
-		s = &r->wr[r->nwr++];
-		r->wr_len += len;
-	} else {
-		if (r->nrd == VU_MAX_SEGS)
-			return false;
-		s = &r->rd[r->nrd++];
-		r->rd_len += len;
-	}
-	s->p = p;
-	s->len = len;
-	s->gpa = addr;
-	return true;
-}
-
 /* Walk the chain at table[i]; an indirect descriptor ends the main chain. */
 static int walk(struct vu_dev *d, struct vu_req *r, struct vring_desc *table, uint32_t tnum,
 		uint16_t i, bool in_indirect)
@@ -88,20 +61,15 @@ static int walk(struct vu_dev *d, struct vu_req *r, struct vring_desc *table, ui
 
 		if (i >= tnum || count >= tnum)
 			return -1; /* out of range, or a loop */
-		memcpy(&e, &table[i], sizeof(e));
-		if ((e.flags & VIRTQ_DESC_F_INDIRECT) && !fault(d, F_INDIRECT_IGNORED)) {
-			uint8_t *t;
+		void *t = NULL;
+		int rc;
 
-			if (in_indirect || e.len == 0 || e.len % 16 || e.len / 16 > VU_MAX_SEGS)
-				return -1;
-			t = vu_gpa(&d->mem, e.addr, e.len);
-			if (!t)
-				return -1;
-			r->indirect = t;
-			return walk(d, r, (struct vring_desc *)t, e.len / 16, 0, true);
-		}
-		if (!add_seg(d, r, e.addr, e.len, e.flags & VIRTQ_DESC_F_WRITE))
+		memcpy(&e, &table[i], sizeof(e));
+		rc = vu_req_desc(d, r, e.addr, e.len, e.flags, in_indirect, &t);
+		if (rc < 0)
 			return -1;
+		if (rc > 0)
+			return walk(d, r, t, (uint32_t)rc, 0, true);
 		if (!(e.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
 		i = e.next;
@@ -109,8 +77,9 @@ static int walk(struct vu_dev *d, struct vu_req *r, struct vring_desc *table, ui
 }
 
 /* 1: a request in r; 0: nothing available; -1: a malformed one, skipped. */
-static int pop(struct vu_dev *d, struct vu_vring *vq, struct split *s, struct vu_req *r)
+static int pop(struct vu_dev *d, struct vu_vring *vq, void *ring, struct vu_req *r)
 {
+	struct split *s = ring;
 	uint16_t avail_idx = ld16(&s->avail[1]), head;
 
 	if (avail_idx == vq->last_avail)
@@ -123,12 +92,7 @@ static int pop(struct vu_dev *d, struct vu_vring *vq, struct split *s, struct vu
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	head = s->avail[2 + vq->last_avail % vq->num];
 	vq->last_avail++;
-	r->head = head;
-	r->ndesc = 1;
-	r->nrd = r->nwr = 0;
-	r->rd_len = r->wr_len = 0;
-	r->indirect = NULL;
-	r->written = 0;
+	vu_req_begin(r, head);
 	r->table_len = head < vq->num ? &s->desc[head].len : NULL;
 	if (walk(d, r, s->desc, vq->num, head, false) < 0) {
 		vu_log("queue %u: malformed chain at head %u: ignored", vq->index, head);
@@ -167,31 +131,6 @@ static bool should_notify(struct vu_dev *d, struct vu_vring *vq, struct split *s
 	if (!event_idx && fault(d, F_USED_EVENT_WITHOUT_EVENT_IDX))
 		return need_event(used_event, new_idx, old);
 	return !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT);
-}
-
-/* Faults that write where the device must not (after the request ran). */
-static void stray_writes(struct vu_dev *d, struct vu_req *r)
-{
-	if (fault(d, F_WRITE_READABLE) && r->nrd)
-		r->rd[0].p[0] ^= 0xa5;
-	if (fault(d, F_WRITE_DESC_TABLE) && r->table_len)
-		__atomic_store_n(r->table_len, *r->table_len + 1, __ATOMIC_RELAXED);
-	if (fault(d, F_WRITE_PAST_END) && r->nwr) {
-		const struct vu_seg *w = &r->wr[r->nwr - 1];
-		uint8_t *p = vu_gpa(&d->mem, w->gpa + w->len, 1);
-
-		if (p)
-			*p ^= 0xa5;
-	}
-}
-
-uint32_t vu_used_len(const struct vu_dev *d, const struct vu_req *r)
-{
-	if (fault(d, F_USED_LEN_OVER))
-		return r->written + 16;
-	if (fault(d, C_LEN_UNDER))
-		return r->written / 2;
-	return r->written;
 }
 
 static void push(struct vu_dev *d, struct vu_vring *vq, struct split *s, const struct vu_req *r)
@@ -233,30 +172,20 @@ int vu_split_process(struct vu_dev *d, struct vu_vring *vq)
 		return 0;
 	}
 	for (;;) {
-		unsigned n = 0;
+		unsigned n = vu_take(d, vq, &s, pop, reqs, BATCH);
 
-		while (n < BATCH) {
-			int rc = pop(d, vq, &s, &reqs[n]);
-			int h;
-
-			if (rc == 0)
-				break;
-			if (rc < 0)
-				continue;
-			h = d->type == VU_BLK ? vu_blk_handle(d, &reqs[n])
-					      : vu_rng_handle(d, &reqs[n]);
-			if (h < 0)
-				continue;
-			stray_writes(d, &reqs[n]);
-			n++;
-		}
 		if (!n) {
 			/* Tell the driver where to notify next (2.7.10: MAY). */
 			if (has_feature(vq->features, VIRTIO_F_EVENT_IDX) &&
 			    !fault(d, C_AVAIL_EVENT_STALE)) {
+				uint16_t ahead;
+
 				st16(s.used + 4 + 8 * (size_t)vq->num, vq->last_avail);
 				__atomic_thread_fence(__ATOMIC_SEQ_CST);
-				if (ld16(&s.avail[1]) != vq->last_avail)
+				/* buffers made available meanwhile; an index pop()
+				 * refuses (more than a ring ahead) would spin here */
+				ahead = (uint16_t)(ld16(&s.avail[1]) - vq->last_avail);
+				if (ahead && ahead <= vq->num)
 					continue;
 			}
 			break;

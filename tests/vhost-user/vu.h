@@ -136,6 +136,25 @@ void vu_notify(struct vu_dev *d, struct vu_vring *vq);
 /* used len for a handled request, after the len faults and controls */
 uint32_t vu_used_len(const struct vu_dev *d, const struct vu_req *r);
 
+/* Shared by both ring formats (vring.c). A new request with `head` (split:
+ * head index; packed: Buffer ID, until its last descriptor is seen). */
+void vu_req_begin(struct vu_req *r, uint16_t head);
+/*
+ * One descriptor of r's chain: its buffer becomes a segment (0), or, if it
+ * is indirect (unless the fault ignores that), its table is mapped into
+ * *table and r->indirect and the entry count returned for the ring format
+ * to walk; -1: malformed (an indirect table inside one when `nested`).
+ */
+int vu_req_desc(struct vu_dev *d, struct vu_req *r, uint64_t addr, uint32_t len, uint16_t flags,
+		bool nested, void **table);
+/* Takes the next request of `ring` into r: 1, 0 when none is available,
+ * -1 for a malformed one (skipped). */
+typedef int vu_pop_fn(struct vu_dev *d, struct vu_vring *vq, void *ring, struct vu_req *r);
+/* Pops and runs up to `max` requests through the device (with the faults
+ * that write where it must not); returns how many are to be used. */
+unsigned vu_take(struct vu_dev *d, struct vu_vring *vq, void *ring, vu_pop_fn *pop,
+		 struct vu_req *reqs, unsigned max);
+
 /* ---- faults (faults.c) -------------------------------------------------------- */
 
 enum vu_fault {
