@@ -176,10 +176,11 @@ static inline char *mkline_n(const char *nonce, uint32_t seq, const char *json)
 	int hn = snprintf(head, sizeof(head), "%u ", seq);
 	uint32_t seed = pf_proto_crc_seed(nonce, nonce ? strlen(nonce) : 0);
 	uint32_t crc = pf_crc32_update(pf_crc32_update(seed, head, (size_t)hn), json, strlen(json));
-	size_t n = PF_PROTO_MARKER_LEN + (size_t)hn + strlen(json) + 12;
-	char *l = malloc(n);
+	int n = snprintf(NULL, 0, "%s%s%s *%08x\n", PF_PROTO_MARKER, head, json, crc);
+	char *l = malloc((size_t)n + 1);
 
-	snprintf(l, n, "%s%s%s *%08x\n", PF_PROTO_MARKER, head, json, crc);
+	if (l)
+		snprintf(l, (size_t)n + 1, "%s%s%s *%08x\n", PF_PROTO_MARKER, head, json, crc);
 	return l;
 }
 

@@ -145,7 +145,7 @@ static int read_member(struct reader *r, struct archive_entry *e)
 	char name[256], buf[300];
 	la_int64_t size = archive_entry_size(e);
 	struct pkg_member *grown;
-	unsigned char *data;
+	unsigned char *data = NULL;
 
 	pkg_printable(raw, name, sizeof(name));
 	if (!raw)
