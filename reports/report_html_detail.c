@@ -5,6 +5,20 @@
 #include <string.h>
 
 #include "reports/report_html.h"
+#include "reports/report_fields.h"
+
+/* A finding row's check and device cells, after its kind badge. */
+static const struct pf_field finding_fields[] = {
+	{ "</td><td><code>", NULL, "test", "-" },
+	{ "</code></td><td class=\"mono\">", NULL, "device", "-" },
+};
+
+/* A profile's <summary>: "id version: title". */
+static const struct pf_field profile_summary_fields[] = {
+	{ "", NULL, "id", "?" },
+	{ " ", NULL, "version", "" },
+	{ ": ", NULL, "title", "" },
+};
 
 static const char *row_class(const char *outcome)
 {
@@ -168,10 +182,7 @@ void pf_html_findings(struct pf_html *h)
 	json_array_foreach (fs, i, f) {
 		pf_buf_puts(b, "<tr class=\"row-fail\"><td>");
 		pf_html_badge(b, pf_jstr(f, "kind", "?"));
-		pf_buf_puts(b, "</td><td><code>");
-		pf_buf_html(b, pf_jstr(f, "test", "-"));
-		pf_buf_puts(b, "</code></td><td class=\"mono\">");
-		pf_buf_html(b, pf_jstr(f, "device", "-"));
+		pf_buf_fields(b, f, finding_fields, PF_FIELDS_N(finding_fields), pf_buf_html);
 		pf_buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
 			      json_integer_value(json_object_get(f, "step")));
 		pf_buf_html(b, pf_jstr(f, "message", ""));
@@ -390,11 +401,8 @@ void pf_html_requirements(struct pf_html *h)
 	pf_buf_puts(b, "<section id=\"requirements\"><h2>All requirements per profile</h2>");
 	json_array_foreach (json_object_get(h->results, "profiles"), i, p) {
 		pf_buf_printf(b, "<details%s><summary>", pf_html_details_open(h));
-		pf_buf_html(b, pf_jstr(p, "id", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_html(b, pf_jstr(p, "version", ""));
-		pf_buf_puts(b, ": ");
-		pf_buf_html(b, pf_jstr(p, "title", ""));
+		pf_buf_fields(b, p, profile_summary_fields, PF_FIELDS_N(profile_summary_fields),
+			      pf_buf_html);
 		pf_buf_printf(b, " (%zu requirements)</summary><p class=\"small\">",
 			      json_array_size(json_object_get(p, "requirements")));
 		pf_buf_html(b, pf_jstr(p, "description", ""));

@@ -5,6 +5,26 @@
 
 #include "policy/matrix.h"
 #include "reports/report_html.h"
+#include "reports/report_fields.h"
+
+/* The leading cells of a row of the runs table, up to the overall verdict. */
+static const struct pf_field md_run_fields[] = {
+	{ "| ", NULL, "key", "?" },	      { " | ", "hypervisor", "name", "?" },
+	{ " ", "hypervisor", "version", "" }, { " | ", NULL, "target", "?" },
+	{ " | ", NULL, "arch", "?" },	      { " | ", NULL, "probe_version", "?" },
+	{ " | **", NULL, "verdict", "?" },
+};
+
+static const struct pf_field html_run_fields[] = {
+	{ "<tr><td><b>", NULL, "key", "?" },
+	{ "</b></td><td>", "hypervisor", "name", "?" },
+	{ " ", "hypervisor", "version", "" },
+	{ "</td><td>", NULL, "target", "?" },
+	{ "</td><td>", NULL, "arch", "?" },
+	{ "</td><td>", NULL, "probe_version", "?" },
+	{ "</td><td class=\"mono small\">", NULL, "image_sha256", "?" },
+	{ "</td><td>", NULL, "started", "" },
+};
 
 static const char *cell_str(const json_t *cell, const char *member)
 {
@@ -57,21 +77,7 @@ void pf_matrix_render_md(const json_t *m, struct pf_buf *b)
 		       "Probe | Overall | Findings |\n"
 		       "|---|---|---|---|---|---|---|\n");
 	json_array_foreach (runs, i, r) {
-		const json_t *hv = json_object_get(r, "hypervisor");
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, pf_jstr(r, "key", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(hv, "name", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_md(b, pf_jstr(hv, "version", ""));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(r, "target", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(r, "arch", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(r, "probe_version", "?"));
-		pf_buf_puts(b, " | **");
-		pf_buf_md(b, pf_jstr(r, "verdict", "?"));
+		pf_buf_fields(b, r, md_run_fields, PF_FIELDS_N(md_run_fields), pf_buf_md);
 		pf_buf_printf(b, "** | %lld |\n",
 			      json_integer_value(json_object_get(r, "findings")));
 	}
@@ -167,23 +173,7 @@ void pf_matrix_render_html(const json_t *m, struct pf_buf *b)
 		       "SHA-256</th><th>Started</th><th>Overall</th>"
 		       "<th class=\"num\">Findings</th><th>Source</th></tr></thead><tbody>");
 	json_array_foreach (runs, i, r) {
-		const json_t *hv = json_object_get(r, "hypervisor");
-		pf_buf_puts(b, "<tr><td><b>");
-		pf_buf_html(b, pf_jstr(r, "key", "?"));
-		pf_buf_puts(b, "</b></td><td>");
-		pf_buf_html(b, pf_jstr(hv, "name", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_html(b, pf_jstr(hv, "version", ""));
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(r, "target", "?"));
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(r, "arch", "?"));
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(r, "probe_version", "?"));
-		pf_buf_puts(b, "</td><td class=\"mono small\">");
-		pf_buf_html(b, pf_jstr(r, "image_sha256", "?"));
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(r, "started", ""));
+		pf_buf_fields(b, r, html_run_fields, PF_FIELDS_N(html_run_fields), pf_buf_html);
 		pf_buf_puts(b, "</td><td>");
 		pf_html_badge(b, pf_jstr(r, "verdict", "?"));
 		pf_buf_printf(b, "</td><td class=\"num\">%lld</td><td class=\"mono small\">",

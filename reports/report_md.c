@@ -8,10 +8,42 @@
 #include <string.h>
 
 #include "reports/report_write.h"
+#include "reports/report_fields.h"
+
+/* Environment rows from the probe's identity to the start time. */
+static const struct pf_field env_run_fields[] = {
+	{ " |\n| Probe | ", "probe", "version", "?" },
+	{ " (", "probe", "arch", "?" },
+	{ ", image ", "probe", "image", "?" },
+	{ ") |\n| Probe image SHA-256 | ", "probe", "image_sha256", "?" },
+	{ " |\n| Started | ", NULL, "started", "?" },
+};
+
+/* A profile row up to its mandatory outcome counts. */
+static const struct pf_field profile_fields[] = {
+	{ "| ", NULL, "id", "?" },
+	{ " | ", NULL, "version", "?" },
+	{ " | VIRTIO ", "spec", "version", "?" },
+	{ " | **", NULL, "verdict", "?" },
+};
+
+/* A mandatory reason line up to its device. */
+static const struct pf_field reason_fields[] = {
+	{ "- **", NULL, "outcome", "?" },
+	{ "** ", NULL, "requirement", "run" },
+	{ " ", NULL, "title", "" },
+};
+
+/* A failed-result row up to its verdict. */
+static const struct pf_field result_fields[] = {
+	{ "| ", NULL, "device", "run" },
+	{ " | ", NULL, "test", "?" },
+	{ " | ", NULL, "level", "" },
+};
 
 static void md_env(struct pf_buf *b, const json_t *results)
 {
-	const json_t *run = json_object_get(results, "run"), *probe = json_object_get(run, "probe");
+	const json_t *run = json_object_get(results, "run");
 	const json_t *tool = json_object_get(results, "tool");
 	char hv[160];
 
@@ -23,16 +55,7 @@ static void md_env(struct pf_buf *b, const json_t *results)
 	pf_buf_md(b, pf_jstr(tool, "name", "plugfest"));
 	pf_buf_puts(b, " ");
 	pf_buf_md(b, pf_jstr(tool, "version", "?"));
-	pf_buf_puts(b, " |\n| Probe | ");
-	pf_buf_md(b, pf_jstr(probe, "version", "?"));
-	pf_buf_puts(b, " (");
-	pf_buf_md(b, pf_jstr(probe, "arch", "?"));
-	pf_buf_puts(b, ", image ");
-	pf_buf_md(b, pf_jstr(probe, "image", "?"));
-	pf_buf_puts(b, ") |\n| Probe image SHA-256 | ");
-	pf_buf_md(b, pf_jstr(probe, "image_sha256", "?"));
-	pf_buf_puts(b, " |\n| Started | ");
-	pf_buf_md(b, pf_jstr(run, "started", "?"));
+	pf_buf_fields(b, run, env_run_fields, PF_FIELDS_N(env_run_fields), pf_buf_md);
 	pf_buf_printf(b, " |\n| Duration | %.2f s |\n\n",
 		      json_number_value(json_object_get(run, "duration_s")));
 }
@@ -52,14 +75,7 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 	json_array_foreach (profiles, i, p) {
 		const json_t *mo =
 			json_object_get(json_object_get(p, "counts"), "mandatory_outcomes");
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, pf_jstr(p, "id", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(p, "version", "?"));
-		pf_buf_puts(b, " | VIRTIO ");
-		pf_buf_md(b, pf_jstr(json_object_get(p, "spec"), "version", "?"));
-		pf_buf_puts(b, " | **");
-		pf_buf_md(b, pf_jstr(p, "verdict", "?"));
+		pf_buf_fields(b, p, profile_fields, PF_FIELDS_N(profile_fields), pf_buf_md);
 		pf_buf_printf(b, "** | %lld / %lld / %lld / %lld / %lld |\n",
 			      json_integer_value(json_object_get(mo, "pass")),
 			      json_integer_value(json_object_get(mo, "warn")),
@@ -87,12 +103,7 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 					      total - 30);
 				break;
 			}
-			pf_buf_puts(b, "- **");
-			pf_buf_md(b, pf_jstr(rs, "outcome", "?"));
-			pf_buf_puts(b, "** ");
-			pf_buf_md(b, pf_jstr(rs, "requirement", "run"));
-			pf_buf_puts(b, " ");
-			pf_buf_md(b, pf_jstr(rs, "title", ""));
+			pf_buf_fields(b, rs, reason_fields, PF_FIELDS_N(reason_fields), pf_buf_md);
 			if (pf_jstr(rs, "device", NULL)) {
 				pf_buf_puts(b, " on ");
 				pf_buf_md(b, pf_jstr(rs, "device", ""));
@@ -150,12 +161,7 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 
 		if (v == PF_RV_PASS || v == PF_RV_SKIP || v == PF_RV_NA)
 			continue;
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, pf_jstr(r, "device", "run"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(r, "test", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(r, "level", ""));
+		pf_buf_fields(b, r, result_fields, PF_FIELDS_N(result_fields), pf_buf_md);
 		pf_buf_puts(b, " | **");
 		pf_buf_md(b, pf_rv_name(v));
 		pf_buf_puts(b, "** | ");
