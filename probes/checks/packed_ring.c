@@ -365,7 +365,6 @@ out:
 static int one_with_isr(struct pf_test *t, struct chk_pring *r, uint32_t *isr)
 {
 	struct virtq_used_info u;
-	uint64_t t0, w;
 
 	chk_isr_take(r->dev);
 	if (chk_pring_submit(r, 0, 1, VQ_ADD_DIRECT) < 0) {
@@ -374,14 +373,7 @@ static int one_with_isr(struct pf_test *t, struct chk_pring *r, uint32_t *isr)
 	}
 	if (chk_pring_complete(t, r, &u) < 0)
 		return -1;
-	/* the bit may trail the used descriptor: waited for (timing.h) */
-	t0 = arch_now_ns();
-	w = chk_wait_ns();
-	*isr = chk_isr_take(r->dev);
-	while (!(*isr & VIRTIO_ISR_QUEUE) && arch_now_ns() - t0 < w) {
-		arch_delay_ns(20000);
-		*isr |= chk_isr_take(r->dev);
-	}
+	*isr = chk_isr_after_used(r->dev);
 	return 0;
 }
 

@@ -285,6 +285,18 @@ uint32_t chk_isr_take(struct virtio_dev *d)
 	return isr;
 }
 
+uint32_t chk_isr_after_used(struct virtio_dev *d)
+{
+	uint64_t t0 = arch_now_ns(), w = chk_wait_ns();
+	uint32_t isr = chk_isr_take(d);
+
+	while (!(isr & VIRTIO_ISR_QUEUE) && arch_now_ns() - t0 < w) {
+		arch_delay_ns(20000);
+		isr |= chk_isr_take(d);
+	}
+	return isr;
+}
+
 void chk_ring_close(struct chk_ring *r)
 {
 	if (r->dev)

@@ -206,6 +206,14 @@ bool chk_raw_old_rings_idle(struct pf_test *t, struct virtio_dev *d, struct chk_
  * clears, MMIO needs the ack which this does). */
 uint32_t chk_isr_take(struct virtio_dev *d);
 
+/*
+ * The interrupt status a completed request left: the device writes the used
+ * ring, then sets the status, and on a loaded host its thread can stop in
+ * between, so the queue bit is waited for up to chk_wait_ns() (timing.h).
+ * Where no interrupt is due the whole wait is a quiet window.
+ */
+uint32_t chk_isr_after_used(struct virtio_dev *d);
+
 void chk_ring_close(struct chk_ring *r);
 
 #endif

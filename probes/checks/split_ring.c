@@ -252,24 +252,13 @@ out:
 static int one_with_isr(struct pf_test *t, struct chk_ring *r, uint32_t *isr)
 {
 	struct virtq_used_info u;
-	uint64_t t0, w;
 
 	chk_isr_take(r->dev);
 	if (chk_ring_submit(r, 0, 1, VQ_ADD_DIRECT) < 0)
 		return -1;
 	if (chk_ring_complete(t, r, &u) < 0)
 		return -1;
-	/* The device writes used idx, then sets the interrupt status: on a
-	 * loaded host its thread can stop in between, so the bit is waited
-	 * for (calibrated, timing.h); where none is due the whole wait is
-	 * a quiet window. */
-	t0 = arch_now_ns();
-	w = chk_wait_ns();
-	*isr = chk_isr_take(r->dev);
-	while (!(*isr & VIRTIO_ISR_QUEUE) && arch_now_ns() - t0 < w) {
-		arch_delay_ns(20000);
-		*isr |= chk_isr_take(r->dev);
-	}
+	*isr = chk_isr_after_used(r->dev);
 	return 0;
 }
 
