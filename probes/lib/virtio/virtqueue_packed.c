@@ -297,8 +297,9 @@ void virtq_packed_notify(struct virtq_packed *vq)
 	if (vq->opts & VQ_OPT_NOTIFICATION_DATA)
 		data |= (uint32_t)(vq->pub_pos & 0x7fffu) << 16 | (uint32_t)vq->pub_wrap << 31;
 	vq->stats_kicks++;
-	/* ring writes before the doorbell (Linux's writel() has this built in;
-	 * our io accessors do not) */
+	/* ring writes before the doorbell: io.c's region_write() orders real
+	 * MMIO the same way, but queue_notify is a transport op and the ring
+	 * must not depend on how each transport reaches its doorbell */
 	arch_wmb();
 	vq->dev->ops->queue_notify(vq->dev, vq->index, data);
 }
