@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "reports/report_html.h"
+#include "reports/report_fields.h"
 #include "reports/report_write.h"
 
 void pf_html_badge(struct pf_buf *b, const char *name)
@@ -118,10 +119,12 @@ void pf_html_level_status(struct pf_buf *b, const json_t *r, const char *sep)
 
 void pf_html_profile_heading(struct pf_buf *b, const json_t *p)
 {
-	pf_buf_puts(b, "<h3>");
-	pf_buf_html(b, pf_jstr(p, "id", "?"));
-	pf_buf_puts(b, " ");
-	pf_buf_html(b, pf_jstr(p, "version", ""));
+	static const struct pf_field head[] = {
+		{ "<h3>", NULL, "id", "?" },
+		{ " ", NULL, "version", "" },
+	};
+
+	pf_buf_fields(b, p, head, PF_FIELDS_N(head), pf_buf_html);
 	pf_buf_puts(b, " ");
 	pf_html_badge(b, pf_jstr(p, "verdict", "?"));
 	pf_buf_puts(b, "</h3>");
@@ -129,10 +132,12 @@ void pf_html_profile_heading(struct pf_buf *b, const json_t *p)
 
 void pf_html_result_row(struct pf_buf *b, const json_t *r)
 {
-	pf_buf_puts(b, "<tr><td class=\"mono\">");
-	pf_buf_html(b, pf_jstr(r, "device", "-"));
-	pf_buf_puts(b, "</td><td><code>");
-	pf_buf_html(b, pf_jstr(r, "test", "?"));
+	static const struct pf_field cells[] = {
+		{ "<tr><td class=\"mono\">", NULL, "device", "-" },
+		{ "</td><td><code>", NULL, "test", "?" },
+	};
+
+	pf_buf_fields(b, r, cells, PF_FIELDS_N(cells), pf_buf_html);
 	pf_buf_puts(b, "</code></td>");
 }
 
