@@ -96,8 +96,7 @@ static void tail_of(const char *file, char *out, size_t len)
 			*c = ' ';
 }
 
-int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, char *err,
-		   size_t errlen)
+int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, struct pf_error *err)
 {
 	char chromium[PATH_MAX], tmp[PATH_MAX], profile[PATH_MAX + 16], log[PATH_MAX + 16];
 	char html_abs[PATH_MAX], pdf_abs[PATH_MAX], url[PATH_MAX + 16];
@@ -107,24 +106,18 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	pid_t pid;
 
 	if (!find_chromium(chromium, sizeof(chromium))) {
-		snprintf(err, errlen,
-			 "%s skipped: Chromium not found (install the Debian package 'chromium' "
-			 "or set PF_CHROMIUM to its path)",
-			 pdf_path);
+		pf_error_fill(err, pdf_path, 0, 0, NULL,
+			      "skipped: Chromium not found (install the Debian package 'chromium' "
+			      "or set PF_CHROMIUM to its path)");
 		return PF_REPORT_SKIPPED;
 	}
 	if (absolute(html_path, html_abs, sizeof(html_abs)) ||
-	    absolute(pdf_path, pdf_abs, sizeof(pdf_abs))) {
-		snprintf(err, errlen, "%s: path too long", pdf_path);
-		return -1;
-	}
+	    absolute(pdf_path, pdf_abs, sizeof(pdf_abs)))
+		return pf_error_fill(err, pdf_path, 0, 0, NULL, "path too long");
 	snprintf(tmp, sizeof(tmp), "%s/plugfest-chromium-XXXXXX",
 		 tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp)) {
-		snprintf(err, errlen, "cannot create a temporary Chromium profile: %s",
-			 strerror(errno));
-		return -1;
-	}
+	if (!mkdtemp(tmp))
+		return pf_error_errno(err, pdf_path, "cannot create a temporary Chromium profile");
 	snprintf(profile, sizeof(profile), "%s/profile", tmp);
 	snprintf(log, sizeof(log), "%s/chromium.log", tmp);
 	snprintf(url, sizeof(url), "file://%s", html_abs);
@@ -161,7 +154,7 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	if (logfd >= 0)
 		close(logfd);
 	if (spawned) {
-		snprintf(err, errlen, "%s", perr.message);
+		pf_error_fill(err, pdf_path, 0, 0, NULL, "%s", perr.message);
 		rm_tree(tmp);
 		return -1;
 	}
@@ -174,12 +167,12 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 	char tail[400];
 	tail_of(log, tail, sizeof(tail));
 	if (timed_out) {
-		snprintf(err, errlen, "%s: Chromium did not finish within %d s (killed)", pdf_path,
-			 timeout_s);
+		pf_error_fill(err, pdf_path, 0, 0, NULL,
+			      "Chromium did not finish within %d s (killed)", timeout_s);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(err, errlen, "%s: Chromium failed (%s %d): %s", pdf_path,
-			 WIFEXITED(status) ? "exit" : "signal",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), tail);
+		pf_error_fill(err, pdf_path, 0, 0, NULL, "Chromium failed (%s %d): %s",
+			      WIFEXITED(status) ? "exit" : "signal",
+			      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), tail);
 	} else {
 		FILE *f = fopen(pdf_abs, "rb");
 		char magic[5] = "";
@@ -191,8 +184,8 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 		if (!memcmp(magic, "%PDF-", 5))
 			rc = 0;
 		else
-			snprintf(err, errlen, "%s: Chromium exited but wrote no PDF: %s", pdf_path,
-				 tail);
+			pf_error_fill(err, pdf_path, 0, 0, NULL,
+				      "Chromium exited but wrote no PDF: %s", tail);
 	}
 	rm_tree(tmp);
 	return rc;
@@ -200,7 +193,7 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, c
 
 int pf_report_pdf(const json_t *results, const char *path, struct pf_error *err)
 {
-	char tmp[PATH_MAX], html[PATH_MAX + 16], probe[PATH_MAX], msg[PF_ERROR_MESSAGE_MAX];
+	char tmp[PATH_MAX], html[PATH_MAX + 16], probe[PATH_MAX];
 	const char *tmpdir = getenv("TMPDIR");
 	struct pf_buf b;
 	int rc;
@@ -220,12 +213,8 @@ int pf_report_pdf(const json_t *results, const char *path, struct pf_error *err)
 	pf_report_html_render_ex(results, &b, true);
 	rc = pf_buf_write_file(&b, html, err);
 	pf_buf_free(&b);
-	if (!rc) {
-		rc = pf_html_to_pdf(html, path, PF_PDF_TIMEOUT_S, msg, sizeof(msg));
-		/* its message names the PDF already */
-		if (rc)
-			pf_error_fill(err, NULL, 0, 0, NULL, "%s", msg);
-	}
+	if (!rc)
+		rc = pf_html_to_pdf(html, path, PF_PDF_TIMEOUT_S, err);
 	rm_tree(tmp);
 	return rc;
 }

@@ -43,7 +43,7 @@ void pf_report_html_render_ex(const json_t *results, struct pf_buf *out, bool pr
 /* PDF from an HTML file with headless Chromium (fork/exec, no shell,
  * fresh profile directory, timeout). Chromium is $PF_CHROMIUM or the first
  * of chromium, chromium-browser, google-chrome on PATH. */
-int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, char *err,
-		   size_t errlen);
+int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s,
+		   struct pf_error *err);
 
 #endif
