@@ -29,6 +29,7 @@
 #include "policy/waiver.h"
 #include "util/spawn.h"
 #include "fixture.h"
+#include "util/json.h"
 
 static const char *src_dir(void)
 {
@@ -408,8 +409,7 @@ static void test_print_document(void **state)
 	json_object_set_new(json_object_get(r, "run"), "nonce",
 			    json_string("0123456789abcdef0123456789abcdef"));
 	json_array_foreach (json_object_get(r, "results"), i, res)
-		if (!strcmp(json_string_value(json_object_get(res, "test")),
-			    "features.version-1-offered"))
+		if (!strcmp(pf_json_string_get(res, "test", NULL), "features.version-1-offered"))
 			json_object_set_new(res, "sub", json_string("legacy-window"));
 	pf_buf_init(&full);
 	pf_buf_init(&print);
