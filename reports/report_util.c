@@ -4,73 +4,11 @@
 #include "reports/report_util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void pf_buf_init(struct pf_buf *b)
-{
-	memset(b, 0, sizeof(*b));
-}
-
-void pf_buf_free(struct pf_buf *b)
-{
-	free(b->p);
-	pf_buf_init(b);
-}
-
-static bool reserve(struct pf_buf *b, size_t extra)
-{
-	if (b->oom)
-		return false;
-	if (b->len + extra + 1 <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
-	char *p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = true;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-void pf_buf_add(struct pf_buf *b, const char *s, size_t n)
-{
-	if (!reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void pf_buf_puts(struct pf_buf *b, const char *s)
-{
-	if (s)
-		pf_buf_add(b, s, strlen(s));
-}
-
-void pf_buf_printf(struct pf_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
 
 /* One escaper for both: HTML5 also treats raw C0 controls as parse errors,
  * and XML 1.0 cannot carry them at all, not even as character references.
@@ -177,12 +115,6 @@ int pf_buf_write_file(const struct pf_buf *b, const char *path, struct pf_error 
 	}
 	free(tmp);
 	return 0;
-}
-
-const char *pf_jstr(const json_t *o, const char *key, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : dflt;
 }
 
 void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT])

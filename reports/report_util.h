@@ -16,18 +16,34 @@
 
 #include "policy/score.h"
 #include "util/error.h"
+#include "util/json.h"
+#include "util/strbuf.h"
 
-struct pf_buf {
-	char *p;
-	size_t len, cap;
-	bool oom; /* sticky: set when an allocation failed */
-};
+/* The writers' text buffer is the runner's growable string (util/strbuf.h);
+ * the pf_buf names stay so the writers read as before. */
+#define pf_buf pf_strbuf
 
-void pf_buf_init(struct pf_buf *b);
-void pf_buf_free(struct pf_buf *b);
-void pf_buf_add(struct pf_buf *b, const char *s, size_t n);
-void pf_buf_puts(struct pf_buf *b, const char *s);
-void pf_buf_printf(struct pf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void pf_buf_init(struct pf_buf *b)
+{
+	pf_strbuf_init(b);
+}
+
+static inline void pf_buf_free(struct pf_buf *b)
+{
+	pf_strbuf_free(b);
+}
+
+static inline void pf_buf_add(struct pf_buf *b, const char *s, size_t n)
+{
+	pf_strbuf_add(b, s, n);
+}
+
+static inline void pf_buf_puts(struct pf_buf *b, const char *s)
+{
+	pf_strbuf_puts(b, s);
+}
+
+#define pf_buf_printf pf_strbuf_printf
 /* HTML text and attribute values (& < > " ', and the ":" of "://"). NULL
  * writes nothing. */
 void pf_buf_html(struct pf_buf *b, const char *s);
@@ -42,8 +58,12 @@ void pf_buf_md(struct pf_buf *b, const char *s);
  * filled (its file is path). */
 int pf_buf_write_file(const struct pf_buf *b, const char *path, struct pf_error *err);
 
-/* String member or dflt. */
-const char *pf_jstr(const json_t *o, const char *key, const char *dflt);
+/* String member or dflt: the shared accessor, under the short name the
+ * writers use on nearly every line. */
+static inline const char *pf_jstr(const json_t *o, const char *key, const char *dflt)
+{
+	return pf_json_string_get(o, key, dflt);
+}
 /* Effective verdict counts over results["results"]. */
 void pf_results_counts(const json_t *results, unsigned counts[PF_RV_COUNT]);
 /* The same over the results of one device (its "id"). */

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "util/fs.h"
+#include "util/json.h"
 
 /* A command's argv from string literals, and a call of it: CALL(pf_cmd_list,
  * "list", "--json"). */
@@ -91,9 +92,9 @@ static inline int th_count_results(const json_t *doc, const char *test, const ch
 	int n = 0;
 
 	json_array_foreach (json_object_get(doc, "results"), i, r) {
-		if (strcmp(json_string_value(json_object_get(r, "test")) ?: "", test))
+		if (strcmp(pf_json_string_get(r, "test", ""), test))
 			continue;
-		if (dev && strcmp(json_string_value(json_object_get(r, "device")) ?: "", dev))
+		if (dev && strcmp(pf_json_string_get(r, "device", ""), dev))
 			continue;
 		n++;
 	}
@@ -107,8 +108,8 @@ static inline const char *th_verdict(const json_t *doc, const char *test)
 	size_t i;
 
 	json_array_foreach (json_object_get(doc, "results"), i, r)
-		if (!strcmp(json_string_value(json_object_get(r, "test")) ?: "", test))
-			return json_string_value(json_object_get(r, "verdict")) ?: "";
+		if (!strcmp(pf_json_string_get(r, "test", ""), test))
+			return pf_json_string_get(r, "verdict", "");
 	return "";
 }
 
@@ -138,7 +139,7 @@ static inline int th_count_kind(const json_t *doc, const char *list, const char 
 	int n = 0;
 
 	json_array_foreach (json_object_get(doc, list), i, f)
-		n += !strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind);
+		n += !strcmp(pf_json_string_get(f, "kind", ""), kind);
 	return n;
 }
 

@@ -17,6 +17,7 @@
 
 #include "policy/profile.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 /* Room for a formatted struct pf_error: file, field and message. */
 #define FX_ERR_TEXT (PF_ERROR_FILE_MAX + PF_ERROR_FIELD_MAX + PF_ERROR_MESSAGE_MAX + 32)
@@ -40,22 +41,15 @@ static inline char *fx_path(const char *rel)
 }
 
 /* The whole file at path, NUL-terminated (free it); fails the test when
- * it cannot be read. */
+ * it cannot be read. Fixtures and reports are far below the cap. */
+#define FX_SLURP_MAX ((size_t)64 << 20)
 static inline char *fx_slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	struct pf_error e;
 	char *buf;
-	long n;
 
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	if (pf_read_file(path, FX_SLURP_MAX, &buf, NULL, &e) != 0)
+		fail_msg("%s: %s", path, e.message);
 	return buf;
 }
 

@@ -34,6 +34,7 @@
 #include "policy/score.h"
 #include "policy/waiver.h"
 #include "reports/report_util.h"
+#include "util/json.h"
 
 #define RUN_NONCE "00112233445566778899aabbccddeeff"
 #define OTHER_NONCE "ffeeddccbbaa99887766554433221100"
@@ -265,7 +266,7 @@ static inline void reseal(struct mem *m, size_t n, const char *name)
 	assert_non_null(j);
 	pf_sha256_hex(f->data, f->size, hex);
 	json_array_foreach (json_object_get(j, "files"), i, fe)
-		if (!strcmp(pf_json_str(fe, "path"), name)) {
+		if (!strcmp(pf_json_string_get(fe, "path", NULL), name)) {
 			json_object_set_new(fe, "sha256", json_string(hex));
 			json_object_set_new(fe, "size", json_integer((json_int_t)f->size));
 		}

@@ -95,7 +95,7 @@ static inline json_t *doc_of(const struct pf_results *r, const struct pf_spec *s
 
 static inline const char *sum_verdict(const json_t *doc)
 {
-	return json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict"));
+	return pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL);
 }
 
 static inline json_int_t sum_int(const json_t *doc, const char *key)

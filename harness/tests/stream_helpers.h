@@ -23,6 +23,7 @@
 #include "pf/proto.h"
 #include "ingest/stream.h"
 #include "util/fs.h"
+#include "util/json.h"
 
 /* ---- capture -------------------------------------------------------- */
 
@@ -158,7 +159,7 @@ static inline const struct cdiag *first_kind(const struct cap *c, enum pf_diag_k
 
 static inline const char *rec_type(const struct cap *c, size_t i)
 {
-	return json_string_value(json_object_get(json_array_get(c->recs, i), "t"));
+	return pf_json_string_get(json_array_get(c->recs, i), "t", NULL);
 }
 
 static inline void feed_str(struct cap *c, const char *s)

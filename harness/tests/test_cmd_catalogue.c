@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/paths.h"
 #include "pf/catalogue.h"
+#include "util/json.h"
 
 static char *scratch;
 
@@ -62,7 +63,7 @@ static void list_json_has_every_check(void **state)
 	assert_true(json_is_array(arr));
 	assert_int_equal(json_array_size(arr), PF_CHK_COUNT);
 	json_array_foreach (arr, i, c) {
-		const char *id = json_string_value(json_object_get(c, "id"));
+		const char *id = pf_json_string_get(c, "id", NULL);
 
 		assert_non_null(id);
 		seen += !strcmp(id, "basic.init.sequence") || !strcmp(id, "split.indirect");
@@ -110,8 +111,7 @@ static void coverage_json_parses(void **state)
 		assert_true(json_is_object(cov));
 		assert_true(json_array_size(json_object_get(cov, "areas")) > 0);
 		json_array_foreach (json_object_get(cov, "areas"), i, a)
-			basic += !strcmp(json_string_value(json_object_get(a, "area")) ?: "",
-					 "basic");
+			basic += !strcmp(pf_json_string_get(a, "area", ""), "basic");
 		assert_int_equal(basic, 1);
 	}
 	json_decref(cov);

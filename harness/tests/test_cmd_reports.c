@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "cli/cli.h"
+#include "util/json.h"
 
 static char self_exe[4096];
 
@@ -99,9 +100,8 @@ static void report_renders(void **state)
 	assert_true(exists(out, "junit.xml"));
 	doc = th_json(out, "results.json");
 	assert_non_null(doc);
-	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-		"non-conformant");
+	assert_string_equal(pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL),
+			    "non-conformant");
 	json_decref(doc);
 
 	/* one format, beside the results */
@@ -125,7 +125,7 @@ static void report_rescores(void **state)
 	doc = th_json(out, "results.json");
 	assert_non_null(doc);
 	json_array_foreach (json_object_get(doc, "results"), i, r)
-		xfail += !strcmp(json_string_value(json_object_get(r, "verdict")), "xfail");
+		xfail += !strcmp(pf_json_string_get(r, "verdict", NULL), "xfail");
 	assert_int_equal(xfail, 1);
 	json_decref(doc);
 	assert_int_equal(CALL(pf_cmd_report, "report", fx->results, "-o", out, "--format", "json",

@@ -7,6 +7,7 @@
  * nonce are checked on what the runner writes: results.json, journal.jsonl.
  */
 #include "run_fixture.h"
+#include "util/json.h"
 
 #include <sys/wait.h>
 
@@ -27,7 +28,7 @@ static void clean_run(void **state)
 	assert_int_equal(run_int(doc, "boots"), 1);
 	assert_int_equal(th_findings(doc, "crash"), 0);
 	/* the run's nonce went to the guest and into results.json */
-	nonce = json_string_value(json_object_get(json_object_get(doc, "run"), "nonce"));
+	nonce = pf_json_string_get(json_object_get(doc, "run"), "nonce", NULL);
 	assert_non_null(nonce);
 	assert_int_equal(strlen(nonce), 32);
 	boots = th_read(fx->bootlog);
@@ -46,7 +47,7 @@ static void clean_run(void **state)
 		journal = json_loads(text, 0, NULL);
 		free(text);
 		assert_non_null(journal);
-		assert_string_equal(json_string_value(json_object_get(journal, "nonce")), nonce);
+		assert_string_equal(pf_json_string_get(journal, "nonce", NULL), nonce);
 		json_decref(journal);
 	}
 	json_decref(doc);
@@ -62,9 +63,8 @@ static void nonce_fresh_per_run(void **state)
 	a = results(fx);
 	assert_int_equal(run(fx, NULL), PF_EXIT_CONFORMANT);
 	b = results(fx);
-	assert_string_not_equal(
-		json_string_value(json_object_get(json_object_get(a, "run"), "nonce")),
-		json_string_value(json_object_get(json_object_get(b, "run"), "nonce")));
+	assert_string_not_equal(pf_json_string_get(json_object_get(a, "run"), "nonce", NULL),
+				pf_json_string_get(json_object_get(b, "run"), "nonce", NULL));
 	json_decref(a);
 	json_decref(b);
 }
@@ -108,7 +108,7 @@ static void crash_within_check_resumes(void **state)
 	assert_int_equal(run_int(doc, "launches"), 2);
 	assert_int_equal(run_int(doc, "boots"), 2);
 	assert_int_equal(th_findings(doc, "crash"), 1);
-	nonce = json_string_value(json_object_get(json_object_get(doc, "run"), "nonce"));
+	nonce = pf_json_string_get(json_object_get(doc, "run"), "nonce", NULL);
 	boots = th_read(fx->bootlog);
 	assert_non_null(boots);
 	second = strchr(boots, '\n');
@@ -213,9 +213,8 @@ static void expect_not_met(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(run(fx, NULL), PF_EXIT_INFRA);
 	doc = results(fx);
-	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-		"incomplete");
+	assert_string_equal(pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL),
+			    "incomplete");
 	e = json_object_get(json_object_get(doc, "run"), "expect");
 	assert_int_equal(json_integer_value(json_object_get(e, "devices")), 2);
 	assert_int_equal(
@@ -240,9 +239,8 @@ static void restart_budget_exhausted(void **state)
 	assert_string_equal(th_verdict(doc, checks[1]), "crash");
 	assert_int_equal(th_count_results(doc, checks[2], DEV), 0);
 	assert_int_equal(th_count_results(doc, checks[3], DEV), 0);
-	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-		"incomplete");
+	assert_string_equal(pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL),
+			    "incomplete");
 	json_decref(doc);
 
 	/* no restart at all */
@@ -288,8 +286,8 @@ static void signal_forwarded(struct fx *fx, const char *sig)
 	/* the user stopped the run: the check in flight is not a crash */
 	assert_int_equal(th_count_results(doc, checks[0], NULL), 0);
 	assert_string_equal(
-		json_string_value(json_object_get(
-			json_object_get(json_object_get(doc, "run"), "in_flight"), "test")),
+		pf_json_string_get(json_object_get(json_object_get(doc, "run"), "in_flight"),
+				   "test", NULL),
 		checks[0]);
 	assert_true(th_pairs_unique(doc));
 	json_decref(doc);

@@ -7,6 +7,7 @@
 #include "run_fixture.h"
 
 #include "policy/score.h"
+#include "util/json.h"
 
 static void write_known(struct fx *fx, char *path, size_t len)
 {
@@ -32,9 +33,8 @@ static void known_failures_applied(void **state)
 	assert_int_equal(run(fx, "--known-failures", known, NULL), PF_EXIT_CONFORMANT);
 	doc = results(fx);
 	assert_string_equal(th_verdict(doc, checks[3]), "xfail");
-	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict")),
-		"conformant-with-known-failures");
+	assert_string_equal(pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL),
+			    "conformant-with-known-failures");
 	json_decref(doc);
 
 	setenv("FAKE_FAIL_SUB", "other-failure", 1);
@@ -106,8 +106,8 @@ static void gate_profile(void **state)
 	rc = run(fx, "--gate", "virtio-1.4-core", NULL);
 	doc = results(fx);
 	json_array_foreach (json_object_get(doc, "profiles"), i, p)
-		if (!strcmp(json_string_value(json_object_get(p, "id")) ?: "", "virtio-1.4-core"))
-			verdict = json_string_value(json_object_get(p, "verdict"));
+		if (!strcmp(pf_json_string_get(p, "id", ""), "virtio-1.4-core"))
+			verdict = pf_json_string_get(p, "verdict", NULL);
 	assert_non_null(verdict);
 	/* the headline verdict is conformant; four checks on one device do
 	 * not pass the core profile, and the gate says so */

@@ -22,6 +22,7 @@
 #include "policy/spec.h"
 
 #include "fixture.h"
+#include "util/json.h"
 
 static struct pf_spec *load(void)
 {
@@ -75,8 +76,8 @@ static const json_t *claim(const json_t *cov, const char *check, const char *stm
 	const json_t *c;
 
 	json_array_foreach (json_object_get(cov, "claims"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "check")), check) &&
-		    !strcmp(json_string_value(json_object_get(c, "statement")), stmt))
+		if (!strcmp(pf_json_string_get(c, "check", NULL), check) &&
+		    !strcmp(pf_json_string_get(c, "statement", NULL), stmt))
 			return c;
 	return NULL;
 }
@@ -120,12 +121,11 @@ static void test_figures(void **state)
 	/* a partial claim carries its reason; a full one has none */
 	c = claim(cov, "basic.reset.after-driver-ok", "mmio.reset.clears-isr-and-ready");
 	assert_non_null(c);
-	assert_string_equal(json_string_value(json_object_get(c, "claim")), "partial");
-	assert_non_null(
-		strstr(json_string_value(json_object_get(c, "reason")), "no-interrupt-pending"));
+	assert_string_equal(pf_json_string_get(c, "claim", NULL), "partial");
+	assert_non_null(strstr(pf_json_string_get(c, "reason", NULL), "no-interrupt-pending"));
 	c = claim(cov, "basic.reset.after-driver-ok", "basic.reset.status-zero");
 	assert_non_null(c);
-	assert_string_equal(json_string_value(json_object_get(c, "claim")), "full");
+	assert_string_equal(pf_json_string_get(c, "claim", NULL), "full");
 	assert_null(json_object_get(c, "reason"));
 	/* processing order shows only with IN_ORDER: no plain packed check claims it */
 	assert_null(claim(cov, "packed.used-descriptors", "packed.order.process-in-ring-order"));
@@ -171,7 +171,7 @@ static void test_list_json(void **state)
 		const json_t *p = json_object_get(c, "partial_reqs");
 
 		assert_true(json_is_object(p));
-		if (!strcmp(json_string_value(json_object_get(c, "id")), "mmio.queue-registers")) {
+		if (!strcmp(pf_json_string_get(c, "id", NULL), "mmio.queue-registers")) {
 			assert_non_null(json_object_get(p, "mmio.reset.clears-isr-and-ready"));
 			seen++;
 		}

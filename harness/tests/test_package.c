@@ -10,6 +10,7 @@
  * Run from the repository root, or set PF_SOURCE_DIR.
  */
 #include "package_fixture.h"
+#include "util/json.h"
 
 #include <sys/wait.h>
 
@@ -101,11 +102,12 @@ static void test_create_and_verify(void **state)
 	assert_int_equal(strlen(digest), 64);
 	assert_int_equal(verify(pkg, digest, &rep), 0);
 	assert_true(json_is_true(json_object_get(rep, "ok")));
-	assert_string_equal(pf_json_str(rep, "manifest_sha256"), digest);
+	assert_string_equal(pf_json_string_get(rep, "manifest_sha256", NULL), digest);
 	assert_int_equal(json_array_size(json_object_get(rep, "profiles")), 2);
 	const json_t *p0 = json_array_get(json_object_get(rep, "profiles"), 0);
-	assert_string_equal(pf_json_str(p0, "recorded"), pf_json_str(p0, "rescored"));
-	assert_string_equal(pf_json_str(p0, "rescored"), "non-conformant");
+	assert_string_equal(pf_json_string_get(p0, "recorded", NULL),
+			    pf_json_string_get(p0, "rescored", NULL));
+	assert_string_equal(pf_json_string_get(p0, "rescored", NULL), "non-conformant");
 	json_decref(rep);
 
 	struct mem m[MAX_MEMS];
@@ -176,9 +178,9 @@ static void tamper(const char *what, void (*edit)(struct mem *, size_t *), const
 	tamper_to(pkg, what, edit, out, sizeof(out));
 	assert_int_equal(verify(out, use_digest, &rep), 1);
 	json_array_foreach (json_object_get(rep, "problems"), i, p)
-		found = found || (!strcmp(pf_json_str(p, "kind"), kind) &&
-				  (!path || (pf_json_str(p, "path") &&
-					     !strcmp(pf_json_str(p, "path"), path))));
+		found = found || (!strcmp(pf_json_string_get(p, "kind", NULL), kind) &&
+				  (!path || (pf_json_string_get(p, "path", NULL) &&
+					     !strcmp(pf_json_string_get(p, "path", NULL), path))));
 	if (!found) {
 		char *s = json_dumps(json_object_get(rep, "problems"), JSON_INDENT(1));
 		fail_msg("%s: expected problem %s on %s, got %s", what, kind, path ? path : "-", s);

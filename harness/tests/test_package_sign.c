@@ -8,6 +8,7 @@
  * Run from the repository root, or set PF_SOURCE_DIR.
  */
 #include "package_fixture.h"
+#include "util/json.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -38,14 +39,15 @@ static void expect_signature(const char *pkgpath, const char *key, int rc, const
 	json_t *rep = NULL;
 
 	assert_int_equal(pf_package_verify(pkgpath, &o, &rep, &e), rc);
-	assert_string_equal(pf_json_str(rep, "signature"), verdict);
+	assert_string_equal(pf_json_string_get(rep, "signature", NULL), verdict);
 	if (problem_detail) {
 		const json_t *p;
 		size_t i;
 		bool found = false;
 		json_array_foreach (json_object_get(rep, "problems"), i, p)
-			found = found || (!strcmp(pf_json_str(p, "kind"), "signature") &&
-					  strstr(pf_json_str(p, "detail"), problem_detail));
+			found = found ||
+				(!strcmp(pf_json_string_get(p, "kind", NULL), "signature") &&
+				 strstr(pf_json_string_get(p, "detail", NULL), problem_detail));
 		if (!found) {
 			char *t = json_dumps(json_object_get(rep, "problems"), 0);
 			fail_msg("expected a signature problem '%s', got %s", problem_detail, t);

@@ -3,8 +3,8 @@
  * Report formats from the fixture runs (JSON, JUnit, Markdown, HTML, PDF),
  * escaping of hostile probe messages, and the plug-fest matrix of 4 runs.
  *
- * Build: report_*.c matrix.c score.c profile.c waiver.c target.c sha256.c;
- * -ljansson -lyaml -lm -lcmocka. Uses xmllint and chromium when installed.
+ * Built with the runner's library (jansson, libyaml, libcrypto) and cmocka.
+ * Uses xmllint and chromium when installed.
  * Run from the repository root, or set PF_SOURCE_DIR.
  */
 #define _GNU_SOURCE
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@
 #include "reports/report_write.h"
 #include "policy/score.h"
 #include "policy/waiver.h"
+#include "util/spawn.h"
+#include "fixture.h"
+#include "util/json.h"
 
 static const char *src_dir(void)
 {
@@ -90,21 +94,6 @@ static json_t *scored(const char *fixture)
 	for (int i = 0; i < 6; i++)
 		pf_profile_free(ps[i]);
 	return r;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *b = malloc((size_t)n + 1);
-	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-	b[n] = '\0';
-	fclose(f);
-	return b;
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -249,31 +238,30 @@ static const char *xml_check(const char *s)
 
 static bool have_tool(const char *name, char *out, size_t len)
 {
-	const char *path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
-	char *dup = strdup(path), *save = NULL;
-	bool found = false;
-	for (char *d = strtok_r(dup, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		snprintf(out, len, "%s/%s", d, name);
-		found = access(out, X_OK) == 0;
-	}
-	free(dup);
-	return found;
+	return pf_find_program(name, out, len) == 0;
 }
 
-/* xmllint --noout FILE, without a shell. */
+/* xmllint --noout FILE, without a shell; its exit status, -2 when it is
+ * not installed, -1 when it could not be run or did not finish in time. */
 static int run_xmllint(const char *file)
 {
+	/* its complaints go to the test log, as they did from a fork */
+	const struct pf_spawn_io io = { -1, STDOUT_FILENO, STDERR_FILENO };
 	char tool[512];
+	struct pf_error err;
+	pid_t pid;
+	int st;
+
 	if (!have_tool("xmllint", tool, sizeof(tool)))
 		return -2;
-	pid_t pid = fork();
-	if (pid == 0) {
-		char *argv[] = { tool, "--noout", (char *)file, NULL };
-		execv(tool, argv);
-		_exit(127);
+	char *argv[] = { tool, "--noout", (char *)file, NULL };
+	if (pf_spawn(argv, &io, &pid, &err) != 0)
+		return -1;
+	if (pf_spawn_wait(pid, 60000, &st) != 0) {
+		pf_spawn_kill(pid, SIGKILL);
+		pf_spawn_wait(pid, -1, NULL);
+		return -1;
 	}
-	int st;
-	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -335,7 +323,7 @@ static void test_all_formats_from_fixtures(void **state)
 		/* JUnit: well-formed, counts consistent, mapping */
 		snprintf(path, sizeof(path), "%s/junit.xml", dir);
 		assert_int_equal(pf_report_write(r, "junit", path, &rerr), 0);
-		char *x = slurp(path);
+		char *x = fx_slurp(path);
 		const char *why = xml_check(x);
 		if (why)
 			fail_msg("%s: %s", path, why);
@@ -362,7 +350,7 @@ static void test_all_formats_from_fixtures(void **state)
 		/* Markdown */
 		snprintf(path, sizeof(path), "%s/report.md", dir);
 		assert_int_equal(pf_report_write(r, "md", path, &rerr), 0);
-		char *md = slurp(path);
+		char *md = fx_slurp(path);
 		assert_non_null(strstr(md, "# Virtio conformance: "));
 		assert_non_null(strstr(md, "| virtio-1.4-core | 0.1.0 | VIRTIO 1.4 | **"));
 		assert_non_null(strstr(md, "## Environment"));
@@ -377,7 +365,7 @@ static void test_all_formats_from_fixtures(void **state)
 		/* HTML: self-contained, escaped, complete */
 		snprintf(path, sizeof(path), "%s/report.html", dir);
 		assert_int_equal(pf_report_write(r, "html", path, &rerr), 0);
-		char *h = slurp(path);
+		char *h = fx_slurp(path);
 		static const char *const forbidden[] = { "://",	   "src=",    "<script", "<link",
 							 "url(",   "@import", "<iframe", "<object",
 							 "<embed", NULL };
@@ -421,8 +409,7 @@ static void test_print_document(void **state)
 	json_object_set_new(json_object_get(r, "run"), "nonce",
 			    json_string("0123456789abcdef0123456789abcdef"));
 	json_array_foreach (json_object_get(r, "results"), i, res)
-		if (!strcmp(json_string_value(json_object_get(res, "test")),
-			    "features.version-1-offered"))
+		if (!strcmp(pf_json_string_get(res, "test", NULL), "features.version-1-offered"))
 			json_object_set_new(res, "sub", json_string("legacy-window"));
 	pf_buf_init(&full);
 	pf_buf_init(&print);
@@ -489,7 +476,7 @@ static void test_pdf_and_write_all(void **state)
 	if (chromium) {
 		char p[600];
 		snprintf(p, sizeof(p), "%s/report.pdf", path);
-		char *pdf = slurp(p);
+		char *pdf = fx_slurp(p);
 		assert_int_equal(memcmp(pdf, "%PDF-", 5), 0);
 		free(pdf);
 	} else {
@@ -552,13 +539,13 @@ static void test_matrix_of_four_runs(void **state)
 	assert_int_equal(pf_matrix_write(runs, fixtures, 4, dir, &e), 0);
 	char p[600];
 	snprintf(p, sizeof(p), "%s/matrix.html", dir);
-	char *h = slurp(p);
+	char *h = fx_slurp(p);
 	assert_null(strstr(h, "://"));
 	assert_null(strstr(h, "src="));
 	assert_non_null(strstr(h, "Hypervisor &#215; requirement"));
 	free(h);
 	snprintf(p, sizeof(p), "%s/matrix.md", dir);
-	char *md = slurp(p);
+	char *md = fx_slurp(p);
 	assert_non_null(strstr(md, "| virtio-1.4-core 0.1.0 | conformant | non-conformant | "
 				   "non-conformant | non-conformant |"));
 	free(md);

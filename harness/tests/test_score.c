@@ -21,13 +21,14 @@
 #include "policy/waiver.h"
 
 #include "fixture.h"
+#include "util/json.h"
 
 static const json_t *req_of(const json_t *score, const char *id)
 {
 	size_t i;
 	const json_t *r;
 	json_array_foreach (json_object_get(score, "requirements"), i, r)
-		if (!strcmp(pf_json_str(r, "id"), id))
+		if (!strcmp(pf_json_string_get(r, "id", NULL), id))
 			return r;
 	fail_msg("requirement %s not in score", id);
 	return NULL;
@@ -35,7 +36,7 @@ static const json_t *req_of(const json_t *score, const char *id)
 
 static const char *outcome(const json_t *score, const char *id)
 {
-	return pf_json_str(req_of(score, id), "outcome");
+	return pf_json_string_get(req_of(score, id), "outcome", NULL);
 }
 
 static json_t *score(const json_t *results, const struct pf_profile *p)
@@ -96,11 +97,11 @@ static void test_outcomes_and_verdicts(void **state)
 				  "    satisfied_by: {checks: [\"*\"], class: adversarial}\n"));
 	json_t *run = small_run("pass", "pass", "conformant");
 	json_t *s = score(run, p);
-	assert_string_equal(pf_json_str(s, "verdict"), "conformant");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "conformant");
 	assert_string_equal(outcome(s, "GPU"), "not-applicable"); /* not offered, not required */
 	/* a crash, capped at warn by the SHOULD level, and only informational */
 	assert_string_equal(outcome(s, "ROBUST"), "warn");
-	assert_string_equal(pf_json_str(req_of(s, "ROBUST"), "observed"), "warn");
+	assert_string_equal(pf_json_string_get(req_of(s, "ROBUST"), "observed", NULL), "warn");
 	assert_int_equal(
 		json_integer_value(json_object_get(
 			json_object_get(json_object_get(s, "counts"), "informational_outcomes"),
@@ -108,20 +109,21 @@ static void test_outcomes_and_verdicts(void **state)
 		1);
 	/* per device verdicts */
 	const json_t *devs = json_object_get(s, "devices");
-	assert_string_equal(pf_json_str(json_array_get(devs, 0), "verdict"), "conformant");
+	assert_string_equal(pf_json_string_get(json_array_get(devs, 0), "verdict", NULL),
+			    "conformant");
 	json_decref(s);
 	json_decref(run);
 
 	/* a SHOULD-level result (warn) -> conformant-with-warnings */
 	run = small_run("pass", "warn", "conformant-with-warnings");
 	s = score(run, p);
-	assert_string_equal(pf_json_str(s, "verdict"), "conformant-with-warnings");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "conformant-with-warnings");
 	assert_string_equal(outcome(s, "NET"), "warn");
 	const json_t *rs = json_array_get(json_object_get(s, "reasons"), 0);
-	assert_string_equal(pf_json_str(rs, "requirement"), "NET");
-	assert_string_equal(pf_json_str(rs, "device"), "pci@2");
-	assert_string_equal(pf_json_str(rs, "test"), "net.cfg.mtu");
-	assert_string_equal(pf_json_str(rs, "message"), "mtu out of range");
+	assert_string_equal(pf_json_string_get(rs, "requirement", NULL), "NET");
+	assert_string_equal(pf_json_string_get(rs, "device", NULL), "pci@2");
+	assert_string_equal(pf_json_string_get(rs, "test", NULL), "net.cfg.mtu");
+	assert_string_equal(pf_json_string_get(rs, "message", NULL), "mtu out of range");
 	json_decref(s);
 	json_decref(run);
 
@@ -130,12 +132,12 @@ static void test_outcomes_and_verdicts(void **state)
 	for (size_t i = 0; i < 5; i++) {
 		run = small_run(failing[i], "pass", "non-conformant");
 		s = score(run, p);
-		assert_string_equal(pf_json_str(s, "verdict"), "non-conformant");
+		assert_string_equal(pf_json_string_get(s, "verdict", NULL), "non-conformant");
 		assert_string_equal(outcome(s, "BLK"), "fail");
 		rs = json_array_get(json_object_get(s, "reasons"), 0);
-		assert_string_equal(pf_json_str(rs, "test"), "blk.flush");
-		assert_string_equal(pf_json_str(rs, "device"), "mmio@1");
-		assert_string_equal(pf_json_str(rs, "outcome"), "fail");
+		assert_string_equal(pf_json_string_get(rs, "test", NULL), "blk.flush");
+		assert_string_equal(pf_json_string_get(rs, "device", NULL), "mmio@1");
+		assert_string_equal(pf_json_string_get(rs, "outcome", NULL), "fail");
 		json_decref(s);
 		json_decref(run);
 	}
@@ -152,11 +154,11 @@ static void test_outcomes_and_verdicts(void **state)
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		run = small_run(t[i].blk, t[i].net, t[i].summary);
 		s = score(run, p);
-		assert_string_equal(pf_json_str(s, "verdict"), t[i].verdict);
+		assert_string_equal(pf_json_string_get(s, "verdict", NULL), t[i].verdict);
 		if (t[i].first_reason)
 			assert_string_equal(
-				pf_json_str(json_array_get(json_object_get(s, "reasons"), 0),
-					    "kind"),
+				pf_json_string_get(json_array_get(json_object_get(s, "reasons"), 0),
+						   "kind", NULL),
 				t[i].first_reason);
 		if (!strcmp(t[i].blk, "skip"))
 			assert_string_equal(outcome(s, "BLK"), "not-applicable");
@@ -204,19 +206,22 @@ static void test_presence_features_modes(void **state)
 	json_t *s = score(run, p);
 	assert_string_equal(outcome(s, "GPU-PRESENT"), "fail");
 	const json_t *r = req_of(s, "GPU-PRESENT");
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(r, "reasons"), 0), "kind"),
-			    "missing-device");
-	assert_non_null(strstr(pf_json_str(json_array_get(json_object_get(r, "reasons"), 0), "why"),
-			       "no gpu device"));
+	assert_string_equal(
+		pf_json_string_get(json_array_get(json_object_get(r, "reasons"), 0), "kind", NULL),
+		"missing-device");
+	assert_non_null(strstr(
+		pf_json_string_get(json_array_get(json_object_get(r, "reasons"), 0), "why", NULL),
+		"no gpu device"));
 	assert_string_equal(outcome(s, "SND-PRESENT"), "warn"); /* should: capped */
-	assert_string_equal(pf_json_str(req_of(s, "SND-PRESENT"), "observed"), "fail");
+	assert_string_equal(pf_json_string_get(req_of(s, "SND-PRESENT"), "observed", NULL), "fail");
 	assert_string_equal(outcome(s, "BLK-FLUSH"), "pass");
 	assert_string_equal(outcome(s, "NET-ANY"), "pass");
 	assert_string_equal(outcome(s, "MODERN"), "fail"); /* net is transitional */
-	assert_non_null(strstr(
-		pf_json_str(json_array_get(json_object_get(req_of(s, "MODERN"), "reasons"), 0),
-			    "why"),
-		"transitional"));
+	assert_non_null(
+		strstr(pf_json_string_get(
+			       json_array_get(json_object_get(req_of(s, "MODERN"), "reasons"), 0),
+			       "why", NULL),
+		       "transitional"));
 	assert_string_equal(outcome(s, "PCI-ONLY"), "pass");
 	assert_string_equal(outcome(s, "FEAT-GATED"), "not-applicable");
 	assert_string_equal(outcome(s, "BY-STMT"), "pass");
@@ -225,7 +230,7 @@ static void test_presence_features_modes(void **state)
 		1);
 	assert_string_equal(outcome(s, "ALL-DEVS"),
 			    "incomplete"); /* no such result on the net device */
-	assert_string_equal(pf_json_str(s, "verdict"), "non-conformant");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "non-conformant");
 	json_decref(s);
 	json_decref(run);
 	pf_profile_free(p);
@@ -241,9 +246,10 @@ static void test_not_tested_is_incomplete(void **state)
 	json_t *run = small_run("pass", "pass", "conformant");
 	json_t *s = score(run, p);
 	assert_string_equal(outcome(s, "BLK"), "incomplete");
-	assert_string_equal(pf_json_str(s, "verdict"), "incomplete");
-	assert_string_equal(pf_json_str(json_array_get(json_object_get(s, "reasons"), 0), "kind"),
-			    "not-tested");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "incomplete");
+	assert_string_equal(
+		pf_json_string_get(json_array_get(json_object_get(s, "reasons"), 0), "kind", NULL),
+		"not-tested");
 	json_decref(s);
 	json_decref(run);
 	pf_profile_free(p);
@@ -256,11 +262,11 @@ static void test_fixtures_against_shipped(void **state)
 	struct pf_profile *ivi = fx_profile_file("profiles/avps-ivi.yaml");
 	json_t *r = fx_results("qemu-7.2-modern.json");
 	json_t *s = score(r, core);
-	assert_string_equal(pf_json_str(s, "verdict"), "conformant");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "conformant");
 	assert_true(json_integer_value(json_object_get(s, "statements_exercised")) > 20);
 	json_decref(s);
 	s = score(r, ivi);
-	assert_string_equal(pf_json_str(s, "verdict"), "non-conformant");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "non-conformant");
 	assert_string_equal(outcome(s, "IVI-SOUND-01"), "fail"); /* QEMU 7.2 has no virtio-sound */
 	assert_string_equal(outcome(s, "IVI-GPU-01"), "pass");
 	assert_string_equal(outcome(s, "IVI-GPU-03"), "fail"); /* no VIRGL / CONTEXT_INIT */
@@ -270,7 +276,7 @@ static void test_fixtures_against_shipped(void **state)
 
 	r = fx_results("qemu-7.2-legacy.json");
 	s = score(r, core);
-	assert_string_equal(pf_json_str(s, "verdict"), "non-conformant");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "non-conformant");
 	assert_string_equal(outcome(s, "CORE-MODERN-01"), "fail");
 	assert_string_equal(outcome(s, "CORE-NET-01"), "warn");
 	assert_string_equal(outcome(s, "CORE-SPLIT-01"), "incomplete"); /* probe error on rng */
@@ -279,7 +285,7 @@ static void test_fixtures_against_shipped(void **state)
 
 	r = fx_results("acrn-3.2-crash.json");
 	s = score(r, core);
-	assert_string_equal(pf_json_str(s, "verdict"), "non-conformant");
+	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "non-conformant");
 	assert_string_equal(outcome(s, "CORE-ROBUST-01"), "warn"); /* crash, informational SHOULD */
 	assert_string_equal(outcome(s, "CORE-RNG-01"), "fail");	   /* timeout */
 	json_decref(s);
@@ -308,8 +314,8 @@ static const json_t *result_of(const json_t *results, const char *test, const ch
 	size_t i;
 	const json_t *r;
 	json_array_foreach (json_object_get(results, "results"), i, r)
-		if (!strcmp(pf_json_str(r, "test"), test) &&
-		    (!dev || !strcmp(pf_json_str(r, "device"), dev)))
+		if (!strcmp(pf_json_string_get(r, "test", NULL), test) &&
+		    (!dev || !strcmp(pf_json_string_get(r, "device", NULL), dev)))
 			return r;
 	fail_msg("no result %s", test);
 	return NULL;
@@ -320,7 +326,7 @@ static const json_t *entry_of(const json_t *results, const char *id)
 	size_t i;
 	const json_t *e;
 	json_array_foreach (json_object_get(json_object_get(results, "waivers"), "entries"), i, e)
-		if (!strcmp(pf_json_str(e, "id"), id))
+		if (!strcmp(pf_json_string_get(e, "id", NULL), id))
 			return e;
 	fail_msg("no entry %s", id);
 	return NULL;
@@ -352,37 +358,46 @@ static void test_waivers_apply(void **state)
 
 	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", &perr), 0);
 	const json_t *x = result_of(r, "blk.discard.unknown-flags", NULL);
-	assert_string_equal(pf_json_str(x, "verdict"), "xfail");
-	assert_string_equal(pf_json_str(x, "probe_verdict"), "fail");
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "id"), "FIX-KF-DISCARD");
+	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "xfail");
+	assert_string_equal(pf_json_string_get(x, "probe_verdict", NULL), "fail");
+	assert_string_equal(pf_json_string_get(json_object_get(x, "waiver"), "id", NULL),
+			    "FIX-KF-DISCARD");
 	x = result_of(r, "gpu.fence", NULL); /* waiver wins over the overlapping known failure */
-	assert_string_equal(pf_json_str(x, "verdict"), "waived");
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "id"), "FIX-WAIVE-GPU-FENCE");
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "approved_by"),
+	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "waived");
+	assert_string_equal(pf_json_string_get(json_object_get(x, "waiver"), "id", NULL),
+			    "FIX-WAIVE-GPU-FENCE");
+	assert_string_equal(pf_json_string_get(json_object_get(x, "waiver"), "approved_by", NULL),
 			    "OEM procurement, plug-fest review board");
 	x = result_of(r, "net.cfg.mtu-min", NULL); /* expired waiver: no effect, remembered */
-	assert_string_equal(pf_json_str(x, "verdict"), "warn");
+	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "warn");
 	assert_null(json_object_get(x, "probe_verdict"));
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver_expired"), "id"),
+	assert_string_equal(pf_json_string_get(json_object_get(x, "waiver_expired"), "id", NULL),
 			    "FIX-EXPIRED-MTU");
 	x = result_of(r, "rng.fill", NULL); /* known failure that passes: stale */
-	assert_string_equal(pf_json_str(x, "verdict"), "xpass");
+	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "xpass");
 	x = result_of(r, "mmio.magic-and-version", "mmio@0a003e00"); /* shipped QEMU 7.2 list */
-	assert_string_equal(pf_json_str(x, "verdict"), "xfail");
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver"), "id"),
+	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "xfail");
+	assert_string_equal(pf_json_string_get(json_object_get(x, "waiver"), "id", NULL),
 			    "QEMU72-MMIO-LEGACY-01");
 	x = result_of(r, "pci.caps.present", NULL);
-	assert_string_equal(pf_json_str(x, "verdict"), "pass");
+	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "pass");
 
-	assert_string_equal(pf_json_str(entry_of(r, "FIX-KF-DISCARD"), "status"), "applied");
-	assert_string_equal(pf_json_str(entry_of(r, "FIX-EXPIRED-MTU"), "status"), "expired");
+	assert_string_equal(pf_json_string_get(entry_of(r, "FIX-KF-DISCARD"), "status", NULL),
+			    "applied");
+	assert_string_equal(pf_json_string_get(entry_of(r, "FIX-EXPIRED-MTU"), "status", NULL),
+			    "expired");
 	assert_int_equal(json_integer_value(json_object_get(entry_of(r, "FIX-EXPIRED-MTU"),
 							    "expired_matches")),
 			 1);
-	assert_string_equal(pf_json_str(entry_of(r, "FIX-OTHER-HV"), "status"), "other-hypervisor");
-	assert_string_equal(pf_json_str(entry_of(r, "FIX-KF-STALE-RNG"), "status"), "stale");
-	assert_string_equal(pf_json_str(entry_of(r, "QEMU72-PACKED-LIVELOCK"), "status"), "unused");
-	assert_string_equal(pf_json_str(json_object_get(r, "waivers"), "date"), "2026-11-25");
+	assert_string_equal(pf_json_string_get(entry_of(r, "FIX-OTHER-HV"), "status", NULL),
+			    "other-hypervisor");
+	assert_string_equal(pf_json_string_get(entry_of(r, "FIX-KF-STALE-RNG"), "status", NULL),
+			    "stale");
+	assert_string_equal(
+		pf_json_string_get(entry_of(r, "QEMU72-PACKED-LIVELOCK"), "status", NULL),
+		"unused");
+	assert_string_equal(pf_json_string_get(json_object_get(r, "waivers"), "date", NULL),
+			    "2026-11-25");
 	assert_int_equal(json_array_size(json_object_get(json_object_get(r, "waivers"), "files")),
 			 2);
 
@@ -404,9 +419,9 @@ static void test_waivers_apply(void **state)
 	/* a later date: everything expired, verdicts restored */
 	assert_int_equal(pf_waivers_apply(r, w, "2027-12-01", &perr), 0);
 	x = result_of(r, "gpu.fence", NULL);
-	assert_string_equal(pf_json_str(x, "verdict"), "fail");
+	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "fail");
 	assert_null(json_object_get(x, "waiver"));
-	assert_string_equal(pf_json_str(json_object_get(x, "waiver_expired"), "id"),
+	assert_string_equal(pf_json_string_get(json_object_get(x, "waiver_expired"), "id", NULL),
 			    "FIX-WAIVE-GPU-FENCE");
 	s = score(r, core);
 	assert_string_equal(outcome(s, "CORE-GPU-01"), "fail");
@@ -418,12 +433,15 @@ static void test_waivers_apply(void **state)
 	json_object_set_new(json_object_get(json_object_get(r, "run"), "hypervisor"), "version",
 			    json_string("8.2.0"));
 	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", &perr), 0);
-	assert_string_equal(pf_json_str(result_of(r, "blk.discard.unknown-flags", NULL), "verdict"),
+	assert_string_equal(pf_json_string_get(result_of(r, "blk.discard.unknown-flags", NULL),
+					       "verdict", NULL),
 			    "fail");
 	/* the waiver is for >=7.2 <8; only the version-less known failure is left */
-	assert_string_equal(pf_json_str(result_of(r, "gpu.fence", NULL), "verdict"), "xfail");
+	assert_string_equal(pf_json_string_get(result_of(r, "gpu.fence", NULL), "verdict", NULL),
+			    "xfail");
 	assert_string_equal(
-		pf_json_str(json_object_get(result_of(r, "gpu.fence", NULL), "waiver"), "id"),
+		pf_json_string_get(json_object_get(result_of(r, "gpu.fence", NULL), "waiver"), "id",
+				   NULL),
 		"FIX-WAIVE-AND-KF");
 	json_decref(r);
 	pf_profile_free(core);

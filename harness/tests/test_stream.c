@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "stream_helpers.h"
+#include "util/json.h"
 
 /* ---- tests: valid input --------------------------------------------- */
 
@@ -236,8 +237,7 @@ static void verdict_na_accepted(void **state)
 	feed_line(c, 1, "{\"t\":\"result\",\"test\":\"a\",\"dev\":\"d\",\"verdict\":\"na\"}");
 	assert_int_equal(c->ndiag, 0);
 	assert_int_equal(c->nrec, 2);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(c->recs, 1), "verdict")), "na");
+	assert_string_equal(pf_json_string_get(json_array_get(c->recs, 1), "verdict", NULL), "na");
 	cap_free(c);
 }
 

@@ -29,6 +29,7 @@
 #include "policy/waiver.h"
 
 #include "fixture.h"
+#include "util/json.h"
 
 /* ---- a fake run --------------------------------------------------------- */
 
@@ -74,7 +75,7 @@ static json_t *run_doc(int ndev, const char *v, const char *end_status, const js
 
 static const char *summary_verdict(const json_t *doc)
 {
-	return json_string_value(json_object_get(json_object_get(doc, "summary"), "verdict"));
+	return pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL);
 }
 
 /* True when some summary reason contains s. */
@@ -406,8 +407,8 @@ static void headline_everywhere(void **state)
 
 			assert_non_null(m);
 			assert_string_equal(
-				json_string_value(json_object_get(
-					json_array_get(json_object_get(m, "runs"), 0), "verdict")),
+				pf_json_string_get(json_array_get(json_object_get(m, "runs"), 0),
+						   "verdict", NULL),
 				cases[c].want);
 			json_decref(m);
 		}

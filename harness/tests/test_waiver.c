@@ -30,6 +30,7 @@
 #include "policy/waiver.h"
 
 #include "fixture.h"
+#include "util/json.h"
 
 #define TODAY "2026-12-07"
 
@@ -144,12 +145,12 @@ static const json_t *apply(json_t *doc, const struct pf_waivers *w)
 
 static const char *verdict(const json_t *res)
 {
-	return pf_json_str(res, "verdict");
+	return pf_json_string_get(res, "verdict", NULL);
 }
 
 static const char *run_verdict(const json_t *doc)
 {
-	return pf_json_str(json_object_get(doc, "summary"), "verdict");
+	return pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL);
 }
 
 /* not_covered of the result's near-miss entry, joined by ',' */
@@ -173,21 +174,11 @@ static void report_contains(const json_t *doc, const char *format, const char *w
 	char path[] = "/tmp/pf-test-waiver.XXXXXX", *text;
 	struct pf_error rerr;
 	int fd = mkstemp(path);
-	FILE *f;
-	long n;
 
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(pf_report_write(doc, format, path, &rerr), 0);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)n + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	text = fx_slurp(path);
 	unlink(path);
 	if (!strstr(text, want))
 		fail_msg("%s report lacks \"%s\":\n%s", format, want, text);
@@ -208,8 +199,9 @@ static void test_other_subcase_stays_fail(void **state)
 	(void)state;
 	assert_string_equal(verdict(res), "fail");
 	assert_null(json_object_get(res, "waiver"));
-	assert_string_equal(pf_json_str(json_object_get(res, "waiver_not_covered"), "id"),
-			    "QEMU72-MIXED-INDIRECT-CHAIN");
+	assert_string_equal(
+		pf_json_string_get(json_object_get(res, "waiver_not_covered"), "id", NULL),
+		"QEMU72-MIXED-INDIRECT-CHAIN");
 	assert_string_equal(not_covered(res, buf, sizeof(buf)), "whole-indirect/blk-status");
 	assert_string_equal(run_verdict(doc), "non-conformant");
 	assert_int_equal(pf_results_exit_code(doc), 1);
@@ -239,8 +231,8 @@ static void test_described_subcase_is_xfail(void **state)
 
 	(void)state;
 	assert_string_equal(verdict(res), "xfail");
-	assert_string_equal(pf_json_str(res, "probe_verdict"), "fail");
-	assert_string_equal(pf_json_str(json_object_get(res, "waiver"), "id"),
+	assert_string_equal(pf_json_string_get(res, "probe_verdict", NULL), "fail");
+	assert_string_equal(pf_json_string_get(json_object_get(res, "waiver"), "id", NULL),
 			    "QEMU72-MIXED-INDIRECT-CHAIN");
 	assert_null(json_object_get(res, "waiver_not_covered"));
 	assert_string_equal(run_verdict(doc), "conformant-with-known-failures");

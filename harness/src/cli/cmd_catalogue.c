@@ -15,6 +15,7 @@
 #include "pf/catalogue.h"
 #include "policy/spec.h"
 #include "launch/target.h"
+#include "util/json.h"
 
 static int want_json(int argc, char **argv, const char *cmd)
 {
@@ -67,10 +68,10 @@ int pf_cmd_list(int argc, char **argv)
 		json_t *c;
 
 		json_array_foreach (arr, i, c) {
-			printf("%-40s %-11s %-6s %s\n", json_string_value(json_object_get(c, "id")),
-			       json_string_value(json_object_get(c, "area")),
-			       json_string_value(json_object_get(c, "level")),
-			       json_string_value(json_object_get(c, "title")));
+			printf("%-40s %-11s %-6s %s\n", pf_json_string_get(c, "id", NULL),
+			       pf_json_string_get(c, "area", NULL),
+			       pf_json_string_get(c, "level", NULL),
+			       pf_json_string_get(c, "title", NULL));
 		}
 		printf("%zu checks\n", json_array_size(arr));
 	}

@@ -19,6 +19,7 @@
 #include "reports/reports.h"
 #include "ingest/results.h"
 #include "util/fs.h"
+#include "util/json.h"
 
 static json_t *load_results(const char *cmd, const char *path)
 {
@@ -31,7 +32,7 @@ static json_t *load_results(const char *cmd, const char *path)
 		return NULL;
 	}
 	if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "schema")) ||
-	    strncmp(json_string_value(json_object_get(doc, "schema")), "plugfest-results/", 17)) {
+	    strncmp(pf_json_string_get(doc, "schema", NULL), "plugfest-results/", 17)) {
 		fprintf(stderr, "plugfest %s: %s: field 'schema': not a plugfest results file\n",
 			cmd, path);
 		json_decref(doc);
@@ -290,21 +291,21 @@ int pf_cmd_verify(int argc, char **argv)
 
 		printf("%s: %s (manifest sha256 %s, %lld files, signature %s)\n", argv[optind],
 		       rc == 0 ? "intact" : "NOT intact",
-		       json_string_value(json_object_get(report, "manifest_sha256")),
+		       pf_json_string_get(report, "manifest_sha256", NULL),
 		       (long long)json_integer_value(json_object_get(report, "files")),
-		       json_string_value(json_object_get(report, "signature")));
+		       pf_json_string_get(report, "signature", NULL));
 		json_array_foreach (json_object_get(report, "profiles"), i, p)
 			printf("  profile %s %s: re-scored %s (recorded %s)\n",
-			       json_string_value(json_object_get(p, "id")),
-			       json_string_value(json_object_get(p, "version")),
-			       json_string_value(json_object_get(p, "rescored")),
-			       json_string_value(json_object_get(p, "recorded")));
+			       pf_json_string_get(p, "id", NULL),
+			       pf_json_string_get(p, "version", NULL),
+			       pf_json_string_get(p, "rescored", NULL),
+			       pf_json_string_get(p, "recorded", NULL));
 		json_array_foreach (json_object_get(report, "problems"), i, p) {
-			const char *path = json_string_value(json_object_get(p, "path"));
+			const char *path = pf_json_string_get(p, "path", NULL);
 
-			printf("  problem: %s%s%s: %s\n",
-			       json_string_value(json_object_get(p, "kind")), path ? " " : "",
-			       path ? path : "", json_string_value(json_object_get(p, "detail")));
+			printf("  problem: %s%s%s: %s\n", pf_json_string_get(p, "kind", NULL),
+			       path ? " " : "", path ? path : "",
+			       pf_json_string_get(p, "detail", NULL));
 		}
 	}
 	json_decref(report);

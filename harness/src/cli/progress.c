@@ -10,6 +10,7 @@
 #include "pf/catalogue.h"
 #include "policy/score.h"
 #include "policy/waiver.h"
+#include "util/json.h"
 
 struct pf_progress {
 	FILE *out;
@@ -58,8 +59,8 @@ int pf_progress_known_failures(struct pf_progress *p, const struct pf_waivers *w
  * catalogue adds, so that whatever an entry matches on is there. */
 static json_t *result_of(const json_t *rec, const char *v)
 {
-	const char *test = json_string_value(json_object_get(rec, "test"));
-	const char *level = json_string_value(json_object_get(rec, "level"));
+	const char *test = pf_json_string_get(rec, "test", NULL);
+	const char *level = pf_json_string_get(rec, "level", NULL);
 	int ci = pf_catalogue_find(test ? test : "");
 	const struct pf_check_info *c = ci >= 0 ? &pf_catalogue[ci] : NULL;
 
@@ -93,7 +94,7 @@ static const char *effective_verdict(struct pf_progress *p, const json_t *rec, c
 	}
 	if (pf_waivers_apply(p->kf, p->known, NULL, &err))
 		return v;
-	return json_string_value(json_object_get(res, "verdict"));
+	return pf_json_string_get(res, "verdict", NULL);
 }
 
 /* The device as results.json lists it: the record's members, dev as id. */
@@ -151,7 +152,7 @@ void pf_progress_boot(struct pf_progress *p, pid_t pid)
 
 static const char *str(const json_t *rec, const char *key)
 {
-	const char *s = json_string_value(json_object_get(rec, key));
+	const char *s = pf_json_string_get(rec, key, NULL);
 
 	return s ? s : "";
 }

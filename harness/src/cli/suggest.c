@@ -10,6 +10,7 @@
 
 #include "policy/score.h"
 #include "ingest/stream.h"
+#include "util/json.h"
 
 #define SUGGEST_EXPIRY_DAYS 180
 #define SUGGEST_EXAMPLES 3 /* observed messages quoted per entry */
@@ -130,10 +131,12 @@ static int collect(const json_t *results, struct group **gs, size_t *ng)
 	size_t i, cap = 0;
 
 	json_array_foreach (json_object_get(results, "results"), i, res) {
-		enum pf_rv v = pf_rv_parse(pf_json_str(res, "verdict"));
-		const char *test = pf_json_str(res, "test");
-		const json_t *dev = pf_results_device(results, pf_json_str(res, "device"));
-		const char *type = pf_json_str(dev, "type"), *tr = pf_json_str(dev, "transport");
+		enum pf_rv v = pf_rv_parse(pf_json_string_get(res, "verdict", NULL));
+		const char *test = pf_json_string_get(res, "test", NULL);
+		const json_t *dev =
+			pf_results_device(results, pf_json_string_get(res, "device", NULL));
+		const char *type = pf_json_string_get(dev, "type", NULL),
+			   *tr = pf_json_string_get(dev, "transport", NULL);
 		const json_t *subs = json_object_get(res, "subs"), *fp;
 		struct group *g = NULL;
 		size_t k;
@@ -175,9 +178,13 @@ static int collect(const json_t *results, struct group **gs, size_t *ng)
 			char ex[400];
 
 			snprintf(ex, sizeof(ex), "%s (%s): %s",
-				 pf_json_str(res, "device") ? pf_json_str(res, "device") : "?",
+				 pf_json_string_get(res, "device", NULL)
+					 ? pf_json_string_get(res, "device", NULL)
+					 : "?",
 				 pf_rv_name(v),
-				 pf_json_str(res, "message") ? pf_json_str(res, "message") : "");
+				 pf_json_string_get(res, "message", NULL)
+					 ? pf_json_string_get(res, "message", NULL)
+					 : "");
 			json_array_append_new(g->examples, json_string(ex));
 		}
 	}
@@ -188,7 +195,8 @@ int pf_known_failures_suggest(const json_t *results, const char *today, struct p
 			      struct pf_error *err)
 {
 	const json_t *hv = json_object_get(json_object_get(results, "run"), "hypervisor");
-	const char *hv_name = pf_json_str(hv, "name"), *hv_ver = pf_json_str(hv, "version");
+	const char *hv_name = pf_json_string_get(hv, "name", NULL),
+		   *hv_ver = pf_json_string_get(hv, "version", NULL);
 	struct group *gs = NULL;
 	size_t ng = 0;
 	char expires[11], mm[32];

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pf/proto.h"
+#include "util/json.h"
 
 /* Longest journal line replay accepts: a record entry is at most
  * PF_PROTO_MAX_LINE plus a small prefix; notes are the runner's own. */
@@ -377,7 +378,7 @@ static const char *find_bytes(const char *p, size_t n, const char *key, size_t k
 static int replay_record(struct replay *r, const char *line, size_t n, json_t *e)
 {
 	const json_t *jseq = json_object_get(e, "seq");
-	const char *crc = json_string_value(json_object_get(e, "crc"));
+	const char *crc = pf_json_string_get(e, "crc", NULL);
 	json_t *rec = json_object_get(e, "rec");
 	const char *k, *rtext;
 	char head[32], *raw;
@@ -454,7 +455,7 @@ static void replay_line(struct replay *r, const char *line, size_t n, bool last_
 		if (r->on_note)
 			r->on_note(r->ctx, v);
 	} else if (json_object_get(e, "journal")) {
-		const char *hn = json_string_value(json_object_get(e, "nonce"));
+		const char *hn = pf_json_string_get(e, "nonce", NULL);
 		size_t nl = hn ? strlen(hn) : 0;
 
 		r->st.headers++;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ingest/stream_internal.h"
+#include "util/json.h"
 
 /* ---- framing -------------------------------------------------------- */
 
@@ -60,8 +61,8 @@ static bool foreign_hello(struct pf_stream *s, const char *body, size_t tail, co
 			  uint32_t want)
 {
 	json_t *rec = json_loadb(f->json, f->json_len, 0, NULL);
-	const char *t = json_string_value(json_object_get(rec, "t"));
-	const char *n = json_string_value(json_object_get(rec, "nonce"));
+	const char *t = pf_json_string_get(rec, "t", NULL);
+	const char *n = pf_json_string_get(rec, "nonce", NULL);
 	size_t nl = n ? strlen(n) : 0;
 	bool yes = false;
 
@@ -319,14 +320,14 @@ static void accept_framed(struct pf_stream *s, const char *raw, size_t len, cons
 		pf_stream_diag(s, k, s->rec_line, s->rec_offset, f->seq, 0, field, "%s", msg);
 		goto out;
 	}
-	type = pf_rec_type_from_name(json_string_value(json_object_get(rec, "t")));
+	type = pf_rec_type_from_name(pf_json_string_get(rec, "t", NULL));
 	if (type == PF_REC_HELLO && f->seq != 0) {
 		pf_stream_diag(s, PF_DIAG_MALFORMED, s->rec_line, s->rec_offset, f->seq, 0, "seq",
 			       "hello must carry seq 0, got %u", f->seq);
 		goto out;
 	}
 	if (type == PF_REC_HELLO && s->nonce_len) {
-		const char *n = json_string_value(json_object_get(rec, "nonce"));
+		const char *n = pf_json_string_get(rec, "nonce", NULL);
 		char a[16], b[16];
 
 		nonce_short(s->nonce, s->nonce_len, a);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pf/proto.h"
+#include "util/json.h"
 
 #define MSG_LEN 256
 
@@ -291,7 +292,7 @@ enum pf_diag_kind pf_record_validate(const json_t *rec, const char **field, char
 		return PF_DIAG_MALFORMED;
 	}
 	*field = "t";
-	t = json_string_value(json_object_get(rec, "t"));
+	t = pf_json_string_get(rec, "t", NULL);
 	if (!t) {
 		snprintf(msg, msglen, "record has no string member \"t\"");
 		return PF_DIAG_MALFORMED;
@@ -404,7 +405,7 @@ int pf_diag_from_json(const json_t *obj, struct pf_diag *out)
 
 	if (!json_is_object(obj))
 		return -1;
-	kind = pf_diag_kind_from_name(json_string_value(json_object_get(obj, "kind")));
+	kind = pf_diag_kind_from_name(pf_json_string_get(obj, "kind", NULL));
 	if (kind < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
@@ -417,8 +418,8 @@ int pf_diag_from_json(const json_t *obj, struct pf_diag *out)
 			   : -1;
 	out->missing = (uint32_t)(uint_member(obj, "missing") & 0xffffffffu);
 	out->count = uint_member(obj, "count");
-	out->field = json_string_value(json_object_get(obj, "field"));
-	out->message = json_string_value(json_object_get(obj, "message"));
+	out->field = pf_json_string_get(obj, "field", NULL);
+	out->message = pf_json_string_get(obj, "message", NULL);
 	if (!out->message)
 		out->message = "";
 	return 0;

@@ -14,54 +14,7 @@
 #include <unistd.h>
 
 #include "launch/target_impl.h"
-
-/* Growable string; on OOM it records the failure and stops growing, so
- * callers check once at the end. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_adds(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-/* Takes ownership of the buffer out of b ("" if nothing was added). */
-static char *sb_take(struct sbuf *b)
-{
-	if (b->oom) {
-		free(b->p);
-		b->p = NULL;
-		return NULL;
-	}
-	char *p = b->p ? b->p : strdup("");
-	b->p = NULL;
-	b->len = b->cap = 0;
-	return p;
-}
+#include "util/strbuf.h"
 
 /* ---- placeholders --------------------------------------------------------- */
 
@@ -91,7 +44,7 @@ static const struct pf_target_var *find_var(const struct pf_target_var *vars, si
  * Expand S into OUT (out may be NULL: validate only). On error returns -1,
  * *bad_off is the byte offset in S of the offending '$' and WHY says what.
  */
-static int expand(const struct expander *x, const char *s, struct sbuf *out, size_t *bad_off,
+static int expand(const struct expander *x, const char *s, struct pf_strbuf *out, size_t *bad_off,
 		  char *why, size_t whylen)
 {
 	size_t i = 0, n = strlen(s);
@@ -99,14 +52,14 @@ static int expand(const struct expander *x, const char *s, struct sbuf *out, siz
 		const char *d = memchr(s + i, '$', n - i);
 		size_t lit = d ? (size_t)(d - (s + i)) : n - i;
 		if (out)
-			sb_add(out, s + i, lit);
+			pf_strbuf_add(out, s + i, lit);
 		i += lit;
 		if (i >= n)
 			break;
 		/* s[i] == '$' */
 		if (s[i + 1] == '$') { /* "$$" is a literal dollar */
 			if (out)
-				sb_add(out, "$", 1);
+				pf_strbuf_add(out, "$", 1);
 			i += 2;
 			continue;
 		}
@@ -144,7 +97,7 @@ static int expand(const struct expander *x, const char *s, struct sbuf *out, siz
 					return -1;
 				}
 				if (out)
-					sb_adds(out, v);
+					pf_strbuf_puts(out, v);
 			}
 		} else {
 			const struct pf_target_var *var =
@@ -267,18 +220,18 @@ char **pf_target_argv(const struct pf_target *t, const char *probe_path, const c
 		return NULL;
 	}
 	for (size_t i = 0; i < t->argc; i++) {
-		struct sbuf b = { 0 };
+		struct pf_strbuf b = { 0 };
 		size_t off = 0;
 		char why[300];
 		char field[32];
 		snprintf(field, sizeof(field), "argv[%zu]", i);
 		if (expand(&x, t->argv[i], &b, &off, why, sizeof(why)) < 0) {
-			free(b.p);
+			pf_strbuf_free(&b);
 			pf_error_fill(err, t->path, 0, 0, field, "%s", why);
 			pf_y_strings_free(out);
 			return NULL;
 		}
-		out[i] = sb_take(&b);
+		out[i] = pf_strbuf_take(&b);
 		if (!out[i]) {
 			pf_error_fill(err, t->path, 0, 0, field, "out of memory");
 			pf_y_strings_free(out);
@@ -306,15 +259,15 @@ char *pf_target_expand(const struct pf_target *t, const char *templ, const char 
 	}
 	const char *values[] = { t->hypervisor.binary, probe_path, bootargs, outdir, t->sockdir };
 	struct expander x = { values, t->vars, t->n_vars, true };
-	struct sbuf b = { 0 };
+	struct pf_strbuf b = { 0 };
 	size_t off = 0;
 	char why[300];
 	if (expand(&x, templ, &b, &off, why, sizeof(why)) < 0) {
-		free(b.p);
+		pf_strbuf_free(&b);
 		pf_error_fill(err, t->path, 0, 0, field, "%s", why);
 		return NULL;
 	}
-	char *out = sb_take(&b);
+	char *out = pf_strbuf_take(&b);
 	if (!out)
 		pf_error_fill(err, t->path, 0, 0, field, "out of memory");
 	return out;

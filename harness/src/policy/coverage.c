@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pf/catalogue.h"
+#include "util/json.h"
 
 const char *const pf_core_areas[] = { "basic", "split-ring", "packed-ring", "pci", "mmio", NULL };
 
@@ -99,7 +100,7 @@ struct claims_ctx {
 static void note_claim(const char *id, int claim, const char *reason, void *vctx)
 {
 	struct claims_ctx *c = vctx;
-	const char *prev = json_string_value(json_object_get(c->best, id));
+	const char *prev = pf_json_string_get(c->best, id, NULL);
 	json_t *o = json_pack("{s:s, s:s, s:s}", "check", c->check, "statement", id, "claim",
 			      pf_claim_name(claim));
 
@@ -125,7 +126,7 @@ static json_t *area_entry(json_t *areas, const char *area)
 	json_t *a;
 
 	json_array_foreach (areas, i, a)
-		if (!strcmp(json_string_value(json_object_get(a, "area")), area))
+		if (!strcmp(pf_json_string_get(a, "area", NULL), area))
 			return a;
 	a = json_pack("{s:s, s:i, s:i, s:i, s:i, s:[], s:[]}", "area", area, "total", 0, "full", 0,
 		      "partial", 0, "covered", 0, "partial_only", "uncovered");
@@ -163,12 +164,11 @@ static json_t *partial_detail(const json_t *claims, const char *id)
 	size_t i;
 
 	json_array_foreach (claims, i, v)
-		if (!strcmp(json_string_value(json_object_get(v, "statement")), id))
-			json_array_append_new(
-				arr,
-				json_pack("{s:s, s:s}", "check",
-					  json_string_value(json_object_get(v, "check")), "reason",
-					  json_string_value(json_object_get(v, "reason")) ?: ""));
+		if (!strcmp(pf_json_string_get(v, "statement", NULL), id))
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "check",
+							     pf_json_string_get(v, "check", NULL),
+							     "reason",
+							     pf_json_string_get(v, "reason", "")));
 	return arr;
 }
 
@@ -205,7 +205,7 @@ json_t *pf_coverage_compute(const struct pf_spec *spec)
 			continue;
 		a = area_entry(areas, e->area);
 		bump(a, "total");
-		how = json_string_value(json_object_get(best, e->id));
+		how = pf_json_string_get(best, e->id, NULL);
 		if (how && !strcmp(how, "full")) {
 			bump(a, "full");
 		} else if (how) {
@@ -230,7 +230,7 @@ json_t *pf_coverage_compute(const struct pf_spec *spec)
 		json_object_set_new(a, "percent", json_real(percent(f, t)));
 		json_object_set_new(a, "percent_full", json_real(percent(f, t)));
 		json_object_set_new(a, "percent_covered", json_real(percent(f + p, t)));
-		if (is_core(json_string_value(json_object_get(a, "area")))) {
+		if (is_core(pf_json_string_get(a, "area", NULL))) {
 			core_total += t;
 			core_full += f;
 			core_partial += p;
@@ -266,7 +266,7 @@ void pf_coverage_print(const json_t *cov, FILE *out)
 		"any%");
 	json_array_foreach (areas, i, a)
 		fprintf(out, "%-14s %7lld %7lld %7lld %6.1f%% %6.1f%%\n",
-			json_string_value(json_object_get(a, "area")), (long long)ival(a, "full"),
+			pf_json_string_get(a, "area", NULL), (long long)ival(a, "full"),
 			(long long)ival(a, "partial"), (long long)ival(a, "total"),
 			json_real_value(json_object_get(a, "percent_full")),
 			json_real_value(json_object_get(a, "percent_covered")));
@@ -280,30 +280,28 @@ void pf_coverage_print(const json_t *cov, FILE *out)
 		json_real_value(json_object_get(core, "percent_covered")));
 	fprintf(out, "\npartly covered in the core areas (what the claiming checks leave out):\n");
 	json_array_foreach (areas, i, a) {
-		if (!is_core(json_string_value(json_object_get(a, "area"))))
+		if (!is_core(pf_json_string_get(a, "area", NULL)))
 			continue;
 		json_array_foreach (json_object_get(a, "partial_only"), j, u) {
-			fprintf(out, "  %-8s %-48s %s\n",
-				json_string_value(json_object_get(u, "section")),
-				json_string_value(json_object_get(u, "id")),
-				json_string_value(json_object_get(u, "summary")));
+			fprintf(out, "  %-8s %-48s %s\n", pf_json_string_get(u, "section", NULL),
+				pf_json_string_get(u, "id", NULL),
+				pf_json_string_get(u, "summary", NULL));
 			json_array_foreach (json_object_get(u, "claims"), k, c) {
 				fprintf(out, "  %-8s   %s: ", "",
-					json_string_value(json_object_get(c, "check")));
-				print_reason(out, json_string_value(json_object_get(c, "reason")));
+					pf_json_string_get(c, "check", NULL));
+				print_reason(out, pf_json_string_get(c, "reason", NULL));
 				fputc('\n', out);
 			}
 		}
 	}
 	fprintf(out, "\nuncovered in the core areas:\n");
 	json_array_foreach (areas, i, a) {
-		if (!is_core(json_string_value(json_object_get(a, "area"))))
+		if (!is_core(pf_json_string_get(a, "area", NULL)))
 			continue;
 		json_array_foreach (json_object_get(a, "uncovered"), j, u)
-			fprintf(out, "  %-8s %-48s %s\n",
-				json_string_value(json_object_get(u, "section")),
-				json_string_value(json_object_get(u, "id")),
-				json_string_value(json_object_get(u, "summary")));
+			fprintf(out, "  %-8s %-48s %s\n", pf_json_string_get(u, "section", NULL),
+				pf_json_string_get(u, "id", NULL),
+				pf_json_string_get(u, "summary", NULL));
 	}
 	json_array_foreach (json_object_get(cov, "unknown_reqs"), i, u)
 		fprintf(out, "unknown statement id named by a check: %s\n", json_string_value(u));

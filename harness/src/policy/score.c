@@ -4,6 +4,7 @@
  * summarised in score.h and documented in docs/reports.md. */
 #define _GNU_SOURCE
 #include "policy/score_impl.h"
+#include "util/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +66,6 @@ int pf_pverdict_parse(const char *s)
 
 /* ---- results accessors ----------------------------------------------- */
 
-const char *pf_json_str(const json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
 const json_t *pf_results_device(const json_t *results, const char *dev_id)
 {
 	size_t i;
@@ -78,7 +74,7 @@ const json_t *pf_results_device(const json_t *results, const char *dev_id)
 	if (!dev_id)
 		return NULL;
 	json_array_foreach (json_object_get(results, "devices"), i, d) {
-		const char *id = pf_json_str(d, "id");
+		const char *id = pf_json_string_get(d, "id", NULL);
 		if (id && !strcmp(id, dev_id))
 			return d;
 	}
@@ -97,7 +93,7 @@ bool pf_device_offers(const json_t *dev, int bit)
 		return false;
 	}
 	/* fall back to the 64-bit hex string */
-	const char *hex = pf_json_str(dev, "features");
+	const char *hex = pf_json_string_get(dev, "features", NULL);
 	if (!hex || bit > 63)
 		return false;
 	return (strtoull(hex, NULL, 16) >> bit) & 1;
@@ -134,15 +130,17 @@ static void collect_reasons(json_t *reqs, json_t *out)
 			size_t i, j;
 			json_t *r, *rs;
 			json_array_foreach (reqs, i, r) {
-				bool mand = !strcmp(pf_json_str(r, "status"), "mandatory");
+				bool mand =
+					!strcmp(pf_json_string_get(r, "status", NULL), "mandatory");
 				if (mand != (pass == 0) ||
-				    strcmp(pf_json_str(r, "outcome"), order[k]))
+				    strcmp(pf_json_string_get(r, "outcome", NULL), order[k]))
 					continue;
 				json_array_foreach (json_object_get(r, "reasons"), j, rs) {
 					json_t *c = json_copy(rs);
 					json_object_set_new(c, "outcome", json_string(order[k]));
-					json_object_set_new(c, "title",
-							    json_string(pf_json_str(r, "title")));
+					json_object_set_new(
+						c, "title",
+						json_string(pf_json_string_get(r, "title", NULL)));
 					json_array_append_new(out, c);
 				}
 			}
@@ -235,7 +233,8 @@ json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, stru
 			json_pack("{s:s, s:s, s:s}", "kind", "nothing-applicable", "outcome",
 				  "incomplete", "why",
 				  "no mandatory requirement of the profile applied to this run"));
-	const char *run_verdict = pf_json_str(json_object_get(results, "summary"), "verdict");
+	const char *run_verdict =
+		pf_json_string_get(json_object_get(results, "summary"), "verdict", NULL);
 	if (run_verdict && !strcmp(run_verdict, "incomplete") && verdict < PF_PV_INCOMPLETE) {
 		verdict = PF_PV_INCOMPLETE;
 		json_array_insert_new(reasons, 0,
@@ -251,8 +250,9 @@ json_t *pf_score_profile(const json_t *results, const struct pf_profile *p, stru
 			c[k] = dcounts[i * 5 + k];
 		json_array_append_new(
 			dj, json_pack("{s:s?, s:s?, s:s?, s:s, s:o}", "device",
-				      pf_json_str(d, "id"), "type", pf_json_str(d, "type"),
-				      "transport", pf_json_str(d, "transport"), "verdict",
+				      pf_json_string_get(d, "id", NULL), "type",
+				      pf_json_string_get(d, "type", NULL), "transport",
+				      pf_json_string_get(d, "transport", NULL), "verdict",
 				      pv_name_i(outcome_to_pv(dev_worst[i])), "requirements",
 				      pf_score_counts_json(c, 5, pf_score_outcome_name_i)));
 	}
@@ -321,7 +321,7 @@ int pf_score_worst(const json_t *results)
 	int worst = -1;
 
 	json_array_foreach (json_object_get(results, "profiles"), i, p) {
-		int v = pf_pverdict_parse(pf_json_str(p, "verdict"));
+		int v = pf_pverdict_parse(pf_json_string_get(p, "verdict", NULL));
 		worst = v > worst ? v : worst;
 	}
 	return worst;

@@ -83,7 +83,6 @@ int pf_pverdict_parse(const char *s);
 
 /* ---- results.json accessors (borrowed references, NULL when absent) -- */
 const json_t *pf_results_device(const json_t *results, const char *dev_id);
-const char *pf_json_str(const json_t *obj, const char *key); /* NULL if not a string */
 bool pf_device_offers(const json_t *dev, int bit);
 
 /* Scores results against one profile. Returns a new JSON object (caller

@@ -4,6 +4,7 @@
 #include "policy/score.h"
 
 #include "cli/cli.h"
+#include "util/json.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -38,7 +39,7 @@ int pf_headline_parse(const char *s)
 static bool fatal_finding(const json_t *f)
 {
 	static const char *const kinds[] = { "crash", "wedged", "timeout", "fault", NULL };
-	const char *k = pf_json_str(f, "kind");
+	const char *k = pf_json_string_get(f, "kind", NULL);
 
 	if (!k || json_is_true(json_object_get(f, "waived")))
 		return false;
@@ -77,7 +78,7 @@ static json_int_t count_devices(const json_t *devs, const char *key, const char 
 	const json_t *d;
 
 	json_array_foreach (devs, i, d) {
-		const char *s = pf_json_str(d, key);
+		const char *s = pf_json_string_get(d, key, NULL);
 		n += s && !strcmp(s, val);
 	}
 	return n;
@@ -141,8 +142,8 @@ int pf_headline_eval(const json_t *doc, json_t *reasons)
 			rc = -1;
 	nres = json_array_size(json_object_get(doc, "results"));
 	json_array_foreach (json_object_get(doc, "results"), i, v) {
-		enum pf_rv r = pf_rv_parse(pf_json_str(v, "verdict"));
-		const char *lv = pf_json_str(v, "level");
+		enum pf_rv r = pf_rv_parse(pf_json_string_get(v, "verdict", NULL));
+		const char *lv = pf_json_string_get(v, "level", NULL);
 
 		c[r]++;
 		tested += pf_rv_is_tested(r);
@@ -156,8 +157,11 @@ int pf_headline_eval(const json_t *doc, json_t *reasons)
 		if (!fatal_finding(v))
 			continue;
 		fatal++;
-		rc |= add_why(why[PF_HL_NON_CONFORMANT], "%s: %s", pf_json_str(v, "kind"),
-			      pf_json_str(v, "message") ? pf_json_str(v, "message") : "");
+		rc |= add_why(why[PF_HL_NON_CONFORMANT], "%s: %s",
+			      pf_json_string_get(v, "kind", NULL),
+			      pf_json_string_get(v, "message", NULL)
+				      ? pf_json_string_get(v, "message", NULL)
+				      : "");
 	}
 
 	/* incomplete: the run does not cover what it was meant to test */
@@ -168,12 +172,13 @@ int pf_headline_eval(const json_t *doc, json_t *reasons)
 		if (!json_is_object(end)) {
 			incomplete = true;
 			rc |= add_why(why[PF_HL_INCOMPLETE], "the last boot sent no end record");
-		} else if (!pf_json_str(end, "status") ||
-			   strcmp(pf_json_str(end, "status"), "ok")) {
+		} else if (!pf_json_string_get(end, "status", NULL) ||
+			   strcmp(pf_json_string_get(end, "status", NULL), "ok")) {
 			incomplete = true;
 			rc |= add_why(why[PF_HL_INCOMPLETE], "the probe ended with status %s",
-				      pf_json_str(end, "status") ? pf_json_str(end, "status")
-								 : "(none)");
+				      pf_json_string_get(end, "status", NULL)
+					      ? pf_json_string_get(end, "status", NULL)
+					      : "(none)");
 		}
 		rc |= check_expect(doc, why[PF_HL_INCOMPLETE], &incomplete);
 		if (!tested) {
@@ -253,13 +258,13 @@ int pf_gate_exit_code(const json_t *doc, const char *profile_id)
 	size_t i;
 
 	json_array_foreach (json_object_get(doc, "profiles"), i, p) {
-		const char *id = pf_json_str(p, "id");
+		const char *id = pf_json_string_get(p, "id", NULL);
 
 		if (!id || !profile_id || strcmp(id, profile_id))
 			continue;
 		if (pf_headline(doc) == PF_HL_INCOMPLETE)
 			return PF_EXIT_INFRA;
-		switch (pf_pverdict_parse(pf_json_str(p, "verdict"))) {
+		switch (pf_pverdict_parse(pf_json_string_get(p, "verdict", NULL))) {
 		case PF_PV_CONFORMANT:
 		case PF_PV_WARNINGS:
 			return PF_EXIT_CONFORMANT;

@@ -3,6 +3,7 @@
  * the check results, features and modes say about each (score.h). */
 #define _GNU_SOURCE
 #include "policy/score_impl.h"
+#include "util/json.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -52,11 +53,12 @@ static bool has_filters(const struct pf_requirement *r)
 
 static bool dev_applies(const struct pf_requirement *r, const json_t *dev)
 {
-	if (r->devices.n && !strv_has(&r->devices, pf_json_str(dev, "type")))
+	if (r->devices.n && !strv_has(&r->devices, pf_json_string_get(dev, "type", NULL)))
 		return false;
-	if (r->transports.n && !strv_has(&r->transports, pf_json_str(dev, "transport")))
+	if (r->transports.n &&
+	    !strv_has(&r->transports, pf_json_string_get(dev, "transport", NULL)))
 		return false;
-	if (r->modes.n && !strv_has(&r->modes, pf_json_str(dev, "mode")))
+	if (r->modes.n && !strv_has(&r->modes, pf_json_string_get(dev, "mode", NULL)))
 		return false;
 	for (size_t i = 0; i < r->app_features.n; i++)
 		if (!pf_device_offers(dev, r->app_features.v[i].bit))
@@ -87,8 +89,9 @@ static json_t *reason(const struct pf_requirement *r, const json_t *dev, const c
 	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s}", "requirement", r->id,
 			 "status", pf_req_status_name(r->status), "level",
 			 pf_req_level_name(r->level), "kind", kind, "device",
-			 pf_json_str(dev, "id"), "type", pf_json_str(dev, "type"), "transport",
-			 pf_json_str(dev, "transport"), "why", why);
+			 pf_json_string_get(dev, "id", NULL), "type",
+			 pf_json_string_get(dev, "type", NULL), "transport",
+			 pf_json_string_get(dev, "transport", NULL), "why", why);
 }
 
 static void add_result_detail(json_t *rs, const json_t *res)
@@ -124,8 +127,9 @@ struct eval {
 
 static bool result_matches(const struct pf_requirement *r, const json_t *res)
 {
-	const char *test = pf_json_str(res, "test"), *cls = pf_json_str(res, "class");
-	const char *lvl = pf_json_str(res, "level");
+	const char *test = pf_json_string_get(res, "test", NULL),
+		   *cls = pf_json_string_get(res, "class", NULL);
+	const char *lvl = pf_json_string_get(res, "level", NULL);
 	size_t i;
 	const json_t *q;
 
@@ -158,13 +162,13 @@ static enum pf_outcome eval_checks(struct eval *e, const json_t *dev, const char
 	char why[600], a[300], b[300];
 
 	json_array_foreach (json_object_get(e->results, "results"), i, res) {
-		const char *rd = pf_json_str(res, "device");
+		const char *rd = pf_json_string_get(res, "device", NULL);
 		if (dev_id ? !rd || strcmp(rd, dev_id) : rd != NULL)
 			continue;
 		if (!result_matches(r, res))
 			continue;
 		matched++;
-		enum pf_rv v = pf_rv_parse(pf_json_str(res, "verdict"));
+		enum pf_rv v = pf_rv_parse(pf_json_string_get(res, "verdict", NULL));
 		enum pf_outcome o = rv_outcome(v);
 		e->counts[v]++;
 		out = MAXO(out, o);
@@ -188,9 +192,14 @@ static enum pf_outcome eval_checks(struct eval *e, const json_t *dev, const char
 					   : v == PF_RV_XFAIL ? "known-failure"
 							      : "check";
 			snprintf(why, sizeof(why), "check %s: %s%s%s",
-				 pf_json_str(res, "test") ? pf_json_str(res, "test") : "?",
-				 pf_rv_name(v), pf_json_str(res, "message") ? ": " : "",
-				 pf_json_str(res, "message") ? pf_json_str(res, "message") : "");
+				 pf_json_string_get(res, "test", NULL)
+					 ? pf_json_string_get(res, "test", NULL)
+					 : "?",
+				 pf_rv_name(v),
+				 pf_json_string_get(res, "message", NULL) ? ": " : "",
+				 pf_json_string_get(res, "message", NULL)
+					 ? pf_json_string_get(res, "message", NULL)
+					 : "");
 			json_t *rs = reason(r, dev, kind, why);
 			add_result_detail(rs, res);
 			json_array_append_new(e->reasons, rs);
@@ -245,7 +254,7 @@ static enum pf_outcome eval_device(struct eval *e, const json_t *dev)
 		}
 	}
 	if (dev && r->sat_modes.n) {
-		const char *mode = pf_json_str(dev, "mode");
+		const char *mode = pf_json_string_get(dev, "mode", NULL);
 		if (strv_has(&r->sat_modes, mode)) {
 			out = MAXO(out, PF_OUT_PASS);
 		} else {
@@ -256,7 +265,7 @@ static enum pf_outcome eval_device(struct eval *e, const json_t *dev)
 		}
 	}
 	if (r->checks.n || r->statements.n) {
-		enum pf_outcome c = eval_checks(e, dev, pf_json_str(dev, "id"));
+		enum pf_outcome c = eval_checks(e, dev, pf_json_string_get(dev, "id", NULL));
 		out = MAXO(out, c);
 	}
 	return out;
@@ -332,19 +341,20 @@ json_t *pf_score_requirement(const json_t *results, const struct pf_profile *p,
 		dev_out[i] = o;
 		out = MAXO(out, o);
 		json_array_append_new(
-			devs,
-			json_pack("{s:s?, s:s?, s:s?, s:s, s:o, s:i}", "device",
-				  pf_json_str(d, "id"), "type", pf_json_str(d, "type"), "transport",
-				  pf_json_str(d, "transport"), "outcome", pf_outcome_name(o),
-				  "checks", pf_score_counts_json(e.counts, PF_RV_COUNT, rv_name_i),
-				  "reasons", (int)(json_array_size(e.reasons) - before)));
+			devs, json_pack("{s:s?, s:s?, s:s?, s:s, s:o, s:i}", "device",
+					pf_json_string_get(d, "id", NULL), "type",
+					pf_json_string_get(d, "type", NULL), "transport",
+					pf_json_string_get(d, "transport", NULL), "outcome",
+					pf_outcome_name(o), "checks",
+					pf_score_counts_json(e.counts, PF_RV_COUNT, rv_name_i),
+					"reasons", (int)(json_array_size(e.reasons) - before)));
 	}
 	/* results not tied to a device count for requirements without filters */
 	if (!has_filters(r) && (r->checks.n || r->statements.n)) {
 		bool any = false;
 		const json_t *res;
 		json_array_foreach (json_object_get(results, "results"), i, res)
-			any = any || !pf_json_str(res, "device");
+			any = any || !pf_json_string_get(res, "device", NULL);
 		if (any) {
 			memset(e.counts, 0, sizeof(e.counts));
 			enum pf_outcome o = eval_device(&e, NULL);

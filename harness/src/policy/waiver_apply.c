@@ -14,6 +14,7 @@
 
 #include "policy/score.h"
 #include "policy/waiver_entry.h"
+#include "util/json.h"
 
 /* ---- versions and dates ---------------------------------------------- */
 
@@ -237,13 +238,14 @@ static size_t not_covered(const struct pf_waiver_entry *e, const json_t *res, js
 
 static bool entry_matches(const struct pf_waiver_entry *e, const json_t *res, const json_t *dev)
 {
-	const char *test = pf_json_str(res, "test");
+	const char *test = pf_json_string_get(res, "test", NULL);
 
 	if (!test || fnmatch(e->test, test, 0))
 		return false;
-	if (e->devices.n && !strv_has(&e->devices, pf_json_str(dev, "type")))
+	if (e->devices.n && !strv_has(&e->devices, pf_json_string_get(dev, "type", NULL)))
 		return false;
-	if (e->transports.n && !strv_has(&e->transports, pf_json_str(dev, "transport")))
+	if (e->transports.n &&
+	    !strv_has(&e->transports, pf_json_string_get(dev, "transport", NULL)))
 		return false;
 	return true;
 }
@@ -258,7 +260,8 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 		     struct pf_error *err)
 {
 	const json_t *hv = json_object_get(json_object_get(results, "run"), "hypervisor");
-	const char *hv_name = pf_json_str(hv, "name"), *hv_ver = pf_json_str(hv, "version");
+	const char *hv_name = pf_json_string_get(hv, "name", NULL),
+		   *hv_ver = pf_json_string_get(hv, "version", NULL);
 	json_t *list = json_object_get(results, "results"), *res;
 	char date[11];
 	size_t i, nw = w ? w->n : 0;
@@ -288,8 +291,9 @@ int pf_waivers_apply(json_t *results, const struct pf_waivers *w, const char *to
 			     pf_version_match(w->e[k].version, hv_ver) == 1;
 	json_array_foreach (list, i, res) {
 		restore(res);
-		const json_t *dev = pf_results_device(results, pf_json_str(res, "device"));
-		enum pf_rv v = pf_rv_parse(pf_json_str(res, "verdict"));
+		const json_t *dev =
+			pf_results_device(results, pf_json_string_get(res, "device", NULL));
+		enum pf_rv v = pf_rv_parse(pf_json_string_get(res, "verdict", NULL));
 		const struct pf_waiver_entry *pick = NULL, *near = NULL;
 		size_t pick_k = 0, near_k = 0;
 		for (size_t k = 0; k < nw; k++) {

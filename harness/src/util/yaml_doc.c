@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "util/yaml_doc.h"
 
+#include "util/fs.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -198,52 +200,35 @@ out:
 
 char *pf_yaml_read_file(const char *path, size_t max_bytes, size_t *len, struct pf_error *err)
 {
+	struct pf_error rerr;
 	struct stat st;
-	char *buf = NULL;
-	size_t size;
-	FILE *f = fopen(path, "rb");
+	char *buf;
 
 	*len = 0;
-	if (!f) {
+	/* Checked before reading so that a directory or a FIFO is named as
+	 * such (and a FIFO never blocks us), and an oversized file gives its
+	 * size. */
+	if (stat(path, &st) != 0) {
 		pf_error_errno(err, path, "cannot open");
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) != 0) {
-		pf_error_errno(err, path, "cannot stat");
-		goto out;
-	}
 	if (!S_ISREG(st.st_mode)) {
 		pf_error_fill(err, path, 0, 0, NULL, "not a regular file");
-		goto out;
+		return NULL;
 	}
 	if ((unsigned long long)st.st_size > max_bytes) {
 		pf_error_fill(err, path, 0, 0, NULL, "file too large (%lld bytes; limit %zu)",
 			      (long long)st.st_size, max_bytes);
-		goto out;
+		return NULL;
 	}
-	/* one byte more than its size tells a file that grew since fstat */
-	size = (size_t)st.st_size;
-	buf = malloc(size + 2);
-	if (!buf) {
-		pf_error_fill(err, path, 0, 0, NULL, "out of memory");
-		goto out;
-	}
-	*len = fread(buf, 1, size + 1, f);
-	if (ferror(f)) {
-		pf_error_errno(err, path, "read error");
-	} else if (*len > size) {
-		pf_error_fill(err, path, 0, 0, NULL, "file changed while it was read");
-	} else {
-		buf[*len] = '\0';
-		fclose(f);
+	/* Capped at the size just seen: more than that means it grew. */
+	if (pf_read_file(path, (size_t)st.st_size, &buf, len, &rerr) == 0)
 		return buf;
-	}
-	free(buf);
-	buf = NULL;
-	*len = 0;
-out:
-	fclose(f);
-	return buf;
+	if (rerr.sys_errno == EFBIG)
+		pf_error_fill(err, path, 0, 0, NULL, "file changed while it was read");
+	else if (err)
+		*err = rerr;
+	return NULL;
 }
 
 int pf_ydoc_load_file(struct pf_ydoc *d, const char *path, size_t max_bytes, struct pf_error *err)
