@@ -140,10 +140,12 @@ void check_SPLIT_FRAMING(struct pf_test *t)
 		for (unsigned i = 0; i <= r.slots && hit < 0; i++)
 			if (b[2u * i] != (uint8_t)~CHK_FILL)
 				hit = (int)i;
-		report(t, hit < 0, "guard-after",
-		       "device wrote between the one-byte buffers of the chain (guard byte after "
-		       "buffer %d of %u)",
-		       hit, r.slots);
+		/* a warning, as every guard hit (ring_bufs.c) */
+		report_should(
+			t, hit < 0, "guard-after",
+			"device wrote between the one-byte buffers of the chain (guard byte after "
+			"buffer %d of %u: memory the descriptors did not give it)",
+			hit, r.slots);
 	}
 out:
 	chk_ring_close(&r);
@@ -205,8 +207,9 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 
 	if (!chk_ring_open(t, &r, 0, 256, 0, true))
 		goto out;
-	/* Keep the ring full: each round makes every free slot available. */
-	while (done < target && !report_failed(t)) {
+	/* Keep the ring full: each round makes every free slot available.
+	 * Stop at the first warning too: 65536 buffers would repeat it. */
+	while (done < target && !report_failed(t) && !report_warned(t)) {
 		struct virtq_used_info u;
 		unsigned added = 0;
 
@@ -240,6 +243,8 @@ void check_SPLIT_INDEX_WRAP(struct pf_test *t)
 			report_log(t, 0, "index wrap: %u of %u buffers used", done, target);
 		}
 	}
+	if (done < target)
+		goto out; /* stopped at a warning: there is no wrap to judge */
 	report(t, r.vq.used->idx == (uint16_t)target, "used-idx",
 	       "used->idx reads %u after %u buffers", r.vq.used->idx, target);
 	report_metric(t, "split.wrap_buffers_per_s",

@@ -219,6 +219,11 @@ bool report_failed(const struct pf_test *t)
 	return t->failed != 0;
 }
 
+bool report_warned(const struct pf_test *t)
+{
+	return t->warned != 0;
+}
+
 bool report_errored(const struct pf_test *t)
 {
 	return t->errored;

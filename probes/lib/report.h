@@ -21,7 +21,7 @@
  *
  * The verdict state of struct pf_test (failed ... subs_more) belongs to
  * report.c: checks write it only through report*() and read it only through
- * report_failed(), report_errored(), report_stopped() and report_message()
+ * report_failed(), report_warned(), report_errored(), report_stopped() and report_message()
  * (tests/unit/test_report.c holds probes/checks/ to that).
  */
 #ifndef PF_REPORT_H
@@ -122,6 +122,8 @@ void report_rollback(struct pf_test *t, const struct pf_report_mark *m);
 
 /* A MUST-level assertion failed so far. */
 bool report_failed(const struct pf_test *t);
+/* A SHOULD-level (or descriptive) assertion failed so far. */
+bool report_warned(const struct pf_test *t);
 /* report_error() was called. */
 bool report_errored(const struct pf_test *t);
 /* Failed, errored or skipped: the rest of the check would add nothing. */
