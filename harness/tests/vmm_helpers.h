@@ -37,8 +37,10 @@
 #define PF_TEST_DATA_DIR "harness/tests/data"
 #endif
 
-/* Allowance for scheduling, fork/exec and ASan on a busy machine. */
-#define SLACK_MS 1500
+/* Allowance for scheduling, fork/exec and ASan on a busy machine: 1.5 s was
+ * exceeded once with two test suites sharing 2 cores. Every bound that uses
+ * it stays below the limit a hang would run into (overall, inactivity). */
+#define SLACK_MS 3000
 
 /* ---- capture helpers -------------------------------------------------------- */
 
