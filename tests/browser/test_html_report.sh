@@ -52,7 +52,9 @@ flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --dis
 run_chromium() { # profile-dir, extra args...
 	prof=$1; shift
 	# shellcheck disable=SC2086
-	timeout 120 "$chromium" $flags --user-data-dir="$prof" "$@"
+	# 300 s: a screenshot took over 120 s once with two suites and a QEMU
+	# bench sharing 2 cores; a hang still ends well within ctest's limit.
+	timeout 300 "$chromium" $flags --user-data-dir="$prof" "$@"
 }
 
 # 1. Load and dump the DOM, with console messages logged to stderr.
