@@ -158,6 +158,34 @@ struct sim_queue {
 	uint64_t ghost_desc, ghost_driver, ghost_device;
 };
 
+/*
+ * A request as a device model sees it: the elements of one descriptor
+ * chain in order (indirect tables flattened), each mapped into host memory.
+ */
+#define SIM_REQ_MAX_SEGS 64
+struct sim_seg {
+	uint8_t *p;
+	uint32_t len;
+	bool write; /* device-writable */
+};
+
+struct sim_req {
+	uint16_t queue;
+	struct sim_seg seg[SIM_REQ_MAX_SEGS];
+	unsigned nseg;
+	bool truncated; /* more elements than SIM_REQ_MAX_SEGS */
+};
+
+struct sim_dev;
+/*
+ * A device type's behaviour: serves one request and returns the bytes it
+ * wrote into the device-writable part (the used len). NULL: the generic
+ * model, which fills every writable byte with sim_pattern().
+ */
+typedef uint32_t (*sim_serve_fn)(struct sim_dev *s, const struct sim_req *req);
+/* Called after the driver wrote device configuration bytes [off, off+len). */
+typedef void (*sim_config_write_fn)(struct sim_dev *s, uint32_t off, uint32_t len);
+
 struct sim_dev {
 	enum sim_transport transport;
 	uint32_t device_id, vendor_id;
@@ -172,6 +200,11 @@ struct sim_dev {
 	uint16_t qreset_busy_reads; /* QueueReset reads 1 this many times first */
 	uint8_t blk_status;	    /* blk: the status byte the device writes */
 	bool avail_no_notify;	    /* split: set VIRTQ_USED_F_NO_NOTIFY */
+
+	/* device type model (sim_model.c helpers; NULL: generic) */
+	sim_serve_fn serve;
+	sim_config_write_fn config_write;
+	void *model; /* the model's own state */
 
 	/* register state */
 	uint64_t driver_features;
@@ -216,6 +249,9 @@ void sim_reset(struct sim_dev *s);
 void sim_write_status(struct sim_dev *s, uint8_t v);
 /* Changes config bytes, bumps the generation, raises a config interrupt. */
 void sim_config_change(struct sim_dev *s, uint32_t off, const void *data, uint32_t len);
+/* A driver write of `w` bytes of device configuration at `off` (in range):
+ * stores them and tells the device model. */
+void sim_config_write(struct sim_dev *s, uint32_t off, uint64_t v, unsigned w);
 /* Queue reset (RING_RESET) of queue q. */
 void sim_queue_reset(struct sim_dev *s, uint16_t q);
 /* Reads QueueReset of q (1 while busy). */
@@ -234,6 +270,16 @@ int sim_process(struct sim_dev *s, uint16_t q);
 /* SIM_F_RESET_KEEPS_RING: processes the split ring queue q had before its
  * last reset, as if it were still live. */
 int sim_process_ghost(struct sim_dev *s, uint16_t q);
+
+/* ---- sim_model.c: helpers for device type models ---- */
+/* Bytes of the device-readable / device-writable part of a request. */
+uint32_t sim_req_readable(const struct sim_req *r);
+uint32_t sim_req_writable(const struct sim_req *r);
+/* Copies `len` bytes at offset `off` of the readable part into buf;
+ * returns the bytes copied (fewer if the part is shorter). */
+uint32_t sim_req_read(const struct sim_req *r, uint32_t off, void *buf, uint32_t len);
+/* Copies buf to offset `off` of the writable part; returns bytes copied. */
+uint32_t sim_req_write(const struct sim_req *r, uint32_t off, const void *buf, uint32_t len);
 
 /* ---- sim_mmio.c ---- */
 extern const struct pf_io_ops sim_mmio_ops;

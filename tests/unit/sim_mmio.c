@@ -28,8 +28,7 @@ static void cfg_write(struct sim_dev *s, uint64_t off, uint64_t v, unsigned w)
 		s->bad_access++;
 		return;
 	}
-	for (unsigned i = 0; i < w; i++)
-		s->config[off + i] = (uint8_t)(v >> (8 * i));
+	sim_config_write(s, (uint32_t)off, v, w);
 }
 
 static uint64_t mmio_read(void *ctx, uint64_t off, unsigned w)

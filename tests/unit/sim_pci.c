@@ -740,8 +740,7 @@ static void bar_write_op(void *ctx, uint64_t off, uint64_t v, unsigned w)
 	if (off < SIM_PCI_COMMON_OFF + VIRTIO_PCI_COMMON_SIZE) {
 		common_write(s, (uint32_t)off, (uint32_t)v, w);
 	} else if (off >= SIM_PCI_DEVICE_OFF && off + w <= SIM_PCI_DEVICE_OFF + SIM_CONFIG_SIZE) {
-		for (unsigned i = 0; i < w; i++)
-			s->config[off - SIM_PCI_DEVICE_OFF + i] = (uint8_t)(v >> (8 * i));
+		sim_config_write(s, (uint32_t)(off - SIM_PCI_DEVICE_OFF), v, w);
 	} else if (off >= SIM_PCI_NOTIFY_OFF && off < SIM_PCI_NOTIFY_OFF + 0x1000 &&
 		   (w == 2 || w == 4) && !((off - SIM_PCI_NOTIFY_OFF) % SIM_PCI_NOTIFY_MULT)) {
 		uint16_t q = (uint16_t)((off - SIM_PCI_NOTIFY_OFF) / SIM_PCI_NOTIFY_MULT);

@@ -97,10 +97,41 @@ static void queue_addrs(const struct sim_dev *s, const struct sim_queue *q, uint
 	*dev = q->device;
 }
 
-/* One buffer element: fill if writable, maybe scribble if readable. */
+/* The chain being walked, as a device model (s->serve) sees it. */
+static struct sim_req req;
+
+static void req_begin(uint16_t queue)
+{
+	req.queue = queue;
+	req.nseg = 0;
+	req.truncated = false;
+}
+
+/* One buffer element: fill if writable, maybe scribble if readable. With a
+ * device model the element is only recorded; the model writes it later. */
 static void element(struct sim_dev *s, done_t *d, uint64_t addr, uint32_t len, bool write,
 		    bool *scribbled)
 {
+	if (s->serve) {
+		uint8_t *p = gmem(s, addr, len);
+
+		if (!p)
+			return;
+		if (req.nseg == SIM_REQ_MAX_SEGS) {
+			req.truncated = true;
+			return;
+		}
+		req.seg[req.nseg++] = (struct sim_seg){ p, len, write };
+		if (write) {
+			d->writable += len;
+			d->last_w_addr = addr;
+			d->last_w_len = len;
+			d->last_w_orig = len ? p[len - 1] : 0;
+		} else if (len && d->nreadable++ == 0) {
+			d->rd_addr = addr;
+		}
+		return;
+	}
 	if (write) {
 		uint32_t n = s->write_limit && s->write_limit < len ? s->write_limit : len;
 		uint8_t *p = gmem(s, addr, n);
@@ -134,7 +165,11 @@ static void chain_done(struct sim_dev *s, done_t *d)
 {
 	uint8_t *p;
 
-	if (s->device_id == 2 && d->last_w_len) {
+	if (s->serve) {
+		d->written = s->serve(s, &req);
+		if (d->written > d->writable)
+			d->written = d->writable;
+	} else if (s->device_id == 2 && d->last_w_len) {
 		/* blk: the last writable byte is the status (5.2.6); the
 		 * fault leaves what the driver put there */
 		p = gmem(s, d->last_w_addr + d->last_w_len - 1u, 1);
@@ -283,6 +318,7 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 		uint16_t i = head;
 
 		memset(d, 0, sizeof(*d));
+		req_begin((uint16_t)(q - s->q));
 		d->id = head;
 		for (uint32_t guard = 0;; guard++) {
 			uint8_t *e;
@@ -442,6 +478,7 @@ static int process_packed(struct sim_dev *s, struct sim_queue *q)
 			break;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE); /* flags before the rest */
 		memset(d, 0, sizeof(*d));
+		req_begin((uint16_t)(q - s->q));
 		for (;;) {
 			e = ring + 16u * q->last_avail;
 			fl = rd16(e + 14);

@@ -34,8 +34,9 @@ deviations=$here/clean-deviations.tsv
 # The checks a back-end can influence: rings, notifications, reset. The
 # subset leaves out split.index-wrap (65536 buffers per device, most of a
 # run's time); basic.no-use-before-driver-ok is QEMU's business (its
-# front-ends hand the rings over at DRIVER_OK).
-others=packed.*,basic.reset.*,basic.needs-reset.*,mmio.irq.*,mmio.interrupt-status-idle,pci.irq.*,vq-reset.*,features.in-order
+# front-ends hand the rings over at DRIVER_OK). The device suites of the
+# back-ends' types run too.
+others=rng.*,packed.*,basic.reset.*,basic.needs-reset.*,mmio.irq.*,mmio.interrupt-status-idle,pci.irq.*,vq-reset.*,features.in-order
 if [ "$mode" = full ]; then
   filter=${BENCH_FILTER:-split.*,$others}
 else

@@ -87,6 +87,10 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 	[F_PACKED_REWRITE_USED] = { "packed-rewrite-used", false, "any", "packed",
 				    "packed.desc.no-change-after-used", "packed.used-unchanged", "",
 				    "adds 1 to the len of the previous used descriptor" },
+	[F_RNG_NO_ENTROPY] = { "rng-no-entropy", false, "rng", "any", "rng.fill-nonzero",
+			       "rng.entropy", "",
+			       "returns every entropy request with used len 0 (5.4.6.1: one or "
+			       "more random bytes)" },
 	[C_RNG_SHORT_WRITE] = { "rng-short-write", true, "rng", "any",
 				"split.used.len-bytes-written", "", "",
 				"entropy device fills half of each buffer, len says so" },
@@ -103,7 +107,7 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 				  "never writes avail_event (MAY) and polls the ring instead" },
 };
 
-int vu_faults_parse(const char *list, uint32_t *set, const char **bad)
+int vu_faults_parse(const char *list, uint64_t *set, const char **bad)
 {
 	static char name[64];
 
@@ -122,7 +126,7 @@ int vu_faults_parse(const char *list, uint32_t *set, const char **bad)
 				*bad = name;
 				return -1;
 			}
-			*set |= 1u << i;
+			*set |= 1ull << i;
 		} else if (n) {
 			*bad = "(too long)";
 			return -1;

@@ -25,6 +25,8 @@ int vu_rng_handle(struct vu_dev *d, struct vu_req *r)
 
 	if (fault(d, C_RNG_SHORT_WRITE) && n > 1)
 		n = (n + 1) / 2;
+	if (fault(d, F_RNG_NO_ENTROPY))
+		n = 0;
 	while (off < n) {
 		size_t k = n - off < sizeof(buf) ? (size_t)(n - off) : sizeof(buf);
 

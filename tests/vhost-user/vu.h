@@ -174,6 +174,8 @@ enum vu_fault {
 	F_PACKED_USED_FLAGS_BAD,
 	F_PACKED_AVAIL_FLIP_IGNORED,
 	F_PACKED_REWRITE_USED,
+	/* device suites: one device type's rules */
+	F_RNG_NO_ENTROPY,
 	/* conformant controls: MAY behaviours that must not be flagged */
 	C_RNG_SHORT_WRITE,
 	C_LEN_UNDER,
@@ -182,6 +184,7 @@ enum vu_fault {
 	C_AVAIL_EVENT_STALE,
 	F_COUNT
 };
+_Static_assert(F_COUNT <= 64, "a fault set is a 64-bit mask");
 
 struct vu_fault_info {
 	const char *name;
@@ -197,7 +200,7 @@ struct vu_fault_info {
 extern const struct vu_fault_info vu_faults[F_COUNT];
 
 /* Parse "a,b,c" into a bit set; returns 0 or -1 (unknown name in *bad). */
-int vu_faults_parse(const char *list, uint32_t *set, const char **bad);
+int vu_faults_parse(const char *list, uint64_t *set, const char **bad);
 void vu_faults_print(void);
 
 /* ---- the device (main.c, blk.c, rng.c) ------------------------------------ */
@@ -209,7 +212,7 @@ enum vu_type {
 
 struct vu_dev {
 	enum vu_type type;
-	uint32_t faults;
+	uint64_t faults;
 	uint64_t rng_state;
 	uint8_t *disk;
 	uint64_t disk_size;

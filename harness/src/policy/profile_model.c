@@ -4,6 +4,7 @@
  * names profiles may use, lookup and freeing.
  */
 #include "policy/profile.h"
+#include "pf/device_types.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,33 +46,11 @@ bool pf_requirement_wording_unverified(const struct pf_requirement *r)
 	return false;
 }
 
-/* The probe's device names (probes/lib/virtio/virtio.c), so a typo such as
+/* The probe's device names (common/device_types.c), so a typo such as
  * "gpu2d" in applies_to is caught at load time, not scored as n/a. */
-static const char *const device_types[] = {
-	"net",		 "blk",		  "console",
-	"rng",		 "balloon",	  "iomem",
-	"rpmsg",	 "scsi",	  "9p",
-	"mac80211-wlan", "rproc-serial",  "caif",
-	"balloon-new",	 "gpu",		  "rtc",
-	"input",	 "vsock",	  "crypto",
-	"sdm",		 "pstore",	  "iommu",
-	"mem",		 "sound",	  "fs",
-	"pmem",		 "rpmb",	  "mac80211-hwsim",
-	"video-encoder", "video-decoder", "scmi",
-	"nsm",		 "i2c",		  "watchdog",
-	"can",		 "param-server",  "audio-policy",
-	"bluetooth",	 "gpio",	  "rdma",
-	"camera",	 "ism",		  "spi",
-	"tee",		 "cpu-balloon",	  "media",
-	"usb",		 "unknown",	  NULL,
-};
-
 bool pf_device_type_known(const char *name)
 {
-	for (const char *const *t = device_types; *t; t++)
-		if (!strcmp(*t, name))
-			return true;
-	return false;
+	return !strcmp(name, "unknown") || pf_device_type_id(name) != 0;
 }
 
 void pf_strv_free(struct pf_strv *s)

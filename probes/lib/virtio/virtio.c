@@ -3,61 +3,11 @@
 #include "virtio.h"
 
 #include "platform.h"
-
-static const char *const device_names[] = {
-	[1] = "net",
-	[2] = "blk",
-	[3] = "console",
-	[4] = "rng",
-	[5] = "balloon",
-	[6] = "iomem",
-	[7] = "rpmsg",
-	[8] = "scsi",
-	[9] = "9p",
-	[10] = "mac80211-wlan",
-	[11] = "rproc-serial",
-	[12] = "caif",
-	[13] = "balloon-new",
-	[16] = "gpu",
-	[17] = "rtc",
-	[18] = "input",
-	[19] = "vsock",
-	[20] = "crypto",
-	[21] = "sdm",
-	[22] = "pstore",
-	[23] = "iommu",
-	[24] = "mem",
-	[25] = "sound",
-	[26] = "fs",
-	[27] = "pmem",
-	[28] = "rpmb",
-	[29] = "mac80211-hwsim",
-	[30] = "video-encoder",
-	[31] = "video-decoder",
-	[32] = "scmi",
-	[33] = "nsm",
-	[34] = "i2c",
-	[35] = "watchdog",
-	[36] = "can",
-	[38] = "param-server",
-	[39] = "audio-policy",
-	[40] = "bluetooth",
-	[41] = "gpio",
-	[42] = "rdma",
-	[43] = "camera",
-	[44] = "ism",
-	[45] = "spi",
-	[46] = "tee",
-	[47] = "cpu-balloon",
-	[48] = "media",
-	[49] = "usb",
-};
+#include "pf/device_types.h"
 
 const char *virtio_device_name(uint32_t device_id)
 {
-	if (device_id < sizeof(device_names) / sizeof(device_names[0]) && device_names[device_id])
-		return device_names[device_id];
-	return "unknown";
+	return pf_device_type_name(device_id);
 }
 
 uint64_t virtio_read_device_features(struct virtio_dev *d)
