@@ -59,101 +59,76 @@ static const char *cell_str(const json_t *cell, const char *member)
 	return NULL;
 }
 
-static void md_cells(struct pf_buf *b, const json_t *cells, const char *member)
-{
-	size_t i;
-	const json_t *c;
-
-	json_array_foreach (cells, i, c) {
-		const char *s = cell_str(c, member);
-		pf_buf_puts(b, " | ");
-		if (json_is_integer(c))
-			pf_buf_printf(b, "%lld", json_integer_value(c));
-		else
-			pf_buf_md(b, s ? s : "-");
-	}
-	pf_buf_puts(b, " |\n");
-}
-
-static void html_cells(struct pf_buf *b, const json_t *cells, const char *member)
-{
-	size_t i;
-	const json_t *c;
-
-	json_array_foreach (cells, i, c) {
-		const char *s = cell_str(c, member);
-		pf_buf_puts(b, "<td");
-		if (json_is_object(c) && pf_jstr(c, "why", NULL)) {
-			pf_buf_puts(b, " title=\"");
-			pf_buf_html(b, pf_jstr(c, "why", ""));
-			pf_buf_puts(b, "\"");
-		}
-		pf_buf_puts(b, ">");
-		if (json_is_integer(c))
-			pf_buf_printf(b, "%lld", json_integer_value(c));
-		else if (s)
-			pf_html_badge(b, s);
-		else
-			pf_buf_puts(b, "<span class=\"muted\">&#8211;</span>");
-		pf_buf_puts(b, "</td>");
-	}
-	pf_buf_puts(b, "</tr>");
-}
-
-/* The rest of a table's head: a column per run. */
-static void md_heads(struct pf_buf *b, const json_t *runs)
-{
-	size_t i;
-	const json_t *r;
-
-	json_array_foreach (runs, i, r)
-		pf_buf_template(b, r, " | {key|?}", pf_buf_md);
-	pf_buf_puts(b, " |\n|---");
-	for (i = 0; i < json_array_size(runs); i++)
-		pf_buf_puts(b, "|---");
-	pf_buf_puts(b, "|\n");
-}
-
-static void html_heads(struct pf_buf *b, const json_t *runs)
-{
-	size_t i;
-	const json_t *r;
-
-	json_array_foreach (runs, i, r)
-		pf_buf_template(b, r,
-				"<th title=\"{label}\">{key|?}<br><span class=\"small "
-				"muted\">{hypervisor.name|?} {hypervisor.version}</span></th>",
-				pf_buf_html);
-	pf_buf_puts(b, "</tr></thead><tbody>");
-}
-
 /* How each format writes the pieces of a table the two share. */
 static const struct matrix_format {
 	pf_escape_fn esc;
-	void (*heads)(struct pf_buf *b, const json_t *runs);
-	/* a row's cells, one per run, to the end of the row */
-	void (*cells)(struct pf_buf *b, const json_t *cells, const char *member);
+	/* the rest of a table's head: a cell per run (a template), what
+	 * closes the row, and a rule under it, a piece per run */
+	const char *run_head, *heads_end, *rule, *rule_end;
+	/* a cell: its opening, a template of its tooltip from an object cell
+	 * with a "why" (NULL: none), the end of the opening, the writer of a
+	 * string value, what stands for no value, its closing */
+	const char *cell, *why, *cell_open_end;
+	pf_escape_fn value;
+	const char *none, *cell_end;
+	const char *row_end;
 	const char *info; /* after the first cell of an informational requirement */
 	const char *end;  /* after a table's last row */
 } formats[2] = {
-	[MD] = { pf_buf_md, md_heads, md_cells, " (info)", "" },
-	[HTML] = { pf_buf_html, html_heads, html_cells, "", "</tbody></table>" },
+	[MD] = { pf_buf_md, " | {key|?}", " |\n|---", "|---", "|\n", " | ", NULL, "", pf_buf_md,
+		 "-", "", " |\n", " (info)", "" },
+	[HTML] = { pf_buf_html,
+		   "<th title=\"{label}\">{key|?}<br><span class=\"small muted\">"
+		   "{hypervisor.name|?} {hypervisor.version}</span></th>",
+		   "</tr></thead><tbody>", "", "", "<td", " title=\"{why}\"", ">", pf_html_badge,
+		   "<span class=\"muted\">&#8211;</span>", "</td>", "</tr>", "",
+		   "</tbody></table>" },
 };
+
+/* A row's cells, one per run, to the end of the row. */
+static void matrix_cells(struct pf_buf *b, const struct matrix_format *f, const json_t *cells,
+			 const char *member)
+{
+	size_t i;
+	const json_t *c;
+
+	json_array_foreach (cells, i, c) {
+		const char *s = cell_str(c, member);
+
+		pf_buf_puts(b, f->cell);
+		if (f->why && json_is_object(c) && pf_jstr(c, "why", NULL))
+			pf_buf_template(b, c, f->why, f->esc);
+		pf_buf_puts(b, f->cell_open_end);
+		if (json_is_integer(c))
+			pf_buf_printf(b, "%lld", json_integer_value(c));
+		else if (s)
+			f->value(b, s);
+		else
+			pf_buf_puts(b, f->none);
+		pf_buf_puts(b, f->cell_end);
+	}
+	pf_buf_puts(b, f->row_end);
+}
 
 static void matrix_tables(const json_t *m, struct pf_buf *b, int fmt)
 {
 	const struct matrix_format *f = &formats[fmt];
-	const json_t *row;
+	const json_t *runs = json_object_get(m, "runs"), *row;
 	size_t i, t;
 
 	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
 		pf_buf_puts(b, tables[t].head[fmt]);
-		f->heads(b, json_object_get(m, "runs"));
+		json_array_foreach (runs, i, row)
+			pf_buf_template(b, row, f->run_head, f->esc);
+		pf_buf_puts(b, f->heads_end);
+		for (i = 0; i < json_array_size(runs); i++)
+			pf_buf_puts(b, f->rule);
+		pf_buf_puts(b, f->rule_end);
 		json_array_foreach (json_object_get(m, tables[t].member), i, row) {
 			pf_buf_template(b, row, tables[t].row[fmt], f->esc);
 			if (tables[t].info && !strcmp(pf_jstr(row, "status", ""), "informational"))
 				pf_buf_puts(b, f->info);
-			f->cells(b, json_object_get(row, "cells"), tables[t].cell);
+			matrix_cells(b, f, json_object_get(row, "cells"), tables[t].cell);
 		}
 		pf_buf_puts(b, f->end);
 	}
