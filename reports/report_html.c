@@ -262,19 +262,16 @@ static void profiles(struct pf_html *h)
 	size_t i, nr = 0;
 
 	pf_buf_puts(b, "<section id=\"profiles\"><h2>Verdict per profile</h2>");
-	if (!json_array_size(ps)) {
-		pf_buf_puts(
-			b,
-			"<p class=\"muted\">No profile was scored for this run.</p></section>\n");
+	if (!pf_buf_table_head(
+		    b, ps,
+		    "<table><thead><tr><th>Profile</th><th>Version</th><th>Base spec</th>"
+		    "<th>Verdict</th><th class=\"num\">Mandatory pass</th>"
+		    "<th class=\"num\">warn</th><th class=\"num\">fail</th><th "
+		    "class=\"num\">incomplete</th>"
+		    "<th class=\"num\">n/a</th><th class=\"num\">Informational not passed</th>"
+		    "<th class=\"num\">Statements exercised</th></tr></thead><tbody>",
+		    "<p class=\"muted\">No profile was scored for this run.</p></section>\n"))
 		return;
-	}
-	pf_buf_puts(b, "<table><thead><tr><th>Profile</th><th>Version</th><th>Base "
-		       "spec</th><th>Verdict</th>"
-		       "<th class=\"num\">Mandatory pass</th><th class=\"num\">warn</th><th "
-		       "class=\"num\">fail</th>"
-		       "<th class=\"num\">incomplete</th><th class=\"num\">n/a</th><th "
-		       "class=\"num\">Informational not passed</th>"
-		       "<th class=\"num\">Statements exercised</th></tr></thead><tbody>");
 	json_array_foreach (ps, i, p) {
 		const json_t *cnt = json_object_get(p, "counts"),
 			     *mo = json_object_get(cnt, "mandatory_outcomes");

@@ -142,13 +142,11 @@ void pf_html_findings(struct pf_html *h)
 	size_t i;
 
 	pf_buf_puts(b, "<section id=\"findings\"><h2>Findings</h2>");
-	if (!json_array_size(fs)) {
-		pf_buf_puts(b, "<p>No crash, hang, timeout or protocol finding.</p></section>\n");
+	if (!pf_buf_table_head(b, fs,
+			       "<table><thead><tr><th>Kind</th><th>Check</th><th>Device</th>"
+			       "<th class=\"num\">Step</th><th>Message</th></tr></thead><tbody>",
+			       "<p>No crash, hang, timeout or protocol finding.</p></section>\n"))
 		return;
-	}
-	pf_buf_puts(b, "<table><thead><tr><th>Kind</th><th>Check</th><th>Device</th><th "
-		       "class=\"num\">Step</th>"
-		       "<th>Message</th></tr></thead><tbody>");
 	json_array_foreach (fs, i, f) {
 		pf_buf_puts(b, "<tr class=\"row-fail\"><td>");
 		pf_html_badge(b, pf_jstr(f, "kind", "?"));

@@ -35,13 +35,12 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 	const json_t *profiles = json_object_get(results, "profiles"), *p, *rs;
 	size_t i, j;
 
-	if (!json_array_size(profiles)) {
-		pf_buf_puts(b, "No profile was scored.\n\n");
+	if (!pf_buf_table_head(
+		    b, profiles,
+		    "| Profile | Version | Spec | Verdict | Mandatory: pass / warn / fail / "
+		    "incomplete / n/a |\n|---|---|---|---|---|\n",
+		    "No profile was scored.\n\n"))
 		return;
-	}
-	pf_buf_puts(b, "| Profile | Version | Spec | Verdict | Mandatory: pass / warn / fail / "
-		       "incomplete / n/a |\n"
-		       "|---|---|---|---|---|\n");
 	json_array_foreach (profiles, i, p) {
 		pf_buf_template(
 			b, p,
