@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Table rows and lines that print several string members of a results
- * object, each after a fixed piece of markup, are written as a table of
- * fields printed by one loop instead of a run of alternating calls.
+ * Markup with the members of a results object in it is written from one
+ * template string per row or line, instead of a run of alternating calls
+ * that write a piece of markup and then an escaped member.
  */
 #ifndef PF_REPORT_FIELDS_H
 #define PF_REPORT_FIELDS_H
-
-#include <stddef.h>
 
 #include <jansson.h>
 
@@ -16,17 +14,16 @@
 /* Writes s into b escaped for the output format (pf_buf_md, pf_buf_html). */
 typedef void (*pf_escape_fn)(struct pf_buf *b, const char *s);
 
-struct pf_field {
-	const char *before; /* literal markup written before the value */
-	const char *sub;    /* member object holding key; NULL: the object itself */
-	const char *key;
-	const char *dflt; /* written when the member is missing */
-};
-
-#define PF_FIELDS_N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* For each field: its markup, then its value from o escaped by esc. */
-void pf_buf_fields(struct pf_buf *b, const json_t *o, const struct pf_field *f, size_t n,
-		   pf_escape_fn esc);
+/*
+ * Writes tpl into b: its text as it is (it is markup), and each field in
+ * braces as a member of o:
+ *   {key}          o's string member key escaped by esc, "" when missing
+ *   {key|text}     the same, text when the member is missing or no string
+ *   {sub.key}      member key of the object o["sub"] (any depth)
+ *   {#key}         an integer member in decimal, 0 when missing
+ * Templates are the writers' own constants; a brace without its closing
+ * one, or a field name longer than 127 bytes, is written as text.
+ */
+void pf_buf_template(struct pf_buf *b, const json_t *o, const char *tpl, pf_escape_fn esc);
 
 #endif

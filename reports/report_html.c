@@ -75,19 +75,11 @@ void pf_html_refs(struct pf_buf *b, const json_t *req)
 		bool unv = grade && (!strcmp(grade, "D") || !strcmp(grade, "R"));
 		pf_buf_printf(b, "<span class=\"tag%s\" title=\"", unv ? " unverified" : "");
 		pf_buf_html(b, pf_jstr(r, "title", pf_jstr(r, "doc", "")));
-		if (pf_jstr(r, "note", NULL)) {
-			pf_buf_puts(b, ": ");
-			pf_buf_html(b, pf_jstr(r, "note", ""));
-		}
-		pf_buf_puts(b, "\">");
-		pf_buf_html(b, pf_jstr(r, "doc", "?"));
-		pf_buf_puts(b, " §");
-		pf_buf_html(b, pf_jstr(r, "section", "?"));
-		if (grade) {
-			pf_buf_puts(b, " [");
-			pf_buf_html(b, grade);
-			pf_buf_puts(b, "]");
-		}
+		if (pf_jstr(r, "note", NULL))
+			pf_buf_template(b, r, ": {note}", pf_buf_html);
+		pf_buf_template(b, r, "\">{doc|?} §{section|?}", pf_buf_html);
+		if (grade)
+			pf_buf_template(b, r, " [{grade}]", pf_buf_html);
 		pf_buf_puts(b, "</span>");
 	}
 	if (json_is_true(json_object_get(req, "wording_unverified")))
@@ -104,9 +96,7 @@ const char *pf_html_details_open(const struct pf_html *h)
 
 void pf_html_named(struct pf_buf *b, const json_t *o, const char *second)
 {
-	pf_buf_puts(b, "<b>");
-	pf_buf_html(b, pf_jstr(o, "id", "?"));
-	pf_buf_puts(b, "</b> ");
+	pf_buf_template(b, o, "<b>{id|?}</b> ", pf_buf_html);
 	pf_buf_html(b, pf_jstr(o, second, ""));
 }
 
@@ -119,44 +109,29 @@ void pf_html_level_status(struct pf_buf *b, const json_t *r, const char *sep)
 
 void pf_html_profile_heading(struct pf_buf *b, const json_t *p)
 {
-	static const struct pf_field head[] = {
-		{ "<h3>", NULL, "id", "?" },
-		{ " ", NULL, "version", "" },
-	};
-
-	pf_buf_fields(b, p, head, PF_FIELDS_N(head), pf_buf_html);
-	pf_buf_puts(b, " ");
+	pf_buf_template(b, p, "<h3>{id|?} {version} ", pf_buf_html);
 	pf_html_badge(b, pf_jstr(p, "verdict", "?"));
 	pf_buf_puts(b, "</h3>");
 }
 
 void pf_html_result_row(struct pf_buf *b, const json_t *r)
 {
-	static const struct pf_field cells[] = {
-		{ "<tr><td class=\"mono\">", NULL, "device", "-" },
-		{ "</td><td><code>", NULL, "test", "?" },
-	};
-
-	pf_buf_fields(b, r, cells, PF_FIELDS_N(cells), pf_buf_html);
-	pf_buf_puts(b, "</code></td>");
+	pf_buf_template(b, r,
+			"<tr><td class=\"mono\">{device|-}</td><td><code>{test|?}</code></td>",
+			pf_buf_html);
 }
 
 void pf_html_verdicts(struct pf_buf *b, const json_t *r)
 {
 	pf_html_badge(b, pf_jstr(r, "verdict", "?"));
-	if (pf_jstr(r, "probe_verdict", NULL)) {
-		pf_buf_puts(b, " <span class=\"small muted\">probe: ");
-		pf_buf_html(b, pf_jstr(r, "probe_verdict", ""));
-		pf_buf_puts(b, "</span>");
-	}
+	if (pf_jstr(r, "probe_verdict", NULL))
+		pf_buf_template(b, r, " <span class=\"small muted\">probe: {probe_verdict}</span>",
+				pf_buf_html);
 }
 
 void pf_html_device_name(struct pf_buf *b, const json_t *d)
 {
-	pf_buf_html(b, pf_jstr(d, "type", "?"));
-	pf_buf_puts(b, " <span class=\"mono\">");
-	pf_buf_html(b, pf_jstr(d, "id", "?"));
-	pf_buf_puts(b, "</span>");
+	pf_buf_template(b, d, "{type|?} <span class=\"mono\">{id|?}</span>", pf_buf_html);
 }
 
 void pf_html_result_claims(struct pf_buf *b, const json_t *r)
@@ -287,42 +262,29 @@ static void profiles(struct pf_html *h)
 	size_t i, nr = 0;
 
 	pf_buf_puts(b, "<section id=\"profiles\"><h2>Verdict per profile</h2>");
-	if (!json_array_size(ps)) {
-		pf_buf_puts(
-			b,
-			"<p class=\"muted\">No profile was scored for this run.</p></section>\n");
+	if (!pf_buf_table_head(
+		    b, ps,
+		    "<table><thead><tr><th>Profile</th><th>Version</th><th>Base spec</th>"
+		    "<th>Verdict</th><th class=\"num\">Mandatory pass</th>"
+		    "<th class=\"num\">warn</th><th class=\"num\">fail</th><th "
+		    "class=\"num\">incomplete</th>"
+		    "<th class=\"num\">n/a</th><th class=\"num\">Informational not passed</th>"
+		    "<th class=\"num\">Statements exercised</th></tr></thead><tbody>",
+		    "<p class=\"muted\">No profile was scored for this run.</p></section>\n"))
 		return;
-	}
-	pf_buf_puts(b, "<table><thead><tr><th>Profile</th><th>Version</th><th>Base "
-		       "spec</th><th>Verdict</th>"
-		       "<th class=\"num\">Mandatory pass</th><th class=\"num\">warn</th><th "
-		       "class=\"num\">fail</th>"
-		       "<th class=\"num\">incomplete</th><th class=\"num\">n/a</th><th "
-		       "class=\"num\">Informational not passed</th>"
-		       "<th class=\"num\">Statements exercised</th></tr></thead><tbody>");
 	json_array_foreach (ps, i, p) {
 		const json_t *cnt = json_object_get(p, "counts"),
 			     *mo = json_object_get(cnt, "mandatory_outcomes");
-		const json_t *io = json_object_get(cnt, "informational_outcomes"),
-			     *sp = json_object_get(p, "spec");
+		const json_t *io = json_object_get(cnt, "informational_outcomes");
 		long long info_bad = json_integer_value(json_object_get(io, "fail")) +
 				     json_integer_value(json_object_get(io, "warn")) +
 				     json_integer_value(json_object_get(io, "incomplete"));
-		pf_buf_puts(b, "<tr><td><b>");
-		pf_buf_html(b, pf_jstr(p, "id", "?"));
-		pf_buf_puts(b, "</b><br><span class=\"small muted\">");
-		pf_buf_html(b, pf_jstr(p, "title", ""));
-		pf_buf_puts(b, "</span></td><td>");
-		pf_buf_html(b, pf_jstr(p, "version", "?"));
-		pf_buf_puts(b, " <span class=\"tag\">");
-		pf_buf_html(b, pf_jstr(p, "maturity", ""));
-		pf_buf_puts(b, "</span></td><td>");
-		pf_buf_html(b, pf_jstr(sp, "name", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_html(b, pf_jstr(sp, "version", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_html(b, pf_jstr(sp, "edition", ""));
-		pf_buf_puts(b, "</td><td>");
+		pf_buf_template(
+			b, p,
+			"<tr><td><b>{id|?}</b><br><span class=\"small muted\">{title}</span>"
+			"</td><td>{version|?} <span class=\"tag\">{maturity}</span></td><td>"
+			"{spec.name|?} {spec.version|?} {spec.edition}</td><td>",
+			pf_buf_html);
 		pf_html_badge(b, pf_jstr(p, "verdict", "?"));
 		for (int k = 0; k < 5; k++)
 			pf_buf_printf(b, "<td class=\"num\">%lld</td>",
@@ -437,10 +399,7 @@ static void footer(struct pf_html *h)
 	const json_t *tool = json_object_get(h->results, "tool");
 	size_t i, j;
 
-	pf_buf_puts(b, "<footer><p>Generated by ");
-	pf_buf_html(b, pf_jstr(tool, "name", "plugfest"));
-	pf_buf_puts(b, " ");
-	pf_buf_html(b, pf_jstr(tool, "version", ""));
+	pf_buf_template(b, tool, "<footer><p>Generated by {name|plugfest} {version}", pf_buf_html);
 	pf_buf_puts(b, " (Virtio Plug-fest Kit). Spec statement ids, sections and labels refer to "
 		       "the kit's "
 		       "paraphrased fact base of VIRTIO 1.4 cs01 normative statements.</p>");
@@ -477,11 +436,9 @@ void pf_report_html_render_ex(const json_t *results, struct pf_buf *b, bool prin
 	pf_buf_puts(b, pf_report_css);
 	pf_buf_puts(b, "</style></head><body><header class=\"top\"><h1>Virtio conformance "
 		       "report</h1><div class=\"sub\">");
-	pf_buf_html(b, pf_jstr(run, "target", "?"));
-	pf_buf_puts(b, " &#8212; ");
+	pf_buf_template(b, run, "{target|?} &#8212; ", pf_buf_html);
 	pf_buf_html(b, hv);
-	pf_buf_puts(b, " &#8212; ");
-	pf_buf_html(b, pf_jstr(run, "started", ""));
+	pf_buf_template(b, run, " &#8212; {started}", pf_buf_html);
 	pf_buf_puts(
 		b, "</div></header><nav class=\"toc\"><a href=\"#summary\">Summary</a><a "
 		   "href=\"#profiles\">Profiles</a>"

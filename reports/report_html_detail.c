@@ -7,19 +7,6 @@
 #include "reports/report_html.h"
 #include "reports/report_fields.h"
 
-/* A finding row's check and device cells, after its kind badge. */
-static const struct pf_field finding_fields[] = {
-	{ "</td><td><code>", NULL, "test", "-" },
-	{ "</code></td><td class=\"mono\">", NULL, "device", "-" },
-};
-
-/* A profile's <summary>: "id version: title". */
-static const struct pf_field profile_summary_fields[] = {
-	{ "", NULL, "id", "?" },
-	{ " ", NULL, "version", "" },
-	{ ": ", NULL, "title", "" },
-};
-
 static const char *row_class(const char *outcome)
 {
 	if (!strcmp(outcome, "fail"))
@@ -38,20 +25,16 @@ static void reason_rows(struct pf_buf *b, const json_t *req, const char *outcome
 	size_t j;
 
 	json_array_foreach (json_object_get(req, "reasons"), j, rs) {
-		pf_buf_printf(b, "<tr%s><td class=\"mono\">", row_class(outcome));
-		pf_buf_html(b, pf_jstr(rs, "device", "(platform)"));
-		pf_buf_puts(b, "<br><span class=\"muted\">");
-		pf_buf_html(b, pf_jstr(rs, "type", ""));
-		pf_buf_puts(b, "</span></td><td>");
+		pf_buf_printf(b, "<tr%s>", row_class(outcome));
+		pf_buf_template(b, rs,
+				"<td class=\"mono\">{device|(platform)}<br><span "
+				"class=\"muted\">{type}</span></td><td>",
+				pf_buf_html);
 		if (pf_jstr(rs, "test", NULL)) {
-			pf_buf_puts(b, "<code>");
-			pf_buf_html(b, pf_jstr(rs, "test", ""));
-			pf_buf_puts(b, "</code> ");
+			pf_buf_template(b, rs, "<code>{test}</code> ", pf_buf_html);
 			pf_html_verdicts(b, rs);
 		} else {
-			pf_buf_puts(b, "<span class=\"tag\">");
-			pf_buf_html(b, pf_jstr(rs, "kind", ""));
-			pf_buf_puts(b, "</span>");
+			pf_buf_template(b, rs, "<span class=\"tag\">{kind}</span>", pf_buf_html);
 		}
 		pf_buf_puts(b, "</td><td>");
 		pf_html_join(b, json_object_get(rs, "sections"), ", ");
@@ -61,19 +44,12 @@ static void reason_rows(struct pf_buf *b, const json_t *req, const char *outcome
 		pf_buf_html(b, pf_jstr(rs, "test", NULL)
 				       ? pf_result_failure_text(rs, text, sizeof(text))
 				       : pf_jstr(rs, "why", ""));
-		if ((w = json_object_get(rs, "waiver"))) {
-			pf_buf_puts(b, "<br><span class=\"small\"><b>");
-			pf_buf_html(b, pf_jstr(w, "kind", ""));
-			pf_buf_puts(b, " ");
-			pf_buf_html(b, pf_jstr(w, "id", ""));
-			pf_buf_puts(b, "</b>: ");
-			pf_buf_html(b, pf_jstr(w, "reason", ""));
-			pf_buf_puts(b, " <span class=\"mono\">");
-			pf_buf_html(b, pf_jstr(w, "issue", ""));
-			pf_buf_puts(b, "</span> (expires ");
-			pf_buf_html(b, pf_jstr(w, "expires", ""));
-			pf_buf_puts(b, ")</span>");
-		}
+		if ((w = json_object_get(rs, "waiver")))
+			pf_buf_template(
+				b, w,
+				"<br><span class=\"small\"><b>{kind} {id}</b>: {reason} <span "
+				"class=\"mono\">{issue}</span> (expires {expires})</span>",
+				pf_buf_html);
 		pf_buf_puts(b, "</td></tr>");
 	}
 }
@@ -84,23 +60,17 @@ static void requirement_block(struct pf_buf *b, const json_t *r)
 
 	pf_buf_puts(b, "<h4>");
 	pf_html_badge(b, out);
-	pf_buf_puts(b, " ");
-	pf_buf_html(b, pf_jstr(r, "id", "?"));
-	pf_buf_puts(b, ": ");
-	pf_buf_html(b, pf_jstr(r, "title", ""));
-	pf_buf_puts(b, "</h4><p class=\"small\"><span class=\"tag\">");
-	pf_buf_html(b, pf_jstr(r, "level", ""));
-	pf_buf_puts(b, "</span><span class=\"tag\">");
-	pf_buf_html(b, pf_jstr(r, "status", ""));
-	pf_buf_puts(b, "</span><span class=\"tag\">evidence: ");
-	pf_buf_html(b, pf_jstr(r, "evidence", ""));
-	pf_buf_puts(b, "</span>");
+	pf_buf_template(b, r,
+			" {id|?}: {title}</h4><p class=\"small\"><span class=\"tag\">{level}</span>"
+			"<span class=\"tag\">{status}</span><span class=\"tag\">evidence: "
+			"{evidence}</span>",
+			pf_buf_html);
 	pf_html_refs(b, r);
-	if (strcmp(pf_jstr(r, "observed", out), out)) {
-		pf_buf_puts(b, " <span class=\"muted\">(observed ");
-		pf_buf_html(b, pf_jstr(r, "observed", ""));
-		pf_buf_puts(b, ", capped by the requirement's level)</span>");
-	}
+	if (strcmp(pf_jstr(r, "observed", out), out))
+		pf_buf_template(b, r,
+				" <span class=\"muted\">(observed {observed}, capped by the "
+				"requirement's level)</span>",
+				pf_buf_html);
 	pf_buf_puts(
 		b,
 		"</p><table><thead><tr><th>Device</th><th>Check / reason</th><th>Spec section</th>"
@@ -172,21 +142,19 @@ void pf_html_findings(struct pf_html *h)
 	size_t i;
 
 	pf_buf_puts(b, "<section id=\"findings\"><h2>Findings</h2>");
-	if (!json_array_size(fs)) {
-		pf_buf_puts(b, "<p>No crash, hang, timeout or protocol finding.</p></section>\n");
+	if (!pf_buf_table_head(b, fs,
+			       "<table><thead><tr><th>Kind</th><th>Check</th><th>Device</th>"
+			       "<th class=\"num\">Step</th><th>Message</th></tr></thead><tbody>",
+			       "<p>No crash, hang, timeout or protocol finding.</p></section>\n"))
 		return;
-	}
-	pf_buf_puts(b, "<table><thead><tr><th>Kind</th><th>Check</th><th>Device</th><th "
-		       "class=\"num\">Step</th>"
-		       "<th>Message</th></tr></thead><tbody>");
 	json_array_foreach (fs, i, f) {
 		pf_buf_puts(b, "<tr class=\"row-fail\"><td>");
 		pf_html_badge(b, pf_jstr(f, "kind", "?"));
-		pf_buf_fields(b, f, finding_fields, PF_FIELDS_N(finding_fields), pf_buf_html);
-		pf_buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
-			      json_integer_value(json_object_get(f, "step")));
-		pf_buf_html(b, pf_jstr(f, "message", ""));
-		pf_buf_puts(b, "</td></tr>");
+		pf_buf_template(
+			b, f,
+			"</td><td><code>{test|-}</code></td><td class=\"mono\">{device|-}</td>"
+			"<td class=\"num\">{#step}</td><td>{message}</td></tr>",
+			pf_buf_html);
 	}
 	pf_buf_puts(b, "</tbody></table></section>\n");
 }
@@ -204,8 +172,7 @@ void pf_html_waivers(struct pf_html *h)
 			       "run.</p></section>\n");
 		return;
 	}
-	pf_buf_puts(b, "<p class=\"small\">Evaluated as of ");
-	pf_buf_html(b, pf_jstr(w, "date", "?"));
+	pf_buf_template(b, w, "<p class=\"small\">Evaluated as of {date|?}", pf_buf_html);
 	pf_buf_puts(b, ". A <b>waiver</b> accepts a deviation (scored as a warning); a <b>known "
 		       "failure</b> only "
 		       "keeps CI green (still a failure here); <b>xpass</b> means a known failure "
@@ -233,19 +200,11 @@ void pf_html_waivers(struct pf_html *h)
 		pf_html_badge(b, pf_jstr(r, "verdict", "?"));
 		if (!wv)
 			pf_buf_puts(b, " <span class=\"tag unverified\">entry expired</span>");
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(src, "kind", ""));
-		pf_buf_puts(b, " <b>");
-		pf_buf_html(b, pf_jstr(src, "id", ""));
-		pf_buf_puts(b, "</b></td><td>");
-		pf_buf_html(b, pf_jstr(src, "reason", ""));
-		pf_buf_puts(b, "</td><td class=\"mono\">");
-		pf_buf_html(b, pf_jstr(src, "issue", ""));
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(src, "expires", ""));
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(src, "approved_by", "-"));
-		pf_buf_puts(b, "</td></tr>");
+		pf_buf_template(b, src,
+				"</td><td>{kind} <b>{id}</b></td><td>{reason}</td><td "
+				"class=\"mono\">{issue}</td><td>{expires}</td><td>{approved_by|-}</"
+				"td></tr>",
+				pf_buf_html);
 	}
 	if (!n)
 		pf_html_empty_row(b, 9, "No entry matched a check result.");
@@ -261,35 +220,23 @@ entries:
 			other++;
 			continue;
 		}
-		pf_buf_printf(b, "<tr%s><td><b>",
+		pf_buf_printf(b, "<tr%s>",
 			      !strcmp(st, "expired") || !strcmp(st, "stale") ? " class=\"row-warn\""
 									     : "");
-		pf_buf_html(b, pf_jstr(e, "id", "?"));
-		pf_buf_puts(b, "</b></td><td>");
-		pf_buf_html(b, pf_jstr(e, "kind", ""));
-		pf_buf_puts(b, "</td><td>");
-		pf_buf_html(b, pf_jstr(e, "hypervisor", ""));
-		pf_buf_puts(b, " ");
-		pf_buf_html(b, pf_jstr(e, "version", ""));
-		pf_buf_puts(b, "</td><td><code>");
-		pf_buf_html(b, pf_jstr(e, "test", ""));
-		pf_buf_puts(b, "</code></td><td>");
-		pf_buf_html(b, st);
-		pf_buf_printf(b, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td>",
-			      json_integer_value(json_object_get(e, "applied")),
-			      json_integer_value(json_object_get(e, "xpass")));
-		pf_buf_html(b, pf_jstr(e, "expires", ""));
-		pf_buf_puts(b, "</td><td class=\"mono small\">");
-		pf_buf_html(b, pf_jstr(e, "file", ""));
-		pf_buf_printf(b, ":%lld</td></tr>", json_integer_value(json_object_get(e, "line")));
-		if (h->print && pf_jstr(e, "reason", NULL)) {
-			/* the PDF gives each entry's reason once, here */
-			pf_buf_puts(b, "<tr><td></td><td colspan=\"8\" class=\"small\">");
-			pf_buf_html(b, pf_jstr(e, "reason", ""));
-			pf_buf_puts(b, " <span class=\"mono\">");
-			pf_buf_html(b, pf_jstr(e, "issue", ""));
-			pf_buf_puts(b, "</span></td></tr>");
-		}
+		pf_buf_template(
+			b, e,
+			"<td><b>{id|?}</b></td><td>{kind}</td><td>{hypervisor} {version}</td>"
+			"<td><code>{test}</code></td><td>{status|?}</td><td "
+			"class=\"num\">{#applied}</td><td class=\"num\">{#xpass}</td>"
+			"<td>{expires}</td><td class=\"mono small\">{file}:{#line}</td></tr>",
+			pf_buf_html);
+		/* the PDF gives each entry's reason once, here */
+		if (h->print && pf_jstr(e, "reason", NULL))
+			pf_buf_template(
+				b, e,
+				"<tr><td></td><td colspan=\"8\" class=\"small\">{reason} <span "
+				"class=\"mono\">{issue}</span></td></tr>",
+				pf_buf_html);
 	}
 	pf_buf_puts(b, "</tbody></table>");
 	if (other)
@@ -305,22 +252,14 @@ static void device_inventory(struct pf_buf *b, const json_t *d)
 	const json_t *q, *bit;
 	size_t i;
 
-	pf_buf_puts(b, "<dl class=\"kv\"><dt>Transport</dt><dd>");
-	pf_buf_html(b, pf_jstr(d, "transport", "?"));
-	pf_buf_puts(b, " at <span class=\"mono\">");
-	pf_buf_html(b, pf_jstr(d, "address", "?"));
-	pf_buf_puts(b, "</span></dd><dt>Interface</dt><dd>");
-	pf_buf_html(b, pf_jstr(d, "mode", "?"));
-	pf_buf_printf(b,
-		      " (version/revision %lld)</dd><dt>Device id / vendor</dt><dd>%lld / <span "
-		      "class=\"mono\">",
-		      json_integer_value(json_object_get(d, "version")),
-		      json_integer_value(json_object_get(d, "device_id")));
-	pf_buf_html(b, json_is_string(json_object_get(d, "vendor_id")) ? pf_jstr(d, "vendor_id", "")
-								       : "-");
-	pf_buf_puts(b, "</span></dd><dt>Features offered</dt><dd><span class=\"mono\">");
-	pf_buf_html(b, pf_jstr(d, "features", "?"));
-	pf_buf_puts(b, "</span> bits ");
+	pf_buf_template(
+		b, d,
+		"<dl class=\"kv\"><dt>Transport</dt><dd>{transport|?} at <span "
+		"class=\"mono\">{address|?}</span></dd><dt>Interface</dt><dd>{mode|?} "
+		"(version/revision {#version})</dd><dt>Device id / vendor</dt><dd>{#device_id} "
+		"/ <span class=\"mono\">{vendor_id|-}</span></dd><dt>Features offered</dt><dd>"
+		"<span class=\"mono\">{features|?}</span> bits ",
+		pf_buf_html);
 	json_array_foreach (json_object_get(d, "feature_bits"), i, bit)
 		pf_buf_printf(b, "%s%lld", i ? ", " : "", json_integer_value(bit));
 	pf_buf_puts(b, "</dd><dt>Virtqueues</dt><dd>");
@@ -346,9 +285,8 @@ void pf_html_devices(struct pf_html *h)
 		json_array_foreach (json_object_get(h->results, "profiles"), j, p)
 			json_array_foreach (json_object_get(p, "devices"), k, pd)
 				if (!strcmp(pf_jstr(pd, "device", ""), id)) {
-					pf_buf_puts(b, "<span class=\"tag\">");
-					pf_buf_html(b, pf_jstr(p, "id", "?"));
-					pf_buf_puts(b, "</span>");
+					pf_buf_template(b, p, "<span class=\"tag\">{id|?}</span>",
+							pf_buf_html);
 					pf_html_badge(b, pf_jstr(pd, "verdict", "?"));
 					pf_buf_puts(b, " ");
 				}
@@ -372,15 +310,12 @@ void pf_html_devices(struct pf_html *h)
 						  ? " class=\"row-warn\""
 					  : v == PF_RV_ERROR ? " class=\"row-error\""
 							     : "";
-			pf_buf_printf(b, "<tr%s><td><code>", cls);
-			pf_buf_html(b, pf_jstr(r, "test", "?"));
-			pf_buf_puts(b, "</code><br><span class=\"small muted\">");
-			pf_buf_html(b, pf_jstr(r, "title", ""));
-			pf_buf_puts(b, "</span></td><td>");
-			pf_buf_html(b, pf_jstr(r, "level", ""));
-			pf_buf_puts(b, "</td><td>");
-			pf_buf_html(b, pf_jstr(r, "class", ""));
-			pf_buf_puts(b, "</td><td>");
+			pf_buf_printf(b, "<tr%s>", cls);
+			pf_buf_template(
+				b, r,
+				"<td><code>{test|?}</code><br><span class=\"small "
+				"muted\">{title}</span></td><td>{level}</td><td>{class}</td><td>",
+				pf_buf_html);
 			pf_html_badge(b, pf_rv_name(v));
 			pf_buf_puts(b, "</td><td>");
 			pf_html_result_claims(b, r);
@@ -401,36 +336,31 @@ void pf_html_requirements(struct pf_html *h)
 	pf_buf_puts(b, "<section id=\"requirements\"><h2>All requirements per profile</h2>");
 	json_array_foreach (json_object_get(h->results, "profiles"), i, p) {
 		pf_buf_printf(b, "<details%s><summary>", pf_html_details_open(h));
-		pf_buf_fields(b, p, profile_summary_fields, PF_FIELDS_N(profile_summary_fields),
-			      pf_buf_html);
-		pf_buf_printf(b, " (%zu requirements)</summary><p class=\"small\">",
+		pf_buf_template(b, p, "{id|?} {version}: {title}", pf_buf_html);
+		pf_buf_printf(b, " (%zu requirements)</summary>",
 			      json_array_size(json_object_get(p, "requirements")));
-		pf_buf_html(b, pf_jstr(p, "description", ""));
+		pf_buf_template(b, p, "<p class=\"small\">{description}", pf_buf_html);
 		pf_buf_puts(b, "</p><table><thead><tr><th>Requirement</th><th>Level / "
 			       "status</th><th>References</th>"
 			       "<th>Outcome</th><th>Devices</th><th class=\"num\">Statements "
 			       "exercised</th></tr></thead><tbody>");
 		json_array_foreach (json_object_get(p, "requirements"), j, r) {
-			pf_buf_puts(b, "<tr><td>");
-			pf_html_named(b, r, "title");
-			pf_buf_puts(b, "</td><td>");
-			pf_html_level_status(b, r, " / ");
-			pf_buf_puts(b, "<br><span class=\"small muted\">evidence: ");
-			pf_buf_html(b, pf_jstr(r, "evidence", ""));
-			pf_buf_puts(b, "</span></td><td>");
+			pf_buf_template(
+				b, r,
+				"<tr><td><b>{id|?}</b> {title}</td><td>{level} / {status}<br><span "
+				"class=\"small muted\">evidence: {evidence}</span></td><td>",
+				pf_buf_html);
 			pf_html_refs(b, r);
 			pf_buf_puts(b, "</td><td>");
 			pf_html_badge(b, pf_jstr(r, "outcome", "?"));
 			pf_buf_puts(b, "</td><td class=\"small\">");
 			json_array_foreach (json_object_get(r, "devices"), k, dv) {
 				pf_buf_puts(b, k ? "<br>" : "");
-				pf_buf_html(b, pf_jstr(dv, "device", "?"));
-				pf_buf_puts(b, ": ");
-				pf_buf_html(b, pf_jstr(dv, "outcome", "?"));
+				pf_buf_template(b, dv, "{device|?}: {outcome|?}", pf_buf_html);
 			}
-			pf_buf_printf(
-				b, "</td><td class=\"num\">%lld</td></tr>",
-				json_integer_value(json_object_get(r, "statements_exercised")));
+			pf_buf_template(b, r,
+					"</td><td class=\"num\">{#statements_exercised}</td></tr>",
+					pf_buf_html);
 		}
 		pf_buf_puts(b, "</tbody></table></details>");
 	}

@@ -44,26 +44,17 @@ enum jkind {
 	J_SKIP
 };
 
+/* How JUnit counts each verdict; pass and warn are passes. */
+static const enum jkind jkind_by_rv[PF_RV_COUNT] = {
+	[PF_RV_FAIL] = J_FAIL,	   [PF_RV_XPASS] = J_FAIL,   [PF_RV_ERROR] = J_ERROR,
+	[PF_RV_CRASH] = J_ERROR,   [PF_RV_WEDGED] = J_ERROR, [PF_RV_TIMEOUT] = J_ERROR,
+	[PF_RV_UNKNOWN] = J_ERROR, [PF_RV_SKIP] = J_SKIP,    [PF_RV_NA] = J_SKIP,
+	[PF_RV_XFAIL] = J_SKIP,	   [PF_RV_WAIVED] = J_SKIP,
+};
+
 static enum jkind jkind_of(enum pf_rv v)
 {
-	switch (v) {
-	case PF_RV_FAIL:
-	case PF_RV_XPASS:
-		return J_FAIL;
-	case PF_RV_ERROR:
-	case PF_RV_CRASH:
-	case PF_RV_WEDGED:
-	case PF_RV_TIMEOUT:
-	case PF_RV_UNKNOWN:
-		return J_ERROR;
-	case PF_RV_SKIP:
-	case PF_RV_NA:
-	case PF_RV_XFAIL:
-	case PF_RV_WAIVED:
-		return J_SKIP;
-	default:
-		return J_PASS;
-	}
+	return (unsigned)v < PF_RV_COUNT ? jkind_by_rv[v] : J_PASS;
 }
 
 static void testcase(struct pf_buf *b, const json_t *res, const char *classname)

@@ -7,23 +7,47 @@
 #include "reports/report_html.h"
 #include "reports/report_fields.h"
 
-/* The leading cells of a row of the runs table, up to the overall verdict. */
-static const struct pf_field md_run_fields[] = {
-	{ "| ", NULL, "key", "?" },	      { " | ", "hypervisor", "name", "?" },
-	{ " ", "hypervisor", "version", "" }, { " | ", NULL, "target", "?" },
-	{ " | ", NULL, "arch", "?" },	      { " | ", NULL, "probe_version", "?" },
-	{ " | **", NULL, "verdict", "?" },
+enum {
+	MD,
+	HTML
 };
 
-static const struct pf_field html_run_fields[] = {
-	{ "<tr><td><b>", NULL, "key", "?" },
-	{ "</b></td><td>", "hypervisor", "name", "?" },
-	{ " ", "hypervisor", "version", "" },
-	{ "</td><td>", NULL, "target", "?" },
-	{ "</td><td>", NULL, "arch", "?" },
-	{ "</td><td>", NULL, "probe_version", "?" },
-	{ "</td><td class=\"mono small\">", NULL, "image_sha256", "?" },
-	{ "</td><td>", NULL, "started", "" },
+/*
+ * The three tables after the runs: one row per profile, device type or
+ * requirement of the matrix, with one cell per run. Each has its title
+ * up to its first column's head, and a template of a row's first cell,
+ * in each format.
+ */
+static const struct matrix_table {
+	const char *member; /* array of the matrix holding the rows */
+	const char *cell;   /* member of an object cell shown; NULL: cells are strings */
+	bool info;	    /* rows are requirements: marks informational ones */
+	const char *head[2];
+	const char *row[2];
+} tables[] = {
+	{ "profiles",
+	  NULL,
+	  false,
+	  { "\n## Hypervisor x profile\n\n| Profile",
+	    "<h2>Hypervisor &#215; profile</h2><table><thead><tr><th>Profile</th>" },
+	  { "| {id|?} {version}", "<tr><td><b>{id|?}</b> {version}<br><span class=\"small "
+				  "muted\">{title}</span></td>" } },
+	{ "devices",
+	  NULL,
+	  false,
+	  { "\n## Device types offered\n\n| Device type",
+	    "<h2>Device types offered</h2><table><thead><tr><th>Device type</th>" },
+	  { "| {type|?}", "<tr><td>{type|?}</td>" } },
+	{ "requirements",
+	  "outcome",
+	  true,
+	  { "\n## Hypervisor x requirement\n\n| Requirement",
+	    "<h2>Hypervisor &#215; requirement</h2><p class=\"small muted\">Hover a cell for the "
+	    "first reason. &#8211; = profile not scored for that run.</p><table><thead><tr>"
+	    "<th>Requirement</th>" },
+	  { "| {profile|?} {id|?}",
+	    "<tr><td><span class=\"tag\">{profile|?}</span><b>{id|?}</b> {title} <span "
+	    "class=\"small muted\">{level}, {status}</span></td>" } },
 };
 
 static const char *cell_str(const json_t *cell, const char *member)
@@ -35,127 +59,102 @@ static const char *cell_str(const json_t *cell, const char *member)
 	return NULL;
 }
 
-static void md_cells(struct pf_buf *b, const json_t *cells, const char *member)
+/* How each format writes the pieces of a table the two share. */
+static const struct matrix_format {
+	pf_escape_fn esc;
+	/* the rest of a table's head: a cell per run (a template), what
+	 * closes the row, and a rule under it, a piece per run */
+	const char *run_head, *heads_end, *rule, *rule_end;
+	/* a cell: its opening, a template of its tooltip from an object cell
+	 * with a "why" (NULL: none), the end of the opening, the writer of a
+	 * string value, what stands for no value, its closing */
+	const char *cell, *why, *cell_open_end;
+	pf_escape_fn value;
+	const char *none, *cell_end;
+	const char *row_end;
+	const char *info; /* after the first cell of an informational requirement */
+	const char *end;  /* after a table's last row */
+} formats[2] = {
+	[MD] = { pf_buf_md, " | {key|?}", " |\n|---", "|---", "|\n", " | ", NULL, "", pf_buf_md,
+		 "-", "", " |\n", " (info)", "" },
+	[HTML] = { pf_buf_html,
+		   "<th title=\"{label}\">{key|?}<br><span class=\"small muted\">"
+		   "{hypervisor.name|?} {hypervisor.version}</span></th>",
+		   "</tr></thead><tbody>", "", "", "<td", " title=\"{why}\"", ">", pf_html_badge,
+		   "<span class=\"muted\">&#8211;</span>", "</td>", "</tr>", "",
+		   "</tbody></table>" },
+};
+
+/* A row's cells, one per run, to the end of the row. */
+static void matrix_cells(struct pf_buf *b, const struct matrix_format *f, const json_t *cells,
+			 const char *member)
 {
 	size_t i;
 	const json_t *c;
 
 	json_array_foreach (cells, i, c) {
 		const char *s = cell_str(c, member);
-		pf_buf_puts(b, " | ");
+
+		pf_buf_puts(b, f->cell);
+		if (f->why && json_is_object(c) && pf_jstr(c, "why", NULL))
+			pf_buf_template(b, c, f->why, f->esc);
+		pf_buf_puts(b, f->cell_open_end);
 		if (json_is_integer(c))
 			pf_buf_printf(b, "%lld", json_integer_value(c));
+		else if (s)
+			f->value(b, s);
 		else
-			pf_buf_md(b, s ? s : "-");
+			pf_buf_puts(b, f->none);
+		pf_buf_puts(b, f->cell_end);
 	}
-	pf_buf_puts(b, " |\n");
+	pf_buf_puts(b, f->row_end);
 }
 
-static void md_header(struct pf_buf *b, const char *first, const json_t *runs)
+static void matrix_tables(const json_t *m, struct pf_buf *b, int fmt)
 {
-	size_t i;
-	const json_t *r;
+	const struct matrix_format *f = &formats[fmt];
+	const json_t *runs = json_object_get(m, "runs"), *row;
+	size_t i, t;
 
-	pf_buf_puts(b, "| ");
-	pf_buf_puts(b, first);
-	json_array_foreach (runs, i, r) {
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(r, "key", "?"));
+	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		pf_buf_puts(b, tables[t].head[fmt]);
+		json_array_foreach (runs, i, row)
+			pf_buf_template(b, row, f->run_head, f->esc);
+		pf_buf_puts(b, f->heads_end);
+		for (i = 0; i < json_array_size(runs); i++)
+			pf_buf_puts(b, f->rule);
+		pf_buf_puts(b, f->rule_end);
+		json_array_foreach (json_object_get(m, tables[t].member), i, row) {
+			pf_buf_template(b, row, tables[t].row[fmt], f->esc);
+			if (tables[t].info && !strcmp(pf_jstr(row, "status", ""), "informational"))
+				pf_buf_puts(b, f->info);
+			matrix_cells(b, f, json_object_get(row, "cells"), tables[t].cell);
+		}
+		pf_buf_puts(b, f->end);
 	}
-	pf_buf_puts(b, " |\n|---");
-	for (i = 0; i < json_array_size(runs); i++)
-		pf_buf_puts(b, "|---");
-	pf_buf_puts(b, "|\n");
 }
 
 void pf_matrix_render_md(const json_t *m, struct pf_buf *b)
 {
-	const json_t *runs = json_object_get(m, "runs"), *r, *row;
+	const json_t *r;
 	size_t i;
 
 	pf_buf_puts(b, "# Plug-fest matrix\n\n## Runs\n\n| Key | Hypervisor | Target | Arch | "
 		       "Probe | Overall | Findings |\n"
 		       "|---|---|---|---|---|---|---|\n");
-	json_array_foreach (runs, i, r) {
-		pf_buf_fields(b, r, md_run_fields, PF_FIELDS_N(md_run_fields), pf_buf_md);
-		pf_buf_printf(b, "** | %lld |\n",
-			      json_integer_value(json_object_get(r, "findings")));
-	}
-	pf_buf_puts(b, "\n## Hypervisor x profile\n\n");
-	md_header(b, "Profile", runs);
-	json_array_foreach (json_object_get(m, "profiles"), i, row) {
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, pf_jstr(row, "id", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_md(b, pf_jstr(row, "version", ""));
-		md_cells(b, json_object_get(row, "cells"), NULL);
-	}
-	pf_buf_puts(b, "\n## Device types offered\n\n");
-	md_header(b, "Device type", runs);
-	json_array_foreach (json_object_get(m, "devices"), i, row) {
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, pf_jstr(row, "type", "?"));
-		md_cells(b, json_object_get(row, "cells"), NULL);
-	}
-	pf_buf_puts(b, "\n## Hypervisor x requirement\n\n");
-	md_header(b, "Requirement", runs);
-	json_array_foreach (json_object_get(m, "requirements"), i, row) {
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, pf_jstr(row, "profile", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_md(b, pf_jstr(row, "id", "?"));
-		if (!strcmp(pf_jstr(row, "status", ""), "informational"))
-			pf_buf_puts(b, " (info)");
-		md_cells(b, json_object_get(row, "cells"), "outcome");
-	}
+	json_array_foreach (json_object_get(m, "runs"), i, r)
+		pf_buf_template(
+			b, r,
+			"| {key|?} | {hypervisor.name|?} {hypervisor.version} | {target|?} | "
+			"{arch|?} | {probe_version|?} | **{verdict|?}** | {#findings} |\n",
+			pf_buf_md);
+	matrix_tables(m, b, MD);
 	pf_buf_puts(b, "\n");
-}
-
-static void html_run_heads(struct pf_buf *b, const json_t *runs)
-{
-	size_t i;
-	const json_t *r;
-
-	json_array_foreach (runs, i, r) {
-		pf_buf_puts(b, "<th title=\"");
-		pf_buf_html(b, pf_jstr(r, "label", ""));
-		pf_buf_puts(b, "\">");
-		pf_buf_html(b, pf_jstr(r, "key", "?"));
-		pf_buf_puts(b, "<br><span class=\"small muted\">");
-		pf_buf_html(b, pf_jstr(json_object_get(r, "hypervisor"), "name", "?"));
-		pf_buf_puts(b, " ");
-		pf_buf_html(b, pf_jstr(json_object_get(r, "hypervisor"), "version", ""));
-		pf_buf_puts(b, "</span></th>");
-	}
-}
-
-static void html_cells(struct pf_buf *b, const json_t *cells, const char *member)
-{
-	size_t i;
-	const json_t *c;
-
-	json_array_foreach (cells, i, c) {
-		const char *s = cell_str(c, member);
-		pf_buf_puts(b, "<td");
-		if (json_is_object(c) && pf_jstr(c, "why", NULL)) {
-			pf_buf_puts(b, " title=\"");
-			pf_buf_html(b, pf_jstr(c, "why", ""));
-			pf_buf_puts(b, "\"");
-		}
-		pf_buf_puts(b, ">");
-		if (json_is_integer(c))
-			pf_buf_printf(b, "%lld", json_integer_value(c));
-		else if (s)
-			pf_html_badge(b, s);
-		else
-			pf_buf_puts(b, "<span class=\"muted\">&#8211;</span>");
-		pf_buf_puts(b, "</td>");
-	}
 }
 
 void pf_matrix_render_html(const json_t *m, struct pf_buf *b)
 {
-	const json_t *runs = json_object_get(m, "runs"), *r, *row;
+	const json_t *runs = json_object_get(m, "runs"), *r;
 	size_t i;
 
 	pf_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -173,56 +172,21 @@ void pf_matrix_render_html(const json_t *m, struct pf_buf *b)
 		       "SHA-256</th><th>Started</th><th>Overall</th>"
 		       "<th class=\"num\">Findings</th><th>Source</th></tr></thead><tbody>");
 	json_array_foreach (runs, i, r) {
-		pf_buf_fields(b, r, html_run_fields, PF_FIELDS_N(html_run_fields), pf_buf_html);
-		pf_buf_puts(b, "</td><td>");
+		pf_buf_template(
+			b, r,
+			"<tr><td><b>{key|?}</b></td><td>{hypervisor.name|?} "
+			"{hypervisor.version}</td><td>{target|?}</td><td>{arch|?}</td>"
+			"<td>{probe_version|?}</td><td class=\"mono small\">{image_sha256|?}</td>"
+			"<td>{started}</td><td>",
+			pf_buf_html);
 		pf_html_badge(b, pf_jstr(r, "verdict", "?"));
-		pf_buf_printf(b, "</td><td class=\"num\">%lld</td><td class=\"mono small\">",
-			      json_integer_value(json_object_get(r, "findings")));
-		pf_buf_html(b, pf_jstr(r, "source", "-"));
-		pf_buf_puts(b, "</td></tr>");
+		pf_buf_template(b, r,
+				"</td><td class=\"num\">{#findings}</td><td class=\"mono "
+				"small\">{source|-}</td></tr>",
+				pf_buf_html);
 	}
-	pf_buf_puts(b, "</tbody></table><h2>Hypervisor &#215; "
-		       "profile</h2><table><thead><tr><th>Profile</th>");
-	html_run_heads(b, runs);
-	pf_buf_puts(b, "</tr></thead><tbody>");
-	json_array_foreach (json_object_get(m, "profiles"), i, row) {
-		pf_buf_puts(b, "<tr><td>");
-		pf_html_named(b, row, "version");
-		pf_buf_puts(b, "<br><span class=\"small muted\">");
-		pf_buf_html(b, pf_jstr(row, "title", ""));
-		pf_buf_puts(b, "</span></td>");
-		html_cells(b, json_object_get(row, "cells"), NULL);
-		pf_buf_puts(b, "</tr>");
-	}
-	pf_buf_puts(b, "</tbody></table><h2>Device types offered</h2><table><thead><tr><th>Device "
-		       "type</th>");
-	html_run_heads(b, runs);
-	pf_buf_puts(b, "</tr></thead><tbody>");
-	json_array_foreach (json_object_get(m, "devices"), i, row) {
-		pf_buf_puts(b, "<tr><td>");
-		pf_buf_html(b, pf_jstr(row, "type", "?"));
-		pf_buf_puts(b, "</td>");
-		html_cells(b, json_object_get(row, "cells"), NULL);
-		pf_buf_puts(b, "</tr>");
-	}
-	pf_buf_puts(b, "</tbody></table><h2>Hypervisor &#215; requirement</h2><p class=\"small "
-		       "muted\">Hover a cell "
-		       "for the first reason. &#8211; = profile not scored for that "
-		       "run.</p><table><thead><tr>"
-		       "<th>Requirement</th>");
-	html_run_heads(b, runs);
-	pf_buf_puts(b, "</tr></thead><tbody>");
-	json_array_foreach (json_object_get(m, "requirements"), i, row) {
-		pf_buf_puts(b, "<tr><td><span class=\"tag\">");
-		pf_buf_html(b, pf_jstr(row, "profile", "?"));
-		pf_buf_puts(b, "</span>");
-		pf_html_named(b, row, "title");
-		pf_buf_puts(b, " <span class=\"small muted\">");
-		pf_html_level_status(b, row, ", ");
-		pf_buf_puts(b, "</span></td>");
-		html_cells(b, json_object_get(row, "cells"), "outcome");
-		pf_buf_puts(b, "</tr>");
-	}
-	pf_buf_puts(b, "</tbody></table></main><footer>Generated by plugfest (Virtio Plug-fest "
+	pf_buf_puts(b, "</tbody></table>");
+	matrix_tables(m, b, HTML);
+	pf_buf_puts(b, "</main><footer>Generated by plugfest (Virtio Plug-fest "
 		       "Kit).</footer></body></html>\n");
 }

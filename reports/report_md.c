@@ -10,52 +10,22 @@
 #include "reports/report_write.h"
 #include "reports/report_fields.h"
 
-/* Environment rows from the probe's identity to the start time. */
-static const struct pf_field env_run_fields[] = {
-	{ " |\n| Probe | ", "probe", "version", "?" },
-	{ " (", "probe", "arch", "?" },
-	{ ", image ", "probe", "image", "?" },
-	{ ") |\n| Probe image SHA-256 | ", "probe", "image_sha256", "?" },
-	{ " |\n| Started | ", NULL, "started", "?" },
-};
-
-/* A profile row up to its mandatory outcome counts. */
-static const struct pf_field profile_fields[] = {
-	{ "| ", NULL, "id", "?" },
-	{ " | ", NULL, "version", "?" },
-	{ " | VIRTIO ", "spec", "version", "?" },
-	{ " | **", NULL, "verdict", "?" },
-};
-
-/* A mandatory reason line up to its device. */
-static const struct pf_field reason_fields[] = {
-	{ "- **", NULL, "outcome", "?" },
-	{ "** ", NULL, "requirement", "run" },
-	{ " ", NULL, "title", "" },
-};
-
-/* A failed-result row up to its verdict. */
-static const struct pf_field result_fields[] = {
-	{ "| ", NULL, "device", "run" },
-	{ " | ", NULL, "test", "?" },
-	{ " | ", NULL, "level", "" },
-};
-
 static void md_env(struct pf_buf *b, const json_t *results)
 {
 	const json_t *run = json_object_get(results, "run");
 	const json_t *tool = json_object_get(results, "tool");
 	char hv[160];
 
-	pf_buf_puts(b, "## Environment\n\n| | |\n|---|---|\n| Target | ");
-	pf_buf_md(b, pf_jstr(run, "target", "?"));
+	pf_buf_template(b, run, "## Environment\n\n| | |\n|---|---|\n| Target | {target|?}",
+			pf_buf_md);
 	pf_buf_puts(b, " |\n| Hypervisor | ");
 	pf_buf_md(b, pf_hypervisor_label(results, hv, sizeof(hv)));
-	pf_buf_puts(b, " |\n| Runner | ");
-	pf_buf_md(b, pf_jstr(tool, "name", "plugfest"));
-	pf_buf_puts(b, " ");
-	pf_buf_md(b, pf_jstr(tool, "version", "?"));
-	pf_buf_fields(b, run, env_run_fields, PF_FIELDS_N(env_run_fields), pf_buf_md);
+	pf_buf_template(b, tool, " |\n| Runner | {name|plugfest} {version|?}", pf_buf_md);
+	pf_buf_template(
+		b, run,
+		" |\n| Probe | {probe.version|?} ({probe.arch|?}, image {probe.image|?})"
+		" |\n| Probe image SHA-256 | {probe.image_sha256|?} |\n| Started | {started|?}",
+		pf_buf_md);
 	pf_buf_printf(b, " |\n| Duration | %.2f s |\n\n",
 		      json_number_value(json_object_get(run, "duration_s")));
 }
@@ -65,23 +35,21 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 	const json_t *profiles = json_object_get(results, "profiles"), *p, *rs;
 	size_t i, j;
 
-	if (!json_array_size(profiles)) {
-		pf_buf_puts(b, "No profile was scored.\n\n");
+	if (!pf_buf_table_head(
+		    b, profiles,
+		    "| Profile | Version | Spec | Verdict | Mandatory: pass / warn / fail / "
+		    "incomplete / n/a |\n|---|---|---|---|---|\n",
+		    "No profile was scored.\n\n"))
 		return;
-	}
-	pf_buf_puts(b, "| Profile | Version | Spec | Verdict | Mandatory: pass / warn / fail / "
-		       "incomplete / n/a |\n"
-		       "|---|---|---|---|---|\n");
 	json_array_foreach (profiles, i, p) {
-		const json_t *mo =
-			json_object_get(json_object_get(p, "counts"), "mandatory_outcomes");
-		pf_buf_fields(b, p, profile_fields, PF_FIELDS_N(profile_fields), pf_buf_md);
-		pf_buf_printf(b, "** | %lld / %lld / %lld / %lld / %lld |\n",
-			      json_integer_value(json_object_get(mo, "pass")),
-			      json_integer_value(json_object_get(mo, "warn")),
-			      json_integer_value(json_object_get(mo, "fail")),
-			      json_integer_value(json_object_get(mo, "incomplete")),
-			      json_integer_value(json_object_get(mo, "not-applicable")));
+		pf_buf_template(
+			b, p,
+			"| {id|?} | {version|?} | VIRTIO {spec.version|?} | **{verdict|?}** | "
+			"{#counts.mandatory_outcomes.pass} / {#counts.mandatory_outcomes.warn} / "
+			"{#counts.mandatory_outcomes.fail} / "
+			"{#counts.mandatory_outcomes.incomplete} / "
+			"{#counts.mandatory_outcomes.not-applicable} |\n",
+			pf_buf_md);
 	}
 	pf_buf_puts(b, "\n");
 	json_array_foreach (profiles, i, p) {
@@ -90,11 +58,7 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 			total += !strcmp(pf_jstr(rs, "status", "mandatory"), "mandatory");
 		if (!total)
 			continue;
-		pf_buf_puts(b, "### ");
-		pf_buf_md(b, pf_jstr(p, "id", "?"));
-		pf_buf_puts(b, ": ");
-		pf_buf_md(b, pf_jstr(p, "verdict", "?"));
-		pf_buf_puts(b, "\n\n");
+		pf_buf_template(b, p, "### {id|?}: {verdict|?}\n\n", pf_buf_md);
 		json_array_foreach (json_object_get(p, "reasons"), j, rs) {
 			if (strcmp(pf_jstr(rs, "status", "mandatory"), "mandatory"))
 				continue;
@@ -103,14 +67,11 @@ static void md_profiles(struct pf_buf *b, const json_t *results)
 					      total - 30);
 				break;
 			}
-			pf_buf_fields(b, rs, reason_fields, PF_FIELDS_N(reason_fields), pf_buf_md);
-			if (pf_jstr(rs, "device", NULL)) {
-				pf_buf_puts(b, " on ");
-				pf_buf_md(b, pf_jstr(rs, "device", ""));
-				pf_buf_puts(b, "");
-			}
-			pf_buf_puts(b, ": ");
-			pf_buf_md(b, pf_jstr(rs, "why", ""));
+			pf_buf_template(b, rs, "- **{outcome|?}** {requirement|run} {title}",
+					pf_buf_md);
+			if (pf_jstr(rs, "device", NULL))
+				pf_buf_template(b, rs, " on {device}", pf_buf_md);
+			pf_buf_template(b, rs, ": {why}", pf_buf_md);
 			const json_t *sec = json_object_get(rs, "sections");
 			if (json_array_size(sec)) {
 				pf_buf_puts(b, " (VIRTIO §");
@@ -141,14 +102,7 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 			if (k != PF_RV_PASS && k != PF_RV_FAIL && k != PF_RV_WARN &&
 			    k != PF_RV_SKIP && k != PF_RV_NA)
 				other += c[k];
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, id);
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(d, "type", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(d, "transport", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(d, "mode", "?"));
+		pf_buf_template(b, d, "| {id} | {type|?} | {transport|?} | {mode|?}", pf_buf_md);
 		pf_buf_printf(b, " | %u | %u | %u | %u | %u | %u |\n", c[PF_RV_PASS], c[PF_RV_FAIL],
 			      c[PF_RV_WARN], c[PF_RV_SKIP], c[PF_RV_NA], other);
 	}
@@ -161,7 +115,7 @@ static void md_devices(struct pf_buf *b, const json_t *results)
 
 		if (v == PF_RV_PASS || v == PF_RV_SKIP || v == PF_RV_NA)
 			continue;
-		pf_buf_fields(b, r, result_fields, PF_FIELDS_N(result_fields), pf_buf_md);
+		pf_buf_template(b, r, "| {device|run} | {test|?} | {level}", pf_buf_md);
 		pf_buf_puts(b, " | **");
 		pf_buf_md(b, pf_rv_name(v));
 		pf_buf_puts(b, "** | ");
@@ -185,30 +139,19 @@ static void md_waivers(struct pf_buf *b, const json_t *results)
 
 	if (!w)
 		return;
-	pf_buf_puts(b, "## Known failures and waivers\n\n");
-	pf_buf_puts(b, "Evaluated as of ");
-	pf_buf_md(b, pf_jstr(w, "date", "?"));
+	pf_buf_template(b, w, "## Known failures and waivers\n\nEvaluated as of {date|?}",
+			pf_buf_md);
 	pf_buf_puts(b,
 		    ".\n\n| Entry | Kind | Check | Status | Applied | Expires | Issue | Reason |\n"
 		    "|---|---|---|---|---|---|---|---|\n");
 	json_array_foreach (json_object_get(w, "entries"), i, e) {
 		if (!strcmp(pf_jstr(e, "status", ""), "other-hypervisor"))
 			continue;
-		pf_buf_puts(b, "| ");
-		pf_buf_md(b, pf_jstr(e, "id", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(e, "kind", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(e, "test", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(e, "status", "?"));
-		pf_buf_printf(b, " | %lld | ", json_integer_value(json_object_get(e, "applied")));
-		pf_buf_md(b, pf_jstr(e, "expires", "?"));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(e, "issue", ""));
-		pf_buf_puts(b, " | ");
-		pf_buf_md(b, pf_jstr(e, "reason", ""));
-		pf_buf_puts(b, " |\n");
+		pf_buf_template(
+			b, e,
+			"| {id|?} | {kind|?} | {test|?} | {status|?} | {#applied} | {expires|?} "
+			"| {issue} | {reason} |\n",
+			pf_buf_md);
 	}
 	pf_buf_puts(b, "\n");
 }
@@ -264,19 +207,10 @@ int pf_report_md(const json_t *results, const char *path, struct pf_error *err)
 	if (json_array_size(json_object_get(results, "findings"))) {
 		pf_buf_puts(&b, "## Findings\n\n");
 		json_array_foreach (json_object_get(results, "findings"), i, f) {
-			pf_buf_puts(&b, "- **");
-			pf_buf_md(&b, pf_jstr(f, "kind", "?"));
-			pf_buf_puts(&b, "**");
-			if (pf_jstr(f, "test", NULL)) {
-				pf_buf_puts(&b, " in ");
-				pf_buf_md(&b, pf_jstr(f, "test", ""));
-				pf_buf_puts(&b, " on ");
-				pf_buf_md(&b, pf_jstr(f, "device", "?"));
-				pf_buf_puts(&b, "");
-			}
-			pf_buf_puts(&b, ": ");
-			pf_buf_md(&b, pf_jstr(f, "message", ""));
-			pf_buf_puts(&b, "\n");
+			pf_buf_template(&b, f, "- **{kind|?}**", pf_buf_md);
+			if (pf_jstr(f, "test", NULL))
+				pf_buf_template(&b, f, " in {test} on {device|?}", pf_buf_md);
+			pf_buf_template(&b, f, ": {message}\n", pf_buf_md);
 		}
 		pf_buf_puts(&b, "\n");
 	}

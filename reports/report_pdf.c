@@ -32,8 +32,9 @@ static bool executable(const char *p)
 	return p && !stat(p, &st) && S_ISREG(st.st_mode) && !access(p, X_OK);
 }
 
-/* $PF_CHROMIUM, else the first known name on $PATH. */
-static bool find_chromium(char *out, size_t len)
+/* $PF_CHROMIUM, else the first known name on $PATH, into out: 0, or
+ * PF_REPORT_SKIPPED with err saying so (for the output file path). */
+static int find_chromium(char *out, size_t len, const char *path, struct pf_error *err)
 {
 	static const char *const names[] = { "chromium", "chromium-browser", "google-chrome",
 					     NULL };
@@ -41,12 +42,30 @@ static bool find_chromium(char *out, size_t len)
 
 	if (env && *env) {
 		snprintf(out, len, "%s", env);
-		return executable(out);
+		if (executable(out))
+			return 0;
+	} else {
+		for (const char *const *n = names; *n; n++)
+			if (!pf_find_program(*n, out, len))
+				return 0;
 	}
-	for (const char *const *n = names; *n; n++)
-		if (!pf_find_program(*n, out, len))
-			return true;
-	return false;
+	pf_error_fill(err, path, 0, 0, NULL,
+		      "skipped: Chromium not found (install the Debian package 'chromium' "
+		      "or set PF_CHROMIUM to its path)");
+	return PF_REPORT_SKIPPED;
+}
+
+/* A new directory $TMPDIR/NAME-XXXXXX (under /tmp without TMPDIR) into out:
+ * 0, or -1 with err saying what it was for (for the output file path). */
+static int temp_dir(char *out, size_t len, const char *name, const char *path, const char *what,
+		    struct pf_error *err)
+{
+	const char *tmpdir = getenv("TMPDIR");
+
+	snprintf(out, len, "%s/%s-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp", name);
+	if (!mkdtemp(out))
+		return pf_error_errno(err, path, "%s", what);
+	return 0;
 }
 
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
@@ -101,23 +120,18 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, s
 	char chromium[PATH_MAX], tmp[PATH_MAX], profile[PATH_MAX + 16], log[PATH_MAX + 16];
 	char html_abs[PATH_MAX], pdf_abs[PATH_MAX], url[PATH_MAX + 16];
 	char a_profile[PATH_MAX + 32], a_pdf[PATH_MAX + 32];
-	const char *tmpdir = getenv("TMPDIR");
 	int rc = -1;
 	pid_t pid;
 
-	if (!find_chromium(chromium, sizeof(chromium))) {
-		pf_error_fill(err, pdf_path, 0, 0, NULL,
-			      "skipped: Chromium not found (install the Debian package 'chromium' "
-			      "or set PF_CHROMIUM to its path)");
-		return PF_REPORT_SKIPPED;
-	}
+	if ((rc = find_chromium(chromium, sizeof(chromium), pdf_path, err)))
+		return rc;
 	if (absolute(html_path, html_abs, sizeof(html_abs)) ||
 	    absolute(pdf_path, pdf_abs, sizeof(pdf_abs)))
 		return pf_error_fill(err, pdf_path, 0, 0, NULL, "path too long");
-	snprintf(tmp, sizeof(tmp), "%s/plugfest-chromium-XXXXXX",
-		 tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp))
-		return pf_error_errno(err, pdf_path, "cannot create a temporary Chromium profile");
+	if (temp_dir(tmp, sizeof(tmp), "plugfest-chromium", pdf_path,
+		     "cannot create a temporary Chromium profile", err))
+		return -1;
+	rc = -1;
 	snprintf(profile, sizeof(profile), "%s/profile", tmp);
 	snprintf(log, sizeof(log), "%s/chromium.log", tmp);
 	snprintf(url, sizeof(url), "file://%s", html_abs);
@@ -194,20 +208,15 @@ int pf_html_to_pdf(const char *html_path, const char *pdf_path, int timeout_s, s
 int pf_report_pdf(const json_t *results, const char *path, struct pf_error *err)
 {
 	char tmp[PATH_MAX], html[PATH_MAX + 16], probe[PATH_MAX];
-	const char *tmpdir = getenv("TMPDIR");
 	struct pf_buf b;
 	int rc;
 
 	/* skip early (and cheaply) when there is no Chromium */
-	if (!find_chromium(probe, sizeof(probe))) {
-		pf_error_fill(err, path, 0, 0, NULL,
-			      "skipped: Chromium not found (install the Debian package 'chromium' "
-			      "or set PF_CHROMIUM to its path)");
-		return PF_REPORT_SKIPPED;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/plugfest-pdf-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp))
-		return pf_error_errno(err, path, "cannot create a temporary directory");
+	if ((rc = find_chromium(probe, sizeof(probe), path, err)))
+		return rc;
+	if (temp_dir(tmp, sizeof(tmp), "plugfest-pdf", path, "cannot create a temporary directory",
+		     err))
+		return -1;
 	snprintf(html, sizeof(html), "%s/report.html", tmp);
 	pf_buf_init(&b);
 	pf_report_html_render_ex(results, &b, true);

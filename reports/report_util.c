@@ -17,34 +17,22 @@
  * the page references nothing outside itself); browsers still show it. */
 static void escape(struct pf_buf *b, const char *s, bool html)
 {
+	static const char *const entity['>' + 1] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	};
+
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (html && c == ':' && s[1] == '/' && s[2] == '/') {
 			pf_buf_puts(b, "&#58;");
 			continue;
 		}
-		switch (c) {
-		case '&':
-			pf_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			pf_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			pf_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			pf_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			pf_buf_puts(b, "&#39;");
-			break;
-		default:
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				pf_buf_puts(b, "\xef\xbf\xbd");
-			else
-				pf_buf_add(b, s, 1);
-		}
+		if (c < sizeof(entity) / sizeof(entity[0]) && entity[c])
+			pf_buf_puts(b, entity[c]);
+		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			pf_buf_puts(b, "\xef\xbf\xbd");
+		else
+			pf_buf_add(b, s, 1);
 	}
 }
 
@@ -78,6 +66,14 @@ void pf_buf_md(struct pf_buf *b, const char *s)
 		} else
 			pf_buf_add(b, s, 1);
 	}
+}
+
+bool pf_buf_table_head(struct pf_buf *b, const json_t *rows, const char *head, const char *none)
+{
+	bool any = json_array_size(rows) > 0;
+
+	pf_buf_puts(b, any ? head : none);
+	return any;
 }
 
 int pf_buf_write_file(const struct pf_buf *b, const char *path, struct pf_error *err)

@@ -53,6 +53,9 @@ void pf_buf_xml(struct pf_buf *b, const char *s);
 /* Markdown inside a table cell or a line: HTML-escapes, backslash-escapes
  * markdown punctuation and the table separator, folds newlines. */
 void pf_buf_md(struct pf_buf *b, const char *s);
+/* A table's head when rows (an array) has any element, and true; else
+ * none, the line that says there is nothing to list, and false. */
+bool pf_buf_table_head(struct pf_buf *b, const json_t *rows, const char *head, const char *none);
 /* Writes b to path through a temporary file and rename(2), so a reader
  * (CI, a browser) never sees a half-written report. 0, or -1 with err
  * filled (its file is path). */
