@@ -17,6 +17,14 @@ bool chk_drivable(struct pf_test *t)
 	return true;
 }
 
+bool chk_offered(struct pf_test *t, unsigned bit, const char *name)
+{
+	if (t->dev->features & VIRTIO_BIT(bit))
+		return true;
+	report_na(t, "%s not offered", name);
+	return false;
+}
+
 bool chk_uses_features_ok(const struct virtio_dev *d)
 {
 	return d->mode != VIRTIO_MODE_LEGACY;

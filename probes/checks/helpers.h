@@ -19,6 +19,10 @@
  * test is marked skip with the reason. */
 bool chk_drivable(struct pf_test *t);
 
+/* True if the device offers feature `bit`; otherwise the test is marked
+ * n/a ("<name> not offered"). */
+bool chk_offered(struct pf_test *t, unsigned bit, const char *name);
+
 /*
  * Features the probe accepts by default: VERSION_1 and the generic ring
  * features whose absence a device may reasonably refuse, when offered.

@@ -13,24 +13,11 @@
 
 /* Adds `n` requests of `pieces` descriptors per part, publishes them
  * together, notifies, and completes them all. */
-static bool batch(struct pf_test *t, struct chk_pring *r, unsigned n, unsigned pieces, int indirect)
+static bool batch(struct pf_test *t, struct chk_pring *r, unsigned n, unsigned pieces)
 {
-	struct virtq_used_info u;
+	struct chk_traffic tr = chk_pring_traffic(r);
 
-	for (unsigned i = 0; i < n; i++) {
-		int id = chk_pring_add(r, (uint16_t)i, pieces, indirect);
-
-		if (id < 0) {
-			report_error(t, "driver could not add request %u of a batch: %s", i,
-				     virtq_strerror(id));
-			return false;
-		}
-	}
-	virtq_packed_kick(&r->vq);
-	for (unsigned i = 0; i < n; i++)
-		if (chk_pring_complete(t, r, &u) < 0)
-			return false;
-	return true;
+	return chk_traffic_batch(t, &tr, n, pieces);
 }
 
 /* The descriptor at the driver's next used position must not look used in
@@ -57,7 +44,7 @@ void check_PACKED_USED(struct pf_test *t)
 		goto out;
 	report_case(t, "batch", "a batch in flight");
 	n = r.slots < 8 ? r.slots : 8;
-	if (!batch(t, &r, n, 1, VQ_ADD_DIRECT))
+	if (!batch(t, &r, n, 1))
 		goto out;
 	arch_delay_ns(chk_quiet_ns());
 	nothing_more_used(t, &r);
@@ -70,36 +57,16 @@ out:
 	chk_pring_close(&r);
 }
 
-static int packed_add(void *ring, uint16_t slot, unsigned pieces)
-{
-	return chk_pring_add(ring, slot, pieces, VQ_ADD_DIRECT);
-}
-
-static void packed_kick(void *ring)
-{
-	virtq_packed_kick(&((struct chk_pring *)ring)->vq);
-}
-
-static int packed_complete(struct pf_test *t, void *ring, struct virtq_used_info *u)
-{
-	return chk_pring_complete(t, ring, u);
-}
-
 void check_PACKED_NO_WRITE_READABLE(struct pf_test *t)
 {
 	struct chk_pring r;
-	struct chk_traffic tr = { &r, 0, packed_add, packed_kick, packed_complete };
+	struct chk_traffic tr;
 
 	if (!chk_pring_open(t, &r, 0, SMALL_RING, VQ_OPT_VERIFY_RO, true))
 		goto out;
-	if (!r.wl->readable) {
-		report_skip(t, "the %s workload has no device-readable buffer",
-			    virtio_device_name(r.dev->device_id));
-		goto out;
-	}
 	/* the same traffic as split.readable-untouched (ring.c) */
-	tr.slots = r.slots;
-	chk_readable_traffic(t, &tr);
+	tr = chk_pring_traffic(&r);
+	chk_readable_run(t, r.wl, &tr);
 out:
 	chk_pring_close(&r);
 }
@@ -142,7 +109,7 @@ void check_PACKED_NO_CHANGE_AFTER_USED(struct pf_test *t)
 			pieces = 1;
 		if (r.vq.num < n * pieces)
 			n = 1;
-		if (!batch(t, &r, n, pieces, VQ_ADD_DIRECT))
+		if (!batch(t, &r, n, pieces))
 			goto out;
 		descs += n * 2u * pieces;
 	}
@@ -239,24 +206,28 @@ out:
 	chk_pring_close(&r);
 }
 
+/* Long chains one at a time, then several in flight: the device skips
+ * each whole list. tr->slots is the queue size (ring_packed.h). */
+static void chains(struct pf_test *t, const struct chk_traffic *tr, const struct chk_workload *wl)
+{
+	unsigned num = tr->slots;
+
+	if (!chk_traffic_chains(t, tr, wl, "long-chain", "one long chain"))
+		return;
+	report_case(t, "chains-in-flight", "chains in flight");
+	if (wl->readable + wl->writable >= 4 && num >= 12)
+		chk_traffic_batch(t, tr, num / 8u < 4u ? num / 8u : 4u, 2);
+}
+
 void check_PACKED_CHAIN(struct pf_test *t)
 {
 	struct chk_pring r;
-	unsigned total;
+	struct chk_traffic tr;
 
-	if (!chk_pring_open(t, &r, 0, RING_MAX_SG, 0, true))
-		goto out;
-	total = r.wl->readable + r.wl->writable;
-	for (unsigned pieces = 2; pieces <= r.slots / 2u && pieces <= total; pieces *= 2) {
-		report_case(t, "long-chain", "one long chain");
-		if (!chk_pring_roundtrips(t, &r, 1, pieces, VQ_ADD_DIRECT))
-			goto out;
+	if (chk_pring_open(t, &r, 0, RING_MAX_SG, 0, true)) {
+		tr = chk_pring_traffic(&r);
+		chains(t, &tr, r.wl);
 	}
-	/* several chains in flight: the device skips each whole list */
-	report_case(t, "chains-in-flight", "chains in flight");
-	if (total >= 4 && r.vq.num >= 12)
-		batch(t, &r, r.vq.num / 8u < 4u ? r.vq.num / 8u : 4u, 2, VQ_ADD_DIRECT);
-out:
 	chk_pring_close(&r);
 }
 
@@ -266,10 +237,8 @@ void check_PACKED_INDIRECT(struct pf_test *t)
 	struct virtq_used_info u;
 	unsigned n;
 
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))) {
-		report_na(t, "VIRTIO_F_INDIRECT_DESC not offered");
+	if (!chk_offered(t, VIRTIO_F_INDIRECT_DESC, "VIRTIO_F_INDIRECT_DESC"))
 		return;
-	}
 	if (!chk_pring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO,
 			    true))
 		goto out;
@@ -434,77 +403,50 @@ out:
 	chk_pring_close(&r);
 }
 
-/* A batch of `n` in flight on a split ring with IN_ORDER negotiated; the
- * driver flags a used entry that skips an older buffer (2.7.9). */
-static void in_order_split(struct pf_test *t)
+/*
+ * Three rounds of a batch of up to 8 in flight with IN_ORDER negotiated,
+ * request i's parts over 1 + i % max_pieces descriptors; the driver flags
+ * a used entry that skips an older buffer (2.7.9, 2.8.9).
+ */
+static void in_order_rounds(struct pf_test *t, struct chk_traffic traffic, unsigned max_pieces)
 {
-	struct chk_ring r;
-	struct virtq_used_info u;
+	const struct chk_traffic *tr = &traffic;
 
-	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_IN_ORDER), SMALL_RING, 0, true))
-		goto out;
-	for (unsigned round = 0; round < 3 && !report_failed(t); round++) {
-		unsigned n = r.slots < 8 ? r.slots : 8;
-
-		for (unsigned i = 0; i < n; i++) {
-			struct virtq_sg sg[RING_MAX_SG];
-			unsigned k = chk_ring_request(&r, (uint16_t)i, sg, 1 + i % 2u);
-
-			if (virtq_split_add(&r.vq, sg, k, VQ_ADD_DIRECT, i) < 0) {
-				report_error(t, "driver could not add request %u", i);
-				goto out;
-			}
-		}
-		virtq_split_publish(&r.vq);
-		virtq_split_kick(&r.vq);
-		for (unsigned i = 0; i < n; i++) {
-			if (chk_ring_complete(t, &r, &u) < 0)
-				goto out;
-			report(t, u.token == i, "order", "buffer %llu used where buffer %u was due",
-			       (unsigned long long)u.token, i);
-		}
-	}
-out:
-	chk_ring_close(&r);
-}
-
-static void in_order_packed(struct pf_test *t)
-{
-	struct chk_pring r;
-
-	if (!chk_pring_open(t, &r, VIRTIO_BIT(VIRTIO_F_IN_ORDER), SMALL_RING, 0, true))
-		goto out;
 	for (unsigned round = 0; round < 3 && !report_failed(t); round++) {
 		struct virtq_used_info u;
-		unsigned n = r.slots < 8 ? r.slots : 8;
+		unsigned n = tr->slots < 8 ? tr->slots : 8;
 
 		for (unsigned i = 0; i < n; i++)
-			if (chk_pring_add(&r, (uint16_t)i, 1, VQ_ADD_DIRECT) < 0) {
+			if (tr->add(tr->ring, (uint16_t)i, 1 + i % max_pieces) < 0) {
 				report_error(t, "driver could not add request %u", i);
-				goto out;
+				return;
 			}
-		virtq_packed_kick(&r.vq);
+		tr->kick(tr->ring);
 		for (unsigned i = 0; i < n; i++) {
-			if (chk_pring_complete(t, &r, &u) < 0)
-				goto out;
+			if (tr->complete(t, tr->ring, &u) < 0)
+				return;
 			report(t, u.token == i, "order", "buffer %llu used where buffer %u was due",
 			       (unsigned long long)u.token, i);
 		}
 	}
-out:
-	chk_pring_close(&r);
 }
 
 void check_FEAT_IN_ORDER(struct pf_test *t)
 {
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_IN_ORDER))) {
-		report_na(t, "VIRTIO_F_IN_ORDER not offered");
+	uint64_t want = VIRTIO_BIT(VIRTIO_F_IN_ORDER);
+	struct chk_pring p;
+	struct chk_ring r;
+
+	if (!chk_offered(t, VIRTIO_F_IN_ORDER, "VIRTIO_F_IN_ORDER"))
 		return;
-	}
 	report_case(t, "split", "split ring");
-	in_order_split(t);
+	if (chk_ring_open(t, &r, want, SMALL_RING, 0, true))
+		in_order_rounds(t, chk_ring_traffic(&r), 2);
+	chk_ring_close(&r);
 	if (report_stopped(t) || !(t->dev->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED)))
 		return;
 	report_case(t, "packed", "packed ring");
-	in_order_packed(t);
+	if (chk_pring_open(t, &p, want, SMALL_RING, 0, true))
+		in_order_rounds(t, chk_pring_traffic(&p), 1);
+	chk_pring_close(&p);
 }

@@ -231,76 +231,89 @@ void check_PCI_CAP_ALIGN(struct pf_test *t)
 		report_skip(t, "no common, notify or device capability to check");
 }
 
-/* 4.1.4.7.1: each region inside its BAR, ids unique. */
-void check_PCI_SHM(struct pf_test *t)
+/*
+ * Runs `each` on every capability of cfg_type `type` (with `ctx`); the
+ * test is n/a ("no <what> capability") when the device has none.
+ */
+static void each_of_type(struct pf_test *t, uint8_t type, const char *what,
+			 void (*each)(struct pf_test *t, const struct virtio_pci_priv *pv,
+				      const struct pchk_cap *c, void *ctx),
+			 void *ctx)
 {
 	struct pchk_caps caps;
 	struct virtio_pci_priv *pv = caps_of(t, &caps);
 	const struct pchk_cap *c;
-	bool seen[256] = { false };
 	int n = 0;
 
 	if (!pv)
 		return;
-	for (int i = -1; (c = next_of_type(&caps, &i, VIRTIO_PCI_CAP_SHARED_MEMORY_CFG));) {
-		uint64_t off, len;
-
-		n++;
-		if (!report(t, c->has_64, "shm-cap-len",
-			    "shared memory capability at 0x%02x: cap_len %u has no "
-			    "offset_hi/length_hi",
-			    c->off, c->len))
-			continue;
-		off = (uint64_t)c->offset_hi << 32 | c->offset;
-		len = (uint64_t)c->length_hi << 32 | c->length;
-		report(t, c->bar < PCI_NUM_BARS && pchk_in_bar(pv, c->bar, off, len),
-		       "shm-outside-bar",
-		       "shared memory region %u [0x%llx, +0x%llx) is not inside BAR %u (size "
-		       "0x%llx)",
-		       c->id, (unsigned long long)off, (unsigned long long)len, c->bar,
-		       (unsigned long long)pchk_bar_size(pv, c->bar));
-		report(t, !seen[c->id], "shm-id-reused",
-		       "shared memory id %u is used by more than one capability", c->id);
-		seen[c->id] = true;
-	}
+	for (int i = -1; (c = next_of_type(&caps, &i, type)); n++)
+		each(t, pv, c, ctx);
 	if (!n)
-		report_na(t, "no shared memory capability");
+		report_na(t, "no %s capability", what);
+}
+
+/* A shared memory region inside its BAR, its id not seen before (ctx:
+ * bool[256] of the ids seen). */
+static void shm_region(struct pf_test *t, const struct virtio_pci_priv *pv,
+		       const struct pchk_cap *c, void *ctx)
+{
+	bool *seen = ctx;
+	uint64_t off, len;
+
+	if (!report(t, c->has_64, "shm-cap-len",
+		    "shared memory capability at 0x%02x: cap_len %u has no "
+		    "offset_hi/length_hi",
+		    c->off, c->len))
+		return;
+	off = (uint64_t)c->offset_hi << 32 | c->offset;
+	len = (uint64_t)c->length_hi << 32 | c->length;
+	report(t, c->bar < PCI_NUM_BARS && pchk_in_bar(pv, c->bar, off, len), "shm-outside-bar",
+	       "shared memory region %u [0x%llx, +0x%llx) is not inside BAR %u (size "
+	       "0x%llx)",
+	       c->id, (unsigned long long)off, (unsigned long long)len, c->bar,
+	       (unsigned long long)pchk_bar_size(pv, c->bar));
+	report(t, !seen[c->id], "shm-id-reused",
+	       "shared memory id %u is used by more than one capability", c->id);
+	seen[c->id] = true;
+}
+
+/* 4.1.4.7.1: each region inside its BAR, ids unique. */
+void check_PCI_SHM(struct pf_test *t)
+{
+	bool seen[256] = { false };
+
+	each_of_type(t, VIRTIO_PCI_CAP_SHARED_MEMORY_CFG, "shared memory", shm_region, seen);
+}
+
+/* One vendor data capability: vendor_id, size, and two reads alike. */
+static void vendor_data(struct pf_test *t, const struct virtio_pci_priv *pv,
+			const struct pchk_cap *c, void *ctx)
+{
+	unsigned end = (unsigned)c->off + c->len;
+
+	(void)ctx;
+	if (c->has_vendor_id)
+		report(t, c->vendor_id != VIRTIO_PCI_VENDOR_ID, "vendor-id",
+		       "vendor data capability at 0x%02x has vendor_id 0x1af4", c->off);
+	report(t, c->len % 4 == 0, "vendor-size",
+	       "vendor data capability at 0x%02x has size %u, not a multiple of 4", c->off, c->len);
+	if (end > PCHK_CFG_SPACE)
+		end = PCHK_CFG_SPACE;
+	for (unsigned o = c->off; o < end; o++) {
+		uint32_t a = pci_cfg_read(&pv->fn, o, 1), b = pci_cfg_read(&pv->fn, o, 1);
+
+		if (!report(t, a == b, "vendor-unstable",
+			    "vendor data capability at 0x%02x: byte 0x%02x read 0x%02x "
+			    "then 0x%02x",
+			    c->off, o, a, b))
+			break;
+	}
 }
 
 /* 4.1.4.8.1: vendor_id is not 0x1AF4, the size a multiple of 4, and reads
  * have no side effects: reading the capability twice gives the same bytes. */
 void check_PCI_VENDOR_DATA(struct pf_test *t)
 {
-	struct pchk_caps caps;
-	struct virtio_pci_priv *pv = caps_of(t, &caps);
-	const struct pchk_cap *c;
-	int n = 0;
-
-	if (!pv)
-		return;
-	for (int i = -1; (c = next_of_type(&caps, &i, VIRTIO_PCI_CAP_VENDOR_CFG));) {
-		unsigned end;
-
-		n++;
-		if (c->has_vendor_id)
-			report(t, c->vendor_id != VIRTIO_PCI_VENDOR_ID, "vendor-id",
-			       "vendor data capability at 0x%02x has vendor_id 0x1af4", c->off);
-		report(t, c->len % 4 == 0, "vendor-size",
-		       "vendor data capability at 0x%02x has size %u, not a multiple of 4", c->off,
-		       c->len);
-		end = (unsigned)c->off + c->len;
-		if (end > PCHK_CFG_SPACE)
-			end = PCHK_CFG_SPACE;
-		for (unsigned o = c->off; o < end; o++) {
-			uint32_t a = pci_cfg_read(&pv->fn, o, 1), b = pci_cfg_read(&pv->fn, o, 1);
-
-			if (!report(t, a == b, "vendor-unstable",
-				    "vendor data capability at 0x%02x: byte 0x%02x read 0x%02x "
-				    "then 0x%02x",
-				    c->off, o, a, b))
-				break;
-		}
-	}
-	if (!n)
-		report_na(t, "no vendor data capability");
+	each_of_type(t, VIRTIO_PCI_CAP_VENDOR_CFG, "vendor data", vendor_data, 0);
 }

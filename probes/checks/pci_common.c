@@ -285,10 +285,8 @@ void check_PCI_ADMIN_QUEUE(struct pf_test *t)
 
 	if (!pv)
 		return;
-	if (!(d->features & VIRTIO_BIT(VIRTIO_F_ADMIN_VQ))) {
-		report_na(t, "VIRTIO_F_ADMIN_VQ not offered");
+	if (!chk_offered(t, VIRTIO_F_ADMIN_VQ, "VIRTIO_F_ADMIN_VQ"))
 		return;
-	}
 	if (!report(t, pv->common.size >= VIRTIO_PCI_COMMON_SIZE, "cfg-too-short",
 		    "ADMIN_VQ offered but the common configuration (length 0x%llx) ends before "
 		    "admin_queue_num",

@@ -74,17 +74,24 @@ void check_PCI_VENDOR_ID(struct pf_test *t)
 	       "PCI Vendor ID reads 0x%04x, not 0x1af4", vendor);
 }
 
-/* The PCI transport of t's device, its Device ID and Subsystem ID; NULL
- * when the device is not PCI (pchk_pci() reported why). */
-static struct virtio_pci_priv *read_ids(struct pf_test *t, uint16_t *devid, uint16_t *subsys)
-{
-	struct virtio_pci_priv *pv = pchk_pci(t);
+/* What the identity rules compare, read from config space. */
+struct pci_ids {
+	struct virtio_pci_priv *pv;
+	uint16_t devid, subsys;
+	uint8_t rev;
+};
 
-	if (pv) {
-		*devid = (uint16_t)pci_cfg_read(&pv->fn, PCI_DEVICE_ID, 2);
-		*subsys = (uint16_t)pci_cfg_read(&pv->fn, PCI_SUBSYSTEM_ID, 2);
-	}
-	return pv;
+/* The PCI transport of t's device and its IDs; false when the device is
+ * not PCI (pchk_pci() reported why). */
+static bool read_ids(struct pf_test *t, struct pci_ids *id)
+{
+	id->pv = pchk_pci(t);
+	if (!id->pv)
+		return false;
+	id->devid = (uint16_t)pci_cfg_read(&id->pv->fn, PCI_DEVICE_ID, 2);
+	id->subsys = (uint16_t)pci_cfg_read(&id->pv->fn, PCI_SUBSYSTEM_ID, 2);
+	id->rev = (uint8_t)pci_cfg_read(&id->pv->fn, PCI_REVISION_ID, 1);
+	return true;
 }
 
 /*
@@ -94,34 +101,33 @@ static struct virtio_pci_priv *read_ids(struct pf_test *t, uint16_t *devid, uint
  */
 void check_PCI_DEVICE_ID(struct pf_test *t)
 {
-	uint16_t devid, subsys;
-	struct virtio_pci_priv *pv = read_ids(t, &devid, &subsys);
+	struct pci_ids id;
 	int type;
 
-	if (!pv)
+	if (!read_ids(t, &id))
 		return;
-	if (devid >= VIRTIO_PCI_DEVICE_ID_MODERN && devid <= VIRTIO_PCI_DEVICE_ID_MAX) {
-		uint16_t vtype = (uint16_t)(devid - VIRTIO_PCI_DEVICE_ID_MODERN);
+	if (id.devid >= VIRTIO_PCI_DEVICE_ID_MODERN && id.devid <= VIRTIO_PCI_DEVICE_ID_MAX) {
+		uint16_t vtype = (uint16_t)(id.devid - VIRTIO_PCI_DEVICE_ID_MODERN);
 
 		/* Device type 0 is reserved as invalid (5). */
 		report(t, vtype != 0, "device-id-zero",
 		       "PCI Device ID 0x%04x is 0x1040 + 0, the reserved invalid device type",
-		       devid);
+		       id.devid);
 		if (vtype && !strcmp(virtio_device_name(vtype), "unknown"))
 			report_log(t, 1, "device type %u is not listed by the spec", vtype);
 		return;
 	}
-	type = transitional_type(devid);
+	type = transitional_type(id.devid);
 	if (!report(t, type >= 0, "device-id",
 		    "PCI Device ID 0x%04x is neither 0x1040 + device type nor a transitional ID "
 		    "(0x1000-0x1005, 0x1009)",
-		    devid))
+		    id.devid))
 		return;
-	report(t, subsys == (uint16_t)type, "subsystem-id",
+	report(t, id.subsys == (uint16_t)type, "subsystem-id",
 	       "transitional PCI Device ID 0x%04x belongs to device type %d (%s), but the "
 	       "Subsystem "
 	       "Device ID names type %u",
-	       devid, type, virtio_device_name((uint32_t)type), subsys);
+	       id.devid, type, virtio_device_name((uint32_t)type), id.subsys);
 }
 
 /*
@@ -136,30 +142,27 @@ static bool has_legacy_bar0(const struct virtio_pci_priv *pv)
 
 void check_PCI_MODERN_IDS(struct pf_test *t)
 {
-	uint16_t devid, subsys;
-	struct virtio_pci_priv *pv = read_ids(t, &devid, &subsys);
-	uint8_t rev;
+	struct pci_ids id;
 
-	if (!pv)
+	if (!read_ids(t, &id))
 		return;
-	rev = (uint8_t)pci_cfg_read(&pv->fn, PCI_REVISION_ID, 1);
-	if (devid < VIRTIO_PCI_DEVICE_ID_MODERN) {
-		if (has_legacy_bar0(pv)) {
+	if (id.devid < VIRTIO_PCI_DEVICE_ID_MODERN) {
+		if (has_legacy_bar0(id.pv)) {
 			report_na(t,
 				  "transitional device (ID 0x%04x, legacy I/O BAR0): the "
 				  "non-transitional ID rules do not apply",
-				  devid);
+				  id.devid);
 			return;
 		}
 		report(t, false, "transitional-id",
 		       "non-transitional device (no legacy I/O BAR0) uses the transitional "
 		       "PCI Device ID 0x%04x instead of 0x1040-0x107f",
-		       devid);
+		       id.devid);
 	}
-	report(t, rev >= 1, "revision-id",
-	       "non-transitional device has PCI Revision ID %u (0 invites legacy drivers)", rev);
-	report(t, subsys >= 0x40, "subsystem-device-id",
+	report(t, id.rev >= 1, "revision-id",
+	       "non-transitional device has PCI Revision ID %u (0 invites legacy drivers)", id.rev);
+	report(t, id.subsys >= 0x40, "subsystem-device-id",
 	       "non-transitional device has PCI Subsystem Device ID 0x%04x (below 0x40 "
 	       "invites legacy drivers)",
-	       subsys);
+	       id.subsys);
 }

@@ -53,11 +53,38 @@ uint32_t chk_vq_opts(uint64_t f)
 	return o;
 }
 
+bool chk_open_queues(struct pf_test *t, uint64_t features, uint16_t wq,
+		     int (*setup_idle)(struct virtio_dev *d, uint16_t q, uint16_t size),
+		     const char *idle_name)
+{
+	struct virtio_dev *d = t->dev;
+	uint8_t st = chk_try_features(t, features);
+	int rc;
+
+	if (chk_uses_features_ok(d) && !(st & VIRTIO_STATUS_FEATURES_OK)) {
+		report_error(t, "device refused features 0x%llx (status 0x%02x)",
+			     (unsigned long long)features, st);
+		return false;
+	}
+	/* Every other queue gets a small idle ring, as a driver would set up
+	 * the whole device (some devices only start once all are live). */
+	for (uint16_t q = 0; q < d->num_queues; q++) {
+		if (q == wq || !d->queue_max[q])
+			continue;
+		rc = setup_idle(d, q, d->queue_max[q] < 8 ? d->queue_max[q] : 8);
+		if (rc) {
+			report_error(t, "cannot set up %squeue %u: %d", idle_name, q, rc);
+			return false;
+		}
+		d->ops->queue_enable(d, q);
+	}
+	return true;
+}
+
 bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_t num,
 		   uint32_t vq_opts, bool driver_ok)
 {
 	struct virtio_dev *d = t->dev;
-	uint8_t st;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -75,24 +102,8 @@ bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_
 	r->features = (want | chk_default_features(d)) & d->features;
 	/* Packed rings are the packed checks' business. */
 	r->features &= ~VIRTIO_BIT(VIRTIO_F_RING_PACKED);
-	st = chk_try_features(t, r->features);
-	if (chk_uses_features_ok(d) && !(st & VIRTIO_STATUS_FEATURES_OK)) {
-		report_error(t, "device refused features 0x%llx (status 0x%02x)",
-			     (unsigned long long)r->features, st);
+	if (!chk_open_queues(t, r->features, r->wl->queue, chk_setup_split_queue, ""))
 		return false;
-	}
-	/* Every other queue gets a small idle ring, as a driver would set up
-	 * the whole device (some devices only start once all are live). */
-	for (uint16_t q = 0; q < d->num_queues; q++) {
-		if (q == r->wl->queue || !d->queue_max[q])
-			continue;
-		rc = chk_setup_split_queue(d, q, d->queue_max[q] < 8 ? d->queue_max[q] : 8);
-		if (rc) {
-			report_error(t, "cannot set up queue %u: %d", q, rc);
-			return false;
-		}
-		d->ops->queue_enable(d, q);
-	}
 	rc = virtq_split_init(&r->vq, d, r->wl->queue, num, chk_vq_opts(r->features) | vq_opts);
 	if (rc == PF_OK)
 		rc = virtq_split_attach(&r->vq);
@@ -114,23 +125,58 @@ unsigned chk_ring_request(struct chk_ring *r, uint16_t slot, struct virtq_sg *sg
 	return chk_bufs_request(&r->b, slot, sg, pieces);
 }
 
-int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indirect)
+static int split_add_as(void *ring, uint16_t slot, unsigned pieces, int indirect)
 {
+	struct chk_ring *r = ring;
 	struct virtq_sg sg[RING_MAX_SG];
 	unsigned n = chk_ring_request(r, slot, sg, pieces);
-	int head;
 
 	/* k direct descriptors then an indirect one needs k < n */
 	if (indirect > 0 && (unsigned)indirect >= n)
 		indirect = n > 1 ? (int)n - 1 : VQ_ADD_INDIRECT;
-	head = virtq_split_add(&r->vq, sg, n, indirect, slot);
+	return virtq_split_add(&r->vq, sg, n, indirect, slot);
+}
 
-	if (head < 0)
-		return head;
-	virtq_split_publish(&r->vq);
-	virtq_split_kick(&r->vq);
+static int split_add(void *ring, uint16_t slot, unsigned pieces)
+{
+	return split_add_as(ring, slot, pieces, VQ_ADD_DIRECT);
+}
+
+static void split_kick(void *ring)
+{
+	virtq_split_kick(&((struct chk_ring *)ring)->vq);
+}
+
+static int split_complete(struct pf_test *t, void *ring, struct virtq_used_info *u)
+{
+	return chk_ring_complete(t, ring, u);
+}
+
+struct chk_traffic chk_ring_traffic(struct chk_ring *r)
+{
+	struct chk_traffic tr = {
+		r, r->slots, split_add, split_kick, split_complete, split_add_as
+	};
+
+	return tr;
+}
+
+int chk_traffic_submit(const struct chk_traffic *tr, uint16_t slot, unsigned pieces, int indirect)
+{
+	int rc = tr->add_as(tr->ring, slot, pieces, indirect);
+
+	if (rc < 0)
+		return rc;
+	tr->kick(tr->ring);
 	chk_rtt_start();
-	return head;
+	return rc;
+}
+
+int chk_ring_submit(struct chk_ring *r, uint16_t slot, unsigned pieces, int indirect)
+{
+	struct chk_traffic tr = chk_ring_traffic(r);
+
+	return chk_traffic_submit(&tr, slot, pieces, indirect);
 }
 
 /*
@@ -208,59 +254,61 @@ int chk_ring_complete(struct pf_test *t, struct chk_ring *r, struct virtq_used_i
 	return rc;
 }
 
-bool chk_ring_roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
-			 int indirect)
+/* One request of `slot` made available and notified: timed through
+ * chk_traffic_submit(), or direct through `add` (readable-untouched). */
+static int post(const struct chk_traffic *tr, uint16_t slot, unsigned pieces, int indirect,
+		bool timed)
 {
-	for (unsigned i = 0; i < count; i++) {
-		struct virtq_used_info u;
-		int head = chk_ring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
+	int rc;
 
-		if (head < 0) {
-			report_error(t, "driver could not add request %u: %s", i,
-				     virtq_strerror(head));
-			return false;
-		}
-		if (chk_ring_complete(t, r, &u) < 0)
-			return false;
-	}
-	return true;
+	if (timed)
+		return chk_traffic_submit(tr, slot, pieces, indirect);
+	rc = tr->add(tr->ring, slot, pieces);
+	if (rc >= 0)
+		tr->kick(tr->ring);
+	return rc;
 }
 
 /* `count` requests one at a time (slot i % slots), each part in `pieces`. */
 static bool one_at_a_time(struct pf_test *t, const struct chk_traffic *tr, unsigned count,
-			  unsigned slots, unsigned pieces)
+			  unsigned slots, unsigned pieces, int indirect, bool timed)
 {
 	struct virtq_used_info u;
 
 	for (unsigned i = 0; i < count; i++) {
-		int rc = tr->add(tr->ring, (uint16_t)(i % slots), pieces);
+		int rc = post(tr, (uint16_t)(i % slots), pieces, indirect, timed);
 
 		if (rc < 0) {
 			report_error(t, "driver could not add request %u: %s", i,
 				     virtq_strerror(rc));
 			return false;
 		}
-		tr->kick(tr->ring);
 		if (tr->complete(t, tr->ring, &u) < 0)
 			return false;
 	}
 	return true;
 }
 
-bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr)
+bool chk_traffic_roundtrips(struct pf_test *t, const struct chk_traffic *tr, unsigned count,
+			    unsigned pieces, int indirect)
+{
+	return one_at_a_time(t, tr, count, tr->slots, pieces, indirect, true);
+}
+
+bool chk_ring_roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
+			 int indirect)
+{
+	struct chk_traffic tr = chk_ring_traffic(r);
+
+	return chk_traffic_roundtrips(t, &tr, count, pieces, indirect);
+}
+
+bool chk_traffic_batch(struct pf_test *t, const struct chk_traffic *tr, unsigned n, unsigned pieces)
 {
 	struct virtq_used_info u;
-	unsigned n = tr->slots < 4 ? tr->slots : 4;
 
-	report_case(t, "two-pieces", "each part over two descriptors");
-	if (!one_at_a_time(t, tr, 2u * tr->slots, tr->slots, 2))
-		return false;
-	report_case(t, "one-piece", "each part in one descriptor");
-	if (!one_at_a_time(t, tr, n, n, 1))
-		return false;
-	report_case(t, "batch", "a batch in flight, each part in one descriptor");
 	for (unsigned i = 0; i < n; i++) {
-		int rc = tr->add(tr->ring, (uint16_t)i, 1);
+		int rc = tr->add(tr->ring, (uint16_t)i, pieces);
 
 		if (rc < 0) {
 			report_error(t, "driver could not add request %u of a batch: %s", i,
@@ -272,7 +320,48 @@ bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr)
 	for (unsigned i = 0; i < n; i++)
 		if (tr->complete(t, tr->ring, &u) < 0)
 			return false;
+	return true;
+}
+
+bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr)
+{
+	unsigned n = tr->slots < 4 ? tr->slots : 4;
+
+	report_case(t, "two-pieces", "each part over two descriptors");
+	if (!one_at_a_time(t, tr, 2u * tr->slots, tr->slots, 2, VQ_ADD_DIRECT, false))
+		return false;
+	report_case(t, "one-piece", "each part in one descriptor");
+	if (!one_at_a_time(t, tr, n, n, 1, VQ_ADD_DIRECT, false))
+		return false;
+	report_case(t, "batch", "a batch in flight, each part in one descriptor");
+	if (!chk_traffic_batch(t, tr, n, 1))
+		return false;
 	report_case(t, 0, 0);
+	return true;
+}
+
+bool chk_readable_run(struct pf_test *t, const struct chk_workload *wl,
+		      const struct chk_traffic *tr)
+{
+	if (!wl->readable) {
+		report_skip(t, "the %s workload has no device-readable buffer",
+			    virtio_device_name(t->dev->device_id));
+		return false;
+	}
+	return chk_readable_traffic(t, tr);
+}
+
+bool chk_traffic_chains(struct pf_test *t, const struct chk_traffic *tr,
+			const struct chk_workload *wl, const char *sub, const char *text)
+{
+	unsigned total = wl->readable + wl->writable;
+
+	for (unsigned pieces = 2; pieces <= tr->slots / 2u && pieces <= total; pieces *= 2) {
+		if (sub)
+			report_case(t, sub, text);
+		if (!chk_traffic_roundtrips(t, tr, 1, pieces, VQ_ADD_DIRECT))
+			return false;
+	}
 	return true;
 }
 

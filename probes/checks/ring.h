@@ -121,6 +121,16 @@ bool chk_bufs_untouched(const struct chk_bufs *b, uint16_t slot);
 bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_t num,
 		   uint32_t vq_opts, bool driver_ok);
 
+/*
+ * What opening a ring of either format shares once the workload queue `wq`
+ * is known: negotiate `features` (a refusal is reported), then give every
+ * other queue a small idle ring set up by `setup_idle` and enable it;
+ * `idle_name` prefixes "queue" in messages. False if the check cannot go on.
+ */
+bool chk_open_queues(struct pf_test *t, uint64_t features, uint16_t wq,
+		     int (*setup_idle)(struct virtio_dev *d, uint16_t q, uint16_t size),
+		     const char *idle_name);
+
 /* chk_bufs_request() for the split ring's buffers. */
 unsigned chk_ring_request(struct chk_ring *r, uint16_t slot, struct virtq_sg *sg, unsigned pieces);
 
@@ -152,7 +162,8 @@ bool chk_ring_roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, 
 /*
  * The traffic both ring formats share: `add` a request of `slot` split in
  * `pieces` per part without notifying, `kick` (publish and notify) and
- * `complete` one (as chk_ring_complete()).
+ * `complete` one (as chk_ring_complete()). `add_as` adds with a VQ_ADD_*
+ * layout for `indirect` (chk_traffic_roundtrips() needs it).
  */
 struct chk_traffic {
 	void *ring;
@@ -160,7 +171,26 @@ struct chk_traffic {
 	int (*add)(void *ring, uint16_t slot, unsigned pieces);
 	void (*kick)(void *ring);
 	int (*complete)(struct pf_test *t, void *ring, struct virtq_used_info *u);
+	int (*add_as)(void *ring, uint16_t slot, unsigned pieces, int indirect);
 };
+
+/* The traffic of a split ring (chk_ring_complete() completes). */
+struct chk_traffic chk_ring_traffic(struct chk_ring *r);
+
+/* Adds one request with tr->add_as, kicks and starts timing the round trip
+ * (timing.h); returns the head / Buffer ID or < 0. */
+int chk_traffic_submit(const struct chk_traffic *tr, uint16_t slot, unsigned pieces, int indirect);
+
+/* Adds, kicks and completes `count` requests one at a time (slot i % slots,
+ * each part over `pieces` descriptors laid out as `indirect` says), timing
+ * each round trip (timing.h). Reports on t; false when the traffic stopped. */
+bool chk_traffic_roundtrips(struct pf_test *t, const struct chk_traffic *tr, unsigned count,
+			    unsigned pieces, int indirect);
+
+/* Adds the requests of slots 0..n-1 (`pieces` per part), notifies once and
+ * completes them all. Reports on t; false when the traffic stopped. */
+bool chk_traffic_batch(struct pf_test *t, const struct chk_traffic *tr, unsigned n,
+		       unsigned pieces);
 
 /*
  * What the readable-untouched checks drive, on either ring format: two
@@ -170,6 +200,20 @@ struct chk_traffic {
  * returns false when the traffic stopped.
  */
 bool chk_readable_traffic(struct pf_test *t, const struct chk_traffic *tr);
+
+/* chk_readable_traffic() where the workload `wl` has device-readable bytes;
+ * otherwise t is marked skip. False when skipped or the traffic stopped. */
+bool chk_readable_run(struct pf_test *t, const struct chk_workload *wl,
+		      const struct chk_traffic *tr);
+
+/*
+ * One request at a time with each part over 2, 4, 8... descriptors, as
+ * long as half the ring and the bytes of a request of workload `wl` allow;
+ * each opens sub-case `sub` (text `text`) unless sub is NULL. False when
+ * the traffic stopped.
+ */
+bool chk_traffic_chains(struct pf_test *t, const struct chk_traffic *tr,
+			const struct chk_workload *wl, const char *sub, const char *text);
 
 /*
  * After a device or queue reset: make the request of `slot` available in

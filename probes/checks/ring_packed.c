@@ -24,14 +24,8 @@ static int setup_idle_packed(struct virtio_dev *d, uint16_t q, uint16_t size)
 
 static bool open_checks(struct pf_test *t, struct chk_pring *r)
 {
-	struct virtio_dev *d = t->dev;
-
-	if (!chk_drivable(t))
+	if (!chk_drivable(t) || !chk_offered(t, VIRTIO_F_RING_PACKED, "VIRTIO_F_RING_PACKED"))
 		return false;
-	if (!(d->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED))) {
-		report_na(t, "VIRTIO_F_RING_PACKED not offered");
-		return false;
-	}
 	r->wl = chk_workload_usable(t);
 	return r->wl != 0;
 }
@@ -41,7 +35,6 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
 {
 	struct virtio_dev *d = t->dev;
 	uint16_t wq;
-	uint8_t st;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -53,22 +46,8 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
 		num = d->queue_max[wq];
 	r->features =
 		(want | VIRTIO_BIT(VIRTIO_F_RING_PACKED) | chk_default_features(d)) & d->features;
-	st = chk_try_features(t, r->features);
-	if (chk_uses_features_ok(d) && !(st & VIRTIO_STATUS_FEATURES_OK)) {
-		report_error(t, "device refused features 0x%llx (status 0x%02x)",
-			     (unsigned long long)r->features, st);
+	if (!chk_open_queues(t, r->features, wq, setup_idle_packed, "idle packed "))
 		return false;
-	}
-	for (uint16_t q = 0; q < d->num_queues; q++) {
-		if (q == wq || !d->queue_max[q])
-			continue;
-		rc = setup_idle_packed(d, q, d->queue_max[q] < 8 ? d->queue_max[q] : 8);
-		if (rc) {
-			report_error(t, "cannot set up idle packed queue %u: %d", q, rc);
-			return false;
-		}
-		d->ops->queue_enable(d, q);
-	}
 	rc = virtq_packed_init(&r->vq, d, wq, num, chk_vq_opts(r->features) | vq_opts);
 	if (rc == PF_OK)
 		rc = virtq_packed_attach(&r->vq);
@@ -111,15 +90,39 @@ int chk_pring_add(struct chk_pring *r, uint16_t slot, unsigned pieces, int indir
 	return id;
 }
 
+static int packed_add_as(void *ring, uint16_t slot, unsigned pieces, int indirect)
+{
+	return chk_pring_add(ring, slot, pieces, indirect);
+}
+
+static int packed_add(void *ring, uint16_t slot, unsigned pieces)
+{
+	return chk_pring_add(ring, slot, pieces, VQ_ADD_DIRECT);
+}
+
+static void packed_kick(void *ring)
+{
+	virtq_packed_kick(&((struct chk_pring *)ring)->vq);
+}
+
+static int packed_complete(struct pf_test *t, void *ring, struct virtq_used_info *u)
+{
+	return chk_pring_complete(t, ring, u);
+}
+
+struct chk_traffic chk_pring_traffic(struct chk_pring *r)
+{
+	struct chk_traffic tr = { r,	       r->slots,	packed_add,
+				  packed_kick, packed_complete, packed_add_as };
+
+	return tr;
+}
+
 int chk_pring_submit(struct chk_pring *r, uint16_t slot, unsigned pieces, int indirect)
 {
-	int id = chk_pring_add(r, slot, pieces, indirect);
+	struct chk_traffic tr = chk_pring_traffic(r);
 
-	if (id < 0)
-		return id;
-	virtq_packed_kick(&r->vq);
-	chk_rtt_start();
-	return id;
+	return chk_traffic_submit(&tr, slot, pieces, indirect);
 }
 
 /* Remembers the used descriptor at pos as the device left it. */
@@ -225,19 +228,9 @@ int chk_pring_complete(struct pf_test *t, struct chk_pring *r, struct virtq_used
 bool chk_pring_roundtrips(struct pf_test *t, struct chk_pring *r, unsigned count, unsigned pieces,
 			  int indirect)
 {
-	for (unsigned i = 0; i < count; i++) {
-		struct virtq_used_info u;
-		int id = chk_pring_submit(r, (uint16_t)(i % r->slots), pieces, indirect);
+	struct chk_traffic tr = chk_pring_traffic(r);
 
-		if (id < 0) {
-			report_error(t, "driver could not add request %u: %s", i,
-				     virtq_strerror(id));
-			return false;
-		}
-		if (chk_pring_complete(t, r, &u) < 0)
-			return false;
-	}
-	return true;
+	return chk_traffic_roundtrips(t, &tr, count, pieces, indirect);
 }
 
 int chk_pring_find_used_change(struct chk_pring *r)

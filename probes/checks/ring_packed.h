@@ -49,6 +49,9 @@ bool chk_pring_open(struct pf_test *t, struct chk_pring *r, uint64_t want, uint1
  * returns the Buffer ID or a VQ_E_* code. */
 int chk_pring_add(struct chk_pring *r, uint16_t slot, unsigned pieces, int indirect);
 
+/* The traffic of a packed ring (ring.h; chk_pring_complete() completes). */
+struct chk_traffic chk_pring_traffic(struct chk_pring *r);
+
 /* Adds, publishes and notifies one request; returns the Buffer ID or < 0. */
 int chk_pring_submit(struct chk_pring *r, uint16_t slot, unsigned pieces, int indirect);
 

@@ -9,13 +9,6 @@
 #define SMALL_RING 16
 #define WRAP_BUDGET_NS 60000000000ull /* 60 s for 65600 buffers */
 
-/* Submit and complete `count` requests one at a time (ring.h). */
-static bool roundtrips(struct pf_test *t, struct chk_ring *r, unsigned count, unsigned pieces,
-		       int indirect)
-{
-	return chk_ring_roundtrips(t, r, count, pieces, indirect);
-}
-
 void check_SPLIT_USED_LEN(struct pf_test *t)
 {
 	struct chk_ring r;
@@ -46,40 +39,16 @@ out:
 	chk_ring_close(&r);
 }
 
-static int split_add(void *ring, uint16_t slot, unsigned pieces)
-{
-	struct chk_ring *r = ring;
-	struct virtq_sg sg[RING_MAX_SG];
-	unsigned n = chk_ring_request(r, slot, sg, pieces);
-
-	return virtq_split_add(&r->vq, sg, n, VQ_ADD_DIRECT, slot);
-}
-
-static void split_kick(void *ring)
-{
-	virtq_split_kick(&((struct chk_ring *)ring)->vq);
-}
-
-static int split_complete(struct pf_test *t, void *ring, struct virtq_used_info *u)
-{
-	return chk_ring_complete(t, ring, u);
-}
-
 void check_SPLIT_NO_WRITE_READABLE(struct pf_test *t)
 {
 	struct chk_ring r;
-	struct chk_traffic tr = { &r, 0, split_add, split_kick, split_complete };
+	struct chk_traffic tr;
 	int changed;
 
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, VQ_OPT_VERIFY_RO, true))
 		goto out;
-	if (!r.wl->readable) {
-		report_skip(t, "the %s workload has no device-readable buffer",
-			    virtio_device_name(r.dev->device_id));
-		goto out;
-	}
-	tr.slots = r.slots;
-	if (!chk_readable_traffic(t, &tr))
+	tr = chk_ring_traffic(&r);
+	if (!chk_readable_run(t, r.wl, &tr))
 		goto out;
 	changed = virtq_split_find_desc_change(&r.vq);
 	report(t, changed < 0, "desc-modified",
@@ -91,18 +60,14 @@ out:
 void check_SPLIT_FRAMING(struct pf_test *t)
 {
 	struct chk_ring r;
-	unsigned total;
+	struct chk_traffic tr;
 
 	if (!chk_ring_open(t, &r, 0, RING_MAX_SG, 0, true))
 		goto out;
-	total = r.wl->readable + r.wl->writable;
 	/* as many descriptors as the ring (and the buffer's bytes) allow */
-	for (unsigned pieces = 2; pieces <= r.slots / 2; pieces *= 2) {
-		if (pieces > total)
-			break;
-		if (!roundtrips(t, &r, 1, pieces, VQ_ADD_DIRECT))
-			goto out;
-	}
+	tr = chk_ring_traffic(&r);
+	if (!chk_traffic_chains(t, &tr, r.wl, 0, 0))
+		goto out;
 	/* A chain as long as the queue itself, every descriptor one byte: a
 	 * workload with only a writable part takes any split (2.7.4). */
 	if (!r.wl->readable && r.wl->writable && r.slots <= RING_MAX_SG) {
@@ -176,15 +141,13 @@ void check_SPLIT_INDIRECT(struct pf_test *t)
 {
 	struct chk_ring r;
 
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))) {
-		report_na(t, "VIRTIO_F_INDIRECT_DESC not offered");
+	if (!chk_offered(t, VIRTIO_F_INDIRECT_DESC, "VIRTIO_F_INDIRECT_DESC"))
 		return;
-	}
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), SMALL_RING, VQ_OPT_VERIFY_RO,
 			   true))
 		goto out;
 	report_case(t, "whole-indirect", "whole chain in an indirect table");
-	if (!roundtrips(t, &r, 4, 4, VQ_ADD_INDIRECT))
+	if (!chk_ring_roundtrips(t, &r, 4, 4, VQ_ADD_INDIRECT))
 		goto out;
 	report_case(t, "indirect-write-flag", "indirect descriptor with WRITE set");
 	if (!indirect_with_write_flag(t, &r))
@@ -194,7 +157,7 @@ void check_SPLIT_INDIRECT(struct pf_test *t)
 	/* direct descriptors followed by one indirect descriptor (2.7.5.3.2);
 	 * last, because a device that mishandles it may stop altogether */
 	report_case(t, "direct-then-indirect", "direct descriptor then an indirect one");
-	roundtrips(t, &r, 2, 4, 1);
+	chk_ring_roundtrips(t, &r, 2, 4, 1);
 out:
 	chk_ring_close(&r);
 }
@@ -267,30 +230,45 @@ static int one_with_isr(struct pf_test *t, struct chk_ring *r, uint32_t *isr)
 	return 0;
 }
 
+/*
+ * One request, completed, and the interrupt status it left: the queue's
+ * bit is required when a notification is `due`; when none is, one is a
+ * warning (the device may notify spuriously, 2.7.10). `what` describes the
+ * wrong outcome. False when the traffic stopped.
+ */
+static bool notify_step(struct pf_test *t, struct chk_ring *r, bool due, const char *sub,
+			const char *what)
+{
+	uint32_t isr;
+
+	if (one_with_isr(t, r, &isr))
+		return false;
+	if (due)
+		report(t, isr & VIRTIO_ISR_QUEUE, sub, "%s (ISR 0x%x)", what, isr);
+	else
+		report_should(t, !(isr & VIRTIO_ISR_QUEUE), sub, "%s (ISR 0x%x)", what, isr);
+	return true;
+}
+
 void check_SPLIT_USED_NOTIFY(struct pf_test *t)
 {
 	struct chk_ring r;
-	uint32_t isr;
 
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
 		goto out;
 	r.vq.opts &= ~VQ_OPT_EVENT_IDX; /* EVENT_IDX not negotiated here */
-	if (one_with_isr(t, &r, &isr))
+	if (!notify_step(t, &r, true, "notified",
+			 "no used-buffer notification with avail->flags 0"))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "notified",
-	       "no used-buffer notification with avail->flags 0 (ISR 0x%x)", isr);
 	/* used_event is meaningless without EVENT_IDX: point it elsewhere */
 	*vring_used_event(r.vq.avail, r.vq.num) = (uint16_t)(r.vq.avail_idx + 100);
 	arch_wmb();
-	if (one_with_isr(t, &r, &isr))
+	if (!notify_step(t, &r, true, "used-event-without-event-idx",
+			 "no notification: used_event honoured without EVENT_IDX"))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "used-event-without-event-idx",
-	       "no notification: used_event honoured without EVENT_IDX (ISR 0x%x)", isr);
 	virtq_split_disable_cb(&r.vq);
-	if (one_with_isr(t, &r, &isr))
-		goto out;
-	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "no-interrupt-ignored",
-		      "notified although avail->flags is NO_INTERRUPT (ISR 0x%x)", isr);
+	notify_step(t, &r, false, "no-interrupt-ignored",
+		    "notified although avail->flags is NO_INTERRUPT");
 out:
 	chk_ring_close(&r);
 }
@@ -298,29 +276,23 @@ out:
 void check_SPLIT_EVENT_IDX(struct pf_test *t)
 {
 	struct chk_ring r;
-	uint32_t isr;
 
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX))) {
-		report_na(t, "VIRTIO_F_EVENT_IDX not offered");
+	if (!chk_offered(t, VIRTIO_F_EVENT_IDX, "VIRTIO_F_EVENT_IDX"))
 		return;
-	}
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_EVENT_IDX), SMALL_RING, 0, true))
 		goto out;
 	/* Ask for a notification when the next entry is used, with the
 	 * NO_INTERRUPT flag set: the device must ignore the flag. */
 	VQ_WRITE_ONCE(r.vq.avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT);
 	virtq_split_set_used_event(&r.vq, r.vq.last_used);
-	if (one_with_isr(t, &r, &isr))
+	if (!notify_step(t, &r, true, "used-event-reached",
+			 "no notification when used_event was reached"))
 		goto out;
-	report(t, isr & VIRTIO_ISR_QUEUE, "used-event-reached",
-	       "no notification when used_event was reached (ISR 0x%x)", isr);
 	/* Now ask for one far ahead: none is due. */
 	VQ_WRITE_ONCE(r.vq.avail->flags, 0);
 	virtq_split_set_used_event(&r.vq, (uint16_t)(r.vq.last_used + 10));
-	if (one_with_isr(t, &r, &isr))
-		goto out;
-	report_should(t, !(isr & VIRTIO_ISR_QUEUE), "used-event-not-reached",
-		      "notified although used_event was not reached (ISR 0x%x)", isr);
+	notify_step(t, &r, false, "used-event-not-reached",
+		    "notified although used_event was not reached");
 out:
 	chk_ring_close(&r);
 }
@@ -339,6 +311,7 @@ static bool used_flags_ok(struct pf_test *t, const struct chk_ring *r, bool even
 void check_SPLIT_USED_FLAGS(struct pf_test *t)
 {
 	struct chk_ring r;
+	struct chk_traffic tr;
 	struct virtq_used_info u;
 	unsigned n, busy = 0;
 	bool event_idx;
@@ -350,7 +323,7 @@ void check_SPLIT_USED_FLAGS(struct pf_test *t)
 	for (unsigned i = 0; i < 8 && !report_failed(t); i++) {
 		/* spurious notifications: the same queue, nothing new */
 		r.dev->ops->queue_notify(r.dev, r.vq.index, r.vq.index);
-		if (!roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
+		if (!chk_ring_roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
 			goto out;
 		used_flags_ok(t, &r, event_idx);
 	}
@@ -359,8 +332,9 @@ void check_SPLIT_USED_FLAGS(struct pf_test *t)
 	 * completion is taken, as long as buffers are in flight. */
 	report_case(t, "busy", "buffers in flight");
 	n = r.slots < 4 ? r.slots : 4;
+	tr = chk_ring_traffic(&r);
 	for (unsigned i = 0; i < n; i++) {
-		int rc = split_add(&r, (uint16_t)i, 1);
+		int rc = tr.add(tr.ring, (uint16_t)i, 1);
 
 		if (rc < 0) {
 			report_error(t, "driver could not add request %u: %s", i,
@@ -368,7 +342,7 @@ void check_SPLIT_USED_FLAGS(struct pf_test *t)
 			goto out;
 		}
 	}
-	split_kick(&r);
+	tr.kick(tr.ring);
 	for (unsigned i = 0; i < n && !report_failed(t); i++) {
 		if (VQ_READ_ONCE(r.vq.used->idx) != r.vq.avail_idx)
 			busy++;
@@ -421,7 +395,7 @@ void check_RESET_QUIESCE(struct pf_test *t)
 
 	if (!chk_ring_open(t, &r, 0, SMALL_RING, 0, true))
 		goto out;
-	if (!roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
+	if (!chk_ring_roundtrips(t, &r, 1, 1, VQ_ADD_DIRECT))
 		goto out;
 	/* Make a buffer available without notifying, reset, then notify the
 	 * (now unconfigured) queue: nothing may happen to our memory. The

@@ -171,10 +171,8 @@ void check_SUSPEND(struct pf_test *t)
 	uint8_t st;
 
 	memset(&r, 0, sizeof(r));
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_F_SUSPEND))) {
-		report_na(t, "VIRTIO_F_SUSPEND not offered");
+	if (!chk_offered(t, VIRTIO_F_SUSPEND, "VIRTIO_F_SUSPEND"))
 		return;
-	}
 	report_case(t, "before-driver-ok", "before DRIVER_OK");
 	if (!chk_ring_open(t, &r, VIRTIO_BIT(VIRTIO_F_SUSPEND), SMALL_RING, 0, false))
 		goto out;

@@ -61,10 +61,8 @@ static bool ring_reset_usable(struct pf_test *t)
 
 	if (!chk_drivable(t))
 		return false;
-	if (!(d->features & VIRTIO_BIT(VIRTIO_F_RING_RESET))) {
-		report_na(t, "VIRTIO_F_RING_RESET not offered");
+	if (!chk_offered(t, VIRTIO_F_RING_RESET, "VIRTIO_F_RING_RESET"))
 		return false;
-	}
 	if (!d->ops->queue_reset_start || !d->ops->queue_reset_state) {
 		report_na(t, "the transport mode has no queue reset register");
 		return false;
