@@ -75,12 +75,7 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 	for (uint16_t k = 0; k < st->ndesc; k++) {
 		uint16_t next = vq->shadow[i].next;
 
-		if (vq->num_free == 0)
-			vq->free_head = i;
-		else
-			vq->free_next[vq->free_tail] = i;
-		vq->free_tail = i;
-		vq->num_free++;
+		virtq_free_put(vq->free_next, &vq->free_head, &vq->free_tail, &vq->num_free, i);
 		i = next;
 	}
 	st->in_flight = false;
@@ -88,8 +83,7 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 	if (!(vq->opts & VQ_OPT_IN_ORDER)) {
 		/* no submission order kept */
 	} else if (vq->order_n && vq->order[vq->order_head] == head) {
-		vq->order_head = (uint16_t)((vq->order_head + 1) & (vq->num - 1));
-		vq->order_n--;
+		virtq_order_pop(&vq->order_head, &vq->order_n, vq->num);
 	} else {
 		/* out of submission order: drop it from the order list */
 		for (uint16_t k = 0; k < vq->order_n; k++) {
@@ -119,12 +113,10 @@ int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
 	if (vq->batch_active) {
 		/* unroll an IN_ORDER batch: oldest first, the entry's own last */
 		uint16_t head = vq->order[vq->order_head];
+		bool batched = virtq_batch_next(&vq->batch_active, head, vq->batch_last,
+						vq->batch_len, &len);
 
-		if (head == vq->batch_last) {
-			vq->batch_active = false;
-			return complete(vq, head, vq->batch_len, false, out);
-		}
-		return complete(vq, head, 0, true, out);
+		return complete(vq, head, len, batched, out);
 	}
 	used_idx = VQ_READ_ONCE(vq->used->idx);
 	if (used_idx == vq->last_used)
