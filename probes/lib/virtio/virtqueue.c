@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "virtqueue.h"
 
+#include <string.h>
+
 #include "platform.h"
 #include "virtio.h"
 #include "virtqueue_internal.h"
+#include "virtqueue_packed.h"
 
 /* Each code the ring code returns: its message text and its fingerprint id. */
 static const struct virtq_err_name {
@@ -152,17 +155,53 @@ int virtq_chain_plan(struct virtq_chain *c, const struct virtq_sg *sg, unsigned 
 	return c->nring > num_free ? PF_ENOSPC : 0;
 }
 
-void *virtq_itab_reserve(void *itab, uint16_t *cap, uint16_t k, size_t esz)
+/* Both layouts are 16 bytes an entry, so one allocation and copy serve. */
+_Static_assert(sizeof(struct virtq_desc) == 16 && sizeof(struct pvirtq_desc) == 16,
+	       "descriptor layouts are 16 bytes (2.7.5, 2.8.13)");
+
+static void *itab_reserve(void *itab, uint16_t *cap, uint16_t k)
 {
 	uint16_t want = k < 8 ? 8 : k;
 	void *t;
 
 	if (*cap >= k)
 		return itab;
-	t = arch_dma_alloc(2u * want * esz, 16);
+	t = arch_dma_alloc(2u * want * 16u, 16);
 	if (t)
 		*cap = want;
 	return t;
+}
+
+void *virtq_itab_fill(void *itab, uint16_t *cap, const struct virtq_sg *sg, unsigned n, bool packed)
+{
+	void *tab = itab_reserve(itab, cap, (uint16_t)n);
+
+	if (!tab)
+		return NULL;
+	for (unsigned j = 0; j < n; j++) {
+		uint16_t write = sg[j].write ? VIRTQ_DESC_F_WRITE : 0;
+
+		if (packed) {
+			struct pvirtq_desc *t = (struct pvirtq_desc *)tab + j;
+
+			/* WRITE is the only valid flag in an indirect table (2.8.9) */
+			t->addr = sg[j].addr;
+			t->len = sg[j].len;
+			t->id = 0;
+			t->flags = write;
+		} else {
+			struct virtq_desc *t = (struct virtq_desc *)tab + j;
+			bool more = j + 1 < n;
+
+			t->addr = sg[j].addr;
+			t->len = sg[j].len;
+			t->flags = (uint16_t)(write | (more ? VIRTQ_DESC_F_NEXT : 0));
+			/* sequential, as IN_ORDER requires (2.7.5.3.1) */
+			t->next = (uint16_t)(more ? j + 1 : 0);
+		}
+	}
+	memcpy((uint8_t *)tab + 16u * *cap, tab, 16u * n);
+	return tab;
 }
 
 void virtq_free_init(uint16_t *next, uint16_t n, uint16_t *head, uint16_t *tail)
@@ -195,15 +234,14 @@ void virtq_order_pop(uint16_t *head, uint16_t *n, uint16_t num)
 	(*n)--;
 }
 
-bool virtq_batch_next(bool *active, uint16_t head, uint16_t last, uint32_t last_len, uint32_t *len)
+uint16_t virtq_batch_next(bool *active, const uint16_t *order, uint16_t order_head, uint16_t last,
+			  uint32_t last_len, uint32_t *len)
 {
-	if (head == last) {
-		*active = false;
-		*len = last_len;
-		return false;
-	}
-	*len = 0;
-	return true;
+	uint16_t head = order[order_head];
+
+	*active = head != last;
+	*len = *active ? 0 : last_len;
+	return head;
 }
 
 bool virtq_kick_decide(bool needs, uint32_t opts, bool *suppressed, uint32_t *stats_suppressed)

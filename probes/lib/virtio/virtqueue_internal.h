@@ -30,13 +30,15 @@ int virtq_chain_plan(struct virtq_chain *c, const struct virtq_sg *sg, unsigned 
 		     uint16_t num, uint32_t opts, uint16_t num_free);
 
 /*
- * The indirect table of one head or buffer id: itab with *cap entries of
- * esz bytes when that holds k, else a new one of at least k (and *cap
- * updated). Twice the entries: the second half is the driver's private copy.
- * Tables are kept for reuse (the arena is rolled back per check, not per
- * buffer). NULL when the arena is exhausted.
+ * The indirect table of an add (2.7.5.3, 2.8.9) for the n buffers sg, in the
+ * split (struct virtq_desc) or packed (struct pvirtq_desc) layout: itab with
+ * *cap entries when that holds n, else a new one (and *cap updated); tables
+ * are kept per head or buffer id for reuse, as the arena is rolled back per
+ * check, not per buffer. Entries [*cap, 2 * *cap) receive the driver's
+ * private copy. Returns the table, NULL when the arena is exhausted.
  */
-void *virtq_itab_reserve(void *itab, uint16_t *cap, uint16_t k, size_t esz);
+void *virtq_itab_fill(void *itab, uint16_t *cap, const struct virtq_sg *sg, unsigned n,
+		      bool packed);
 
 /* Free FIFO through next[] (head, tail, count *n): all n entries free, in
  * index order; then entry i back at the tail. */
@@ -49,12 +51,14 @@ void virtq_order_push(uint16_t *order, uint16_t head, uint16_t *n, uint16_t num,
 void virtq_order_pop(uint16_t *head, uint16_t *n, uint16_t num);
 
 /*
- * IN_ORDER batch being unrolled (2.7.9, 2.8.18): the oldest buffer in flight
- * completes next, and the batch ends with the one the device's used entry
- * named (last), which alone carries a len (last_len). Sets *len; returns
- * whether the buffer's len is implied.
+ * IN_ORDER batch being unrolled (2.7.9, 2.8.18): returns the buffer to
+ * complete next, the oldest in flight (order[order_head]). The batch ends
+ * with the one the device's used entry named (last), which alone carries a
+ * len (last_len, else *len is 0): *active stays true while the returned
+ * buffer's len is implied.
  */
-bool virtq_batch_next(bool *active, uint16_t head, uint16_t last, uint32_t last_len, uint32_t *len);
+uint16_t virtq_batch_next(bool *active, const uint16_t *order, uint16_t order_head, uint16_t last,
+			  uint32_t last_len, uint32_t *len);
 
 /*
  * Records a notification decision (needs: the device asked for one) and

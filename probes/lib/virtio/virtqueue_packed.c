@@ -110,20 +110,10 @@ int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigne
 		st->ro_cap = cap;
 	}
 	if (c.nind) {
-		tab = virtq_itab_reserve(st->itab, &st->itab_cap, (uint16_t)c.nind, sizeof(*tab));
+		tab = virtq_itab_fill(st->itab, &st->itab_cap, sg + c.ndirect, c.nind, true);
 		if (!tab)
 			return PF_ENOMEM;
 		st->itab = tab;
-		for (unsigned j = 0; j < c.nind; j++) {
-			const struct virtq_sg *e = &sg[c.ndirect + j];
-
-			/* WRITE is the only valid flag in an indirect table (2.8.9) */
-			tab[j].addr = e->addr;
-			tab[j].len = e->len;
-			tab[j].id = 0;
-			tab[j].flags = e->write ? VIRTQ_DESC_F_WRITE : 0;
-			tab[st->itab_cap + j] = tab[j];
-		}
 	}
 	vq->free_head = vq->free_next[id];
 	vq->num_free_ids--;

@@ -68,11 +68,11 @@ int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
 
 	memset(out, 0, sizeof(*out));
 	if (vq->batch_active) {
-		uint16_t head = vq->order[vq->order_head];
-		bool batched = virtq_batch_next(&vq->batch_active, head, vq->batch_last,
-						vq->batch_len, &len);
+		uint16_t head = virtq_batch_next(&vq->batch_active, vq->order, vq->order_head,
+						 vq->batch_last, vq->batch_len, &len);
 
-		return complete(vq, head, len, batched, out);
+		/* still active: a buffer inside the batch, its len implied */
+		return complete(vq, head, len, vq->batch_active, out);
 	}
 	/* Only published buffers can come back; the descriptor at next_used
 	 * is then one we made available in the lap used_wrap names. */

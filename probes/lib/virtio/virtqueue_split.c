@@ -136,22 +136,10 @@ int virtq_split_add(struct virtq_split *vq, const struct virtq_sg *sg, unsigned 
 	head = vq->free_head;
 	st = &vq->state[head];
 	if (c.nind) {
-		tab = virtq_itab_reserve(st->itab, &st->itab_cap, (uint16_t)c.nind, sizeof(*tab));
+		tab = virtq_itab_fill(st->itab, &st->itab_cap, sg + c.ndirect, c.nind, false);
 		if (!tab)
 			return PF_ENOMEM;
 		st->itab = tab;
-		for (unsigned j = 0; j < c.nind; j++) {
-			const struct virtq_sg *e = &sg[c.ndirect + j];
-			struct virtq_desc *t = &tab[j];
-
-			t->addr = e->addr;
-			t->len = e->len;
-			t->flags = (uint16_t)((e->write ? VIRTQ_DESC_F_WRITE : 0) |
-					      (j + 1 < c.nind ? VIRTQ_DESC_F_NEXT : 0));
-			/* sequential, as IN_ORDER requires (2.7.5.3.1) */
-			t->next = (uint16_t)(j + 1 < c.nind ? j + 1 : 0);
-			tab[st->itab_cap + j] = *t;
-		}
 	}
 
 	id = head;

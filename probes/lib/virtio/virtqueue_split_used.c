@@ -112,11 +112,11 @@ int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
 	memset(out, 0, sizeof(*out));
 	if (vq->batch_active) {
 		/* unroll an IN_ORDER batch: oldest first, the entry's own last */
-		uint16_t head = vq->order[vq->order_head];
-		bool batched = virtq_batch_next(&vq->batch_active, head, vq->batch_last,
-						vq->batch_len, &len);
+		uint16_t head = virtq_batch_next(&vq->batch_active, vq->order, vq->order_head,
+						 vq->batch_last, vq->batch_len, &len);
 
-		return complete(vq, head, len, batched, out);
+		/* still active: a buffer inside the batch, its len implied */
+		return complete(vq, head, len, vq->batch_active, out);
 	}
 	used_idx = VQ_READ_ONCE(vq->used->idx);
 	if (used_idx == vq->last_used)
