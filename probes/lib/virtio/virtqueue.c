@@ -234,14 +234,17 @@ void virtq_order_pop(uint16_t *head, uint16_t *n, uint16_t num)
 	(*n)--;
 }
 
-uint16_t virtq_batch_next(bool *active, const uint16_t *order, uint16_t order_head, uint16_t last,
-			  uint32_t last_len, uint32_t *len)
+bool virtq_used_begin(struct virtq_used_info *out, bool *active, const uint16_t *order,
+		      uint16_t order_head, uint16_t last, uint32_t last_len, uint16_t *head,
+		      uint32_t *len)
 {
-	uint16_t head = order[order_head];
-
-	*active = head != last;
+	memset(out, 0, sizeof(*out));
+	if (!*active)
+		return false;
+	*head = order[order_head];
+	*active = *head != last;
 	*len = *active ? 0 : last_len;
-	return head;
+	return true;
 }
 
 bool virtq_kick_decide(bool needs, uint32_t opts, bool *suppressed, uint32_t *stats_suppressed)

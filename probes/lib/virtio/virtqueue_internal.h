@@ -51,14 +51,16 @@ void virtq_order_push(uint16_t *order, uint16_t head, uint16_t *n, uint16_t num,
 void virtq_order_pop(uint16_t *head, uint16_t *n, uint16_t num);
 
 /*
- * IN_ORDER batch being unrolled (2.7.9, 2.8.18): returns the buffer to
- * complete next, the oldest in flight (order[order_head]). The batch ends
- * with the one the device's used entry named (last), which alone carries a
- * len (last_len, else *len is 0): *active stays true while the returned
+ * The start of a get_used: clears *out and, while an IN_ORDER batch is being
+ * unrolled (2.7.9, 2.8.18; *active), returns true with the buffer to
+ * complete next in *head: the oldest in flight, order[order_head]. The batch
+ * ends with the one the device's used entry named (last), which alone
+ * carries a len (last_len, else *len is 0); *active stays true while the
  * buffer's len is implied.
  */
-uint16_t virtq_batch_next(bool *active, const uint16_t *order, uint16_t order_head, uint16_t last,
-			  uint32_t last_len, uint32_t *len);
+bool virtq_used_begin(struct virtq_used_info *out, bool *active, const uint16_t *order,
+		      uint16_t order_head, uint16_t last, uint32_t last_len, uint16_t *head,
+		      uint32_t *len);
 
 /*
  * Records a notification decision (needs: the device asked for one) and

@@ -3,8 +3,6 @@
  * Packed virtqueue: taking used descriptors back (2.8.2, 2.8.18 IN_ORDER
  * batches), validating flags, id and len, and Driver Event Suppression.
  */
-#include <string.h>
-
 #include "platform.h"
 #include "virtqueue_internal.h"
 #include "virtqueue_packed.h"
@@ -62,18 +60,13 @@ static int complete(struct virtq_packed *vq, uint16_t id, uint32_t len, bool bat
 
 int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
 {
-	uint16_t flags, id;
+	uint16_t flags, id, head;
 	uint32_t len;
 	bool a, u;
 
-	memset(out, 0, sizeof(*out));
-	if (vq->batch_active) {
-		uint16_t head = virtq_batch_next(&vq->batch_active, vq->order, vq->order_head,
-						 vq->batch_last, vq->batch_len, &len);
-
-		/* still active: a buffer inside the batch, its len implied */
+	if (virtq_used_begin(out, &vq->batch_active, vq->order, vq->order_head, vq->batch_last,
+			     vq->batch_len, &head, &len))
 		return complete(vq, head, len, vq->batch_active, out);
-	}
 	/* Only published buffers can come back; the descriptor at next_used
 	 * is then one we made available in the lap used_wrap names. */
 	if (!vq->in_flight_published)

@@ -3,8 +3,6 @@
  * Split virtqueue: taking used buffers back, validating every field the
  * device wrote (2.7.8, 2.7.9 IN_ORDER batches).
  */
-#include <string.h>
-
 #include "platform.h"
 #include "virtqueue_internal.h"
 #include "virtqueue_split.h"
@@ -106,18 +104,12 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 
 int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
 {
-	uint16_t used_idx, navail, slot;
+	uint16_t used_idx, navail, slot, head;
 	uint32_t id, len;
 
-	memset(out, 0, sizeof(*out));
-	if (vq->batch_active) {
-		/* unroll an IN_ORDER batch: oldest first, the entry's own last */
-		uint16_t head = virtq_batch_next(&vq->batch_active, vq->order, vq->order_head,
-						 vq->batch_last, vq->batch_len, &len);
-
-		/* still active: a buffer inside the batch, its len implied */
+	if (virtq_used_begin(out, &vq->batch_active, vq->order, vq->order_head, vq->batch_last,
+			     vq->batch_len, &head, &len))
 		return complete(vq, head, len, vq->batch_active, out);
-	}
 	used_idx = VQ_READ_ONCE(vq->used->idx);
 	if (used_idx == vq->last_used)
 		return 0;
