@@ -17,24 +17,6 @@ static struct msix_active {
 	struct intr_msi msi[INTR_MSI_MAX];
 } active[MSIX_MAX_ACTIVE];
 
-static const struct pf_err_text msix_errs[] = {
-	{ PF_ENOTPCI, "not a PCI device" },
-	{ PF_ENOCAP, "no MSI-X capability" },
-	{ PF_ECAPLIST, "malformed capability list or MSI-X capability" },
-	{ PF_EBAR, "MSI-X table or PBA not inside an assigned memory BAR" },
-	{ PF_ESTUCK, "MSI-X Enable or Function Mask did not take" },
-	{ PF_EBUSY, "too many functions with MSI-X enabled" },
-};
-
-/* MSI-X's own codes, then the interrupt layer's (msix_enable() passes its
- * errors through). */
-const char *msix_strerror(int err)
-{
-	const char *s = pf_err_lookup(msix_errs, sizeof(msix_errs) / sizeof(msix_errs[0]), err);
-
-	return s ? s : intr_strerror(err);
-}
-
 static const struct pci_func *func_of(struct virtio_dev *d)
 {
 	struct virtio_pci_priv *pv = virtio_pci_priv(d);

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,6 +139,14 @@ static void assert_failed(struct pf_test *t, int sev, const char *sub, const cha
 		t->warned++;
 }
 
+/* A message that ends the check one way (error, skip, na): the flag is set
+ * after the message so that the message is weighed against what was before. */
+static void note_end(struct pf_test *t, int severity, bool *flag, const char *fmt, va_list ap)
+{
+	note(t, severity, NULL, fmt, ap);
+	*flag = true;
+}
+
 bool report(struct pf_test *t, bool ok, const char *sub, const char *fmt, ...)
 {
 	va_list ap;
@@ -173,9 +182,8 @@ void report_na(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, SEV_SKIP, NULL, fmt, ap);
+	note_end(t, SEV_SKIP, &t->na, fmt, ap);
 	va_end(ap);
-	t->na = true;
 }
 
 void report_skip(struct pf_test *t, const char *fmt, ...)
@@ -183,35 +191,49 @@ void report_skip(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, SEV_SKIP, NULL, fmt, ap);
+	note_end(t, SEV_SKIP, &t->skipped, fmt, ap);
 	va_end(ap);
-	t->skipped = true;
+}
+
+/* The fields of a pf_test that a mark keeps: where each is in the test and
+ * in the mark, and its size (the same in both). */
+#define MARK_FIELD(f)                                                            \
+	{                                                                        \
+		offsetof(struct pf_test, f), offsetof(struct pf_report_mark, f), \
+			sizeof(((struct pf_report_mark *)0)->f)                  \
+	}
+static const struct mark_field {
+	size_t test_off, mark_off, size;
+} mark_fields[] = {
+	MARK_FIELD(failed), MARK_FIELD(warned),	 MARK_FIELD(skipped),
+	MARK_FIELD(na),	    MARK_FIELD(errored), MARK_FIELD(subs_more),
+	MARK_FIELD(nsubs),  MARK_FIELD(msg),	 MARK_FIELD(sub),
+};
+
+_Static_assert(sizeof(((struct pf_test *)0)->msg) == sizeof(((struct pf_report_mark *)0)->msg),
+	       "a mark keeps the whole message");
+_Static_assert(sizeof(((struct pf_test *)0)->sub) == sizeof(((struct pf_report_mark *)0)->sub),
+	       "a mark keeps the whole fingerprint");
+
+/* Copies the marked fields from a test to a mark (to_mark) or back. */
+static void mark_copy(void *dst, const void *src, bool to_mark)
+{
+	for (unsigned i = 0; i < sizeof(mark_fields) / sizeof(mark_fields[0]); i++) {
+		const struct mark_field *f = &mark_fields[i];
+
+		memcpy((char *)dst + (to_mark ? f->mark_off : f->test_off),
+		       (const char *)src + (to_mark ? f->test_off : f->mark_off), f->size);
+	}
 }
 
 void report_mark(const struct pf_test *t, struct pf_report_mark *m)
 {
-	m->failed = t->failed;
-	m->warned = t->warned;
-	m->skipped = t->skipped;
-	m->na = t->na;
-	m->errored = t->errored;
-	m->subs_more = t->subs_more;
-	m->nsubs = t->nsubs;
-	memcpy(m->msg, t->msg, sizeof(m->msg));
-	memcpy(m->sub, t->sub, sizeof(m->sub));
+	mark_copy(m, t, true);
 }
 
 void report_rollback(struct pf_test *t, const struct pf_report_mark *m)
 {
-	t->failed = m->failed;
-	t->warned = m->warned;
-	t->skipped = m->skipped;
-	t->na = m->na;
-	t->errored = m->errored;
-	t->subs_more = m->subs_more;
-	t->nsubs = m->nsubs;
-	memcpy(t->msg, m->msg, sizeof(t->msg));
-	memcpy(t->sub, m->sub, sizeof(t->sub));
+	mark_copy(t, m, false);
 }
 
 bool report_failed(const struct pf_test *t)
@@ -244,9 +266,8 @@ void report_error(struct pf_test *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(t, SEV_ERROR, NULL, fmt, ap);
+	note_end(t, SEV_ERROR, &t->errored, fmt, ap);
 	va_end(ap);
-	t->errored = true;
 }
 
 void report_log(struct pf_test *t, int level, const char *fmt, ...)

@@ -29,6 +29,26 @@
 	b	a64_exception_nested
 	.endm
 
+	/* q0-q31 at [x1], one pair each 32 bytes: `stp` saves, `ldp` restores */
+	.macro	fpsimd_pairs op
+	\op	q0, q1, [x1, #0]
+	\op	q2, q3, [x1, #32]
+	\op	q4, q5, [x1, #64]
+	\op	q6, q7, [x1, #96]
+	\op	q8, q9, [x1, #128]
+	\op	q10, q11, [x1, #160]
+	\op	q12, q13, [x1, #192]
+	\op	q14, q15, [x1, #224]
+	\op	q16, q17, [x1, #256]
+	\op	q18, q19, [x1, #288]
+	\op	q20, q21, [x1, #320]
+	\op	q22, q23, [x1, #352]
+	\op	q24, q25, [x1, #384]
+	\op	q26, q27, [x1, #416]
+	\op	q28, q29, [x1, #448]
+	\op	q30, q31, [x1, #480]
+	.endm
+
 	.section .text.vectors, "ax"
 	.balign	2048
 	.globl	a64_vectors
@@ -76,22 +96,7 @@ exc_common:
 	/* Handlers are ordinary C, which may use SIMD registers: keep the
 	 * interrupted code's FP/SIMD state. */
 	add	x1, sp, #FRAME_Q
-	stp	q0, q1, [x1, #0]
-	stp	q2, q3, [x1, #32]
-	stp	q4, q5, [x1, #64]
-	stp	q6, q7, [x1, #96]
-	stp	q8, q9, [x1, #128]
-	stp	q10, q11, [x1, #160]
-	stp	q12, q13, [x1, #192]
-	stp	q14, q15, [x1, #224]
-	stp	q16, q17, [x1, #256]
-	stp	q18, q19, [x1, #288]
-	stp	q20, q21, [x1, #320]
-	stp	q22, q23, [x1, #352]
-	stp	q24, q25, [x1, #384]
-	stp	q26, q27, [x1, #416]
-	stp	q28, q29, [x1, #448]
-	stp	q30, q31, [x1, #480]
+	fpsimd_pairs stp
 	mrs	x2, fpsr
 	mrs	x3, fpcr
 	str	x2, [sp, #FRAME_FPSR]	/* str: stp cannot reach */
@@ -107,22 +112,7 @@ exc_common:
 	msr	fpsr, x2
 	msr	fpcr, x3
 	add	x1, sp, #FRAME_Q
-	ldp	q0, q1, [x1, #0]
-	ldp	q2, q3, [x1, #32]
-	ldp	q4, q5, [x1, #64]
-	ldp	q6, q7, [x1, #96]
-	ldp	q8, q9, [x1, #128]
-	ldp	q10, q11, [x1, #160]
-	ldp	q12, q13, [x1, #192]
-	ldp	q14, q15, [x1, #224]
-	ldp	q16, q17, [x1, #256]
-	ldp	q18, q19, [x1, #288]
-	ldp	q20, q21, [x1, #320]
-	ldp	q22, q23, [x1, #352]
-	ldp	q24, q25, [x1, #384]
-	ldp	q26, q27, [x1, #416]
-	ldp	q28, q29, [x1, #448]
-	ldp	q30, q31, [x1, #480]
+	fpsimd_pairs ldp
 	ldp	x1, x2, [sp, #FRAME_ELR]
 	msr	elr_el1, x1
 	msr	spsr_el1, x2

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "virtqueue_internal.h"
 
 static uint16_t avail_flags(bool wrap)
 {
@@ -24,10 +25,8 @@ static void reset_state(struct virtq_packed *vq)
 		vq->state[i].in_flight = false;
 		vq->state[i].published = false;
 		vq->state[i].indirect_n = 0;
-		vq->free_next[i] = (uint16_t)(i + 1);
 	}
-	vq->free_head = 0;
-	vq->free_tail = (uint16_t)(n - 1);
+	virtq_free_init(vq->free_next, n, &vq->free_head, &vq->free_tail);
 	vq->num_free_ids = n;
 	vq->num_free = n;
 	vq->next_avail = vq->next_used = 0;
@@ -84,55 +83,20 @@ int virtq_packed_attach(struct virtq_packed *vq)
 				  vq->device_addr);
 }
 
-static struct pvirtq_desc *itab_get(struct virtq_packed *vq, uint16_t id, uint16_t k)
-{
-	struct virtq_packed_state *s = &vq->state[id];
-
-	if (s->itab_cap < k) {
-		uint16_t cap = k < 8 ? 8 : k;
-		struct pvirtq_desc *t = arch_dma_alloc(2u * cap * sizeof(*t), 16);
-
-		if (!t)
-			return 0;
-		s->itab = t;
-		s->itab_cap = cap;
-	}
-	return s->itab;
-}
-
 int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigned n, int indirect,
 		     uint64_t token)
 {
-	unsigned ndirect, nind, nring;
-	uint64_t total = 0, writable = 0;
-	bool seen_write = false, wrap = vq->avail_wrap;
+	struct virtq_chain c;
+	bool wrap = vq->avail_wrap;
 	struct pvirtq_desc *tab = 0;
 	struct virtq_packed_state *st;
 	uint16_t id, pos = vq->next_avail;
+	int rc = virtq_chain_plan(&c, sg, n, indirect, vq->num, vq->opts, vq->num_free);
 
-	if (!sg || n == 0 || n > vq->num)
-		return PF_EINVAL;
-	for (unsigned i = 0; i < n; i++) {
-		if (seen_write && !sg[i].write)
-			return PF_EINVAL;
-		seen_write |= sg[i].write;
-		total += sg[i].len;
-		if (sg[i].write)
-			writable += sg[i].len;
-	}
-	if (total > 0xffffffffull)
-		return PF_EINVAL;
-	if (indirect == VQ_ADD_DIRECT) {
-		ndirect = n;
-	} else {
-		if (!(vq->opts & VQ_OPT_INDIRECT) || indirect < 0 || (unsigned)indirect >= n)
-			return PF_EINVAL;
-		ndirect = (unsigned)indirect;
-	}
-	nind = n - ndirect;
-	nring = ndirect + (nind ? 1u : 0u);
-	if (nring > vq->num_free || vq->num_free_ids == 0)
-		return PF_ENOSPC;
+	if (rc)
+		return rc;
+	if (vq->num_free_ids == 0)
+		return PF_ENOSPC; /* every Buffer ID is in flight */
 	id = vq->free_head;
 	st = &vq->state[id];
 	if ((vq->opts & VQ_OPT_VERIFY_RO) && st->ro_cap < n) {
@@ -145,38 +109,29 @@ int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigne
 		}
 		st->ro_cap = cap;
 	}
-	if (nind) {
-		tab = itab_get(vq, id, (uint16_t)nind);
+	if (c.nind) {
+		tab = virtq_itab_fill(st->itab, &st->itab_cap, sg + c.ndirect, c.nind, true);
 		if (!tab)
 			return PF_ENOMEM;
-		for (unsigned j = 0; j < nind; j++) {
-			const struct virtq_sg *e = &sg[ndirect + j];
-
-			/* WRITE is the only valid flag in an indirect table (2.8.9) */
-			tab[j].addr = e->addr;
-			tab[j].len = e->len;
-			tab[j].id = 0;
-			tab[j].flags = e->write ? VIRTQ_DESC_F_WRITE : 0;
-			tab[st->itab_cap + j] = tab[j];
-		}
+		st->itab = tab;
 	}
 	vq->free_head = vq->free_next[id];
 	vq->num_free_ids--;
 
-	for (unsigned i = 0; i < nring; i++) {
+	for (unsigned i = 0; i < c.nring; i++) {
 		struct pvirtq_desc *d = &vq->desc[pos];
 		uint16_t flags;
 
-		if (i < ndirect) {
+		if (i < c.ndirect) {
 			d->addr = sg[i].addr;
 			d->len = sg[i].len;
 			flags = sg[i].write ? VIRTQ_DESC_F_WRITE : 0;
 		} else {
 			d->addr = arch_dma_addr(tab);
-			d->len = (uint32_t)(nind * sizeof(*tab));
+			d->len = (uint32_t)(c.nind * sizeof(*tab));
 			flags = VIRTQ_DESC_F_INDIRECT;
 		}
-		if (i + 1 < nring)
+		if (i + 1 < c.nring)
 			flags |= VIRTQ_DESC_F_NEXT;
 		flags |= avail_flags(wrap);
 		d->id = id;
@@ -196,11 +151,11 @@ int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigne
 	}
 	st->in_flight = true;
 	st->published = false;
-	st->ndesc = (uint16_t)nring;
+	st->ndesc = (uint16_t)c.nring;
 	st->pos = vq->next_avail;
-	st->writable = (uint32_t)writable;
+	st->writable = c.writable;
 	st->token = token;
-	st->indirect_n = (uint16_t)nind;
+	st->indirect_n = (uint16_t)c.nind;
 	st->ro_hash = 0;
 	st->ro_n = 0;
 	if (vq->opts & VQ_OPT_VERIFY_RO) {
@@ -210,12 +165,10 @@ int virtq_packed_add(struct virtq_packed *vq, const struct virtq_sg *sg, unsigne
 	}
 	vq->next_avail = pos;
 	vq->avail_wrap = wrap;
-	vq->num_free = (uint16_t)(vq->num_free - nring);
+	vq->num_free = (uint16_t)(vq->num_free - c.nring);
 	vq->in_flight++;
-	if (vq->opts & VQ_OPT_IN_ORDER) {
-		vq->order[(vq->order_head + vq->order_n) % vq->num] = id;
-		vq->order_n++;
-	}
+	if (vq->opts & VQ_OPT_IN_ORDER)
+		virtq_order_push(vq->order, vq->order_head, &vq->order_n, vq->num, id);
 	return id;
 }
 
@@ -282,11 +235,8 @@ bool virtq_packed_kick_prepare(struct virtq_packed *vq)
 			event_idx = (uint16_t)(event_idx - vq->num);
 		needs = vring_need_event(event_idx, new_idx, old);
 	}
-	vq->last_kick_suppressed = !needs;
 	vq->last_event_flags = flags;
-	if (!needs)
-		vq->stats_suppressed++;
-	return needs || (vq->opts & VQ_OPT_ALWAYS_NOTIFY);
+	return virtq_kick_decide(needs, vq->opts, &vq->last_kick_suppressed, &vq->stats_suppressed);
 }
 
 void virtq_packed_notify(struct virtq_packed *vq)
@@ -296,12 +246,7 @@ void virtq_packed_notify(struct virtq_packed *vq)
 	/* NOTIFICATION_DATA (2.9): next_off = ring position, next_wrap = wrap */
 	if (vq->opts & VQ_OPT_NOTIFICATION_DATA)
 		data |= (uint32_t)(vq->pub_pos & 0x7fffu) << 16 | (uint32_t)vq->pub_wrap << 31;
-	vq->stats_kicks++;
-	/* ring writes before the doorbell: io.c's region_write() orders real
-	 * MMIO the same way, but queue_notify is a transport op and the ring
-	 * must not depend on how each transport reaches its doorbell */
-	arch_wmb();
-	vq->dev->ops->queue_notify(vq->dev, vq->index, data);
+	virtq_doorbell(vq->dev, vq->index, data, &vq->stats_kicks);
 }
 
 bool virtq_packed_kick(struct virtq_packed *vq)

@@ -3,9 +3,8 @@
  * Packed virtqueue: taking used descriptors back (2.8.2, 2.8.18 IN_ORDER
  * batches), validating flags, id and len, and Driver Event Suppression.
  */
-#include <string.h>
-
 #include "platform.h"
+#include "virtqueue_internal.h"
 #include "virtqueue_packed.h"
 
 /* ---- used buffers ---- */
@@ -53,35 +52,21 @@ static int complete(struct virtq_packed *vq, uint16_t id, uint32_t len, bool bat
 	st->published = false;
 	vq->in_flight--;
 	vq->in_flight_published--;
-	if (vq->num_free_ids == 0)
-		vq->free_head = id;
-	else
-		vq->free_next[vq->free_tail] = id;
-	vq->free_tail = id;
-	vq->num_free_ids++;
-	if ((vq->opts & VQ_OPT_IN_ORDER) && vq->order_n && vq->order[vq->order_head] == id) {
-		vq->order_head = (uint16_t)((vq->order_head + 1u) % vq->num);
-		vq->order_n--;
-	}
+	virtq_free_put(vq->free_next, &vq->free_head, &vq->free_tail, &vq->num_free_ids, id);
+	if ((vq->opts & VQ_OPT_IN_ORDER) && vq->order_n && vq->order[vq->order_head] == id)
+		virtq_order_pop(&vq->order_head, &vq->order_n, vq->num);
 	return rc;
 }
 
 int virtq_packed_get_used(struct virtq_packed *vq, struct virtq_used_info *out)
 {
-	uint16_t flags, id;
+	uint16_t flags, id, head;
 	uint32_t len;
 	bool a, u;
 
-	memset(out, 0, sizeof(*out));
-	if (vq->batch_active) {
-		uint16_t head = vq->order[vq->order_head];
-
-		if (head == vq->batch_last) {
-			vq->batch_active = false;
-			return complete(vq, head, vq->batch_len, false, out);
-		}
-		return complete(vq, head, 0, true, out);
-	}
+	if (virtq_used_begin(out, &vq->batch_active, vq->order, vq->order_head, vq->batch_last,
+			     vq->batch_len, &head, &len))
+		return complete(vq, head, len, vq->batch_active, out);
 	/* Only published buffers can come back; the descriptor at next_used
 	 * is then one we made available in the lap used_wrap names. */
 	if (!vq->in_flight_published)

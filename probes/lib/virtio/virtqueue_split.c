@@ -20,14 +20,10 @@ static void reset_state(struct virtq_split *vq)
 	memset(vq->desc, 0, virtq_split_size(n));
 	memset(vq->shadow, 0, sizeof(*vq->shadow) * n);
 	for (uint16_t i = 0; i < n; i++) {
-		struct virtq_split_state *s = &vq->state[i];
-
-		s->in_flight = false;
-		s->indirect_n = 0;
-		vq->free_next[i] = (uint16_t)(i + 1);
+		vq->state[i].in_flight = false;
+		vq->state[i].indirect_n = 0;
 	}
-	vq->free_head = 0;
-	vq->free_tail = (uint16_t)(n - 1);
+	virtq_free_init(vq->free_next, n, &vq->free_head, &vq->free_tail);
 	vq->num_free = n;
 	vq->avail_idx = vq->published = vq->kicked = vq->last_used = 0;
 	vq->in_flight = 0;
@@ -94,24 +90,6 @@ static void put_desc(struct virtq_split *vq, uint16_t i, uint64_t addr, uint32_t
 	vq->desc[i].next = next;
 }
 
-/* Indirect table of at least k entries for this head (kept for reuse: the
- * arena is rolled back per check, not per buffer). */
-static struct virtq_desc *itab_get(struct virtq_split *vq, uint16_t head, uint16_t k)
-{
-	struct virtq_split_state *s = &vq->state[head];
-
-	if (s->itab_cap < k) {
-		uint16_t cap = k < 8 ? 8 : k;
-		struct virtq_desc *t = arch_dma_alloc(2u * cap * sizeof(*t), 16);
-
-		if (!t)
-			return 0;
-		s->itab = t;
-		s->itab_cap = cap;
-	}
-	return s->itab;
-}
-
 /* FNV-1a over the device-readable buffers of a chain, from the driver's
  * own copies of the descriptors (the shared ones may have been changed). */
 uint64_t virtq_split_chain_hash(struct virtq_split *vq, uint16_t head)
@@ -147,89 +125,51 @@ uint64_t virtq_split_chain_hash(struct virtq_split *vq, uint16_t head)
 int virtq_split_add(struct virtq_split *vq, const struct virtq_sg *sg, unsigned n, int indirect,
 		    uint64_t token)
 {
-	unsigned ndirect, nind, nring;
-	uint64_t total = 0, writable = 0;
-	bool seen_write = false;
+	struct virtq_chain c;
+	struct virtq_split_state *st;
 	struct virtq_desc *tab = 0;
 	uint16_t head, id, prev = 0;
+	int rc = virtq_chain_plan(&c, sg, n, indirect, vq->num, vq->opts, vq->num_free);
 
-	if (!sg || n == 0 || n > vq->num)
-		return PF_EINVAL;
-	for (unsigned i = 0; i < n; i++) {
-		if (seen_write && !sg[i].write)
-			return PF_EINVAL; /* readable after writable (2.7.4.2) */
-		seen_write |= sg[i].write;
-		total += sg[i].len;
-		if (sg[i].write)
-			writable += sg[i].len;
-	}
-	if (total > 0xffffffffull)
-		return PF_EINVAL; /* chains are limited to 2^32 bytes (2.7.5.2) */
-	if (indirect == VQ_ADD_DIRECT) {
-		ndirect = n;
-	} else {
-		if (!(vq->opts & VQ_OPT_INDIRECT) || indirect < 0 || (unsigned)indirect >= n)
-			return PF_EINVAL;
-		ndirect = (unsigned)indirect;
-	}
-	nind = n - ndirect;
-	nring = ndirect + (nind ? 1u : 0u);
-	if (nring > vq->num_free)
-		return PF_ENOSPC;
-
+	if (rc)
+		return rc;
 	head = vq->free_head;
-	if (nind) {
-		tab = itab_get(vq, head, (uint16_t)nind);
+	st = &vq->state[head];
+	if (c.nind) {
+		tab = virtq_itab_fill(st->itab, &st->itab_cap, sg + c.ndirect, c.nind, false);
 		if (!tab)
 			return PF_ENOMEM;
-		for (unsigned j = 0; j < nind; j++) {
-			const struct virtq_sg *e = &sg[ndirect + j];
-			struct virtq_desc *t = &tab[j];
-
-			t->addr = e->addr;
-			t->len = e->len;
-			t->flags = (uint16_t)((e->write ? VIRTQ_DESC_F_WRITE : 0) |
-					      (j + 1 < nind ? VIRTQ_DESC_F_NEXT : 0));
-			/* sequential, as IN_ORDER requires (2.7.5.3.1) */
-			t->next = (uint16_t)(j + 1 < nind ? j + 1 : 0);
-			tab[vq->state[head].itab_cap + j] = *t;
-		}
+		st->itab = tab;
 	}
 
 	id = head;
-	for (unsigned i = 0; i < nring; i++) {
-		bool last = i + 1 == nring;
+	for (unsigned i = 0; i < c.nring; i++) {
+		bool last = i + 1 == c.nring;
 		uint16_t next = last ? 0 : vq->free_next[id];
 
-		if (i < ndirect)
+		if (i < c.ndirect)
 			put_desc(vq, id, sg[i].addr, sg[i].len,
 				 (uint16_t)((sg[i].write ? VIRTQ_DESC_F_WRITE : 0) |
 					    (last ? 0 : VIRTQ_DESC_F_NEXT)),
 				 next);
 		else /* the indirect descriptor: never NEXT (2.7.5.3.1) */
-			put_desc(vq, id, arch_dma_addr(tab), (uint32_t)(nind * sizeof(*tab)),
+			put_desc(vq, id, arch_dma_addr(tab), (uint32_t)(c.nind * sizeof(*tab)),
 				 VIRTQ_DESC_F_INDIRECT, 0);
 		prev = id;
 		id = vq->free_next[id];
 	}
-	vq->num_free = (uint16_t)(vq->num_free - nring);
+	vq->num_free = (uint16_t)(vq->num_free - c.nring);
 	vq->free_head = id;
 
-	{
-		struct virtq_split_state *s = &vq->state[head];
-
-		s->in_flight = true;
-		s->ndesc = (uint16_t)nring;
-		s->last = prev;
-		s->writable = (uint32_t)writable;
-		s->token = token;
-		s->indirect_n = (uint16_t)nind;
-		s->ro_hash = (vq->opts & VQ_OPT_VERIFY_RO) ? virtq_split_chain_hash(vq, head) : 0;
-	}
-	if (vq->opts & VQ_OPT_IN_ORDER) {
-		vq->order[(uint16_t)(vq->order_head + vq->order_n) & (vq->num - 1)] = head;
-		vq->order_n++;
-	}
+	st->in_flight = true;
+	st->ndesc = (uint16_t)c.nring;
+	st->last = prev;
+	st->writable = c.writable;
+	st->token = token;
+	st->indirect_n = (uint16_t)c.nind;
+	st->ro_hash = (vq->opts & VQ_OPT_VERIFY_RO) ? virtq_split_chain_hash(vq, head) : 0;
+	if (vq->opts & VQ_OPT_IN_ORDER)
+		virtq_order_push(vq->order, vq->order_head, &vq->order_n, vq->num, head);
 	vq->in_flight++;
 	VQ_WRITE_ONCE(vq->avail->ring[vq->avail_idx & (vq->num - 1)], head);
 	vq->avail_idx++;
@@ -277,10 +217,7 @@ bool virtq_split_kick_prepare(struct virtq_split *vq)
 	} else {
 		needs = !(VQ_READ_ONCE(vq->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
 	}
-	vq->last_kick_suppressed = !needs;
-	if (!needs)
-		vq->stats_suppressed++;
-	return needs || (vq->opts & VQ_OPT_ALWAYS_NOTIFY);
+	return virtq_kick_decide(needs, vq->opts, &vq->last_kick_suppressed, &vq->stats_suppressed);
 }
 
 void virtq_split_notify(struct virtq_split *vq)
@@ -290,12 +227,7 @@ void virtq_split_notify(struct virtq_split *vq)
 	/* NOTIFICATION_DATA (2.9): next_off = idx bits 0..14, next_wrap = bit 15 */
 	if (vq->opts & VQ_OPT_NOTIFICATION_DATA)
 		data |= (uint32_t)vq->published << 16;
-	vq->stats_kicks++;
-	/* ring writes before the doorbell: io.c's region_write() orders real
-	 * MMIO the same way, but queue_notify is a transport op and the ring
-	 * must not depend on how each transport reaches its doorbell */
-	arch_wmb();
-	vq->dev->ops->queue_notify(vq->dev, vq->index, data);
+	virtq_doorbell(vq->dev, vq->index, data, &vq->stats_kicks);
 }
 
 bool virtq_split_kick(struct virtq_split *vq)

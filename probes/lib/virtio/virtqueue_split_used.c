@@ -3,8 +3,6 @@
  * Split virtqueue: taking used buffers back, validating every field the
  * device wrote (2.7.8, 2.7.9 IN_ORDER batches).
  */
-#include <string.h>
-
 #include "platform.h"
 #include "virtqueue_internal.h"
 #include "virtqueue_split.h"
@@ -75,12 +73,7 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 	for (uint16_t k = 0; k < st->ndesc; k++) {
 		uint16_t next = vq->shadow[i].next;
 
-		if (vq->num_free == 0)
-			vq->free_head = i;
-		else
-			vq->free_next[vq->free_tail] = i;
-		vq->free_tail = i;
-		vq->num_free++;
+		virtq_free_put(vq->free_next, &vq->free_head, &vq->free_tail, &vq->num_free, i);
 		i = next;
 	}
 	st->in_flight = false;
@@ -88,8 +81,7 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 	if (!(vq->opts & VQ_OPT_IN_ORDER)) {
 		/* no submission order kept */
 	} else if (vq->order_n && vq->order[vq->order_head] == head) {
-		vq->order_head = (uint16_t)((vq->order_head + 1) & (vq->num - 1));
-		vq->order_n--;
+		virtq_order_pop(&vq->order_head, &vq->order_n, vq->num);
 	} else {
 		/* out of submission order: drop it from the order list */
 		for (uint16_t k = 0; k < vq->order_n; k++) {
@@ -112,20 +104,12 @@ static int complete(struct virtq_split *vq, uint16_t head, uint32_t len, bool ba
 
 int virtq_split_get_used(struct virtq_split *vq, struct virtq_used_info *out)
 {
-	uint16_t used_idx, navail, slot;
+	uint16_t used_idx, navail, slot, head;
 	uint32_t id, len;
 
-	memset(out, 0, sizeof(*out));
-	if (vq->batch_active) {
-		/* unroll an IN_ORDER batch: oldest first, the entry's own last */
-		uint16_t head = vq->order[vq->order_head];
-
-		if (head == vq->batch_last) {
-			vq->batch_active = false;
-			return complete(vq, head, vq->batch_len, false, out);
-		}
-		return complete(vq, head, 0, true, out);
-	}
+	if (virtq_used_begin(out, &vq->batch_active, vq->order, vq->order_head, vq->batch_last,
+			     vq->batch_len, &head, &len))
+		return complete(vq, head, len, vq->batch_active, out);
 	used_idx = VQ_READ_ONCE(vq->used->idx);
 	if (used_idx == vq->last_used)
 		return 0;
