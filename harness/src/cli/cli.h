@@ -19,4 +19,17 @@ int pf_cmd_package(int argc, char **argv);
 int pf_cmd_verify(int argc, char **argv);
 int pf_cmd_known_failures(int argc, char **argv);
 
+/* The options `run` and `report` share to score against more files than the
+ * shipped ones; pf_cli_score_option() takes their values. */
+#define PF_CLI_SCORE_LONGOPTS                               \
+	{ "profile", required_argument, 0, 'p' },           \
+	{                                                   \
+		"known-failures", required_argument, 0, 'k' \
+	}
+
+struct pf_score_inputs;
+/* Adds the file of a --profile ('p') or --known-failures ('k') option to in.
+ * Returns 0, or -1 when that list is full (or opt is neither). */
+int pf_cli_score_option(struct pf_score_inputs *in, int opt, const char *path);
+
 #endif

@@ -41,16 +41,25 @@ static json_t *load_results(const char *cmd, const char *path)
 	return doc;
 }
 
+int pf_cli_score_option(struct pf_score_inputs *in, int opt, const char *path)
+{
+	const char **files = opt == 'p' ? in->profiles : in->known;
+	size_t *n = opt == 'p' ? &in->nprofiles : &in->nknown;
+	size_t cap = opt == 'p' ? sizeof(in->profiles) / sizeof(in->profiles[0])
+				: sizeof(in->known) / sizeof(in->known[0]);
+
+	if ((opt != 'p' && opt != 'k') || *n == cap)
+		return -1;
+	files[(*n)++] = path;
+	return 0;
+}
+
 int pf_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, 0, 'f' },
-		{ "output", required_argument, 0, 'o' },
-		{ "rescore", no_argument, 0, 'r' },
-		{ "profile", required_argument, 0, 'p' },
-		{ "known-failures", required_argument, 0, 'k' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
+		{ "format", required_argument, 0, 'f' }, { "output", required_argument, 0, 'o' },
+		{ "rescore", no_argument, 0, 'r' },	 PF_CLI_SCORE_LONGOPTS,
+		{ "help", no_argument, 0, 'h' },	 { 0, 0, 0, 0 },
 	};
 	const char *formats = PF_REPORT_FORMATS_ALL, *outdir = NULL;
 	struct pf_score_inputs in = { 0 };
@@ -72,15 +81,9 @@ int pf_cmd_report(int argc, char **argv)
 			rescore = 1;
 			break;
 		case 'p':
-			if (in.nprofiles == sizeof(in.profiles) / sizeof(in.profiles[0]))
-				return PF_EXIT_USAGE;
-			in.profiles[in.nprofiles++] = optarg;
-			rescore = 1;
-			break;
 		case 'k':
-			if (in.nknown == sizeof(in.known) / sizeof(in.known[0]))
+			if (pf_cli_score_option(&in, c, optarg))
 				return PF_EXIT_USAGE;
-			in.known[in.nknown++] = optarg;
 			rescore = 1;
 			break;
 		case 'h':

@@ -2,6 +2,7 @@
 /* `plugfest run`: one boot of the hypervisor, its signals and its stream. */
 #define _GNU_SOURCE
 #include "cli/run_internal.h"
+#include "util/names.h"
 
 /* ---- interruption ---------------------------------------------------------
  * The VMM runs in its own process group, so a Ctrl-C on the terminal does not
@@ -200,21 +201,18 @@ double run_now_s(void)
 
 const char *run_finding_kind(enum pf_supervise_outcome o)
 {
-	switch (o) {
-	case PF_SUP_CRASHED:
-		return "crash";
-	case PF_SUP_TIMEOUT_INACTIVITY:
-		return "wedged";
-	case PF_SUP_TIMEOUT_OVERALL:
-		return "timeout";
-	case PF_SUP_TIMEOUT_BOOT:
-		return "no-start";
-	case PF_SUP_EXIT_CODE:
-	case PF_SUP_EXITED:
-		return "crash"; /* exited before the probe's end */
-	default:
-		return "error";
-	}
+	/* the finding kinds of docs/results-schema.md; an exit before the
+	 * probe's end is a crash, a failed supervision an error */
+	static const char *const kinds[] = {
+		[PF_SUP_EXITED] = "crash",
+		[PF_SUP_EXIT_CODE] = "crash",
+		[PF_SUP_CRASHED] = "crash",
+		[PF_SUP_TIMEOUT_OVERALL] = "timeout",
+		[PF_SUP_TIMEOUT_INACTIVITY] = "wedged",
+		[PF_SUP_TIMEOUT_BOOT] = "no-start",
+	};
+
+	return pf_name_of(kinds, PF_NAMES_LEN(kinds), (int)o, "error");
 }
 
 /* ---- one boot ---------------------------------------------------------- */

@@ -47,8 +47,7 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, 0, 'v' },
 		{ "dry-run", no_argument, 0, 'n' },
 		{ "formats", required_argument, 0, 'F' },
-		{ "profile", required_argument, 0, 'p' },
-		{ "known-failures", required_argument, 0, 'k' },
+		PF_CLI_SCORE_LONGOPTS,
 		{ "gate", required_argument, 0, 'g' },
 		{ "max-log-bytes", required_argument, 0, 'L' },
 		{ "help", no_argument, 0, 'h' },
@@ -90,20 +89,12 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 			o->gate = optarg;
 			break;
 		case 'p':
-			if (o->score.nprofiles ==
-			    sizeof(o->score.profiles) / sizeof(o->score.profiles[0])) {
-				fprintf(stderr, "plugfest run: too many --profile options\n");
-				return -1;
-			}
-			o->score.profiles[o->score.nprofiles++] = optarg;
-			break;
 		case 'k':
-			if (o->score.nknown == sizeof(o->score.known) / sizeof(o->score.known[0])) {
-				fprintf(stderr,
-					"plugfest run: too many --known-failures options\n");
+			if (pf_cli_score_option(&o->score, c, optarg)) {
+				fprintf(stderr, "plugfest run: too many --%s options\n",
+					c == 'p' ? "profile" : "known-failures");
 				return -1;
 			}
-			o->score.known[o->score.nknown++] = optarg;
 			break;
 		case 'F':
 			if (pf_reports_check_formats(optarg, stderr))

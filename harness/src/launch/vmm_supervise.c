@@ -13,6 +13,7 @@
 #include "launch/vmm.h"
 #include "launch/vmm_internal.h"
 #include "util/clock.h"
+#include "util/names.h"
 
 /* ---- supervision ---------------------------------------------------------- */
 
@@ -28,25 +29,18 @@ void pf_supervise_opts_init(struct pf_supervise_opts *o)
 
 const char *pf_supervise_outcome_name(enum pf_supervise_outcome o)
 {
-	switch (o) {
-	case PF_SUP_EXITED:
-		return "exited";
-	case PF_SUP_EXIT_CODE:
-		return "exit-code";
-	case PF_SUP_CRASHED:
-		return "crash";
-	case PF_SUP_STOPPED:
-		return "stopped";
-	case PF_SUP_TIMEOUT_OVERALL:
-		return "timeout";
-	case PF_SUP_TIMEOUT_INACTIVITY:
-		return "wedged";
-	case PF_SUP_TIMEOUT_BOOT:
-		return "boot-timeout";
-	case PF_SUP_ERROR:
-		return "error";
-	}
-	return "unknown";
+	static const char *const names[] = {
+		[PF_SUP_EXITED] = "exited",
+		[PF_SUP_EXIT_CODE] = "exit-code",
+		[PF_SUP_CRASHED] = "crash",
+		[PF_SUP_STOPPED] = "stopped",
+		[PF_SUP_TIMEOUT_OVERALL] = "timeout",
+		[PF_SUP_TIMEOUT_INACTIVITY] = "wedged",
+		[PF_SUP_TIMEOUT_BOOT] = "boot-timeout",
+		[PF_SUP_ERROR] = "error",
+	};
+
+	return pf_name_of(names, PF_NAMES_LEN(names), (int)o, "unknown");
 }
 
 /* Wraps the caller's callbacks to count bytes and time serial activity. */

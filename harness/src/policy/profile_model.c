@@ -5,6 +5,8 @@
  */
 #include "policy/profile.h"
 
+#include "util/names.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +32,7 @@ static const char *const evidence_names[] = {
 
 const char *pf_evidence_name(enum pf_evidence e)
 {
-	return (unsigned)e < sizeof(evidence_names) / sizeof(*evidence_names) ? evidence_names[e]
-									      : "?";
+	return pf_name_of(evidence_names, PF_NAMES_LEN(evidence_names), (int)e, "?");
 }
 
 bool pf_requirement_wording_unverified(const struct pf_requirement *r)
