@@ -27,6 +27,18 @@ int pf_cmd_known_failures(int argc, char **argv);
 		"known-failures", required_argument, 0, 'k' \
 	}
 
+/* An option whose value a command keeps as given (its letter and where). */
+struct pf_cli_value {
+	int opt;
+	const char **value;
+};
+struct option;
+/* getopt_long() that stores the value of each option listed in values (up
+ * to an entry with opt 0; values may be NULL) itself and returns the next
+ * other option, or -1 at the end. The caller sets optind first. */
+int pf_cli_next_option(int argc, char **argv, const char *shortopts, const struct option *longopts,
+		       const struct pf_cli_value *values);
+
 struct pf_score_inputs;
 /* Adds the file of a --profile ('p') or --known-failures ('k') option to in.
  * Returns 0, or -1 when that list is full (or opt is neither). */

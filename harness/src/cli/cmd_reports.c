@@ -41,19 +41,6 @@ static json_t *load_results(const char *cmd, const char *path)
 	return doc;
 }
 
-int pf_cli_score_option(struct pf_score_inputs *in, int opt, const char *path)
-{
-	const char **files = opt == 'p' ? in->profiles : in->known;
-	size_t *n = opt == 'p' ? &in->nprofiles : &in->nknown;
-	size_t cap = opt == 'p' ? sizeof(in->profiles) / sizeof(in->profiles[0])
-				: sizeof(in->known) / sizeof(in->known[0]);
-
-	if ((opt != 'p' && opt != 'k') || *n == cap)
-		return -1;
-	files[(*n)++] = path;
-	return 0;
-}
-
 int pf_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -68,15 +55,11 @@ int pf_cmd_report(int argc, char **argv)
 	int c, rescore = 0, rc, scored;
 	json_t *doc;
 
+	const struct pf_cli_value values[] = { { 'f', &formats }, { 'o', &outdir }, { 0, NULL } };
+
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+	while ((c = pf_cli_next_option(argc, argv, "f:o:h", longopts, values)) != -1) {
 		switch (c) {
-		case 'f':
-			formats = optarg;
-			break;
-		case 'o':
-			outdir = optarg;
-			break;
 		case 'r':
 			rescore = 1;
 			break;
@@ -214,18 +197,15 @@ int pf_cmd_package(int argc, char **argv)
 	const char *out = NULL;
 	char digest[65], msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
 	struct pf_error err;
+	const struct pf_cli_value values[] = { { 'o', &out }, { 's', &po.sign_key }, { 0, NULL } };
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		if (c == 'o') {
-			out = optarg;
-		} else if (c == 's') {
-			po.sign_key = optarg;
-		} else {
-			printf("usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
-			return c == 'h' ? 0 : PF_EXIT_USAGE;
-		}
+	/* every option but -o and --sign ends the command */
+	c = pf_cli_next_option(argc, argv, "o:h", longopts, values);
+	if (c != -1) {
+		printf("usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
+		return c == 'h' ? 0 : PF_EXIT_USAGE;
 	}
 	if (!out || optind + 1 != argc) {
 		fprintf(stderr, "usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
@@ -252,17 +232,16 @@ int pf_cmd_verify(int argc, char **argv)
 	json_t *report = NULL;
 	char msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
 	struct pf_error err;
+	const struct pf_cli_value values[] = {
+		{ 'd', &vo.expect_digest },
+		{ 'k', &vo.public_key },
+		{ 0, NULL },
+	};
 	int c, json = 0, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = pf_cli_next_option(argc, argv, "h", longopts, values)) != -1) {
 		switch (c) {
-		case 'd':
-			vo.expect_digest = optarg;
-			break;
-		case 'k':
-			vo.public_key = optarg;
-			break;
 		case 'j':
 			json = 1;
 			break;

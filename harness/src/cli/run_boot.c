@@ -2,7 +2,6 @@
 /* `plugfest run`: one boot of the hypervisor, its signals and its stream. */
 #define _GNU_SOURCE
 #include "cli/run_internal.h"
-#include "util/names.h"
 
 /* ---- interruption ---------------------------------------------------------
  * The VMM runs in its own process group, so a Ctrl-C on the terminal does not
@@ -197,22 +196,6 @@ double run_now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-const char *run_finding_kind(enum pf_supervise_outcome o)
-{
-	/* the finding kinds of docs/results-schema.md; an exit before the
-	 * probe's end is a crash, a failed supervision an error */
-	static const char *const kinds[] = {
-		[PF_SUP_EXITED] = "crash",
-		[PF_SUP_EXIT_CODE] = "crash",
-		[PF_SUP_CRASHED] = "crash",
-		[PF_SUP_TIMEOUT_OVERALL] = "timeout",
-		[PF_SUP_TIMEOUT_INACTIVITY] = "wedged",
-		[PF_SUP_TIMEOUT_BOOT] = "no-start",
-	};
-
-	return pf_name_of(kinds, PF_NAMES_LEN(kinds), (int)o, "error");
 }
 
 /* ---- one boot ---------------------------------------------------------- */

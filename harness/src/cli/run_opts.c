@@ -53,6 +53,11 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
+	const struct pf_cli_value values[] = {
+		{ 't', &o->target }, { 'o', &o->outdir },	  { 'f', &o->filter },
+		{ 'P', &o->probe },  { 'b', &o->extra_bootargs }, { 'g', &o->gate },
+		{ 0, NULL },
+	};
 	int c;
 	char *end;
 
@@ -62,31 +67,13 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 	o->max_log_bytes = DEFAULT_MAX_LOG_BYTES;
 	o->seed = (unsigned long long)time(NULL);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:o:f:vh", longopts, NULL)) != -1) {
+	while ((c = pf_cli_next_option(argc, argv, "t:o:f:vh", longopts, values)) != -1) {
 		switch (c) {
-		case 't':
-			o->target = optarg;
-			break;
-		case 'o':
-			o->outdir = optarg;
-			break;
-		case 'f':
-			o->filter = optarg;
-			break;
-		case 'P':
-			o->probe = optarg;
-			break;
-		case 'b':
-			o->extra_bootargs = optarg;
-			break;
 		case 'v':
 			o->verbose++;
 			break;
 		case 'n':
 			o->dry_run = 1;
-			break;
-		case 'g':
-			o->gate = optarg;
 			break;
 		case 'p':
 		case 'k':
