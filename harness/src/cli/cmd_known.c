@@ -30,7 +30,7 @@ int pf_cmd_known_failures(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *date = NULL;
-	const struct pf_cli_value values[] = { { 'd', &date }, { 0, NULL } };
+	const struct pf_cli_value values[] = { { 'd', &date, NULL }, { 0, NULL, NULL } };
 	struct pf_buf out;
 	json_error_t jerr;
 	char err[PF_ERROR_MESSAGE_MAX + PF_ERROR_FILE_MAX];

@@ -55,14 +55,16 @@ int pf_cmd_report(int argc, char **argv)
 	int c, rescore = 0, rc, scored;
 	json_t *doc;
 
-	const struct pf_cli_value values[] = { { 'f', &formats }, { 'o', &outdir }, { 0, NULL } };
+	const struct pf_cli_value values[] = {
+		{ 'f', &formats, NULL },
+		{ 'o', &outdir, NULL },
+		{ 'r', NULL, &rescore },
+		{ 0, NULL, NULL },
+	};
 
 	optind = 1;
 	while ((c = pf_cli_next_option(argc, argv, "f:o:h", longopts, values)) != -1) {
 		switch (c) {
-		case 'r':
-			rescore = 1;
-			break;
 		case 'p':
 		case 'k':
 			if (pf_cli_score_option(&in, c, optarg))
@@ -197,7 +199,11 @@ int pf_cmd_package(int argc, char **argv)
 	const char *out = NULL;
 	char digest[65], msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
 	struct pf_error err;
-	const struct pf_cli_value values[] = { { 'o', &out }, { 's', &po.sign_key }, { 0, NULL } };
+	const struct pf_cli_value values[] = {
+		{ 'o', &out, NULL },
+		{ 's', &po.sign_key, NULL },
+		{ 0, NULL, NULL },
+	};
 	int c;
 
 	optind = 1;
@@ -232,27 +238,23 @@ int pf_cmd_verify(int argc, char **argv)
 	json_t *report = NULL;
 	char msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
 	struct pf_error err;
-	const struct pf_cli_value values[] = {
-		{ 'd', &vo.expect_digest },
-		{ 'k', &vo.public_key },
-		{ 0, NULL },
-	};
 	int c, json = 0, rc;
+	const struct pf_cli_value values[] = {
+		{ 'd', &vo.expect_digest, NULL },
+		{ 'k', &vo.public_key, NULL },
+		{ 'j', NULL, &json },
+		{ 0, NULL, NULL },
+	};
 
 	optind = 1;
-	while ((c = pf_cli_next_option(argc, argv, "h", longopts, values)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] "
-			       "[--json]\n");
-			return 0;
-		default:
-			return PF_EXIT_USAGE;
-		}
+	/* every other option ends the command */
+	c = pf_cli_next_option(argc, argv, "h", longopts, values);
+	if (c == 'h') {
+		printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
+		return 0;
 	}
+	if (c != -1)
+		return PF_EXIT_USAGE;
 	if (optind + 1 != argc) {
 		fprintf(stderr,
 			"usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");

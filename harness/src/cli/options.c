@@ -6,8 +6,8 @@
 #include "cli/cli.h"
 #include "reports/reports.h"
 
-int pf_cli_next_option(int argc, char **argv, const char *shortopts,
-		       const struct option *longopts, const struct pf_cli_value *values)
+int pf_cli_next_option(int argc, char **argv, const char *shortopts, const struct option *longopts,
+		       const struct pf_cli_value *values)
 {
 	int c;
 
@@ -18,7 +18,10 @@ int pf_cli_next_option(int argc, char **argv, const char *shortopts,
 			v++;
 		if (!v || !v->opt)
 			return c;
-		*v->value = optarg;
+		if (v->value)
+			*v->value = optarg;
+		else
+			(*v->count)++;
 	}
 	return -1;
 }
@@ -35,4 +38,3 @@ int pf_cli_score_option(struct pf_score_inputs *in, int opt, const char *path)
 	files[(*n)++] = path;
 	return 0;
 }
-

@@ -54,9 +54,15 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 		{ 0, 0, 0, 0 },
 	};
 	const struct pf_cli_value values[] = {
-		{ 't', &o->target }, { 'o', &o->outdir },	  { 'f', &o->filter },
-		{ 'P', &o->probe },  { 'b', &o->extra_bootargs }, { 'g', &o->gate },
-		{ 0, NULL },
+		{ 't', &o->target, NULL },
+		{ 'o', &o->outdir, NULL },
+		{ 'f', &o->filter, NULL },
+		{ 'P', &o->probe, NULL },
+		{ 'b', &o->extra_bootargs, NULL },
+		{ 'g', &o->gate, NULL },
+		{ 'v', NULL, &o->verbose },
+		{ 'n', NULL, &o->dry_run },
+		{ 0, NULL, NULL },
 	};
 	int c;
 	char *end;
@@ -69,12 +75,6 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	while ((c = pf_cli_next_option(argc, argv, "t:o:f:vh", longopts, values)) != -1) {
 		switch (c) {
-		case 'v':
-			o->verbose++;
-			break;
-		case 'n':
-			o->dry_run = 1;
-			break;
 		case 'p':
 		case 'k':
 			if (pf_cli_score_option(&o->score, c, optarg)) {
