@@ -10,15 +10,13 @@ const struct pf_check_info pf_catalogue[PF_CHK_COUNT] = {
 
 const char *pf_level_name(enum pf_level level)
 {
-	switch (level) {
-	case PF_LEVEL_MUST:
-		return "must";
-	case PF_LEVEL_SHOULD:
-		return "should";
-	case PF_LEVEL_MAY:
-		return "may";
-	}
-	return "?";
+	static const char *const names[] = {
+		[PF_LEVEL_MUST] = "must",
+		[PF_LEVEL_SHOULD] = "should",
+		[PF_LEVEL_MAY] = "may",
+	};
+
+	return (unsigned)level < sizeof(names) / sizeof(names[0]) ? names[level] : "?";
 }
 
 const char *pf_class_name(enum pf_class cls)
@@ -41,28 +39,6 @@ int pf_catalogue_find(const char *id)
 		if (str_eq(pf_catalogue[i].id, id))
 			return i;
 	return -1;
-}
-
-bool pf_catalogue_next_req(const char **cursor, char *word, unsigned cap)
-{
-	const char *p = *cursor;
-	unsigned n = 0;
-
-	while (*p == ' ')
-		p++;
-	if (!*p)
-		return false;
-	while (*p && *p != ' ' && *p != '~') {
-		if (n + 1 < cap)
-			word[n++] = *p;
-		p++;
-	}
-	word[n] = 0;
-	/* the claim's qualifier (~partial:reason) is not part of the id */
-	while (*p && *p != ' ')
-		p++;
-	*cursor = p;
-	return true;
 }
 
 int pf_catalogue_next_claim(const char **cursor, char *word, unsigned cap, char *reason,
@@ -103,4 +79,10 @@ int pf_catalogue_next_claim(const char **cursor, char *word, unsigned cap, char 
 		reason[r] = 0;
 	*cursor = p;
 	return ret;
+}
+
+bool pf_catalogue_next_req(const char **cursor, char *word, unsigned cap)
+{
+	/* the claim's qualifier (~partial:reason) is not part of the id */
+	return pf_catalogue_next_claim(cursor, word, cap, 0, 0) != PF_CLAIM_END;
 }

@@ -48,59 +48,54 @@ static struct pf_spec *load_spec(const char *cmd)
 	return spec;
 }
 
-int pf_cmd_list(int argc, char **argv)
+static void print_list(const json_t *arr, FILE *out)
 {
-	int json = want_json(argc, argv, "list");
+	size_t i;
+	const json_t *c;
+
+	json_array_foreach (arr, i, c) {
+		fprintf(out, "%-40s %-11s %-6s %s\n", pf_json_string_get(c, "id", NULL),
+			pf_json_string_get(c, "area", NULL), pf_json_string_get(c, "level", NULL),
+			pf_json_string_get(c, "title", NULL));
+	}
+	fprintf(out, "%zu checks\n", json_array_size(arr));
+}
+
+/* `list` and `coverage`: a JSON view of the catalogue against the spec fact
+ * base, dumped as is with --json or printed as text. */
+static int spec_view(int argc, char **argv, const char *cmd,
+		     json_t *(*compute)(const struct pf_spec *spec),
+		     void (*print)(const json_t *view, FILE *out))
+{
+	int json = want_json(argc, argv, cmd);
 	struct pf_spec *spec;
-	json_t *arr;
+	json_t *view;
 
 	if (json < 0)
 		return PF_EXIT_USAGE;
-	spec = load_spec("list");
+	spec = load_spec(cmd);
 	if (!spec)
 		return PF_EXIT_INFRA;
-	arr = pf_catalogue_to_json(spec);
+	view = compute(spec);
 	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
+		json_dumpf(view, stdout, JSON_INDENT(2));
 		putchar('\n');
 	} else {
-		size_t i;
-		json_t *c;
-
-		json_array_foreach (arr, i, c) {
-			printf("%-40s %-11s %-6s %s\n", pf_json_string_get(c, "id", NULL),
-			       pf_json_string_get(c, "area", NULL),
-			       pf_json_string_get(c, "level", NULL),
-			       pf_json_string_get(c, "title", NULL));
-		}
-		printf("%zu checks\n", json_array_size(arr));
+		print(view, stdout);
 	}
-	json_decref(arr);
+	json_decref(view);
 	pf_spec_free(spec);
 	return 0;
 }
 
+int pf_cmd_list(int argc, char **argv)
+{
+	return spec_view(argc, argv, "list", pf_catalogue_to_json, print_list);
+}
+
 int pf_cmd_coverage(int argc, char **argv)
 {
-	int json = want_json(argc, argv, "coverage");
-	struct pf_spec *spec;
-	json_t *cov;
-
-	if (json < 0)
-		return PF_EXIT_USAGE;
-	spec = load_spec("coverage");
-	if (!spec)
-		return PF_EXIT_INFRA;
-	cov = pf_coverage_compute(spec);
-	if (json) {
-		json_dumpf(cov, stdout, JSON_INDENT(2));
-		putchar('\n');
-	} else {
-		pf_coverage_print(cov, stdout);
-	}
-	json_decref(cov);
-	pf_spec_free(spec);
-	return 0;
+	return spec_view(argc, argv, "coverage", pf_coverage_compute, pf_coverage_print);
 }
 
 static int print_target(void *ctx, const char *name, const char *path, const struct pf_target *t,

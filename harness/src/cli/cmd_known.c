@@ -30,6 +30,7 @@ int pf_cmd_known_failures(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *date = NULL;
+	const struct pf_cli_value values[] = { { 'd', &date, NULL }, { 0, NULL, NULL } };
 	struct pf_buf out;
 	json_error_t jerr;
 	char err[PF_ERROR_MESSAGE_MAX + PF_ERROR_FILE_MAX];
@@ -48,11 +49,8 @@ int pf_cmd_known_failures(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = pf_cli_next_option(argc, argv, "h", longopts, values)) != -1) {
 		switch (c) {
-		case 'd':
-			date = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -44,13 +44,9 @@ static json_t *load_results(const char *cmd, const char *path)
 int pf_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, 0, 'f' },
-		{ "output", required_argument, 0, 'o' },
-		{ "rescore", no_argument, 0, 'r' },
-		{ "profile", required_argument, 0, 'p' },
-		{ "known-failures", required_argument, 0, 'k' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
+		{ "format", required_argument, 0, 'f' }, { "output", required_argument, 0, 'o' },
+		{ "rescore", no_argument, 0, 'r' },	 PF_CLI_SCORE_LONGOPTS,
+		{ "help", no_argument, 0, 'h' },	 { 0, 0, 0, 0 },
 	};
 	const char *formats = PF_REPORT_FORMATS_ALL, *outdir = NULL;
 	struct pf_score_inputs in = { 0 };
@@ -59,28 +55,20 @@ int pf_cmd_report(int argc, char **argv)
 	int c, rescore = 0, rc, scored;
 	json_t *doc;
 
+	const struct pf_cli_value values[] = {
+		{ 'f', &formats, NULL },
+		{ 'o', &outdir, NULL },
+		{ 'r', NULL, &rescore },
+		{ 0, NULL, NULL },
+	};
+
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+	while ((c = pf_cli_next_option(argc, argv, "f:o:h", longopts, values)) != -1) {
 		switch (c) {
-		case 'f':
-			formats = optarg;
-			break;
-		case 'o':
-			outdir = optarg;
-			break;
-		case 'r':
-			rescore = 1;
-			break;
 		case 'p':
-			if (in.nprofiles == sizeof(in.profiles) / sizeof(in.profiles[0]))
-				return PF_EXIT_USAGE;
-			in.profiles[in.nprofiles++] = optarg;
-			rescore = 1;
-			break;
 		case 'k':
-			if (in.nknown == sizeof(in.known) / sizeof(in.known[0]))
+			if (pf_cli_score_option(&in, c, optarg))
 				return PF_EXIT_USAGE;
-			in.known[in.nknown++] = optarg;
 			rescore = 1;
 			break;
 		case 'h':
@@ -211,18 +199,19 @@ int pf_cmd_package(int argc, char **argv)
 	const char *out = NULL;
 	char digest[65], msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
 	struct pf_error err;
+	const struct pf_cli_value values[] = {
+		{ 'o', &out, NULL },
+		{ 's', &po.sign_key, NULL },
+		{ 0, NULL, NULL },
+	};
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		if (c == 'o') {
-			out = optarg;
-		} else if (c == 's') {
-			po.sign_key = optarg;
-		} else {
-			printf("usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
-			return c == 'h' ? 0 : PF_EXIT_USAGE;
-		}
+	/* every option but -o and --sign ends the command */
+	c = pf_cli_next_option(argc, argv, "o:h", longopts, values);
+	if (c != -1) {
+		printf("usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
+		return c == 'h' ? 0 : PF_EXIT_USAGE;
 	}
 	if (!out || optind + 1 != argc) {
 		fprintf(stderr, "usage: plugfest package -o FILE [--sign KEY.pem] RUN_DIR\n");
@@ -250,27 +239,22 @@ int pf_cmd_verify(int argc, char **argv)
 	char msg[PF_ERROR_FILE_MAX + PF_ERROR_MESSAGE_MAX + 64];
 	struct pf_error err;
 	int c, json = 0, rc;
+	const struct pf_cli_value values[] = {
+		{ 'd', &vo.expect_digest, NULL },
+		{ 'k', &vo.public_key, NULL },
+		{ 'j', NULL, &json },
+		{ 0, NULL, NULL },
+	};
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			vo.expect_digest = optarg;
-			break;
-		case 'k':
-			vo.public_key = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] "
-			       "[--json]\n");
-			return 0;
-		default:
-			return PF_EXIT_USAGE;
-		}
+	/* every other option ends the command */
+	c = pf_cli_next_option(argc, argv, "h", longopts, values);
+	if (c == 'h') {
+		printf("usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");
+		return 0;
 	}
+	if (c != -1)
+		return PF_EXIT_USAGE;
 	if (optind + 1 != argc) {
 		fprintf(stderr,
 			"usage: plugfest verify FILE [--digest SHA256] [--key PUB.pem] [--json]\n");

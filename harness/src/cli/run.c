@@ -368,7 +368,7 @@ int pf_cmd_run(int argc, char **argv)
 		if (pf_results_open_step(ctx.results, &open)) {
 			/* pinned on the check in flight; resume after it */
 			from = open.step + 1;
-			run_add_finding(&ctx, run_finding_kind(bo.sup.outcome), msg, true);
+			run_add_finding(&ctx, pf_supervise_finding_kind(bo.sup.outcome), msg, true);
 		} else if (st.boots && st.last_step >= 0) {
 			/* Between checks (after a result, before the next begin):
 			 * no check is blamed, the finding is the run's, and the
@@ -380,10 +380,12 @@ int pf_cmd_run(int argc, char **argv)
 			snprintf(msg + n, sizeof(msg) - n,
 				 ", between checks: after step %lld, no check in flight",
 				 (long long)st.last_step);
-			run_add_finding(&ctx, run_finding_kind(bo.sup.outcome), msg, false);
+			run_add_finding(&ctx, pf_supervise_finding_kind(bo.sup.outcome), msg,
+					false);
 		} else {
 			run_add_finding(&ctx,
-					st.boots ? run_finding_kind(bo.sup.outcome) : "no-start",
+					st.boots ? pf_supervise_finding_kind(bo.sup.outcome)
+						 : "no-start",
 					msg, false);
 			break;
 		}

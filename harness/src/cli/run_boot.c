@@ -198,25 +198,6 @@ double run_now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-const char *run_finding_kind(enum pf_supervise_outcome o)
-{
-	switch (o) {
-	case PF_SUP_CRASHED:
-		return "crash";
-	case PF_SUP_TIMEOUT_INACTIVITY:
-		return "wedged";
-	case PF_SUP_TIMEOUT_OVERALL:
-		return "timeout";
-	case PF_SUP_TIMEOUT_BOOT:
-		return "no-start";
-	case PF_SUP_EXIT_CODE:
-	case PF_SUP_EXITED:
-		return "crash"; /* exited before the probe's end */
-	default:
-		return "error";
-	}
-}
-
 /* ---- one boot ---------------------------------------------------------- */
 
 void run_boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv, long overall_ms,

@@ -93,7 +93,6 @@ extern volatile sig_atomic_t run_interrupted;
 void run_add_finding(struct run_ctx *ctx, const char *kind, const char *msg, bool open_step);
 void run_boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv, long overall_ms,
 		   struct boot_outcome *bo);
-const char *run_finding_kind(enum pf_supervise_outcome o);
 bool run_finished(void *vctx);
 void run_install_signals(void);
 void run_iso_now(char *buf, size_t len);

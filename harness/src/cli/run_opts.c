@@ -47,12 +47,22 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, 0, 'v' },
 		{ "dry-run", no_argument, 0, 'n' },
 		{ "formats", required_argument, 0, 'F' },
-		{ "profile", required_argument, 0, 'p' },
-		{ "known-failures", required_argument, 0, 'k' },
+		PF_CLI_SCORE_LONGOPTS,
 		{ "gate", required_argument, 0, 'g' },
 		{ "max-log-bytes", required_argument, 0, 'L' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
+	};
+	const struct pf_cli_value values[] = {
+		{ 't', &o->target, NULL },
+		{ 'o', &o->outdir, NULL },
+		{ 'f', &o->filter, NULL },
+		{ 'P', &o->probe, NULL },
+		{ 'b', &o->extra_bootargs, NULL },
+		{ 'g', &o->gate, NULL },
+		{ 'v', NULL, &o->verbose },
+		{ 'n', NULL, &o->dry_run },
+		{ 0, NULL, NULL },
 	};
 	int c;
 	char *end;
@@ -63,47 +73,15 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 	o->max_log_bytes = DEFAULT_MAX_LOG_BYTES;
 	o->seed = (unsigned long long)time(NULL);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:o:f:vh", longopts, NULL)) != -1) {
+	while ((c = pf_cli_next_option(argc, argv, "t:o:f:vh", longopts, values)) != -1) {
 		switch (c) {
-		case 't':
-			o->target = optarg;
-			break;
-		case 'o':
-			o->outdir = optarg;
-			break;
-		case 'f':
-			o->filter = optarg;
-			break;
-		case 'P':
-			o->probe = optarg;
-			break;
-		case 'b':
-			o->extra_bootargs = optarg;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'n':
-			o->dry_run = 1;
-			break;
-		case 'g':
-			o->gate = optarg;
-			break;
 		case 'p':
-			if (o->score.nprofiles ==
-			    sizeof(o->score.profiles) / sizeof(o->score.profiles[0])) {
-				fprintf(stderr, "plugfest run: too many --profile options\n");
-				return -1;
-			}
-			o->score.profiles[o->score.nprofiles++] = optarg;
-			break;
 		case 'k':
-			if (o->score.nknown == sizeof(o->score.known) / sizeof(o->score.known[0])) {
-				fprintf(stderr,
-					"plugfest run: too many --known-failures options\n");
+			if (pf_cli_score_option(&o->score, c, optarg)) {
+				fprintf(stderr, "plugfest run: too many --%s options\n",
+					c == 'p' ? "profile" : "known-failures");
 				return -1;
 			}
-			o->score.known[o->score.nknown++] = optarg;
 			break;
 		case 'F':
 			if (pf_reports_check_formats(optarg, stderr))

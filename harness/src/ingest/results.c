@@ -445,8 +445,21 @@ static const char *const metric_members[] = { "name", "name",	"value", "value", 
 static const char *const log_members[] = { "level",  "level", "msg",  "message", "dev",
 					   "device", "test",  "test", NULL };
 
-static int on_fault(struct pf_results *r, const json_t *rec)
+static int on_metric(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
+	(void)seq;
+	return on_plain(r->metrics, rec, metric_members);
+}
+
+static int on_log(struct pf_results *r, uint32_t seq, const json_t *rec)
+{
+	(void)seq;
+	return on_plain(r->logs, rec, log_members);
+}
+
+static int on_fault(struct pf_results *r, uint32_t seq, const json_t *rec)
+{
+	(void)seq;
 	char msg[512];
 
 	snprintf(msg, sizeof(msg), "probe fault (%.40s): %.400s",
@@ -476,6 +489,14 @@ static int on_end(struct pf_results *r, uint32_t seq, const json_t *rec)
 	return 0;
 }
 
+/* What each record type adds to the model: 0, or -1 when it cannot. */
+static int (*const on_record[PF_REC_TYPE_COUNT])(struct pf_results *r, uint32_t seq,
+						 const json_t *rec) = {
+	[PF_REC_HELLO] = on_hello,   [PF_REC_DEVICE] = on_device, [PF_REC_BEGIN] = on_begin,
+	[PF_REC_RESULT] = on_result, [PF_REC_METRIC] = on_metric, [PF_REC_LOG] = on_log,
+	[PF_REC_FAULT] = on_fault,   [PF_REC_END] = on_end,
+};
+
 int pf_results_add_record(struct pf_results *r, uint32_t seq, const json_t *rec)
 {
 	int type, rc;
@@ -483,36 +504,12 @@ int pf_results_add_record(struct pf_results *r, uint32_t seq, const json_t *rec)
 	if (!r)
 		return -1;
 	type = pf_rec_type_from_name(pf_json_string_get(rec, "t", NULL));
-	switch (type) {
-	case PF_REC_HELLO:
-		rc = on_hello(r, seq, rec);
-		break;
-	case PF_REC_DEVICE:
-		rc = on_device(r, seq, rec);
-		break;
-	case PF_REC_BEGIN:
-		rc = on_begin(r, seq, rec);
-		break;
-	case PF_REC_RESULT:
-		rc = on_result(r, seq, rec);
-		break;
-	case PF_REC_METRIC:
-		rc = on_plain(r->metrics, rec, metric_members);
-		break;
-	case PF_REC_LOG:
-		rc = on_plain(r->logs, rec, log_members);
-		break;
-	case PF_REC_FAULT:
-		rc = on_fault(r, rec);
-		break;
-	case PF_REC_END:
-		rc = on_end(r, seq, rec);
-		break;
-	default:
+	if (type < 0) {
 		run_diag(r, PF_DIAG_MALFORMED, seq, "t",
 			 "record without a known type given to the run model");
 		return -1;
 	}
+	rc = on_record[type](r, seq, rec);
 	/* Records from pf_stream only fail here on ENOMEM; records from
 	 * elsewhere (a foreign journal) may lack what the model needs. */
 	if (rc < 0)

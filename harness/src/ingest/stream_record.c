@@ -13,6 +13,7 @@
 
 #include "pf/proto.h"
 #include "util/json.h"
+#include "util/names.h"
 
 #define MSG_LEN 256
 
@@ -39,17 +40,12 @@ static const char *const diag_names[PF_DIAG_KIND_COUNT] = {
 
 const char *pf_diag_kind_name(enum pf_diag_kind kind)
 {
-	if ((unsigned)kind >= PF_DIAG_KIND_COUNT)
-		return NULL;
-	return diag_names[kind];
+	return pf_name_of(diag_names, PF_DIAG_KIND_COUNT, (int)kind, NULL);
 }
 
 int pf_diag_kind_from_name(const char *name)
 {
-	for (int i = 0; name && i < PF_DIAG_KIND_COUNT; i++)
-		if (strcmp(diag_names[i], name) == 0)
-			return i;
-	return -1;
+	return pf_name_index(diag_names, PF_DIAG_KIND_COUNT, name);
 }
 
 static const char *const rec_names[PF_REC_TYPE_COUNT] = {
@@ -60,17 +56,12 @@ static const char *const rec_names[PF_REC_TYPE_COUNT] = {
 
 const char *pf_rec_type_name(enum pf_rec_type t)
 {
-	if ((unsigned)t >= PF_REC_TYPE_COUNT)
-		return NULL;
-	return rec_names[t];
+	return pf_name_of(rec_names, PF_REC_TYPE_COUNT, (int)t, NULL);
 }
 
 int pf_rec_type_from_name(const char *name)
 {
-	for (int i = 0; name && i < PF_REC_TYPE_COUNT; i++)
-		if (strcmp(rec_names[i], name) == 0)
-			return i;
-	return -1;
+	return pf_name_index(rec_names, PF_REC_TYPE_COUNT, name);
 }
 
 /* ---- record members ------------------------------------------------- */

@@ -94,6 +94,23 @@ static int set_defaults(struct pf_target *t)
 	return 0;
 }
 
+/* A name -> count list, ended by an entry without name. */
+static void counts_free(struct pf_target_count *v)
+{
+	for (size_t i = 0; v && v[i].name; i++)
+		free(v[i].name);
+	free(v);
+}
+
+static void service_free(struct pf_target_service *s)
+{
+	free(s->name);
+	pf_y_strings_free(s->argv);
+	free(s->ready_socket);
+	free(s->ready_path);
+	pf_y_strings_free(s->packages);
+}
+
 void pf_target_free(struct pf_target *t)
 {
 	if (!t)
@@ -114,20 +131,10 @@ void pf_target_free(struct pf_target *t)
 	}
 	free(t->vars);
 	pf_y_strings_free(t->expect_devices);
-	for (size_t i = 0; t->expect_transports && t->expect_transports[i].name; i++)
-		free(t->expect_transports[i].name);
-	free(t->expect_transports);
-	for (size_t i = 0; t->expect_types && t->expect_types[i].name; i++)
-		free(t->expect_types[i].name);
-	free(t->expect_types);
-	for (size_t i = 0; i < t->n_services; i++) {
-		struct pf_target_service *s = &t->services[i];
-		free(s->name);
-		pf_y_strings_free(s->argv);
-		free(s->ready_socket);
-		free(s->ready_path);
-		pf_y_strings_free(s->packages);
-	}
+	counts_free(t->expect_transports);
+	counts_free(t->expect_types);
+	for (size_t i = 0; i < t->n_services; i++)
+		service_free(&t->services[i]);
 	free(t->services);
 	free(t->sockdir);
 	free(t);

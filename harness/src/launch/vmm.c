@@ -153,6 +153,21 @@ static long pump(struct pf_vmm *v, int *fd, pf_vmm_out_fn fn, void *ctx)
 	return total;
 }
 
+/* Drains the pipe at pfd[i] (i < 0: not polled) when poll found it ready:
+ * bit when bytes came, 0 when none did, -1 on a read error. */
+static int pump_ready(struct pf_vmm *v, const struct pollfd *pfd, int i, int *fd, pf_vmm_out_fn fn,
+		      void *ctx, int bit)
+{
+	long n;
+
+	if (i < 0 || !pfd[i].revents)
+		return 0;
+	n = pump(v, fd, fn, ctx);
+	if (n < 0)
+		return -1;
+	return n > 0 ? bit : 0;
+}
+
 static int state_bits(const struct pf_vmm *v)
 {
 	int r = 0;
@@ -199,20 +214,15 @@ int pf_vmm_poll(struct pf_vmm *v, int timeout_ms, pf_vmm_out_fn on_stdout, pf_vm
 
 		int r = 0;
 		if (pr > 0) {
-			if (i_out >= 0 && pfd[i_out].revents) {
-				long n = pump(v, &v->out_fd, on_stdout, ctx);
-				if (n < 0)
-					return -1;
-				if (n > 0)
-					r |= PF_VMM_POLL_OUT;
-			}
-			if (i_err >= 0 && pfd[i_err].revents) {
-				long n = pump(v, &v->err_fd, on_stderr, ctx);
-				if (n < 0)
-					return -1;
-				if (n > 0)
-					r |= PF_VMM_POLL_ERR;
-			}
+			int out = pump_ready(v, pfd, i_out, &v->out_fd, on_stdout, ctx,
+					     PF_VMM_POLL_OUT);
+			if (out < 0)
+				return -1;
+			int err = pump_ready(v, pfd, i_err, &v->err_fd, on_stderr, ctx,
+					     PF_VMM_POLL_ERR);
+			if (err < 0)
+				return -1;
+			r = out | err;
 		}
 		check_exit(v);
 		int after = state_bits(v);

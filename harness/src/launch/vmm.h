@@ -187,6 +187,9 @@ int pf_vmm_supervise(struct pf_vmm *v, const struct pf_supervise_opts *opts,
 /* Stable short names: "exited", "exit-code", "crash", "stopped", "timeout",
  * "wedged", "boot-timeout", "error". */
 const char *pf_supervise_outcome_name(enum pf_supervise_outcome o);
+/* The kind of finding a run records for a VMM that ended with o before the
+ * probe's end: crash, wedged, timeout, no-start or error. */
+const char *pf_supervise_finding_kind(enum pf_supervise_outcome o);
 
 /* ---- hypervisor version --------------------------------------------------- */
 

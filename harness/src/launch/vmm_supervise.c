@@ -13,6 +13,7 @@
 #include "launch/vmm.h"
 #include "launch/vmm_internal.h"
 #include "util/clock.h"
+#include "util/names.h"
 
 /* ---- supervision ---------------------------------------------------------- */
 
@@ -26,27 +27,30 @@ void pf_supervise_opts_init(struct pf_supervise_opts *o)
 	o->drain_ms = 500;
 }
 
+/* Each outcome's name, and the kind of finding (docs/results-schema.md) a
+ * run records when the VMM ended so before the probe's end: exiting early is
+ * a crash, a failed supervision an error. */
+static const struct {
+	const char *name, *finding;
+} outcomes[] = {
+	[PF_SUP_EXITED] = { "exited", "crash" },
+	[PF_SUP_EXIT_CODE] = { "exit-code", "crash" },
+	[PF_SUP_CRASHED] = { "crash", "crash" },
+	[PF_SUP_STOPPED] = { "stopped", "error" },
+	[PF_SUP_TIMEOUT_OVERALL] = { "timeout", "timeout" },
+	[PF_SUP_TIMEOUT_INACTIVITY] = { "wedged", "wedged" },
+	[PF_SUP_TIMEOUT_BOOT] = { "boot-timeout", "no-start" },
+	[PF_SUP_ERROR] = { "error", "error" },
+};
+
 const char *pf_supervise_outcome_name(enum pf_supervise_outcome o)
 {
-	switch (o) {
-	case PF_SUP_EXITED:
-		return "exited";
-	case PF_SUP_EXIT_CODE:
-		return "exit-code";
-	case PF_SUP_CRASHED:
-		return "crash";
-	case PF_SUP_STOPPED:
-		return "stopped";
-	case PF_SUP_TIMEOUT_OVERALL:
-		return "timeout";
-	case PF_SUP_TIMEOUT_INACTIVITY:
-		return "wedged";
-	case PF_SUP_TIMEOUT_BOOT:
-		return "boot-timeout";
-	case PF_SUP_ERROR:
-		return "error";
-	}
-	return "unknown";
+	return (unsigned)o < PF_NAMES_LEN(outcomes) ? outcomes[o].name : "unknown";
+}
+
+const char *pf_supervise_finding_kind(enum pf_supervise_outcome o)
+{
+	return (unsigned)o < PF_NAMES_LEN(outcomes) ? outcomes[o].finding : "error";
 }
 
 /* Wraps the caller's callbacks to count bytes and time serial activity. */

@@ -233,12 +233,7 @@ static int parse_docs(struct pf_ydoc *d, yaml_node_t *root, struct pf_profile *p
 		struct pf_doc *doc = &p->docs[p->ndocs++];
 		snprintf(f, sizeof(f), "references[%zu]", i);
 		if (pf_y_map(d, it, f, keys, req, NULL) ||
-		    pf_y_str(d, it, "key", f, true, &doc->key) ||
-		    pf_y_str(d, it, "title", f, true, &doc->title) ||
-		    pf_y_str(d, it, "version", f, false, &doc->version) ||
-		    pf_y_str(d, it, "publisher", f, false, &doc->publisher) ||
-		    pf_y_str(d, it, "url", f, false, &doc->url) ||
-		    pf_y_str(d, it, "license", f, false, &doc->license) ||
+		    pf_y_members(d, it, f, pf_doc_members, pf_doc_nmembers, doc) ||
 		    check_str(d, it, "key", f, valid_id, doc->key))
 			return -1;
 		for (size_t j = 0; j + 1 < p->ndocs; j++)

@@ -6,8 +6,22 @@
 #include "policy/profile.h"
 #include "pf/device_types.h"
 
+#include "policy/profile_yaml.h"
+#include "util/names.h"
+
 #include <stdlib.h>
 #include <string.h>
+
+/* A reference's members (references[] of docs/profiles.md). */
+const struct pf_y_member pf_doc_members[] = {
+	{ "key", offsetof(struct pf_doc, key), true },
+	{ "title", offsetof(struct pf_doc, title), true },
+	{ "version", offsetof(struct pf_doc, version), false },
+	{ "publisher", offsetof(struct pf_doc, publisher), false },
+	{ "url", offsetof(struct pf_doc, url), false },
+	{ "license", offsetof(struct pf_doc, license), false },
+};
+const size_t pf_doc_nmembers = sizeof(pf_doc_members) / sizeof(pf_doc_members[0]);
 
 /* ---- enumerations ---------------------------------------------------- */
 
@@ -21,18 +35,13 @@ const char *pf_req_status_name(enum pf_req_status s)
 	return s == PF_REQ_MANDATORY ? "mandatory" : "informational";
 }
 
-static const char *const evidence_names[] = {
-	[PF_EV_SPEC] = "spec",
-	[PF_EV_VERIFIED] = "verified",
-	[PF_EV_DRAFT] = "draft",
-	[PF_EV_UNVERIFIED] = "unverified",
-	[PF_EV_KIT_POLICY] = "kit-policy",
-};
+/* in the order of enum pf_evidence */
+static const char *const evidence_names[] = { "spec", "verified", "draft", "unverified",
+					      "kit-policy" };
 
 const char *pf_evidence_name(enum pf_evidence e)
 {
-	return (unsigned)e < sizeof(evidence_names) / sizeof(*evidence_names) ? evidence_names[e]
-									      : "?";
+	return pf_name_of(evidence_names, PF_NAMES_LEN(evidence_names), (int)e, "?");
 }
 
 bool pf_requirement_wording_unverified(const struct pf_requirement *r)
@@ -97,15 +106,8 @@ void pf_profile_free(struct pf_profile *p)
 		featv_free(&r->features_any);
 	}
 	free(p->reqs);
-	for (size_t i = 0; i < p->ndocs; i++) {
-		struct pf_doc *d = &p->docs[i];
-		free(d->key);
-		free(d->title);
-		free(d->version);
-		free(d->publisher);
-		free(d->url);
-		free(d->license);
-	}
+	for (size_t i = 0; i < p->ndocs; i++)
+		pf_y_members_free(pf_doc_members, pf_doc_nmembers, &p->docs[i]);
 	free(p->docs);
 	free(p->file);
 	free(p->id);

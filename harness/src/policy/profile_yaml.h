@@ -21,4 +21,8 @@ typedef const char *(*pf_policy_validator)(const char *v);
 int pf_policy_strv(struct pf_ydoc *d, yaml_node_t *map, const char *key, const char *field,
 		   pf_policy_validator fn, bool unique, struct pf_strv *out);
 
+/* The string members of a reference (struct pf_doc), read and freed alike. */
+extern const struct pf_y_member pf_doc_members[];
+extern const size_t pf_doc_nmembers;
+
 #endif

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "policy/score_impl.h"
 #include "util/json.h"
+#include "util/names.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,15 @@ static const char *const rv_names[PF_RV_COUNT] = {
 
 enum pf_rv pf_rv_parse(const char *s)
 {
-	for (int i = 0; s && i < PF_RV_UNKNOWN; i++)
-		if (!strcmp(rv_names[i], s))
-			return (enum pf_rv)i;
-	return PF_RV_UNKNOWN;
+	/* "unknown" itself parses as unknown, like any other word */
+	int i = pf_name_index(rv_names, PF_RV_UNKNOWN, s);
+
+	return i < 0 ? PF_RV_UNKNOWN : (enum pf_rv)i;
 }
 
 const char *pf_rv_name(enum pf_rv v)
 {
-	return (unsigned)v < PF_RV_COUNT ? rv_names[v] : "unknown";
+	return pf_name_of(rv_names, PF_RV_COUNT, (int)v, "unknown");
 }
 
 bool pf_rv_is_failing(enum pf_rv v)
@@ -41,7 +42,7 @@ bool pf_rv_is_tested(enum pf_rv v)
 const char *pf_outcome_name(enum pf_outcome o)
 {
 	static const char *const n[] = { "not-applicable", "pass", "warn", "incomplete", "fail" };
-	return (unsigned)o < 5 ? n[o] : "?";
+	return pf_name_of(n, PF_NAMES_LEN(n), (int)o, "?");
 }
 
 static const char *const pv_names[] = {
@@ -53,15 +54,12 @@ static const char *const pv_names[] = {
 
 const char *pf_pverdict_name(enum pf_pverdict v)
 {
-	return (unsigned)v < 4 ? pv_names[v] : "?";
+	return pf_name_of(pv_names, PF_NAMES_LEN(pv_names), (int)v, "?");
 }
 
 int pf_pverdict_parse(const char *s)
 {
-	for (int i = 0; s && i < 4; i++)
-		if (!strcmp(pv_names[i], s))
-			return i;
-	return -1;
+	return pf_name_index(pv_names, PF_NAMES_LEN(pv_names), s);
 }
 
 /* ---- results accessors ----------------------------------------------- */

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/json.h"
+#include "util/names.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -24,15 +25,12 @@ static const char *const hl_names[PF_HL_COUNT] = {
 
 const char *pf_headline_name(enum pf_headline h)
 {
-	return (unsigned)h < PF_HL_COUNT ? hl_names[h] : "incomplete";
+	return pf_name_of(hl_names, PF_HL_COUNT, (int)h, "incomplete");
 }
 
 int pf_headline_parse(const char *s)
 {
-	for (int i = 0; s && i < PF_HL_COUNT; i++)
-		if (!strcmp(hl_names[i], s))
-			return i;
-	return -1;
+	return pf_name_index(hl_names, PF_HL_COUNT, s);
 }
 
 /* Findings that make a run non-conformant (unless waived). */

@@ -23,16 +23,22 @@ struct pf_waivers *pf_waivers_new(void)
 	return calloc(1, sizeof(struct pf_waivers));
 }
 
+/* An entry's string members, read in this order after its "kind" (the id
+ * first, before it). */
+static const struct pf_y_member entry_members[] = {
+	{ "id", offsetof(struct pf_waiver_entry, id), true },
+	{ "hypervisor", offsetof(struct pf_waiver_entry, hypervisor), true },
+	{ "version", offsetof(struct pf_waiver_entry, version), false },
+	{ "test", offsetof(struct pf_waiver_entry, test), true },
+	{ "reason", offsetof(struct pf_waiver_entry, reason), true },
+	{ "issue", offsetof(struct pf_waiver_entry, issue), true },
+	{ "expires", offsetof(struct pf_waiver_entry, expires), true },
+	{ "approved_by", offsetof(struct pf_waiver_entry, approved_by), false },
+};
+
 static void entry_free(struct pf_waiver_entry *e)
 {
-	free(e->id);
-	free(e->hypervisor);
-	free(e->version);
-	free(e->test);
-	free(e->reason);
-	free(e->issue);
-	free(e->expires);
-	free(e->approved_by);
+	pf_y_members_free(entry_members, sizeof(entry_members) / sizeof(entry_members[0]), e);
 	free(e->file);
 	pf_strv_free(&e->devices);
 	pf_strv_free(&e->transports);
@@ -104,15 +110,10 @@ static int parse_entry(struct pf_ydoc *d, yaml_node_t *n, size_t idx, struct pf_
 
 	snprintf(f, sizeof(f), "entries[%zu]", idx);
 	e->line = (int)n->start_mark.line + 1;
-	if (pf_y_map(d, n, f, keys, req, NULL) || pf_y_str(d, n, "id", f, true, &e->id) ||
+	if (pf_y_map(d, n, f, keys, req, NULL) || pf_y_members(d, n, f, entry_members, 1, e) ||
 	    pf_y_str(d, n, "kind", f, true, &kind) ||
-	    pf_y_str(d, n, "hypervisor", f, true, &e->hypervisor) ||
-	    pf_y_str(d, n, "version", f, false, &e->version) ||
-	    pf_y_str(d, n, "test", f, true, &e->test) ||
-	    pf_y_str(d, n, "reason", f, true, &e->reason) ||
-	    pf_y_str(d, n, "issue", f, true, &e->issue) ||
-	    pf_y_str(d, n, "expires", f, true, &e->expires) ||
-	    pf_y_str(d, n, "approved_by", f, false, &e->approved_by) ||
+	    pf_y_members(d, n, f, entry_members + 1,
+			 sizeof(entry_members) / sizeof(entry_members[0]) - 1, e) ||
 	    pf_policy_strv(d, n, "device", f, valid_device, false, &e->devices) ||
 	    pf_policy_strv(d, n, "transport", f, valid_transport, false, &e->transports) ||
 	    pf_policy_strv(d, n, "subcases", f, valid_subcases, false, &e->subcases)) {

@@ -514,3 +514,27 @@ int pf_y_strings(struct pf_ydoc *d, const yaml_node_t *n, const char *field, cha
 		*count = cnt;
 	return 0;
 }
+
+static char **member_slot(const struct pf_y_member *m, void *base)
+{
+	return (char **)(void *)((char *)base + m->offset);
+}
+
+int pf_y_members(struct pf_ydoc *d, const yaml_node_t *map, const char *field,
+		 const struct pf_y_member *m, size_t n, void *base)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pf_y_str(d, map, m[i].key, field, m[i].required, member_slot(&m[i], base)))
+			return -1;
+	return 0;
+}
+
+void pf_y_members_free(const struct pf_y_member *m, size_t n, void *base)
+{
+	for (size_t i = 0; i < n; i++) {
+		char **s = member_slot(&m[i], base);
+
+		free(*s);
+		*s = NULL;
+	}
+}

@@ -115,4 +115,20 @@ int pf_y_list(struct pf_ydoc *d, const yaml_node_t *map, const char *key, const 
 /* Frees a NULL-terminated vector from pf_y_strings. */
 void pf_y_strings_free(char **v);
 
+/* A string member of a mapping kept in a char * member of a C struct: one
+ * table serves reading (pf_y_members) and freeing (pf_y_members_free), so a
+ * member added to it is read and freed alike. */
+struct pf_y_member {
+	const char *key;
+	size_t offset; /* offsetof() the char * in the struct */
+	bool required;
+};
+
+/* pf_y_str for each of the n members in turn, into the struct at base;
+ * stops at the first that fails (-1). */
+int pf_y_members(struct pf_ydoc *d, const yaml_node_t *map, const char *field,
+		 const struct pf_y_member *m, size_t n, void *base);
+/* Frees the strings of the n members of the struct at base. */
+void pf_y_members_free(const struct pf_y_member *m, size_t n, void *base);
+
 #endif
