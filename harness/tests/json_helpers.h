@@ -28,8 +28,8 @@ static inline void assert_members(const json_t *obj, const char *key, ...)
 		const char *got = pf_json_string_get(obj, key, NULL);
 
 		if (!got || strcmp(got, want))
-			fail_msg("member \"%s\": got \"%s\", want \"%s\"", key, got ? got : "(none)",
-				 want);
+			fail_msg("member \"%s\": got \"%s\", want \"%s\"", key,
+				 got ? got : "(none)", want);
 	}
 	va_end(ap);
 }
@@ -47,8 +47,8 @@ static inline json_int_t sum_int(const json_t *doc, const char *key)
 /* summary.counts.VERDICT: how many results have that verdict. */
 static inline json_int_t sum_count(const json_t *doc, const char *verdict)
 {
-	return json_integer_value(
-		json_object_get(json_object_get(json_object_get(doc, "summary"), "counts"), verdict));
+	return json_integer_value(json_object_get(
+		json_object_get(json_object_get(doc, "summary"), "counts"), verdict));
 }
 
 #endif
