@@ -59,6 +59,28 @@ static struct pf_target *load_ok(const char *rel)
 	return t;
 }
 
+/* t's command line for that probe, bootargs and output directory, which
+ * must expand; the expander's message otherwise. */
+static char **argv_ok(const struct pf_target *t, const char *probe, const char *bootargs,
+		      const char *outdir, size_t *argc)
+{
+	struct pf_error err;
+	char text[FX_ERR_TEXT];
+	char **argv = pf_target_argv(t, probe, bootargs, outdir, argc, &err);
+
+	if (!argv)
+		fail_msg("%s", fx_err(&err, text));
+	return argv;
+}
+
+/* t's overall, inactivity and boot limits, in ms. */
+static void assert_limits(const struct pf_target *t, long overall, long inactivity, long boot)
+{
+	assert_int_equal(t->overall_ms, overall);
+	assert_int_equal(t->inactivity_ms, inactivity);
+	assert_int_equal(t->boot_ms, boot);
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -89,9 +111,7 @@ static void test_load_reference(void **state)
 	assert_string_equal(t->hypervisor.version_args[0], "--version");
 	assert_int_equal(strv_len(t->hypervisor.packages), 1);
 	assert_string_equal(t->hypervisor.packages[0], "qemu-system-arm");
-	assert_int_equal(t->overall_ms, 300000);
-	assert_int_equal(t->inactivity_ms, 30000);
-	assert_int_equal(t->boot_ms, 20000);
+	assert_limits(t, 300000, 30000, 20000);
 	assert_int_equal(t->n_vars, 3);
 	assert_string_equal(pf_target_variable(t, "cpu"), "cortex-a57");
 	assert_string_equal(pf_target_variable(t, "memory"), "512M");
@@ -113,9 +133,9 @@ static void test_defaults(void **state)
 	assert_int_equal(strv_len(t->hypervisor.version_args), 1);
 	assert_string_equal(t->hypervisor.version_args[0], "--version");
 	assert_int_equal(strv_len(t->hypervisor.packages), 0);
-	assert_int_equal(t->overall_ms, (long)(PF_TARGET_DEFAULT_OVERALL_S * 1000));
-	assert_int_equal(t->inactivity_ms, (long)(PF_TARGET_DEFAULT_INACTIVITY_S * 1000));
-	assert_int_equal(t->boot_ms, (long)(PF_TARGET_DEFAULT_BOOT_S * 1000));
+	assert_limits(t, (long)(PF_TARGET_DEFAULT_OVERALL_S * 1000),
+		      (long)(PF_TARGET_DEFAULT_INACTIVITY_S * 1000),
+		      (long)(PF_TARGET_DEFAULT_BOOT_S * 1000));
 	assert_int_equal(t->n_vars, 0);
 	assert_int_equal(t->expect_min_devices, 0);
 	assert_false(t->expect_min_given);
@@ -130,9 +150,7 @@ static void test_fractional_timeouts_and_empty_version_args(void **state)
 {
 	(void)state;
 	struct pf_target *t = load_ok("ok/features.yaml");
-	assert_int_equal(t->overall_ms, 1500);
-	assert_int_equal(t->inactivity_ms, 250);
-	assert_int_equal(t->boot_ms, 2000);
+	assert_limits(t, 1500, 250, 2000);
 	assert_int_equal(strv_len(t->hypervisor.version_args), 0);
 	assert_int_equal(strv_len(t->hypervisor.packages), 2);
 	assert_string_equal(t->description, "expansion: concatenation, $$, variables, spaces");
@@ -144,12 +162,10 @@ static void test_fractional_timeouts_and_empty_version_args(void **state)
 static void test_argv_expansion(void **state)
 {
 	(void)state;
-	struct pf_error err;
 	struct pf_target *t = load_ok("ok/features.yaml");
 	size_t argc = 99;
 	const char *bootargs = "pf.filter=virtio.* pf.seed=7  pf.verbose=1";
-	char **argv = pf_target_argv(t, "/img/riscv/probe.elf", bootargs, "/out dir", &argc, &err);
-	assert_non_null(argv);
+	char **argv = argv_ok(t, "/img/riscv/probe.elf", bootargs, "/out dir", &argc);
 	static const char *const want[] = {
 		"/opt/fake/bin/vmm",
 		"--kernel=/img/riscv/probe.elf",
@@ -171,13 +187,10 @@ static void test_argv_expansion(void **state)
 static void test_argv_reference_bootargs_one_element(void **state)
 {
 	(void)state;
-	struct pf_error err;
 	struct pf_target *t = load_ok("ok/qemu-aarch64-virt.yaml");
 	size_t argc = 0;
 	const char *bootargs = "pf.filter=blk.*,net.* pf.seed=42";
-	char **argv =
-		pf_target_argv(t, "/images/probe-aarch64.img", bootargs, "/tmp/o", &argc, &err);
-	assert_non_null(argv);
+	char **argv = argv_ok(t, "/images/probe-aarch64.img", bootargs, "/tmp/o", &argc);
 	assert_int_equal(argc, t->argc);
 	assert_string_equal(argv[0], "qemu-system-aarch64");
 	int seen_append = 0, seen_kernel = 0;
@@ -239,8 +252,7 @@ static void test_set_variable(void **state)
 	assert_string_equal(pf_target_variable(t, "cpu"), "max"); /* unchanged */
 
 	size_t argc;
-	char **argv = pf_target_argv(t, "p", "", "o", &argc, &err);
-	assert_non_null(argv);
+	char **argv = argv_ok(t, "p", "", "o", &argc);
 	bool cpu = false, machine = false;
 	for (size_t i = 0; i + 1 < argc; i++) {
 		if (!strcmp(argv[i], "-cpu") && !strcmp(argv[i + 1], "max"))
