@@ -112,6 +112,10 @@ static inline int fx_scratch_teardown_tree(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A test that fills the scratch directory, made and removed around it. */
+#define FX_SCRATCH_TEST(f) \
+	cmocka_unit_test_setup_teardown(f, fx_scratch_setup, fx_scratch_teardown_tree)
+
 /* harness/tests/data/results/NAME as JSON. */
 static inline json_t *fx_results(const char *name)
 {

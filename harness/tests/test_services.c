@@ -32,6 +32,9 @@
 
 #include "fixture.h"
 
+/* The services section of the runtime tests: one service, dev. */
+#define DEV_SERVICE "services:\n  - name: dev\n"
+
 /* The common head of every target file: 6 lines, services start at line 7. */
 static const char head[] = "name: svc\n"
 			   "arch: aarch64\n"
@@ -246,20 +249,20 @@ static void start_fails(const char *services, const char *text)
 static void test_start_errors(void **state)
 {
 	(void)state;
-	start_fails("services:\n  - name: dev\n    argv: [pf-no-such-program-x]\n"
-		    "    packages: [pf-pkg]\n",
+	start_fails(DEV_SERVICE "    argv: [pf-no-such-program-x]\n"
+				"    packages: [pf-pkg]\n",
 		    "cannot start 'pf-no-such-program-x'");
-	start_fails("services:\n  - name: dev\n    argv: [pf-no-such-program-x]\n"
-		    "    packages: [pf-pkg]\n",
+	start_fails(DEV_SERVICE "    argv: [pf-no-such-program-x]\n"
+				"    packages: [pf-pkg]\n",
 		    "install the Debian package pf-pkg");
-	start_fails("services:\n  - name: dev\n    argv: [/bin/sleep, \"30\"]\n"
-		    "    ready: {socket: \"${sockdir}/never.sock\", timeout_s: 0.3}\n",
+	start_fails(DEV_SERVICE "    argv: [/bin/sleep, \"30\"]\n"
+				"    ready: {socket: \"${sockdir}/never.sock\", timeout_s: 0.3}\n",
 		    "not ready within 0.3 s");
-	start_fails("services:\n  - name: dev\n    argv: [/bin/sh, -c, \"exit 3\"]\n"
-		    "    ready: {path: \"${sockdir}/never\"}\n",
+	start_fails(DEV_SERVICE "    argv: [/bin/sh, -c, \"exit 3\"]\n"
+				"    ready: {path: \"${sockdir}/never\"}\n",
 		    "exited before it was ready");
-	start_fails("services:\n  - name: dev\n    argv: [/bin/sh, -c, \"exit 4\"]\n"
-		    "    ready: {exited: true}\n",
+	start_fails(DEV_SERVICE "    argv: [/bin/sh, -c, \"exit 4\"]\n"
+				"    ready: {exited: true}\n",
 		    "failed before it was ready");
 }
 
@@ -268,8 +271,7 @@ static void test_exit_during_boot(void **state)
 {
 	(void)state;
 	struct pf_target *t = load(
-		"services:\n"
-		"  - name: dev\n"
+		DEV_SERVICE
 		"    argv: [/bin/sh, -c, \"touch ${sockdir}/up; sleep 0.2; kill -SEGV $$$$\"]\n"
 		"    ready: {path: \"${sockdir}/up\"}\n");
 	struct pf_error err;
@@ -290,11 +292,10 @@ static void test_exit_during_boot(void **state)
 static void test_log_bounded(void **state)
 {
 	(void)state;
-	struct pf_target *t = load("services:\n"
-				   "  - name: dev\n"
-				   "    argv: [/bin/sh, -c, \"touch ${sockdir}/up; head -c 6000000 "
-				   "/dev/zero | tr '\\\\0' 'x' | fold -w 100\"]\n"
-				   "    ready: {path: \"${sockdir}/up\"}\n");
+	struct pf_target *t =
+		load(DEV_SERVICE "    argv: [/bin/sh, -c, \"touch ${sockdir}/up; head -c 6000000 "
+				 "/dev/zero | tr '\\\\0' 'x' | fold -w 100\"]\n"
+				 "    ready: {path: \"${sockdir}/up\"}\n");
 	struct pf_error err;
 	struct pf_services *s = pf_services_new(t, fx_scratch, &err);
 	assert_non_null(s);
@@ -314,18 +315,9 @@ static void test_log_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_parse_errors, fx_scratch_setup,
-						fx_scratch_teardown_tree),
-		cmocka_unit_test_setup_teardown(test_parse_ok, fx_scratch_setup,
-						fx_scratch_teardown_tree),
-		cmocka_unit_test_setup_teardown(test_start_stop, fx_scratch_setup,
-						fx_scratch_teardown_tree),
-		cmocka_unit_test_setup_teardown(test_start_errors, fx_scratch_setup,
-						fx_scratch_teardown_tree),
-		cmocka_unit_test_setup_teardown(test_exit_during_boot, fx_scratch_setup,
-						fx_scratch_teardown_tree),
-		cmocka_unit_test_setup_teardown(test_log_bounded, fx_scratch_setup,
-						fx_scratch_teardown_tree),
+		FX_SCRATCH_TEST(test_parse_errors),	FX_SCRATCH_TEST(test_parse_ok),
+		FX_SCRATCH_TEST(test_start_stop),	FX_SCRATCH_TEST(test_start_errors),
+		FX_SCRATCH_TEST(test_exit_during_boot), FX_SCRATCH_TEST(test_log_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,9 +3,7 @@
  * Tests for harness/src/launch/target.c: loading, validation diagnostics (file,
  * line, column, field), lookup by name, listing and argv expansion.
  *
- * Fixtures live in harness/tests/data/targets/{ok,ok2,bad}. The data
- * directory comes from $PF_TEST_DATA_DIR, else the PF_TEST_DATA_DIR macro
- * (set by the build), else "harness/tests/data" relative to the repo root.
+ * Fixtures live in harness/tests/data/targets/{ok,ok2,bad} (target_fixture.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,74 +24,7 @@
 #include "launch/target.h"
 
 #include "fixture.h"
-
-#ifndef PF_TEST_DATA_DIR
-#define PF_TEST_DATA_DIR "harness/tests/data"
-#endif
-
-static const char *data_dir(void)
-{
-	const char *d = getenv("PF_TEST_DATA_DIR");
-	return d && *d ? d : PF_TEST_DATA_DIR;
-}
-
-/* Path of a fixture below data/targets; static buffers in rotation so a
- * test can hold a few at once. */
-static const char *fx(const char *rel)
-{
-	static char bufs[4][1024];
-	static int next;
-	char *b = bufs[next++ % 4];
-	snprintf(b, sizeof(bufs[0]), "%s/targets/%s", data_dir(), rel);
-	return b;
-}
-
-/* A fixture target that must load; the loader's message otherwise. */
-static struct pf_target *load_ok(const char *rel)
-{
-	struct pf_error err;
-	char text[FX_ERR_TEXT];
-	struct pf_target *t = pf_target_load(fx(rel), NULL, &err);
-	if (!t)
-		fail_msg("%s", fx_err(&err, text));
-	return t;
-}
-
-/* t's command line for that probe, bootargs and output directory, which
- * must expand; the expander's message otherwise. */
-static char **argv_ok(const struct pf_target *t, const char *probe, const char *bootargs,
-		      const char *outdir, size_t *argc)
-{
-	struct pf_error err;
-	char text[FX_ERR_TEXT];
-	char **argv = pf_target_argv(t, probe, bootargs, outdir, argc, &err);
-
-	if (!argv)
-		fail_msg("%s", fx_err(&err, text));
-	return argv;
-}
-
-/* t's overall, inactivity and boot limits, in ms. */
-static void assert_limits(const struct pf_target *t, long overall, long inactivity, long boot)
-{
-	assert_int_equal(t->overall_ms, overall);
-	assert_int_equal(t->inactivity_ms, inactivity);
-	assert_int_equal(t->boot_ms, boot);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static size_t strv_len(char **v)
-{
-	size_t n = 0;
-	while (v && v[n])
-		n++;
-	return n;
-}
+#include "target_fixture.h"
 
 /* ---- happy paths ---------------------------------------------------------- */
 
@@ -162,10 +93,8 @@ static void test_fractional_timeouts_and_empty_version_args(void **state)
 static void test_argv_expansion(void **state)
 {
 	(void)state;
-	struct pf_target *t = load_ok("ok/features.yaml");
-	size_t argc = 99;
-	const char *bootargs = "pf.filter=virtio.* pf.seed=7  pf.verbose=1";
-	char **argv = argv_ok(t, "/img/riscv/probe.elf", bootargs, "/out dir", &argc);
+	struct cmdline c = cmdline_of("ok/features.yaml", "/img/riscv/probe.elf",
+				      "pf.filter=virtio.* pf.seed=7  pf.verbose=1", "/out dir");
 	static const char *const want[] = {
 		"/opt/fake/bin/vmm",
 		"--kernel=/img/riscv/probe.elf",
@@ -176,22 +105,23 @@ static void test_argv_expansion(void **state)
 		"",					      /* empty stays an element */
 		"/out dir/out dir",
 	};
-	assert_int_equal(argc, sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < argc; i++)
-		assert_string_equal(argv[i], want[i]);
-	assert_null(argv[argc]);
-	pf_argv_free(argv);
-	pf_target_free(t);
+	assert_int_equal(c.argc, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < c.argc; i++)
+		assert_string_equal(c.argv[i], want[i]);
+	assert_null(c.argv[c.argc]);
+	cmdline_free(&c);
 }
 
 static void test_argv_reference_bootargs_one_element(void **state)
 {
-	(void)state;
-	struct pf_target *t = load_ok("ok/qemu-aarch64-virt.yaml");
-	size_t argc = 0;
 	const char *bootargs = "pf.filter=blk.*,net.* pf.seed=42";
-	char **argv = argv_ok(t, "/images/probe-aarch64.img", bootargs, "/tmp/o", &argc);
-	assert_int_equal(argc, t->argc);
+	struct cmdline c = cmdline_of("ok/qemu-aarch64-virt.yaml", "/images/probe-aarch64.img",
+				      bootargs, "/tmp/o");
+	char **argv = c.argv;
+	size_t argc = c.argc;
+
+	(void)state;
+	assert_int_equal(argc, c.t->argc);
 	assert_string_equal(argv[0], "qemu-system-aarch64");
 	int seen_append = 0, seen_kernel = 0;
 	for (size_t i = 0; i < argc; i++) {
@@ -210,8 +140,7 @@ static void test_argv_reference_bootargs_one_element(void **state)
 	}
 	assert_int_equal(seen_append, 1);
 	assert_int_equal(seen_kernel, 1);
-	pf_argv_free(argv);
-	pf_target_free(t);
+	cmdline_free(&c);
 }
 
 static void test_argv_unavailable_value(void **state)
