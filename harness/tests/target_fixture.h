@@ -51,7 +51,7 @@ static inline struct pf_target *load_ok(const char *rel)
 /* t's command line for that probe, bootargs and output directory, which
  * must expand; the expander's message otherwise. */
 static inline char **argv_ok(const struct pf_target *t, const char *probe, const char *bootargs,
-		      const char *outdir, size_t *argc)
+			     const char *outdir, size_t *argc)
 {
 	struct pf_error err;
 	char text[FX_ERR_TEXT];
@@ -72,7 +72,7 @@ struct cmdline {
 /* The fixture target rel, loaded, and its command line (argv_ok); argc
  * starts as garbage so that a test sees it set. */
 static inline struct cmdline cmdline_of(const char *rel, const char *probe, const char *bootargs,
-				 const char *outdir)
+					const char *outdir)
 {
 	struct cmdline c = { .argc = 99 };
 
@@ -88,7 +88,8 @@ static inline void cmdline_free(struct cmdline *c)
 }
 
 /* t's overall, inactivity and boot limits, in ms. */
-static inline void assert_limits(const struct pf_target *t, long overall, long inactivity, long boot)
+static inline void assert_limits(const struct pf_target *t, long overall, long inactivity,
+				 long boot)
 {
 	assert_int_equal(t->overall_ms, overall);
 	assert_int_equal(t->inactivity_ms, inactivity);

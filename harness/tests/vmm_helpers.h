@@ -170,4 +170,34 @@ static inline struct pf_supervise_opts opts(long overall, long boot, long inacti
 	return o;
 }
 
+/* One supervised run of a script: the markers and what it printed, the
+ * limits, how it ended and how long it took (ms). */
+struct sup {
+	struct cap c;
+	struct pf_supervise_opts o;
+	struct pf_supervise_result res;
+	long took;
+};
+
+static inline void supervise(struct sup *s, const char *script)
+{
+	supervise_sh(script, &s->o, &s->c, &s->res, &s->took);
+}
+
+/* The run took at least min ms and less than max. */
+static inline void assert_took(const struct sup *s, long min, long max)
+{
+	if (s->took < min || s->took >= max)
+		fail_msg("took %ld ms, want at least %ld and less than %ld", s->took, min, max);
+}
+
+/* The VMM ended as how, by signal (0: none), the runner having sent sent. */
+static inline void assert_exit(const struct pf_vmm_exit *e, enum pf_vmm_how how, int signal,
+			       int sent)
+{
+	assert_int_equal(e->how, how);
+	assert_int_equal(e->signal, signal);
+	assert_int_equal(e->sent_signal, sent);
+}
+
 #endif
