@@ -44,8 +44,7 @@ static void test_prints_then_exits_3(void **state)
 {
 	(void)state;
 	struct sup s = { .o = opts(10000, 0, 0) };
-	supervise(&s, "printf 'partial record'; exit 3");
-	assert_int_equal(s.res.outcome, PF_SUP_EXIT_CODE);
+	supervise(&s, "printf 'partial record'; exit 3", PF_SUP_EXIT_CODE);
 	assert_int_equal(s.res.exit.how, PF_VMM_EXITED);
 	assert_int_equal(s.res.exit.code, 3);
 	assert_string_equal(out_str(&s.c), "partial record");
@@ -63,8 +62,7 @@ static void test_stderr_separate(void **state)
 {
 	(void)state;
 	struct sup s = { .o = opts(10000, 0, 0) };
-	supervise(&s, "printf out1; printf 'qemu: warning' >&2; printf out2");
-	assert_int_equal(s.res.outcome, PF_SUP_EXITED);
+	supervise(&s, "printf out1; printf 'qemu: warning' >&2; printf out2", PF_SUP_EXITED);
 	assert_string_equal(out_str(&s.c), "out1out2");
 	assert_string_equal(err_str(&s.c), "qemu: warning");
 	assert_int_equal(s.res.serial_bytes, 8);
@@ -77,8 +75,7 @@ static void test_stdin_is_dev_null(void **state)
 	(void)state;
 	struct sup s = { .o = opts(5000, 0, 0) };
 	/* cat would block forever on a terminal or an inherited pipe. */
-	supervise(&s, "cat; echo done");
-	assert_int_equal(s.res.outcome, PF_SUP_EXITED);
+	supervise(&s, "cat; echo done", PF_SUP_EXITED);
 	assert_string_equal(out_str(&s.c), "done\n");
 	assert_true(s.took < SLACK_MS);
 	cap_free(&s.c);
@@ -151,8 +148,7 @@ static void test_large_output_fully_received(void **state)
 	struct sup s = { .o = opts(60000, 0, 0) };
 	/* 2.5 MB on stderr first: were stderr not read concurrently, the child
      * would block on a full pipe and the run would time out. */
-	supervise(&s, "seq 1 400000 >&2; seq 1 1000000; seq 1 10 >&2");
-	assert_int_equal(s.res.outcome, PF_SUP_EXITED);
+	supervise(&s, "seq 1 400000 >&2; seq 1 1000000; seq 1 10 >&2", PF_SUP_EXITED);
 	assert_int_equal(s.c.out.len, want.len);
 	assert_int_equal(s.res.serial_bytes, want.len);
 	assert_memory_equal(s.c.out.p, want.p, want.len);

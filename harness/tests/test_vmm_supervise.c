@@ -14,8 +14,7 @@ static void test_child_sigsegv_is_a_crash(void **state)
 {
 	(void)state;
 	struct sup s = { .o = opts(10000, 0, 0) };
-	supervise(&s, "printf 'before'; kill -SEGV $$");
-	assert_int_equal(s.res.outcome, PF_SUP_CRASHED);
+	supervise(&s, "printf 'before'; kill -SEGV $$", PF_SUP_CRASHED);
 	assert_exit(&s.res.exit, PF_VMM_SIGNALLED, SIGSEGV, 0);
 	assert_int_equal(s.res.exit.code, -1);
 	assert_string_equal(out_str(&s.c), "before");
@@ -30,8 +29,7 @@ static void test_inactivity_timeout_kills(void **state)
 {
 	(void)state;
 	struct sup s = { .c = { .first_marker = "READY" }, .o = opts(30000, 5000, 300) };
-	supervise(&s, "printf 'READY\\n'; exec sleep 1000");
-	assert_int_equal(s.res.outcome, PF_SUP_TIMEOUT_INACTIVITY);
+	supervise(&s, "printf 'READY\\n'; exec sleep 1000", PF_SUP_TIMEOUT_INACTIVITY);
 	assert_string_equal(pf_supervise_outcome_name(s.res.outcome), "wedged");
 	assert_true(s.res.first_record);
 	assert_true(s.res.first_record_ms >= 0);
@@ -51,8 +49,7 @@ static void test_flood_without_progress_is_wedged(void **state)
 		"printf 'TICK\\n'; while :; do printf 'noise noise noise noise\\n'; done";
 	struct sup s = { .c = { .first_marker = "TICK", .progress_marker = "TICK" },
 			 .o = opts(20000, 5000, 500) };
-	supervise(&s, script);
-	assert_int_equal(s.res.outcome, PF_SUP_TIMEOUT_INACTIVITY);
+	supervise(&s, script, PF_SUP_TIMEOUT_INACTIVITY);
 	assert_int_equal(s.c.progress, 1);
 	assert_true(s.res.last_progress_ms >= 0);
 	/* bytes kept coming after the last record */
@@ -62,8 +59,7 @@ static void test_flood_without_progress_is_wedged(void **state)
 	cap_free(&s.c);
 
 	struct sup d = { .c = { .first_marker = "TICK" }, .o = opts(1500, 5000, 500) };
-	supervise(&d, script);
-	assert_int_equal(d.res.outcome, PF_SUP_TIMEOUT_OVERALL);
+	supervise(&d, script, PF_SUP_TIMEOUT_OVERALL);
 	cap_free(&d.c);
 }
 
@@ -73,8 +69,8 @@ static void test_sigterm_ignored_escalates_to_sigkill(void **state)
 	struct sup s = { .c = { .first_marker = "READY" }, .o = opts(30000, 5000, 200) };
 	s.o.term_grace_ms = 300;
 	/* An ignored signal stays ignored across exec: sleep ignores SIGTERM. */
-	supervise(&s, "trap '' TERM; printf 'READY\\n'; exec sleep 1000");
-	assert_int_equal(s.res.outcome, PF_SUP_TIMEOUT_INACTIVITY);
+	supervise(&s, "trap '' TERM; printf 'READY\\n'; exec sleep 1000",
+		  PF_SUP_TIMEOUT_INACTIVITY);
 	assert_true(s.res.escalated);
 	assert_exit(&s.res.exit, PF_VMM_KILLED, SIGKILL, SIGKILL);
 	assert_took(&s, 200 + 300, 200 + 300 + SLACK_MS);
@@ -87,8 +83,7 @@ static void test_boot_timeout(void **state)
 	/* Noise that is not a record must not count as the first record, and
      * the inactivity limit must not apply before the first record. */
 	struct sup s = { .c = { .first_marker = "@@PF2 " }, .o = opts(30000, 500, 100) };
-	supervise(&s, "printf 'firmware banner\\n'; exec sleep 1000");
-	assert_int_equal(s.res.outcome, PF_SUP_TIMEOUT_BOOT);
+	supervise(&s, "printf 'firmware banner\\n'; exec sleep 1000", PF_SUP_TIMEOUT_BOOT);
 	assert_string_equal(pf_supervise_outcome_name(s.res.outcome), "boot-timeout");
 	assert_false(s.res.first_record);
 	assert_int_equal(s.res.first_record_ms, -1);
@@ -102,8 +97,7 @@ static void test_overall_timeout(void **state)
 	(void)state;
 	struct sup s = { .c = { .first_marker = "tick" }, .o = opts(600, 5000, 1000) };
 	/* Always talking, never done: only the overall limit can end it. */
-	supervise(&s, "while :; do printf 'tick\\n'; sleep 0.05; done");
-	assert_int_equal(s.res.outcome, PF_SUP_TIMEOUT_OVERALL);
+	supervise(&s, "while :; do printf 'tick\\n'; sleep 0.05; done", PF_SUP_TIMEOUT_OVERALL);
 	assert_int_equal(s.res.exit.how, PF_VMM_KILLED);
 	assert_true(s.res.serial_bytes >= 5 * 3);
 	assert_took(&s, 600, 600 + SLACK_MS);
@@ -115,8 +109,7 @@ static void test_finished_then_exits(void **state)
 	(void)state;
 	struct sup s = { .c = { .first_marker = "hello", .finish_marker = "END" },
 			 .o = opts(10000, 5000, 5000) };
-	supervise(&s, "printf 'hello\\n'; printf 'END\\n'; exit 0");
-	assert_int_equal(s.res.outcome, PF_SUP_EXITED);
+	supervise(&s, "printf 'hello\\n'; printf 'END\\n'; exit 0", PF_SUP_EXITED);
 	assert_true(s.res.first_record);
 	assert_true(s.res.finished);
 	assert_true(s.res.finished_ms >= 0);
@@ -132,8 +125,7 @@ static void test_finished_then_lingers_is_stopped(void **state)
 	s.o.exit_grace_ms = 400;
 	/* After `end` the inactivity limit (100 ms) is off: the outcome must be
      * "stopped" after the exit grace, not "wedged". */
-	supervise(&s, "printf 'hello\\nEND\\n'; exec sleep 1000");
-	assert_int_equal(s.res.outcome, PF_SUP_STOPPED);
+	supervise(&s, "printf 'hello\\nEND\\n'; exec sleep 1000", PF_SUP_STOPPED);
 	assert_true(s.res.finished);
 	assert_int_equal(s.res.exit.how, PF_VMM_KILLED);
 	assert_took(&s, 400, 400 + SLACK_MS);
@@ -147,8 +139,7 @@ static void test_leftover_child_holding_pipe(void **state)
 	s.o.drain_ms = 300;
 	/* The shell exits at once but its background sleep keeps stdout open:
      * supervision must not wait for EOF forever, and must kill the sleep. */
-	supervise(&s, "sleep 1000 & echo $!; exit 0");
-	assert_int_equal(s.res.outcome, PF_SUP_EXITED);
+	supervise(&s, "sleep 1000 & echo $!; exit 0", PF_SUP_EXITED);
 	assert_true(s.took < 300 + SLACK_MS);
 	pid_t sleeper = (pid_t)atoi(out_str(&s.c));
 	assert_true(sleeper > 0);
@@ -171,10 +162,9 @@ static void test_signal_state_of_runner_and_child(void **state)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, &old_mask);
-	supervise(&s, "grep -E '^Sig(Ign|Blk):' /proc/self/status");
+	supervise(&s, "grep -E '^Sig(Ign|Blk):' /proc/self/status", PF_SUP_EXITED);
 	sigaction(SIGINT, &old_int, NULL);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	assert_int_equal(s.res.outcome, PF_SUP_EXITED);
 	assert_non_null(strstr(out_str(&s.c), "SigBlk:\t0000000000000000"));
 	assert_non_null(strstr(out_str(&s.c), "SigIgn:\t0000000000000000"));
 

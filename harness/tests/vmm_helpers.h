@@ -179,9 +179,13 @@ struct sup {
 	long took;
 };
 
-static inline void supervise(struct sup *s, const char *script)
+/* Supervises script, which must end with the outcome want. */
+static inline void supervise(struct sup *s, const char *script, enum pf_supervise_outcome want)
 {
 	supervise_sh(script, &s->o, &s->c, &s->res, &s->took);
+	if (s->res.outcome != want)
+		fail_msg("outcome %s, want %s", pf_supervise_outcome_name(s->res.outcome),
+			 pf_supervise_outcome_name(want));
 }
 
 /* The run took at least min ms and less than max. */
