@@ -47,14 +47,12 @@ static void test_prints_then_exits_3(void **state)
 	supervise(&s, "printf 'partial record'; exit 3", PF_SUP_EXIT_CODE);
 	assert_int_equal(s.res.exit.how, PF_VMM_EXITED);
 	assert_int_equal(s.res.exit.code, 3);
-	assert_string_equal(out_str(&s.c), "partial record");
-	assert_int_equal(s.res.serial_bytes, strlen("partial record"));
+	assert_serial(&s, "partial record");
 	assert_true(s.res.last_serial_ms >= 0);
 	assert_true(s.res.exit_ms >= 0 && s.res.exit_ms <= s.res.elapsed_ms);
 	assert_false(s.res.finished);
 	assert_string_equal(pf_supervise_outcome_name(s.res.outcome), "exit-code");
-	char d[128];
-	assert_string_equal(pf_vmm_exit_describe(&s.res.exit, d, sizeof(d)), "exited 3");
+	assert_string_equal(exit_text(&s), "exited 3");
 	cap_free(&s.c);
 }
 
@@ -63,10 +61,8 @@ static void test_stderr_separate(void **state)
 	(void)state;
 	struct sup s = { .o = opts(10000, 0, 0) };
 	supervise(&s, "printf out1; printf 'qemu: warning' >&2; printf out2", PF_SUP_EXITED);
-	assert_string_equal(out_str(&s.c), "out1out2");
-	assert_string_equal(err_str(&s.c), "qemu: warning");
-	assert_int_equal(s.res.serial_bytes, 8);
-	assert_int_equal(s.res.stderr_bytes, 13);
+	assert_serial(&s, "out1out2");
+	assert_stderr(&s, "qemu: warning");
 	cap_free(&s.c);
 }
 
@@ -76,7 +72,7 @@ static void test_stdin_is_dev_null(void **state)
 	struct sup s = { .o = opts(5000, 0, 0) };
 	/* cat would block forever on a terminal or an inherited pipe. */
 	supervise(&s, "cat; echo done", PF_SUP_EXITED);
-	assert_string_equal(out_str(&s.c), "done\n");
+	assert_serial(&s, "done\n");
 	assert_true(s.took < SLACK_MS);
 	cap_free(&s.c);
 }

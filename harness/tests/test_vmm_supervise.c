@@ -17,11 +17,9 @@ static void test_child_sigsegv_is_a_crash(void **state)
 	supervise(&s, "printf 'before'; kill -SEGV $$", PF_SUP_CRASHED);
 	assert_exit(&s.res.exit, PF_VMM_SIGNALLED, SIGSEGV, 0);
 	assert_int_equal(s.res.exit.code, -1);
-	assert_string_equal(out_str(&s.c), "before");
+	assert_serial(&s, "before");
 	assert_string_equal(pf_supervise_outcome_name(s.res.outcome), "crash");
-	char d[128];
-	assert_non_null(
-		strstr(pf_vmm_exit_describe(&s.res.exit, d, sizeof(d)), "killed by SIGSEGV"));
+	assert_non_null(strstr(exit_text(&s), "killed by SIGSEGV"));
 	cap_free(&s.c);
 }
 
@@ -87,7 +85,7 @@ static void test_boot_timeout(void **state)
 	assert_string_equal(pf_supervise_outcome_name(s.res.outcome), "boot-timeout");
 	assert_false(s.res.first_record);
 	assert_int_equal(s.res.first_record_ms, -1);
-	assert_string_equal(out_str(&s.c), "firmware banner\n");
+	assert_serial(&s, "firmware banner\n");
 	assert_took(&s, 500, 500 + SLACK_MS);
 	cap_free(&s.c);
 }

@@ -188,6 +188,28 @@ static inline void supervise(struct sup *s, const char *script, enum pf_supervis
 			 pf_supervise_outcome_name(want));
 }
 
+/* The run's serial output (stdout) was exactly out, counted as such. */
+static inline void assert_serial(const struct sup *s, const char *out)
+{
+	assert_string_equal(out_str(&s->c), out);
+	assert_int_equal(s->res.serial_bytes, strlen(out));
+}
+
+/* The run's stderr was exactly err, counted apart from the serial output. */
+static inline void assert_stderr(const struct sup *s, const char *err)
+{
+	assert_string_equal(err_str(&s->c), err);
+	assert_int_equal(s->res.stderr_bytes, strlen(err));
+}
+
+/* How the run's VMM ended, in words. */
+static inline const char *exit_text(const struct sup *s)
+{
+	static char d[128];
+
+	return pf_vmm_exit_describe(&s->res.exit, d, sizeof(d));
+}
+
 /* The run took at least min ms and less than max. */
 static inline void assert_took(const struct sup *s, long min, long max)
 {
