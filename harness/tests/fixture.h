@@ -8,6 +8,7 @@
 #ifndef PF_TEST_FIXTURE_H
 #define PF_TEST_FIXTURE_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,22 @@ static inline char *fx_slurp(const char *path)
 	return buf;
 }
 
+/* Asserts that text holds each of the NULL-terminated needles. */
+static inline void fx_contains(const char *text, ...) __attribute__((sentinel));
+
+static inline void fx_contains(const char *text, ...)
+{
+	const char *needle;
+	va_list ap;
+
+	assert_non_null(text);
+	va_start(ap, text);
+	while ((needle = va_arg(ap, const char *)))
+		if (!strstr(text, needle))
+			fail_msg("text lacks \"%s\"", needle);
+	va_end(ap);
+}
+
 /* "FILE:LINE:COL: field 'x': message" of e, in a buffer of the caller. */
 static inline const char *fx_err(const struct pf_error *e, char buf[FX_ERR_TEXT])
 {
@@ -84,6 +101,20 @@ static inline int fx_scratch_teardown(void **state)
 	unlink(fx_scratch_file());
 	return rmdir(fx_scratch);
 }
+
+/* A teardown for tests that fill the scratch directory: removes it whole. */
+static inline int fx_scratch_teardown_tree(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx_scratch);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A test that fills the scratch directory, made and removed around it. */
+#define FX_SCRATCH_TEST(f) \
+	cmocka_unit_test_setup_teardown(f, fx_scratch_setup, fx_scratch_teardown_tree)
 
 /* harness/tests/data/results/NAME as JSON. */
 static inline json_t *fx_results(const char *name)

@@ -26,6 +26,7 @@
 #include "util/json.h"
 
 #include "journal_dir.h"
+#include "json_helpers.h"
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -57,6 +58,36 @@ static inline void add(struct pf_results *r, uint32_t seq, const char *json)
 	"\"device_id\":2,\"transport\":\"mmio\",\"address\":\"0x0a000000\"}"
 #define END_OK "{\"t\":\"end\",\"counts\":{},\"records\":5,\"status\":\"ok\"}"
 #define END_ABORTED "{\"t\":\"end\",\"status\":\"aborted\"}"
+
+/* Adds the NULL-terminated records in order, numbered from seq; a hello
+ * numbers again from 0, as a rebooted guest does. Returns r. */
+static inline struct pf_results *feed(struct pf_results *r, uint32_t seq, ...)
+	__attribute__((sentinel));
+
+static inline struct pf_results *feed(struct pf_results *r, uint32_t seq, ...)
+{
+	const char *rec;
+	va_list ap;
+
+	va_start(ap, seq);
+	while ((rec = va_arg(ap, const char *))) {
+		if (!strcmp(rec, HELLO))
+			seq = 0;
+		add(r, seq++, rec);
+	}
+	va_end(ap);
+	return r;
+}
+
+/* A new run model fed the NULL-terminated records. */
+#define results_of(...) feed(pf_results_new(), 0, __VA_ARGS__)
+
+/* Frees what a test built from a run model. */
+static inline void results_done(struct pf_results *r, json_t *doc)
+{
+	json_decref(doc);
+	pf_results_free(r);
+}
 
 static inline char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
@@ -93,19 +124,24 @@ static inline json_t *doc_of(const struct pf_results *r, const struct pf_spec *s
 	return doc;
 }
 
-static inline const char *sum_verdict(const json_t *doc)
-{
-	return pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL);
-}
-
-static inline json_int_t sum_int(const json_t *doc, const char *key)
-{
-	return json_integer_value(json_object_get(json_object_get(doc, "summary"), key));
-}
-
 static inline json_t *at(const json_t *doc, const char *list, size_t i)
 {
 	return json_array_get(json_object_get(doc, list), i);
+}
+
+/* The string member key of the i-th element of doc's list. */
+static inline const char *at_str(const json_t *doc, const char *list, size_t i, const char *key)
+{
+	return pf_json_string_get(at(doc, list, i), key, NULL);
+}
+
+/* doc has exactly one diagnostic, of that kind, at that seq. */
+static inline void assert_one_diagnostic(const json_t *doc, const char *kind, json_int_t seq)
+{
+	assert_int_equal(json_array_size(json_object_get(doc, "diagnostics")), 1);
+	assert_string_equal(at_str(doc, "diagnostics", 0, "kind"), kind);
+	assert_int_equal(json_integer_value(json_object_get(at(doc, "diagnostics", 0), "seq")),
+			 seq);
 }
 
 static inline size_t count_words(const char *s)

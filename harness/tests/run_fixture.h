@@ -55,13 +55,19 @@ static int teardown(void **state)
 /* A test with the fixture above. */
 #define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
-/* pf_cmd_run with the fake target, its output dir, the probe image (any
- * readable file) and the given extra arguments (NULL-terminated). */
-static int run(struct fx *fx, ...)
+/* How the fake hypervisor misbehaves (FAKE_MODE), and at which check
+ * (FAKE_AT; NULL: its default). */
+static inline void fake_mode(const char *mode, const char *at)
+{
+	setenv("FAKE_MODE", mode, 1);
+	if (at)
+		setenv("FAKE_AT", at, 1);
+}
+
+static inline int run_v(struct fx *fx, va_list ap)
 {
 	char *argv[48];
 	int argc = 0;
-	va_list ap;
 	const char *a;
 
 	argv[argc++] = "run";
@@ -73,12 +79,23 @@ static int run(struct fx *fx, ...)
 	argv[argc++] = fx->target;
 	argv[argc++] = "--formats";
 	argv[argc++] = "json";
-	va_start(ap, fx);
 	while ((a = va_arg(ap, const char *)) && argc < 47)
 		argv[argc++] = (char *)a;
-	va_end(ap);
 	argv[argc] = NULL;
 	return pf_cmd_run(argc, argv);
+}
+
+/* pf_cmd_run with the fake target, its output dir, the probe image (any
+ * readable file) and the given extra arguments (NULL-terminated). */
+static inline int run(struct fx *fx, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fx);
+	rc = run_v(fx, ap);
+	va_end(ap);
+	return rc;
 }
 
 static json_t *results(struct fx *fx)
@@ -87,6 +104,49 @@ static json_t *results(struct fx *fx)
 
 	assert_non_null(doc);
 	return doc;
+}
+
+/* run(), which must exit with want, then its results.json. */
+static inline json_t *run_doc(struct fx *fx, int want, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, want);
+	rc = run_v(fx, ap);
+	va_end(ap);
+	assert_int_equal(rc, want);
+	return results(fx);
+}
+
+/* run_doc() with the fake hypervisor misbehaving as fake_mode() says. */
+static inline json_t *fake_run(struct fx *fx, const char *mode, const char *at, int want, ...)
+{
+	va_list ap;
+	int rc;
+
+	fake_mode(mode, at);
+	va_start(ap, want);
+	rc = run_v(fx, ap);
+	va_end(ap);
+	assert_int_equal(rc, want);
+	return results(fx);
+}
+
+/* The verdicts of the fake's checks, in catalogue order (NCHECKS of them). */
+static inline void assert_verdicts(const json_t *doc, ...)
+{
+	va_list ap;
+
+	va_start(ap, doc);
+	for (int i = 0; i < NCHECKS; i++) {
+		const char *want = va_arg(ap, const char *);
+		const char *got = th_verdict(doc, checks[i]);
+
+		if (!got || strcmp(got, want))
+			fail_msg("%s: verdict %s, want %s", checks[i], got ? got : "(none)", want);
+	}
+	va_end(ap);
 }
 
 static json_int_t run_int(const json_t *doc, const char *key)

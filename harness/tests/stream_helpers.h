@@ -269,6 +269,44 @@ static inline void feed_line_n(struct cap *c, const char *nonce, uint32_t seq, c
 	free(l);
 }
 
+/* Feeds the NULL-terminated records as lines numbered from seq up,
+ * checksummed with nonce (none: NULL). */
+static inline void feed_lines_n(struct cap *c, const char *nonce, uint32_t seq, ...)
+	__attribute__((sentinel));
+
+static inline void feed_lines_n(struct cap *c, const char *nonce, uint32_t seq, ...)
+{
+	const char *json;
+	va_list ap;
+
+	va_start(ap, seq);
+	while ((json = va_arg(ap, const char *)))
+		feed_line_n(c, nonce, seq++, json);
+	va_end(ap);
+}
+
+/* c received nrec records and raised ndiag diagnostics. */
+static inline void assert_tally(const struct cap *c, size_t nrec, size_t ndiag)
+{
+	assert_int_equal(c->nrec, nrec);
+	assert_int_equal(c->ndiag, ndiag);
+}
+
+/* c received nrec records and raised n diagnostics of that kind. */
+static inline void assert_tally_kind(const struct cap *c, size_t nrec, enum pf_diag_kind kind,
+				     size_t n)
+{
+	assert_int_equal(c->nrec, nrec);
+	assert_int_equal(count_kind(c, kind), n);
+}
+
+/* c's i-th diagnostic is of that kind, about the line numbered seq. */
+static inline void assert_diag(const struct cap *c, size_t i, enum pf_diag_kind kind, uint32_t seq)
+{
+	assert_int_equal(c->diags[i].kind, kind);
+	assert_int_equal(c->diags[i].seq, seq);
+}
+
 /* The session of one run: a hello carrying hello_nonce, the records
  * checksummed with crc_nonce. */
 static inline void feed_session_n(struct cap *c, const char *hello, const char *crc_nonce)

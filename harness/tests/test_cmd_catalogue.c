@@ -85,15 +85,20 @@ static char *text_of(int (*cmd)(int, char **), char *name)
 	return text;
 }
 
+/* `plugfest NAME` prints want; `plugfest NAME bad` is a usage error. */
+static void lists(int (*cmd)(int, char **), char *name, const char *want, char *bad)
+{
+	char *text = text_of(cmd, name);
+
+	assert_non_null(strstr(text, want));
+	free(text);
+	assert_int_equal(cmd(2, ARGV(name, bad)), PF_EXIT_USAGE);
+}
+
 static void list_text(void **state)
 {
-	char *text;
-
 	(void)state;
-	text = text_of(pf_cmd_list, "list");
-	assert_non_null(strstr(text, "basic.init.sequence"));
-	free(text);
-	assert_int_equal(CALL(pf_cmd_list, "list", "--nosuch"), PF_EXIT_USAGE);
+	lists(pf_cmd_list, "list", "basic.init.sequence", "--nosuch");
 }
 
 static void coverage_json_parses(void **state)
@@ -123,13 +128,8 @@ static void coverage_json_parses(void **state)
 
 static void targets_listed(void **state)
 {
-	char *text;
-
 	(void)state;
-	text = text_of(pf_cmd_targets, "targets");
-	assert_non_null(strstr(text, "qemu-aarch64-virt"));
-	free(text);
-	assert_int_equal(CALL(pf_cmd_targets, "targets", "extra"), PF_EXIT_USAGE);
+	lists(pf_cmd_targets, "targets", "qemu-aarch64-virt", "extra");
 }
 
 /* In a fresh process (paths are resolved once per process), with

@@ -18,8 +18,7 @@ static void clean_run(void **state)
 	char *boots;
 	const char *nonce;
 
-	assert_int_equal(run(fx, NULL), PF_EXIT_CONFORMANT);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_CONFORMANT, NULL);
 	for (int i = 0; i < NCHECKS; i++) {
 		assert_int_equal(th_count_results(doc, checks[i], DEV), 1);
 		assert_string_equal(th_verdict(doc, checks[i]), "pass");
@@ -59,10 +58,8 @@ static void nonce_fresh_per_run(void **state)
 	struct fx *fx = *state;
 	json_t *a, *b;
 
-	assert_int_equal(run(fx, NULL), PF_EXIT_CONFORMANT);
-	a = results(fx);
-	assert_int_equal(run(fx, NULL), PF_EXIT_CONFORMANT);
-	b = results(fx);
+	a = run_doc(fx, PF_EXIT_CONFORMANT, NULL);
+	b = run_doc(fx, PF_EXIT_CONFORMANT, NULL);
 	assert_string_not_equal(pf_json_string_get(json_object_get(a, "run"), "nonce", NULL),
 				pf_json_string_get(json_object_get(b, "run"), "nonce", NULL));
 	json_decref(a);
@@ -71,12 +68,7 @@ static void nonce_fresh_per_run(void **state)
 
 static void stale_nonce_rejected(void **state)
 {
-	struct fx *fx = *state;
-	json_t *doc;
-
-	setenv("FAKE_MODE", "stale", 1);
-	assert_int_equal(run(fx, NULL), PF_EXIT_INFRA);
-	doc = results(fx);
+	json_t *doc = fake_run(*state, "stale", NULL, PF_EXIT_INFRA, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "results")), 0);
 	assert_true(th_diags(doc, "nonce") > 0);
 	assert_int_equal(th_findings(doc, "protocol"), 1);
@@ -94,17 +86,11 @@ static void crash_within_check_resumes(void **state)
 	char *boots, *second;
 	const char *nonce;
 
-	setenv("FAKE_MODE", "crash-in", 1);
-	setenv("FAKE_AT", "1", 1);
-	assert_int_equal(run(fx, NULL), PF_EXIT_NONCONFORMANT);
-	doc = results(fx);
+	doc = fake_run(fx, "crash-in", "1", PF_EXIT_NONCONFORMANT, NULL);
 	assert_true(th_pairs_unique(doc));
 	for (int i = 0; i < NCHECKS; i++)
 		assert_int_equal(th_count_results(doc, checks[i], DEV), 1);
-	assert_string_equal(th_verdict(doc, checks[0]), "pass");
-	assert_string_equal(th_verdict(doc, checks[1]), "crash");
-	assert_string_equal(th_verdict(doc, checks[2]), "pass");
-	assert_string_equal(th_verdict(doc, checks[3]), "pass");
+	assert_verdicts(doc, "pass", "crash", "pass", "pass");
 	assert_int_equal(run_int(doc, "launches"), 2);
 	assert_int_equal(run_int(doc, "boots"), 2);
 	assert_int_equal(th_findings(doc, "crash"), 1);
@@ -128,8 +114,7 @@ static void crash_between_checks_resumes(void **state)
 	json_t *doc;
 	char *boots;
 
-	setenv("FAKE_MODE", "crash-between", 1);
-	setenv("FAKE_AT", "1", 1);
+	fake_mode("crash-between", "1");
 	run(fx, NULL);
 	doc = results(fx);
 	assert_true(th_pairs_unique(doc));
@@ -150,18 +135,9 @@ static void crash_between_checks_resumes(void **state)
  * boot, the check gets the verdict `timeout`, the next boot resumes. */
 static void hang_within_check_times_out(void **state)
 {
-	struct fx *fx = *state;
-	json_t *doc;
-
-	setenv("FAKE_MODE", "hang", 1);
-	setenv("FAKE_AT", "1", 1);
-	assert_int_equal(run(fx, "--timeout", "2", NULL), PF_EXIT_NONCONFORMANT);
-	doc = results(fx);
+	json_t *doc = fake_run(*state, "hang", "1", PF_EXIT_NONCONFORMANT, "--timeout", "2", NULL);
 	assert_true(th_pairs_unique(doc));
-	assert_string_equal(th_verdict(doc, checks[0]), "pass");
-	assert_string_equal(th_verdict(doc, checks[1]), "timeout");
-	assert_string_equal(th_verdict(doc, checks[2]), "pass");
-	assert_string_equal(th_verdict(doc, checks[3]), "pass");
+	assert_verdicts(doc, "pass", "timeout", "pass", "pass");
 	assert_int_equal(th_findings(doc, "timeout"), 1);
 	assert_int_equal(run_int(doc, "launches"), 2);
 	json_decref(doc);
@@ -170,12 +146,7 @@ static void hang_within_check_times_out(void **state)
 /* A hypervisor that exits before any record: no-start, not restarted. */
 static void no_hello(void **state)
 {
-	struct fx *fx = *state;
-	json_t *doc;
-
-	setenv("FAKE_MODE", "silent", 1);
-	assert_int_equal(run(fx, NULL), PF_EXIT_INFRA);
-	doc = results(fx);
+	json_t *doc = fake_run(*state, "silent", NULL, PF_EXIT_INFRA, NULL);
 	assert_int_equal(th_findings(doc, "no-start"), 1);
 	assert_int_equal(run_int(doc, "launches"), 1);
 	assert_int_equal(json_array_size(json_object_get(doc, "results")), 0);
@@ -211,8 +182,7 @@ static void expect_not_met(void **state)
 	assert_non_null(f);
 	fputs("expect:\n  devices: 2\n  transports: {mmio: 1}\n  types: {blk: 1}\n", f);
 	assert_int_equal(fclose(f), 0);
-	assert_int_equal(run(fx, NULL), PF_EXIT_INFRA);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_INFRA, NULL);
 	assert_string_equal(pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL),
 			    "incomplete");
 	e = json_object_get(json_object_get(doc, "run"), "expect");
@@ -230,7 +200,7 @@ static void restart_budget_exhausted(void **state)
 	struct fx *fx = *state;
 	json_t *doc;
 
-	setenv("FAKE_MODE", "crash-always", 1);
+	fake_mode("crash-always", NULL);
 	assert_int_not_equal(run(fx, "--max-restarts", "1", NULL), PF_EXIT_CONFORMANT);
 	doc = results(fx);
 	assert_true(th_pairs_unique(doc));
@@ -261,7 +231,7 @@ static void signal_forwarded(struct fx *fx, const char *sig)
 	json_t *doc;
 
 	snprintf(pidfile, sizeof(pidfile), "%s/vmm.pid", fx->dir);
-	setenv("FAKE_MODE", "signal", 1);
+	fake_mode("signal", NULL);
 	setenv("FAKE_SIG", sig, 1);
 	setenv("FAKE_PID", pidfile, 1);
 	fflush(stdout);

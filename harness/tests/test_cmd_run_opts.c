@@ -25,21 +25,18 @@ static void known_failures_applied(void **state)
 
 	write_known(fx, known, sizeof(known));
 	setenv("FAKE_FAIL_SUB", "unoffered-accepted", 1);
-	assert_int_equal(run(fx, NULL), PF_EXIT_NONCONFORMANT);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_NONCONFORMANT, NULL);
 	assert_string_equal(th_verdict(doc, checks[3]), "fail");
 	json_decref(doc);
 
-	assert_int_equal(run(fx, "--known-failures", known, NULL), PF_EXIT_CONFORMANT);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_CONFORMANT, "--known-failures", known, NULL);
 	assert_string_equal(th_verdict(doc, checks[3]), "xfail");
 	assert_string_equal(pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL),
 			    "conformant-with-known-failures");
 	json_decref(doc);
 
 	setenv("FAKE_FAIL_SUB", "other-failure", 1);
-	assert_int_equal(run(fx, "--known-failures", known, NULL), PF_EXIT_NONCONFORMANT);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_NONCONFORMANT, "--known-failures", known, NULL);
 	assert_string_equal(th_verdict(doc, checks[3]), "fail");
 	json_decref(doc);
 }
@@ -55,8 +52,7 @@ static void journal_write_error_reported(void **state)
 	assert_int_equal(mkdir(fx->out, 0755), 0);
 	snprintf(path, sizeof(path), "%s/console.log", fx->out);
 	assert_int_equal(symlink("/dev/full", path), 0);
-	assert_int_equal(run(fx, NULL), PF_EXIT_INFRA);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_INFRA, NULL);
 	/* the records themselves were journaled and scored */
 	assert_string_equal(th_verdict(doc, checks[0]), "pass");
 	json_decref(doc);
@@ -82,8 +78,7 @@ static void filter_passed_on(void **state)
 	json_t *doc;
 	char *boots;
 
-	assert_int_equal(run(fx, "-f", "features.no-*,basic.*", NULL), PF_EXIT_CONFORMANT);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_CONFORMANT, "-f", "features.no-*,basic.*", NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "results")), 2);
 	assert_string_equal(th_verdict(doc, checks[0]), "pass");
 	assert_string_equal(th_verdict(doc, checks[2]), "pass");
@@ -126,7 +121,7 @@ static void log_caps(void **state)
 	struct stat st;
 	json_t *doc;
 
-	setenv("FAKE_MODE", "chatty", 1);
+	fake_mode("chatty", NULL);
 	setenv("FAKE_LOGS", "200", 1);
 	assert_int_not_equal(run(fx, "--max-log-bytes", "4K", NULL), PF_EXIT_CONFORMANT);
 	doc = results(fx);
@@ -141,8 +136,7 @@ static void log_caps(void **state)
 	json_decref(doc);
 
 	/* no cap: the same run is clean */
-	assert_int_equal(run(fx, "--max-log-bytes", "0", NULL), PF_EXIT_CONFORMANT);
-	doc = results(fx);
+	doc = run_doc(fx, PF_EXIT_CONFORMANT, "--max-log-bytes", "0", NULL);
 	assert_int_equal(th_diags(doc, "log-cut"), 0);
 	json_decref(doc);
 }

@@ -331,19 +331,17 @@ static void test_all_formats_from_fixtures(void **state)
 		assert_true(lint == 0 || lint == -2);
 		assert_int_equal(count(x, "<testsuites "), 1);
 		assert_true(count(x, "<testcase ") > 30);
-		assert_non_null(strstr(x, "name=\"spec.label\" value=\"devicenormative:"));
-		assert_non_null(strstr(x, "name=\"profile virtio-1.4-core 0.1.0: "));
+		fx_contains(x, "name=\"spec.label\" value=\"devicenormative:",
+			    "name=\"profile virtio-1.4-core 0.1.0: ", NULL);
 		if (f == 1) {
-			assert_non_null(strstr(x, "<skipped message=\"xfail FIX-KF-DISCARD"));
-			assert_non_null(strstr(x, "<skipped message=\"waived FIX-WAIVE-GPU-FENCE"));
-			assert_non_null(strstr(x, "<failure type=\"xpass\""));
-			assert_non_null(
-				strstr(x, "&lt;&amp;&gt; &quot;quoted&quot; &lt;/script&gt;"));
+			fx_contains(x, "<skipped message=\"xfail FIX-KF-DISCARD",
+				    "<skipped message=\"waived FIX-WAIVE-GPU-FENCE",
+				    "<failure type=\"xpass\"",
+				    "&lt;&amp;&gt; &quot;quoted&quot; &lt;/script&gt;", NULL);
 		}
 		if (f == 2) {
-			assert_non_null(strstr(x, "<error type=\"crash\""));
-			assert_non_null(strstr(x, "<error type=\"wedged\""));
-			assert_non_null(strstr(x, "<error type=\"timeout\""));
+			fx_contains(x, "<error type=\"crash\"", "<error type=\"wedged\"",
+				    "<error type=\"timeout\"", NULL);
 		}
 		free(x);
 
@@ -351,9 +349,9 @@ static void test_all_formats_from_fixtures(void **state)
 		snprintf(path, sizeof(path), "%s/report.md", dir);
 		assert_int_equal(pf_report_write(r, "md", path, &rerr), 0);
 		char *md = fx_slurp(path);
-		assert_non_null(strstr(md, "# Virtio conformance: "));
-		assert_non_null(strstr(md, "| virtio-1.4-core | 0.1.0 | VIRTIO 1.4 | **"));
-		assert_non_null(strstr(md, "## Environment"));
+		fx_contains(md,
+			    "# Virtio conformance: ", "| virtio-1.4-core | 0.1.0 | VIRTIO 1.4 | **",
+			    "## Environment", NULL);
 		if (f == 1) {
 			assert_non_null(strstr(md, "&lt;&amp;&gt;"));
 			assert_null(strstr(md, "</script>"));
@@ -372,22 +370,16 @@ static void test_all_formats_from_fixtures(void **state)
 		for (const char *const *fb = forbidden; *fb; fb++)
 			if (strstr(h, *fb))
 				fail_msg("%s contains '%s'", path, *fb);
-		assert_non_null(strstr(h, "Content-Security-Policy"));
-		assert_non_null(strstr(
-			h, "5f0c6a8e0d2b7c31a94e3f7d8b1c2a6e9f4d3b2a1c0e9f8d7c6b5a4f3e2d1c0b"));
-		assert_non_null(strstr(h, "plugfest 0.3.0"));
-		assert_non_null(strstr(h, "<svg class=\"chart donut\""));
+		fx_contains(h, "Content-Security-Policy",
+			    "5f0c6a8e0d2b7c31a94e3f7d8b1c2a6e9f4d3b2a1c0e9f8d7c6b5a4f3e2d1c0b",
+			    "plugfest 0.3.0", "<svg class=\"chart donut\"", NULL);
 		for (int i = 0; i < 6; i++)
 			assert_non_null(strstr(h, profile_ids[i]));
-		assert_non_null(strstr(h, "wording unverified"));
-		assert_non_null(strstr(h, "CC BY-SA 4.0"));
+		fx_contains(h, "wording unverified", "CC BY-SA 4.0", NULL);
 		if (f == 1) {
-			assert_non_null(strstr(h, "&lt;/script&gt;"));
-			assert_non_null(strstr(h, "FIX-WAIVE-GPU-FENCE"));
-			assert_non_null(strstr(h, "entry expired"));
-			assert_non_null(strstr(
-				h, "devicenormative:Virtio Transport Options / Virtio Over MMIO"));
-			assert_non_null(strstr(h, "7.2.11"));
+			fx_contains(h, "&lt;/script&gt;", "FIX-WAIVE-GPU-FENCE", "entry expired",
+				    "devicenormative:Virtio Transport Options / Virtio Over MMIO",
+				    "7.2.11", NULL);
 		}
 		if (f == 2)
 			assert_non_null(strstr(h, "SIGABRT"));
@@ -418,16 +410,11 @@ static void test_print_document(void **state)
 	assert_false(full.oom || print.oom);
 	for (int k = 0; k < 2; k++) {
 		const char *h = k ? print.p : full.p;
-		assert_non_null(strstr(h, "Verdict per profile"));
-		assert_non_null(strstr(h, "non-conformant"));
-		assert_non_null(strstr(h, "features.version-1-offered"));
-		assert_non_null(strstr(h, "devicenormative:Reserved Feature Bits"));
-		assert_non_null(strstr(h, "[legacy-window]"));
-		assert_non_null(strstr(h, "Waivers and known failures"));
-		assert_non_null(strstr(h, "Environment and reproduction"));
-		assert_non_null(strstr(h, "0123456789abcdef0123456789abcdef"));
-		assert_non_null(strstr(h, "Kit version"));
-		assert_non_null(strstr(h, "7.2.11"));
+		fx_contains(h, "Verdict per profile", "non-conformant",
+			    "features.version-1-offered", "devicenormative:Reserved Feature Bits",
+			    "[legacy-window]", "Waivers and known failures",
+			    "Environment and reproduction", "0123456789abcdef0123456789abcdef",
+			    "Kit version", "7.2.11", NULL);
 	}
 	/* the PDF: counts per device and each check not passed, once */
 	assert_non_null(strstr(print.p, "Verdicts per device"));

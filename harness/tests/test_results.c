@@ -77,10 +77,8 @@ static void json_shape(void **state)
 	assert_null(json_object_get(run, "in_flight"));
 
 	dev = at(doc, "devices", 0);
-	assert_string_equal(pf_json_string_get(dev, "id", NULL), "mmio@0a000000");
-	assert_string_equal(pf_json_string_get(dev, "type", NULL), "blk");
-	assert_string_equal(pf_json_string_get(dev, "transport", NULL), "mmio");
-	assert_string_equal(pf_json_string_get(dev, "features", NULL), "0x130000064");
+	assert_members(dev, "id", "mmio@0a000000", "type", "blk", "transport", "mmio", "features",
+		       "0x130000064", NULL);
 	assert_int_equal(json_array_size(json_object_get(dev, "feature_bits")), 4);
 	assert_int_equal(json_integer_value(json_object_get(
 				 json_array_get(json_object_get(dev, "queues"), 0), "max_size")),
@@ -149,14 +147,8 @@ static void json_shape(void **state)
 	assert_string_equal(pf_json_string_get(v, "test", NULL), "x");
 
 	assert_string_equal(sum_verdict(doc), "conformant");
-	assert_int_equal(
-		json_integer_value(json_object_get(
-			json_object_get(json_object_get(doc, "summary"), "counts"), "pass")),
-		2);
-	assert_int_equal(
-		json_integer_value(json_object_get(
-			json_object_get(json_object_get(doc, "summary"), "counts"), "crash")),
-		0);
+	assert_int_equal(sum_count(doc, "pass"), 2);
+	assert_int_equal(sum_count(doc, "crash"), 0);
 	assert_int_equal(sum_int(doc, "devices"), 1);
 	assert_int_equal(sum_int(doc, "checks"), 2);
 	assert_int_equal(sum_int(doc, "must_failed"), 0);
@@ -169,26 +161,21 @@ static void json_shape(void **state)
 	assert_int_equal(json_array_size(json_object_get(res, "labels")), count_words(cat->reqs));
 	assert_true(json_is_null(json_array_get(json_object_get(res, "labels"), 0)));
 
-	json_decref(doc);
 	pf_spec_free(spec);
-	pf_results_free(r);
+	results_done(r, doc);
 }
 
 /* ---- dedup ---------------------------------------------------------- */
 
 static void device_dedup(void **state)
 {
-	struct pf_results *r = pf_results_new();
+	/* The guest restarted: its devices are announced again. */
+	struct pf_results *r =
+		results_of(HELLO, DEVICE_A, DEVICE_B, HELLO, DEVICE_A, DEVICE_B, NULL);
 	struct pf_results_state st;
 	json_t *doc;
 
 	(void)state;
-	add(r, 0, HELLO);
-	add(r, 1, DEVICE_A);
-	add(r, 2, DEVICE_B);
-	add(r, 0, HELLO); /* guest restarted: devices announced again */
-	add(r, 1, DEVICE_A);
-	add(r, 2, DEVICE_B);
 	pf_results_state(r, &st);
 	assert_int_equal(st.devices, 2);
 	assert_int_equal(st.boots, 2);
@@ -199,164 +186,112 @@ static void device_dedup(void **state)
 	    "\"device_id\":2,\"transport\":\"mmio\",\"features\":\"0x1\"}");
 	doc = doc_of(r, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "devices")), 2);
-	assert_string_equal(pf_json_string_get(at(doc, "devices", 0), "features", NULL),
-			    "0x130000064");
-	assert_string_equal(pf_json_string_get(at(doc, "devices", 1), "id", NULL),
-			    "pci@0000:00:02.0");
-	assert_int_equal(json_array_size(json_object_get(doc, "diagnostics")), 1);
-	assert_string_equal(pf_json_string_get(at(doc, "diagnostics", 0), "kind", NULL),
-			    "inconsistent");
-	assert_int_equal(json_integer_value(json_object_get(at(doc, "diagnostics", 0), "seq")), 3);
+	assert_string_equal(at_str(doc, "devices", 0, "features"), "0x130000064");
+	assert_string_equal(at_str(doc, "devices", 1, "id"), "pci@0000:00:02.0");
+	assert_one_diagnostic(doc, "inconsistent", 3);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "run"), "boots")),
 			 2);
-	json_decref(doc);
-	pf_results_free(r);
+	results_done(r, doc);
 }
 
 static void duplicate_result_keeps_first(void **state)
 {
-	struct pf_results *r = pf_results_new();
-	json_t *doc;
+	/* The same check twice on d0; on d1, another device, it is kept. */
+	struct pf_results *r = results_of(HELLO, result_json("t.one", "d0", "pass", "must"),
+					  result_json("t.one", "d0", "fail", "must"),
+					  result_json("t.one", "d1", "fail", "must"), END_OK, NULL);
+	json_t *doc = doc_of(r, NULL);
 
 	(void)state;
-	add(r, 0, HELLO);
-	add(r, 1, result_json("t.one", "d0", "pass", "must"));
-	add(r, 2, result_json("t.one", "d0", "fail", "must"));
-	add(r, 3, result_json("t.one", "d1", "fail", "must")); /* other device: kept */
-	add(r, 4, END_OK);
-	doc = doc_of(r, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "results")), 2);
-	assert_string_equal(pf_json_string_get(at(doc, "results", 0), "verdict", NULL), "pass");
-	assert_string_equal(pf_json_string_get(at(doc, "results", 1), "device", NULL), "d1");
-	assert_int_equal(json_array_size(json_object_get(doc, "diagnostics")), 1);
-	assert_string_equal(pf_json_string_get(at(doc, "diagnostics", 0), "kind", NULL),
-			    "duplicate-result");
-	assert_int_equal(json_integer_value(json_object_get(at(doc, "diagnostics", 0), "seq")), 2);
-	assert_non_null(strstr(pf_json_string_get(at(doc, "diagnostics", 0), "message", NULL),
-			       "kept the first"));
+	assert_string_equal(at_str(doc, "results", 0, "verdict"), "pass");
+	assert_string_equal(at_str(doc, "results", 1, "device"), "d1");
+	assert_one_diagnostic(doc, "duplicate-result", 2);
+	assert_non_null(strstr(at_str(doc, "diagnostics", 0, "message"), "kept the first"));
 	/* The dropped fail does not count, the d1 fail does. */
 	assert_int_equal(sum_int(doc, "must_failed"), 1);
-	json_decref(doc);
-	pf_results_free(r);
+	results_done(r, doc);
 }
 
 /* ---- summary verdicts ----------------------------------------------- */
 
+/* Summary verdicts, as results.json spells them. */
+#define CONFORMANT "conformant"
+#define WARNINGS "conformant-with-warnings"
+#define KNOWN_FAILURES "conformant-with-known-failures"
+#define NON_CONFORMANT "non-conformant"
+#define INCOMPLETE "incomplete"
+
 struct vcase {
 	const char *name;
-	const char *const recs[6]; /* NULL-terminated */
-	const char *finding;	   /* kind, or NULL */
+	/* The records, in order: H hello, D device d0, E end ok, A end aborted,
+	 * VERDICT/LEVEL a result of check t.N (N its place; level - for none). */
+	const char *recs;
+	const char *finding; /* kind, or "" */
 	const char *verdict;
 	json_int_t must_failed;
 };
 
+/* Feeds the records a vcase names. */
+static void feed_case(struct pf_results *r, const char *recs)
+{
+	static const struct {
+		const char *tok, *rec;
+	} fixed[] = { { "H", HELLO }, { "D", DEVICE_D0 }, { "E", END_OK }, { "A", END_ABORTED } };
+	char buf[256], *save = NULL;
+	uint32_t i = 0;
+
+	assert_true(strlen(recs) < sizeof(buf));
+	strcpy(buf, recs);
+	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save), i++) {
+		const char *s = NULL;
+		char verdict[16], level[16];
+
+		for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
+			if (!strcmp(t, fixed[k].tok))
+				s = fixed[k].rec;
+		if (!s) {
+			assert_int_equal(sscanf(t, "%15[^/]/%15s", verdict, level), 2);
+			s = result_json(fmt("t.%u", i), "d0", verdict,
+					strcmp(level, "-") ? level : NULL);
+		}
+		add(r, i, s);
+	}
+}
+
 static void summary_verdicts(void **state)
 {
 	const struct vcase cases[] = {
-		{ "all pass", { HELLO, DEVICE_D0, "R pass must", END_OK }, NULL, "conformant", 0 },
-		{ "warn",
-		  { HELLO, DEVICE_D0, "R pass must", "R warn should", END_OK },
-		  NULL,
-		  "conformant-with-warnings",
+		{ "all pass", "H D pass/must E", "", CONFORMANT, 0 },
+		{ "warn", "H D pass/must warn/should E", "", WARNINGS, 0 },
+		{ "error", "H D pass/must error/must E", "", WARNINGS, 0 },
+		{ "fail at should", "H D fail/should E", "", WARNINGS, 0 },
+		{ "waived", "H D waived/must E", "", WARNINGS, 0 },
+		{ "known failure", "H D pass/must xfail/must E", "", KNOWN_FAILURES, 0 },
+		{ "known failure and warning", "H D xfail/must warn/should E", "", KNOWN_FAILURES,
 		  0 },
-		{ "error",
-		  { HELLO, DEVICE_D0, "R pass must", "R error must", END_OK },
-		  NULL,
-		  "conformant-with-warnings",
-		  0 },
-		{ "fail at should",
-		  { HELLO, DEVICE_D0, "R fail should", END_OK },
-		  NULL,
-		  "conformant-with-warnings",
-		  0 },
-		{ "waived",
-		  { HELLO, DEVICE_D0, "R waived must", END_OK },
-		  NULL,
-		  "conformant-with-warnings",
-		  0 },
-		{ "known failure",
-		  { HELLO, DEVICE_D0, "R pass must", "R xfail must", END_OK },
-		  NULL,
-		  "conformant-with-known-failures",
-		  0 },
-		{ "known failure and warning",
-		  { HELLO, DEVICE_D0, "R xfail must", "R warn should", END_OK },
-		  NULL,
-		  "conformant-with-known-failures",
-		  0 },
-		{ "must fail",
-		  { HELLO, DEVICE_D0, "R fail must", END_OK },
-		  NULL,
-		  "non-conformant",
-		  1 },
-		{ "fail, level unknown",
-		  { HELLO, DEVICE_D0, "R fail -", END_OK },
-		  NULL,
-		  "non-conformant",
-		  1 },
-		{ "must fail beats known failure",
-		  { HELLO, DEVICE_D0, "R xfail must", "R fail must", END_OK },
-		  NULL,
-		  "non-conformant",
+		{ "must fail", "H D fail/must E", "", NON_CONFORMANT, 1 },
+		{ "fail, level unknown", "H D fail/- E", "", NON_CONFORMANT, 1 },
+		{ "must fail beats known failure", "H D xfail/must fail/must E", "", NON_CONFORMANT,
 		  1 },
 		/* nothing tested is never a pass */
-		{ "no device", { HELLO, "R pass must", END_OK }, NULL, "incomplete", 0 },
-		{ "no device, no result", { HELLO, END_OK }, NULL, "incomplete", 0 },
-		{ "skip only", { HELLO, DEVICE_D0, "R skip must", END_OK }, NULL, "incomplete", 0 },
-		{ "not applicable only",
-		  { HELLO, DEVICE_D0, "R na must", "R skip must", END_OK },
-		  NULL,
-		  "incomplete",
-		  0 },
-		{ "error only",
-		  { HELLO, DEVICE_D0, "R error must", END_OK },
-		  NULL,
-		  "incomplete",
-		  0 },
-		{ "no result", { HELLO, DEVICE_D0, END_OK }, NULL, "incomplete", 0 },
-		{ "na does not hide a pass",
-		  { HELLO, DEVICE_D0, "R na must", "R pass must", END_OK },
-		  NULL,
-		  "conformant",
-		  0 },
-		{ "no end", { HELLO, DEVICE_D0, "R pass must" }, NULL, "incomplete", 0 },
-		{ "aborted",
-		  { HELLO, DEVICE_D0, "R pass must", END_ABORTED },
-		  NULL,
-		  "incomplete",
-		  0 },
-		{ "no hello", { "R pass must", END_OK }, NULL, "incomplete", 0 },
-		{ "nothing", { NULL }, "no-start", "incomplete", 0 },
-		{ "incomplete beats must fail",
-		  { HELLO, DEVICE_D0, "R fail must" },
-		  NULL,
-		  "incomplete",
-		  1 },
-		{ "incomplete beats crash",
-		  { HELLO, DEVICE_D0, "R pass must" },
-		  "crash",
-		  "incomplete",
-		  0 },
-		{ "crash finding",
-		  { HELLO, DEVICE_D0, "R pass must", END_OK },
-		  "crash",
-		  "non-conformant",
-		  0 },
-		{ "timeout finding",
-		  { HELLO, DEVICE_D0, "R pass must", END_OK },
-		  "timeout",
-		  "non-conformant",
-		  0 },
-		{ "fault finding",
-		  { HELLO, DEVICE_D0, "R pass must", END_OK },
-		  "fault",
-		  "non-conformant",
-		  0 },
-		{ "protocol finding only",
-		  { HELLO, DEVICE_D0, "R pass must", END_OK },
-		  "protocol",
-		  "conformant",
-		  0 },
+		{ "no device", "H pass/must E", "", INCOMPLETE, 0 },
+		{ "no device, no result", "H E", "", INCOMPLETE, 0 },
+		{ "skip only", "H D skip/must E", "", INCOMPLETE, 0 },
+		{ "not applicable only", "H D na/must skip/must E", "", INCOMPLETE, 0 },
+		{ "error only", "H D error/must E", "", INCOMPLETE, 0 },
+		{ "no result", "H D E", "", INCOMPLETE, 0 },
+		{ "na does not hide a pass", "H D na/must pass/must E", "", CONFORMANT, 0 },
+		{ "no end", "H D pass/must", "", INCOMPLETE, 0 },
+		{ "aborted", "H D pass/must A", "", INCOMPLETE, 0 },
+		{ "no hello", "pass/must E", "", INCOMPLETE, 0 },
+		{ "nothing", "", "no-start", INCOMPLETE, 0 },
+		{ "incomplete beats must fail", "H D fail/must", "", INCOMPLETE, 1 },
+		{ "incomplete beats crash", "H D pass/must", "crash", INCOMPLETE, 0 },
+		{ "crash finding", "H D pass/must E", "crash", NON_CONFORMANT, 0 },
+		{ "timeout finding", "H D pass/must E", "timeout", NON_CONFORMANT, 0 },
+		{ "fault finding", "H D pass/must E", "fault", NON_CONFORMANT, 0 },
+		{ "protocol finding only", "H D pass/must E", "protocol", CONFORMANT, 0 },
 	};
 
 	(void)state;
@@ -364,19 +299,8 @@ static void summary_verdicts(void **state)
 		struct pf_results *r = pf_results_new();
 		json_t *doc;
 
-		for (uint32_t i = 0; cases[c].recs[i]; i++) {
-			const char *s = cases[c].recs[i];
-
-			if (s[0] == 'R') {
-				char verdict[16], level[16];
-
-				assert_int_equal(sscanf(s, "R %15s %15s", verdict, level), 2);
-				s = result_json(fmt("t.%u", i), "d0", verdict,
-						strcmp(level, "-") ? level : NULL);
-			}
-			add(r, i, s);
-		}
-		if (cases[c].finding)
+		feed_case(r, cases[c].recs);
+		if (*cases[c].finding)
 			assert_int_equal(
 				pf_results_add_finding(r, cases[c].finding, "boom", NULL, NULL, -1),
 				0);
@@ -384,27 +308,26 @@ static void summary_verdicts(void **state)
 		if (strcmp(sum_verdict(doc), cases[c].verdict))
 			fail_msg("case \"%s\": verdict %s, want %s", cases[c].name,
 				 sum_verdict(doc), cases[c].verdict);
-		assert_int_equal(sum_int(doc, "must_failed"), cases[c].must_failed);
+		if (sum_int(doc, "must_failed") != cases[c].must_failed)
+			fail_msg("case \"%s\": must_failed %lld, want %lld", cases[c].name,
+				 (long long)sum_int(doc, "must_failed"),
+				 (long long)cases[c].must_failed);
 		/* Every verdict but plain conformant says why. */
 		assert_int_equal(json_array_size(json_object_get(json_object_get(doc, "summary"),
 								 "reasons")) > 0,
-				 strcmp(cases[c].verdict, "conformant") != 0);
-		json_decref(doc);
-		pf_results_free(r);
+				 strcmp(cases[c].verdict, CONFORMANT) != 0);
+		results_done(r, doc);
 	}
 }
 
 /* A later stage rewrites verdicts (known failures, waivers) and asks again. */
 static void summarize_after_rewrite(void **state)
 {
-	struct pf_results *r = pf_results_new();
+	struct pf_results *r = results_of(HELLO, DEVICE_D0,
+					  result_json("t.a", "d0", "fail", "must"), END_OK, NULL);
 	json_t *doc, *sum;
 
 	(void)state;
-	add(r, 0, HELLO);
-	add(r, 1, DEVICE_D0);
-	add(r, 2, result_json("t.a", "d0", "fail", "must"));
-	add(r, 3, END_OK);
 	assert_int_equal(pf_results_add_finding(r, "wedged", "stuck", "t.a", "d0", 1), 0);
 	doc = doc_of(r, NULL);
 	assert_string_equal(sum_verdict(doc), "non-conformant");
@@ -421,8 +344,7 @@ static void summarize_after_rewrite(void **state)
 	assert_string_equal(pf_json_string_get(sum, "verdict", NULL), "conformant-with-warnings");
 	json_decref(sum);
 	assert_null(pf_results_summarize(NULL));
-	json_decref(doc);
-	pf_results_free(r);
+	results_done(r, doc);
 }
 
 int main(void)

@@ -12,14 +12,12 @@
 
 static void open_step_and_wedge(void **state)
 {
-	struct pf_results *r = pf_results_new();
+	struct pf_results *r = results_of(HELLO, DEVICE_A, NULL);
 	struct pf_open_step o;
 	struct pf_results_state st;
 	json_t *doc, *f, *res;
 
 	(void)state;
-	add(r, 0, HELLO);
-	add(r, 1, DEVICE_A);
 	assert_false(pf_results_open_step(r, &o));
 	add(r, 2,
 	    "{\"t\":\"begin\",\"step\":7,\"test\":\"vq.split.desc-chain\","
@@ -46,15 +44,12 @@ static void open_step_and_wedge(void **state)
 
 	doc = doc_of(r, NULL);
 	f = at(doc, "findings", 0);
-	assert_string_equal(pf_json_string_get(f, "kind", NULL), "wedged");
-	assert_string_equal(pf_json_string_get(f, "message", NULL), "no output for 30 s");
-	assert_string_equal(pf_json_string_get(f, "test", NULL), "vq.split.desc-chain");
-	assert_string_equal(pf_json_string_get(f, "device", NULL), "mmio@0a000000");
+	assert_members(f, "kind", "wedged", "message", "no output for 30 s", "test",
+		       "vq.split.desc-chain", "device", "mmio@0a000000", NULL);
 	assert_int_equal(json_integer_value(json_object_get(f, "step")), 7);
 	res = at(doc, "results", 0);
-	assert_string_equal(pf_json_string_get(res, "verdict", NULL), "wedged");
-	assert_string_equal(pf_json_string_get(res, "test", NULL), "vq.split.desc-chain");
-	assert_string_equal(pf_json_string_get(res, "message", NULL), "no output for 30 s");
+	assert_members(res, "verdict", "wedged", "test", "vq.split.desc-chain", "message",
+		       "no output for 30 s", NULL);
 	/* Not in the catalogue: no class, area or title, but still listed. */
 	assert_true(json_is_null(json_object_get(res, "area")));
 	assert_null(json_object_get(json_object_get(doc, "run"), "in_flight"));
@@ -72,129 +67,99 @@ static void open_step_and_wedge(void **state)
 	json_decref(doc);
 
 	/* The resumed guest must not replace the wedged verdict. */
-	add(r, 0, HELLO);
-	add(r, 1, result_json("vq.split.desc-chain", "mmio@0a000000", "pass", "must"));
+	feed(r, 0, HELLO, result_json("vq.split.desc-chain", "mmio@0a000000", "pass", "must"),
+	     NULL);
 	doc = doc_of(r, NULL);
-	assert_string_equal(pf_json_string_get(at(doc, "results", 0), "verdict", NULL), "wedged");
-	assert_string_equal(pf_json_string_get(at(doc, "diagnostics", 0), "kind", NULL),
-			    "duplicate-result");
-	json_decref(doc);
-	pf_results_free(r);
+	assert_string_equal(at_str(doc, "results", 0, "verdict"), "wedged");
+	assert_string_equal(at_str(doc, "diagnostics", 0, "kind"), "duplicate-result");
+	results_done(r, doc);
 }
 
 static void hello_during_step_is_crash(void **state)
 {
-	struct pf_results *r = pf_results_new();
-	json_t *doc;
+	struct pf_results *r = results_of(
+		HELLO, DEVICE_D0, "{\"t\":\"begin\",\"step\":3,\"test\":\"t.x\",\"dev\":\"d0\"}",
+		HELLO, END_OK, NULL);
+	json_t *doc = doc_of(r, NULL);
 
 	(void)state;
-	add(r, 0, HELLO);
-	add(r, 1, DEVICE_D0);
-	add(r, 2, "{\"t\":\"begin\",\"step\":3,\"test\":\"t.x\",\"dev\":\"d0\"}");
-	add(r, 0, HELLO);
-	add(r, 1, END_OK);
-	doc = doc_of(r, NULL);
-	assert_string_equal(pf_json_string_get(at(doc, "findings", 0), "kind", NULL), "crash");
-	assert_string_equal(pf_json_string_get(at(doc, "findings", 0), "test", NULL), "t.x");
+	assert_string_equal(at_str(doc, "findings", 0, "kind"), "crash");
+	assert_string_equal(at_str(doc, "findings", 0, "test"), "t.x");
 	assert_int_equal(json_integer_value(json_object_get(at(doc, "findings", 0), "boot")), 1);
-	assert_string_equal(pf_json_string_get(at(doc, "results", 0), "verdict", NULL), "crash");
+	assert_string_equal(at_str(doc, "results", 0, "verdict"), "crash");
 	assert_string_equal(sum_verdict(doc), "non-conformant");
-	assert_int_equal(
-		json_integer_value(json_object_get(
-			json_object_get(json_object_get(doc, "summary"), "counts"), "crash")),
-		1);
-	json_decref(doc);
-	pf_results_free(r);
+	assert_int_equal(sum_count(doc, "crash"), 1);
+	results_done(r, doc);
 }
 
 static void restart_between_checks(void **state)
 {
-	struct pf_results *r = pf_results_new();
+	/* Boot 1 dies between checks on its own: a crash, no check to blame;
+	 * boot 2 hangs, the runner pins it and restarts: no second finding. */
+	struct pf_results *r =
+		results_of(HELLO, DEVICE_D0, result_json("t.a", "d0", "pass", "must"), HELLO,
+			   "{\"t\":\"begin\",\"step\":2,\"test\":\"t.b\",\"dev\":\"d0\"}", NULL);
 	json_t *doc;
 
 	(void)state;
-	/* Boot 1 dies between checks on its own: a crash, no check to blame. */
-	add(r, 0, HELLO);
-	add(r, 1, DEVICE_D0);
-	add(r, 2, result_json("t.a", "d0", "pass", "must"));
-	add(r, 0, HELLO);
-	/* Boot 2 hangs; the runner pins it and restarts: no second finding. */
-	add(r, 1, "{\"t\":\"begin\",\"step\":2,\"test\":\"t.b\",\"dev\":\"d0\"}");
 	assert_int_equal(pf_results_fail_open_step(r, "timeout", "run timed out"), 1);
-	add(r, 0, HELLO);
-	add(r, 1, END_OK);
 	/* After an end, a new boot is no crash either. */
-	add(r, 0, HELLO);
-	add(r, 1, END_OK);
+	feed(r, 0, HELLO, END_OK, HELLO, END_OK, NULL);
 	doc = doc_of(r, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "findings")), 2);
-	assert_string_equal(pf_json_string_get(at(doc, "findings", 0), "kind", NULL), "crash");
-	assert_non_null(strstr(pf_json_string_get(at(doc, "findings", 0), "message", NULL),
-			       "between checks"));
+	assert_string_equal(at_str(doc, "findings", 0, "kind"), "crash");
+	assert_non_null(strstr(at_str(doc, "findings", 0, "message"), "between checks"));
 	assert_true(json_is_null(json_object_get(at(doc, "findings", 0), "test")));
-	assert_string_equal(pf_json_string_get(at(doc, "findings", 1), "kind", NULL), "timeout");
-	assert_string_equal(pf_json_string_get(at(doc, "results", 1), "verdict", NULL), "timeout");
+	assert_string_equal(at_str(doc, "findings", 1, "kind"), "timeout");
+	assert_string_equal(at_str(doc, "results", 1, "verdict"), "timeout");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "run"), "boots")),
 			 4);
 	assert_string_equal(sum_verdict(doc), "non-conformant");
-	json_decref(doc);
-	pf_results_free(r);
+	results_done(r, doc);
 }
 
 static void fault_record(void **state)
 {
-	struct pf_results *r = pf_results_new();
-	json_t *doc;
+	/* A fault within check t.f, then one between checks. */
+	struct pf_results *r =
+		results_of(HELLO, "{\"t\":\"begin\",\"step\":2,\"test\":\"t.f\",\"dev\":\"d0\"}",
+			   "{\"t\":\"fault\",\"kind\":\"exception\",\"msg\":\"data abort\","
+			   "\"esr\":\"0x96000004\"}",
+			   "{\"t\":\"fault\",\"kind\":\"assert\"}", DEVICE_D0, END_OK, NULL);
+	json_t *doc = doc_of(r, NULL);
 
 	(void)state;
-	add(r, 0, HELLO);
-	add(r, 1, "{\"t\":\"begin\",\"step\":2,\"test\":\"t.f\",\"dev\":\"d0\"}");
-	add(r, 2,
-	    "{\"t\":\"fault\",\"kind\":\"exception\",\"msg\":\"data abort\","
-	    "\"esr\":\"0x96000004\"}");
-	add(r, 3, "{\"t\":\"fault\",\"kind\":\"assert\"}"); /* between checks */
-	add(r, 4, DEVICE_D0);
-	add(r, 5, END_OK);
-	doc = doc_of(r, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "findings")), 2);
-	assert_string_equal(pf_json_string_get(at(doc, "findings", 0), "kind", NULL), "fault");
-	assert_string_equal(pf_json_string_get(at(doc, "findings", 0), "test", NULL), "t.f");
-	assert_non_null(
-		strstr(pf_json_string_get(at(doc, "findings", 0), "message", NULL), "data abort"));
+	assert_string_equal(at_str(doc, "findings", 0, "kind"), "fault");
+	assert_string_equal(at_str(doc, "findings", 0, "test"), "t.f");
+	assert_non_null(strstr(at_str(doc, "findings", 0, "message"), "data abort"));
 	assert_true(json_is_null(json_object_get(at(doc, "findings", 1), "test")));
-	assert_string_equal(pf_json_string_get(at(doc, "results", 0), "verdict", NULL), "crash");
+	assert_string_equal(at_str(doc, "results", 0, "verdict"), "crash");
 	assert_string_equal(sum_verdict(doc), "non-conformant");
-	json_decref(doc);
-	pf_results_free(r);
+	results_done(r, doc);
 }
 
 static void pairing_diagnostics(void **state)
 {
-	struct pf_results *r = pf_results_new();
+	struct pf_results *r = results_of(
+		HELLO, "{\"t\":\"begin\",\"step\":1,\"test\":\"t.a\",\"dev\":\"d0\"}",
+		"{\"t\":\"begin\",\"step\":2,\"test\":\"t.b\",\"dev\":\"d0\"}",
+		result_json("t.c", "d0", "pass", "must"),
+		"{\"t\":\"begin\",\"step\":4,\"test\":\"t.d\",\"dev\":\"d0\"}", END_OK, NULL);
 	struct pf_results_state st;
-	json_t *doc;
+	json_t *doc = doc_of(r, NULL);
 
 	(void)state;
-	add(r, 0, HELLO);
-	add(r, 1, "{\"t\":\"begin\",\"step\":1,\"test\":\"t.a\",\"dev\":\"d0\"}");
-	add(r, 2, "{\"t\":\"begin\",\"step\":2,\"test\":\"t.b\",\"dev\":\"d0\"}");
-	add(r, 3, result_json("t.c", "d0", "pass", "must"));
-	add(r, 4, "{\"t\":\"begin\",\"step\":4,\"test\":\"t.d\",\"dev\":\"d0\"}");
-	add(r, 5, END_OK);
-	doc = doc_of(r, NULL);
 	assert_int_equal(json_array_size(json_object_get(doc, "diagnostics")), 3);
 	for (size_t i = 0; i < 3; i++)
-		assert_string_equal(pf_json_string_get(at(doc, "diagnostics", i), "kind", NULL),
-				    "inconsistent");
-	assert_non_null(strstr(pf_json_string_get(at(doc, "diagnostics", 2), "message", NULL),
-			       "end while t.d"));
+		assert_string_equal(at_str(doc, "diagnostics", i, "kind"), "inconsistent");
+	assert_non_null(strstr(at_str(doc, "diagnostics", 2, "message"), "end while t.d"));
 	pf_results_state(r, &st);
 	assert_true(st.ended);
 	assert_true(st.end_ok);
 	assert_int_equal(st.last_step, 4);
 	assert_false(pf_results_open_step(r, NULL));
-	json_decref(doc);
-	pf_results_free(r);
+	results_done(r, doc);
 }
 
 static void argument_checks(void **state)

@@ -21,6 +21,7 @@
 #include "policy/waiver.h"
 
 #include "fixture.h"
+#include "json_helpers.h"
 #include "util/json.h"
 
 static const json_t *req_of(const json_t *score, const char *id)
@@ -47,6 +48,14 @@ static json_t *score(const json_t *results, const struct pf_profile *p)
 	if (!s)
 		fail_msg("%s", fx_err(&err, buf));
 	return s;
+}
+
+/* Frees what a scoring test built: the score, the run and the profile. */
+static void score_done(json_t *s, json_t *run, struct pf_profile *p)
+{
+	json_decref(s);
+	json_decref(run);
+	pf_profile_free(p);
 }
 
 /* Two devices (blk on mmio, net on pci) and a handful of results. */
@@ -120,10 +129,8 @@ static void test_outcomes_and_verdicts(void **state)
 	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "conformant-with-warnings");
 	assert_string_equal(outcome(s, "NET"), "warn");
 	const json_t *rs = json_array_get(json_object_get(s, "reasons"), 0);
-	assert_string_equal(pf_json_string_get(rs, "requirement", NULL), "NET");
-	assert_string_equal(pf_json_string_get(rs, "device", NULL), "pci@2");
-	assert_string_equal(pf_json_string_get(rs, "test", NULL), "net.cfg.mtu");
-	assert_string_equal(pf_json_string_get(rs, "message", NULL), "mtu out of range");
+	assert_members(rs, "requirement", "NET", "device", "pci@2", "test", "net.cfg.mtu",
+		       "message", "mtu out of range", NULL);
 	json_decref(s);
 	json_decref(run);
 
@@ -135,9 +142,8 @@ static void test_outcomes_and_verdicts(void **state)
 		assert_string_equal(pf_json_string_get(s, "verdict", NULL), "non-conformant");
 		assert_string_equal(outcome(s, "BLK"), "fail");
 		rs = json_array_get(json_object_get(s, "reasons"), 0);
-		assert_string_equal(pf_json_string_get(rs, "test", NULL), "blk.flush");
-		assert_string_equal(pf_json_string_get(rs, "device", NULL), "mmio@1");
-		assert_string_equal(pf_json_string_get(rs, "outcome", NULL), "fail");
+		assert_members(rs, "test", "blk.flush", "device", "mmio@1", "outcome", "fail",
+			       NULL);
 		json_decref(s);
 		json_decref(run);
 	}
@@ -231,9 +237,7 @@ static void test_presence_features_modes(void **state)
 	assert_string_equal(outcome(s, "ALL-DEVS"),
 			    "incomplete"); /* no such result on the net device */
 	assert_string_equal(pf_json_string_get(s, "verdict", NULL), "non-conformant");
-	json_decref(s);
-	json_decref(run);
-	pf_profile_free(p);
+	score_done(s, run, p);
 }
 
 static void test_not_tested_is_incomplete(void **state)
@@ -250,9 +254,7 @@ static void test_not_tested_is_incomplete(void **state)
 	assert_string_equal(
 		pf_json_string_get(json_array_get(json_object_get(s, "reasons"), 0), "kind", NULL),
 		"not-tested");
-	json_decref(s);
-	json_decref(run);
-	pf_profile_free(p);
+	score_done(s, run, p);
 }
 
 static void test_fixtures_against_shipped(void **state)
@@ -358,8 +360,7 @@ static void test_waivers_apply(void **state)
 
 	assert_int_equal(pf_waivers_apply(r, w, "2026-11-25", &perr), 0);
 	const json_t *x = result_of(r, "blk.discard.unknown-flags", NULL);
-	assert_string_equal(pf_json_string_get(x, "verdict", NULL), "xfail");
-	assert_string_equal(pf_json_string_get(x, "probe_verdict", NULL), "fail");
+	assert_members(x, "verdict", "xfail", "probe_verdict", "fail", NULL);
 	assert_string_equal(pf_json_string_get(json_object_get(x, "waiver"), "id", NULL),
 			    "FIX-KF-DISCARD");
 	x = result_of(r, "gpu.fence", NULL); /* waiver wins over the overlapping known failure */

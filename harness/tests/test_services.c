@@ -30,23 +30,10 @@
 #include "util/fs.h"
 #include "launch/target.h"
 
-static char scratch[256];
+#include "fixture.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(scratch, sizeof(scratch), "%s/pf-svc-test-XXXXXX",
-		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(scratch) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
-}
+/* The services section of the runtime tests: one service, dev. */
+#define DEV_SERVICE "services:\n  - name: dev\n"
 
 /* The common head of every target file: 6 lines, services start at line 7. */
 static const char head[] = "name: svc\n"
@@ -59,7 +46,7 @@ static const char head[] = "name: svc\n"
 static const char *write_target(const char *services)
 {
 	static char path[512];
-	snprintf(path, sizeof(path), "%s/svc.yaml", scratch);
+	snprintf(path, sizeof(path), "%s/svc.yaml", fx_scratch);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(head, f);
@@ -213,7 +200,7 @@ static void test_start_stop(void **state)
 		     "    ready: {path: \"${sockdir}/up\", timeout_s: 5}\n"
 		     "    stop_s: 1\n");
 	struct pf_error err;
-	struct pf_services *s = pf_services_new(t, scratch, &err);
+	struct pf_services *s = pf_services_new(t, fx_scratch, &err);
 	assert_non_null(s);
 	char sockdir[128];
 	snprintf(sockdir, sizeof(sockdir), "%s", t->sockdir);
@@ -232,9 +219,9 @@ static void test_start_stop(void **state)
 	struct stat st;
 	assert_int_not_equal(stat(sockdir, &st), 0); /* socket directory removed */
 	char path[512];
-	snprintf(path, sizeof(path), "%s/prep.txt", scratch);
+	snprintf(path, sizeof(path), "%s/prep.txt", fx_scratch);
 	assert_string_equal(slurp(path), "prepared\n");
-	snprintf(path, sizeof(path), "%s/services.log", scratch);
+	snprintf(path, sizeof(path), "%s/services.log", fx_scratch);
 	const char *log = slurp(path);
 	assert_non_null(strstr(log, "[dev] hello from dev"));
 	assert_non_null(strstr(log, "service 'dev'"));
@@ -247,7 +234,7 @@ static void start_fails(const char *services, const char *text)
 	struct pf_target *t = load(services);
 	struct pf_error err;
 	char buf[2048];
-	struct pf_services *s = pf_services_new(t, scratch, &err);
+	struct pf_services *s = pf_services_new(t, fx_scratch, &err);
 	assert_non_null(s);
 	assert_int_equal(pf_services_start(s, NULL, NULL, &err), -1);
 	pf_error_format(&err, buf, sizeof(buf));
@@ -262,20 +249,20 @@ static void start_fails(const char *services, const char *text)
 static void test_start_errors(void **state)
 {
 	(void)state;
-	start_fails("services:\n  - name: dev\n    argv: [pf-no-such-program-x]\n"
-		    "    packages: [pf-pkg]\n",
+	start_fails(DEV_SERVICE "    argv: [pf-no-such-program-x]\n"
+				"    packages: [pf-pkg]\n",
 		    "cannot start 'pf-no-such-program-x'");
-	start_fails("services:\n  - name: dev\n    argv: [pf-no-such-program-x]\n"
-		    "    packages: [pf-pkg]\n",
+	start_fails(DEV_SERVICE "    argv: [pf-no-such-program-x]\n"
+				"    packages: [pf-pkg]\n",
 		    "install the Debian package pf-pkg");
-	start_fails("services:\n  - name: dev\n    argv: [/bin/sleep, \"30\"]\n"
-		    "    ready: {socket: \"${sockdir}/never.sock\", timeout_s: 0.3}\n",
+	start_fails(DEV_SERVICE "    argv: [/bin/sleep, \"30\"]\n"
+				"    ready: {socket: \"${sockdir}/never.sock\", timeout_s: 0.3}\n",
 		    "not ready within 0.3 s");
-	start_fails("services:\n  - name: dev\n    argv: [/bin/sh, -c, \"exit 3\"]\n"
-		    "    ready: {path: \"${sockdir}/never\"}\n",
+	start_fails(DEV_SERVICE "    argv: [/bin/sh, -c, \"exit 3\"]\n"
+				"    ready: {path: \"${sockdir}/never\"}\n",
 		    "exited before it was ready");
-	start_fails("services:\n  - name: dev\n    argv: [/bin/sh, -c, \"exit 4\"]\n"
-		    "    ready: {exited: true}\n",
+	start_fails(DEV_SERVICE "    argv: [/bin/sh, -c, \"exit 4\"]\n"
+				"    ready: {exited: true}\n",
 		    "failed before it was ready");
 }
 
@@ -284,13 +271,12 @@ static void test_exit_during_boot(void **state)
 {
 	(void)state;
 	struct pf_target *t = load(
-		"services:\n"
-		"  - name: dev\n"
+		DEV_SERVICE
 		"    argv: [/bin/sh, -c, \"touch ${sockdir}/up; sleep 0.2; kill -SEGV $$$$\"]\n"
 		"    ready: {path: \"${sockdir}/up\"}\n");
 	struct pf_error err;
 	char problem[512];
-	struct pf_services *s = pf_services_new(t, scratch, &err);
+	struct pf_services *s = pf_services_new(t, fx_scratch, &err);
 	assert_non_null(s);
 	assert_int_equal(pf_services_start(s, NULL, NULL, &err), 0);
 	usleep(600 * 1000);
@@ -306,13 +292,12 @@ static void test_exit_during_boot(void **state)
 static void test_log_bounded(void **state)
 {
 	(void)state;
-	struct pf_target *t = load("services:\n"
-				   "  - name: dev\n"
-				   "    argv: [/bin/sh, -c, \"touch ${sockdir}/up; head -c 6000000 "
-				   "/dev/zero | tr '\\\\0' 'x' | fold -w 100\"]\n"
-				   "    ready: {path: \"${sockdir}/up\"}\n");
+	struct pf_target *t =
+		load(DEV_SERVICE "    argv: [/bin/sh, -c, \"touch ${sockdir}/up; head -c 6000000 "
+				 "/dev/zero | tr '\\\\0' 'x' | fold -w 100\"]\n"
+				 "    ready: {path: \"${sockdir}/up\"}\n");
 	struct pf_error err;
-	struct pf_services *s = pf_services_new(t, scratch, &err);
+	struct pf_services *s = pf_services_new(t, fx_scratch, &err);
 	assert_non_null(s);
 	assert_int_equal(pf_services_start(s, NULL, NULL, &err), 0);
 	sleep(2);
@@ -320,7 +305,7 @@ static void test_log_bounded(void **state)
 	pf_services_free(s);
 	char path[512];
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/services.log", scratch);
+	snprintf(path, sizeof(path), "%s/services.log", fx_scratch);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(st.st_size > PF_SERVICES_LOG_MAX / 2);
 	assert_true(st.st_size < PF_SERVICES_LOG_MAX + 4096);
@@ -330,12 +315,9 @@ static void test_log_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_parse_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parse_ok, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_start_stop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_start_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exit_during_boot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_log_bounded, setup, teardown),
+		FX_SCRATCH_TEST(test_parse_errors),	FX_SCRATCH_TEST(test_parse_ok),
+		FX_SCRATCH_TEST(test_start_stop),	FX_SCRATCH_TEST(test_start_errors),
+		FX_SCRATCH_TEST(test_exit_during_boot), FX_SCRATCH_TEST(test_log_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

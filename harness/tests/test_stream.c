@@ -133,8 +133,7 @@ static void marker_inside_json_string(void **state)
 	feed_line(c, 0, HELLO);
 	feed_line(c, 1,
 		  "{\"t\":\"log\",\"level\":\"debug\",\"msg\":\"echo @@PF2 7 {} *00000000\"}");
-	assert_int_equal(c->nrec, 2);
-	assert_int_equal(c->ndiag, 0);
+	assert_tally(c, 2, 0);
 	cap_free(c);
 }
 
@@ -153,8 +152,7 @@ static void bad_checksum(void **state)
 	feed_str(c, "noise\n");
 	feed_str(c, l);
 	feed_line(c, 2, END);
-	assert_int_equal(c->nrec, 2);
-	assert_int_equal(c->ndiag, 2);
+	assert_tally(c, 2, 2);
 	d = first_kind(c, PF_DIAG_CHECKSUM);
 	assert_int_equal(d->seq, 1);
 	assert_int_equal(d->line, 3);
@@ -326,8 +324,7 @@ static void hello_rules(void **state)
 	feed_line(c, 0, "{\"t\":\"hello\",\"proto\":3,\"probe\":\"0.1\",\"arch\":\"x\"}");
 	/* A hello must start a sequence. */
 	feed_line(c, 3, HELLO);
-	assert_int_equal(c->nrec, 0);
-	assert_int_equal(c->ndiag, 2);
+	assert_tally(c, 0, 2);
 	assert_int_equal(c->diags[0].kind, PF_DIAG_MALFORMED);
 	assert_string_equal(c->diags[0].field, "proto");
 	assert_int_equal(c->diags[1].kind, PF_DIAG_MALFORMED);
@@ -350,8 +347,7 @@ static void unknown_members_kept(void **state)
 	(void)state;
 	feed_line(c, 0,
 		  "{\"t\":\"hello\",\"proto\":2,\"probe\":\"0.1\",\"arch\":\"x\",\"new\":[1]}");
-	assert_int_equal(c->nrec, 1);
-	assert_int_equal(c->ndiag, 0);
+	assert_tally(c, 1, 0);
 	cap_free(c);
 }
 
@@ -396,8 +392,7 @@ static void oversized(void **state)
 	d = first_kind(c, PF_DIAG_OVERSIZED);
 	assert_int_equal(d->seq, 1);
 	assert_non_null(strstr(d->msg, "102400"));
-	assert_int_equal(c->diags[2].kind, PF_DIAG_OVERSIZED);
-	assert_int_equal(c->diags[2].seq, 3);
+	assert_diag(c, 2, PF_DIAG_OVERSIZED, 3);
 	assert_non_null(strstr(c->diags[2].msg, "8193"));
 	/* Records 1 and 3 are missing from the kept sequence. */
 	assert_int_equal(count_kind(c, PF_DIAG_GAP), 2);
@@ -453,12 +448,10 @@ static void truncated_last_line(void **state)
 	const struct cdiag *d;
 
 	(void)state;
-	feed_line(c, 0, HELLO);
-	feed_line(c, 1, DEVICE);
+	feed_lines_n(c, NULL, 0, HELLO, DEVICE, NULL);
 	pf_stream_feed(c->s, l, strlen(l) / 2);
 	pf_stream_finish(c->s);
-	assert_int_equal(c->nrec, 2);
-	assert_int_equal(c->ndiag, 2);
+	assert_tally(c, 2, 2);
 	d = first_kind(c, PF_DIAG_TRUNCATED);
 	assert_int_equal(d->seq, 2);
 	assert_int_equal(d->line, 3);
@@ -495,8 +488,7 @@ static void interrupted_record(void **state)
 	assert_int_equal(c->nrec, 2);
 	assert_int_equal(c->seqs[1], 2);
 	assert_int_equal(c->ndiag, 2);
-	assert_int_equal(c->diags[0].kind, PF_DIAG_MALFORMED);
-	assert_int_equal(c->diags[0].seq, 1);
+	assert_diag(c, 0, PF_DIAG_MALFORMED, 1);
 	assert_non_null(strstr(c->diags[0].msg, "interrupted"));
 	assert_int_equal(c->diags[1].kind, PF_DIAG_GAP);
 	/* The recovered record's position is its own marker. */

@@ -3,9 +3,7 @@
  * Tests for harness/src/launch/target.c: loading, validation diagnostics (file,
  * line, column, field), lookup by name, listing and argv expansion.
  *
- * Fixtures live in harness/tests/data/targets/{ok,ok2,bad}. The data
- * directory comes from $PF_TEST_DATA_DIR, else the PF_TEST_DATA_DIR macro
- * (set by the build), else "harness/tests/data" relative to the repo root.
+ * Fixtures live in harness/tests/data/targets/{ok,ok2,bad} (target_fixture.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,52 +24,7 @@
 #include "launch/target.h"
 
 #include "fixture.h"
-
-#ifndef PF_TEST_DATA_DIR
-#define PF_TEST_DATA_DIR "harness/tests/data"
-#endif
-
-static const char *data_dir(void)
-{
-	const char *d = getenv("PF_TEST_DATA_DIR");
-	return d && *d ? d : PF_TEST_DATA_DIR;
-}
-
-/* Path of a fixture below data/targets; static buffers in rotation so a
- * test can hold a few at once. */
-static const char *fx(const char *rel)
-{
-	static char bufs[4][1024];
-	static int next;
-	char *b = bufs[next++ % 4];
-	snprintf(b, sizeof(bufs[0]), "%s/targets/%s", data_dir(), rel);
-	return b;
-}
-
-/* A fixture target that must load; the loader's message otherwise. */
-static struct pf_target *load_ok(const char *rel)
-{
-	struct pf_error err;
-	char text[FX_ERR_TEXT];
-	struct pf_target *t = pf_target_load(fx(rel), NULL, &err);
-	if (!t)
-		fail_msg("%s", fx_err(&err, text));
-	return t;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static size_t strv_len(char **v)
-{
-	size_t n = 0;
-	while (v && v[n])
-		n++;
-	return n;
-}
+#include "target_fixture.h"
 
 /* ---- happy paths ---------------------------------------------------------- */
 
@@ -89,9 +42,7 @@ static void test_load_reference(void **state)
 	assert_string_equal(t->hypervisor.version_args[0], "--version");
 	assert_int_equal(strv_len(t->hypervisor.packages), 1);
 	assert_string_equal(t->hypervisor.packages[0], "qemu-system-arm");
-	assert_int_equal(t->overall_ms, 300000);
-	assert_int_equal(t->inactivity_ms, 30000);
-	assert_int_equal(t->boot_ms, 20000);
+	assert_limits(t, 300000, 30000, 20000);
 	assert_int_equal(t->n_vars, 3);
 	assert_string_equal(pf_target_variable(t, "cpu"), "cortex-a57");
 	assert_string_equal(pf_target_variable(t, "memory"), "512M");
@@ -113,9 +64,9 @@ static void test_defaults(void **state)
 	assert_int_equal(strv_len(t->hypervisor.version_args), 1);
 	assert_string_equal(t->hypervisor.version_args[0], "--version");
 	assert_int_equal(strv_len(t->hypervisor.packages), 0);
-	assert_int_equal(t->overall_ms, (long)(PF_TARGET_DEFAULT_OVERALL_S * 1000));
-	assert_int_equal(t->inactivity_ms, (long)(PF_TARGET_DEFAULT_INACTIVITY_S * 1000));
-	assert_int_equal(t->boot_ms, (long)(PF_TARGET_DEFAULT_BOOT_S * 1000));
+	assert_limits(t, (long)(PF_TARGET_DEFAULT_OVERALL_S * 1000),
+		      (long)(PF_TARGET_DEFAULT_INACTIVITY_S * 1000),
+		      (long)(PF_TARGET_DEFAULT_BOOT_S * 1000));
 	assert_int_equal(t->n_vars, 0);
 	assert_int_equal(t->expect_min_devices, 0);
 	assert_false(t->expect_min_given);
@@ -130,9 +81,7 @@ static void test_fractional_timeouts_and_empty_version_args(void **state)
 {
 	(void)state;
 	struct pf_target *t = load_ok("ok/features.yaml");
-	assert_int_equal(t->overall_ms, 1500);
-	assert_int_equal(t->inactivity_ms, 250);
-	assert_int_equal(t->boot_ms, 2000);
+	assert_limits(t, 1500, 250, 2000);
 	assert_int_equal(strv_len(t->hypervisor.version_args), 0);
 	assert_int_equal(strv_len(t->hypervisor.packages), 2);
 	assert_string_equal(t->description, "expansion: concatenation, $$, variables, spaces");
@@ -144,12 +93,8 @@ static void test_fractional_timeouts_and_empty_version_args(void **state)
 static void test_argv_expansion(void **state)
 {
 	(void)state;
-	struct pf_error err;
-	struct pf_target *t = load_ok("ok/features.yaml");
-	size_t argc = 99;
-	const char *bootargs = "pf.filter=virtio.* pf.seed=7  pf.verbose=1";
-	char **argv = pf_target_argv(t, "/img/riscv/probe.elf", bootargs, "/out dir", &argc, &err);
-	assert_non_null(argv);
+	struct cmdline c = cmdline_of("ok/features.yaml", "/img/riscv/probe.elf",
+				      "pf.filter=virtio.* pf.seed=7  pf.verbose=1", "/out dir");
 	static const char *const want[] = {
 		"/opt/fake/bin/vmm",
 		"--kernel=/img/riscv/probe.elf",
@@ -160,25 +105,23 @@ static void test_argv_expansion(void **state)
 		"",					      /* empty stays an element */
 		"/out dir/out dir",
 	};
-	assert_int_equal(argc, sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < argc; i++)
-		assert_string_equal(argv[i], want[i]);
-	assert_null(argv[argc]);
-	pf_argv_free(argv);
-	pf_target_free(t);
+	assert_int_equal(c.argc, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < c.argc; i++)
+		assert_string_equal(c.argv[i], want[i]);
+	assert_null(c.argv[c.argc]);
+	cmdline_free(&c);
 }
 
 static void test_argv_reference_bootargs_one_element(void **state)
 {
-	(void)state;
-	struct pf_error err;
-	struct pf_target *t = load_ok("ok/qemu-aarch64-virt.yaml");
-	size_t argc = 0;
 	const char *bootargs = "pf.filter=blk.*,net.* pf.seed=42";
-	char **argv =
-		pf_target_argv(t, "/images/probe-aarch64.img", bootargs, "/tmp/o", &argc, &err);
-	assert_non_null(argv);
-	assert_int_equal(argc, t->argc);
+	struct cmdline c = cmdline_of("ok/qemu-aarch64-virt.yaml", "/images/probe-aarch64.img",
+				      bootargs, "/tmp/o");
+	char **argv = c.argv;
+	size_t argc = c.argc;
+
+	(void)state;
+	assert_int_equal(argc, c.t->argc);
 	assert_string_equal(argv[0], "qemu-system-aarch64");
 	int seen_append = 0, seen_kernel = 0;
 	for (size_t i = 0; i < argc; i++) {
@@ -197,8 +140,7 @@ static void test_argv_reference_bootargs_one_element(void **state)
 	}
 	assert_int_equal(seen_append, 1);
 	assert_int_equal(seen_kernel, 1);
-	pf_argv_free(argv);
-	pf_target_free(t);
+	cmdline_free(&c);
 }
 
 static void test_argv_unavailable_value(void **state)
@@ -239,8 +181,7 @@ static void test_set_variable(void **state)
 	assert_string_equal(pf_target_variable(t, "cpu"), "max"); /* unchanged */
 
 	size_t argc;
-	char **argv = pf_target_argv(t, "p", "", "o", &argc, &err);
-	assert_non_null(argv);
+	char **argv = argv_ok(t, "p", "", "o", &argc);
 	bool cpu = false, machine = false;
 	for (size_t i = 0; i + 1 < argc; i++) {
 		if (!strcmp(argv[i], "-cpu") && !strcmp(argv[i + 1], "max"))

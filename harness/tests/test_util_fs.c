@@ -14,22 +14,7 @@
 
 #include "util/fs.h"
 
-static char tmp[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/pf-test-fs-XXXXXX");
-	return mkdtemp(tmp) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "fixture.h"
 
 static void put(const char *path, const char *text, size_t n)
 {
@@ -42,10 +27,10 @@ static void put(const char *path, const char *text, size_t n)
 static void test_read_file(void **state)
 {
 	(void)state;
-	char path[128], *data;
+	char path[320], *data;
 	size_t len;
 	struct pf_error err;
-	snprintf(path, sizeof(path), "%s/a.bin", tmp);
+	snprintf(path, sizeof(path), "%s/a.bin", fx_scratch);
 	put(path, "ab\0cd", 5);
 	assert_int_equal(pf_read_file(path, 5, &data, &len, &err), 0);
 	assert_int_equal(len, 5);
@@ -70,36 +55,36 @@ static void test_read_file(void **state)
 static void test_read_file_errors(void **state)
 {
 	(void)state;
-	char path[128], *data = (char *)1;
+	char path[320], *data = (char *)1;
 	size_t len = 7;
 	struct pf_error err;
-	snprintf(path, sizeof(path), "%s/missing", tmp);
+	snprintf(path, sizeof(path), "%s/missing", fx_scratch);
 	assert_int_equal(pf_read_file(path, 100, &data, &len, &err), -1);
 	assert_null(data);
 	assert_int_equal(len, 0);
 	assert_int_equal(err.sys_errno, ENOENT);
 	assert_string_equal(err.file, path);
 	/* one byte over the cap */
-	snprintf(path, sizeof(path), "%s/six", tmp);
+	snprintf(path, sizeof(path), "%s/six", fx_scratch);
 	put(path, "123456", 6);
 	assert_int_equal(pf_read_file(path, 5, &data, &len, &err), -1);
 	assert_null(data);
 	assert_int_equal(err.sys_errno, EFBIG);
 	assert_non_null(strstr(err.message, "larger than 5 bytes"));
 	/* a directory cannot be read */
-	assert_int_equal(pf_read_file(tmp, 100, &data, &len, &err), -1);
+	assert_int_equal(pf_read_file(fx_scratch, 100, &data, &len, &err), -1);
 	assert_int_equal(err.sys_errno, EISDIR);
 }
 
 static void test_mkdir_p(void **state)
 {
 	(void)state;
-	char path[160];
+	char path[320];
 	struct stat st;
 	struct pf_error err;
-	snprintf(path, sizeof(path), "%s/a/b//c/", tmp);
+	snprintf(path, sizeof(path), "%s/a/b//c/", fx_scratch);
 	assert_int_equal(pf_mkdir_p(path, 0755, &err), 0);
-	snprintf(path, sizeof(path), "%s/a/b/c", tmp);
+	snprintf(path, sizeof(path), "%s/a/b/c", fx_scratch);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	/* already there: fine */
@@ -109,9 +94,9 @@ static void test_mkdir_p(void **state)
 static void test_mkdir_p_errors(void **state)
 {
 	(void)state;
-	char file[128], path[160];
+	char file[320], path[340];
 	struct pf_error err;
-	snprintf(file, sizeof(file), "%s/f", tmp);
+	snprintf(file, sizeof(file), "%s/f", fx_scratch);
 	put(file, "x", 1);
 	/* the last level is a file */
 	assert_int_equal(pf_mkdir_p(file, 0755, &err), -1);
@@ -128,21 +113,21 @@ static void test_mkdir_p_errors(void **state)
 static void test_copy_file(void **state)
 {
 	(void)state;
-	char from[128], to[128], *data;
+	char from[320], to[320], *data;
 	size_t len;
 	struct pf_error err;
-	snprintf(from, sizeof(from), "%s/from", tmp);
-	snprintf(to, sizeof(to), "%s/to", tmp);
+	snprintf(from, sizeof(from), "%s/from", fx_scratch);
+	snprintf(to, sizeof(to), "%s/to", fx_scratch);
 	put(from, "copy me", 7);
 	assert_int_equal(pf_copy_file(from, to, &err), 0);
 	assert_int_equal(pf_read_file(to, 100, &data, &len, &err), 0);
 	assert_string_equal(data, "copy me");
 	free(data);
-	snprintf(from, sizeof(from), "%s/none", tmp);
+	snprintf(from, sizeof(from), "%s/none", fx_scratch);
 	assert_int_equal(pf_copy_file(from, to, &err), -1);
 	assert_int_equal(err.sys_errno, ENOENT);
-	snprintf(from, sizeof(from), "%s/to", tmp);
-	snprintf(to, sizeof(to), "%s/no/such/dir", tmp);
+	snprintf(from, sizeof(from), "%s/to", fx_scratch);
+	snprintf(to, sizeof(to), "%s/no/such/dir", fx_scratch);
 	assert_int_equal(pf_copy_file(from, to, &err), -1);
 	assert_string_equal(err.file, to);
 }
@@ -154,5 +139,5 @@ int main(void)
 		cmocka_unit_test(test_mkdir_p),	  cmocka_unit_test(test_mkdir_p_errors),
 		cmocka_unit_test(test_copy_file),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_scratch_setup, fx_scratch_teardown_tree);
 }

@@ -29,6 +29,7 @@
 #include "policy/waiver.h"
 
 #include "fixture.h"
+#include "json_helpers.h"
 #include "util/json.h"
 
 /* ---- a fake run --------------------------------------------------------- */
@@ -73,11 +74,6 @@ static json_t *run_doc(int ndev, const char *v, const char *end_status, const js
 	return doc;
 }
 
-static const char *summary_verdict(const json_t *doc)
-{
-	return pf_json_string_get(json_object_get(doc, "summary"), "verdict", NULL);
-}
-
 /* True when some summary reason contains s. */
 static bool has_reason(const json_t *doc, const char *s)
 {
@@ -92,8 +88,8 @@ static bool has_reason(const json_t *doc, const char *s)
 
 static void assert_incomplete(const json_t *doc, const char *why)
 {
-	if (strcmp(summary_verdict(doc), "incomplete"))
-		fail_msg("verdict %s, want incomplete (%s)", summary_verdict(doc), why);
+	if (strcmp(sum_verdict(doc), "incomplete"))
+		fail_msg("verdict %s, want incomplete (%s)", sum_verdict(doc), why);
 	assert_int_equal(pf_headline(doc), PF_HL_INCOMPLETE);
 	assert_int_equal(pf_results_exit_code(doc), PF_EXIT_INFRA);
 	if (!has_reason(doc, why))
@@ -129,7 +125,7 @@ static void fewer_devices_than_expected(void **state)
 	assert_incomplete(doc, "2 virtio device(s) found, the target expects at least 3");
 	json_decref(doc);
 	doc = run_doc(3, "pass", "ok", exp);
-	assert_string_equal(summary_verdict(doc), "conformant");
+	assert_string_equal(sum_verdict(doc), "conformant");
 	assert_int_equal(pf_results_exit_code(doc), PF_EXIT_CONFORMANT);
 	json_decref(doc);
 	json_decref(exp);
@@ -182,9 +178,7 @@ static void nothing_tested_is_incomplete(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		doc = run_doc(2, untested[i], "ok", NULL);
 		assert_incomplete(doc, "nothing was tested");
-		assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"),
-								    "tested")),
-				 0);
+		assert_int_equal(sum_int(doc, "tested"), 0);
 		json_decref(doc);
 	}
 	/* skip and na are counted apart */
@@ -192,19 +186,14 @@ static void nothing_tested_is_incomplete(void **state)
 	json_array_append_new(json_object_get(doc, "results"),
 			      result("blk.b", "mmio@0", "skip", "must"));
 	json_object_set_new(doc, "summary", pf_results_summarize(doc));
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(doc, "summary"), "counts"), "na")),
-			 2);
-	assert_int_equal(
-		json_integer_value(json_object_get(
-			json_object_get(json_object_get(doc, "summary"), "counts"), "skip")),
-		1);
+	assert_int_equal(sum_count(doc, "na"), 2);
+	assert_int_equal(sum_count(doc, "skip"), 1);
 	assert_incomplete(doc, "1 skipped, 2 not applicable");
 	/* one real verdict is enough */
 	json_array_append_new(json_object_get(doc, "results"),
 			      result("blk.c", "mmio@1", "pass", "must"));
 	json_object_set_new(doc, "summary", pf_results_summarize(doc));
-	assert_string_equal(summary_verdict(doc), "conformant");
+	assert_string_equal(sum_verdict(doc), "conformant");
 	json_decref(doc);
 	assert_int_equal(pf_rv_parse("na"), PF_RV_NA);
 	assert_false(pf_rv_is_tested(PF_RV_NA));
@@ -247,8 +236,8 @@ static void precedence(void **state)
 					      json_pack("{s:s, s:s}", "kind", cases[c].finding,
 							"message", "boom"));
 		json_object_set_new(doc, "summary", pf_results_summarize(doc));
-		if (strcmp(summary_verdict(doc), cases[c].want))
-			fail_msg("case %zu: %s, want %s", c, summary_verdict(doc), cases[c].want);
+		if (strcmp(sum_verdict(doc), cases[c].want))
+			fail_msg("case %zu: %s, want %s", c, sum_verdict(doc), cases[c].want);
 		assert_string_equal(pf_headline_name(pf_headline(doc)), cases[c].want);
 		assert_int_equal(pf_results_exit_code(doc), cases[c].exit);
 		assert_int_equal(pf_headline_parse(cases[c].want), pf_headline(doc));
@@ -396,7 +385,7 @@ static void headline_everywhere(void **state)
 			json_t *back = json_load_file(path, 0, NULL);
 
 			assert_non_null(back);
-			assert_string_equal(summary_verdict(back), cases[c].want);
+			assert_string_equal(sum_verdict(back), cases[c].want);
 			assert_true(has_reason(back, cases[c].why));
 			json_decref(back);
 		}

@@ -28,10 +28,8 @@ static void test_output_and_exit_zero(void **state)
 	}
 	struct pf_vmm_exit ex;
 	assert_int_equal(pf_vmm_wait(v, 1000, &ex), 0);
-	assert_int_equal(ex.how, PF_VMM_EXITED);
+	assert_exit(&ex, PF_VMM_EXITED, 0, 0);
 	assert_int_equal(ex.code, 0);
-	assert_int_equal(ex.signal, 0);
-	assert_int_equal(ex.sent_signal, 0);
 	assert_string_equal(out_str(&c), "hello\nworld");
 	assert_string_equal(err_str(&c), "");
 	/* Repeated wait gives the same answer; poll after reaping is harmless. */
@@ -45,52 +43,38 @@ static void test_output_and_exit_zero(void **state)
 static void test_prints_then_exits_3(void **state)
 {
 	(void)state;
-	struct cap c = { 0 };
-	struct pf_supervise_result res;
-	struct pf_supervise_opts o = opts(10000, 0, 0);
-	supervise_sh("printf 'partial record'; exit 3", &o, &c, &res, NULL);
-	assert_int_equal(res.outcome, PF_SUP_EXIT_CODE);
-	assert_int_equal(res.exit.how, PF_VMM_EXITED);
-	assert_int_equal(res.exit.code, 3);
-	assert_string_equal(out_str(&c), "partial record");
-	assert_int_equal(res.serial_bytes, strlen("partial record"));
-	assert_true(res.last_serial_ms >= 0);
-	assert_true(res.exit_ms >= 0 && res.exit_ms <= res.elapsed_ms);
-	assert_false(res.finished);
-	assert_string_equal(pf_supervise_outcome_name(res.outcome), "exit-code");
-	char d[128];
-	assert_string_equal(pf_vmm_exit_describe(&res.exit, d, sizeof(d)), "exited 3");
-	cap_free(&c);
+	struct sup s = { .o = opts(10000, 0, 0) };
+	supervise(&s, "printf 'partial record'; exit 3", PF_SUP_EXIT_CODE);
+	assert_int_equal(s.res.exit.how, PF_VMM_EXITED);
+	assert_int_equal(s.res.exit.code, 3);
+	assert_serial(&s, "partial record");
+	assert_true(s.res.last_serial_ms >= 0);
+	assert_true(s.res.exit_ms >= 0 && s.res.exit_ms <= s.res.elapsed_ms);
+	assert_false(s.res.finished);
+	assert_string_equal(pf_supervise_outcome_name(s.res.outcome), "exit-code");
+	assert_string_equal(exit_text(&s), "exited 3");
+	cap_free(&s.c);
 }
 
 static void test_stderr_separate(void **state)
 {
 	(void)state;
-	struct cap c = { 0 };
-	struct pf_supervise_result res;
-	struct pf_supervise_opts o = opts(10000, 0, 0);
-	supervise_sh("printf out1; printf 'qemu: warning' >&2; printf out2", &o, &c, &res, NULL);
-	assert_int_equal(res.outcome, PF_SUP_EXITED);
-	assert_string_equal(out_str(&c), "out1out2");
-	assert_string_equal(err_str(&c), "qemu: warning");
-	assert_int_equal(res.serial_bytes, 8);
-	assert_int_equal(res.stderr_bytes, 13);
-	cap_free(&c);
+	struct sup s = { .o = opts(10000, 0, 0) };
+	supervise(&s, "printf out1; printf 'qemu: warning' >&2; printf out2", PF_SUP_EXITED);
+	assert_serial(&s, "out1out2");
+	assert_stderr(&s, "qemu: warning");
+	cap_free(&s.c);
 }
 
 static void test_stdin_is_dev_null(void **state)
 {
 	(void)state;
-	struct cap c = { 0 };
-	struct pf_supervise_result res;
-	struct pf_supervise_opts o = opts(5000, 0, 0);
-	long took;
+	struct sup s = { .o = opts(5000, 0, 0) };
 	/* cat would block forever on a terminal or an inherited pipe. */
-	supervise_sh("cat; echo done", &o, &c, &res, &took);
-	assert_int_equal(res.outcome, PF_SUP_EXITED);
-	assert_string_equal(out_str(&c), "done\n");
-	assert_true(took < SLACK_MS);
-	cap_free(&c);
+	supervise(&s, "cat; echo done", PF_SUP_EXITED);
+	assert_serial(&s, "done\n");
+	assert_true(s.took < SLACK_MS);
+	cap_free(&s.c);
 }
 
 static void test_nonexistent_binary(void **state)
@@ -157,21 +141,18 @@ static void test_large_output_fully_received(void **state)
 		int n = snprintf(line, sizeof(line), "%d\n", i);
 		buf_add(&want, line, (size_t)n);
 	}
-	struct cap c = { 0 };
-	struct pf_supervise_result res;
-	struct pf_supervise_opts o = opts(60000, 0, 0);
+	struct sup s = { .o = opts(60000, 0, 0) };
 	/* 2.5 MB on stderr first: were stderr not read concurrently, the child
      * would block on a full pipe and the run would time out. */
-	supervise_sh("seq 1 400000 >&2; seq 1 1000000; seq 1 10 >&2", &o, &c, &res, NULL);
-	assert_int_equal(res.outcome, PF_SUP_EXITED);
-	assert_int_equal(c.out.len, want.len);
-	assert_int_equal(res.serial_bytes, want.len);
-	assert_memory_equal(c.out.p, want.p, want.len);
-	assert_true(c.err.len > 2500000);
-	assert_int_equal(res.stderr_bytes, c.err.len);
-	assert_true(c.serial_calls > 1); /* it really was incremental */
+	supervise(&s, "seq 1 400000 >&2; seq 1 1000000; seq 1 10 >&2", PF_SUP_EXITED);
+	assert_int_equal(s.c.out.len, want.len);
+	assert_int_equal(s.res.serial_bytes, want.len);
+	assert_memory_equal(s.c.out.p, want.p, want.len);
+	assert_true(s.c.err.len > 2500000);
+	assert_int_equal(s.res.stderr_bytes, s.c.err.len);
+	assert_true(s.c.serial_calls > 1); /* it really was incremental */
 	free(want.p);
-	cap_free(&c);
+	cap_free(&s.c);
 }
 
 static void test_terminate_wait_and_free(void **state)

@@ -170,4 +170,60 @@ static inline struct pf_supervise_opts opts(long overall, long boot, long inacti
 	return o;
 }
 
+/* One supervised run of a script: the markers and what it printed, the
+ * limits, how it ended and how long it took (ms). */
+struct sup {
+	struct cap c;
+	struct pf_supervise_opts o;
+	struct pf_supervise_result res;
+	long took;
+};
+
+/* Supervises script, which must end with the outcome want. */
+static inline void supervise(struct sup *s, const char *script, enum pf_supervise_outcome want)
+{
+	supervise_sh(script, &s->o, &s->c, &s->res, &s->took);
+	if (s->res.outcome != want)
+		fail_msg("outcome %s, want %s", pf_supervise_outcome_name(s->res.outcome),
+			 pf_supervise_outcome_name(want));
+}
+
+/* The run's serial output (stdout) was exactly out, counted as such. */
+static inline void assert_serial(const struct sup *s, const char *out)
+{
+	assert_string_equal(out_str(&s->c), out);
+	assert_int_equal(s->res.serial_bytes, strlen(out));
+}
+
+/* The run's stderr was exactly err, counted apart from the serial output. */
+static inline void assert_stderr(const struct sup *s, const char *err)
+{
+	assert_string_equal(err_str(&s->c), err);
+	assert_int_equal(s->res.stderr_bytes, strlen(err));
+}
+
+/* How the run's VMM ended, in words. */
+static inline const char *exit_text(const struct sup *s)
+{
+	static char d[128];
+
+	return pf_vmm_exit_describe(&s->res.exit, d, sizeof(d));
+}
+
+/* The run took at least min ms and less than max. */
+static inline void assert_took(const struct sup *s, long min, long max)
+{
+	if (s->took < min || s->took >= max)
+		fail_msg("took %ld ms, want at least %ld and less than %ld", s->took, min, max);
+}
+
+/* The VMM ended as how, by signal (0: none), the runner having sent sent. */
+static inline void assert_exit(const struct pf_vmm_exit *e, enum pf_vmm_how how, int signal,
+			       int sent)
+{
+	assert_int_equal(e->how, how);
+	assert_int_equal(e->signal, signal);
+	assert_int_equal(e->sent_signal, sent);
+}
+
 #endif
