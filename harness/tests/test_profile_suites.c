@@ -81,9 +81,10 @@ static void test_suite_requirements_follow_the_catalogue(void **state)
 					 "check(s) of its suite (%s): make it mandatory",
 					 rel, r->line, r->id, n, r->checks.v[0]);
 			if (!n && r->status == PF_REQ_MANDATORY)
-				fail_msg("%s:%d: %s is mandatory but no catalogue check matches %s: "
-					 "nothing could satisfy it",
-					 rel, r->line, r->id, r->checks.v[0]);
+				fail_msg(
+					"%s:%d: %s is mandatory but no catalogue check matches %s: "
+					"nothing could satisfy it",
+					rel, r->line, r->id, r->checks.v[0]);
 		}
 		pf_profile_free(p);
 	}
