@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "pf/catalogue.h"
+#include "pf/str.h"
 
 const struct pf_check_info pf_catalogue[PF_CHK_COUNT] = {
 #define PF_CHECK(sym, id, area, level, cls, title, reqs) \
@@ -24,19 +25,10 @@ const char *pf_class_name(enum pf_class cls)
 	return cls == PF_CLASS_ADVERSARIAL ? "adversarial" : "conformance";
 }
 
-static int str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
 int pf_catalogue_find(const char *id)
 {
 	for (int i = 0; i < PF_CHK_COUNT; i++)
-		if (str_eq(pf_catalogue[i].id, id))
+		if (pf_str_eq(pf_catalogue[i].id, id))
 			return i;
 	return -1;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "pf/device_types.h"
+#include "pf/str.h"
 
 /* Device IDs of 5, "Device Types", by the names the kit uses for them. */
 static const char *const device_names[] = {
@@ -53,16 +54,6 @@ static const char *const device_names[] = {
 
 #define NUM_NAMES (sizeof(device_names) / sizeof(device_names[0]))
 
-/* Freestanding: the probe has no strcmp of its own to lean on here. */
-static bool name_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
 const char *pf_device_type_name(uint32_t device_id)
 {
 	if (device_id < NUM_NAMES && device_names[device_id])
@@ -75,7 +66,7 @@ uint32_t pf_device_type_id(const char *name)
 	if (!name)
 		return 0;
 	for (uint32_t id = 1; id < NUM_NAMES; id++)
-		if (device_names[id] && name_eq(device_names[id], name))
+		if (device_names[id] && pf_str_eq(device_names[id], name))
 			return id;
 	return 0;
 }

@@ -32,9 +32,7 @@ bool chk_dev_open(struct pf_test *t, struct chk_dev *c, uint64_t want, uint16_t 
 	if (!chk_drivable(t))
 		return false;
 	c->dev = d;
-	c->features = (want | chk_default_features(d)) & d->features;
-	/* packed rings are the packed checks' business */
-	c->features &= ~VIRTIO_BIT(VIRTIO_F_RING_PACKED);
+	c->features = chk_split_features(d, want);
 	st = chk_try_features(t, c->features);
 	if (chk_uses_features_ok(d) && !(st & VIRTIO_STATUS_FEATURES_OK)) {
 		report_error(t, "device refused features 0x%llx (status 0x%02x)",
@@ -47,12 +45,9 @@ bool chk_dev_open(struct pf_test *t, struct chk_dev *c, uint64_t want, uint16_t 
 	if (c->nqueues > VIRTIO_MAX_QUEUES)
 		c->nqueues = VIRTIO_MAX_QUEUES;
 	for (uint16_t q = 0; q < c->nqueues; q++) {
-		uint16_t num = d->queue_max[q] < CHK_DEV_QSIZE ? d->queue_max[q] : CHK_DEV_QSIZE;
+		uint16_t num = chk_split_size(d->queue_max[q], CHK_DEV_QSIZE);
 		int rc;
 
-		/* the probe's split driver needs a power of two (2.7) */
-		while (num & (num - 1))
-			num &= (uint16_t)(num - 1);
 		if (!num)
 			continue;
 		rc = virtq_split_init(&c->vq[q], d, q, num, chk_vq_opts(c->features));

@@ -77,6 +77,17 @@ static uint16_t pick_size(uint16_t max, uint16_t limit)
 	return p;
 }
 
+uint16_t chk_split_size(uint16_t max, uint16_t limit)
+{
+	return max && limit ? pick_size(max, limit) : 0;
+}
+
+uint64_t chk_split_features(const struct virtio_dev *d, uint64_t want)
+{
+	/* packed rings are the packed checks' business */
+	return ((want | chk_default_features(d)) & d->features) & ~VIRTIO_BIT(VIRTIO_F_RING_PACKED);
+}
+
 bool chk_bring_up(struct pf_test *t, uint64_t features, uint16_t max_size)
 {
 	return chk_bring_up_rings(t, features, max_size, 0);

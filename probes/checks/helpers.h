@@ -29,6 +29,14 @@ bool chk_offered(struct pf_test *t, unsigned bit, const char *name);
  */
 uint64_t chk_default_features(const struct virtio_dev *d);
 
+/* The largest power of two (split rings, 2.7) no larger than a queue's
+ * maximum `max` and `limit`; 0 for an absent queue (max 0). */
+uint16_t chk_split_size(uint16_t max, uint16_t limit);
+
+/* What a split-ring check negotiates: `want` plus the default features,
+ * as far as offered, without RING_PACKED. */
+uint64_t chk_split_features(const struct virtio_dev *d, uint64_t want);
+
 /* Status the driver expects after each step (legacy devices have no
  * FEATURES_OK step, 4.2.4 / 3.1.2). */
 bool chk_uses_features_ok(const struct virtio_dev *d);

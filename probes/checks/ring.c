@@ -94,14 +94,8 @@ bool chk_ring_open(struct pf_test *t, struct chk_ring *r, uint64_t want, uint16_
 	r->wl = chk_workload_usable(t);
 	if (!r->wl)
 		return false;
-	if (num > d->queue_max[r->wl->queue])
-		num = d->queue_max[r->wl->queue];
-	/* The probe's split driver needs a power of two (2.7). */
-	while (num & (num - 1))
-		num &= (uint16_t)(num - 1);
-	r->features = (want | chk_default_features(d)) & d->features;
-	/* Packed rings are the packed checks' business. */
-	r->features &= ~VIRTIO_BIT(VIRTIO_F_RING_PACKED);
+	num = chk_split_size(d->queue_max[r->wl->queue], num);
+	r->features = chk_split_features(d, want);
 	if (!chk_open_queues(t, r->features, r->wl->queue, chk_setup_split_queue, ""))
 		return false;
 	rc = virtq_split_init(&r->vq, d, r->wl->queue, num, chk_vq_opts(r->features) | vq_opts);
