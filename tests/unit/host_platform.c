@@ -60,10 +60,14 @@ void arch_delay_ns(uint64_t ns)
 {
 	uint64_t end = arch_now_ns() + ns;
 
-	if (delay_hook)
-		delay_hook(delay_ctx);
 	while (arch_now_ns() < end)
 		;
+	/* The device progresses while the driver waits: after the wait, so
+	 * that what the driver reads next reflects everything due by then,
+	 * however long this process was descheduled in between (a device
+	 * action due at a time is never missed on a loaded machine). */
+	if (delay_hook)
+		delay_hook(delay_ctx);
 }
 
 void host_set_delay_hook(void (*fn)(void *ctx), void *ctx)
