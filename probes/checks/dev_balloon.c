@@ -57,8 +57,7 @@ static int balloon_pfns(struct pf_test *t, struct chk_dev *c, const uint8_t *pag
 	uint32_t len;
 
 	for (unsigned i = 0; i < BALLOON_PAGES; i++)
-		put_le32(pfns + 4 * i,
-			 (uint32_t)((arch_dma_addr(pages) >> BALLOON_PFN_SHIFT) + i));
+		put_le32(pfns + 4 * i, (uint32_t)((arch_dma_addr(pages) >> BALLOON_PFN_SHIFT) + i));
 	return chk_dev_request(t, c, q, pfns, sizeof(pfns), NULL, 0, &len, what);
 }
 
@@ -70,7 +69,8 @@ static bool balloon_actual(struct pf_test *t, struct chk_dev *c, uint32_t v)
 
 	c->dev->ops->config_write(c->dev, BALLOON_CFG_ACTUAL, v, 4);
 	got = (uint32_t)chk_dev_cfg(c, BALLOON_CFG_ACTUAL, 4);
-	return report(t, got == v, "actual-not-kept", "actual written as %u reads %u", v, got);
+	return report_should(t, got == v, "actual-not-kept", "actual written as %u reads %u", v,
+			     got);
 }
 
 /* Inflate then deflate the pages, actual following; false if the check
@@ -126,7 +126,7 @@ void check_BALLOON_STATS(struct pf_test *t)
 	if (!chk_dev_open(t, &c, VIRTIO_BIT(VIRTIO_BALLOON_F_STATS_VQ), 3, true))
 		return;
 	if (c.nqueues < 3 || !c.vq[BALLOON_STATSQ].num) {
-		report(t, false, "no-statsq", "STATS_VQ negotiated, %u queues", c.nqueues);
+		report_should(t, false, "no-statsq", "STATS_VQ negotiated, %u queues", c.nqueues);
 		goto out;
 	}
 	put_stat(stats, VIRTIO_BALLOON_S_SWAP_IN, 0);
@@ -186,7 +186,8 @@ void check_BALLOON_PAGE_REPORTING(struct pf_test *t)
 	q = (uint16_t)(2 + chk_dev_has(&c, VIRTIO_BALLOON_F_STATS_VQ) +
 		       chk_dev_has(&c, VIRTIO_BALLOON_F_FREE_PAGE_HINT));
 	if (q >= c.nqueues || !c.vq[q].num) {
-		report(t, false, "no-reporting-vq", "PAGE_REPORTING negotiated, no queue %u", q);
+		report_should(t, false, "no-reporting-vq", "PAGE_REPORTING negotiated, no queue %u",
+			      q);
 		goto out;
 	}
 	c.dev->ops->config_write(c.dev, BALLOON_CFG_POISON_VAL, BALLOON_POISON_VAL, 4);
@@ -197,15 +198,16 @@ void check_BALLOON_PAGE_REPORTING(struct pf_test *t)
 		chk_dev_kick(&c, q);
 		rc = chk_dev_wait(t, &c, q, &slot, &len);
 		if (rc == PF_ETIMEDOUT)
-			report(t, false, "no-used", "reported pages never came back on queue %u", q);
+			report(t, false, "no-used", "reported pages never came back on queue %u",
+			       q);
 		if (rc != 1)
 			goto out;
 		for (uint32_t i = 0; i < BALLOON_REPORT_LEN; i++) {
 			uint8_t b = chk_dev_in(&c, q, slot)[i];
 
 			if (!report(t, b == CHK_DEV_FILL, "poison-changed",
-				    "reported page byte %u reads 0x%02x, poison_val is 0x%08x", i, b,
-				    BALLOON_POISON_VAL))
+				    "reported page byte %u reads 0x%02x, poison_val is 0x%08x", i,
+				    b, BALLOON_POISON_VAL))
 				goto out;
 		}
 	}

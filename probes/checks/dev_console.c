@@ -29,15 +29,16 @@ void check_CONSOLE_CONFIG(struct pf_test *t)
 		return;
 	max_ports = (uint32_t)chk_dev_cfg(&c, CONSOLE_CFG_MAX_NR_PORTS, 4);
 	/* port 0 always exists, so a multiport device has at least one */
-	report(t, max_ports >= 1, "max-nr-ports-zero", "MULTIPORT offered with max_nr_ports 0");
+	report_should(t, max_ports >= 1, "max-nr-ports-zero",
+		      "MULTIPORT offered with max_nr_ports 0");
 	/* 5.3.2: port 0's pair, the control pair, then one pair per further
 	 * port (the probe discovers at most VIRTIO_MAX_QUEUES) */
 	want_queues = max_ports >= 1 ? 2u * max_ports + 2u : 4u;
 	if (want_queues > VIRTIO_MAX_QUEUES)
 		want_queues = VIRTIO_MAX_QUEUES;
-	report(t, t->dev->num_queues >= want_queues, "queues-missing",
-	       "max_nr_ports %u needs %u queues, the device has %u", max_ports, want_queues,
-	       t->dev->num_queues);
+	report_should(t, t->dev->num_queues >= want_queues, "queues-missing",
+		      "max_nr_ports %u needs %u queues, the device has %u", max_ports, want_queues,
+		      t->dev->num_queues);
 	chk_dev_close(&c);
 }
 
@@ -65,8 +66,8 @@ void check_CONSOLE_PORT0_OUTPUT(struct pf_test *t)
 		int s, rc = chk_dev_wait(t, &c, CONSOLE_TRANSMITQ0, &s, &len);
 
 		if (rc == PF_ETIMEDOUT)
-			report(t, false, "batch/no-used", "%u of 3 outputs in flight never came back",
-			       3 - i);
+			report(t, false, "batch/no-used",
+			       "%u of 3 outputs in flight never came back", 3 - i);
 		if (rc != 1)
 			break;
 	}

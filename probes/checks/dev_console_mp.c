@@ -44,13 +44,13 @@ static uint16_t le16(const uint8_t *p)
 static int ctrl_send(struct pf_test *t, struct mp_state *m, uint32_t id, uint16_t event,
 		     uint16_t value)
 {
-	uint8_t msg[CTRL_HDR] = { (uint8_t)id,	  (uint8_t)(id >> 8),	 (uint8_t)(id >> 16),
-				  (uint8_t)(id >> 24), (uint8_t)event,	 (uint8_t)(event >> 8),
+	uint8_t msg[CTRL_HDR] = { (uint8_t)id,	       (uint8_t)(id >> 8),   (uint8_t)(id >> 16),
+				  (uint8_t)(id >> 24), (uint8_t)event,	     (uint8_t)(event >> 8),
 				  (uint8_t)value,      (uint8_t)(value >> 8) };
 	uint32_t len;
 
-	return chk_dev_request(t, &m->c, CONSOLE_CONTROL_TRANSMITQ, msg, sizeof(msg), NULL, 0,
-			       &len, "control message");
+	return chk_dev_request(t, &m->c, CONSOLE_CONTROL_TRANSMITQ, msg, sizeof(msg), NULL, 0, &len,
+			       "control message");
 }
 
 /* A PORT_NAME carries a name after the header: printable, NUL-ended or
@@ -61,12 +61,12 @@ static void check_name(struct pf_test *t, uint32_t id, const uint8_t *p, uint32_
 
 	while (CTRL_HDR + n < len && p[CTRL_HDR + n])
 		n++;
-	if (!report(t, n > 0, "port-name-empty", "PORT_NAME for port %u without a name", id))
+	if (!report_should(t, n > 0, "port-name-empty", "PORT_NAME for port %u without a name", id))
 		return;
 	for (uint32_t i = 0; i < n; i++)
-		if (!report(t, p[CTRL_HDR + i] >= 0x20 && p[CTRL_HDR + i] < 0x7f,
-			    "port-name-bytes", "PORT_NAME for port %u: byte 0x%02x at %u", id,
-			    p[CTRL_HDR + i], i))
+		if (!report_should(t, p[CTRL_HDR + i] >= 0x20 && p[CTRL_HDR + i] < 0x7f,
+				   "port-name-bytes", "PORT_NAME for port %u: byte 0x%02x at %u",
+				   id, p[CTRL_HDR + i], i))
 			return;
 }
 
@@ -76,8 +76,8 @@ static void ctrl_message(struct pf_test *t, struct mp_state *m, const uint8_t *p
 	uint32_t id;
 	uint16_t event, value;
 
-	if (!report(t, len >= CTRL_HDR, "ctrl-short", "control message of %u bytes, header is %u",
-		    len, CTRL_HDR))
+	if (!report_should(t, len >= CTRL_HDR, "ctrl-short",
+			   "control message of %u bytes, header is %u", len, CTRL_HDR))
 		return;
 	id = le32(p);
 	event = le16(p + 4);
@@ -106,19 +106,19 @@ static void ctrl_message(struct pf_test *t, struct mp_state *m, const uint8_t *p
 	case VIRTIO_CONSOLE_RESIZE:
 	case VIRTIO_CONSOLE_PORT_OPEN:
 	case VIRTIO_CONSOLE_PORT_NAME:
-		if (!report(t, id < MP_MAX_PORTS && m->added[id], "unknown-port",
-			    "event %u names port %u, which was not added", event, id))
+		if (!report_should(t, id < MP_MAX_PORTS && m->added[id], "unknown-port",
+				   "event %u names port %u, which was not added", event, id))
 			return;
 		if (event == VIRTIO_CONSOLE_PORT_OPEN || event == VIRTIO_CONSOLE_CONSOLE_PORT)
-			report(t, value <= 1, "bad-value", "event %u for port %u with value %u",
-			       event, id, value);
+			report_should(t, value <= 1, "bad-value",
+				      "event %u for port %u with value %u", event, id, value);
 		if (event == VIRTIO_CONSOLE_PORT_NAME)
 			check_name(t, id, p, len);
 		return;
 	default:
 		/* DEVICE_READY and PORT_READY go from driver to device only */
-		report(t, false, "bad-event", "control message with event %u from the device",
-		       event);
+		report_should(t, false, "bad-event",
+			      "control message with event %u from the device", event);
 	}
 }
 
@@ -153,8 +153,8 @@ void check_CONSOLE_MULTIPORT(struct pf_test *t)
 		return;
 	if (!chk_dev_has(&m.c, VIRTIO_CONSOLE_F_MULTIPORT) || m.c.nqueues < 4 ||
 	    !m.c.vq[CONSOLE_CONTROL_RECEIVEQ].num) {
-		report(t, false, "no-control-queues", "MULTIPORT negotiated, %u queues set up",
-		       m.c.nqueues);
+		report_should(t, false, "no-control-queues",
+			      "MULTIPORT negotiated, %u queues set up", m.c.nqueues);
 		goto out;
 	}
 	m.max_ports = (uint32_t)chk_dev_cfg(&m.c, CONSOLE_CFG_MAX_NR_PORTS, 4);

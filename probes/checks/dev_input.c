@@ -118,8 +118,8 @@ static uint8_t check_string(struct pf_test *t, struct virtio_dev *d, uint8_t sel
 	uint8_t u[INPUT_U_LEN], again[INPUT_U_LEN];
 	uint8_t size = input_select(d, select, 0, u);
 
-	if (!report(t, size <= INPUT_U_LEN, "size-over-union", "%s: size %u, the union holds %u",
-		    what, size, INPUT_U_LEN))
+	if (!report_should(t, size <= INPUT_U_LEN, "size-over-union",
+			   "%s: size %u, the union holds %u", what, size, INPUT_U_LEN))
 		return size;
 	/* printable characters, then NUL padding (QEMU counts the
 	 * terminator in size, as a C string's sizeof) */
@@ -128,15 +128,16 @@ static uint8_t check_string(struct pf_test *t, struct virtio_dev *d, uint8_t sel
 
 		if (!u[i])
 			end = 1;
-		if (!report(t, ok, "string-bytes",
+		if (!report_should(
+			    t, ok, "string-bytes",
 			    "%s: byte 0x%02x at %u of %u is neither a printable character nor "
 			    "the string's terminator",
 			    what, u[i], i, size))
 			break;
 	}
 	input_select(d, VIRTIO_INPUT_CFG_UNSET, 0, NULL);
-	report(t, input_select(d, select, 0, again) == size && !memcmp(u, again, size),
-	       "unstable", "%s: a second read gives a different value", what);
+	report_should(t, input_select(d, select, 0, again) == size && !memcmp(u, again, size),
+		      "unstable", "%s: a second read gives a different value", what);
 	return size;
 }
 
@@ -148,14 +149,14 @@ void check_INPUT_CFG_IDS(struct pf_test *t)
 	if (!input_open(t, &c))
 		return;
 	size = check_string(t, c.dev, VIRTIO_INPUT_CFG_ID_NAME, "ID_NAME");
-	report(t, size > 0, "name-empty", "ID_NAME reads size 0: the device has no name");
+	report_should(t, size > 0, "name-empty", "ID_NAME reads size 0: the device has no name");
 	check_string(t, c.dev, VIRTIO_INPUT_CFG_ID_SERIAL, "ID_SERIAL");
 	size = input_select(c.dev, VIRTIO_INPUT_CFG_ID_DEVIDS, 0, NULL);
 	/* struct virtio_input_devids: bustype, vendor, product, version */
-	report(t, size == 0 || size == 8, "devids-size", "ID_DEVIDS: size %u, the structure is 8",
-	       size);
+	report_should(t, size == 0 || size == 8, "devids-size",
+		      "ID_DEVIDS: size %u, the structure is 8", size);
 	size = input_select(c.dev, VIRTIO_INPUT_CFG_PROP_BITS, 0, NULL);
-	report(t, size <= INPUT_U_LEN, "size-over-union", "PROP_BITS: size %u", size);
+	report_should(t, size <= INPUT_U_LEN, "size-over-union", "PROP_BITS: size %u", size);
 	chk_dev_close(&c);
 }
 
@@ -175,12 +176,13 @@ static void check_abs(struct pf_test *t, struct virtio_dev *d, const uint8_t *bi
 		if (!(bits[a / 8] & (1u << (a % 8))))
 			continue;
 		n = input_select(d, VIRTIO_INPUT_CFG_ABS_INFO, (uint8_t)a, u);
-		if (!report(t, n == ABS_INFO_LEN, "abs-info-size",
+		if (!report_should(
+			    t, n == ABS_INFO_LEN, "abs-info-size",
 			    "axis 0x%02x offered by EV_BITS(EV_ABS): ABS_INFO size %u, want %u", a,
 			    n, ABS_INFO_LEN))
 			continue;
-		report(t, s32(u) <= s32(u + 4), "abs-range", "axis 0x%02x: min %d > max %d", a,
-		       (int)s32(u), (int)s32(u + 4));
+		report_should(t, s32(u) <= s32(u + 4), "abs-range", "axis 0x%02x: min %d > max %d",
+			      a, (int)s32(u), (int)s32(u + 4));
 	}
 }
 
@@ -199,23 +201,23 @@ void check_INPUT_CFG_EV_BITS(struct pf_test *t)
 		if (!size)
 			continue;
 		types++;
-		if (!report(t, size <= INPUT_U_LEN, "size-over-union",
-			    "EV_BITS of event type 0x%02x: size %u", type, size))
+		if (!report_should(t, size <= INPUT_U_LEN, "size-over-union",
+				   "EV_BITS of event type 0x%02x: size %u", type, size))
 			continue;
 		for (unsigned i = 0; i < size; i++)
 			any |= u[i] != 0;
 		/* keys, relative and absolute axes are sent by code: a bitmap
 		 * with none claims a type the device cannot send (EV_REP and
 		 * the like have no codes of their own) */
-		report(t, any || (type != EV_KEY && type != EV_REL && type != EV_ABS),
-		       "empty-bitmap", "EV_BITS of event type 0x%02x: %u bytes, no code set", type,
-		       size);
+		report_should(t, any || (type != EV_KEY && type != EV_REL && type != EV_ABS),
+			      "empty-bitmap", "EV_BITS of event type 0x%02x: %u bytes, no code set",
+			      type, size);
 		if (type == EV_ABS) {
 			memcpy(abs_bits, u, size);
 			abs_size = size;
 		}
 	}
-	report(t, types > 0, "no-event-types", "EV_BITS offers no event type at all");
+	report_should(t, types > 0, "no-event-types", "EV_BITS offers no event type at all");
 	check_abs(t, c.dev, abs_bits, abs_size);
 	report_metric(t, "event_types", types, "types");
 	chk_dev_close(&c);
@@ -242,7 +244,8 @@ void check_INPUT_QUEUES(struct pf_test *t)
 	if (!chk_dev_open(t, &c, 0, 2, true))
 		return;
 	if (c.nqueues < 2 || !c.vq[INPUT_STATUSQ].num) {
-		report(t, false, "no-statusq", "%u queues, the statusq is missing", c.nqueues);
+		report_should(t, false, "no-statusq", "%u queues, the statusq is missing",
+			      c.nqueues);
 		goto out;
 	}
 	/* stock the eventq as a driver does; nobody types, so anything that
@@ -264,7 +267,8 @@ void check_INPUT_QUEUES(struct pf_test *t)
 			goto out;
 	}
 	while (!report_stopped(t) && chk_dev_wait(t, &c, INPUT_EVENTQ, &slot, &len) == 1)
-		report(t, len == INPUT_EVENT_LEN, "event-len", "eventq: an event of %u bytes", len);
+		report_should(t, len == INPUT_EVENT_LEN, "event-len",
+			      "eventq: an event of %u bytes", len);
 out:
 	chk_dev_close(&c);
 }

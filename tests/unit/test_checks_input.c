@@ -25,23 +25,23 @@
 
 enum in_fault {
 	IF_NONE,
-	IF_STALE,	  /* an unsupported pair leaves size and u as they were */
+	IF_STALE,	   /* an unsupported pair leaves size and u as they were */
 	IF_SUBSEL_IGNORED, /* ID_* and PROP_BITS answered whatever subsel says */
-	IF_ABS_ANY,	  /* ABS_INFO answered for axes EV_ABS does not offer */
-	IF_NAME_NUL,	  /* a NUL inside ID_NAME's size */
-	IF_NAME_TERM,	  /* ID_NAME's size counts its terminator (QEMU) */
-	IF_REP,		  /* EV_REP offered with an empty bitmap (QEMU's keyboard) */
-	IF_NAME_EMPTY,	  /* no ID_NAME */
-	IF_NAME_OVER,	  /* ID_NAME size 130 */
-	IF_UNSTABLE,	  /* ID_NAME differs from one read to the next */
-	IF_DEVIDS_6,	  /* ID_DEVIDS of 6 bytes */
-	IF_EMPTY_BITMAP,  /* EV_REL offered with no code set */
-	IF_NO_EVENTS,	  /* no EV_BITS at all */
-	IF_EV_OVER,	  /* EV_KEY size 200 */
-	IF_ABS_SIZE,	  /* ABS_INFO of 16 bytes */
-	IF_ABS_RANGE,	  /* ABS_INFO min > max */
-	IF_STS_HOLD,	  /* the statusq never returns a buffer */
-	IF_EVT_SHORT,	  /* the eventq returns 4-byte events */
+	IF_ABS_ANY,	   /* ABS_INFO answered for axes EV_ABS does not offer */
+	IF_NAME_NUL,	   /* a NUL inside ID_NAME's size */
+	IF_NAME_TERM,	   /* ID_NAME's size counts its terminator (QEMU) */
+	IF_REP,		   /* EV_REP offered with an empty bitmap (QEMU's keyboard) */
+	IF_NAME_EMPTY,	   /* no ID_NAME */
+	IF_NAME_OVER,	   /* ID_NAME size 130 */
+	IF_UNSTABLE,	   /* ID_NAME differs from one read to the next */
+	IF_DEVIDS_6,	   /* ID_DEVIDS of 6 bytes */
+	IF_EMPTY_BITMAP,   /* EV_REL offered with no code set */
+	IF_NO_EVENTS,	   /* no EV_BITS at all */
+	IF_EV_OVER,	   /* EV_KEY size 200 */
+	IF_ABS_SIZE,	   /* ABS_INFO of 16 bytes */
+	IF_ABS_RANGE,	   /* ABS_INFO min > max */
+	IF_STS_HOLD,	   /* the statusq never returns a buffer */
+	IF_EVT_SHORT,	   /* the eventq returns 4-byte events */
 };
 
 struct in_model {
@@ -85,7 +85,8 @@ static uint8_t in_lookup(uint8_t sel, uint8_t sub, uint8_t *u)
 			u[0x110 / 8] = 0x03;
 			return M.fault == IF_EV_OVER ? 200 : 0x111 / 8 + 1;
 		}
-		if ((sub == 0x02 && M.fault == IF_EMPTY_BITMAP) || (sub == 0x14 && M.fault == IF_REP))
+		if ((sub == 0x02 && M.fault == IF_EMPTY_BITMAP) ||
+		    (sub == 0x14 && M.fault == IF_REP))
 			return 1;
 		if (sub == 0x03) { /* EV_ABS: ABS_X, ABS_Y */
 			u[0] = 0x03;
@@ -166,32 +167,36 @@ static const struct in_case cases[] = {
 	{ "input ids clean pci", IDS, SIM_PCI, IF_NONE, 0, PF_VERDICT_PASS, NULL },
 	{ "input ids, terminator counted", IDS, SIM_MMIO_V2, IF_NAME_TERM, 0, PF_VERDICT_PASS,
 	  NULL },
-	{ "input ids: NUL in the name", IDS, SIM_MMIO_V2, IF_NAME_NUL, 0, FAIL, "string-bytes" },
-	{ "input ids: no name", IDS, SIM_MMIO_V2, IF_NAME_EMPTY, 0, FAIL, "name-empty" },
-	{ "input ids: name past the union", IDS, SIM_MMIO_V2, IF_NAME_OVER, 0, FAIL,
+	{ "input ids: NUL in the name", IDS, SIM_MMIO_V2, IF_NAME_NUL, 0, PF_VERDICT_WARN,
+	  "string-bytes" },
+	{ "input ids: no name", IDS, SIM_MMIO_V2, IF_NAME_EMPTY, 0, PF_VERDICT_WARN, "name-empty" },
+	{ "input ids: name past the union", IDS, SIM_MMIO_V2, IF_NAME_OVER, 0, PF_VERDICT_WARN,
 	  "size-over-union" },
-	{ "input ids: name changes", IDS, SIM_MMIO_V2, IF_UNSTABLE, 0, FAIL, "unstable" },
-	{ "input ids: 6-byte devids", IDS, SIM_MMIO_V2, IF_DEVIDS_6, 0, FAIL, "devids-size" },
+	{ "input ids: name changes", IDS, SIM_MMIO_V2, IF_UNSTABLE, 0, PF_VERDICT_WARN,
+	  "unstable" },
+	{ "input ids: 6-byte devids", IDS, SIM_MMIO_V2, IF_DEVIDS_6, 0, PF_VERDICT_WARN,
+	  "devids-size" },
 	{ "input ev-bits clean mmio", EVB, SIM_MMIO_V2, IF_NONE, 0, PF_VERDICT_PASS, NULL },
 	{ "input ev-bits clean pci", EVB, SIM_PCI, IF_NONE, 0, PF_VERDICT_PASS, NULL },
 	{ "input ev-bits, EV_REP without codes", EVB, SIM_MMIO_V2, IF_REP, 0, PF_VERDICT_PASS,
 	  NULL },
-	{ "input ev-bits: empty bitmap", EVB, SIM_MMIO_V2, IF_EMPTY_BITMAP, 0, FAIL,
+	{ "input ev-bits: empty bitmap", EVB, SIM_MMIO_V2, IF_EMPTY_BITMAP, 0, PF_VERDICT_WARN,
 	  "empty-bitmap" },
-	{ "input ev-bits: no event types", EVB, SIM_MMIO_V2, IF_NO_EVENTS, 0, FAIL,
+	{ "input ev-bits: no event types", EVB, SIM_MMIO_V2, IF_NO_EVENTS, 0, PF_VERDICT_WARN,
 	  "no-event-types" },
-	{ "input ev-bits: bitmap past the union", EVB, SIM_MMIO_V2, IF_EV_OVER, 0, FAIL,
+	{ "input ev-bits: bitmap past the union", EVB, SIM_MMIO_V2, IF_EV_OVER, 0, PF_VERDICT_WARN,
 	  "size-over-union" },
-	{ "input ev-bits: short ABS_INFO", EVB, SIM_MMIO_V2, IF_ABS_SIZE, 0, FAIL,
+	{ "input ev-bits: short ABS_INFO", EVB, SIM_MMIO_V2, IF_ABS_SIZE, 0, PF_VERDICT_WARN,
 	  "abs-info-size" },
-	{ "input ev-bits: min above max", EVB, SIM_MMIO_V2, IF_ABS_RANGE, 0, FAIL, "abs-range" },
+	{ "input ev-bits: min above max", EVB, SIM_MMIO_V2, IF_ABS_RANGE, 0, PF_VERDICT_WARN,
+	  "abs-range" },
 	{ "input queues clean mmio", QS, SIM_MMIO_V2, IF_NONE, 0, PF_VERDICT_PASS, NULL },
 	{ "input queues clean pci", QS, SIM_PCI, IF_NONE, 0, PF_VERDICT_PASS, NULL },
-	{ "input queues: statusq never returns", QS, SIM_MMIO_V2, IF_STS_HOLD, 0, FAIL,
-	  "no-used" },
+	{ "input queues: statusq never returns", QS, SIM_MMIO_V2, IF_STS_HOLD, 0, FAIL, "no-used" },
 	{ "input queues: statusq used len counts what was read", QS, SIM_MMIO_V2, IF_NONE,
 	  SIM_F_USED_LEN_LONG, FAIL, "used-len" },
-	{ "input queues: 4-byte events", QS, SIM_MMIO_V2, IF_EVT_SHORT, 0, FAIL, "event-len" },
+	{ "input queues: 4-byte events", QS, SIM_MMIO_V2, IF_EVT_SHORT, 0, PF_VERDICT_WARN,
+	  "event-len" },
 };
 
 static struct ut_dev U;
@@ -221,5 +226,5 @@ static void test_case(void **state)
 	UT_CHECK_ROW(&ut_checks_input, c, v);
 }
 
-UT_CHECK_TABLE_N(ut_checks_input, "checks_input", cases, struct in_case, test_case, ut_setup,
-		 NULL, NULL, 0);
+UT_CHECK_TABLE_N(ut_checks_input, "checks_input", cases, struct in_case, test_case, ut_setup, NULL,
+		 NULL, 0);
