@@ -185,6 +185,9 @@ struct sim_dev;
 typedef uint32_t (*sim_serve_fn)(struct sim_dev *s, const struct sim_req *req);
 /* Called after the driver wrote device configuration bytes [off, off+len). */
 typedef void (*sim_config_write_fn)(struct sim_dev *s, uint32_t off, uint32_t len);
+/* Whether the model keeps queue q's next available buffer for later (a
+ * queue the device fills only when it has something to say). */
+typedef bool (*sim_hold_fn)(struct sim_dev *s, uint16_t q);
 
 struct sim_dev {
 	enum sim_transport transport;
@@ -204,7 +207,8 @@ struct sim_dev {
 	/* device type model (sim_model.c helpers; NULL: generic) */
 	sim_serve_fn serve;
 	sim_config_write_fn config_write;
-	void *model; /* the model's own state */
+	sim_hold_fn hold; /* NULL: every buffer is served at once (split rings) */
+	void *model;	  /* the model's own state */
 
 	/* register state */
 	uint64_t driver_features;

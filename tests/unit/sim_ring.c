@@ -311,7 +311,7 @@ static int process_split(struct sim_dev *s, struct sim_queue *q)
 	}
 	if ((s->faults & SIM_F_AVAIL_IDX_NO_WRAP) && aidx < q->last_avail)
 		aidx = q->last_avail;
-	while (q->last_avail != aidx) {
+	while (q->last_avail != aidx && !(s->hold && s->hold(s, (uint16_t)(q - s->q)))) {
 		uint16_t head = rd16(avail + 4 + 2u * (q->last_avail & (num - 1u)));
 		done_t *d = &done[n];
 		bool scribbled = false;

@@ -52,6 +52,9 @@ extern const struct ut_check_table ut_checks_pci;
 extern const struct ut_check_table ut_checks_ring;
 extern const struct ut_check_table ut_checks_irq;
 extern const struct ut_check_table ut_checks_rng;
+extern const struct ut_check_table ut_checks_console;
+extern const struct ut_check_table ut_checks_input;
+extern const struct ut_check_table ut_checks_balloon;
 
 /* Runs a table's rows then its extra tests as one cmocka group. */
 static inline int ut_run_check_table(const struct ut_check_table *t)
