@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dev_queue.h"
+#include "helpers.h"
 #include "platform.h"
 #include "report.h"
 
@@ -119,10 +120,8 @@ void check_BALLOON_STATS(struct pf_test *t)
 	uint8_t st;
 	int slot, rc;
 
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_BALLOON_F_STATS_VQ))) {
-		report_na(t, "STATS_VQ not offered");
+	if (!chk_offered(t, VIRTIO_BALLOON_F_STATS_VQ, "STATS_VQ"))
 		return;
-	}
 	if (!chk_dev_open(t, &c, VIRTIO_BIT(VIRTIO_BALLOON_F_STATS_VQ), 3, true))
 		return;
 	if (c.nqueues < 3 || !c.vq[BALLOON_STATSQ].num) {

@@ -21,10 +21,8 @@ void check_CONSOLE_CONFIG(struct pf_test *t)
 	struct chk_dev c;
 	uint32_t max_ports, want_queues;
 
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_CONSOLE_F_MULTIPORT))) {
-		report_na(t, "MULTIPORT not offered: the configuration has no field to check");
+	if (!chk_offered(t, VIRTIO_CONSOLE_F_MULTIPORT, "MULTIPORT"))
 		return;
-	}
 	if (!chk_dev_open(t, &c, VIRTIO_BIT(VIRTIO_CONSOLE_F_MULTIPORT), 2, false))
 		return;
 	max_ports = (uint32_t)chk_dev_cfg(&c, CONSOLE_CFG_MAX_NR_PORTS, 4);
@@ -88,10 +86,8 @@ void check_CONSOLE_EMERG_WRITE(struct pf_test *t)
 {
 	struct chk_dev c;
 
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_CONSOLE_F_EMERG_WRITE))) {
-		report_na(t, "EMERG_WRITE not offered");
+	if (!chk_offered(t, VIRTIO_CONSOLE_F_EMERG_WRITE, "EMERG_WRITE"))
 		return;
-	}
 	/* 5.3.5.1 holds before configuration too: a device just reset, then
 	 * one acknowledged by a driver that has not negotiated yet */
 	if (!chk_drivable(t))

@@ -144,10 +144,8 @@ void check_CONSOLE_MULTIPORT(struct pf_test *t)
 	static struct mp_state m;
 	unsigned nbuf;
 
-	if (!(t->dev->features & VIRTIO_BIT(VIRTIO_CONSOLE_F_MULTIPORT))) {
-		report_na(t, "MULTIPORT not offered");
+	if (!chk_offered(t, VIRTIO_CONSOLE_F_MULTIPORT, "MULTIPORT"))
 		return;
-	}
 	memset(&m, 0, sizeof(m));
 	if (!chk_dev_open(t, &m.c, VIRTIO_BIT(VIRTIO_CONSOLE_F_MULTIPORT), 4, true))
 		return;
