@@ -16,13 +16,13 @@ uint32_t gpu_get32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static void put64(uint8_t *p, uint64_t v)
+void gpu_put64(uint8_t *p, uint64_t v)
 {
 	gpu_put32(p, (uint32_t)v);
 	gpu_put32(p + 4, (uint32_t)(v >> 32));
 }
 
-static uint64_t get64(const uint8_t *p)
+uint64_t gpu_get64(const uint8_t *p)
 {
 	return gpu_get32(p) | (uint64_t)gpu_get32(p + 4) << 32;
 }
@@ -181,14 +181,14 @@ static void put_rect(uint8_t *p, uint32_t w, uint32_t h)
 	gpu_put32(p + 12, h);
 }
 
-int gpu_create_2d(struct pf_test *t, struct chk_dev *c, uint32_t id, uint32_t flags,
-		  uint64_t fence, uint8_t *resp)
+int gpu_create_2d(struct pf_test *t, struct chk_dev *c, uint32_t id, uint32_t flags, uint64_t fence,
+		  uint8_t *resp)
 {
 	uint8_t req[GPU_HDR_LEN + 16];
 
 	gpu_hdr(req, GPU_CMD_RESOURCE_CREATE_2D);
 	gpu_put32(req + 4, flags);
-	put64(req + 8, fence);
+	gpu_put64(req + 8, fence);
 	gpu_put32(req + GPU_HDR_LEN, id);
 	gpu_put32(req + GPU_HDR_LEN + 4, GPU_FORMAT_B8G8R8X8_UNORM);
 	gpu_put32(req + GPU_HDR_LEN + 8, GPU_RES_W);
@@ -258,7 +258,7 @@ void check_GPU_2D(struct pf_test *t)
 	gpu_hdr(req, GPU_CMD_RESOURCE_ATTACH_BACKING);
 	gpu_put32(req + GPU_HDR_LEN, id);
 	gpu_put32(req + GPU_HDR_LEN + 4, 1);
-	put64(req + GPU_HDR_LEN + 8, arch_dma_addr(backing));
+	gpu_put64(req + GPU_HDR_LEN + 8, arch_dma_addr(backing));
 	gpu_put32(req + GPU_HDR_LEN + 16, bytes);
 	gpu_put32(req + GPU_HDR_LEN + 20, 0);
 	if (!gpu_expect(t, &c, req, GPU_HDR_LEN + 24, GPU_RESP_OK_NODATA, "attach-backing",
@@ -266,7 +266,7 @@ void check_GPU_2D(struct pf_test *t)
 		goto unref;
 	gpu_hdr(req, GPU_CMD_TRANSFER_TO_HOST_2D);
 	put_rect(req + GPU_HDR_LEN, GPU_RES_W, GPU_RES_H);
-	put64(req + GPU_HDR_LEN + 16, 0);
+	gpu_put64(req + GPU_HDR_LEN + 16, 0);
 	gpu_put32(req + GPU_HDR_LEN + 24, id);
 	gpu_put32(req + GPU_HDR_LEN + 28, 0);
 	if (!gpu_expect(t, &c, req, GPU_HDR_LEN + 32, GPU_RESP_OK_NODATA, "transfer",
@@ -307,17 +307,16 @@ void check_GPU_ERRORS(struct pf_test *t)
 	chk_dev_close(&c);
 }
 
-/* The fence fields of a response to a request fenced with `fence`. */
-static void fence_fields(struct pf_test *t, const uint8_t *resp, uint64_t fence, const char *what)
+void gpu_fence_fields(struct pf_test *t, const uint8_t *resp, uint64_t fence, const char *what)
 {
 	uint32_t flags = gpu_get32(resp + 4);
 
 	/* 5.7.6.7: FLAG_FENCE set in the response, fence_id copied */
 	report(t, flags & GPU_FLAG_FENCE, "flag", "%s: response flags 0x%x lack FLAG_FENCE", what,
 	       flags);
-	report(t, get64(resp + 8) == fence, "fence-id",
+	report(t, gpu_get64(resp + 8) == fence, "fence-id",
 	       "%s: response fence_id 0x%llx, the request's was 0x%llx", what,
-	       (unsigned long long)get64(resp + 8), (unsigned long long)fence);
+	       (unsigned long long)gpu_get64(resp + 8), (unsigned long long)fence);
 }
 
 void check_GPU_FENCE(struct pf_test *t)
@@ -336,11 +335,11 @@ void check_GPU_FENCE(struct pf_test *t)
 		    "fenced RESOURCE_CREATE_2D answered 0x%04x (%s), not OK_NODATA", (uint32_t)r,
 		    gpu_resp_name((uint32_t)r)))
 		goto out;
-	fence_fields(t, resp, fence, "fenced RESOURCE_CREATE_2D");
+	gpu_fence_fields(t, resp, fence, "fenced RESOURCE_CREATE_2D");
 	/* a fenced UNREF, the next fence as a driver numbers them */
 	gpu_hdr(req, GPU_CMD_RESOURCE_UNREF);
 	gpu_put32(req + 4, GPU_FLAG_FENCE);
-	put64(req + 8, fence + 1);
+	gpu_put64(req + 8, fence + 1);
 	gpu_put32(req + GPU_HDR_LEN, GPU_RES_ID);
 	gpu_put32(req + GPU_HDR_LEN + 4, 0);
 	r = gpu_command(t, &c, req, sizeof(req), resp, sizeof(resp), "fenced RESOURCE_UNREF");
@@ -352,7 +351,7 @@ void check_GPU_FENCE(struct pf_test *t)
 		    "RESOURCE_UNREF of the resource the fenced create made answered 0x%04x (%s)",
 		    (uint32_t)r, gpu_resp_name((uint32_t)r)))
 		goto out;
-	fence_fields(t, resp, fence + 1, "fenced RESOURCE_UNREF");
+	gpu_fence_fields(t, resp, fence + 1, "fenced RESOURCE_UNREF");
 	gpu_flush(t, &c, GPU_RES_ID, GPU_RESP_ERR_INVALID_RESOURCE_ID, "unref-not-processed");
 out:
 	chk_dev_close(&c);
@@ -369,8 +368,8 @@ void check_GPU_CURSOR(struct pf_test *t)
 	/* resource 0 hides the cursor: no cursor image needed */
 	gpu_hdr(req, GPU_CMD_UPDATE_CURSOR);
 	memset(req + GPU_HDR_LEN, 0, sizeof(req) - GPU_HDR_LEN);
-	if (chk_dev_request(t, &c, GPU_CURSORQ, req, sizeof(req), NULL, 0, &len,
-			    "UPDATE_CURSOR") != 1)
+	if (chk_dev_request(t, &c, GPU_CURSORQ, req, sizeof(req), NULL, 0, &len, "UPDATE_CURSOR") !=
+	    1)
 		goto out;
 	gpu_put32(req, GPU_CMD_MOVE_CURSOR);
 	gpu_put32(req + GPU_HDR_LEN + 4, 16); /* x */

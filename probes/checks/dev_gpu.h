@@ -68,6 +68,8 @@
 
 void gpu_put32(uint8_t *p, uint32_t v);
 uint32_t gpu_get32(const uint8_t *p);
+void gpu_put64(uint8_t *p, uint64_t v);
+uint64_t gpu_get64(const uint8_t *p);
 /* A ctrl_hdr of `type` (flags, fence, ctx 0) at req. */
 void gpu_hdr(uint8_t *req, uint32_t type);
 const char *gpu_resp_name(uint32_t type);
@@ -87,15 +89,18 @@ bool gpu_expect(struct pf_test *t, struct chk_dev *c, const uint8_t *req, uint32
 		uint32_t want, const char *sub, const char *what);
 
 /* RESOURCE_CREATE_2D of the suite's resource size; returns as gpu_command. */
-int gpu_create_2d(struct pf_test *t, struct chk_dev *c, uint32_t id, uint32_t flags,
-		  uint64_t fence, uint8_t *resp);
+int gpu_create_2d(struct pf_test *t, struct chk_dev *c, uint32_t id, uint32_t flags, uint64_t fence,
+		  uint8_t *resp);
 
 /* A command of a header and a resource id (UNREF, DETACH_BACKING, UNMAP_BLOB). */
 bool gpu_resource_cmd(struct pf_test *t, struct chk_dev *c, uint32_t type, uint32_t id,
 		      uint32_t want, const char *sub, const char *what);
 
+/* The fence fields of a response to a request fenced with `fence`
+ * (5.7.6.7: FLAG_FENCE set, fence_id copied; sub-cases flag, fence-id). */
+void gpu_fence_fields(struct pf_test *t, const uint8_t *resp, uint64_t fence, const char *what);
+
 /* RESOURCE_FLUSH of the whole resource `id`, answered `want`. */
-bool gpu_flush(struct pf_test *t, struct chk_dev *c, uint32_t id, uint32_t want,
-	       const char *sub);
+bool gpu_flush(struct pf_test *t, struct chk_dev *c, uint32_t id, uint32_t want, const char *sub);
 
 #endif

@@ -33,7 +33,10 @@ void check_GPU_CAPSET_INFO(struct pf_test *t)
 		uint32_t id;
 		int r;
 
+		/* fenced, as a driver may: the answer is complete when it comes */
 		gpu_hdr(req, GPU_CMD_GET_CAPSET_INFO);
+		gpu_put32(req + 4, GPU_FLAG_FENCE);
+		gpu_put64(req + 8, 0xfe0000u + i);
 		gpu_put32(req + GPU_HDR_LEN, i);
 		gpu_put32(req + GPU_HDR_LEN + 4, 0);
 		r = gpu_command(t, &c, req, sizeof(req), resp, sizeof(resp), "GET_CAPSET_INFO");
@@ -43,6 +46,7 @@ void check_GPU_CAPSET_INFO(struct pf_test *t)
 			    "GET_CAPSET_INFO of index %u answered 0x%04x (%s), not OK_CAPSET_INFO",
 			    i, (uint32_t)r, gpu_resp_name((uint32_t)r)))
 			continue;
+		gpu_fence_fields(t, resp, 0xfe0000u + i, "fenced GET_CAPSET_INFO");
 		id = gpu_get32(resp + GPU_HDR_LEN);
 		report(t, id >= GPU_CAPSET_FIRST && id <= GPU_CAPSET_LAST, "capset-id",
 		       "capset index %u has capset_id %u, which the specification does not define",

@@ -103,8 +103,8 @@ static bool scsi_open(struct pf_test *t, struct chk_dev *c, uint64_t want)
 	if (!chk_dev_open(t, c, want, 0, true))
 		return false;
 	if (c->nqueues <= SCSI_REQUESTQ) {
-		report(t, false, "queues", "%u queues, fewer than controlq, eventq and one requestq",
-		       c->nqueues);
+		report(t, false, "queues",
+		       "%u queues, fewer than controlq, eventq and one requestq", c->nqueues);
 		chk_dev_close(c);
 		return false;
 	}
@@ -187,8 +187,8 @@ static int scsi_command(struct pf_test *t, struct chk_dev *c, uint8_t target, ui
 			    &len, what) != 1)
 		return -1;
 	if (!report(t, len >= SCSI_RESP_LEN - SCSI_SENSE_DEFAULT, "short-response",
-		    "%s to target %u: used len %u does not cover the response header", what,
-		    target, len))
+		    "%s to target %u: used len %u does not cover the response header", what, target,
+		    len))
 		return -1;
 	response = in[SCSI_RESP_RESPONSE];
 	status = in[SCSI_RESP_STATUS];
@@ -279,16 +279,18 @@ void check_SCSI_LUN_COMMANDS(struct pf_test *t)
 			 "INQUIRY");
 	if (r == VIRTIO_SCSI_S_OK)
 		/* SPC: ADDITIONAL LENGTH (byte 4) gives at least the 36-byte standard data */
-		report_should(t, data[4] + 5 >= 36, "inquiry-length",
-		       "INQUIRY data of target %d: additional length %u, shorter than 36 bytes",
-		       lun, data[4]);
+		report_should(
+			t, data[4] + 5 >= 36, "inquiry-length",
+			"INQUIRY data of target %d: additional length %u, shorter than 36 bytes",
+			lun, data[4]);
 	else if (r >= 0)
-		report_should(t, false, "inquiry", "INQUIRY to target %d: response %d, not OK", lun, r);
+		report_should(t, false, "inquiry", "INQUIRY to target %d: response %d, not OK", lun,
+			      r);
 	r = scsi_command(t, &c, (uint8_t)lun, 0, read_cap, sizeof(read_cap), 8, data,
 			 "READ CAPACITY(10)");
 	if (r >= 0)
 		report_should(t, r == VIRTIO_SCSI_S_OK, "read-capacity",
-		       "READ CAPACITY(10) to target %d: response %d, not OK", lun, r);
+			      "READ CAPACITY(10) to target %d: response %d, not OK", lun, r);
 out:
 	chk_dev_close(&c);
 }
@@ -311,8 +313,8 @@ void check_SCSI_TMF(struct pf_test *t)
 		put_le32(req, VIRTIO_SCSI_T_TMF);
 		put_le32(req + 4, subtype[i]);
 		scsi_lun(req + 8, 0, 0);
-		if (chk_dev_request(t, &c, SCSI_CONTROLQ, req, sizeof(req), resp, 1, &len, name[i]) !=
-		    1)
+		if (chk_dev_request(t, &c, SCSI_CONTROLQ, req, sizeof(req), resp, 1, &len,
+				    name[i]) != 1)
 			break;
 		if (!report(t, len >= 1, "tmf-short", "%s: used len 0, no response byte", name[i]))
 			continue;
@@ -360,9 +362,10 @@ void check_SCSI_EVENTQ(struct pf_test *t)
 		reason = get_le32(ev + 12);
 		report_log(t, 1, "event 0x%08x reason %u", get_le32(ev), reason);
 		/* 5.6.6.3.2: REMOVED and RESCAN resets only with HOTPLUG */
-		report(t, !(event == VIRTIO_SCSI_T_TRANSPORT_RESET &&
-			    (reason == VIRTIO_SCSI_EVT_RESET_REMOVED ||
-			     reason == VIRTIO_SCSI_EVT_RESET_RESCAN)),
+		report(t,
+		       !(event == VIRTIO_SCSI_T_TRANSPORT_RESET &&
+			 (reason == VIRTIO_SCSI_EVT_RESET_REMOVED ||
+			  reason == VIRTIO_SCSI_EVT_RESET_RESCAN)),
 		       "hotplug-event", "TRANSPORT_RESET event with reason %u without HOTPLUG",
 		       reason);
 	}

@@ -57,6 +57,8 @@ enum gpu_model {
 	G_FENCE_EARLY_UNREF, /* fenced unref answered, the resource kept */
 	G_CAPSET_ID_9,	     /* capset_id 9 */
 	G_CAPSET_NODATA,     /* GET_CAPSET_INFO answered OK_NODATA */
+	G_CAPSET_UNFENCED,   /* capsets, fenced answers without FLAG_FENCE */
+	G_CAPSET_EARLY,	     /* capsets, answer returned unwritten */
 	G_SHM_ID_2,	     /* region id 2 besides id 1 */
 	G_SHM_NO_MAP_BLOB,   /* region, but MAP_BLOB answered ERR_UNSPEC */
 	G_SHM_NO_UNMAP_BLOB, /* region, but UNMAP_BLOB answered ERR_UNSPEC */
@@ -208,7 +210,9 @@ static uint32_t gpu_control(const struct sim_req *r)
 			put32(resp, OK_NODATA);
 		break;
 	}
-	if (fenced && model != G_FENCE_NO_FLAG) {
+	if (type == 0x0108 && model == G_CAPSET_EARLY)
+		return 0;
+	if (fenced && model != G_FENCE_NO_FLAG && model != G_CAPSET_UNFENCED) {
 		put32(resp + 4, FLAG_FENCE);
 		memcpy(resp + 8, req + 8, 8);
 		if (model == G_FENCE_ID)
@@ -309,6 +313,10 @@ static const struct gpu_case cases[] = {
 	{ "gpu capset clean", C(CAPSET_INFO), M2, V1, G_CAPSETS, 2, PASS, NULL },
 	{ "gpu capset: id 9", C(CAPSET_INFO), M2, V1, G_CAPSET_ID_9, 2, FAIL, "capset-id" },
 	{ "gpu capset: OK_NODATA", C(CAPSET_INFO), M2, V1, G_CAPSET_NODATA, 2, FAIL, "response" },
+	{ "gpu capset: fenced, no FLAG_FENCE", C(CAPSET_INFO), M2, V1, G_CAPSET_UNFENCED, 2, FAIL,
+	  "flag" },
+	{ "gpu capset: returned unanswered", C(CAPSET_INFO), M2, V1, G_CAPSET_EARLY, 2, FAIL,
+	  "short-response" },
 	{ "gpu shm none", C(SHM), M2, V1, G_CLEAN, 2, NA, NULL },
 	{ "gpu shm clean", C(SHM), M2, V1 | BLOB, G_SHM, 2, PASS, NULL },
 	{ "gpu shm: id 2", C(SHM), M2, V1 | BLOB, G_SHM_ID_2, 2, FAIL, "shm-id" },
@@ -326,7 +334,8 @@ static void gpu_config(struct sim_dev *s)
 	s->config_len = 16;
 	put32(s->config + 8, model == G_SCANOUTS_0 ? 0 : 1);
 	put32(s->config + 12, model == G_CAPSETS || model == G_CAPSET_ID_9 ||
-					      model == G_CAPSET_NODATA
+					      model == G_CAPSET_NODATA ||
+					      model == G_CAPSET_UNFENCED || model == G_CAPSET_EARLY
 				      ? 2
 				      : 0);
 }

@@ -35,20 +35,20 @@
 
 enum scsi_model {
 	M_CLEAN,
-	M_LUN,		    /* a disk at target 0, LUN 0 */
-	M_SENSE_64,	    /* sense_size 64 after reset */
-	M_CDB_16,	    /* cdb_size 16 after reset */
-	M_KEEPS_SIZES,	    /* the driver's sizes survive a reset */
-	M_MAX_TARGET_300,   /* max_target past the advised 255 */
-	M_BAD_RESPONSE,	    /* response 0x42 */
-	M_BAD_STATUS,	    /* BAD_TARGET with status 0x03 */
-	M_FAILURE_NO_LUN,   /* FAILURE where no LUN is */
-	M_TMF_BAD,	    /* task management response 0x55 */
-	M_HOTPLUG_EVENT,    /* TRANSPORT_RESET RESCAN without HOTPLUG */
-	M_SHORT_EVENT,	    /* event buffers back with used len 4 */
-	M_LUN_SHORT_INQ,    /* disk: INQUIRY additional length 10 */
-	M_LUN_BAD_STATUS,   /* disk: status 0x01 */
-	M_LUN_NO_READ_CAP,  /* disk: READ CAPACITY answered FAILURE */
+	M_LUN,		   /* a disk at target 0, LUN 0 */
+	M_SENSE_64,	   /* sense_size 64 after reset */
+	M_CDB_16,	   /* cdb_size 16 after reset */
+	M_KEEPS_SIZES,	   /* the driver's sizes survive a reset */
+	M_MAX_TARGET_300,  /* max_target past the advised 255 */
+	M_BAD_RESPONSE,	   /* response 0x42 */
+	M_BAD_STATUS,	   /* BAD_TARGET with status 0x03 */
+	M_FAILURE_NO_LUN,  /* FAILURE where no LUN is */
+	M_TMF_BAD,	   /* task management response 0x55 */
+	M_HOTPLUG_EVENT,   /* TRANSPORT_RESET RESCAN without HOTPLUG */
+	M_SHORT_EVENT,	   /* event buffers back with used len 4 */
+	M_LUN_SHORT_INQ,   /* disk: INQUIRY additional length 10 */
+	M_LUN_BAD_STATUS,  /* disk: status 0x01 */
+	M_LUN_NO_READ_CAP, /* disk: READ CAPACITY answered FAILURE */
 };
 
 static enum scsi_model model;
@@ -64,11 +64,11 @@ static void scsi_config_defaults(struct sim_dev *s)
 {
 	memset(s->config, 0, 36);
 	s->config_len = 36;
-	put32(s->config + 0, 1);			      /* num_queues */
-	put32(s->config + 4, 128);			      /* seg_max */
-	put32(s->config + 8, 0xffff);			      /* max_sectors */
-	put32(s->config + 12, 128);			      /* cmd_per_lun */
-	put32(s->config + 16, 16);			      /* event_info_size */
+	put32(s->config + 0, 1);      /* num_queues */
+	put32(s->config + 4, 128);    /* seg_max */
+	put32(s->config + 8, 0xffff); /* max_sectors */
+	put32(s->config + 12, 128);   /* cmd_per_lun */
+	put32(s->config + 16, 16);    /* event_info_size */
 	put32(s->config + CFG_SENSE, model == M_SENSE_64 ? 64 : 96);
 	put32(s->config + CFG_CDB, model == M_CDB_16 ? 16 : 32);
 	s->config[CFG_MAX_TARGET] = model == M_MAX_TARGET_300 ? 0x2c : 0xff;
@@ -195,15 +195,14 @@ static const struct scsi_case cases[] = {
 	  "inquiry-length" },
 	{ "scsi lun commands: status 0x01", C(LUN_COMMANDS), SIM_MMIO_V2, M_LUN_BAD_STATUS, FAIL,
 	  "status-sam" },
-	{ "scsi lun commands: READ CAPACITY fails", C(LUN_COMMANDS), SIM_MMIO_V2,
-	  M_LUN_NO_READ_CAP, WARN, "read-capacity" },
+	{ "scsi lun commands: READ CAPACITY fails", C(LUN_COMMANDS), SIM_MMIO_V2, M_LUN_NO_READ_CAP,
+	  WARN, "read-capacity" },
 	{ "scsi tmf clean", C(TMF), SIM_MMIO_V2, M_CLEAN, PASS, NULL },
 	{ "scsi tmf: response 0x55", C(TMF), SIM_MMIO_V2, M_TMF_BAD, FAIL, "tmf-response" },
 	{ "scsi eventq clean", C(EVENTQ), SIM_MMIO_V2, M_CLEAN, PASS, NULL },
 	{ "scsi eventq: RESCAN without HOTPLUG", C(EVENTQ), SIM_MMIO_V2, M_HOTPLUG_EVENT, FAIL,
 	  "hotplug-event" },
-	{ "scsi eventq: 4-byte event", C(EVENTQ), SIM_MMIO_V2, M_SHORT_EVENT, FAIL,
-	  "event-short" },
+	{ "scsi eventq: 4-byte event", C(EVENTQ), SIM_MMIO_V2, M_SHORT_EVENT, FAIL, "event-short" },
 };
 
 static struct ut_dev U;
@@ -214,9 +213,9 @@ static void test_case(void **state)
 	enum pf_verdict v;
 
 	model = c->model;
-	assert_int_equal(ut_mmio_open(&U, c->transport, SCSI, c->transport == SIM_MMIO_V1 ? 0 : V1,
-				      3, 64),
-			 0);
+	assert_int_equal(
+		ut_mmio_open(&U, c->transport, SCSI, c->transport == SIM_MMIO_V1 ? 0 : V1, 3, 64),
+		0);
 	scsi_config_defaults(&U.sim);
 	U.sim.serve = scsi_serve;
 	U.sim.config_write = scsi_config_write;
@@ -225,5 +224,5 @@ static void test_case(void **state)
 	UT_CHECK_ROW(&ut_checks_scsi, c, v);
 }
 
-UT_CHECK_TABLE_N(ut_checks_scsi, "checks_scsi", cases, struct scsi_case, test_case, ut_setup,
-		 NULL, NULL, 0);
+UT_CHECK_TABLE_N(ut_checks_scsi, "checks_scsi", cases, struct scsi_case, test_case, ut_setup, NULL,
+		 NULL, 0);
