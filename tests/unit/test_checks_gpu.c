@@ -21,6 +21,7 @@
 #include "unit_helpers.h"
 #include "ut_table.h"
 #include "virtio/virtio_mmio.h"
+#include "virtio/virtio_pci.h"
 
 #define GPU 16
 #define V1 VIRTIO_BIT(VIRTIO_F_VERSION_1)
@@ -320,6 +321,8 @@ static const struct gpu_case cases[] = {
 	{ "gpu shm none", C(SHM), M2, V1, G_CLEAN, 2, NA, NULL },
 	{ "gpu shm clean", C(SHM), M2, V1 | BLOB, G_SHM, 2, PASS, NULL },
 	{ "gpu shm: id 2", C(SHM), M2, V1 | BLOB, G_SHM_ID_2, 2, FAIL, "shm-id" },
+	{ "gpu shm clean pci", C(SHM), SIM_PCI, V1 | BLOB, G_SHM, 2, PASS, NULL },
+	{ "gpu shm: id 2 pci", C(SHM), SIM_PCI, V1 | BLOB, G_SHM_ID_2, 2, FAIL, "shm-id" },
 	{ "gpu shm: MAP_BLOB unknown", C(SHM), M2, V1 | BLOB, G_SHM_NO_MAP_BLOB, 2, FAIL,
 	  "map-blob" },
 	{ "gpu shm: UNMAP_BLOB unknown", C(SHM), M2, V1 | BLOB, G_SHM_NO_UNMAP_BLOB, 2, FAIL,
@@ -340,6 +343,23 @@ static void gpu_config(struct sim_dev *s)
 				      : 0);
 }
 
+/* PCI: the model's regions as discovery records their capabilities. */
+static void pci_shm_caps(struct virtio_pci_priv *pv)
+{
+	for (uint32_t id = 1; id <= 2; id++) {
+		if (!shm_exists(id))
+			continue;
+		assert_true(pv->ncaps < VIRTIO_PCI_MAX_CAPS);
+		pv->caps[pv->ncaps++] = (struct virtio_pci_cap_info){
+			.cfg_type = VIRTIO_PCI_CAP_SHARED_MEMORY_CFG,
+			.bar = SIM_PCI_BAR,
+			.id = (uint8_t)id,
+			.offset = 0x3800,
+			.length = 0x800,
+		};
+	}
+}
+
 static void test_case(void **state)
 {
 	const struct gpu_case *c = *state;
@@ -352,6 +372,7 @@ static void test_case(void **state)
 	if (c->transport == SIM_PCI) {
 		d = ut_pci_open(&U, GPU, c->features, 0, 0);
 		assert_non_null(d);
+		pci_shm_caps(d->priv);
 	} else {
 		assert_int_equal(ut_mmio_open(&U, c->transport, GPU, c->features, c->queues, 64),
 				 0);
