@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dev_console.h"
+#include "helpers.h"
 #include "report.h"
 
 /* Control message events (5.3.6.2) */
