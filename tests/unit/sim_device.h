@@ -204,6 +204,8 @@ struct sim_dev {
 	/* device type model (sim_model.c helpers; NULL: generic) */
 	sim_serve_fn serve;
 	sim_config_write_fn config_write;
+	/* whether the model keeps FEATURES_OK for driver features f (NULL: yes) */
+	bool (*features_ok)(const struct sim_dev *s, uint64_t f);
 	void *model; /* the model's own state */
 
 	/* register state */

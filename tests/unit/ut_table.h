@@ -52,6 +52,7 @@ extern const struct ut_check_table ut_checks_pci;
 extern const struct ut_check_table ut_checks_ring;
 extern const struct ut_check_table ut_checks_irq;
 extern const struct ut_check_table ut_checks_rng;
+extern const struct ut_check_table ut_checks_blk;
 
 /* Runs a table's rows then its extra tests as one cmocka group. */
 static inline int ut_run_check_table(const struct ut_check_table *t)
