@@ -49,8 +49,7 @@ int blk_request(struct pf_test *t, struct chk_dev *c, struct blk_req *r, const c
 	return 1;
 }
 
-bool blk_open(struct pf_test *t, struct chk_dev *c, bool applies, const char *na_why,
-	      uint64_t want)
+bool blk_open(struct pf_test *t, struct chk_dev *c, bool applies, const char *na_why, uint64_t want)
 {
 	if (!chk_drivable(t))
 		return false;

@@ -14,11 +14,11 @@
 static uint8_t pattern[BLK_MAX_DATA], before[BLK_MAX_DATA], after[BLK_MAX_DATA];
 
 /* Features every data check negotiates when offered. */
-#define BLK_IO_FEATURES                                                                  \
-	(VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |          \
-	 VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |            \
-	 VIRTIO_BIT(VIRTIO_BLK_F_TOPOLOGY) | VIRTIO_BIT(VIRTIO_BLK_F_RO) |               \
-	 VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) |      \
+#define BLK_IO_FEATURES                                                             \
+	(VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |     \
+	 VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |       \
+	 VIRTIO_BIT(VIRTIO_BLK_F_TOPOLOGY) | VIRTIO_BIT(VIRTIO_BLK_F_RO) |          \
+	 VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) | \
 	 VIRTIO_BIT(VIRTIO_BLK_F_SECURE_ERASE) | VIRTIO_BIT(VIRTIO_BLK_F_GEOMETRY))
 
 /* Where a check's sectors are: a unit-aligned run of `units` units in the
@@ -75,8 +75,8 @@ static int xfer(struct pf_test *t, struct chk_dev *c, uint32_t type, uint64_t se
 }
 
 /* A request of `type` with one discard/write-zeroes segment. */
-static int dwz(struct pf_test *t, struct chk_dev *c, uint32_t type, uint64_t sector,
-	       uint32_t num, uint32_t flags, const char *what)
+static int dwz(struct pf_test *t, struct chk_dev *c, uint32_t type, uint64_t sector, uint32_t num,
+	       uint32_t flags, const char *what)
 {
 	struct blk_req r;
 	uint8_t seg[BLK_DWZ_SEG];
@@ -164,8 +164,7 @@ void check_BLK_IO(struct pf_test *t)
 	if (st < 0 || !report_should(t, st == VIRTIO_BLK_S_OK, "read", "read completed with %s",
 				     blk_status_name((uint8_t)st)))
 		goto out;
-	if (!chk_dev_has(&c, VIRTIO_BLK_F_RO) &&
-	    round_trip(t, &c, sector, len, 0x31) < 0)
+	if (!chk_dev_has(&c, VIRTIO_BLK_F_RO) && round_trip(t, &c, sector, len, 0x31) < 0)
 		goto out;
 	/* GET_ID: up to 20 bytes, NUL-padded when shorter */
 	memset(id, CHK_DEV_FILL, sizeof(id));
@@ -212,9 +211,9 @@ out:
 
 void check_BLK_ZONED_UNSUPP(struct pf_test *t)
 {
-	static const uint32_t types[] = { VIRTIO_BLK_T_ZONE_APPEND, VIRTIO_BLK_T_ZONE_REPORT,
-					  VIRTIO_BLK_T_ZONE_OPEN,   VIRTIO_BLK_T_ZONE_CLOSE,
-					  VIRTIO_BLK_T_ZONE_FINISH, VIRTIO_BLK_T_ZONE_RESET,
+	static const uint32_t types[] = { VIRTIO_BLK_T_ZONE_APPEND,   VIRTIO_BLK_T_ZONE_REPORT,
+					  VIRTIO_BLK_T_ZONE_OPEN,     VIRTIO_BLK_T_ZONE_CLOSE,
+					  VIRTIO_BLK_T_ZONE_FINISH,   VIRTIO_BLK_T_ZONE_RESET,
 					  VIRTIO_BLK_T_ZONE_RESET_ALL };
 	struct chk_dev c;
 	uint64_t sector;
@@ -227,8 +226,7 @@ void check_BLK_ZONED_UNSUPP(struct pf_test *t)
 	hm = (t->dev->features & VIRTIO_BIT(VIRTIO_BLK_F_ZONED)) &&
 	     t->dev->ops->config_read(t->dev, BLK_CFG_ZONED_MODEL, 1) == VIRTIO_BLK_Z_HM;
 	/* ZONED is never asked for here (BLK_IO_FEATURES lacks it) */
-	if (!open_io(t, &c, !hm, "a host-managed zoned device works only with ZONED", 1,
-		     &sector))
+	if (!open_io(t, &c, !hm, "a host-managed zoned device works only with ZONED", 1, &sector))
 		return;
 	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		struct blk_req r;
@@ -339,7 +337,8 @@ void check_BLK_WRITE_ZEROES(struct pf_test *t)
 	uint64_t f = t->dev->features;
 
 	if (!open_io(t, &c,
-		     (f & VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES)) && !(f & VIRTIO_BIT(VIRTIO_BLK_F_RO)),
+		     (f & VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES)) &&
+			     !(f & VIRTIO_BIT(VIRTIO_BLK_F_RO)),
 		     "WRITE_ZEROES not offered, or the disk is read-only", IO_UNITS, &sector))
 		return;
 	len = IO_UNITS * blk_unit(&c);

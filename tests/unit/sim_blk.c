@@ -67,9 +67,9 @@ static uint8_t serve_dwz(struct sim_dev *s, struct sim_blk *b, const struct sim_
 	uint8_t seg[16];
 	uint64_t sector;
 	uint32_t num, flags;
-	unsigned bit = type == T_DISCARD ? F_DISCARD :
-		       type == T_WRITE_ZEROES ? F_WRITE_ZEROES :
-						F_SECURE_ERASE;
+	unsigned bit = type == T_DISCARD	? F_DISCARD
+		       : type == T_WRITE_ZEROES ? F_WRITE_ZEROES
+						: F_SECURE_ERASE;
 
 	if (!has(s, bit) || has(s, F_RO))
 		return has(s, F_RO) ? S_IOERR : S_UNSUPP;
