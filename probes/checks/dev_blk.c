@@ -155,6 +155,16 @@ void check_BLK_CONFIG(struct pf_test *t)
 			       "max_append_sectors %u exceeds seg_max * size_max (%llu sectors)",
 			       app, (unsigned long long)bound);
 		}
+		if (offers(d, VIRTIO_BLK_F_SECURE_ERASE)) {
+			uint32_t zs = (uint32_t)chk_dev_cfg(&c, BLK_CFG_ZONE_SECTORS, 4);
+			uint32_t al = (uint32_t)chk_dev_cfg(&c, BLK_CFG_SE_ALIGN, 4);
+
+			/* a secure erase acts on whole zones (5.2.6.2) */
+			report(t, !zs || al % zs == 0, "secure-erase-align",
+			       "secure_erase_sector_alignment %u is not a multiple of zone_sectors "
+			       "%u",
+			       al, zs);
+		}
 	}
 	chk_dev_close(&c);
 	/* 5.2.5.2: a host-managed device cannot work without ZONED */

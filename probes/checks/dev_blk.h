@@ -33,8 +33,9 @@
 #define BLK_CFG_BLK_SIZE 20
 #define BLK_CFG_WRITEBACK 32
 #define BLK_CFG_UNUSED0 33
-#define BLK_CFG_UNUSED1 57 /* 3 bytes */
-#define BLK_CFG_ZONED 72   /* struct virtio_blk_zoned_characteristics */
+#define BLK_CFG_UNUSED1 57  /* 3 bytes */
+#define BLK_CFG_SE_ALIGN 68 /* secure_erase_sector_alignment */
+#define BLK_CFG_ZONED 72    /* struct virtio_blk_zoned_characteristics */
 #define BLK_CFG_ZONE_SECTORS (BLK_CFG_ZONED + 0)
 #define BLK_CFG_MAX_APPEND (BLK_CFG_ZONED + 12)
 #define BLK_CFG_ZONED_MODEL (BLK_CFG_ZONED + 20)

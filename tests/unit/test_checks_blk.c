@@ -47,6 +47,7 @@ static void host_managed(struct sim_dev *s, struct sim_blk *b)
 	(void)b;
 	s->config[72] = 16; /* zone_sectors */
 	s->config[92] = 1;  /* model HM */
+	s->config[68] = 32; /* secure_erase_sector_alignment: two zones */
 }
 
 static void eol_reserved(struct sim_dev *s, struct sim_blk *b)
@@ -68,6 +69,7 @@ static void estimate_reserved(struct sim_dev *s, struct sim_blk *b)
 #define UNUSED2 CFG(94, 2)
 #define APPEND_65 CFG(84, 65) /* seg_max 8 * size_max 4096 bytes is 64 sectors */
 #define WRITEBACK_ON CFG(32, 1)
+#define SE_ALIGN_24 CFG(68, 24) /* zone_sectors is 16 (host_managed) */
 
 struct blk_case {
 	const char *name;
@@ -100,6 +102,11 @@ static const struct blk_case cases[] = {
 	  FAIL("unused2") },
 	{ "blk.config: max_append_sectors too big", PF_CHK_BLK_CONFIG, CLEAN | F_ZONED, 0, NULL,
 	  APPEND_65, FAIL("max-append") },
+	{ "blk.config clean zoned with SECURE_ERASE", PF_CHK_BLK_CONFIG,
+	  CLEAN | F_ZONED | F_SECURE_ERASE, 0, host_managed, 0, PASS },
+	{ "blk.config: secure erase alignment not whole zones", PF_CHK_BLK_CONFIG,
+	  CLEAN | F_ZONED | F_SECURE_ERASE, 0, host_managed, SE_ALIGN_24,
+	  FAIL("secure-erase-align") },
 	{ "blk.config: host-managed without ZONED accepted", PF_CHK_BLK_CONFIG, CLEAN | F_ZONED,
 	  SIM_BLK_HM_ANY, host_managed, 0, FAIL("hm-accepted") },
 	{ "blk.writeback clean", PF_CHK_BLK_WRITEBACK, CLEAN, 0, NULL, 0, PASS },
