@@ -250,16 +250,16 @@ static void test_shipped_expect(void **state)
 	struct pf_target *t = pf_target_load("qemu-aarch64-virt", dirs, &err);
 	assert_non_null(t);
 	assert_true(t->expect_min_given);
-	assert_int_equal(t->expect_min_devices, 24);
+	assert_int_equal(t->expect_min_devices, 25);
 	assert_int_equal(t->n_expect_transports, 2);
 	assert_string_equal(t->expect_transports[0].name, "mmio");
-	assert_int_equal(t->expect_transports[0].min, 12);
+	assert_int_equal(t->expect_transports[0].min, 13);
 	assert_string_equal(t->expect_transports[1].name, "pci");
 	assert_int_equal(t->expect_transports[1].min, 12);
 	int sum = 0;
 	for (size_t i = 0; i < t->n_expect_types; i++)
 		sum += t->expect_types[i].min;
-	assert_int_equal(sum, 24);
+	assert_int_equal(sum, 25);
 	pf_target_free(t);
 }
 

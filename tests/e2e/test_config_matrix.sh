@@ -29,7 +29,7 @@ for cfg in "${configs[@]}"; do
   r="$out/results.json"
   [ -f "$r" ] || { cat "$scratch/c$i.log"; fail "[$cfg] no results.json"; }
   assert_jq "$r" '.run.boots == 1 and ([.findings[]] | length == 0)' "[$cfg] one boot, no crash or hang"
-  assert_jq "$r" '(.devices | length) == 24' "[$cfg] all 24 devices found"
+  assert_jq "$r" '(.devices | length) == 25' "[$cfg] all 25 devices found"
   assert_jq "$r" '[.results[] | select(.verdict == "fail" or .verdict == "error")] | length == 0' \
     "[$cfg] every failure is a known QEMU deviation ($(jq -r '[.results[] | select(.verdict == "fail" or .verdict == "error") | "\(.test)@\(.device)[\(.sub // "")]"] | unique | join(" ")' "$r"))"
   case "$cfg" in

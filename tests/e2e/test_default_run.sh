@@ -31,7 +31,7 @@ assert_jq "$r" '[.results[] | select(.test == "basic.init.sequence") | .verdict]
 assert_jq "$r" '.results | all((.labels | length >= 1) or .level == "may")' "every result names spec labels (informational checks excepted)"
 assert_jq "$r" '.results | all(.verdict | IN("pass","fail","warn","skip","na","error","xfail","xpass","waived"))' "verdicts from the vocabulary"
 assert_jq "$r" '.summary.verdict | IN("conformant","conformant-with-warnings","conformant-with-known-failures","non-conformant")' "a summary verdict"
-assert_jq "$r" '.run.expect.devices == 24 and ([.summary.reasons[] | select(test("device\\(s\\) found|no virtio device"))] | length == 0)' "the 24 devices the target expects were found"
+assert_jq "$r" '.run.expect.devices == 25 and ([.summary.reasons[] | select(test("device\\(s\\) found|no virtio device"))] | length == 0)' "the 25 devices the target expects were found"
 assert_jq "$r" '[.diagnostics[]?] | length == 0' "clean stream from the real probe"
 v=$(jq -r .summary.verdict "$r")
 case "$v" in

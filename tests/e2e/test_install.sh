@@ -13,4 +13,4 @@ cd "$scratch"   # nowhere near the source or build tree
 pass "installed plugfest finds targets and the catalogue"
 set +e; "$pf" run -f 'basic.init*' --formats json -o "$scratch/run" > /dev/null 2>&1; rc=$?; set -e
 [ $rc -eq 0 ] || fail "run from the prefix: exit code $rc"
-assert_jq "$scratch/run/results.json" '(.devices | length) == 24 and (.run.probe.image_path | startswith("'"$scratch"'/prefix/lib/plugfest/"))' "run from the prefix uses the installed image"
+assert_jq "$scratch/run/results.json" '(.devices | length) == 25 and (.run.probe.image_path | startswith("'"$scratch"'/prefix/lib/plugfest/"))' "run from the prefix uses the installed image"

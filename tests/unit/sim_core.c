@@ -113,7 +113,7 @@ static bool features_acceptable(const struct sim_dev *s)
 		return false;
 	if (s->transport != SIM_MMIO_V1 && !(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
 		return false;
-	return true;
+	return !s->features_ok || s->features_ok(s, f);
 }
 
 /*

@@ -208,7 +208,9 @@ struct sim_dev {
 	sim_serve_fn serve;
 	sim_config_write_fn config_write;
 	sim_hold_fn hold; /* NULL: every buffer is served at once (split rings) */
-	void *model;	  /* the model's own state */
+	/* whether the model keeps FEATURES_OK for driver features f (NULL: yes) */
+	bool (*features_ok)(const struct sim_dev *s, uint64_t f);
+	void *model; /* the model's own state */
 
 	/* register state */
 	uint64_t driver_features;

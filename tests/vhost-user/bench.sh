@@ -36,7 +36,7 @@ deviations=$here/clean-deviations.tsv
 # run's time); basic.no-use-before-driver-ok is QEMU's business (its
 # front-ends hand the rings over at DRIVER_OK). The device suites of the
 # back-ends' types run too.
-others=rng.*,packed.*,basic.reset.*,basic.needs-reset.*,mmio.irq.*,mmio.interrupt-status-idle,pci.irq.*,vq-reset.*,features.in-order
+others=rng.*,blk.*,packed.*,basic.reset.*,basic.needs-reset.*,mmio.irq.*,mmio.interrupt-status-idle,pci.irq.*,vq-reset.*,features.in-order
 if [ "$mode" = full ]; then
   filter=${BENCH_FILTER:-split.*,$others}
 else

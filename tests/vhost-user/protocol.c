@@ -69,7 +69,7 @@ uint64_t vu_device_features(const struct vu_dev *d)
 		     1ull << VIRTIO_F_EVENT_IDX | 1ull << VIRTIO_F_INDIRECT_DESC |
 		     1ull << VHOST_USER_F_PROTOCOL_FEATURES;
 
-	return d->type == VU_BLK ? f | vu_blk_features() : f;
+	return d->type == VU_BLK ? f | vu_blk_features(d) : f;
 }
 
 static uint64_t protocol_features(const struct vu_dev *d)

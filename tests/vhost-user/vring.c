@@ -60,7 +60,9 @@ uint32_t vu_used_len(const struct vu_dev *d, const struct vu_req *r)
 {
 	if (fault(d, F_USED_LEN_OVER))
 		return r->written + 16;
-	if (fault(d, C_LEN_UNDER))
+	/* one byte written cannot be reported as fewer without reporting
+	 * none, which some device types forbid (an entropy device, 5.4.6.1) */
+	if (fault(d, C_LEN_UNDER) && r->written > 1)
 		return r->written / 2;
 	return r->written;
 }

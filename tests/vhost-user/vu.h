@@ -176,6 +176,13 @@ enum vu_fault {
 	F_PACKED_REWRITE_USED,
 	/* device suites: one device type's rules */
 	F_RNG_NO_ENTROPY,
+	F_BLK_ZONE_ACCEPTED,
+	F_BLK_RO_WRITE_ACCEPTED,
+	F_BLK_DISCARD_UNMAP_ACCEPTED,
+	F_BLK_UNKNOWN_FLAGS_IGNORED,
+	F_BLK_WRITE_ZEROES_NOOP,
+	F_BLK_WRITEBACK_WITHOUT_FLUSH,
+	F_BLK_CONFIG_PADDING,
 	/* conformant controls: MAY behaviours that must not be flagged */
 	C_RNG_SHORT_WRITE,
 	C_LEN_UNDER,
@@ -230,7 +237,7 @@ static inline bool fault(const struct vu_dev *d, enum vu_fault f)
 }
 
 uint64_t vu_device_features(const struct vu_dev *d);
-uint64_t vu_blk_features(void);
+uint64_t vu_blk_features(const struct vu_dev *d);
 /* Handle one request: fills r->written. Returns 0, or -1 to drop it. */
 int vu_blk_handle(struct vu_dev *d, struct vu_req *r);
 int vu_rng_handle(struct vu_dev *d, struct vu_req *r);
