@@ -4,7 +4,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-mapfile -t files < <(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*' -not -path './.deps/*')
+# Tracked files and new ones git does not ignore: a file not yet added is
+# held to the style before its first commit, not after.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null ||
+	find . -name '*.[ch]' -not -path './build*' -not -path './.deps/*')
 if [ "${1:-}" = "--fix" ]; then
 	clang-format -i "${files[@]}"
 	exit 0
