@@ -79,6 +79,11 @@ const struct chk_workload *chk_workload_usable(struct pf_test *t);
  * that bytes moved within the block do not pass for guard bytes. */
 uint8_t chk_guard_byte(uint32_t off);
 
+/* Whether any guard byte of block p in [start, stop) was changed; the first
+ * and last changed offsets in *first and *last. */
+bool chk_guard_hit(const uint8_t *p, uint32_t start, uint32_t stop, uint32_t *first,
+		   uint32_t *last);
+
 /*
  * Request buffers for `slots` requests of the device's workload (what the
  * workload needs from the device's configuration is read here). Reports on

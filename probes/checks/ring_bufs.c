@@ -152,10 +152,7 @@ unsigned chk_bufs_request(struct chk_bufs *b, uint16_t slot, struct virtq_sg *sg
 	return n;
 }
 
-/* First and last guard byte of [start, stop) the device changed; false if
- * none. */
-static bool guard_hit(const uint8_t *p, uint32_t start, uint32_t stop, uint32_t *first,
-		      uint32_t *last)
+bool chk_guard_hit(const uint8_t *p, uint32_t start, uint32_t stop, uint32_t *first, uint32_t *last)
 {
 	bool hit = false;
 
@@ -182,7 +179,7 @@ static bool guards_ok(struct pf_test *t, const struct chk_bufs *b, uint16_t slot
 		uint32_t first = 0, last = 0;
 		bool after;
 
-		if (!guard_hit(p, start, stop, &first, &last))
+		if (!chk_guard_hit(p, start, stop, &first, &last))
 			continue;
 		if (!report_it)
 			return false;
