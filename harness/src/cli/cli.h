@@ -10,6 +10,7 @@
 #define PF_EXIT_INFRA 3
 
 int pf_cmd_run(int argc, char **argv);
+int pf_cmd_attach(int argc, char **argv);
 int pf_cmd_list(int argc, char **argv);
 int pf_cmd_coverage(int argc, char **argv);
 int pf_cmd_targets(int argc, char **argv);

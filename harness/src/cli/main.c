@@ -12,6 +12,8 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "run", pf_cmd_run, "boot the probe on a target and write results and reports" },
+	{ "attach", pf_cmd_attach,
+	  "run on a guest started elsewhere: its stream from a socket, tty or file" },
 	{ "list", pf_cmd_list, "print the check catalogue (--json)" },
 	{ "coverage", pf_cmd_coverage, "spec statements covered by checks, per area (--json)" },
 	{ "targets", pf_cmd_targets, "list the available target definitions" },

@@ -11,7 +11,7 @@
 /* ---- the run ----------------------------------------------------------- */
 
 /* A fresh nonce per run (docs/protocol.md): 128 bits from the kernel. */
-static int make_nonce(char out[PF_PROTO_NONCE_HEX + 1])
+int run_make_nonce(char out[PF_PROTO_NONCE_HEX + 1])
 {
 	unsigned char b[PF_PROTO_NONCE_HEX / 2];
 	size_t got = 0;
@@ -56,7 +56,7 @@ static json_t *argv_json(char **argv)
 
 /* The target's expect section as results.json records it (run.expect):
  * the sequence form of expect.devices becomes types of at least one. */
-static json_t *expect_json(const struct pf_target *t)
+json_t *run_expect_json(const struct pf_target *t)
 {
 	json_t *e = json_object(), *tr = json_object(), *ty = json_object();
 
@@ -122,8 +122,93 @@ static json_t *build_run_json(const struct pf_target *t, const char *hv_version,
 			last->spawned ? pf_supervise_outcome_name(last->sup.outcome)
 				      : "not-started",
 			"probe", "image_path", probe_path, "image_sha256", sha, "launches",
-			(int)boots, "expect", expect_json(t));
+			(int)boots, "expect", run_expect_json(t));
 	return run;
+}
+
+/* The run's journal, results, progress and stream, bound to ctx->nonce
+ * (set first). Returns 0, or -1 with errno set; run_ctx_close() undoes a
+ * partial set-up too. */
+int run_ctx_open(struct run_ctx *ctx, const struct run_opts *o)
+{
+	struct pf_stream_callbacks cb = { run_on_record, run_on_diag, NULL };
+
+	ctx->journal = pf_journal_open_run(o->outdir, 0, ctx->nonce);
+	if (!ctx->journal)
+		return -1;
+	pf_journal_set_caps(ctx->journal, o->max_log_bytes, o->max_log_bytes);
+	ctx->results = pf_results_new();
+	ctx->progress = pf_progress_new(stdout, o->verbose);
+	ctx->stream = pf_stream_new(&cb, ctx);
+	if (!ctx->results || !ctx->progress || !ctx->stream)
+		return -1;
+	pf_stream_set_nonce(ctx->stream, ctx->nonce);
+	return 0;
+}
+
+void run_ctx_close(struct run_ctx *ctx)
+{
+	pf_stream_free(ctx->stream);
+	pf_results_free(ctx->results);
+	pf_journal_close(ctx->journal);
+	pf_progress_free(ctx->progress);
+	ctx->stream = NULL;
+	ctx->results = NULL;
+	ctx->journal = NULL;
+	ctx->progress = NULL;
+}
+
+/* results.json, the reports and the exit code of a run whose run object is
+ * already set; no_verdict: the run reached no verdict of its own (nothing
+ * booted, a companion failed), so the exit code says so whatever the
+ * results. */
+int run_conclude(struct run_ctx *ctx, const struct run_opts *o, const struct pf_spec *spec,
+		 const char *cmd, bool no_verdict)
+{
+	char why[512];
+	json_t *doc;
+	int rc;
+
+	doc = pf_results_to_json(ctx->results, spec);
+	if (!doc) {
+		fprintf(stderr, "%s: out of memory building results\n", cmd);
+		return PF_EXIT_INFRA;
+	}
+	rc = pf_reports_write_all(doc, &o->score, o->outdir, o->formats, stderr);
+	pf_progress_summary(ctx->progress, doc);
+	{
+		struct pf_results_state st;
+
+		pf_results_state(ctx->results, &st);
+		if (!st.boots || run_interrupted || no_verdict) {
+			rc = PF_EXIT_INFRA; /* no verdict reached */
+		} else if (rc == 0 && o->gate) {
+			rc = pf_gate_exit_code(doc, o->gate);
+			if (rc < 0) {
+				fprintf(stderr, "%s: --gate: profile %s was not scored\n", cmd,
+					o->gate);
+				rc = PF_EXIT_INFRA;
+			}
+		} else if (rc == 0) {
+			rc = pf_results_exit_code(doc);
+		}
+	}
+	if (pf_journal_errors(ctx->journal)) {
+		/* results.json would claim what journal.jsonl and console.log
+		 * cannot show: no verdict on evidence that was not kept. */
+		fprintf(stderr,
+			"%s: %lu write(s) to %s or %s in '%s' failed (disk full?): "
+			"the run's record is incomplete\n",
+			cmd, pf_journal_errors(ctx->journal), PF_JOURNAL_FILE, PF_JOURNAL_CONSOLE,
+			o->outdir);
+		rc = PF_EXIT_INFRA;
+	}
+	if (run_stream_rejected(ctx, why, sizeof(why))) {
+		fprintf(stderr, "%s: %s\n", cmd, why);
+		rc = PF_EXIT_INFRA;
+	}
+	json_decref(doc);
+	return rc;
 }
 
 int pf_cmd_run(int argc, char **argv)
@@ -145,7 +230,6 @@ int pf_cmd_run(int argc, char **argv)
 	unsigned boots = 0;
 	int rc = PF_EXIT_INFRA;
 	double t0;
-	json_t *doc;
 
 	if (run_parse_opts(argc, argv, &o))
 		return PF_EXIT_USAGE;
@@ -196,7 +280,7 @@ int pf_cmd_run(int argc, char **argv)
 	if (o.dry_run) {
 		char **a;
 
-		if (make_nonce(ctx.nonce)) {
+		if (run_make_nonce(ctx.nonce)) {
 			fprintf(stderr, "plugfest run: getrandom: %s\n", strerror(errno));
 			pf_target_free(t);
 			return PF_EXIT_INFRA;
@@ -220,13 +304,7 @@ int pf_cmd_run(int argc, char **argv)
 		return 0;
 	}
 	if (!o.outdir) {
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(outdir_buf, sizeof(outdir_buf), "out/%s-%s", t->name, stamp);
+		run_default_outdir(outdir_buf, sizeof(outdir_buf), t->name);
 		o.outdir = outdir_buf;
 	}
 	if (pf_mkdir_p(o.outdir, 0777, &err)) {
@@ -257,25 +335,14 @@ int pf_cmd_run(int argc, char **argv)
 			pf_error_format(&err, ebuf, sizeof(ebuf)));
 
 	known = pf_reports_load_waivers(&o.score, stderr);
-	if (make_nonce(ctx.nonce)) {
+	if (run_make_nonce(ctx.nonce)) {
 		fprintf(stderr, "plugfest run: getrandom: %s\n", strerror(errno));
 		goto out;
-	}
-	ctx.journal = pf_journal_open_run(o.outdir, 0, ctx.nonce);
-	pf_journal_set_caps(ctx.journal, o.max_log_bytes, o.max_log_bytes);
-	ctx.results = pf_results_new();
-	ctx.progress = pf_progress_new(stdout, o.verbose);
-	{
-		struct pf_stream_callbacks cb = { run_on_record, run_on_diag, NULL };
-
-		ctx.stream = pf_stream_new(&cb, &ctx);
-		if (ctx.stream)
-			pf_stream_set_nonce(ctx.stream, ctx.nonce);
 	}
 	pf_path_join(path, sizeof(path), o.outdir, "hypervisor.log");
 	ctx.hvlog.f = fopen(path, "w");
 	ctx.hvlog.cap = o.max_log_bytes;
-	if (!ctx.journal || !ctx.results || !ctx.stream || !ctx.progress || !ctx.hvlog.f) {
+	if (run_ctx_open(&ctx, &o) || !ctx.hvlog.f) {
 		fprintf(stderr, "plugfest run: cannot set up the run in '%s': %s\n", o.outdir,
 			strerror(errno));
 		goto out;
@@ -402,58 +469,13 @@ int pf_cmd_run(int argc, char **argv)
 			json_object_set_new(run, "nonce", json_string(ctx.nonce));
 		pf_results_set_run(ctx.results, run);
 	}
-	doc = pf_results_to_json(ctx.results, spec);
-	if (!doc) {
-		fprintf(stderr, "plugfest run: out of memory building results\n");
-		goto out;
-	}
-	rc = pf_reports_write_all(doc, &o.score, o.outdir, o.formats, stderr);
-	pf_progress_summary(ctx.progress, doc);
-	{
-		struct pf_results_state st;
-
-		pf_results_state(ctx.results, &st);
-		if (!st.boots || run_interrupted || svc_infra) {
-			rc = PF_EXIT_INFRA; /* no verdict reached */
-		} else if (rc == 0 && o.gate) {
-			rc = pf_gate_exit_code(doc, o.gate);
-			if (rc < 0) {
-				fprintf(stderr, "plugfest run: --gate: profile %s was not scored\n",
-					o.gate);
-				rc = PF_EXIT_INFRA;
-			}
-		} else if (rc == 0) {
-			rc = pf_results_exit_code(doc);
-		}
-	}
-	if (pf_journal_errors(ctx.journal)) {
-		/* results.json would claim what journal.jsonl and console.log
-		 * cannot show: no verdict on evidence that was not kept. */
-		fprintf(stderr,
-			"plugfest run: %lu write(s) to %s or %s in '%s' failed (disk full?): "
-			"the run's record is incomplete\n",
-			pf_journal_errors(ctx.journal), PF_JOURNAL_FILE, PF_JOURNAL_CONSOLE,
-			o.outdir);
-		rc = PF_EXIT_INFRA;
-	}
-	{
-		char why[512];
-
-		if (run_stream_rejected(&ctx, why, sizeof(why))) {
-			fprintf(stderr, "plugfest run: %s\n", why);
-			rc = PF_EXIT_INFRA;
-		}
-	}
-	json_decref(doc);
+	rc = run_conclude(&ctx, &o, spec, "plugfest run", svc_infra);
 out:
 	pf_services_free(svcs);
 	pf_argv_free(vargv);
 	if (ctx.hvlog.f)
 		fclose(ctx.hvlog.f);
-	pf_stream_free(ctx.stream);
-	pf_results_free(ctx.results);
-	pf_journal_close(ctx.journal);
-	pf_progress_free(ctx.progress);
+	run_ctx_close(&ctx);
 	pf_waivers_free(known);
 	pf_spec_free(spec);
 	pf_target_free(t);

@@ -59,7 +59,7 @@ void run_on_diag(void *vctx, const struct pf_diag *d)
 	pf_progress_diag(ctx->progress, d);
 }
 
-static void on_serial(void *vctx, const char *buf, size_t len)
+void run_on_serial(void *vctx, const char *buf, size_t len)
 {
 	struct run_ctx *ctx = vctx;
 
@@ -207,7 +207,7 @@ void run_boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv, 
 	struct pf_vmm *vmm;
 	struct pf_supervise_opts so;
 	struct pf_supervise_cbs cbs = {
-		.on_serial = on_serial,
+		.on_serial = run_on_serial,
 		.on_stderr = on_stderr,
 		.saw_first_record = saw_first_record,
 		.finished = run_finished,

@@ -2,7 +2,9 @@
 /*
  * `plugfest run` in three files: run_opts.c (the command line), run_boot.c
  * (one boot of the hypervisor: signals, stream plumbing, supervision) and
- * run.c (the run: nonce, restarts, results and reports). What they share.
+ * run.c (the run: nonce, restarts, results and reports). What they share,
+ * with attach.c (`plugfest attach`: the same run on a stream the kit did
+ * not start).
  */
 #ifndef PF_CLI_RUN_INTERNAL_H
 #define PF_CLI_RUN_INTERNAL_H
@@ -86,9 +88,40 @@ struct boot_outcome {
 /* The options of `plugfest run` into o; prints usage or the error itself.
  * Returns 0, or -1 for a usage error. */
 int run_parse_opts(int argc, char **argv, struct run_opts *o);
+/* The options `run` and `attach` share for what they write: --formats,
+ * --profile, --known-failures, --gate, --max-log-bytes. */
+/* clang-format off */
+#define RUN_OUTPUT_LONGOPTS                                                                        \
+	{ "formats", required_argument, 0, 'F' },                                                  \
+	PF_CLI_SCORE_LONGOPTS,                                                                     \
+	{ "gate", required_argument, 0, 'g' },                                                     \
+	{ "max-log-bytes", required_argument, 0, 'L' }
+/* clang-format on */
+/* Takes option c of RUN_OUTPUT_LONGOPTS into o, printing errors prefixed by
+ * cmd. Returns 1 when c was one of them, 0 when not, -1 on a bad value. */
+int run_output_option(struct run_opts *o, int c, const char *arg, const char *cmd);
+/* Refuses unreadable --profile / --known-failures files and an unknown
+ * --gate profile before anything runs. Returns 0, or -1 (printed). */
+int run_check_score_inputs(const struct run_opts *o);
+/* "out/<name>-<UTC time>", the output directory when -o is not given. */
+void run_default_outdir(char *buf, size_t len, const char *name);
+/* A --max-log-bytes value (N, NK, NM, NG) into out; prints the error
+ * prefixed by cmd. Returns 0, or -1. */
+int run_parse_size(const char *cmd, const char *arg, unsigned long long *out);
 
 /* Set by SIGINT/SIGTERM/SIGHUP: stop restarting, still write results. */
 extern volatile sig_atomic_t run_interrupted;
+
+/* A fresh 128-bit nonce in hex. Returns 0, or -1 with errno set. */
+int run_make_nonce(char out[PF_PROTO_NONCE_HEX + 1]);
+int run_ctx_open(struct run_ctx *ctx, const struct run_opts *o);
+void run_ctx_close(struct run_ctx *ctx);
+int run_conclude(struct run_ctx *ctx, const struct run_opts *o, const struct pf_spec *spec,
+		 const char *cmd, bool no_verdict);
+/* The target's expect section as results.json's run.expect. */
+json_t *run_expect_json(const struct pf_target *t);
+/* Serial bytes of the guest: into console.log and the stream parser. */
+void run_on_serial(void *vctx, const char *buf, size_t len);
 
 void run_add_finding(struct run_ctx *ctx, const char *kind, const char *msg, bool open_step);
 void run_boot_once(struct run_ctx *ctx, const struct pf_target *t, char **argv, long overall_ms,

@@ -32,6 +32,74 @@ static void usage(FILE *f)
 		"  -v, --verbose            more detail (repeat for debug records)\n");
 }
 
+int run_parse_size(const char *cmd, const char *arg, unsigned long long *out)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30, end++;
+	if (errno || end == arg || *end || arg[0] == '-' || v > (~0ull >> shift)) {
+		fprintf(stderr, "%s: --max-log-bytes: not a size: '%s'\n", cmd, arg);
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
+int run_output_option(struct run_opts *o, int c, const char *arg, const char *cmd)
+{
+	switch (c) {
+	case 'p':
+	case 'k':
+		if (pf_cli_score_option(&o->score, c, arg)) {
+			fprintf(stderr, "%s: too many --%s options\n", cmd,
+				c == 'p' ? "profile" : "known-failures");
+			return -1;
+		}
+		return 1;
+	case 'F':
+		if (pf_reports_check_formats(arg, stderr))
+			return -1;
+		o->formats = arg;
+		return 1;
+	case 'g':
+		o->gate = arg;
+		return 1;
+	case 'L':
+		return run_parse_size(cmd, arg, &o->max_log_bytes) ? -1 : 1;
+	default:
+		return 0;
+	}
+}
+
+int run_check_score_inputs(const struct run_opts *o)
+{
+	if (pf_reports_check_inputs(&o->score, stderr))
+		return -1;
+	if (o->gate && pf_reports_check_gate(o->gate, &o->score, stderr))
+		return -1;
+	return 0;
+}
+
+void run_default_outdir(char *buf, size_t len, const char *name)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(buf, len, "out/%s-%s", name, stamp);
+}
+
 int run_parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
@@ -46,23 +114,15 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, 0, 'T' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "dry-run", no_argument, 0, 'n' },
-		{ "formats", required_argument, 0, 'F' },
-		PF_CLI_SCORE_LONGOPTS,
-		{ "gate", required_argument, 0, 'g' },
-		{ "max-log-bytes", required_argument, 0, 'L' },
+		RUN_OUTPUT_LONGOPTS,
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const struct pf_cli_value values[] = {
-		{ 't', &o->target, NULL },
-		{ 'o', &o->outdir, NULL },
-		{ 'f', &o->filter, NULL },
-		{ 'P', &o->probe, NULL },
-		{ 'b', &o->extra_bootargs, NULL },
-		{ 'g', &o->gate, NULL },
-		{ 'v', NULL, &o->verbose },
-		{ 'n', NULL, &o->dry_run },
-		{ 0, NULL, NULL },
+		{ 't', &o->target, NULL },	   { 'o', &o->outdir, NULL },
+		{ 'f', &o->filter, NULL },	   { 'P', &o->probe, NULL },
+		{ 'b', &o->extra_bootargs, NULL }, { 'v', NULL, &o->verbose },
+		{ 'n', NULL, &o->dry_run },	   { 0, NULL, NULL },
 	};
 	int c;
 	char *end;
@@ -74,20 +134,13 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 	o->seed = (unsigned long long)time(NULL);
 	optind = 1;
 	while ((c = pf_cli_next_option(argc, argv, "t:o:f:vh", longopts, values)) != -1) {
+		int shared = run_output_option(o, c, optarg, "plugfest run");
+
+		if (shared < 0)
+			return -1;
+		if (shared)
+			continue;
 		switch (c) {
-		case 'p':
-		case 'k':
-			if (pf_cli_score_option(&o->score, c, optarg)) {
-				fprintf(stderr, "plugfest run: too many --%s options\n",
-					c == 'p' ? "profile" : "known-failures");
-				return -1;
-			}
-			break;
-		case 'F':
-			if (pf_reports_check_formats(optarg, stderr))
-				return -1;
-			o->formats = optarg;
-			break;
 		case 's':
 			if (o->nsets == (int)(sizeof(o->sets) / sizeof(o->sets[0]))) {
 				fprintf(stderr, "plugfest run: too many --set options\n");
@@ -112,27 +165,6 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			break;
-		case 'L': {
-			unsigned long long v;
-			unsigned shift = 0;
-
-			errno = 0;
-			v = strtoull(optarg, &end, 10);
-			if (*end == 'K' || *end == 'k')
-				shift = 10, end++;
-			else if (*end == 'M' || *end == 'm')
-				shift = 20, end++;
-			else if (*end == 'G' || *end == 'g')
-				shift = 30, end++;
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    v > (~0ull >> shift)) {
-				fprintf(stderr, "plugfest run: --max-log-bytes: not a size: '%s'\n",
-					optarg);
-				return -1;
-			}
-			o->max_log_bytes = v << shift;
-			break;
-		}
 		case 'T':
 			o->overall_s = strtol(optarg, &end, 10);
 			if (*end || o->overall_s <= 0) {
@@ -156,9 +188,7 @@ int run_parse_opts(int argc, char **argv, struct run_opts *o)
 		return -1;
 	}
 	/* A bad profile or known-failure file is refused before booting. */
-	if (pf_reports_check_inputs(&o->score, stderr))
-		return -1;
-	if (o->gate && pf_reports_check_gate(o->gate, &o->score, stderr))
+	if (run_check_score_inputs(o))
 		return -1;
 	/* The filter travels on the guest command line: no spaces allowed. */
 	if (o->filter && strpbrk(o->filter, " \t\n")) {
