@@ -18,9 +18,10 @@ if(NOT EXISTS "${PF_LIBFDT_ARM64_INCLUDE}/libfdt.h")
 	message(FATAL_ERROR "libfdt.h not found in ${PF_LIBFDT_ARM64_INCLUDE}")
 endif()
 
-# Where the image runs. QEMU -M virt: RAM at 0x40000000, an Image with
+# Where the image is linked. QEMU -M virt: RAM at 0x40000000, an Image with
 # text_offset 0 (and image_size set) is loaded 2 MiB into RAM. The Image
 # header's text_offset is derived from this (its offset in a 2 MiB block).
+# The image is a static PIE and relocates itself when loaded elsewhere.
 set(PF_AARCH64_LOAD_ADDR "0x40200000" CACHE STRING
 	"Link (= load) address of the aarch64 probe")
 
@@ -37,7 +38,10 @@ set(PF_ARCH_FLAGS
 	-mstrict-align
 	# the out-of-line LSE atomics in libgcc need a hosted auxv
 	-mno-outline-atomics
-	-mcmodel=small)
+	-mcmodel=small
+	# position independent: runs at whatever address the loader chose
+	-fpie)
+set(PF_ARCH_LINK_MODE -static-pie)
 set(PF_ARCH_LINK_FLAGS
 	-T "${PF_PROBES}/lib/aarch64/probe.ld"
 	"-Wl,--defsym=PF_LOAD_ADDR=${PF_AARCH64_LOAD_ADDR}"

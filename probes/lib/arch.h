@@ -7,6 +7,8 @@
 #ifndef PF_ARCH_H
 #define PF_ARCH_H
 
+#include <stdint.h>
+
 /* The flattened device tree the boot loader passed, or NULL (none/invalid). */
 const void *arch_fdt(void);
 
@@ -18,6 +20,10 @@ const char *arch_bootargs(void);
 
 /* The image's GNU build-id as lowercase hex, "" if the link had none. */
 const char *arch_image_id(void);
+
+/* Where the image runs (its first byte): the loader chose it, so the hello
+ * record says it (`load_address`). */
+uint64_t arch_image_base(void);
 
 /*
  * End the run on an internal error of the probe: a `fault` record (kind

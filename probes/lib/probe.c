@@ -22,6 +22,7 @@ static void emit_hello(const char *bootargs)
 	rec_str("probe", PF_PROBE_VERSION);
 	rec_str("arch", arch_name());
 	rec_str("image", arch_image_id());
+	rec_hex("load_address", arch_image_base());
 	rec_obj_begin("options");
 	rec_str("filter", options.filter);
 	rec_u64("seed", options.seed);

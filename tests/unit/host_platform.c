@@ -166,6 +166,11 @@ const char *arch_name(void)
 	return "host";
 }
 
+uint64_t arch_image_base(void)
+{
+	return 0;
+}
+
 const void *arch_fdt(void)
 {
 	return host_fdt;

@@ -130,6 +130,7 @@ static json_t *render_run(const struct pf_results *r)
 		rc |= pf_results_copy_member(probe, "version", r->hello, "probe");
 		rc |= pf_results_copy_member(probe, "arch", r->hello, "arch");
 		rc |= pf_results_copy_member(probe, "image", r->hello, "image");
+		rc |= pf_results_copy_member(probe, "load_address", r->hello, "load_address");
 		rc |= pf_results_copy_member(probe, "options", r->hello, "options");
 	}
 	rc |= json_object_set_new(run, "boots", json_integer(r->boots));

@@ -100,10 +100,10 @@ static const char *const v_status[] = { "ok", "aborted", NULL };
  * type-checked when present so a consumer never meets a surprise type.
  * Unknown members are ignored (forward compatibility). */
 static const struct rule r_hello[] = {
-	{ "proto", V_UINT, true, NULL },   { "probe", V_NESTR, true, NULL },
-	{ "arch", V_NESTR, true, NULL },   { "image", V_STR, false, NULL },
-	{ "options", V_OBJ, false, NULL }, { "nonce", V_STR, false, NULL },
-	{ NULL, V_STR, false, NULL },
+	{ "proto", V_UINT, true, NULL },	{ "probe", V_NESTR, true, NULL },
+	{ "arch", V_NESTR, true, NULL },	{ "image", V_STR, false, NULL },
+	{ "options", V_OBJ, false, NULL },	{ "nonce", V_STR, false, NULL },
+	{ "load_address", V_HEX, false, NULL }, { NULL, V_STR, false, NULL },
 };
 static const struct rule r_device[] = {
 	{ "dev", V_NESTR, true, NULL },	     { "type", V_NESTR, true, NULL },

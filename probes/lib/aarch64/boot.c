@@ -65,6 +65,11 @@ const char *arch_name(void)
 	return "aarch64";
 }
 
+uint64_t arch_image_base(void)
+{
+	return (uintptr_t)_text;
+}
+
 const char *arch_bootargs(void)
 {
 	return bootargs;

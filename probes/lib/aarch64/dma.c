@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * DMA arena: the free RAM after the image, in the RAM range holding it, up
- * to the next thing the loader put there (DTB, initrd, /memreserve/,
- * /reserved-memory). QEMU virt puts the DTB 128 MiB into RAM (half of RAM
- * when smaller), so with -m 256 that is ~126 MiB. A bump allocator: memory
+ * DMA arena: free RAM not owned by the loader (DTB, initrd, /memreserve/,
+ * /reserved-memory) nor by the image; normally what follows the image up
+ * to the next such thing (a64_dma_init() says when not). QEMU virt puts
+ * the DTB 128 MiB into RAM (half of RAM when smaller), so with -m 256 and
+ * the image at its link address that is ~126 MiB. A bump allocator: memory
  * is identity-mapped Normal cacheable and virtio devices are coherent, so
  * bus address = physical = virtual.
  */
@@ -87,38 +88,89 @@ static void collect_blocked(const void *fdt, struct blocked *b)
 	}
 }
 
-void a64_dma_init(const void *fdt, const struct a64_range *ram, unsigned nram)
+/* The free range [*start, *end) from start up to the first blocked range
+ * above it, after stepping over those covering start; end is the bank's. */
+static void free_range_from(const struct blocked *b, uint64_t *start, uint64_t *end)
 {
-	struct blocked b = { .n = 0 };
-	uint64_t start = align_up((uintptr_t)_end, ARENA_ALIGN), end = 0;
 	bool moved;
 
-	for (unsigned i = 0; i < nram; i++)
-		if (start >= ram[i].base && start - ram[i].base < ram[i].size)
-			end = ram[i].base + ram[i].size;
-	if (!end)
-		return; /* the image is not in known RAM: no arena */
-	if (fdt)
-		collect_blocked(fdt, &b);
-	else if (end - start > NO_DT_ARENA)
-		end = start + NO_DT_ARENA;
-	/* Step over blocked ranges covering the start, then stop at the first
-	 * one above it. */
 	do {
 		moved = false;
-		for (unsigned i = 0; i < b.n; i++) {
-			uint64_t bs = b.r[i].base, be = bs + b.r[i].size;
+		for (unsigned i = 0; i < b->n; i++) {
+			uint64_t bs = b->r[i].base, be = bs + b->r[i].size;
 
-			if (start >= bs && start < be) {
-				start = align_up(be, ARENA_ALIGN);
+			if (*start >= bs && *start < be) {
+				*start = align_up(be, ARENA_ALIGN);
 				moved = true;
 			}
 		}
-	} while (moved && start < end);
-	for (unsigned i = 0; i < b.n; i++)
-		if (b.r[i].base > start && b.r[i].base < end)
-			end = b.r[i].base;
-	end &= ~(uint64_t)(ARENA_ALIGN - 1);
+	} while (moved && *start < *end);
+	for (unsigned i = 0; i < b->n; i++)
+		if (b->r[i].base > *start && b->r[i].base < *end)
+			*end = b->r[i].base;
+	*end &= ~(uint64_t)(ARENA_ALIGN - 1);
+}
+
+/* The largest free range of the RAM banks: candidates start at each bank's
+ * base and at the end of each blocked range. */
+static void largest_free_range(const struct blocked *b, const struct a64_range *ram, unsigned nram,
+			       uint64_t *best_start, uint64_t *best_end)
+{
+	*best_start = *best_end = 0;
+	for (unsigned i = 0; i < nram; i++) {
+		for (unsigned k = 0; k <= b->n; k++) {
+			uint64_t s = k < b->n ? align_up(b->r[k].base + b->r[k].size, ARENA_ALIGN)
+					      : align_up(ram[i].base, ARENA_ALIGN);
+			uint64_t e = ram[i].base + ram[i].size;
+
+			if (s < ram[i].base || s >= e)
+				continue;
+			free_range_from(b, &s, &e);
+			if (e > s && e - s > *best_end - *best_start) {
+				*best_start = s;
+				*best_end = e;
+			}
+		}
+	}
+}
+
+/*
+ * The arena: the free range right after the image when it holds at least
+ * NO_DT_ARENA (the usual layout, the image low in RAM); otherwise, e.g. an
+ * image loaded just below the DTB, the largest free range of RAM. The image
+ * and the first 2 MiB of its bank (where arm64 loaders keep their boot
+ * stub; an Image is never loaded below it) are never part of it.
+ */
+void a64_dma_init(const void *fdt, const struct a64_range *ram, unsigned nram)
+{
+	struct blocked b = { .n = 0 };
+	uint64_t start = align_up((uintptr_t)_end, ARENA_ALIGN), end = 0, bank = 0;
+
+	for (unsigned i = 0; i < nram; i++)
+		if (start >= ram[i].base && start - ram[i].base < ram[i].size) {
+			bank = ram[i].base;
+			end = ram[i].base + ram[i].size;
+		}
+	if (!end)
+		return; /* the image is not in known RAM: no arena */
+	if (fdt) {
+		collect_blocked(fdt, &b);
+	} else if (end - start > NO_DT_ARENA) {
+		end = start + NO_DT_ARENA;
+		nram = 0; /* RAM unknown: only what follows the image */
+	}
+	block(&b, (uintptr_t)_text, (uintptr_t)_end - (uintptr_t)_text);
+	block(&b, bank, 2ULL << 20);
+	free_range_from(&b, &start, &end);
+	if (end <= start || end - start < NO_DT_ARENA) {
+		uint64_t s, e;
+
+		largest_free_range(&b, ram, nram, &s, &e);
+		if (e - s > (end > start ? end - start : 0)) {
+			start = s;
+			end = e;
+		}
+	}
 	if (end > start) {
 		arena_base = start;
 		arena_size = end - start;

@@ -4,25 +4,24 @@
  * The loader enters at the first byte with x0 = DTB address, MMU off, at
  * EL2 or EL1. We drop to EL1, enable FP/SIMD, clear .bss, switch to the
  * probe stack (SP_EL0: handlers get SP_EL1 to themselves, so a stack
- * overflow can still be reported) and call a64_boot(dtb).
+ * overflow can still be reported) and call a64_boot(dtb). The image runs
+ * at any 4 KiB aligned address: it relocates itself first.
  */
 #include "sysreg.h"
+
+#define R_AARCH64_RELATIVE 1027
 
 	.section .text.head, "ax"
 	.globl	_start
 _start:
-	/* arm64 Image header, 64 bytes */
+	/* arm64 Image header, 64 bytes: the branch here, the rest (offsets
+	 * and sizes known only at link time) written by probe.ld, because a
+	 * PIE cannot hold link-time addresses in code without relocating
+	 * them. */
 	b	primary_entry		/* code0 */
 	.long	0			/* code1 */
-	.quad	__text_offset		/* offset from a 2 MiB aligned base */
-	.quad	__image_size		/* bytes to keep free, .bss included */
-	.quad	0x2			/* flags: LE, 4 KiB pages, base near DRAM start */
-	.quad	0			/* res2 */
-	.quad	0			/* res3 */
-	.quad	0			/* res4 */
-	.ascii	"ARM\x64"		/* magic */
-	.long	0			/* res5: no PE/COFF header */
 
+	.section .text.entry, "ax"
 primary_entry:
 	mov	x19, x0			/* DTB, kept across the EL change */
 	mrs	x1, CurrentEL
@@ -40,12 +39,32 @@ el1_entry:
 	msr	cpacr_el1, x0
 	isb				/* FPEN and SCTLR in effect from here */
 
-	/* Linked at a fixed address (no self-relocation): refuse to run
-	 * anywhere else rather than fail obscurely. */
+	/* Position independent (a static PIE): wherever the loader put us
+	 * (another text_offset, another RAM base), apply the image's own
+	 * R_AARCH64_RELATIVE relocations by the distance from the link
+	 * address before any C runs. __link_address holds the link address
+	 * as plain data (probe.ld), not relocated. MMU off: every access
+	 * below is 8-byte aligned. */
 	adr	x0, _start
-	ldr	x1, =_start
-	cmp	x0, x1
-	b.ne	wrong_address
+	adrp	x1, __link_address
+	ldr	x1, [x1, :lo12:__link_address]
+	subs	x9, x0, x1		/* delta: runtime - link address */
+	b.eq	reloc_done
+	adrp	x2, __rela_start
+	add	x2, x2, :lo12:__rela_start
+	adrp	x3, __rela_end
+	add	x3, x3, :lo12:__rela_end
+reloc_next:
+	cmp	x2, x3
+	b.hs	reloc_done
+	ldp	x4, x5, [x2], #16	/* r_offset, r_info */
+	ldr	x6, [x2], #8		/* r_addend */
+	cmp	w5, #R_AARCH64_RELATIVE	/* the type is r_info's low half */
+	b.ne	bad_reloc
+	add	x6, x6, x9
+	str	x6, [x4, x9]
+	b	reloc_next
+reloc_done:
 
 	adrp	x0, __bss_start
 	add	x0, x0, :lo12:__bss_start
@@ -114,10 +133,11 @@ el2_entry:
 	isb
 	eret
 
-/* Not where we were linked: say so on QEMU virt's PL011 (the usual case
- * is a VMM that loads elsewhere), then stop. */
-wrong_address:
-	adr	x1, wrong_msg
+/* A relocation the loop cannot apply (the build admits only RELATIVE ones,
+ * see probe.ld): say so on QEMU virt's PL011, the only UART known this
+ * early, then stop. */
+bad_reloc:
+	adr	x1, reloc_msg
 	mov	x2, #0x09000000
 4:	ldrb	w3, [x1], #1
 	cbz	w3, park
@@ -132,5 +152,5 @@ park:
 	b	5b
 
 	.ltorg
-wrong_msg:
-	.asciz	"\r\nprobe: not loaded at its link address (see probes/lib/aarch64/probe.ld)\r\n"
+reloc_msg:
+	.asciz	"\r\nprobe: unsupported relocation in the image (see probes/lib/aarch64/probe.ld)\r\n"
