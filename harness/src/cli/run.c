@@ -231,6 +231,8 @@ int pf_cmd_run(int argc, char **argv)
 	int rc = PF_EXIT_INFRA;
 	double t0;
 
+	if (run_matrix_requested(argc, argv))
+		return run_matrix(argc, argv);
 	if (run_parse_opts(argc, argv, &o))
 		return PF_EXIT_USAGE;
 

@@ -11,6 +11,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,6 +113,10 @@ int run_parse_size(const char *cmd, const char *arg, unsigned long long *out);
 /* Set by SIGINT/SIGTERM/SIGHUP: stop restarting, still write results. */
 extern volatile sig_atomic_t run_interrupted;
 
+/* Whether `plugfest run`'s arguments ask for several runs (-j, --variant,
+ * more than one -t); run_matrix() runs them (run_matrix.c). */
+bool run_matrix_requested(int argc, char **argv);
+int run_matrix(int argc, char **argv);
 /* A fresh 128-bit nonce in hex. Returns 0, or -1 with errno set. */
 int run_make_nonce(char out[PF_PROTO_NONCE_HEX + 1]);
 int run_ctx_open(struct run_ctx *ctx, const struct run_opts *o);

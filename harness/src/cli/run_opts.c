@@ -7,7 +7,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: plugfest run [-t TARGET] [-o DIR] [options]\n"
-		"  -t, --target NAME|FILE   target definition (default " DEFAULT_TARGET ")\n"
+		"       plugfest run -j N [-t TARGET]... [--variant NAME=V[,NAME=V]]... -o DIR "
+		"[options]\n"
+		"  -t, --target NAME|FILE   target definition (default " DEFAULT_TARGET ");\n"
+		"                           several: one run each, and a matrix report\n"
+		"  -j, --jobs N             runs at a time over several targets / variants\n"
+		"      --variant SET        one run per SET of target variables (repeatable)\n"
 		"  -o, --output DIR         output directory (default out/<target>-<time>)\n"
 		"  -f, --filter GLOB[,GLOB] run only matching checks\n"
 		"      --seed N             seed for randomised checks (default: time)\n"
