@@ -79,6 +79,35 @@ static void map_steps(struct pf_test *t, struct iommu_ctx *x, uint64_t base, uin
 	iommu_unmap(t, x, d, base - pg, base + 10 * pg - 1, "UNMAP");
 }
 
+/*
+ * A bypass domain (ATTACH_F_BYPASS, valid with BYPASS_CONFIG negotiated)
+ * takes no MAP or UNMAP, and an endpoint attaching without the flag does
+ * not join it (5.13.6.3.2, 5.13.6.5.2, 5.13.6.6.2). Bypass lets the
+ * endpoint reach memory untranslated, as boot-bypass already does.
+ */
+static void bypass_steps(struct pf_test *t, struct iommu_ctx *x, uint64_t base, uint64_t pg)
+{
+	uint32_t d = x->dom[1];
+	int rc = iommu_attach(t, x, d, x->ep[0], VIRTIO_IOMMU_ATTACH_F_BYPASS, false);
+
+	if (!iommu_expect(t, true, rc, VIRTIO_IOMMU_S_OK, "bypass-attach",
+			  "ATTACH with the BYPASS flag") ||
+	    rc != VIRTIO_IOMMU_S_OK)
+		return;
+	rc = iommu_map(t, x, d, base, base + 4 * pg - 1, RW, "MAP on a bypass domain");
+	iommu_expect(t, true, rc, VIRTIO_IOMMU_S_INVAL, "bypass-map", "MAP on a bypass domain");
+	rc = iommu_unmap(t, x, d, base, base + 4 * pg - 1, "UNMAP on a bypass domain");
+	iommu_expect(t, true, rc, VIRTIO_IOMMU_S_INVAL, "bypass-unmap", "UNMAP on a bypass domain");
+	if (x->nep > 1) {
+		rc = iommu_attach(t, x, d, x->ep[1], 0, false);
+		iommu_expect(t, true, rc, VIRTIO_IOMMU_S_INVAL, "bypass-mismatch",
+			     "ATTACH without the BYPASS flag to a bypass domain");
+		if (rc == VIRTIO_IOMMU_S_OK)
+			iommu_detach(t, x, d, x->ep[1], false);
+	}
+	iommu_detach(t, x, d, x->ep[0], false);
+}
+
 void check_IOMMU_MAP(struct pf_test *t)
 {
 	struct iommu_ctx x;
@@ -110,6 +139,8 @@ void check_IOMMU_MAP(struct pf_test *t)
 		goto close;
 	map_steps(t, &x, base, pg);
 	iommu_detach(t, &x, x.dom[0], x.ep[0], false);
+	if (x.ndom > 1 && chk_dev_has(&x.c, VIRTIO_IOMMU_F_BYPASS_CONFIG))
+		bypass_steps(t, &x, base, pg);
 close:
 	iommu_close(&x);
 }

@@ -78,6 +78,8 @@ static void walk_props(struct pf_test *t, const uint8_t *p, uint32_t size)
 		}
 		off += 4 + len;
 	}
+	report_log(t, 1, "%u RESV_MEM region(s), properties end at byte %u of %u", nresv, off,
+		   size);
 	for (uint32_t i = off; i + 4 <= size; i += 4)
 		if (!report(t,
 			    !(iommu_get16(p + i) == VIRTIO_IOMMU_PROBE_T_RESV_MEM &&

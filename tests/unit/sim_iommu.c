@@ -55,12 +55,28 @@ static int ep_index(const struct sim_iommu *m, uint32_t ep)
 	return -1;
 }
 
-static bool domain_exists(const struct sim_iommu *m, uint32_t dom)
+/* The first endpoint attached to dom, -1 if none (no such domain). */
+static int domain_ep(const struct sim_iommu *m, uint32_t dom)
 {
 	for (int i = 0; i < SIM_IOMMU_EPS; i++)
 		if (m->ep_attached[i] && m->ep_dom[i] == dom)
-			return true;
-	return false;
+			return i;
+	return -1;
+}
+
+static bool domain_exists(const struct sim_iommu *m, uint32_t dom)
+{
+	return domain_ep(m, dom) >= 0;
+}
+
+/* MAP and UNMAP are refused on a bypass domain (INVAL) or a missing one. */
+static uint8_t domain_mappable(const struct sim_iommu *m, uint32_t dom)
+{
+	int i = domain_ep(m, dom);
+
+	if (i < 0)
+		return S_NOENT;
+	return m->ep_bypass[i] && !(m->faults & SIM_IOMMU_BYPASS_MAP) ? S_INVAL : S_OK;
 }
 
 /* The last endpoint left a domain: the domain and its mappings go. */
@@ -95,6 +111,9 @@ static uint8_t attach(struct sim_iommu *m, const uint8_t *r)
 		leave(m, i);
 	}
 	if (domain_exists(m, dom) && !(m->ep_attached[i] && m->ep_dom[i] == dom)) {
+		if (m->ep_bypass[domain_ep(m, dom)] != (flags & 1) &&
+		    !(m->faults & SIM_IOMMU_BYPASS_MIX))
+			return S_INVAL;
 		if (m->faults & SIM_IOMMU_NO_SHARE_INVAL)
 			return S_INVAL;
 		if (m->faults & SIM_IOMMU_NO_SHARE_UNSUPP)
@@ -102,6 +121,7 @@ static uint8_t attach(struct sim_iommu *m, const uint8_t *r)
 	}
 	m->ep_dom[i] = dom;
 	m->ep_attached[i] = true;
+	m->ep_bypass[i] = flags & 1;
 	return S_OK;
 }
 
@@ -128,8 +148,8 @@ static uint8_t map(struct sim_iommu *m, const uint8_t *r)
 
 	if (flags & ~3u && !(m->faults & SIM_IOMMU_MAP_FLAGS))
 		return S_INVAL;
-	if (!domain_exists(m, dom))
-		return S_NOENT;
+	if (domain_mappable(m, dom) != S_OK)
+		return domain_mappable(m, dom);
 	if (lo & (PAGE - 1) || (hi + 1) & (PAGE - 1) || hi < lo)
 		return S_RANGE;
 	for (int k = 0; k < SIM_IOMMU_MAPS; k++) {
@@ -153,8 +173,8 @@ static uint8_t unmap(struct sim_iommu *m, const uint8_t *r)
 	uint32_t dom = rd32(r + 4);
 	uint64_t lo = rd64(r + 8), hi = rd64(r + 16);
 
-	if (!domain_exists(m, dom))
-		return S_NOENT;
+	if (domain_mappable(m, dom) != S_OK)
+		return domain_mappable(m, dom);
 	for (int k = 0; k < SIM_IOMMU_MAPS; k++) {
 		struct sim_iommu_map *p = &m->map[k];
 

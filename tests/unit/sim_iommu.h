@@ -30,6 +30,8 @@
 #define SIM_IOMMU_PROBE_PAD (1u << 18)	     /* 4 bytes between properties */
 #define SIM_IOMMU_PROBE_STALE (1u << 19)     /* bytes after the terminator not zeroed */
 #define SIM_IOMMU_PROBE_NONE (1u << 20)	     /* no property at all */
+#define SIM_IOMMU_BYPASS_MAP (1u << 21)	     /* MAP and UNMAP on a bypass domain: OK */
+#define SIM_IOMMU_BYPASS_MIX (1u << 22)	     /* bypass and translated endpoints share a domain */
 
 #define SIM_IOMMU_EPS 2
 #define SIM_IOMMU_MAPS 16
@@ -45,6 +47,7 @@ struct sim_iommu {
 	uint32_t ep[SIM_IOMMU_EPS]; /* endpoint ids that exist */
 	uint32_t ep_dom[SIM_IOMMU_EPS];
 	bool ep_attached[SIM_IOMMU_EPS];
+	bool ep_bypass[SIM_IOMMU_EPS]; /* attached with ATTACH_F_BYPASS */
 	struct sim_iommu_map map[SIM_IOMMU_MAPS];
 };
 

@@ -103,6 +103,12 @@ static const struct iommu_case cases[] = {
 	  "unknown-flag" },
 	{ "map: UNMAP splits a mapping", MAP, W_TWO_EPS, SIM_IOMMU_MAP_SPLIT, 0, WARN, "no-split" },
 	{ "map: MAP_UNMAP not offered", MAP, W_TWO_EPS, 0, V1 | 0x53, NA, NULL },
+	{ "map: MAP on a bypass domain OK", MAP, W_TWO_EPS, SIM_IOMMU_BYPASS_MAP, 0, WARN,
+	  "bypass-map" },
+	{ "map: bypass and translated endpoints share a domain", MAP, W_TWO_EPS,
+	  SIM_IOMMU_BYPASS_MIX, 0, WARN, "bypass-mismatch" },
+	{ "map clean, without BYPASS_CONFIG", MAP, W_TWO_EPS, SIM_IOMMU_BYPASS_MAP, V1 | 0x17, PASS,
+	  NULL },
 
 	{ "probe clean", PRB, W_TWO_EPS, 0, 0, PASS, NULL },
 	{ "probe clean, no property", PRB, W_TWO_EPS, SIM_IOMMU_PROBE_NONE, 0, PASS, NULL },
