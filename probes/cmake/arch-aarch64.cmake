@@ -29,7 +29,8 @@ file(GLOB PF_ARCH_SOURCES CONFIGURE_DEPENDS
 	"${PF_PROBES}/lib/aarch64/*.c"
 	"${PF_PROBES}/lib/aarch64/*.S")
 
-set(PF_ARCH_INCLUDE_DIRS "${PF_LIBFDT_ARM64_INCLUDE}")
+# the port's own headers (arch_io.h) for the portable code
+set(PF_ARCH_INCLUDE_DIRS "${PF_PROBES}/lib/aarch64" "${PF_LIBFDT_ARM64_INCLUDE}")
 set(PF_ARCH_FLAGS
 	-march=armv8-a
 	# before the MMU is on every access is Device memory, where unaligned

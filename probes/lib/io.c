@@ -5,11 +5,9 @@
  *
  * For real MMIO (ops == NULL):
  *  - little-endian registers (virtio is LE), byte-swapped on a BE CPU;
- *  - each access is one plain load/store instruction of the given width.
- *    On aarch64 that is forced with inline assembly: a hypervisor emulates
- *    an MMIO access from the syndrome (ESR ISV), which a compiler-chosen
- *    pair or writeback form (ldp, ldr [x0], #4) does not provide, and KVM
- *    then fails the access;
+ *  - each access is one plain load/store instruction of the given width,
+ *    the architecture's arch_raw_read*() / arch_raw_write*() (arch_io.h in
+ *    probes/lib/<arch>/; the host build's in tests/unit/);
  *  - ordered like Linux readl/writel: a write is preceded by arch_wmb()
  *    (earlier buffer writes reach memory before the device is told), a
  *    read is followed by arch_rmb() (later buffer reads see what the
@@ -23,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arch_io.h"
 #include "platform.h"
 
 static bool in_region(const struct pf_region *r, uint64_t off, unsigned width)
@@ -43,67 +42,6 @@ static bool mmio_ok(const struct pf_region *r, uint64_t off, unsigned width)
 #define LE32(v) (v)
 #endif
 
-#if defined(__aarch64__)
-#define RAW_READ(insn, type, reg, addr)                                                       \
-	({                                                                                    \
-		type __v;                                                                     \
-		__asm__ volatile(insn " %" reg "0, [%1]" : "=r"(__v) : "r"(addr) : "memory"); \
-		__v;                                                                          \
-	})
-#define RAW_WRITE(insn, reg, addr, v) \
-	__asm__ volatile(insn " %" reg "0, [%1]" : : "rZ"(v), "r"(addr) : "memory")
-
-static uint8_t raw_read8(uintptr_t a)
-{
-	return RAW_READ("ldrb", uint8_t, "w", a);
-}
-static uint16_t raw_read16(uintptr_t a)
-{
-	return RAW_READ("ldrh", uint16_t, "w", a);
-}
-static uint32_t raw_read32(uintptr_t a)
-{
-	return RAW_READ("ldr", uint32_t, "w", a);
-}
-static void raw_write8(uintptr_t a, uint8_t v)
-{
-	RAW_WRITE("strb", "w", a, v);
-}
-static void raw_write16(uintptr_t a, uint16_t v)
-{
-	RAW_WRITE("strh", "w", a, v);
-}
-static void raw_write32(uintptr_t a, uint32_t v)
-{
-	RAW_WRITE("str", "w", a, v);
-}
-#else
-static uint8_t raw_read8(uintptr_t a)
-{
-	return *(volatile uint8_t *)a;
-}
-static uint16_t raw_read16(uintptr_t a)
-{
-	return *(volatile uint16_t *)a;
-}
-static uint32_t raw_read32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-static void raw_write8(uintptr_t a, uint8_t v)
-{
-	*(volatile uint8_t *)a = v;
-}
-static void raw_write16(uintptr_t a, uint16_t v)
-{
-	*(volatile uint16_t *)a = v;
-}
-static void raw_write32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-#endif
-
 static uint64_t region_read(const struct pf_region *r, uint64_t off, unsigned width)
 {
 	uintptr_t a;
@@ -118,13 +56,13 @@ static uint64_t region_read(const struct pf_region *r, uint64_t off, unsigned wi
 	a = (uintptr_t)(r->base + off);
 	switch (width) {
 	case 1:
-		v = raw_read8(a);
+		v = arch_raw_read8(a);
 		break;
 	case 2:
-		v = LE16(raw_read16(a));
+		v = LE16(arch_raw_read16(a));
 		break;
 	default:
-		v = LE32(raw_read32(a));
+		v = LE32(arch_raw_read32(a));
 		break;
 	}
 	arch_rmb();
@@ -147,13 +85,13 @@ static void region_write(const struct pf_region *r, uint64_t off, uint64_t v, un
 	arch_wmb();
 	switch (width) {
 	case 1:
-		raw_write8(a, (uint8_t)v);
+		arch_raw_write8(a, (uint8_t)v);
 		break;
 	case 2:
-		raw_write16(a, LE16((uint16_t)v));
+		arch_raw_write16(a, LE16((uint16_t)v));
 		break;
 	default:
-		raw_write32(a, LE32((uint32_t)v));
+		arch_raw_write32(a, LE32((uint32_t)v));
 		break;
 	}
 }

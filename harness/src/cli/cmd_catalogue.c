@@ -105,7 +105,9 @@ static int print_target(void *ctx, const char *name, const char *path, const str
 
 	(void)ctx;
 	(void)path;
-	if (t)
+	if (t && pf_target_unmet(t, buf, sizeof(buf)))
+		printf("%-28s %s [untested here: %s]\n", name, t->description, buf);
+	else if (t)
 		printf("%-28s %s\n", name, t->description);
 	else
 		printf("%-28s (broken: %s)\n", name, pf_error_format(err, buf, sizeof(buf)));

@@ -305,6 +305,18 @@ int pf_cmd_run(int argc, char **argv)
 		pf_target_free(t);
 		return 0;
 	}
+	{
+		char why[256];
+
+		if (pf_target_unmet(t, why, sizeof(why))) {
+			fprintf(stderr,
+				"plugfest run: target %s %s: it cannot run here (--dry-run "
+				"prints its command line)\n",
+				t->name, why);
+			pf_target_free(t);
+			return PF_EXIT_INFRA;
+		}
+	}
 	if (!o.outdir) {
 		run_default_outdir(outdir_buf, sizeof(outdir_buf), t->name);
 		o.outdir = outdir_buf;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "launch/target_impl.h"
 
@@ -82,8 +83,9 @@ static int set_defaults(struct pf_target *t)
 	t->hypervisor.version_args = calloc(2, sizeof(char *));
 	t->hypervisor.packages = calloc(1, sizeof(char *));
 	t->expect_devices = calloc(1, sizeof(char *));
+	t->requires = calloc(1, sizeof(char *));
 	if (!t->description || !t->hypervisor.version_args || !t->hypervisor.packages ||
-	    !t->expect_devices)
+	    !t->expect_devices || !t->requires)
 		return -1;
 	t->hypervisor.version_args[0] = strdup("--version");
 	if (!t->hypervisor.version_args[0])
@@ -131,6 +133,7 @@ void pf_target_free(struct pf_target *t)
 	}
 	free(t->vars);
 	pf_y_strings_free(t->expect_devices);
+	pf_y_strings_free(t->requires);
 	counts_free(t->expect_transports);
 	counts_free(t->expect_types);
 	for (size_t i = 0; i < t->n_services; i++)
@@ -338,4 +341,33 @@ int pf_target_list(const char *const *search_dirs, pf_target_list_fn fn, void *c
 	}
 	entries_free(e, n);
 	return visited;
+}
+
+/* What a target may require of the host, and how to tell it is there. */
+static const struct {
+	const char *name;
+	const char *path; /* must be readable and writable */
+} host_facilities[] = {
+	{ "kvm", "/dev/kvm" },
+};
+
+bool pf_target_requirement_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(host_facilities) / sizeof(host_facilities[0]); i++)
+		if (!strcmp(host_facilities[i].name, name))
+			return true;
+	return false;
+}
+
+bool pf_target_unmet(const struct pf_target *t, char *why, size_t len)
+{
+	for (size_t k = 0; t->requires && t->requires[k]; k++)
+		for (size_t i = 0; i < sizeof(host_facilities) / sizeof(host_facilities[0]); i++)
+			if (!strcmp(host_facilities[i].name, t->requires[k]) &&
+			    access(host_facilities[i].path, R_OK | W_OK)) {
+				snprintf(why, len, "needs %s (%s), which this host lacks",
+					 host_facilities[i].path, t->requires[k]);
+				return true;
+			}
+	return false;
 }

@@ -91,7 +91,8 @@ struct pf_target {
 	size_t n_expect_types;
 	struct pf_target_service *services; /* started in this order */
 	size_t n_services;
-	char *sockdir; /* value of ${sockdir}; NULL until the runner sets it */
+	char *sockdir;	 /* value of ${sockdir}; NULL until the runner sets it */
+	char **requires; /* NULL-terminated host facilities ("kvm"), maybe empty */
 };
 
 /*
@@ -104,6 +105,11 @@ struct pf_target *pf_target_load(const char *name_or_path, const char *const *se
 				 struct pf_error *err);
 
 void pf_target_free(struct pf_target *t);
+
+/* Whether this host lacks something the target requires (`requires:`):
+ * true with the reason in why ("needs /dev/kvm, which this host lacks"),
+ * false when it can run here. */
+bool pf_target_unmet(const struct pf_target *t, char *why, size_t len);
 
 /* Value of user variable NAME, or NULL. */
 const char *pf_target_variable(const struct pf_target *t, const char *name);

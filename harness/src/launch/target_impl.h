@@ -23,6 +23,8 @@ bool pf_target_in_list(const char *s, const char *const *list);
 bool pf_target_is_identifier(const char *s, size_t n);
 /* Device type and transport names as the probe reports them: "9p", "mmio". */
 bool pf_target_is_device_name(const char *s);
+/* Whether NAME is a host facility `requires:` may name. */
+bool pf_target_requirement_known(const char *name);
 /* Target names become file names: a portable, shell-safe set. */
 bool pf_target_is_name(const char *s);
 

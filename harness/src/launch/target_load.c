@@ -399,6 +399,25 @@ static bool is_safe_relative(const char *p)
 	return true;
 }
 
+/* requires: host facilities the hypervisor needs (e.g. kvm). A host
+ * without them lists the target as untested here and refuses to run it. */
+static int load_requires(struct pf_ydoc *d, yaml_node_t *n, struct pf_target *t)
+{
+	pf_y_strings_free(t->requires);
+	t->requires = NULL;
+	if (pf_y_strings(d, n, "requires", &t->requires, NULL) < 0)
+		return -1;
+	for (size_t i = 0; t->requires[i]; i++)
+		if (!pf_target_requirement_known(t->requires[i])) {
+			char f[PF_ERROR_FIELD_MAX];
+
+			snprintf(f, sizeof(f), "requires[%zu]", i);
+			return pf_y_fail(d, pf_y_item(d, n, i), f,
+					 "unknown host facility '%s' (known: kvm)", t->requires[i]);
+		}
+	return 0;
+}
+
 int pf_target_parse(struct pf_ydoc *d, struct pf_target *t)
 {
 	enum {
@@ -412,11 +431,12 @@ int pf_target_parse(struct pf_ydoc *d, struct pf_target *t)
 		K_VARS,
 		K_EXPECT,
 		K_SERVICES,
+		K_REQUIRES,
 		K_N
 	};
-	static const char *const keys[] = { "name",	  "description", "arch", "probe",
-					    "hypervisor", "timeouts",	 "argv", "variables",
-					    "expect",	  "services",	 NULL };
+	static const char *const keys[] = { "name",	  "description", "arch",     "probe",
+					    "hypervisor", "timeouts",	 "argv",     "variables",
+					    "expect",	  "services",	 "requires", NULL };
 	static const char *const req[] = { "name", "arch", "probe", "hypervisor", "argv", NULL };
 	yaml_node_t *v[K_N] = { 0 };
 	if (pf_y_map(d, pf_ydoc_root(d), "", keys, req, v) < 0)
@@ -449,7 +469,8 @@ int pf_target_parse(struct pf_ydoc *d, struct pf_target *t)
 	    (v[K_TIMEOUTS] && load_timeouts(d, v[K_TIMEOUTS], t) < 0) ||
 	    (v[K_VARS] && load_variables(d, v[K_VARS], t) < 0) || load_argv(d, v[K_ARGV], t) < 0 ||
 	    (v[K_EXPECT] && load_expect(d, v[K_EXPECT], t) < 0) ||
-	    (v[K_SERVICES] && load_services(d, v[K_SERVICES], t) < 0))
+	    (v[K_SERVICES] && load_services(d, v[K_SERVICES], t) < 0) ||
+	    (v[K_REQUIRES] && load_requires(d, v[K_REQUIRES], t) < 0))
 		return -1;
 
 	/* Lookup is by file name and listing shows `name`: they must agree or
