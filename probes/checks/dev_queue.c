@@ -82,10 +82,24 @@ static bool guard_intact(const uint8_t *m, uint32_t off)
 	return !chk_guard_hit(m, off, off + CHK_GUARD_LEN, &first, &last);
 }
 
+/* One part as one descriptor, or two split at `split` (0: not split). */
+static unsigned add_part(struct virtq_sg *sg, unsigned n, uint8_t *p, uint32_t len, uint32_t split,
+			 bool write)
+{
+	uint32_t first = split && split < len ? split : len;
+
+	if (!len)
+		return n;
+	sg[n++] = (struct virtq_sg){ arch_dma_addr(p), first, write };
+	if (first < len)
+		sg[n++] = (struct virtq_sg){ arch_dma_addr(p + first), len - first, write };
+	return n;
+}
+
 int chk_dev_post(struct pf_test *t, struct chk_dev *c, uint16_t q, const void *out,
 		 uint32_t out_len, uint32_t in_len)
 {
-	struct virtq_sg sg[2];
+	struct virtq_sg sg[4];
 	struct chk_dev_slot *s = NULL;
 	unsigned n = 0;
 	int i, rc;
@@ -122,10 +136,8 @@ int chk_dev_post(struct pf_test *t, struct chk_dev *c, uint16_t q, const void *o
 	fill_guard(writable_of(s) + in_len, CHK_GUARD_LEN + PART_SPAN + in_len);
 	s->out_len = out_len;
 	s->in_len = in_len;
-	if (out_len)
-		sg[n++] = (struct virtq_sg){ arch_dma_addr(readable_of(s)), out_len, false };
-	if (in_len)
-		sg[n++] = (struct virtq_sg){ arch_dma_addr(writable_of(s)), in_len, true };
+	n = add_part(sg, n, readable_of(s), out_len, c->split_out, false);
+	n = add_part(sg, n, writable_of(s), in_len, c->split_in, true);
 	rc = virtq_split_add(&c->vq[q], sg, n, VQ_ADD_DIRECT, (uint64_t)i);
 	if (rc < 0) {
 		report_error(t, "cannot add a request to queue %u: %s", q, pf_strerror(rc));

@@ -42,6 +42,9 @@ struct chk_dev {
 	uint16_t nqueues;  /* queues set up (0 .. nqueues-1) */
 	struct virtq_split vq[VIRTIO_MAX_QUEUES];
 	struct chk_dev_slot slot[VIRTIO_MAX_QUEUES][CHK_DEV_SLOTS];
+	/* 0, or where chk_dev_post splits the readable / writable part into
+	 * two descriptors (a header in its own descriptor, as drivers do) */
+	uint32_t split_out, split_in;
 };
 
 /*

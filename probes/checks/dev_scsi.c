@@ -3,73 +3,23 @@
 #include <string.h>
 
 #include "dev_queue.h"
+#include "dev_scsi.h"
 #include "helpers.h"
 #include "report.h"
 
-/* 5.6.2: controlq, eventq, then the request queues */
-#define SCSI_CONTROLQ 0
-#define SCSI_EVENTQ 1
-#define SCSI_REQUESTQ 2
-
-#define VIRTIO_SCSI_F_HOTPLUG 1
-
-/* 5.6.4: struct virtio_scsi_config, offsets */
-#define SCSI_CFG_NUM_QUEUES 0
-#define SCSI_CFG_SENSE_SIZE 20
-#define SCSI_CFG_CDB_SIZE 24
-#define SCSI_CFG_MAX_CHANNEL 28
-#define SCSI_CFG_MAX_TARGET 30
-#define SCSI_CFG_MAX_LUN 32
-
-#define SCSI_SENSE_DEFAULT 96
-#define SCSI_CDB_DEFAULT 32
-
-/* 5.6.6.1: response codes */
-#define VIRTIO_SCSI_S_OK 0
-#define VIRTIO_SCSI_S_BAD_TARGET 3
-#define VIRTIO_SCSI_S_INCORRECT_LUN 12
-#define VIRTIO_SCSI_S_LAST 12
-
-/* 5.6.6.2: task management */
-#define VIRTIO_SCSI_T_TMF 0
-#define VIRTIO_SCSI_T_TMF_ABORT_TASK_SET 1
-#define VIRTIO_SCSI_T_TMF_I_T_NEXUS_RESET 4
-#define VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET 5
-
-/* 5.6.6.3: events */
-#define VIRTIO_SCSI_T_TRANSPORT_RESET 1
-#define VIRTIO_SCSI_EVT_RESET_RESCAN 1
-#define VIRTIO_SCSI_EVT_RESET_REMOVED 2
-#define VIRTIO_SCSI_T_EVENTS_MISSED 0x80000000u
-#define SCSI_EVENT_LEN 16
-
-/*
- * A command request with the default cdb_size (lun, id, task_attr, prio,
- * crn, cdb) and its response with the default sense_size (sense_len,
- * residual, status_qualifier, status, response, sense).
- */
-#define SCSI_REQ_LEN (8 + 8 + 3 + SCSI_CDB_DEFAULT)
-#define SCSI_RESP_LEN (4 + 4 + 2 + 1 + 1 + SCSI_SENSE_DEFAULT)
-#define SCSI_RESP_STATUS 10
-#define SCSI_RESP_RESPONSE 11
-#define SCSI_DATA_IN 96
-
-/* Targets the request checks address (LUN 0 of each). */
-#define SCSI_TARGETS 8
-
-static void put_le32(uint8_t *p, uint32_t v)
+void scsi_put_le32(uint8_t *p, uint32_t v)
 {
 	for (unsigned i = 0; i < 4; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static uint32_t get_le32(const uint8_t *p)
+uint32_t scsi_get_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* 5.6.6.1: first byte 1, then the target, then a single-level LUN. */
-static void scsi_lun(uint8_t *lun, uint8_t target, uint16_t l)
+void scsi_lun(uint8_t *lun, uint8_t target, uint16_t l)
 {
 	memset(lun, 0, 8);
 	lun[0] = 1;
@@ -79,7 +29,7 @@ static void scsi_lun(uint8_t *lun, uint8_t target, uint16_t l)
 }
 
 /* SAM-5 status codes (obsolete ones included: a device may still use them). */
-static bool sam_status(uint8_t s)
+bool scsi_sam_status(uint8_t s)
 {
 	switch (s) {
 	case 0x00: /* GOOD */
@@ -98,7 +48,7 @@ static bool sam_status(uint8_t s)
 	return false;
 }
 
-static bool scsi_open(struct pf_test *t, struct chk_dev *c, uint64_t want)
+bool scsi_open(struct pf_test *t, struct chk_dev *c, uint64_t want)
 {
 	if (!chk_dev_open(t, c, want, 0, true))
 		return false;
@@ -165,55 +115,80 @@ void check_SCSI_CONFIG_RESET(struct pf_test *t)
 	chk_dev_close(&c);
 }
 
-/*
- * One command to (target, LUN lun) with `data_in` device-writable data
- * bytes after the response. Checks the response byte and the status byte;
- * returns the response code (-1 if the request failed, already reported),
- * the data in `data` (SCSI_DATA_IN bytes, may be NULL).
- */
+int scsi_exec(struct pf_test *t, struct chk_dev *c, const struct scsi_cmd *cmd, uint8_t *din,
+	      uint8_t *status)
+{
+	/* static: a block of data is too much for the probe's stack */
+	static uint8_t req[SCSI_REQ_LEN + SCSI_DATA_MAX], in[SCSI_RESP_LEN + SCSI_DATA_MAX];
+	uint32_t len;
+	uint8_t response, st;
+	int rc;
+
+	if (cmd->dout_len > SCSI_DATA_MAX || cmd->din_len > SCSI_DATA_MAX ||
+	    cmd->cdb_len > SCSI_CDB_DEFAULT) {
+		report_error(t, "%s: %u/%u data bytes, more than the check's buffers", cmd->what,
+			     cmd->dout_len, cmd->din_len);
+		return -1;
+	}
+	memset(req, 0, SCSI_REQ_LEN);
+	scsi_lun(req, cmd->target, cmd->lun);
+	req[8] = (uint8_t)(cmd->target + 1); /* id: any tag */
+	memcpy(req + 19, cmd->cdb, cmd->cdb_len);
+	if (cmd->dout_len)
+		memcpy(req + SCSI_REQ_LEN, cmd->dout, cmd->dout_len);
+	/* header and response in descriptors of their own, as drivers send
+	 * them: a device may need that without ANY_LAYOUT (lun-io tries both) */
+	c->split_out = cmd->one_desc ? 0 : SCSI_REQ_LEN;
+	c->split_in = cmd->one_desc ? 0 : SCSI_RESP_LEN;
+	rc = chk_dev_request(t, c, SCSI_REQUESTQ, req, SCSI_REQ_LEN + cmd->dout_len, in,
+			     SCSI_RESP_LEN + cmd->din_len, &len, cmd->what);
+	c->split_out = c->split_in = 0;
+	if (rc != 1)
+		return -1;
+	if (!report(t, len >= SCSI_RESP_LEN - SCSI_SENSE_DEFAULT, "short-response",
+		    "%s to target %u: used len %u does not cover the response header", cmd->what,
+		    cmd->target, len))
+		return -1;
+	response = in[SCSI_RESP_RESPONSE];
+	st = in[SCSI_RESP_STATUS];
+	if (!report(t, response <= VIRTIO_SCSI_S_LAST, "response-code",
+		    "%s to target %u: response %u is no VIRTIO_SCSI_S_* code", cmd->what,
+		    cmd->target, response))
+		return -1;
+	/* 5.6.6.1.1: the status byte holds a SAM status code */
+	if (response == VIRTIO_SCSI_S_OK)
+		report(t, scsi_sam_status(st), "status-sam",
+		       "%s to target %u: status 0x%02x is no SAM status code", cmd->what,
+		       cmd->target, st);
+	else if (response == VIRTIO_SCSI_S_BAD_TARGET || response == VIRTIO_SCSI_S_INCORRECT_LUN)
+		report(t, scsi_sam_status(st), "status-sam",
+		       "%s to target %u (response %u): status 0x%02x is no SAM status code",
+		       cmd->what, cmd->target, response, st);
+	if (din)
+		memcpy(din, in + SCSI_RESP_LEN, cmd->din_len);
+	if (status)
+		*status = st;
+	return response;
+}
+
+/* A command without data-out: `data_in` bytes offered, copied to `data`. */
 static int scsi_command(struct pf_test *t, struct chk_dev *c, uint8_t target, uint16_t lun,
 			const uint8_t *cdb, unsigned cdb_len, uint32_t data_in, uint8_t *data,
 			const char *what)
 {
-	uint8_t req[SCSI_REQ_LEN], in[SCSI_RESP_LEN + SCSI_DATA_IN];
-	uint32_t len;
-	uint8_t response, status;
+	const struct scsi_cmd cmd = { .target = target,
+				      .lun = lun,
+				      .cdb = cdb,
+				      .cdb_len = cdb_len,
+				      .din_len = data_in,
+				      .what = what };
 
-	memset(req, 0, sizeof(req));
-	scsi_lun(req, target, lun);
-	req[8] = (uint8_t)(target + 1); /* id: any tag */
-	memcpy(req + 19, cdb, cdb_len);
-	if (chk_dev_request(t, c, SCSI_REQUESTQ, req, sizeof(req), in, SCSI_RESP_LEN + data_in,
-			    &len, what) != 1)
-		return -1;
-	if (!report(t, len >= SCSI_RESP_LEN - SCSI_SENSE_DEFAULT, "short-response",
-		    "%s to target %u: used len %u does not cover the response header", what, target,
-		    len))
-		return -1;
-	response = in[SCSI_RESP_RESPONSE];
-	status = in[SCSI_RESP_STATUS];
-	if (!report(t, response <= VIRTIO_SCSI_S_LAST, "response-code",
-		    "%s to target %u: response %u is no VIRTIO_SCSI_S_* code", what, target,
-		    response))
-		return -1;
-	/* 5.6.6.1.1: the status byte holds a SAM status code */
-	if (response == VIRTIO_SCSI_S_OK)
-		report(t, sam_status(status), "status-sam",
-		       "%s to target %u: status 0x%02x is no SAM status code", what, target,
-		       status);
-	else if (response == VIRTIO_SCSI_S_BAD_TARGET || response == VIRTIO_SCSI_S_INCORRECT_LUN)
-		report(t, sam_status(status), "status-sam",
-		       "%s to target %u (response %u): status 0x%02x is no SAM status code", what,
-		       target, response, status);
-	if (data)
-		memcpy(data, in + SCSI_RESP_LEN, data_in);
-	return response;
+	return scsi_exec(t, c, &cmd, data, NULL);
 }
 
 static const uint8_t cdb_tur[6] = { 0x00 };
 
-/* The first target with LUN 0 present (TEST UNIT READY answered OK), or -1. */
-static int scsi_find_lun(struct pf_test *t, struct chk_dev *c, unsigned *no_lun)
+int scsi_find_lun(struct pf_test *t, struct chk_dev *c, unsigned *no_lun)
 {
 	uint16_t max_target = (uint16_t)chk_dev_cfg(c, SCSI_CFG_MAX_TARGET, 2);
 	int found = -1;
@@ -310,8 +285,8 @@ void check_SCSI_TMF(struct pf_test *t)
 		return;
 	for (unsigned i = 0; i < 3 && !report_stopped(t); i++) {
 		memset(req, 0, sizeof(req));
-		put_le32(req, VIRTIO_SCSI_T_TMF);
-		put_le32(req + 4, subtype[i]);
+		scsi_put_le32(req, VIRTIO_SCSI_T_TMF);
+		scsi_put_le32(req + 4, subtype[i]);
 		scsi_lun(req + 8, 0, 0);
 		if (chk_dev_request(t, &c, SCSI_CONTROLQ, req, sizeof(req), resp, 1, &len,
 				    name[i]) != 1)
@@ -358,9 +333,9 @@ void check_SCSI_EVENTQ(struct pf_test *t)
 			    "event of used len %u, shorter than struct virtio_scsi_event", len))
 			continue;
 		ev = chk_dev_in(&c, SCSI_EVENTQ, slot);
-		event = get_le32(ev) & ~VIRTIO_SCSI_T_EVENTS_MISSED;
-		reason = get_le32(ev + 12);
-		report_log(t, 1, "event 0x%08x reason %u", get_le32(ev), reason);
+		event = scsi_get_le32(ev) & ~VIRTIO_SCSI_T_EVENTS_MISSED;
+		reason = scsi_get_le32(ev + 12);
+		report_log(t, 1, "event 0x%08x reason %u", scsi_get_le32(ev), reason);
 		/* 5.6.6.3.2: REMOVED and RESCAN resets only with HOTPLUG */
 		report(t,
 		       !(event == VIRTIO_SCSI_T_TRANSPORT_RESET &&

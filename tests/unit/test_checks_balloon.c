@@ -35,6 +35,18 @@ enum bl_fault {
 	BF_STATS_WEDGE,	   /* an unknown statistics tag stops the inflateq */
 	BF_REPORT_DISCARD, /* reported pages read 0 whatever poison_val says */
 	BF_REPORT_HOLD,	   /* reported pages never come back */
+	BF_REPORT_FIXED,   /* the reporting_vq sits after a statsq slot even without
+			    * STATS_VQ (crosvm 4ce4bbc22, known device bug 12) */
+};
+
+/* What each queue is, by the features in force (5.5.2: the queues after
+ * the deflateq exist only with their feature, numbered without gaps). */
+enum bl_role {
+	R_INFLATE,
+	R_DEFLATE,
+	R_STATS,
+	R_REPORT,
+	R_NONE
 };
 
 struct bl_model {
@@ -77,34 +89,51 @@ static void bl_report(struct sim_dev *s, const struct sim_req *r)
 		sim_req_write(r, off, zero, sizeof(zero));
 }
 
+static enum bl_role bl_role(const struct sim_dev *s, uint16_t q)
+{
+	uint16_t next = 2;
+	bool stats = (s->driver_features & F_STATS) || M.fault == BF_REPORT_FIXED;
+
+	if (q < 2)
+		return q == 0 ? R_INFLATE : R_DEFLATE;
+	if (stats && q == next++)
+		return R_STATS;
+	if ((s->driver_features & F_REPORTING) && q == next)
+		return R_REPORT;
+	return R_NONE;
+}
+
 static uint32_t bl_serve(struct sim_dev *s, const struct sim_req *r)
 {
-	if (r->queue == 0)
+	enum bl_role role = bl_role(s, r->queue);
+
+	if (role == R_INFLATE)
 		M.inflated += sim_req_readable(r) / 4;
-	else if (r->queue == 1)
+	else if (role == R_DEFLATE)
 		M.inflated -= sim_req_readable(r) / 4;
-	else if (r->queue == 2)
+	else if (role == R_STATS)
 		bl_stats(s, r);
-	else if (r->queue == 3)
+	else if (role == R_REPORT)
 		bl_report(s, r);
 	return 0;
 }
 
 static bool bl_hold(struct sim_dev *s, uint16_t q)
 {
-	(void)s;
-	switch (q) {
-	case 0:
+	switch (bl_role(s, q)) {
+	case R_INFLATE:
 		return M.fault == BF_INFLATE_HOLD || M.wedged;
-	case 1:
+	case R_DEFLATE:
 		return M.fault == BF_DEFLATE_HOLD;
-	case 2:
+	case R_STATS:
 		/* the device reads the buffer when it wants statistics; this
 		 * one serves it once at once (a device polling), or holds it */
 		return M.fault != BF_STATS_RETURN && M.fault != BF_STATS_RESET &&
 		       M.fault != BF_STATS_WEDGE;
-	case 3:
+	case R_REPORT:
 		return M.fault == BF_REPORT_HOLD;
+	case R_NONE:
+		return true;
 	}
 	return false;
 }
@@ -164,6 +193,10 @@ static const struct bl_case cases[] = {
 	  "poison-changed" },
 	{ "balloon reporting: pages kept", REP, SIM_MMIO_V2, REP_F, BF_REPORT_HOLD, FAIL,
 	  "no-used" },
+	{ "balloon reporting without STATS_VQ clean", REP, SIM_MMIO_V2, V1 | F_POISON | F_REPORTING,
+	  BF_NONE, PF_VERDICT_PASS, NULL },
+	{ "balloon reporting: queue after a missing statsq", REP, SIM_MMIO_V2, REP_F,
+	  BF_REPORT_FIXED, PF_VERDICT_WARN, "reporting-vq-index" },
 };
 
 static struct ut_dev U;

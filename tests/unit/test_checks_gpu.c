@@ -57,6 +57,9 @@ enum gpu_model {
 	G_FENCE_EARLY,	     /* fenced create answered before it takes effect */
 	G_FENCE_EARLY_UNREF, /* fenced unref answered, the resource kept */
 	G_CAPSET_ID_9,	     /* capset_id 9 */
+	G_CAPSET_ID_0,	     /* capset_id 0 */
+	G_CAPSET_ID_5,	     /* capset_id 5, CROSS_DOMAIN: the last one 1.4 defines */
+	G_CAPSET_ID_6,	     /* capset_id 6 (DRM in Linux's header, not in VIRTIO 1.4) */
 	G_CAPSET_NODATA,     /* GET_CAPSET_INFO answered OK_NODATA */
 	G_CAPSET_UNFENCED,   /* capsets, fenced answers without FLAG_FENCE */
 	G_CAPSET_EARLY,	     /* capsets, answer returned unwritten */
@@ -66,6 +69,20 @@ enum gpu_model {
 };
 
 static enum gpu_model model;
+
+/* The capset_id of capset index idx (the faults' own on index 1). */
+static uint32_t capset_id(uint32_t idx)
+{
+	if (model == G_CAPSET_ID_9)
+		return 9;
+	if (idx == 1 && model == G_CAPSET_ID_0)
+		return 0;
+	if (idx == 1 && model == G_CAPSET_ID_5)
+		return 5;
+	if (idx == 1 && model == G_CAPSET_ID_6)
+		return 6;
+	return idx + 1;
+}
 
 #define MAX_RES 8
 static uint32_t res[MAX_RES]; /* resource ids that exist, 0 = free */
@@ -195,7 +212,7 @@ static uint32_t gpu_control(const struct sim_req *r)
 		put32(resp, idx < 2 ? OK_CAPSET_INFO : ERR_INVALID_PARAMETER);
 		if (model == G_CAPSET_NODATA)
 			put32(resp, OK_NODATA);
-		put32(resp + HDR, model == G_CAPSET_ID_9 ? 9 : idx + 1);
+		put32(resp + HDR, capset_id(idx));
 		put32(resp + HDR + 4, 1);
 		put32(resp + HDR + 8, 256);
 		n = HDR + 16;
@@ -313,6 +330,10 @@ static const struct gpu_case cases[] = {
 	{ "gpu capset none", C(CAPSET_INFO), M2, V1, G_CLEAN, 2, NA, NULL },
 	{ "gpu capset clean", C(CAPSET_INFO), M2, V1, G_CAPSETS, 2, PASS, NULL },
 	{ "gpu capset: id 9", C(CAPSET_INFO), M2, V1, G_CAPSET_ID_9, 2, FAIL, "capset-id" },
+	{ "gpu capset: id 0", C(CAPSET_INFO), M2, V1, G_CAPSET_ID_0, 2, FAIL, "capset-id" },
+	{ "gpu capset: id 5 (CROSS_DOMAIN)", C(CAPSET_INFO), M2, V1, G_CAPSET_ID_5, 2, PASS, NULL },
+	{ "gpu capset: id 6 (DRM, not in 1.4)", C(CAPSET_INFO), M2, V1, G_CAPSET_ID_6, 2, FAIL,
+	  "capset-id" },
 	{ "gpu capset: OK_NODATA", C(CAPSET_INFO), M2, V1, G_CAPSET_NODATA, 2, FAIL, "response" },
 	{ "gpu capset: fenced, no FLAG_FENCE", C(CAPSET_INFO), M2, V1, G_CAPSET_UNFENCED, 2, FAIL,
 	  "flag" },
@@ -337,7 +358,8 @@ static void gpu_config(struct sim_dev *s)
 	s->config_len = 16;
 	put32(s->config + 8, model == G_SCANOUTS_0 ? 0 : 1);
 	put32(s->config + 12, model == G_CAPSETS || model == G_CAPSET_ID_9 ||
-					      model == G_CAPSET_NODATA ||
+					      model == G_CAPSET_ID_0 || model == G_CAPSET_ID_5 ||
+					      model == G_CAPSET_ID_6 || model == G_CAPSET_NODATA ||
 					      model == G_CAPSET_UNFENCED || model == G_CAPSET_EARLY
 				      ? 2
 				      : 0);

@@ -30,8 +30,12 @@
 #define REQ_LEN 51
 #define RESP_LEN 108
 #define S_OK 0
+#define S_OVERRUN 1
 #define S_BAD_TARGET 3
+#define S_TARGET_FAILURE 7
 #define S_FAILURE 9
+#define S_INCORRECT_LUN 12
+#define BLOCK 512
 
 enum scsi_model {
 	M_CLEAN,
@@ -49,9 +53,17 @@ enum scsi_model {
 	M_LUN_SHORT_INQ,   /* disk: INQUIRY additional length 10 */
 	M_LUN_BAD_STATUS,  /* disk: status 0x01 */
 	M_LUN_NO_READ_CAP, /* disk: READ CAPACITY answered FAILURE */
+	M_LUN_NO_OVERRUN,  /* disk: a short buffer answered OK, the data cut */
+	M_LUN_INOUT,	   /* disk: data-out with data-in served without INOUT */
+	M_LUN_FORGETS,	   /* disk: reads give zeroes whatever was written */
+	M_LUN_WRITE_FAILS, /* disk: WRITE answered TARGET_FAILURE */
+	M_LUN_INCORRECT,   /* disk: absent targets answered INCORRECT_LUN */
+	M_LUN_LAYOUT,	   /* disk: without ANY_LAYOUT the first writable descriptor is
+			    * the response alone (QEMU 7.2, also with VERSION_1) */
 };
 
 static enum scsi_model model;
+static uint64_t negotiated;
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -89,9 +101,60 @@ static void scsi_config_write(struct sim_dev *s, uint32_t off, uint32_t len)
 		scsi_config_defaults(s);
 }
 
+/* The disk's one stored block (the check writes one), others read zeroes. */
+static uint8_t disk_block[BLOCK];
+static uint32_t disk_lba = UINT32_MAX;
+
+/*
+ * READ(10) and WRITE(10) (5.6.6.1.1): OVERRUN when the transfer length
+ * needs more than the buffers hold, FAILURE for data both ways without
+ * INOUT. Returns the data-in bytes written after the response.
+ */
+static uint32_t scsi_rw10(const struct sim_req *r, const uint8_t *req, uint8_t *resp)
+{
+	uint32_t lba = (uint32_t)req[21] << 24 | (uint32_t)req[22] << 16 | (uint32_t)req[23] << 8 |
+		       req[24];
+	uint32_t xfer = (uint32_t)(req[26] << 8 | req[27]) * BLOCK;
+	uint32_t dout = sim_req_readable(r) - REQ_LEN, din = sim_req_writable(r) - RESP_LEN;
+	bool write = req[19] == 0x2a;
+
+	if (dout && din && model != M_LUN_INOUT) {
+		resp[11] = S_FAILURE;
+		return 0;
+	}
+	if (write && model == M_LUN_WRITE_FAILS) {
+		resp[11] = S_TARGET_FAILURE;
+		return 0;
+	}
+	if ((write ? dout : din) < xfer || xfer != BLOCK) {
+		if (model != M_LUN_NO_OVERRUN || xfer != BLOCK) {
+			resp[11] = S_OVERRUN;
+			return 0;
+		}
+		xfer = write ? dout : din;
+	}
+	if (write) {
+		sim_req_read(r, REQ_LEN, disk_block, xfer);
+		disk_lba = model == M_LUN_FORGETS ? UINT32_MAX : lba;
+		return 0;
+	}
+	if (lba == disk_lba)
+		memcpy(resp + RESP_LEN, disk_block, xfer);
+	return xfer;
+}
+
+/* The length of the request's first device-writable element. */
+static uint32_t first_writable(const struct sim_req *r)
+{
+	for (unsigned i = 0; i < r->nseg; i++)
+		if (r->seg[i].write)
+			return r->seg[i].len;
+	return 0;
+}
+
 static uint32_t scsi_command(const struct sim_req *r)
 {
-	uint8_t req[REQ_LEN], resp[RESP_LEN + 96];
+	uint8_t req[REQ_LEN], resp[RESP_LEN + BLOCK];
 	bool lun = model >= M_LUN_SHORT_INQ || model == M_LUN;
 	uint32_t data = 0;
 
@@ -100,6 +163,11 @@ static uint32_t scsi_command(const struct sim_req *r)
 	sim_req_read(r, 0, req, sizeof(req));
 	if (lun && req[0] == 1 && req[1] == 0 && (req[2] & 0x3f) == 0 && req[3] == 0) {
 		resp[11] = S_OK;
+		if (model == M_LUN_LAYOUT && first_writable(r) > RESP_LEN &&
+		    !(negotiated & VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT))) {
+			resp[11] = S_OVERRUN;
+			return sim_req_write(r, 0, resp, RESP_LEN);
+		}
 		switch (req[19]) {
 		case 0x12: /* INQUIRY: a direct-access device, SPC-3 */
 			data = 36;
@@ -107,6 +175,10 @@ static uint32_t scsi_command(const struct sim_req *r)
 			resp[RESP_LEN + 3] = 2;
 			resp[RESP_LEN + 4] = model == M_LUN_SHORT_INQ ? 10 : 31;
 			memcpy(resp + RESP_LEN + 8, "SIM     DISK", 12);
+			break;
+		case 0x28: /* READ(10) */
+		case 0x2a: /* WRITE(10) */
+			data = scsi_rw10(r, req, resp);
 			break;
 		case 0x25: /* READ CAPACITY(10): 2048 blocks of 512 bytes */
 			if (model == M_LUN_NO_READ_CAP) {
@@ -122,7 +194,9 @@ static uint32_t scsi_command(const struct sim_req *r)
 		if (model == M_LUN_BAD_STATUS)
 			resp[10] = 0x01;
 	} else {
-		resp[11] = model == M_FAILURE_NO_LUN ? S_FAILURE : S_BAD_TARGET;
+		resp[11] = model == M_FAILURE_NO_LUN  ? S_FAILURE
+			   : model == M_LUN_INCORRECT ? S_INCORRECT_LUN
+						      : S_BAD_TARGET;
 		if (model == M_BAD_STATUS)
 			resp[10] = 0x03;
 	}
@@ -135,7 +209,7 @@ static uint32_t scsi_serve(struct sim_dev *s, const struct sim_req *r)
 {
 	uint8_t b[16];
 
-	(void)s;
+	negotiated = s->driver_features;
 	memset(b, 0, sizeof(b));
 	if (r->queue == 0) { /* controlq: task management */
 		b[0] = model == M_TMF_BAD ? 0x55 : S_OK;
@@ -197,6 +271,24 @@ static const struct scsi_case cases[] = {
 	  "status-sam" },
 	{ "scsi lun commands: READ CAPACITY fails", C(LUN_COMMANDS), SIM_MMIO_V2, M_LUN_NO_READ_CAP,
 	  WARN, "read-capacity" },
+	{ "scsi lun-io without a disk", C(LUN_IO), SIM_MMIO_V2, M_CLEAN, NA, NULL },
+	{ "scsi lun-io with a disk", C(LUN_IO), SIM_MMIO_V2, M_LUN, PASS, NULL },
+	{ "scsi lun-io with a disk, legacy mmio", C(LUN_IO), SIM_MMIO_V1, M_LUN, PASS, NULL },
+	{ "scsi lun-io: READ CAPACITY fails", C(LUN_IO), SIM_MMIO_V2, M_LUN_NO_READ_CAP, NA, NULL },
+	{ "scsi lun-io: no OVERRUN", C(LUN_IO), SIM_MMIO_V2, M_LUN_NO_OVERRUN, FAIL, "overrun-in" },
+	{ "scsi lun-io: data both ways served", C(LUN_IO), SIM_MMIO_V2, M_LUN_INOUT, FAIL,
+	  "inout-failure" },
+	{ "scsi lun-io: data forgotten", C(LUN_IO), SIM_MMIO_V2, M_LUN_FORGETS, WARN, "read-back" },
+	{ "scsi lun-io: WRITE fails", C(LUN_IO), SIM_MMIO_V2, M_LUN_WRITE_FAILS, FAIL,
+	  "write-response" },
+	{ "scsi lun-io: INCORRECT_LUN for no target", C(LUN_IO), SIM_MMIO_V2, M_LUN_INCORRECT, FAIL,
+	  "bad-target" },
+	{ "scsi lun-io: status 0x01", C(LUN_IO), SIM_MMIO_V2, M_LUN_BAD_STATUS, FAIL,
+	  "status-sam" },
+	{ "scsi lun-io: response and data in one descriptor", C(LUN_IO), SIM_MMIO_V2, M_LUN_LAYOUT,
+	  FAIL, "framing" },
+	{ "scsi lun-io: legacy, response and data in one descriptor", C(LUN_IO), SIM_MMIO_V1,
+	  M_LUN_LAYOUT, PASS, NULL },
 	{ "scsi tmf clean", C(TMF), SIM_MMIO_V2, M_CLEAN, PASS, NULL },
 	{ "scsi tmf: response 0x55", C(TMF), SIM_MMIO_V2, M_TMF_BAD, FAIL, "tmf-response" },
 	{ "scsi eventq clean", C(EVENTQ), SIM_MMIO_V2, M_CLEAN, PASS, NULL },
@@ -213,9 +305,12 @@ static void test_case(void **state)
 	enum pf_verdict v;
 
 	model = c->model;
-	assert_int_equal(
-		ut_mmio_open(&U, c->transport, SCSI, c->transport == SIM_MMIO_V1 ? 0 : V1, 3, 64),
-		0);
+	disk_lba = UINT32_MAX;
+	assert_int_equal(ut_mmio_open(&U, c->transport, SCSI,
+				      (c->transport == SIM_MMIO_V1 ? 0 : V1) |
+					      VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT),
+				      3, 64),
+			 0);
 	scsi_config_defaults(&U.sim);
 	U.sim.serve = scsi_serve;
 	U.sim.config_write = scsi_config_write;
