@@ -129,6 +129,18 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 	[C_AVAIL_EVENT_STALE] = { "avail-event-stale", true, "any", "split",
 				  "split.avail-notif.avail-event", "", "",
 				  "never writes avail_event (MAY) and polls the ring instead" },
+	[F_I2C_NO_ZERO_LENGTH] = { "i2c-no-zero-length", false, "i2c", "any",
+				   "i2c.features.zero-length-offered", "i2c.features", "",
+				   "does not offer VIRTIO_I2C_F_ZERO_LENGTH_REQUEST" },
+	[F_I2C_ABSENT_WRITE_OK] = { "i2c-absent-write-ok", false, "i2c", "any",
+				    "i2c.group-failure-status", "i2c.fail-next", "",
+				    "answers OK to a write to an address no target has" },
+	[F_I2C_HDR_CHANGED] = { "i2c-hdr-changed", false, "i2c", "any", "i2c.no-modify-addr-flags",
+				"i2c.write-read", "",
+				"clears the flags of each request's out_hdr" },
+	[F_I2C_WRITES_REORDERED] = { "i2c-writes-reordered", false, "i2c", "any", "i2c.in-order",
+				     "i2c.in-order", "",
+				     "stores the writes made available together in reverse order" },
 };
 
 int vu_faults_parse(const char *list, uint64_t *set, const char **bad)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pf-vhost-user-dev --type rng|blk --socket PATH [--fault NAME[,NAME]]
+ * pf-vhost-user-dev --type rng|blk|i2c --socket PATH [--fault NAME[,NAME]]
  *                   [--seed N] [--size BYTES] [--accept-timeout SECONDS]
  * pf-vhost-user-dev --list-faults
  *
@@ -60,9 +60,10 @@ void vu_notify(struct vu_dev *d, struct vu_vring *vq)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pf-vhost-user-dev --type rng|blk --socket PATH [--fault NAME[,NAME]]\n"
-		   "                         [--seed N] [--size BYTES] [--accept-timeout SECONDS]\n"
-		   "       pf-vhost-user-dev --list-faults\n");
+	fprintf(f,
+		"usage: pf-vhost-user-dev --type rng|blk|i2c --socket PATH [--fault NAME[,NAME]]\n"
+		"                         [--seed N] [--size BYTES] [--accept-timeout SECONDS]\n"
+		"       pf-vhost-user-dev --list-faults\n");
 }
 
 static int listen_on(const char *path)
@@ -205,7 +206,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!type || !path || (strcmp(type, "rng") && strcmp(type, "blk"))) {
+	if (!type || !path || (strcmp(type, "rng") && strcmp(type, "blk") && strcmp(type, "i2c"))) {
 		usage(stderr);
 		return 2;
 	}
@@ -219,7 +220,7 @@ int main(int argc, char **argv)
 				"--accept-timeout positive\n");
 		return 2;
 	}
-	dev.type = strcmp(type, "blk") ? VU_RNG : VU_BLK;
+	dev.type = !strcmp(type, "blk") ? VU_BLK : !strcmp(type, "i2c") ? VU_I2C : VU_RNG;
 	dev.nvq = 1;
 	dev.rng_state = seed ? seed : 1;
 	if (dev.type == VU_BLK) {

@@ -69,6 +69,8 @@ uint64_t vu_device_features(const struct vu_dev *d)
 		     1ull << VIRTIO_F_EVENT_IDX | 1ull << VIRTIO_F_INDIRECT_DESC |
 		     1ull << VHOST_USER_F_PROTOCOL_FEATURES;
 
+	if (d->type == VU_I2C)
+		return f | vu_i2c_features(d);
 	return d->type == VU_BLK ? f | vu_blk_features(d) : f;
 }
 

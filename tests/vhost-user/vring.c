@@ -96,7 +96,9 @@ unsigned vu_take(struct vu_dev *d, struct vu_vring *vq, void *ring, vu_pop_fn *p
 			break;
 		if (rc < 0)
 			continue;
-		h = d->type == VU_BLK ? vu_blk_handle(d, &reqs[n]) : vu_rng_handle(d, &reqs[n]);
+		h = d->type == VU_BLK	? vu_blk_handle(d, &reqs[n])
+		    : d->type == VU_I2C ? vu_i2c_handle(d, &reqs[n])
+					: vu_rng_handle(d, &reqs[n]);
 		if (h < 0)
 			continue;
 		stray_writes(d, &reqs[n]);

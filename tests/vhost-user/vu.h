@@ -189,6 +189,10 @@ enum vu_fault {
 	C_OUT_OF_ORDER,
 	C_BATCH,
 	C_AVAIL_EVENT_STALE,
+	F_I2C_NO_ZERO_LENGTH,
+	F_I2C_ABSENT_WRITE_OK,
+	F_I2C_HDR_CHANGED,
+	F_I2C_WRITES_REORDERED,
 	F_COUNT
 };
 _Static_assert(F_COUNT <= 64, "a fault set is a 64-bit mask");
@@ -214,8 +218,12 @@ void vu_faults_print(void);
 
 enum vu_type {
 	VU_RNG,
-	VU_BLK
+	VU_BLK,
+	VU_I2C
 };
+
+#define VIRTIO_I2C_F_ZERO_LENGTH_REQUEST 0
+#define VU_I2C_PENDING 16
 
 struct vu_dev {
 	enum vu_type type;
@@ -223,6 +231,14 @@ struct vu_dev {
 	uint64_t rng_state;
 	uint8_t *disk;
 	uint64_t disk_size;
+	/* i2c: the target's registers (i2c.c) */
+	uint8_t i2c_mem[256];
+	uint8_t i2c_ptr;
+	bool i2c_fail_next;
+	struct {
+		uint8_t reg, val;
+	} i2c_pend[VU_I2C_PENDING];
+	unsigned i2c_npend;
 	struct vu_mem mem;
 	struct vu_vring vq[VU_MAX_QUEUES];
 	unsigned nvq;
@@ -241,6 +257,8 @@ uint64_t vu_blk_features(const struct vu_dev *d);
 /* Handle one request: fills r->written. Returns 0, or -1 to drop it. */
 int vu_blk_handle(struct vu_dev *d, struct vu_req *r);
 int vu_rng_handle(struct vu_dev *d, struct vu_req *r);
+int vu_i2c_handle(struct vu_dev *d, struct vu_req *r);
+uint64_t vu_i2c_features(const struct vu_dev *d);
 /* virtio_blk_config bytes for GET_CONFIG. */
 size_t vu_blk_config(const struct vu_dev *d, uint8_t *buf, size_t len);
 
