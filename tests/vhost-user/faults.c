@@ -141,6 +141,14 @@ const struct vu_fault_info vu_faults[F_COUNT] = {
 	[F_I2C_WRITES_REORDERED] = { "i2c-writes-reordered", false, "i2c", "any", "i2c.in-order",
 				     "i2c.in-order", "",
 				     "stores the writes made available together in reverse order" },
+	[F_GPIO_CONFIG_PADDING] = { "gpio-config-padding", false, "gpio", "any",
+				    "gpio.config.all-fields", "gpio.config", "",
+				    "configuration padding reads 0xff" },
+	[F_GPIO_NAMES_UNTERMINATED] = { "gpio-names-unterminated", false, "gpio", "any",
+					"gpio.names.format", "gpio.names", "",
+					"the last line name has no NUL inside gpio_names_size" },
+	[F_GPIO_VALUE_UNSET] = { "gpio-value-unset", false, "gpio", "any", "gpio.resp.all-fields",
+				 "gpio.requests", "", "never writes the response's value byte" },
 };
 
 int vu_faults_parse(const char *list, uint64_t *set, const char **bad)

@@ -193,6 +193,9 @@ enum vu_fault {
 	F_I2C_ABSENT_WRITE_OK,
 	F_I2C_HDR_CHANGED,
 	F_I2C_WRITES_REORDERED,
+	F_GPIO_CONFIG_PADDING,
+	F_GPIO_NAMES_UNTERMINATED,
+	F_GPIO_VALUE_UNSET,
 	F_COUNT
 };
 _Static_assert(F_COUNT <= 64, "a fault set is a 64-bit mask");
@@ -219,8 +222,12 @@ void vu_faults_print(void);
 enum vu_type {
 	VU_RNG,
 	VU_BLK,
-	VU_I2C
+	VU_I2C,
+	VU_GPIO
 };
+
+#define VIRTIO_GPIO_F_IRQ 0
+#define VU_GPIO_LINES 8
 
 #define VIRTIO_I2C_F_ZERO_LENGTH_REQUEST 0
 #define VU_I2C_PENDING 16
@@ -239,6 +246,9 @@ struct vu_dev {
 		uint8_t reg, val;
 	} i2c_pend[VU_I2C_PENDING];
 	unsigned i2c_npend;
+	/* gpio: the lines (gpio.c) */
+	uint8_t gpio_dir[VU_GPIO_LINES], gpio_val[VU_GPIO_LINES], gpio_irq[VU_GPIO_LINES];
+	bool gpio_release; /* the eventq returns what it holds */
 	struct vu_mem mem;
 	struct vu_vring vq[VU_MAX_QUEUES];
 	unsigned nvq;
@@ -259,6 +269,13 @@ int vu_blk_handle(struct vu_dev *d, struct vu_req *r);
 int vu_rng_handle(struct vu_dev *d, struct vu_req *r);
 int vu_i2c_handle(struct vu_dev *d, struct vu_req *r);
 uint64_t vu_i2c_features(const struct vu_dev *d);
+int vu_gpio_handle(struct vu_dev *d, unsigned queue, struct vu_req *r);
+uint64_t vu_gpio_features(const struct vu_dev *d);
+size_t vu_gpio_config(const struct vu_dev *d, uint8_t *buf, size_t len);
+/* Whether the eventq keeps its buffers for now; vu_gpio_released() after
+ * it handed them back. */
+bool vu_gpio_holds(const struct vu_dev *d, unsigned queue);
+void vu_gpio_released(struct vu_dev *d, unsigned queue);
 /* virtio_blk_config bytes for GET_CONFIG. */
 size_t vu_blk_config(const struct vu_dev *d, uint8_t *buf, size_t len);
 
