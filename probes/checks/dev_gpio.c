@@ -4,51 +4,16 @@
  * type, le16 gpio, le32 value: device-readable) and a virtio_gpio_response
  * (u8 status, u8 value: device-writable, pre-filled with CHK_DEV_FILL so a
  * field the device leaves unset shows). The value checks drive line 0 and
- * put back what it had.
+ * put back what it had; the eventq check is in dev_gpio_irq.c.
  */
 #include <string.h>
 
+#include "dev_gpio.h"
 #include "dev_queue.h"
 #include "helpers.h"
 #include "report.h"
 
-#define GPIO_REQUESTQ 0
-#define GPIO_EVENTQ 1
-#define VIRTIO_GPIO_F_IRQ 0
-
-/* virtio_gpio_config (5.17.4) */
-#define GPIO_CFG_NGPIO 0
-#define GPIO_CFG_PADDING 2
-#define GPIO_CFG_NAMES_SIZE 4
-
-#define VIRTIO_GPIO_MSG_GET_LINE_NAMES 0x0001
-#define VIRTIO_GPIO_MSG_GET_DIRECTION 0x0002
-#define VIRTIO_GPIO_MSG_SET_DIRECTION 0x0003
-#define VIRTIO_GPIO_MSG_GET_VALUE 0x0004
-#define VIRTIO_GPIO_MSG_SET_VALUE 0x0005
-#define VIRTIO_GPIO_MSG_SET_IRQ_TYPE 0x0006
-#define GPIO_MSG_UNKNOWN 0x007f
-
-#define VIRTIO_GPIO_STATUS_OK 0x0
-#define VIRTIO_GPIO_STATUS_ERR 0x1
-#define VIRTIO_GPIO_DIRECTION_NONE 0x00
-#define VIRTIO_GPIO_DIRECTION_OUT 0x01
-#define VIRTIO_GPIO_DIRECTION_IN 0x02
-#define VIRTIO_GPIO_IRQ_TYPE_NONE 0x00
-#define VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH 0x03
-#define VIRTIO_GPIO_IRQ_STATUS_INVALID 0x0
-#define VIRTIO_GPIO_IRQ_STATUS_VALID 0x1
-
-#define GPIO_REQ_LEN 8
-#define GPIO_MAX_LINES 256 /* lines a check walks, at most */
-#define GPIO_NAMES_MAX (CHK_DEV_BOUNCE - 1)
-#define GPIO_BATCH 4
-
-struct gpio_resp {
-	uint8_t status, value;
-};
-
-static void gpio_req(uint8_t *p, uint16_t type, uint16_t gpio, uint32_t value)
+void gpio_req(uint8_t *p, uint16_t type, uint16_t gpio, uint32_t value)
 {
 	p[0] = (uint8_t)type;
 	p[1] = (uint8_t)(type >> 8);
@@ -69,8 +34,8 @@ static const char *gpio_msg_name(uint16_t type)
 }
 
 /* One message, answered in *r. Returns 1 or a negative code (reported). */
-static int gpio_msg(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16_t gpio,
-		    uint32_t value, struct gpio_resp *r)
+int gpio_msg(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16_t gpio, uint32_t value,
+	     struct gpio_resp *r)
 {
 	uint8_t req[GPIO_REQ_LEN], in[2];
 	uint32_t len;
@@ -88,8 +53,8 @@ static int gpio_msg(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16_
  * A message whose response value is 0 by its table (SET_*): reports its
  * fields under `sub` and returns whether it succeeded.
  */
-static bool gpio_set(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16_t gpio,
-		     uint32_t value, const char *sub)
+bool gpio_set(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16_t gpio, uint32_t value,
+	      const char *sub)
 {
 	struct gpio_resp r;
 
@@ -108,8 +73,8 @@ static bool gpio_set(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16
 
 /* GET_DIRECTION / GET_VALUE of a line: true with *v when answered OK with
  * a value at most `max`. */
-static bool gpio_get(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16_t gpio,
-		     uint8_t max, uint8_t *v)
+bool gpio_get(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16_t gpio, uint8_t max,
+	      uint8_t *v)
 {
 	struct gpio_resp r;
 
@@ -126,7 +91,7 @@ static bool gpio_get(struct pf_test *t, struct chk_dev *c, uint16_t type, uint16
 		      gpio_msg_name(type), gpio, r.value);
 }
 
-static uint16_t gpio_ngpio(const struct chk_dev *c)
+uint16_t gpio_ngpio(const struct chk_dev *c)
 {
 	return (uint16_t)chk_dev_cfg(c, GPIO_CFG_NGPIO, 2);
 }
@@ -364,90 +329,6 @@ void check_GPIO_SET_GET(struct pf_test *t)
 	if (dir0 == VIRTIO_GPIO_DIRECTION_OUT)
 		(void)gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_VALUE, 0, val0, "restore");
 	if (dir0 != VIRTIO_GPIO_DIRECTION_NONE)
-		(void)gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, dir0, "restore");
-out:
-	chk_dev_close(&c);
-}
-
-/* Waits for the eventq buffer of line 0: 1 with *status, PF_ETIMEDOUT when
- * the device keeps it, another negative code when reported. */
-static int gpio_event_wait(struct pf_test *t, struct chk_dev *c, uint8_t *status)
-{
-	uint32_t len;
-	int s, rc = chk_dev_wait(t, c, GPIO_EVENTQ, &s, &len);
-
-	if (rc == 1)
-		*status = chk_dev_in(c, GPIO_EVENTQ, s)[0];
-	return rc;
-}
-
-static int gpio_event_post(struct pf_test *t, struct chk_dev *c)
-{
-	const uint8_t req[2] = { 0, 0 }; /* virtio_gpio_irq_request: le16 gpio 0 */
-	int rc = chk_dev_post(t, c, GPIO_EVENTQ, req, sizeof(req), 1);
-
-	if (rc >= 0)
-		chk_dev_kick(c, GPIO_EVENTQ);
-	return rc;
-}
-
-void check_GPIO_IRQ(struct pf_test *t)
-{
-	struct chk_dev c;
-	uint8_t st, dir0 = VIRTIO_GPIO_DIRECTION_NONE;
-	int rc;
-
-	c.dev = NULL;
-	if (!chk_offered(t, VIRTIO_GPIO_F_IRQ, "VIRTIO_GPIO_F_IRQ"))
-		goto out;
-	if (!chk_dev_open(t, &c, VIRTIO_BIT(VIRTIO_GPIO_F_IRQ), 2, true))
-		goto out;
-	if (!report(t, c.nqueues > GPIO_EVENTQ && c.vq[GPIO_EVENTQ].num, "no-eventq",
-		    "VIRTIO_GPIO_F_IRQ negotiated but the device has no eventq"))
-		goto out;
-	if (!gpio_ngpio(&c)) {
-		report_na(t, "ngpio is 0: no line to drive");
-		goto out;
-	}
-	(void)gpio_get(t, &c, VIRTIO_GPIO_MSG_GET_DIRECTION, 0, 2, &dir0);
-	/* interrupts belong to inputs (5.17.6.8: none for an output) */
-	if (!gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, VIRTIO_GPIO_DIRECTION_IN,
-		      "set-direction") ||
-	    !gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_NONE,
-		      "set-irq-type"))
-		goto out;
-	/* unmasked, not enabled: the device may hand the buffer back, never
-	 * as an interrupt (one calibrated wait) */
-	if (gpio_event_post(t, &c) < 0)
-		goto out;
-	rc = gpio_event_wait(t, &c, &st);
-	if (rc == 1) {
-		if (!report(t, st == VIRTIO_GPIO_IRQ_STATUS_INVALID, "event-while-disabled",
-			    "an eventq buffer for line 0, its interrupt disabled, came back with "
-			    "status 0x%02x, not INVALID",
-			    st))
-			goto out;
-		if (gpio_event_post(t, &c) < 0)
-			goto out;
-	} else if (rc != PF_ETIMEDOUT) {
-		goto out;
-	}
-	if (!gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH,
-		      "set-irq-type"))
-		goto out;
-	if (!gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_NONE,
-		      "set-irq-type"))
-		goto out;
-	rc = gpio_event_wait(t, &c, &st);
-	if (rc == PF_ETIMEDOUT)
-		report(t, false, "not-returned",
-		       "SET_IRQ_TYPE NONE for line 0 did not return its eventq buffer");
-	else if (rc == 1)
-		report(t, st == VIRTIO_GPIO_IRQ_STATUS_INVALID, "none-status",
-		       "the eventq buffer returned by SET_IRQ_TYPE NONE has status 0x%02x, not "
-		       "INVALID",
-		       st);
-	if (dir0 != VIRTIO_GPIO_DIRECTION_IN && !report_stopped(t))
 		(void)gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, dir0, "restore");
 out:
 	chk_dev_close(&c);
