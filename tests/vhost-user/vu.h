@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pf-vhost-user-dev: a small vhost-user back-end (rng or blk) with seedable
+ * pf-vhost-user-dev: a small vhost-user back-end (rng, blk, i2c or gpio) with seedable
  * faults, written from the VIRTIO 1.4 specification and QEMU's vhost-user
  * protocol description. It is a test instrument for the conformance kit: a
  * device the checks were not written against, that is conformant by default
