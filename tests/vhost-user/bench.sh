@@ -9,7 +9,9 @@
 #
 # BENCH_ONLY=NAME[,NAME] runs only those faults and controls (after the
 # clean runs, which every comparison needs); BENCH_FILTER replaces the
-# checks run (plugfest --filter).
+# checks run (plugfest --filter). BENCH_TARGET replaces the target and
+# BENCH_DEVICES (default any,rng,blk: what the bench target offers) picks
+# the faults by the device type they apply to.
 #
 # subset: each fault and each control once (split ring unless it only
 #         exists on the packed ring; out-of-order on the packed ring)
@@ -29,7 +31,8 @@ mode=${1:?usage: bench.sh subset|full OUTDIR}
 out=${2:?usage: bench.sh subset|full OUTDIR}
 : "${PLUGFEST:?}" "${VU_DEV:?}"
 here=$(cd "$(dirname "$0")" && pwd)
-target=$here/qemu-aarch64-vhost-user-bench.yaml
+target=${BENCH_TARGET:-$here/qemu-aarch64-vhost-user-bench.yaml}
+devices=${BENCH_DEVICES:-any,rng,blk}
 deviations=$here/clean-deviations.tsv
 # The checks a back-end can influence: rings, notifications, reset. The
 # subset leaves out split.index-wrap (65536 buffers per device, most of a
@@ -131,7 +134,8 @@ done
 
 # --- faults and controls ------------------------------------------------------
 "$VU_DEV" --list-faults | grep -v '^#' |
-  awk -F'\t' -v only="${BENCH_ONLY:-}" 'only == "" || index("," only ",", "," $1 ",")' > "$out/faults.tsv"
+  awk -F'\t' -v only="${BENCH_ONLY:-}" -v dev="$devices" \
+    '(only == "" || index("," only ",", "," $1 ",")) && index("," dev ",", "," $3 ",")' > "$out/faults.tsv"
 [ -s "$out/faults.tsv" ] || { echo "bench: no fault or control named '${BENCH_ONLY:-}'" >&2; exit 3; }
 while IFS=$'\t' read -r name kind device ring statement checks missed comment; do
   case "$mode:$ring" in

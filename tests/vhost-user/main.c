@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pf-vhost-user-dev --type rng|blk --socket PATH [--fault NAME[,NAME]]
+ * pf-vhost-user-dev --type rng|blk|i2c|gpio --socket PATH [--fault NAME[,NAME]]
  *                   [--seed N] [--size BYTES] [--accept-timeout SECONDS]
  * pf-vhost-user-dev --list-faults
  *
@@ -60,7 +60,8 @@ void vu_notify(struct vu_dev *d, struct vu_vring *vq)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pf-vhost-user-dev --type rng|blk --socket PATH [--fault NAME[,NAME]]\n"
+	fprintf(f, "usage: pf-vhost-user-dev --type rng|blk|i2c|gpio --socket PATH [--fault "
+		   "NAME[,NAME]]\n"
 		   "                         [--seed N] [--size BYTES] [--accept-timeout SECONDS]\n"
 		   "       pf-vhost-user-dev --list-faults\n");
 }
@@ -205,7 +206,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!type || !path || (strcmp(type, "rng") && strcmp(type, "blk"))) {
+	if (!type || !path ||
+	    (strcmp(type, "rng") && strcmp(type, "blk") && strcmp(type, "i2c") &&
+	     strcmp(type, "gpio"))) {
 		usage(stderr);
 		return 2;
 	}
@@ -219,8 +222,14 @@ int main(int argc, char **argv)
 				"--accept-timeout positive\n");
 		return 2;
 	}
-	dev.type = strcmp(type, "blk") ? VU_RNG : VU_BLK;
-	dev.nvq = 1;
+	dev.type = VU_RNG;
+	if (!strcmp(type, "blk"))
+		dev.type = VU_BLK;
+	else if (!strcmp(type, "i2c"))
+		dev.type = VU_I2C;
+	else if (!strcmp(type, "gpio"))
+		dev.type = VU_GPIO;
+	dev.nvq = dev.type == VU_GPIO ? 2 : 1; /* gpio: requestq, eventq */
 	dev.rng_state = seed ? seed : 1;
 	if (dev.type == VU_BLK) {
 		dev.disk = calloc(1, size);

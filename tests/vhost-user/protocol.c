@@ -69,6 +69,10 @@ uint64_t vu_device_features(const struct vu_dev *d)
 		     1ull << VIRTIO_F_EVENT_IDX | 1ull << VIRTIO_F_INDIRECT_DESC |
 		     1ull << VHOST_USER_F_PROTOCOL_FEATURES;
 
+	if (d->type == VU_I2C)
+		return f | vu_i2c_features(d);
+	if (d->type == VU_GPIO)
+		return f | vu_gpio_features(d);
 	return d->type == VU_BLK ? f | vu_blk_features(d) : f;
 }
 
@@ -76,7 +80,7 @@ static uint64_t protocol_features(const struct vu_dev *d)
 {
 	uint64_t f = 1ull << PROTOCOL_F_REPLY_ACK | 1ull << PROTOCOL_F_RESET_DEVICE;
 
-	return d->type == VU_BLK ? f | 1ull << PROTOCOL_F_CONFIG : f;
+	return d->type == VU_BLK || d->type == VU_GPIO ? f | 1ull << PROTOCOL_F_CONFIG : f;
 }
 
 static void close_fds(void)
@@ -382,14 +386,17 @@ static int dispatch(struct vu_dev *d, bool *replied)
 		uint8_t out[12 + 256];
 		uint32_t off, size;
 
-		if (d->type != VU_BLK || m.size < 12)
+		if ((d->type != VU_BLK && d->type != VU_GPIO) || m.size < 12)
 			return -1;
 		memcpy(&off, m.payload, 4);
 		memcpy(&size, m.payload + 4, 4);
 		if (size > 256 || off != 0)
 			return -1;
 		memcpy(out, m.payload, 12);
-		vu_blk_config(d, out + 12, size);
+		if (d->type == VU_GPIO)
+			vu_gpio_config(d, out + 12, size);
+		else
+			vu_blk_config(d, out + 12, size);
 		*replied = true;
 		return reply(d, out, 12 + size);
 	}

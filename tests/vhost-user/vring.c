@@ -83,11 +83,28 @@ static void stray_writes(struct vu_dev *d, struct vu_req *r)
 	}
 }
 
+/* The device type's part: one request of queue q. */
+static int handle(struct vu_dev *d, unsigned q, struct vu_req *r)
+{
+	switch (d->type) {
+	case VU_BLK:
+		return vu_blk_handle(d, r);
+	case VU_I2C:
+		return vu_i2c_handle(d, r);
+	case VU_GPIO:
+		return vu_gpio_handle(d, q, r);
+	default:
+		return vu_rng_handle(d, r);
+	}
+}
+
 unsigned vu_take(struct vu_dev *d, struct vu_vring *vq, void *ring, vu_pop_fn *pop,
 		 struct vu_req *reqs, unsigned max)
 {
 	unsigned n = 0;
 
+	if (vu_gpio_holds(d, vq->index))
+		return 0;
 	while (n < max) {
 		int rc = pop(d, vq, ring, &reqs[n]);
 		int h;
@@ -96,11 +113,12 @@ unsigned vu_take(struct vu_dev *d, struct vu_vring *vq, void *ring, vu_pop_fn *p
 			break;
 		if (rc < 0)
 			continue;
-		h = d->type == VU_BLK ? vu_blk_handle(d, &reqs[n]) : vu_rng_handle(d, &reqs[n]);
+		h = handle(d, vq->index, &reqs[n]);
 		if (h < 0)
 			continue;
 		stray_writes(d, &reqs[n]);
 		n++;
 	}
+	vu_gpio_released(d, vq->index);
 	return n;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pf-vhost-user-dev: a small vhost-user back-end (rng or blk) with seedable
+ * pf-vhost-user-dev: a small vhost-user back-end (rng, blk, i2c or gpio) with seedable
  * faults, written from the VIRTIO 1.4 specification and QEMU's vhost-user
  * protocol description. It is a test instrument for the conformance kit: a
  * device the checks were not written against, that is conformant by default
@@ -189,6 +189,13 @@ enum vu_fault {
 	C_OUT_OF_ORDER,
 	C_BATCH,
 	C_AVAIL_EVENT_STALE,
+	F_I2C_NO_ZERO_LENGTH,
+	F_I2C_ABSENT_WRITE_OK,
+	F_I2C_HDR_CHANGED,
+	F_I2C_WRITES_REORDERED,
+	F_GPIO_CONFIG_PADDING,
+	F_GPIO_NAMES_UNTERMINATED,
+	F_GPIO_VALUE_UNSET,
 	F_COUNT
 };
 _Static_assert(F_COUNT <= 64, "a fault set is a 64-bit mask");
@@ -214,8 +221,16 @@ void vu_faults_print(void);
 
 enum vu_type {
 	VU_RNG,
-	VU_BLK
+	VU_BLK,
+	VU_I2C,
+	VU_GPIO
 };
+
+#define VIRTIO_GPIO_F_IRQ 0
+#define VU_GPIO_LINES 8
+
+#define VIRTIO_I2C_F_ZERO_LENGTH_REQUEST 0
+#define VU_I2C_PENDING 16
 
 struct vu_dev {
 	enum vu_type type;
@@ -223,6 +238,17 @@ struct vu_dev {
 	uint64_t rng_state;
 	uint8_t *disk;
 	uint64_t disk_size;
+	/* i2c: the target's registers (i2c.c) */
+	uint8_t i2c_mem[256];
+	uint8_t i2c_ptr;
+	bool i2c_fail_next;
+	struct {
+		uint8_t reg, val;
+	} i2c_pend[VU_I2C_PENDING];
+	unsigned i2c_npend;
+	/* gpio: the lines (gpio.c) */
+	uint8_t gpio_dir[VU_GPIO_LINES], gpio_val[VU_GPIO_LINES], gpio_irq[VU_GPIO_LINES];
+	bool gpio_release; /* the eventq returns what it holds */
 	struct vu_mem mem;
 	struct vu_vring vq[VU_MAX_QUEUES];
 	unsigned nvq;
@@ -241,6 +267,15 @@ uint64_t vu_blk_features(const struct vu_dev *d);
 /* Handle one request: fills r->written. Returns 0, or -1 to drop it. */
 int vu_blk_handle(struct vu_dev *d, struct vu_req *r);
 int vu_rng_handle(struct vu_dev *d, struct vu_req *r);
+int vu_i2c_handle(struct vu_dev *d, struct vu_req *r);
+uint64_t vu_i2c_features(const struct vu_dev *d);
+int vu_gpio_handle(struct vu_dev *d, unsigned queue, struct vu_req *r);
+uint64_t vu_gpio_features(const struct vu_dev *d);
+size_t vu_gpio_config(const struct vu_dev *d, uint8_t *buf, size_t len);
+/* Whether the eventq keeps its buffers for now; vu_gpio_released() after
+ * it handed them back. */
+bool vu_gpio_holds(const struct vu_dev *d, unsigned queue);
+void vu_gpio_released(struct vu_dev *d, unsigned queue);
 /* virtio_blk_config bytes for GET_CONFIG. */
 size_t vu_blk_config(const struct vu_dev *d, uint8_t *buf, size_t len);
 
