@@ -55,6 +55,8 @@ enum crypto_service {
 #define VIRTIO_CRYPTO_HASH CRYPTO_OPCODE(CRYPTO_SVC_HASH, 0)
 #define VIRTIO_CRYPTO_MAC CRYPTO_OPCODE(CRYPTO_SVC_MAC, 0)
 #define VIRTIO_CRYPTO_AEAD_ENCRYPT CRYPTO_OPCODE(CRYPTO_SVC_AEAD, 0)
+#define VIRTIO_CRYPTO_AEAD_DECRYPT CRYPTO_OPCODE(CRYPTO_SVC_AEAD, 1)
+#define VIRTIO_CRYPTO_AEAD_GCM 1
 
 /* enum VIRTIO_CRYPTO_STATUS (5.9.7.1) */
 enum {
@@ -87,6 +89,22 @@ extern const uint8_t crypto_kat_key[16];
 extern const uint8_t crypto_kat_iv[16];
 extern const uint8_t crypto_kat_plain[CRYPTO_KAT_LEN];
 extern const uint8_t crypto_kat_cipher[CRYPTO_KAT_LEN];
+
+/* A HASH or MAC known answer: algorithm, key (MAC), message, digest. */
+struct crypto_digest_kat {
+	uint32_t algo;
+	const uint8_t *key;
+	uint32_t key_len;
+	const uint8_t *data;
+	uint32_t data_len;
+	uint32_t len; /* digest bytes */
+	uint8_t digest[32];
+};
+#define CRYPTO_DIGEST_KATS 2
+extern const struct crypto_digest_kat crypto_hash_kats[CRYPTO_DIGEST_KATS];
+extern const struct crypto_digest_kat crypto_mac_kats[CRYPTO_DIGEST_KATS];
+/* AES-128-GCM, zero key, IV and plaintext block: ciphertext, then tag */
+extern const uint8_t crypto_gcm_ct_tag[32];
 
 /* A crypto device brought up: its controlq and first dataq. */
 struct crypto_dev {

@@ -3,9 +3,11 @@
  * A crypto device model written from 5.9: the configuration layout, the
  * controlq's session requests and the dataq's requests in the format
  * without REVISION_1, with the status codes of 5.9.7.1. It has no cipher
- * engine: an AES-CBC request is answered from the published NIST SP
- * 800-38A F.2 vector when its key, IV and data are the vector's, and with
- * ERR otherwise. The SIM_CRYPTO_* faults each break one rule.
+ * engine: a request is answered from the published vector the suite uses
+ * (NIST SP 800-38A F.2 for AES-CBC, FIPS 180-2 and RFC 4231 for SHA-256
+ * and HMAC-SHA-256, the GCM specification's test case 2 for AES-GCM) when
+ * its key, IV and data are the vector's, and with ERR otherwise. The
+ * SIM_CRYPTO_* faults each break one rule.
  */
 #include "sim_crypto.h"
 
@@ -31,8 +33,8 @@ static struct sim_crypto_session *lookup(struct sim_crypto *m, uint64_t id)
 }
 
 /* A new session of service svc; returns its id, 0 when full. */
-static uint64_t new_session(struct sim_crypto *m, uint32_t svc, uint32_t op, const uint8_t *key,
-			    uint32_t key_len)
+static uint64_t new_session(struct sim_crypto *m, uint32_t svc, uint32_t algo, uint32_t op,
+			    const uint8_t *key, uint32_t key_len)
 {
 	for (unsigned i = 0; i < SIM_CRYPTO_SESSIONS; i++) {
 		struct sim_crypto_session *e = &m->sess[i];
@@ -42,6 +44,7 @@ static uint64_t new_session(struct sim_crypto *m, uint32_t svc, uint32_t op, con
 		memset(e, 0, sizeof(*e));
 		e->live = true;
 		e->svc = svc;
+		e->algo = algo;
 		e->op = op;
 		e->key_len = key_len < sizeof(e->key) ? key_len : (uint32_t)sizeof(e->key);
 		if (key)
@@ -67,25 +70,32 @@ static uint32_t create_cipher(struct sim_dev *s, struct sim_crypto *m, const str
 		return VIRTIO_CRYPTO_ERR;
 	if (sim_req_read(r, CRYPTO_CTRL_HDR + CRYPTO_CTRL_FLF, key, key_len) != key_len)
 		return VIRTIO_CRYPTO_ERR;
-	*id = new_session(m, CRYPTO_SVC_CIPHER, (uint32_t)crypto_le(flf + 8, 4), key, key_len);
+	*id = new_session(m, CRYPTO_SVC_CIPHER, algo, (uint32_t)crypto_le(flf + 8, 4), key,
+			  key_len);
 	return *id ? VIRTIO_CRYPTO_OK : VIRTIO_CRYPTO_ERR;
 }
 
-/* HASH, MAC, AEAD sessions: kept (no engine behind them) when offered. */
-static uint32_t create_other(struct sim_dev *s, struct sim_crypto *m, uint32_t svc,
-			     const uint8_t *flf, uint64_t *id)
+/* HASH, MAC, AEAD sessions: SHA-256, HMAC-SHA-256, AES-128-GCM. */
+static uint32_t create_other(struct sim_dev *s, struct sim_crypto *m, const struct sim_req *r,
+			     uint32_t svc, const uint8_t *flf, uint64_t *id)
 {
-	uint32_t algo = (uint32_t)crypto_le(flf, 4);
+	uint32_t algo = (uint32_t)crypto_le(flf, 4), key_len = 0;
+	uint8_t key[32];
 	bool ok = (svc == CRYPTO_SVC_HASH && algo == HASH_SHA_256 &&
 		   !(m->faults & SIM_CRYPTO_HASH_NOTSUPP)) ||
-		  (svc == CRYPTO_SVC_MAC && algo == MAC_HMAC_SHA_256 &&
-		   crypto_le(flf + 8, 4) <= MAX_AUTH_KEY);
+		  (svc == CRYPTO_SVC_MAC && algo == MAC_HMAC_SHA_256) ||
+		  (svc == CRYPTO_SVC_AEAD && algo == VIRTIO_CRYPTO_AEAD_GCM);
 
 	if (!advertised(s, svc))
 		ok = (m->faults & SIM_CRYPTO_UNADV_OK) != 0;
 	if (!ok)
 		return VIRTIO_CRYPTO_NOTSUPP;
-	*id = new_session(m, svc, 0, NULL, 0);
+	if (svc != CRYPTO_SVC_HASH) /* auth_key_len (MAC) or key_len (AEAD) */
+		key_len = (uint32_t)crypto_le(flf + (svc == CRYPTO_SVC_MAC ? 8 : 4), 4);
+	if (key_len > sizeof(key) ||
+	    sim_req_read(r, CRYPTO_CTRL_HDR + CRYPTO_CTRL_FLF, key, key_len) != key_len)
+		return VIRTIO_CRYPTO_ERR;
+	*id = new_session(m, svc, algo, (uint32_t)crypto_le(flf + 16, 4), key, key_len);
 	return *id ? VIRTIO_CRYPTO_OK : VIRTIO_CRYPTO_ERR;
 }
 
@@ -121,11 +131,11 @@ static uint32_t serve_ctrl(struct sim_dev *s, struct sim_crypto *m, const struct
 		st = create_cipher(s, m, r, hdr + CRYPTO_CTRL_HDR, &id);
 	else if (svc >= CRYPTO_SVC_HASH && svc <= CRYPTO_SVC_AEAD &&
 		 opcode == CRYPTO_CREATE_SESSION(svc))
-		st = create_other(s, m, svc, hdr + CRYPTO_CTRL_HDR, &id);
+		st = create_other(s, m, r, svc, hdr + CRYPTO_CTRL_HDR, &id);
 	else
 		st = VIRTIO_CRYPTO_NOTSUPP;
 	if (st != VIRTIO_CRYPTO_OK && (m->faults & SIM_CRYPTO_ID_ON_FAIL))
-		id = new_session(m, svc, 0, NULL, 0);
+		id = new_session(m, svc, 0, 0, NULL, 0);
 	memset(out, 0, sizeof(out));
 	crypto_put64(out, id);
 	crypto_put32(out + 8, st);
@@ -146,19 +156,15 @@ static bool aes_cbc(const struct sim_crypto_session *e, bool encrypt, const uint
 	return true;
 }
 
-static uint8_t serve_cipher(struct sim_crypto *m, const struct sim_req *r, const uint8_t *hdr,
-			    uint8_t *dst, uint32_t *dst_len)
+static uint8_t serve_cipher(struct sim_crypto *m, const struct sim_req *r,
+			    const struct sim_crypto_session *e, const uint8_t *hdr, uint8_t *dst,
+			    uint32_t *dst_len)
 {
 	const uint8_t *flf = hdr + CRYPTO_DATA_HDR;
 	uint32_t iv_len = (uint32_t)crypto_le(flf, 4), len = (uint32_t)crypto_le(flf + 4, 4);
-	struct sim_crypto_session *e = lookup(m, crypto_le(hdr + 8, 8));
 	bool encrypt = crypto_le(hdr, 4) == VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 	uint8_t iv[16], src[CRYPTO_KAT_LEN];
 
-	*dst_len = 0;
-	if (!e || e->svc != CRYPTO_SVC_CIPHER)
-		return (m->faults & SIM_CRYPTO_INVSESS_ERR) ? VIRTIO_CRYPTO_ERR
-							    : VIRTIO_CRYPTO_INVSESS;
 	if (iv_len != 16 || len != (uint32_t)crypto_le(flf + 8, 4) || len > sizeof(src) ||
 	    sim_req_writable(r) != len + 1)
 		return VIRTIO_CRYPTO_ERR;
@@ -168,30 +174,100 @@ static uint8_t serve_cipher(struct sim_crypto *m, const struct sim_req *r, const
 		memcpy(dst, src, len);
 	else if (!aes_cbc(e, encrypt, iv, src, len, dst))
 		return VIRTIO_CRYPTO_ERR;
-	if (m->faults & SIM_CRYPTO_CORRUPT)
-		dst[len / 2] ^= 0x01;
 	*dst_len = len;
+	return VIRTIO_CRYPTO_OK;
+}
+
+/* HASH and MAC: the digest of a published vector the model knows. */
+static uint8_t serve_digest(const struct sim_req *r, const struct sim_crypto_session *e,
+			    const uint8_t *flf, uint8_t *dst, uint32_t *dst_len)
+{
+	const struct crypto_digest_kat *kats =
+		e->svc == CRYPTO_SVC_HASH ? crypto_hash_kats : crypto_mac_kats;
+	uint32_t len = (uint32_t)crypto_le(flf, 4), rlen = (uint32_t)crypto_le(flf + 4, 4);
+	uint8_t msg[64];
+
+	if (len > sizeof(msg) ||
+	    sim_req_read(r, CRYPTO_DATA_HDR + CRYPTO_DATA_FLF, msg, len) != len)
+		return VIRTIO_CRYPTO_ERR;
+	for (unsigned i = 0; i < CRYPTO_DIGEST_KATS; i++) {
+		const struct crypto_digest_kat *k = &kats[i];
+
+		if (k->algo != e->algo || k->len != rlen || k->data_len != len ||
+		    memcmp(k->data, msg, len) || k->key_len != e->key_len ||
+		    (k->key_len && memcmp(k->key, e->key, k->key_len)))
+			continue;
+		memcpy(dst, k->digest, rlen);
+		*dst_len = rlen;
+		return VIRTIO_CRYPTO_OK;
+	}
+	return VIRTIO_CRYPTO_ERR;
+}
+
+/* AES-128-GCM of the one published vector: zero key, IV and block. */
+static uint8_t serve_aead(struct sim_crypto *m, const struct sim_req *r,
+			  const struct sim_crypto_session *e, const uint8_t *hdr, uint8_t *dst,
+			  uint32_t *dst_len)
+{
+	static const uint8_t zero[32];
+	const uint8_t *flf = hdr + CRYPTO_DATA_HDR;
+	uint32_t iv_len = (uint32_t)crypto_le(flf, 4), len = (uint32_t)crypto_le(flf + 8, 4);
+	bool encrypt = crypto_le(hdr, 4) == VIRTIO_CRYPTO_AEAD_ENCRYPT;
+	uint8_t in[12 + 32];
+
+	if (iv_len != 12 || len > 32 || e->key_len != 16 || memcmp(e->key, zero, 16) ||
+	    sim_req_read(r, CRYPTO_DATA_HDR + CRYPTO_DATA_FLF, in, 12 + len) != 12 + len ||
+	    memcmp(in, zero, 12))
+		return VIRTIO_CRYPTO_ERR;
+	if (encrypt && len == 16 && !memcmp(in + 12, zero, 16)) {
+		bool swap = (m->faults & SIM_CRYPTO_TAG_FIRST) != 0;
+
+		memcpy(dst, crypto_gcm_ct_tag + (swap ? 16 : 0), 16);
+		memcpy(dst + 16, crypto_gcm_ct_tag + (swap ? 0 : 16), 16);
+		*dst_len = 32;
+		return VIRTIO_CRYPTO_OK;
+	}
+	if (encrypt || len != 32 || memcmp(in + 12, crypto_gcm_ct_tag, 16))
+		return VIRTIO_CRYPTO_ERR;
+	if (memcmp(in + 28, crypto_gcm_ct_tag + 16, 16) && !(m->faults & SIM_CRYPTO_NO_TAG_CHECK))
+		return VIRTIO_CRYPTO_BADMSG;
+	memset(dst, 0, 16);
+	*dst_len = 16;
 	return VIRTIO_CRYPTO_OK;
 }
 
 static uint32_t serve_data(struct sim_dev *s, struct sim_crypto *m, const struct sim_req *r)
 {
 	uint8_t hdr[CRYPTO_DATA_HDR + CRYPTO_DATA_FLF], dst[CRYPTO_KAT_LEN], st;
-	uint32_t wr = sim_req_writable(r), opcode, dst_len = 0;
+	uint32_t wr = sim_req_writable(r), svc, dst_len = 0;
+	const struct sim_crypto_session *e;
 
 	if (sim_req_read(r, 0, hdr, sizeof(hdr)) != sizeof(hdr) || !wr)
 		return 0;
-	opcode = (uint32_t)crypto_le(hdr, 4);
-	if (opcode == VIRTIO_CRYPTO_CIPHER_ENCRYPT || opcode == VIRTIO_CRYPTO_CIPHER_DECRYPT)
-		st = serve_cipher(m, r, hdr, dst, &dst_len);
-	else if (!advertised(s, opcode >> 8) && (m->faults & SIM_CRYPTO_UNADV_DATA_OK))
-		st = VIRTIO_CRYPTO_OK;
+	svc = (uint32_t)crypto_le(hdr, 4) >> 8;
+	e = lookup(m, crypto_le(hdr + 8, 8));
+	if (!advertised(s, svc))
+		st = (m->faults & SIM_CRYPTO_UNADV_DATA_OK) ? VIRTIO_CRYPTO_OK
+							    : VIRTIO_CRYPTO_NOTSUPP;
+	else if (!e || e->svc != svc)
+		st = (m->faults & SIM_CRYPTO_INVSESS_ERR) ? VIRTIO_CRYPTO_ERR
+							  : VIRTIO_CRYPTO_INVSESS;
+	else if (svc == CRYPTO_SVC_CIPHER)
+		st = serve_cipher(m, r, e, hdr, dst, &dst_len);
+	else if (svc == CRYPTO_SVC_HASH || svc == CRYPTO_SVC_MAC)
+		st = serve_digest(r, e, hdr + CRYPTO_DATA_HDR, dst, &dst_len);
+	else if (svc == CRYPTO_SVC_AEAD)
+		st = serve_aead(m, r, e, hdr, dst, &dst_len);
 	else
 		st = VIRTIO_CRYPTO_NOTSUPP;
+	if (st == VIRTIO_CRYPTO_OK && dst_len && (m->faults & SIM_CRYPTO_CORRUPT))
+		dst[dst_len / 2] ^= 0x01;
 	if (st != VIRTIO_CRYPTO_OK && (m->faults & SIM_CRYPTO_ERR_WRITES_DST) && wr > 1) {
 		memset(dst, 0, sizeof(dst));
 		dst_len = wr - 1 < sizeof(dst) ? wr - 1 : (uint32_t)sizeof(dst);
 	}
+	if (dst_len > wr - 1)
+		dst_len = wr - 1;
 	if (dst_len)
 		sim_req_write(r, 0, dst, dst_len);
 	sim_req_write(r, wr - 1, &st, 1);

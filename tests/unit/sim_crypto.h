@@ -25,10 +25,12 @@
 #define SIM_CRYPTO_UNADV_DATA_OK (1u << 11)	/* a data request of such a service: OK */
 #define SIM_CRYPTO_DECRYPT_NOOP (1u << 12)	/* decryption copies the source */
 #define SIM_CRYPTO_DESTROY_BAD_VALUE (1u << 13) /* destroy answers INVSESS */
+#define SIM_CRYPTO_TAG_FIRST (1u << 14)		/* AEAD: tag before the ciphertext */
+#define SIM_CRYPTO_NO_TAG_CHECK (1u << 15)	/* AEAD: a wrong tag decrypts with OK */
 
 struct sim_crypto_session {
 	bool live, dead; /* dead: destroyed */
-	uint32_t svc, op;
+	uint32_t svc, algo, op;
 	uint8_t key[32];
 	uint32_t key_len;
 };
@@ -39,7 +41,8 @@ struct sim_crypto {
 };
 
 /* Makes s (opened as device type 20 with a dataq and a controlq) a crypto
- * device offering CIPHER (AES-CBC), HASH (SHA-256) and MAC (HMAC-SHA-256). */
+ * device offering CIPHER (AES-CBC), HASH (SHA-256) and MAC (HMAC-SHA-256);
+ * AEAD (AES-GCM) is served when a test advertises it. */
 void sim_crypto_attach(struct sim_dev *s, struct sim_crypto *m, uint32_t faults);
 
 #endif

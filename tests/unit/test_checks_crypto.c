@@ -33,6 +33,13 @@ static void empty_masks(struct sim_dev *s)
 	crypto_put32(s->config + CRYPTO_CFG_MAC_L, 0);
 }
 
+/* AEAD advertised with AES-GCM */
+static void with_aead(struct sim_dev *s)
+{
+	crypto_put32(s->config + CRYPTO_CFG_SERVICES, 0xf);
+	crypto_put32(s->config + CRYPTO_CFG_AEAD, 1u << VIRTIO_CRYPTO_AEAD_GCM);
+}
+
 /* One configuration word set: offset and value */
 #define CFG(off, val)              \
 	{                          \
@@ -65,8 +72,13 @@ struct crypto_case {
 #define C_SESSION PF_CHK_CRYPTO_SESSION
 #define C_CIPHER PF_CHK_CRYPTO_CIPHER
 #define C_SERVICES PF_CHK_CRYPTO_SERVICES
+#define C_HASH PF_CHK_CRYPTO_HASH
+#define C_MAC PF_CHK_CRYPTO_MAC
+#define C_AEAD PF_CHK_CRYPTO_AEAD
 #define NOT_READY CFG(CRYPTO_CFG_STATUS, 0)
 #define HASH_ONLY CFG(CRYPTO_CFG_SERVICES, 1u << CRYPTO_SVC_HASH)
+#define NO_HASH CFG(CRYPTO_CFG_SERVICES, 0x5)
+#define NO_MAC CFG(CRYPTO_CFG_SERVICES, 0x3)
 
 static const struct crypto_case cases[] = {
 	{ "crypto.config clean", C_CONFIG, 0, NO_CFG, NULL, PASS },
@@ -133,6 +145,31 @@ static const struct crypto_case cases[] = {
 	  NO_CFG, NULL, FAIL("unadvertised-session") },
 	{ "crypto.services: AEAD request without the service", C_SERVICES, SIM_CRYPTO_UNADV_DATA_OK,
 	  NO_CFG, NULL, FAIL("unadvertised-data") },
+	{ "crypto.services clean with AEAD", C_SERVICES, 0, NO_CFG, with_aead, PASS },
+
+	{ "crypto.hash clean", C_HASH, 0, NO_CFG, NULL, PASS },
+	{ "crypto.hash without HASH", C_HASH, 0, NO_HASH, NULL, NA },
+	{ "crypto.hash MD5 only", C_HASH, 0, CFG(CRYPTO_CFG_HASH, 2), NULL, NA },
+	{ "crypto.hash session refused", C_HASH, SIM_CRYPTO_HASH_NOTSUPP, NO_CFG, NULL, SKIP },
+	{ "crypto.hash: digest corrupted", C_HASH, SIM_CRYPTO_CORRUPT, NO_CFG, NULL,
+	  FAIL("result") },
+	{ "crypto.hash: unknown session ERR", C_HASH, SIM_CRYPTO_INVSESS_ERR, NO_CFG, NULL,
+	  FAIL("invalid-session") },
+
+	{ "crypto.mac clean", C_MAC, 0, NO_CFG, NULL, PASS },
+	{ "crypto.mac without MAC", C_MAC, 0, NO_MAC, NULL, NA },
+	{ "crypto.mac: MAC corrupted", C_MAC, SIM_CRYPTO_CORRUPT, NO_CFG, NULL, FAIL("result") },
+	{ "crypto.mac: unknown session ERR", C_MAC, SIM_CRYPTO_INVSESS_ERR, NO_CFG, NULL,
+	  FAIL("invalid-session") },
+
+	{ "crypto.aead without AEAD", C_AEAD, 0, NO_CFG, NULL, NA },
+	{ "crypto.aead clean", C_AEAD, 0, NO_CFG, with_aead, PASS },
+	{ "crypto.aead: tag before the ciphertext", C_AEAD, SIM_CRYPTO_TAG_FIRST, NO_CFG, with_aead,
+	  FAIL("encrypt") },
+	{ "crypto.aead: tag corrupted", C_AEAD, SIM_CRYPTO_CORRUPT, NO_CFG, with_aead,
+	  FAIL("tag") },
+	{ "crypto.aead: wrong tag accepted", C_AEAD, SIM_CRYPTO_NO_TAG_CHECK, NO_CFG, with_aead,
+	  FAIL("bad-tag") },
 };
 
 static struct ut_dev U;
@@ -157,7 +194,8 @@ static void test_case(void **state)
 /* The suite through the PCI transport, and sessions all given back. */
 static void test_pci_clean(void **state)
 {
-	static const enum pf_check_id ids[] = { C_CONFIG, C_SESSION, C_CIPHER, C_SERVICES };
+	static const enum pf_check_id ids[] = { C_CONFIG,   C_SESSION, C_CIPHER,
+						C_SERVICES, C_HASH,    C_MAC };
 	struct virtio_dev *d;
 
 	(void)state;
