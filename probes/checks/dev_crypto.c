@@ -120,6 +120,15 @@ int crypto_ctrl(struct pf_test *t, struct crypto_dev *d, struct crypto_ctrl *r, 
 	}
 	/* 5.9.7.1: every session operation returns a status */
 	report(t, r->written, "no-status", "%s: the device never wrote the status", what);
+	/* 5.9.7.2.1: OK, NOTSUPP or ERR; NOSPC only with REVISION_1, which
+	 * the suite does not negotiate */
+	if (!destroy && r->written)
+		report(t,
+		       r->status == VIRTIO_CRYPTO_OK || r->status == VIRTIO_CRYPTO_NOTSUPP ||
+			       r->status == VIRTIO_CRYPTO_ERR,
+		       "create-status-value",
+		       "%s: status %u (%s) is not one a session create answers", what, r->status,
+		       crypto_status_name(r->status));
 	return 1;
 }
 

@@ -64,6 +64,8 @@ static uint32_t create_cipher(struct sim_dev *s, struct sim_crypto *m, const str
 	    algo != VIRTIO_CRYPTO_CIPHER_AES_CBC)
 		return (m->faults & SIM_CRYPTO_UNSUPP_ERR) ? VIRTIO_CRYPTO_ERR
 							   : VIRTIO_CRYPTO_NOTSUPP;
+	if (key_len > MAX_CIPHER_KEY && (m->faults & SIM_CRYPTO_LONG_KEY_NOSPC))
+		return VIRTIO_CRYPTO_NOSPC;
 	if (key_len > MAX_CIPHER_KEY && (m->faults & SIM_CRYPTO_LONG_KEY_OK))
 		key_len = MAX_CIPHER_KEY;
 	else if (key_len != 16 && key_len != 24 && key_len != 32)

@@ -27,6 +27,7 @@
 #define SIM_CRYPTO_DESTROY_BAD_VALUE (1u << 13) /* destroy answers INVSESS */
 #define SIM_CRYPTO_TAG_FIRST (1u << 14)		/* AEAD: tag before the ciphertext */
 #define SIM_CRYPTO_NO_TAG_CHECK (1u << 15)	/* AEAD: a wrong tag decrypts with OK */
+#define SIM_CRYPTO_LONG_KEY_NOSPC (1u << 16)	/* a key over the maximum: NOSPC */
 
 struct sim_crypto_session {
 	bool live, dead; /* dead: destroyed */

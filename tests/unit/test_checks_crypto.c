@@ -115,6 +115,8 @@ static const struct crypto_case cases[] = {
 	  FAIL("id-unique") },
 	{ "crypto.session: key over max accepted", C_SESSION, SIM_CRYPTO_LONG_KEY_OK, NO_CFG, NULL,
 	  FAIL("long-key") },
+	{ "crypto.session: NOSPC without REVISION_1", C_SESSION, SIM_CRYPTO_LONG_KEY_NOSPC, NO_CFG,
+	  NULL, FAIL("create-status-value") },
 	{ "crypto.session: destroy twice OK", C_SESSION, SIM_CRYPTO_DESTROY_TWICE_OK, NO_CFG, NULL,
 	  FAIL("destroy-unknown") },
 	{ "crypto.session: destroy writes no status", C_SESSION, SIM_CRYPTO_NO_STATUS, NO_CFG, NULL,
