@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "host_platform.h"
+#include "platform.h"
 #include "virtio/virtio.h"
 
 enum {
@@ -89,6 +91,14 @@ static bool range(const struct sim_dev *s, const struct sim_mem *m, unsigned typ
 	return true;
 }
 
+/* Block i's memory as the model reaches it (NULL outside the DMA arena). */
+static uint8_t *block_mem(const struct sim_dev *s, unsigned i)
+{
+	uint64_t bs = cfg(s, C_BS);
+
+	return host_dma_range(cfg(s, C_ADDR) + i * bs, bs);
+}
+
 static uint16_t change(struct sim_dev *s, struct sim_mem *m, bool plug, uint64_t first, uint64_t nb)
 {
 	uint64_t bs = cfg(s, C_BS);
@@ -110,6 +120,8 @@ static uint16_t change(struct sim_dev *s, struct sim_mem *m, bool plug, uint64_t
 		sim_mem_cfg_put(s, C_PLUGGED, (uint64_t)nplugged(m) * bs, 8);
 	if (plug && (m->faults & SIM_MEM_PLUG_GROWS_REGION))
 		sim_mem_cfg_put(s, C_REGION, cfg(s, C_REGION) + bs, 8);
+	if (!plug && (m->faults & SIM_MEM_SCRIBBLE) && m->plugged[0] && block_mem(s, 0))
+		block_mem(s, 0)[cfg(s, C_BS) / 2] ^= 0x40;
 	if (!plug && (m->faults & SIM_MEM_UNPLUG_SHRINKS))
 		sim_mem_cfg_put(s, C_USABLE, cfg(s, C_USABLE) - bs, 8);
 	return ACK;
@@ -210,6 +222,9 @@ static bool mem_features_ok(const struct sim_dev *cs, uint64_t f)
 			memset(m->plugged, 0, sizeof(m->plugged));
 		if (m->faults & SIM_MEM_RESET_UNPLUGS)
 			sim_mem_cfg_put(s, C_PLUGGED, 0, 8);
+		for (unsigned i = 0; i < SIM_MEM_BLOCKS && (m->faults & SIM_MEM_RESET_ZEROES); i++)
+			if (m->plugged[i] && block_mem(s, i))
+				memset(block_mem(s, i), 0, SIM_MEM_BS);
 		if (m->faults & SIM_MEM_RESET_MOVES)
 			sim_mem_cfg_put(s, C_ADDR, cfg(s, C_ADDR) + SIM_MEM_BLOCKS * SIM_MEM_BS, 8);
 	}
@@ -231,4 +246,13 @@ void sim_mem_attach(struct sim_dev *s, struct sim_mem *m, uint32_t faults)
 	sim_mem_cfg_put(s, C_REGION, SIM_MEM_BLOCKS * SIM_MEM_BS, 8);
 	sim_mem_cfg_put(s, C_USABLE, SIM_MEM_USABLE * SIM_MEM_BS, 8);
 	sim_mem_cfg_put(s, C_REQUESTED, SIM_MEM_REQUESTED * SIM_MEM_BS, 8);
+}
+
+void sim_mem_attach_reachable(struct sim_dev *s, struct sim_mem *m, uint32_t faults)
+{
+	void *region = arch_dma_alloc(SIM_MEM_BLOCKS * SIM_MEM_BS, SIM_MEM_BS);
+
+	sim_mem_attach(s, m, faults);
+	if (region)
+		sim_mem_cfg_put(s, C_ADDR, arch_dma_addr(region), 8);
 }

@@ -44,6 +44,8 @@
 #define SIM_MEM_RESET_UNPLUGS (1u << 27)    /* a device reset unplugs everything */
 #define SIM_MEM_RESET_FORGETS (1u << 28)    /* a device reset unplugs, plugged_size kept */
 #define SIM_MEM_RESET_MOVES (1u << 29)	    /* a device reset moves addr */
+#define SIM_MEM_SCRIBBLE (1u << 30)	    /* an UNPLUG changes a word of plugged block 0 */
+#define SIM_MEM_RESET_ZEROES (1u << 31)	    /* a device reset zeroes plugged memory */
 
 struct sim_mem {
 	struct sim_dev *dev;
@@ -52,6 +54,10 @@ struct sim_mem {
 	uint32_t busy_seen; /* SIM_MEM_BUSY_ONCE: request types answered BUSY */
 	unsigned features_ok_seen;
 };
+
+/* Makes s (opened as device type 24) a memory device whose region lies
+ * in the DMA arena (arch_dma_alloc()), so the probe can reach its memory. */
+void sim_mem_attach_reachable(struct sim_dev *s, struct sim_mem *m, uint32_t faults);
 
 /* Makes s (opened as device type 24 with its features) a memory device:
  * a clean configuration, s->serve, s->features_ok and s->model set. */

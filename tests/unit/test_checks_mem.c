@@ -158,6 +158,12 @@ static const struct mem_case cases[] = {
 	  SIM_MEM_NB_32, NONE, FAIL("padding/plug") },
 	{ "mem.ignore-padding: UNPLUG ALL reads addr", PF_CHK_MEM_IGNORE_PADDING, 0,
 	  SIM_MEM_UNPLUG_ALL_DATA, NONE, FAIL("other/unplug-all") },
+	/* mem.plugged-memory */
+	{ "mem.plugged-memory clean", PF_CHK_MEM_PLUGGED_MEMORY, 0, 0, NONE, PASS },
+	{ "mem.plugged-memory: UNPLUG of block 1 changes block 0", PF_CHK_MEM_PLUGGED_MEMORY, 0,
+	  SIM_MEM_SCRIBBLE, NONE, FAIL("modified") },
+	{ "mem.plugged-memory: a device reset zeroes plugged memory", PF_CHK_MEM_PLUGGED_MEMORY, 0,
+	  SIM_MEM_RESET_ZEROES, NONE, FAIL("reset/modified") },
 	/* mem.reset-keeps-state */
 	{ "mem.reset-keeps-state clean", PF_CHK_MEM_RESET_KEEPS_STATE, 0, 0, NONE, PASS },
 	{ "mem.reset-keeps-state: reset unplugs", PF_CHK_MEM_RESET_KEEPS_STATE, 0,
@@ -185,7 +191,7 @@ static void test_case(void **state)
 	enum pf_verdict v;
 
 	assert_int_equal(ut_mmio_open(&U, SIM_MMIO_V2, MEM, V1 | c->features, 1, 64), 0);
-	sim_mem_attach(&U.sim, &M, c->faults);
+	sim_mem_attach_reachable(&U.sim, &M, c->faults);
 	if (c->tweak.off || c->tweak.val)
 		sim_mem_cfg_put(&U.sim, c->tweak.off, c->tweak.val, 8);
 	ut_auto_progress(&U);
@@ -200,10 +206,10 @@ static void test_pci_clean(void **state)
 	struct virtio_dev *d;
 
 	(void)state;
-	for (unsigned id = PF_CHK_MEM_CONFIG; id <= PF_CHK_MEM_RESET_KEEPS_STATE; id++) {
+	for (unsigned id = PF_CHK_MEM_CONFIG; id <= PF_CHK_MEM_PLUGGED_MEMORY; id++) {
 		d = ut_pci_open(&U, MEM, V1 | F_UNPLUGGED_INACCESSIBLE, 0, 0);
 		assert_non_null(d);
-		sim_mem_attach(&U.sim, &M, 0);
+		sim_mem_attach_reachable(&U.sim, &M, 0);
 		ut_auto_progress(&U);
 		assert_int_equal(ut_run_check((enum pf_check_id)id, d), PF_VERDICT_PASS);
 	}
