@@ -104,7 +104,7 @@ bool mem_open(struct pf_test *t, struct mem_dev *m, unsigned blocks)
 bool mem_reopen(struct pf_test *t, struct mem_dev *m)
 {
 	chk_dev_close(&m->c);
-	return chk_dev_open(t, &m->c, 0, 1, true) && mem_cfg_update(t, m, false, "a device reset");
+	return chk_dev_open(t, &m->c, 0, 1, true) && mem_cfg_update(t, m, "a device reset");
 }
 
 void mem_close(struct pf_test *t, struct mem_dev *m)
@@ -137,7 +137,8 @@ int mem_request(struct pf_test *t, struct mem_dev *m, enum mem_req_type type, ui
 		put_le(mem_out + 16, nb_blocks, 2);
 	}
 	if (dirt & MEM_DIRTY_HEADER) {
-		/* le16 padding[3] after the type, and bytes past the request */
+		/* le16 padding[3] after the type, and bytes past the request: a
+		 * size check too strict (known device bug #31) refuses them */
 		memset(mem_out + 2, 0xff, 6);
 		memset(mem_out + MEM_REQ_LEN, 0x5a, 8);
 		out_len += 8;
@@ -164,6 +165,9 @@ int mem_request(struct pf_test *t, struct mem_dev *m, enum mem_req_type type, ui
 	}
 	if (state)
 		*state = get_le16(mem_in + 8);
+	/* UNPLUG ALL may shrink usable_region_size (5.15.4.2) */
+	if (type == VIRTIO_MEM_REQ_UNPLUG_ALL && resp == VIRTIO_MEM_RESP_ACK)
+		m->unplugged_all = true;
 	return resp;
 }
 
@@ -195,7 +199,7 @@ int mem_expect_state(struct pf_test *t, struct mem_dev *m, const char *sub, uint
 		      st < 3 ? states[st] : "unknown", st, states[want]);
 }
 
-bool mem_cfg_update(struct pf_test *t, struct mem_dev *m, bool may_shrink, const char *after)
+bool mem_cfg_update(struct pf_test *t, struct mem_dev *m, const char *after)
 {
 	const struct mem_cfg *f = &m->first;
 	struct mem_cfg n;
@@ -213,7 +217,7 @@ bool mem_cfg_update(struct pf_test *t, struct mem_dev *m, bool may_shrink, const
 		     (unsigned long long)n.region_size, n.node_id,
 		     (unsigned long long)f->block_size, (unsigned long long)f->addr,
 		     (unsigned long long)f->region_size, f->node_id);
-	ok &= report(t, may_shrink || n.usable >= m->cur.usable, "usable-shrank",
+	ok &= report(t, m->unplugged_all || n.usable >= m->cur.usable, "usable-shrank",
 		     "after %s: usable_region_size %#llx, was %#llx", after,
 		     (unsigned long long)n.usable, (unsigned long long)m->cur.usable);
 	ok &= report(t, n.usable >= n.requested, "usable-below-requested",
@@ -235,13 +239,14 @@ bool mem_cfg_update(struct pf_test *t, struct mem_dev *m, bool may_shrink, const
 		      after, (unsigned long long)n.plugged, (unsigned long long)n.usable,
 		      (unsigned long long)n.region_size);
 	m->cur = n;
+	m->unplugged_all = false;
 	return ok;
 }
 
 bool mem_expect_plugged(struct pf_test *t, struct mem_dev *m, const char *sub, uint64_t want,
 			const char *after)
 {
-	if (!mem_cfg_update(t, m, !strncmp(after, "UNPLUG ALL", 10), after))
+	if (!mem_cfg_update(t, m, after))
 		return false;
 	return report(t, m->cur.plugged == want, sub,
 		      "after %s: plugged_size %#llx, expected %#llx", after,
@@ -276,7 +281,7 @@ void check_MEM_CONFIG(struct pf_test *t)
 		   (unsigned long long)f->plugged, (unsigned long long)f->requested);
 	/* the invariants as first read, then after a device reset (the fixed
 	 * fields change only across a system reset) */
-	if (mem_cfg_update(t, &m, false, "feature negotiation"))
+	if (mem_cfg_update(t, &m, "feature negotiation"))
 		mem_reopen(t, &m);
 	chk_dev_close(&m.c);
 }

@@ -57,6 +57,7 @@ struct mem_dev {
 	struct chk_dev c;
 	struct mem_cfg first; /* at the first open: the fixed fields */
 	struct mem_cfg cur;   /* at the last read */
+	bool unplugged_all;   /* an UNPLUG ALL was acknowledged since that read */
 };
 
 /* What a request carries besides its type and request-specific data. */
@@ -112,11 +113,12 @@ int mem_expect_state(struct pf_test *t, struct mem_dev *m, const char *sub, uint
 
 /*
  * Re-reads the configuration and holds it to 5.15.4.2: the fixed fields as
- * first read (sub `changed`), usable_region_size not shrunk unless
- * `may_shrink` (an UNPLUG ALL: sub `usable-shrank`), every size a multiple
- * of block_size, usable_region_size >= requested_size. False if it failed.
+ * first read (sub `changed`), usable_region_size not shrunk unless an
+ * UNPLUG ALL was acknowledged since the last read (sub `usable-shrank`),
+ * every size a multiple of block_size, usable_region_size >=
+ * requested_size. False if it failed.
  */
-bool mem_cfg_update(struct pf_test *t, struct mem_dev *m, bool may_shrink, const char *after);
+bool mem_cfg_update(struct pf_test *t, struct mem_dev *m, const char *after);
 
 /* Re-reads the configuration; plugged_size must be `want` (sub `sub`). */
 bool mem_expect_plugged(struct pf_test *t, struct mem_dev *m, const char *sub, uint64_t want,
