@@ -69,6 +69,7 @@ bool mem_open(struct pf_test *t, struct mem_dev *m, unsigned blocks)
 	memset(m, 0, sizeof(*m));
 	if (!chk_drivable(t) || !chk_dev_open(t, &m->c, 0, 1, true))
 		return false;
+	m->up = true;
 	cfg_read(&m->c, &m->first);
 	m->cur = m->first;
 	if (!blocks)
@@ -104,17 +105,18 @@ bool mem_open(struct pf_test *t, struct mem_dev *m, unsigned blocks)
 bool mem_reopen(struct pf_test *t, struct mem_dev *m)
 {
 	chk_dev_close(&m->c);
-	return chk_dev_open(t, &m->c, 0, 1, true) && mem_cfg_update(t, m, "a device reset");
+	m->up = chk_dev_open(t, &m->c, 0, 1, true);
+	return m->up && mem_cfg_update(t, m, "a device reset");
 }
 
 void mem_close(struct pf_test *t, struct mem_dev *m)
 {
 	/* the run leaves the device as it found it at boot: nothing plugged,
 	 * whatever the check ended with (a failure already said why) */
-	if (!report_stopped(t))
+	if (m->up && !report_stopped(t))
 		mem_expect(t, m, "cleanup", VIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0, MEM_CLEAN,
 			   VIRTIO_MEM_RESP_ACK, "UNPLUG ALL at the end");
-	else
+	else if (m->up)
 		mem_request(t, m, VIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0, MEM_CLEAN, NULL,
 			    "UNPLUG ALL at the end");
 	chk_dev_close(&m->c);

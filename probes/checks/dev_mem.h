@@ -57,6 +57,7 @@ struct mem_dev {
 	struct chk_dev c;
 	struct mem_cfg first; /* at the first open: the fixed fields */
 	struct mem_cfg cur;   /* at the last read */
+	bool up;	      /* brought up: requests can be sent */
 	bool unplugged_all;   /* an UNPLUG ALL was acknowledged since that read */
 };
 
