@@ -43,6 +43,7 @@ static const struct ut_check_table *const tables[] = {
 	&ut_checks_i2c,
 	&ut_checks_gpio,
 	&ut_checks_crypto,
+	&ut_checks_mem,
 	/* clang-format on */
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
