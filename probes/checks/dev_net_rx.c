@@ -162,24 +162,41 @@ static bool loop_one(struct pf_test *t, struct chk_dev *c, uint32_t flen, uint8_
 	return chk_dev_post(t, c, NET_RXQ, NULL, 0, NET_RX_BUF) >= 0;
 }
 
+/* Posts the receive buffers and loops frames of the given sizes. */
+static bool loop_frames(struct pf_test *t, struct chk_dev *c, const uint32_t *sizes, unsigned n,
+			uint8_t seed)
+{
+	for (unsigned i = 0; i < NET_RX_POSTED; i++)
+		if (chk_dev_post(t, c, NET_RXQ, NULL, 0, NET_RX_BUF) < 0)
+			return false;
+	chk_dev_kick(c, NET_RXQ);
+	for (unsigned i = 0; i < n && !report_stopped(t); i++) {
+		if (!loop_one(t, c, sizes[i], (uint8_t)(seed + i)))
+			return false;
+		chk_dev_kick(c, NET_RXQ);
+	}
+	return !report_stopped(t);
+}
+
+/*
+ * CTRL_VQ is negotiated where offered but its queue never set up: a
+ * driver may leave queues alone (known-device-bugs #28: devices that touch
+ * rings never set up). After a reset the device is brought up again and
+ * a frame must still pass (#3: a device that cannot be re-initialised).
+ */
 void check_NET_LOOPBACK(struct pf_test *t)
 {
 	static const uint32_t sizes[] = { 60, 1514, 61, 1000 };
+	uint64_t want = VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ);
 	struct chk_dev c;
 
 	if (!chk_drivable(t))
 		return;
-	if (!net_open(t, &c, 0))
+	if (!net_open(t, &c, want) || !loop_frames(t, &c, sizes, 4, 0x30))
 		goto out;
-	for (unsigned i = 0; i < NET_RX_POSTED; i++)
-		if (chk_dev_post(t, &c, NET_RXQ, NULL, 0, NET_RX_BUF) < 0)
-			goto out;
-	chk_dev_kick(&c, NET_RXQ);
-	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !report_stopped(t); i++) {
-		if (!loop_one(t, &c, sizes[i], (uint8_t)(0x30 + i)))
-			break;
-		chk_dev_kick(&c, NET_RXQ);
-	}
+	chk_dev_close(&c);
+	if (net_open(t, &c, want))
+		loop_frames(t, &c, sizes, 1, 0x40);
 out:
 	chk_dev_close(&c);
 }

@@ -50,7 +50,8 @@ static uint32_t net_tx(struct sim_net *n, const struct sim_req *r)
 	uint32_t hl = hdr_len(n->s), len = sim_req_readable(r);
 	uint8_t *f = n->pkt + hl, mac[6];
 
-	if (len <= hl || len - hl > sizeof(n->pkt) - HDR_LEN || (n->faults & SIM_NET_NO_PEER))
+	if (len <= hl || len - hl > sizeof(n->pkt) - HDR_LEN || (n->faults & SIM_NET_NO_PEER) ||
+	    ((n->faults & SIM_NET_RESET_WEDGE) && n->features_ok > 1))
 		return 0;
 	len -= hl;
 	sim_req_read(r, hl, f, len);
@@ -232,6 +233,8 @@ void sim_net_attach(struct sim_dev *s, struct sim_net *n, uint32_t faults)
 	put16(c + 18, 128);
 	put16(c + 20, 0x1ff); /* supported_hash_types */
 	s->config_len = 28;
+	if (faults & SIM_NET_TX_USED_LEN)
+		s->faults |= SIM_F_USED_LEN_LONG;
 	s->model = n;
 	s->serve = net_serve;
 	s->hold = net_hold;

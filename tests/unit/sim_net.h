@@ -30,6 +30,8 @@
 #define SIM_NET_CTRL_VLAN (1u << 18)	   /* VLAN_ADD answered ERR */
 #define SIM_NET_MTU_RELOAD (1u << 19)	   /* mtu changes at every reset */
 #define SIM_NET_CTRL_HASH (1u << 20)	   /* RSS_CONFIG and HASH_CONFIG answered ERR */
+#define SIM_NET_TX_USED_LEN (1u << 21)	   /* used len 1 for a transmit buffer (and every other) */
+#define SIM_NET_RESET_WEDGE (1u << 22)	   /* after a reset, frames sent vanish */
 
 struct sim_net {
 	struct sim_dev *s;

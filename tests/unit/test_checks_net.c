@@ -111,6 +111,12 @@ static const struct net_case cases[] = {
 	  SIM_NET_RX_SPLIT, 0, 0, 0, FAIL, "used-len-frame" },
 	{ "net loopback: a byte changed", LOOP, SIM_MMIO_V2, QEMU_F, SIM_NET_RX_CORRUPT, 0, 0, 0,
 	  FAIL, "echo-content" },
+	/* known-device-bugs #31: a used len for a transmit buffer */
+	{ "net loopback: transmit used len 1", LOOP, SIM_MMIO_V2, QEMU_F, SIM_NET_TX_USED_LEN, 0, 0,
+	  0, FAIL, "used-len" },
+	/* known-device-bugs #3: no working device after a reset */
+	{ "net loopback: wedged after a reset", LOOP, SIM_MMIO_V2, QEMU_F, SIM_NET_RESET_WEDGE, 0,
+	  0, 0, FAIL, "no-echo" },
 	/* net.mrg-rxbuf */
 	{ "net mrg clean mmio", MRGC, SIM_MMIO_V2, QEMU_F, 0, 0, 0, 0, PASS, NULL },
 	{ "net mrg clean pci", MRGC, SIM_PCI, QEMU_F, 0, 0, 0, 0, PASS, NULL },
