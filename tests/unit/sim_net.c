@@ -14,6 +14,7 @@
 enum {
 	F_MRG_RXBUF = 15,
 	F_CTRL_RX_EXTRA = 20,
+	F_VQ_NOTF_COAL = 52,
 	F_HASH = 57,
 	F_RSS = 60,
 	HDR_LEN = 12,
@@ -164,18 +165,42 @@ static uint8_t net_ctrl_ack(struct sim_net *n, uint8_t cls, uint8_t cmd, const u
 	return (n->faults & SIM_NET_CTRL_UNKNOWN_OK) ? OK : ERR;
 }
 
+/* VQ_SET / VQ_GET (notification coalescing): receiveq1 and transmitq1. */
+static uint8_t net_coal(struct sim_net *n, uint8_t cmd, const uint8_t *d, uint32_t len,
+			const struct sim_req *r)
+{
+	uint16_t vq = len >= 2 ? (uint16_t)(d[0] | d[1] << 8) : 0xffff;
+
+	if (!drv_has(n->s, F_VQ_NOTF_COAL) || (cmd != 2 && cmd != 3))
+		return ERR;
+	if (vq > 1 && !((n->faults & SIM_NET_COAL_ANY_VQ) && vq < 3))
+		return ERR;
+	if (cmd == 2 && len == 12)
+		memcpy(n->coal[vq], d + 4, 8);
+	else if (cmd == 3 && len == 4)
+		sim_req_write(r, 0, n->coal[vq], 8);
+	else
+		return ERR;
+	return OK;
+}
+
 static uint32_t net_ctrl(struct sim_net *n, const struct sim_req *r)
 {
 	uint8_t buf[2 + 64], ack;
-	uint32_t len = sim_req_readable(r);
+	uint32_t len = sim_req_readable(r), w = sim_req_writable(r);
 
-	if (len < 2 || len > sizeof(buf) || sim_req_writable(r) < 1)
+	if (len < 2 || len > sizeof(buf) || w < 1)
 		return 0;
 	sim_req_read(r, 0, buf, len);
-	ack = net_ctrl_ack(n, buf[0], buf[1], buf + 2, len - 2);
+	if (buf[0] == 6)
+		ack = net_coal(n, buf[1], buf + 2, len - 2, r);
+	else
+		ack = net_ctrl_ack(n, buf[0], buf[1], buf + 2, len - 2);
 	if (n->faults & SIM_NET_CTRL_NO_ACK)
-		return 1;
-	return sim_req_write(r, 0, &ack, 1);
+		return w;
+	/* the ack is the last byte, after any reply */
+	sim_req_write(r, w - 1, &ack, 1);
+	return w;
 }
 
 static uint32_t net_serve(struct sim_dev *s, const struct sim_req *r)
@@ -209,6 +234,9 @@ static bool net_features_ok(const struct sim_dev *s, uint64_t f)
 
 	(void)f;
 	n->features_ok++;
+	/* 5.1.6.5.9: every coalescing parameter 0 after a reset */
+	if (!(n->faults & SIM_NET_COAL_KEEP))
+		memset(n->coal, 0, sizeof(n->coal));
 	if (n->faults & SIM_NET_MTU_RELOAD)
 		put16(n->s->config + 10, SIM_NET_MTU + n->features_ok);
 	return true;

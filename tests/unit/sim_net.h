@@ -32,6 +32,8 @@
 #define SIM_NET_CTRL_HASH (1u << 20)	   /* RSS_CONFIG and HASH_CONFIG answered ERR */
 #define SIM_NET_TX_USED_LEN (1u << 21)	   /* used len 1 for a transmit buffer (and every other) */
 #define SIM_NET_RESET_WEDGE (1u << 22)	   /* after a reset, frames sent vanish */
+#define SIM_NET_COAL_KEEP (1u << 23)	   /* coalescing parameters survive a reset */
+#define SIM_NET_COAL_ANY_VQ (1u << 24)	   /* VQ_SET/VQ_GET accept the control queue */
 
 struct sim_net {
 	struct sim_dev *s;
@@ -41,6 +43,7 @@ struct sim_net {
 	bool pending, stalled;
 	uint16_t nb;	      /* MRG: buffers the pending packet takes */
 	unsigned features_ok; /* FEATURES_OK writes seen */
+	uint8_t coal[3][8];   /* VQ_NOTF_COAL: max_packets, max_usecs per queue */
 };
 
 /* Clean configuration: mac 52:54:00:12:34:56, LINK_UP, one queue pair,

@@ -37,6 +37,7 @@
 #define HASH NF(57)
 #define RSS NF(60)
 #define SPD NF(63)
+#define COAL NF(52)
 /* what QEMU 7.2 offers on a stream netdev, and the rest of the layout */
 #define QEMU_F (V1 | MAC | MRG | STATUS | CTRL | CRX | VLAN | RXX | ANN | MACA | SPD)
 #define ALL_F (QEMU_F | MTU | MQ | RSS | HASH)
@@ -45,6 +46,7 @@
 #define LOOP PF_CHK_NET_LOOPBACK
 #define MRGC PF_CHK_NET_MRG_RXBUF
 #define CTL PF_CHK_NET_CTRL
+#define COALC PF_CHK_NET_COALESCING
 #define PASS PF_VERDICT_PASS
 #define FAIL PF_VERDICT_FAIL
 #define WARN PF_VERDICT_WARN
@@ -160,6 +162,16 @@ static const struct net_case cases[] = {
 	  0, 0, WARN, "mq-pairs" },
 	{ "net ctrl: VLAN_ADD refused", CTL, SIM_MMIO_V2, QEMU_F, SIM_NET_CTRL_VLAN, 0, 0, 0, WARN,
 	  "vlan" },
+	/* net.coalescing */
+	{ "net coalescing clean", COALC, SIM_MMIO_V2, QEMU_F | COAL, 0, 0, 0, 0, PASS, NULL },
+	{ "net coalescing not offered", COALC, SIM_MMIO_V2, QEMU_F, 0, 0, 0, 0, PF_VERDICT_NA,
+	  NULL },
+	{ "net coalescing: parameters kept over a reset", COALC, SIM_MMIO_V2, QEMU_F | COAL,
+	  SIM_NET_COAL_KEEP, 0, 0, 0, FAIL, "zero-on-reset" },
+	{ "net coalescing: the control queue accepted", COALC, SIM_MMIO_V2, QEMU_F | COAL,
+	  SIM_NET_COAL_ANY_VQ, 0, 0, 0, FAIL, "invalid-vq" },
+	{ "net coalescing: ack never written", COALC, SIM_MMIO_V2, QEMU_F | COAL,
+	  SIM_NET_CTRL_NO_ACK, 0, 0, 0, FAIL, "ack" },
 };
 
 static struct ut_dev U;
