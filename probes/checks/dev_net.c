@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The network device suite (5.1): device configuration per offered
- * feature and the control queue. Frames are in dev_net_rx.c.
+ * feature and the control queue. Frames are in dev_net_rx.c, coalescing
+ * and statistics in dev_net_ctrl_ext.c.
  */
 #include <string.h>
 
@@ -86,17 +87,10 @@ out:
 
 static uint8_t ctrl_buf[2 + 64];
 
-/*
- * One command: class, command, data device-readable; `rlen` reply bytes
- * (copied to reply) and the ack byte device-writable. Returns the ack, or
- * -1 when the check cannot go on (a hung queue, reported). An ack byte
- * the device left unwritten or set to neither OK nor ERR, or a used len
- * not reaching it, fails sub-case `ack`.
- */
-static int ctrl_cmd_reply(struct pf_test *t, struct chk_dev *c, uint16_t q, uint8_t cls,
-			  uint8_t cmd, const void *data, uint32_t len, void *reply, uint32_t rlen)
+int net_ctrl_cmd(struct pf_test *t, struct chk_dev *c, uint16_t q, uint8_t cls, uint8_t cmd,
+		 const void *data, uint32_t len, void *reply, uint32_t rlen)
 {
-	uint8_t in[1 + 16];
+	static uint8_t in[1 + NET_CTRL_REPLY_MAX];
 	uint32_t used;
 	uint8_t ack;
 
@@ -122,7 +116,7 @@ static int ctrl_cmd_reply(struct pf_test *t, struct chk_dev *c, uint16_t q, uint
 static int ctrl_cmd(struct pf_test *t, struct chk_dev *c, uint16_t q, uint8_t cls, uint8_t cmd,
 		    const void *data, uint32_t len)
 {
-	return ctrl_cmd_reply(t, c, q, cls, cmd, data, len, NULL, 0);
+	return net_ctrl_cmd(t, c, q, cls, cmd, data, len, NULL, 0);
 }
 
 /* A command that must be acknowledged OK (a MUST of the chapter). */
@@ -295,113 +289,6 @@ void check_NET_CTRL(struct pf_test *t)
 	if (ctrl_expect(t, &c, q, "unknown-class", VIRTIO_NET_ERR, 0x7f, 0, NULL, 0))
 		ctrl_expect(t, &c, q, "unknown-command", VIRTIO_NET_ERR, VIRTIO_NET_CTRL_RX, 0x7f,
 			    NULL, 0);
-out:
-	chk_dev_close(&c);
-}
-
-/* ---- notification coalescing (5.1.6.5.9) ---- */
-
-#define NET_CTRL_NOTF_COAL 6
-#define NET_COAL_VQ_SET 2
-#define NET_COAL_VQ_GET 3
-
-/* struct virtio_net_ctrl_coal_vq: vq_index, reserved, max_packets, max_usecs */
-static uint32_t coal_vq(uint8_t *d, uint16_t vq, uint32_t packets, uint32_t usecs)
-{
-	memset(d, 0, 12);
-	d[0] = (uint8_t)vq;
-	d[1] = (uint8_t)(vq >> 8);
-	for (unsigned i = 0; i < 4; i++) {
-		d[4 + i] = (uint8_t)(packets >> (8 * i));
-		d[8 + i] = (uint8_t)(usecs >> (8 * i));
-	}
-	return 12;
-}
-
-static int coal_set(struct pf_test *t, struct chk_dev *c, uint16_t q, uint16_t vq, uint32_t packets,
-		    uint32_t usecs)
-{
-	uint8_t d[12];
-
-	return ctrl_cmd(t, c, q, NET_CTRL_NOTF_COAL, NET_COAL_VQ_SET, d,
-			coal_vq(d, vq, packets, usecs));
-}
-
-/* VQ_GET of vq: 1 with the parameters in coal[8], 0 for ERR, -1 hung. */
-static int coal_get(struct pf_test *t, struct chk_dev *c, uint16_t q, uint16_t vq, uint8_t *coal)
-{
-	uint8_t d[12];
-	int ack;
-
-	coal_vq(d, vq, 0, 0);
-	ack = ctrl_cmd_reply(t, c, q, NET_CTRL_NOTF_COAL, NET_COAL_VQ_GET, d, 4, coal, 8);
-	return ack < 0 ? -1 : ack == VIRTIO_NET_OK;
-}
-
-/* The parameters of receiveq1 and transmitq1 read back as zero. */
-static bool coal_zero(struct pf_test *t, struct chk_dev *c, uint16_t q, const char *when)
-{
-	static const uint8_t zero[8];
-	uint8_t coal[8];
-
-	for (uint16_t vq = 0; vq < 2; vq++) {
-		int rc = coal_get(t, c, q, vq, coal);
-
-		if (rc < 0)
-			return false;
-		report(t, rc == 1 && !memcmp(coal, zero, 8), "zero-on-reset",
-		       "VQ_GET of queue %u %s: %s (every parameter must be 0 after a reset)", vq,
-		       when, rc == 1 ? "non-zero parameters" : "VIRTIO_NET_ERR");
-	}
-	return !report_stopped(t);
-}
-
-/* VQ_SET and VQ_GET of a queue that is no enabled transmit or receive
- * queue: the control queue itself, and one the device does not have. */
-static void coal_invalid(struct pf_test *t, struct chk_dev *c, uint16_t q)
-{
-	const uint16_t bad[2] = { q, 0x7fff };
-	uint8_t coal[8];
-
-	for (unsigned i = 0; i < 2 && !report_stopped(t); i++) {
-		int ack = coal_set(t, c, q, bad[i], 4, 40);
-		int get = ack < 0 ? -1 : coal_get(t, c, q, bad[i], coal);
-
-		if (get < 0)
-			return;
-		report(t, ack == VIRTIO_NET_ERR && get == 0, "invalid-vq",
-		       "VQ_SET / VQ_GET of queue %u (no enabled transmit or receive queue) "
-		       "answered %d / %s (both must be VIRTIO_NET_ERR)",
-		       bad[i], ack, get ? "VIRTIO_NET_OK" : "VIRTIO_NET_ERR");
-	}
-}
-
-void check_NET_COALESCING(struct pf_test *t)
-{
-	uint64_t want = F(CTRL_VQ) | F(VQ_NOTF_COAL);
-	const uint16_t q = 2; /* MQ left out: the control queue follows pair 1 */
-	struct chk_dev c;
-
-	if (!chk_drivable(t))
-		return;
-	if (!chk_offered(t, VIRTIO_NET_F_VQ_NOTF_COAL, "VIRTIO_NET_F_VQ_NOTF_COAL"))
-		return;
-	if (!chk_dev_open(t, &c, want, 3, true))
-		goto out;
-	if (!chk_dev_has(&c, VIRTIO_NET_F_CTRL_VQ) || c.nqueues <= q || !c.vq[q].num) {
-		report_error(t, "VQ_NOTF_COAL negotiated but no control queue at index %u", q);
-		goto out;
-	}
-	if (!coal_zero(t, &c, q, "after a reset"))
-		goto out;
-	coal_invalid(t, &c, q);
-	/* parameters set, then a device reset: all back to 0 */
-	if (report_stopped(t) || coal_set(t, &c, q, 0, 8, 80) < 0 ||
-	    coal_set(t, &c, q, 1, 7, 70) < 0)
-		goto out;
-	chk_dev_close(&c);
-	if (chk_dev_open(t, &c, want, 3, true))
-		coal_zero(t, &c, q, "after parameters were set and the device reset");
 out:
 	chk_dev_close(&c);
 }

@@ -25,6 +25,7 @@
 #define VIRTIO_NET_F_GUEST_ANNOUNCE 21
 #define VIRTIO_NET_F_MQ 22
 #define VIRTIO_NET_F_CTRL_MAC_ADDR 23
+#define VIRTIO_NET_F_DEVICE_STATS 50
 #define VIRTIO_NET_F_VQ_NOTF_COAL 52
 #define VIRTIO_NET_F_GUEST_USO4 54
 #define VIRTIO_NET_F_GUEST_USO6 55
@@ -106,6 +107,18 @@ int net_send(struct pf_test *t, struct chk_dev *c, const uint8_t *f, uint32_t le
  * fails sub-case `echo-content` otherwise. */
 bool net_check_echo(struct pf_test *t, const char *sub, const uint8_t *sent, const uint8_t *got,
 		    uint32_t len);
+
+/*
+ * One control command: class, command, `len` bytes of data device-readable;
+ * `rlen` reply bytes (copied to reply, at most NET_CTRL_REPLY_MAX) and the
+ * ack byte device-writable. Returns the ack, or -1 when the check cannot
+ * go on (a hung queue, reported). An ack byte the device left unwritten or
+ * set to neither OK nor ERR, or a used len not reaching it, fails sub-case
+ * `ack`.
+ */
+#define NET_CTRL_REPLY_MAX 128
+int net_ctrl_cmd(struct pf_test *t, struct chk_dev *c, uint16_t q, uint8_t cls, uint8_t cmd,
+		 const void *data, uint32_t len, void *reply, uint32_t rlen);
 
 static inline uint16_t net_le16(const uint8_t *p)
 {

@@ -14,6 +14,7 @@
 enum {
 	F_MRG_RXBUF = 15,
 	F_CTRL_RX_EXTRA = 20,
+	F_DEVICE_STATS = 50,
 	F_VQ_NOTF_COAL = 52,
 	F_HASH = 57,
 	F_RSS = 60,
@@ -184,6 +185,58 @@ static uint8_t net_coal(struct sim_net *n, uint8_t cmd, const uint8_t *d, uint32
 	return OK;
 }
 
+/* Whether one virtio_net_ctrl_queue_stats entry is valid (5.1.6.5.10):
+ * RX_BASIC for receiveq1, CVQ for the control queue. */
+static bool stats_valid(const struct sim_net *n, uint16_t vq, uint64_t types)
+{
+	if (n->faults & SIM_NET_STATS_ANY)
+		return true;
+	if (!types || (types & ~SIM_NET_STATS_CAPS))
+		return false;
+	return vq == 0 ? types == 1 : vq == 2 ? types == 1ull << 32 : false;
+}
+
+static uint8_t net_stats(struct sim_net *n, uint8_t cmd, const uint8_t *d, uint32_t len,
+			 const struct sim_req *r)
+{
+	uint8_t rep[56];
+	uint32_t off = 0, valid = 0;
+
+	if (!drv_has(n->s, F_DEVICE_STATS))
+		return ERR;
+	if (cmd == 0) {
+		uint64_t caps = SIM_NET_STATS_CAPS;
+
+		sim_req_write(r, 0, &caps, 8);
+		return OK;
+	}
+	if (cmd != 1 || !len || len % 16)
+		return ERR;
+	for (uint32_t e = 0; e < len; e += 16) {
+		uint64_t types;
+
+		memcpy(&types, d + e + 8, 8);
+		valid += stats_valid(n, (uint16_t)(d[e] | d[e + 1] << 8), types);
+	}
+	/* one bad entry fails the whole command, unless the fault */
+	if (valid < len / 16 && !(valid && (n->faults & SIM_NET_STATS_PARTIAL)))
+		return ERR;
+	for (uint32_t e = 0; e < len; e += 16) {
+		uint16_t vq = (uint16_t)(d[e] | d[e + 1] << 8);
+		uint16_t size = vq == 0 ? 56 : 24;
+
+		if (!stats_valid(n, vq, 1) && !stats_valid(n, vq, 1ull << 32))
+			continue;
+		memset(rep, 0, sizeof(rep));
+		rep[0] = vq == 0 ? 0 : 32;
+		put16(rep + 2, (n->faults & SIM_NET_STATS_VQ) ? 0 : vq);
+		put16(rep + 6, size + ((n->faults & SIM_NET_STATS_SIZE) ? 8 : 0));
+		sim_req_write(r, off, rep, size);
+		off += size;
+	}
+	return OK;
+}
+
 static uint32_t net_ctrl(struct sim_net *n, const struct sim_req *r)
 {
 	uint8_t buf[2 + 64], ack;
@@ -194,6 +247,8 @@ static uint32_t net_ctrl(struct sim_net *n, const struct sim_req *r)
 	sim_req_read(r, 0, buf, len);
 	if (buf[0] == 6)
 		ack = net_coal(n, buf[1], buf + 2, len - 2, r);
+	else if (buf[0] == 8)
+		ack = net_stats(n, buf[1], buf + 2, len - 2, r);
 	else
 		ack = net_ctrl_ack(n, buf[0], buf[1], buf + 2, len - 2);
 	if (n->faults & SIM_NET_CTRL_NO_ACK)

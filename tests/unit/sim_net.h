@@ -34,6 +34,13 @@
 #define SIM_NET_RESET_WEDGE (1u << 22)	   /* after a reset, frames sent vanish */
 #define SIM_NET_COAL_KEEP (1u << 23)	   /* coalescing parameters survive a reset */
 #define SIM_NET_COAL_ANY_VQ (1u << 24)	   /* VQ_SET/VQ_GET accept the control queue */
+#define SIM_NET_STATS_ANY (1u << 25)	   /* STATS_GET accepts any entry */
+#define SIM_NET_STATS_PARTIAL (1u << 26)   /* STATS_GET answers the good entries of a bad request */
+#define SIM_NET_STATS_SIZE (1u << 27)	   /* reply size 8 more than it occupies */
+#define SIM_NET_STATS_VQ (1u << 28)	   /* reply vq_index always 0 */
+
+/* DEVICE_STATS: RX_BASIC and CVQ */
+#define SIM_NET_STATS_CAPS (1ull | 1ull << 32)
 
 struct sim_net {
 	struct sim_dev *s;

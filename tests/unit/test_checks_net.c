@@ -38,6 +38,7 @@
 #define RSS NF(60)
 #define SPD NF(63)
 #define COAL NF(52)
+#define STATS NF(50)
 /* what QEMU 7.2 offers on a stream netdev, and the rest of the layout */
 #define QEMU_F (V1 | MAC | MRG | STATUS | CTRL | CRX | VLAN | RXX | ANN | MACA | SPD)
 #define ALL_F (QEMU_F | MTU | MQ | RSS | HASH)
@@ -47,6 +48,7 @@
 #define MRGC PF_CHK_NET_MRG_RXBUF
 #define CTL PF_CHK_NET_CTRL
 #define COALC PF_CHK_NET_COALESCING
+#define STC PF_CHK_NET_STATS
 #define PASS PF_VERDICT_PASS
 #define FAIL PF_VERDICT_FAIL
 #define WARN PF_VERDICT_WARN
@@ -172,6 +174,19 @@ static const struct net_case cases[] = {
 	  SIM_NET_COAL_ANY_VQ, 0, 0, 0, FAIL, "invalid-vq" },
 	{ "net coalescing: ack never written", COALC, SIM_MMIO_V2, QEMU_F | COAL,
 	  SIM_NET_CTRL_NO_ACK, 0, 0, 0, FAIL, "ack" },
+	/* net.stats */
+	{ "net stats clean", STC, SIM_MMIO_V2, QEMU_F | STATS, 0, 0, 0, 0, PASS, NULL },
+	{ "net stats not offered", STC, SIM_MMIO_V2, QEMU_F, 0, 0, 0, 0, PF_VERDICT_NA, NULL },
+	{ "net stats: bad entries answered", STC, SIM_MMIO_V2, QEMU_F | STATS, SIM_NET_STATS_ANY, 0,
+	  0, 0, FAIL, "invalid-request" },
+	{ "net stats: good part of a bad request answered", STC, SIM_MMIO_V2, QEMU_F | STATS,
+	  SIM_NET_STATS_PARTIAL, 0, 0, 0, FAIL, "whole-command" },
+	{ "net stats: reply size too large", STC, SIM_MMIO_V2, QEMU_F | STATS, SIM_NET_STATS_SIZE,
+	  0, 0, 0, FAIL, "reply-size" },
+	{ "net stats: reply for the wrong queue", STC, SIM_MMIO_V2, QEMU_F | STATS,
+	  SIM_NET_STATS_VQ, 0, 0, 0, FAIL, "reply-type-vq" },
+	{ "net stats: ack never written", STC, SIM_MMIO_V2, QEMU_F | STATS, SIM_NET_CTRL_NO_ACK, 0,
+	  0, 0, FAIL, "ack" },
 };
 
 static struct ut_dev U;
