@@ -44,6 +44,7 @@ static const struct ut_check_table *const tables[] = {
 	&ut_checks_gpio,
 	&ut_checks_crypto,
 	&ut_checks_mem,
+	&ut_checks_net,
 	/* clang-format on */
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

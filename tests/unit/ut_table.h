@@ -63,6 +63,7 @@ extern const struct ut_check_table ut_checks_i2c;
 extern const struct ut_check_table ut_checks_gpio;
 extern const struct ut_check_table ut_checks_crypto;
 extern const struct ut_check_table ut_checks_mem;
+extern const struct ut_check_table ut_checks_net;
 
 /* Runs a table's rows then its extra tests as one cmocka group. */
 static inline int ut_run_check_table(const struct ut_check_table *t)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/spawn.h"
+
 static char data_dir[PATH_MAX];
 static char image_dir[PATH_MAX];
 
@@ -18,22 +20,6 @@ char *pf_path_join(char *dst, size_t cap, const char *dir, const char *name)
 	if (n < 0 || (size_t)n >= cap)
 		dst[0] = 0;
 	return dst;
-}
-
-/* Directory of the running executable, or "" if unknown. */
-static void exe_dir(char *buf, size_t cap)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
-	char *slash;
-
-	if (n <= 0) {
-		buf[0] = 0;
-		return;
-	}
-	buf[n] = 0;
-	slash = strrchr(buf, '/');
-	if (slash)
-		*slash = 0;
 }
 
 static int same_dir(const char *a, const char *b)
@@ -66,7 +52,7 @@ static void resolve(void)
 
 	if (data_dir[0])
 		return;
-	exe_dir(exe, sizeof(exe));
+	pf_exe_dir(exe, sizeof(exe));
 	if (exe[0] && same_dir(exe, PF_BUILD_BINDIR)) {
 		set_dir(data_dir, PF_BUILD_DATADIR, "");
 		set_dir(image_dir, PF_BUILD_IMAGEDIR, "");

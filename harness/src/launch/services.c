@@ -26,6 +26,7 @@
 
 #include "launch/vmm.h"
 #include "util/clock.h"
+#include "util/spawn.h"
 
 /* Readiness is polled at this period (and output drained meanwhile). */
 #define SVC_POLL_MS 20
@@ -306,6 +307,17 @@ static int start_one(struct pf_services *s, struct svc *v, const char *probe, co
 			unlink(sock);
 	}
 
+	/* a companion built or installed with the runner is found beside it */
+	char prog[PATH_MAX];
+	if (!pf_find_companion(argv[0], prog, sizeof(prog)) && strcmp(prog, argv[0])) {
+		char *p = strdup(prog);
+		if (!p) {
+			svc_fail(s, v, err, "out of memory");
+			goto out;
+		}
+		free(argv[0]);
+		argv[0] = p;
+	}
 	log_note(s, "starting service '%s': %s", d->name, argv[0]);
 	pf_error_clear(&e2);
 	v->vmm = pf_vmm_spawn(argv, &e2);

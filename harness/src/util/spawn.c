@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -211,4 +212,32 @@ int pf_find_program(const char *name, char *out, size_t len)
 	}
 	out[0] = '\0';
 	return -1;
+}
+
+void pf_exe_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	char *slash;
+
+	if (n <= 0) {
+		buf[0] = 0;
+		return;
+	}
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = 0;
+}
+
+int pf_find_companion(const char *name, char *out, size_t len)
+{
+	char dir[PATH_MAX];
+
+	if (name && *name && !strchr(name, '/')) {
+		pf_exe_dir(dir, sizeof(dir));
+		if (dir[0] && (size_t)snprintf(out, len, "%s/%s", dir, name) < len &&
+		    executable(out))
+			return 0;
+	}
+	return pf_find_program(name, out, len);
 }

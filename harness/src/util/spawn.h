@@ -57,4 +57,11 @@ int pf_spawn_wait(pid_t pid, long timeout_ms, int *status);
  * does not fit). */
 int pf_find_program(const char *name, char *out, size_t len);
 
+/* The directory of the running executable into buf, or "" if unknown. */
+void pf_exe_dir(char *buf, size_t cap);
+
+/* A companion program: NAME beside the running executable when it is there
+ * (built or installed with it), otherwise as pf_find_program() finds it. */
+int pf_find_companion(const char *name, char *out, size_t len);
+
 #endif
