@@ -133,6 +133,20 @@ out:
 /* Control element information (5.14.6.10.1.1). */
 #define SND_CTL_MAX 128 /* elements a check looks at */
 #define SND_CTL_NAME 44
+#define SND_CTL_TYPE_ENUMERATED 3
+#define SND_R_CTL_ENUM_ITEMS 0x0301
+#define SND_CTL_ITEM 64
+#define SND_CTL_ITEMS_MAX 128
+
+/* A non-empty NUL-terminated ASCII string within n bytes. */
+static bool snd_ascii(const uint8_t *p, unsigned n)
+{
+	unsigned len = 0;
+
+	while (len < n && p[len] && p[len] < 0x80)
+		len++;
+	return len && len < n && !p[len];
+}
 
 static const uint32_t snd_ctl_count_max[] = { 128, 128, 64, 128, 512, 1 };
 
@@ -140,8 +154,6 @@ static void snd_ctl_rules(struct pf_test *t, uint32_t id, const uint8_t *p)
 {
 	uint32_t role = (uint32_t)snd_le(p + 4, 4), type = (uint32_t)snd_le(p + 8, 4);
 	uint32_t access = (uint32_t)snd_le(p + 12, 4), count = (uint32_t)snd_le(p + 16, 4);
-	const uint8_t *name = p + 24;
-	unsigned len = 0;
 
 	report(t, role <= 3, "ctl-role", "control %u: role %u is undefined", id, role);
 	report(t, type <= 5, "ctl-type", "control %u: type %u is undefined", id, type);
@@ -151,9 +163,7 @@ static void snd_ctl_rules(struct pf_test *t, uint32_t id, const uint8_t *p)
 		report(t, count && count <= snd_ctl_count_max[type], "ctl-count",
 		       "control %u of type %u: count %u, 1 to %u expected", id, type, count,
 		       snd_ctl_count_max[type]);
-	while (len < SND_CTL_NAME && name[len] && name[len] < 0x80)
-		len++;
-	report(t, len && len < SND_CTL_NAME && !name[len], "ctl-name",
+	report(t, snd_ascii(p + 24, SND_CTL_NAME), "ctl-name",
 	       "control %u: name is not a non-empty NUL-terminated ASCII string", id);
 }
 
@@ -168,6 +178,31 @@ static bool snd_ctl_same(const uint8_t *a, const uint8_t *b)
 		if (!a[24 + i])
 			break;
 	}
+	return true;
+}
+
+/* The item strings of an ENUMERATED element (CTL_ENUM_ITEMS). */
+static bool snd_ctl_items(struct pf_test *t, struct chk_dev *c, uint32_t id, uint32_t items)
+{
+	static uint8_t in[4 + SND_CTL_ITEMS_MAX * SND_CTL_ITEM];
+	uint32_t req[2] = { SND_R_CTL_ENUM_ITEMS, id }, len, want, st;
+
+	if (items > SND_CTL_ITEMS_MAX)
+		items = SND_CTL_ITEMS_MAX;
+	want = 4 + items * SND_CTL_ITEM;
+	if (chk_dev_request(t, c, SND_CONTROLQ, req, sizeof(req), in, want, &len,
+			    "CTL_ENUM_ITEMS") != 1)
+		return false;
+	st = (uint32_t)snd_le(in, 4);
+	if (!report_should(t, len == want && st == SND_S_OK, "status",
+			   "CTL_ENUM_ITEMS of control %u: status 0x%x, used len %u of %u", id, st,
+			   len, want))
+		return true;
+	for (uint32_t i = 0; i < items; i++)
+		if (!report(t, snd_ascii(in + 4 + i * SND_CTL_ITEM, SND_CTL_ITEM), "ctl-item-name",
+			    "control %u item %u: not a non-empty NUL-terminated ASCII string", id,
+			    i))
+			break;
 	return true;
 }
 
@@ -191,6 +226,9 @@ void check_SOUND_CTL(struct pf_test *t)
 		if (!snd_item(t, &c, SND_R_CTL_INFO, id, SND_CTL_INFO_SIZE, info[id]))
 			goto out;
 		snd_ctl_rules(t, id, info[id]);
+		if (snd_le(info[id] + 8, 4) == SND_CTL_TYPE_ENUMERATED &&
+		    !snd_ctl_items(t, &c, id, (uint32_t)snd_le(info[id] + 72, 4)))
+			goto out;
 		/* (name, index) identifies an element */
 		for (uint32_t k = 0; k < id; k++)
 			if (!report(t, !snd_ctl_same(info[k], info[id]), "ctl-duplicate",

@@ -73,24 +73,31 @@ static uint8_t serve_alarm(const struct sim_dev *s, uint16_t type, uint16_t id, 
 
 	if (!alarm_negotiated(s) && M.fault != RTF_ALARM_NO_FEATURE)
 		return S_ENODEV;
-	if (id != 0 && M.fault != RTF_ALARM_ENODEV)
+	if ((id != 0 && M.fault != RTF_ALARM_ENODEV) || M.fault == RTF_NO_ALARM_CLOCK)
 		return S_ENODEV;
 	if (type == 0x1003) {
 		memcpy(resp + 8, &M.alarm_time, 8);
-		resp[16] = M.alarm_on;
+		resp[16] = M.alarm_on || M.fault == RTF_READ_ENABLED;
 		return S_OK;
 	}
 	if (M.fault == RTF_ALARM_KEEPS)
 		return S_OK;
 	if (type == 0x1004) {
 		memcpy(&at, req + 8, 8);
+		if ((at >> 63) && M.fault == RTF_TIME_RANGE)
+			return S_EINVAL;
 		M.alarm_time = at;
 		M.alarm_on = req[18] & 1;
 	} else {
 		M.alarm_on = req[10] & 1;
+		if (M.fault == RTF_ENABLE_MOVES_TIME)
+			M.alarm_time = 0;
+		if (M.fault == RTF_NO_ENABLE_EXPIRY)
+			M.fired = true;
 	}
-	M.fired = false;
-	if (!M.alarm_on)
+	if (type == 0x1004 || M.fault != RTF_NO_ENABLE_EXPIRY)
+		M.fired = false;
+	if (!M.alarm_on && M.fault != RTF_DISABLE_KEEPS)
 		M.pending = 0;
 	alarm_check();
 	return S_OK;
@@ -107,7 +114,8 @@ static uint8_t serve_clock(const struct sim_dev *s, uint16_t type, uint16_t id, 
 		resp[9] = clock_type[id] == 3 ? (M.fault == RTF_SMEAR_VALUE ? 5 : 1) : 0;
 		if (id == 0 && M.fault == RTF_SMEAR)
 			resp[9] = 1;
-		resp[10] = (id == 0 && alarm_negotiated(s)) || M.fault == RTF_ALARM_FLAG;
+		resp[10] = (id == 0 && alarm_negotiated(s) && M.fault != RTF_NO_ALARM_CLOCK) ||
+			   M.fault == RTF_ALARM_FLAG;
 		return S_OK;
 	case 0x1002:
 		if (req[10] > 1 && M.fault != RTF_HW_COUNTER)

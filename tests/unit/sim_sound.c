@@ -52,7 +52,11 @@ static void item(uint32_t code, uint32_t id, uint8_t *p)
 		break;
 	case 0x300:
 		put32(p + 4, M.fault == SNF_CTL_ROLE ? 9 : 1);
-		put32(p + 8, M.fault == SNF_CTL_TYPE ? 6 : M.fault == SNF_CTL_COUNT ? 2 : 1);
+		put32(p + 8, M.fault == SNF_CTL_TYPE	? 6
+			     : M.fault == SNF_CTL_COUNT ? 2
+			     : id == 1			? 3 /* ENUMERATED */
+							: 1);
+		put32(p + 72, 2); /* enumerated items */
 		put32(p + 12, M.fault == SNF_CTL_ACCESS ? 0x203 : 0x3);
 		put32(p + 16, M.fault == SNF_CTL_COUNT ? 65 : 2);
 		put32(p + 20, M.fault == SNF_CTL_DUP ? 0 : id);
@@ -102,6 +106,21 @@ static uint32_t pcm(struct sim_dev *s, uint32_t code)
 	return S_OK;
 }
 
+/* CTL_ENUM_ITEMS of the ENUMERATED control 1: two option names. */
+static uint32_t enum_items(const struct sim_req *r)
+{
+	uint8_t item[64];
+	uint32_t st = S_OK;
+
+	sim_req_write(r, 0, &st, 4);
+	for (unsigned i = 0; i < 2; i++) {
+		memset(item, M.fault == SNF_CTL_ITEM && i ? 'y' : 0, sizeof(item));
+		memcpy(item, i ? "Line" : "Mic", i ? 4 : 3);
+		sim_req_write(r, 4 + i * 64, item, sizeof(item));
+	}
+	return 4 + 2 * 64;
+}
+
 static uint32_t snd_serve(struct sim_dev *s, const struct sim_req *r)
 {
 	uint32_t code = 0, st[2] = { S_BAD_MSG, 0 };
@@ -113,6 +132,8 @@ static uint32_t snd_serve(struct sim_dev *s, const struct sim_req *r)
 	}
 	if (r->queue == 0 && (code == 1 || code == 0x100 || code == 0x200 || code == 0x300))
 		return query(r, code);
+	if (r->queue == 0 && code == 0x301)
+		return enum_items(r);
 	if (r->queue == 0 && code >= 0x101 && code <= 0x105)
 		st[0] = pcm(s, code);
 	return sim_req_write(r, 0, st, 4);

@@ -31,6 +31,7 @@ enum snd_fault {
 	SNF_CTL_COUNT,	   /* an INTEGER64 control with count 65 */
 	SNF_CTL_NAME,	   /* a control name without its NUL */
 	SNF_CTL_DUP,	   /* two controls "Master" index 0 */
+	SNF_CTL_ITEM,	   /* an enumerated item name without its NUL */
 };
 
 void sim_sound_attach(struct sim_dev *s, enum snd_fault fault);

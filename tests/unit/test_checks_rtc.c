@@ -36,6 +36,7 @@ struct rtc_case {
 #define READ PF_CHK_RTC_READ
 #define ERRS PF_CHK_RTC_ERRORS
 #define AOFF PF_CHK_RTC_ALARM_OFF
+#define ALRM PF_CHK_RTC_ALARM, F_ALARM
 #define PASS PF_VERDICT_PASS
 #define FAIL PF_VERDICT_FAIL
 
@@ -67,6 +68,23 @@ static const struct rtc_case cases[] = {
 	{ "rtc alarm off clean", AOFF, F_ALARM, RTF_NONE, 0, PASS, NULL },
 	{ "rtc: alarm served without F_ALARM", AOFF, F_ALARM, RTF_ALARM_NO_FEATURE, 0, FAIL,
 	  "alarm-without-feature" },
+	{ "rtc alarm clean", ALRM, RTF_NONE, 0, PASS, NULL },
+	{ "rtc alarm not offered", PF_CHK_RTC_ALARM, 0, RTF_NONE, 0, PF_VERDICT_NA, NULL },
+	{ "rtc: no clock with an alarm", ALRM, RTF_NO_ALARM_CLOCK, 0, FAIL, "no-alarm-clock" },
+	{ "rtc: alarm requests on any clock", ALRM, RTF_ALARM_ENODEV, 0, FAIL,
+	  "enodev-unsupported-clock" },
+	{ "rtc: SET_ALARM stores nothing", ALRM, RTF_ALARM_KEEPS, 0, FAIL, "alarm-*" },
+	{ "rtc: enable moves the time", ALRM, RTF_ENABLE_MOVES_TIME, 0, FAIL, "alarm-time" },
+	{ "rtc: READ_ALARM always enabled", ALRM, RTF_READ_ENABLED, 0, FAIL, "alarm-enabled" },
+	{ "rtc: alarm time range", ALRM, RTF_TIME_RANGE, 0, FAIL, "set-failed" },
+	{ "rtc: passed alarm never notifies", ALRM, RTF_ALARM_SILENT, 0, FAIL, "no-notification" },
+	{ "rtc: one expiration notified twice", ALRM, RTF_ALARM_TWICE, 0, FAIL,
+	  "second-notification" },
+	{ "rtc: notification names another clock", ALRM, RTF_ALARM_WRONG_CLOCK, 0, FAIL,
+	  "notif-clock" },
+	{ "rtc: enabling a passed alarm", ALRM, RTF_NO_ENABLE_EXPIRY, 0, FAIL,
+	  "no-notification-enable" },
+	{ "rtc: disable keeps the event", ALRM, RTF_DISABLE_KEEPS, 0, FAIL, "disable-kept-event" },
 };
 
 static struct ut_dev U;

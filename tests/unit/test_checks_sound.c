@@ -57,6 +57,7 @@ static const struct snd_case cases[] = {
 	{ "sound: INTEGER64 count 65", CTL, SNF_CTL_COUNT, FAIL, "ctl-count" },
 	{ "sound: control name unterminated", CTL, SNF_CTL_NAME, FAIL, "ctl-name" },
 	{ "sound: two controls of one name and index", CTL, SNF_CTL_DUP, FAIL, "ctl-duplicate" },
+	{ "sound: enumerated item unterminated", CTL, SNF_CTL_ITEM, FAIL, "ctl-item-name" },
 	{ "sound pcm clean", PCM, SNF_NONE, PF_VERDICT_PASS, NULL },
 	{ "sound: release before its I/O", PCM, SNF_RELEASE_EARLY, FAIL, "release-before-io" },
 	/* fails the release's order first, then never completes the periods */
