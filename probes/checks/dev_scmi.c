@@ -11,6 +11,9 @@
 #define SCMI_PROTOCOL_VERSION 0x0
 #define SCMI_PROTOCOL_MESSAGE_ATTRIBUTES 0x2
 #define SCMI_BASE_NOTIFY_ERRORS 0x8
+#define SCMI_SENSOR 0x15
+#define SCMI_SENSOR_READING_GET 0x6
+#define SCMI_SENSOR_ASYNC 0x1 /* flags: answer with a delayed response */
 
 #define SCMI_SUCCESS 0
 #define SCMI_NOT_SUPPORTED (-1)
@@ -28,22 +31,30 @@ struct scmi_resp {
 	uint32_t ret[2];
 };
 
-/* One command with up to one 32-bit parameter; *len the used len. */
-static bool scmi_cmd(struct pf_test *t, struct chk_dev *c, uint8_t protocol, uint8_t msg,
-		     const uint32_t *param, struct scmi_resp *r, uint32_t *len, const char *what)
+/* One command with nparam 32-bit parameters (at most 2); *len the used len. */
+static bool scmi_cmd_n(struct pf_test *t, struct chk_dev *c, uint8_t protocol, uint8_t msg,
+		       const uint32_t *param, unsigned nparam, struct scmi_resp *r, uint32_t *len,
+		       const char *what)
 {
 	static uint16_t token;
-	uint32_t req[2];
+	uint32_t req[3] = { 0 };
 
 	req[0] = scmi_hdr(protocol, msg, ++token);
-	req[1] = param ? *param : 0;
+	for (unsigned i = 0; i < nparam && i < 2; i++)
+		req[1 + i] = param[i];
 	memset(r, 0, sizeof(*r));
-	if (chk_dev_request(t, c, SCMI_CMDQ, req, param ? 8 : 4, r, sizeof(*r), len, what) != 1)
+	if (chk_dev_request(t, c, SCMI_CMDQ, req, 4 + 4 * nparam, r, sizeof(*r), len, what) != 1)
 		return false;
 	report_should(t, *len < 4 || r->hdr == req[0], "hdr",
 		      "%s: response header 0x%08x, the command's 0x%08x expected", what, r->hdr,
 		      req[0]);
 	return report(t, *len >= 8, "short-response", "%s: used len %u, no status", what, *len);
+}
+
+static bool scmi_cmd(struct pf_test *t, struct chk_dev *c, uint8_t protocol, uint8_t msg,
+		     const uint32_t *param, struct scmi_resp *r, uint32_t *len, const char *what)
+{
+	return scmi_cmd_n(t, c, protocol, msg, param, param ? 1 : 0, r, len, what);
 }
 
 /* 5.17.6.1.1: an error status comes with no return values. */
@@ -112,6 +123,18 @@ void check_SCMI_BASE(struct pf_test *t)
 	    !scmi_error(t, &c, SCMI_BASE, SCMI_BASE_NOTIFY_ERRORS, &param, SCMI_NOT_SUPPORTED,
 			"notify-without-p2a", "BASE_NOTIFY_ERRORS without P2A_CHANNELS"))
 		goto out;
+	/* a delayed response asked for: SENSOR_READING_GET, async */
+	{
+		const uint32_t sensor[2] = { 0, SCMI_SENSOR_ASYNC };
+
+		if (!scmi_cmd_n(t, &c, SCMI_SENSOR, SCMI_SENSOR_READING_GET, sensor, 2, &r, &len,
+				"async SENSOR_READING_GET without P2A_CHANNELS"))
+			goto out;
+		report(t, r.status == SCMI_NOT_SUPPORTED, "delayed-without-p2a",
+		       "a delayed response asked for without P2A_CHANNELS: status %d, "
+		       "NOT_SUPPORTED expected",
+		       r.status);
+	}
 	param = SCMI_BASE_NOTIFY_ERRORS;
 	if (!scmi_cmd(t, &c, SCMI_BASE, SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, &param, &r, &len,
 		      "PROTOCOL_MESSAGE_ATTRIBUTES(BASE_NOTIFY_ERRORS)"))

@@ -29,6 +29,7 @@ enum scmi_fault {
 	MF_UNKNOWN_OK,	 /* unknown messages answer SUCCESS */
 	MF_BURST,	 /* holds commands beyond the fourth in flight */
 	MF_HDR,		 /* response header with another token */
+	MF_DELAYED,	 /* async sensor reads accepted without P2A */
 };
 
 static struct {
@@ -46,7 +47,9 @@ static uint32_t scmi_serve(struct sim_dev *s, const struct sim_req *r)
 	msg = (uint8_t)hdr;
 	proto = (uint8_t)(hdr >> 10);
 	out[0] = M.fault == MF_HDR ? hdr ^ (1u << 18) : hdr;
-	if (proto != 0x10) {
+	if (proto == 0x15 && msg == 6 && M.fault == MF_DELAYED) {
+		out[1] = 0;
+	} else if (proto != 0x10) {
 		out[1] = (uint32_t)-1;
 	} else if (msg == 0) {
 		out[2] = 0x20000;
@@ -94,6 +97,8 @@ static const struct scmi_case cases[] = {
 	  "unknown-message" },
 	{ "scmi: a burst is not processed", PF_CHK_SCMI_BASE, MF_BURST, PF_VERDICT_FAIL,
 	  "burst/no-used" },
+	{ "scmi: delayed response without P2A", PF_CHK_SCMI_BASE, MF_DELAYED, PF_VERDICT_FAIL,
+	  "delayed-without-p2a" },
 	{ "scmi: response header of another command", PF_CHK_SCMI_BASE, MF_HDR, PF_VERDICT_WARN,
 	  "hdr" },
 };
