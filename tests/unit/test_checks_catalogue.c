@@ -45,6 +45,13 @@ static const struct ut_check_table *const tables[] = {
 	&ut_checks_crypto,
 	&ut_checks_mem,
 	&ut_checks_net,
+	&ut_checks_can,
+	&ut_checks_spi,
+	&ut_checks_rpmb,
+	&ut_checks_scmi,
+	&ut_checks_media,
+	&ut_checks_rtc,
+	&ut_checks_sound,
 	/* clang-format on */
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

@@ -64,6 +64,13 @@ extern const struct ut_check_table ut_checks_gpio;
 extern const struct ut_check_table ut_checks_crypto;
 extern const struct ut_check_table ut_checks_mem;
 extern const struct ut_check_table ut_checks_net;
+extern const struct ut_check_table ut_checks_can;
+extern const struct ut_check_table ut_checks_spi;
+extern const struct ut_check_table ut_checks_rpmb;
+extern const struct ut_check_table ut_checks_scmi;
+extern const struct ut_check_table ut_checks_media;
+extern const struct ut_check_table ut_checks_rtc;
+extern const struct ut_check_table ut_checks_sound;
 
 /* Runs a table's rows then its extra tests as one cmocka group. */
 static inline int ut_run_check_table(const struct ut_check_table *t)
