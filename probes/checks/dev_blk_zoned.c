@@ -22,15 +22,6 @@ static struct zblk_zone zones[ZBLK_MAX_ZONES];
 	 VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_SECURE_ERASE) | \
 	 VIRTIO_BIT(VIRTIO_BLK_F_TOPOLOGY))
 
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 bool zblk_open(struct pf_test *t, struct zblk *z)
 {
 	struct virtio_dev *d = t->dev;
@@ -104,7 +95,7 @@ int zblk_report(struct pf_test *t, struct zblk *z, uint64_t sector, struct zblk_
 	*n = 0;
 	if (r.status != VIRTIO_BLK_S_OK)
 		return r.status;
-	nr = le(zbuf, 8);
+	nr = chk_le(zbuf, 8);
 	/* nr_zones counts the descriptors that fitted (5.2.6) */
 	if (!report(t, nr <= max, "nr-zones",
 		    "ZONE_REPORT from sector %llu: nr_zones %llu for a buffer of %u descriptors",
@@ -113,9 +104,9 @@ int zblk_report(struct pf_test *t, struct zblk *z, uint64_t sector, struct zblk_
 	for (unsigned i = 0; i < nr; i++) {
 		const uint8_t *p = zbuf + ZBLK_REPORT_HDR + i * ZBLK_DESC;
 
-		d[i].cap = le(p, 8);
-		d[i].start = le(p + 8, 8);
-		d[i].wp = le(p + 16, 8);
+		d[i].cap = chk_le(p, 8);
+		d[i].start = chk_le(p + 8, 8);
+		d[i].wp = chk_le(p + 16, 8);
 		d[i].type = p[24];
 		d[i].state = p[25];
 	}
@@ -176,7 +167,7 @@ int zblk_write(struct pf_test *t, struct zblk *z, uint32_t type, uint64_t sector
 	if (blk_request(t, &z->c, &r, what) != 1)
 		return -1;
 	if (append_sector)
-		*append_sector = le(as, 8);
+		*append_sector = chk_le(as, 8);
 	return r.status;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dev_blk_zoned.h"
+#include "helpers.h"
 
 #define ZBLK_LIMIT_MAX 16u /* open or active limits this suite reaches */
 
@@ -57,10 +58,8 @@ static void secure_erase(struct pf_test *t, struct zblk *z, const struct zblk_zo
 	uint8_t seg[BLK_DWZ_SEG];
 
 	memset(seg, 0, sizeof(seg));
-	for (unsigned i = 0; i < 8; i++)
-		seg[i] = (uint8_t)(d->start >> (8 * i));
-	for (unsigned i = 0; i < 4; i++)
-		seg[8 + i] = (uint8_t)(z->zone_sectors >> (8 * i));
+	chk_put_le(seg, d->start, 8);
+	chk_put_le(seg + 8, z->zone_sectors, 4);
 	memset(&r, 0, sizeof(r));
 	r.type = VIRTIO_BLK_T_SECURE_ERASE;
 	r.out = seg;

@@ -47,21 +47,6 @@ enum {
 
 #define ZS SIM_BLKZ_SECTORS
 
-static void put(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 void sim_blk_zoned(struct sim_dev *s, struct sim_blk *b, uint8_t model)
 {
 	uint8_t *c = s->config;
@@ -72,11 +57,11 @@ void sim_blk_zoned(struct sim_dev *s, struct sim_blk *b, uint8_t model)
 		b->zone[z].state = z == 0 ? ZS_NOT_WP : ZS_EMPTY;
 		b->zone[z].wp = (uint64_t)z * ZS;
 	}
-	put(c + 72, ZS, 4);
-	put(c + 76, MAX_OPEN, 4);
-	put(c + 80, MAX_ACTIVE, 4);
-	put(c + 84, MAX_APPEND, 4);
-	put(c + 88, 512, 4); /* write_granularity */
+	sim_put_le(c + 72, ZS, 4);
+	sim_put_le(c + 76, MAX_OPEN, 4);
+	sim_put_le(c + 80, MAX_ACTIVE, 4);
+	sim_put_le(c + 84, MAX_APPEND, 4);
+	sim_put_le(c + 88, 512, 4); /* write_granularity */
 	c[92] = model;
 }
 
@@ -192,15 +177,15 @@ static uint32_t report(struct sim_blk *b, const struct sim_req *r, uint64_t sect
 		return 0;
 	for (; z < SIM_BLKZ_ZONES && 64 + (n + 1) * 64 <= room; z++, n++) {
 		memset(d, 0, sizeof(d));
-		put(d, b->zone[z].type == ZT_CONV ? ZS : SIM_BLKZ_CAP, 8);
-		put(d + 8, (uint64_t)z * ZS, 8);
-		put(d + 16, b->zone[z].wp, 8);
+		sim_put_le(d, b->zone[z].type == ZT_CONV ? ZS : SIM_BLKZ_CAP, 8);
+		sim_put_le(d + 8, (uint64_t)z * ZS, 8);
+		sim_put_le(d + 16, b->zone[z].wp, 8);
 		d[24] = b->zone[z].type;
 		d[25] = b->zone[z].state;
 		sim_req_write(r, 64 + n * 64, d, sizeof(d));
 	}
 	memset(d, 0, sizeof(d));
-	put(d, n, 8);
+	sim_put_le(d, n, 8);
 	sim_req_write(r, 0, d, sizeof(d));
 	return 64 + n * 64;
 }
@@ -237,7 +222,7 @@ store:
 static uint8_t append(const struct sim_dev *s, struct sim_blk *b, const struct sim_req *r,
 		      uint64_t sector, uint32_t *written)
 {
-	uint32_t n = (sim_req_readable(r) - 16) / 512, max = (uint32_t)le(s->config + 84, 4);
+	uint32_t n = (sim_req_readable(r) - 16) / 512, max = (uint32_t)sim_le(s->config + 84, 4);
 	unsigned z = (unsigned)(sector / ZS);
 	uint64_t at;
 	uint8_t out[8], st;
@@ -254,7 +239,7 @@ static uint8_t append(const struct sim_dev *s, struct sim_blk *b, const struct s
 	st = write_zone(b, r, z, at, n, true);
 	if (st != S_OK)
 		return st;
-	put(out, has(b, SIM_BLKZ_APPEND_SECTOR) ? (uint64_t)z * ZS : at, 8);
+	sim_put_le(out, has(b, SIM_BLKZ_APPEND_SECTOR) ? (uint64_t)z * ZS : at, 8);
 	*written = sim_req_write(r, sim_req_writable(r) - 9, out, 8);
 	return S_OK;
 }
@@ -290,8 +275,8 @@ static uint8_t secure_erase(struct sim_dev *s, struct sim_blk *b, const struct s
 	if (!(s->features & VIRTIO_BIT(F_SECURE_ERASE)) ||
 	    sim_req_read(r, 16, seg, sizeof(seg)) != sizeof(seg))
 		return S_UNSUPP;
-	sector = le(seg, 8);
-	num = (uint32_t)le(seg + 8, 4);
+	sector = sim_le(seg, 8);
+	num = (uint32_t)sim_le(seg + 8, 4);
 	if (sector % ZS || num % ZS || sector + num > SIM_BLK_SECTORS)
 		return S_INVALID;
 	memset(b->disk + sector * 512, 0, (size_t)num * 512);
