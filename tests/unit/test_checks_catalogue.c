@@ -29,7 +29,7 @@ static const struct ut_check_table *const tables[] = {
 	&ut_checks_core,  &ut_checks_pci,     &ut_checks_ring,	&ut_checks_irq,
 	&ut_checks_rng,	  &ut_checks_console, &ut_checks_input, &ut_checks_balloon,
 	&ut_checks_scsi,  &ut_checks_gpu,     &ut_checks_blk,	&ut_checks_blk_zoned,
-	&ut_checks_vsock, &ut_checks_fs,
+	&ut_checks_vsock, &ut_checks_fs,      &ut_checks_9p,
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A 9P2000.L server behind a virtio-9p request queue: Tversion, Tattach
+ * (a directory root), Twalk (an empty root: every name is ENOENT), Tclunk;
+ * anything else Rlerror ENOSYS.
+ */
+#include "sim_9p.h"
+
+#include <string.h>
+
+enum {
+	RLERROR = 7,
+	TVERSION = 100,
+	TATTACH = 104,
+	TWALK = 110,
+	TCLUNK = 120,
+	E_NOENT = 2,
+	E_NOSYS = 38,
+};
+
+static uint32_t p9_serve(struct sim_dev *s, const struct sim_req *r)
+{
+	struct sim_9p *p = s->model;
+	uint8_t in[64], out[64];
+	uint32_t n = 7, size;
+	uint16_t tag;
+
+	if (sim_req_read(r, 0, in, 7) != 7)
+		return 0;
+	tag = (uint16_t)sim_le(in + 5, 2);
+	memset(out, 0, sizeof(out));
+	out[4] = (uint8_t)(in[4] + 1);
+	switch (in[4]) {
+	case TVERSION:
+		sim_req_read(r, 7, in + 7, 4);
+		sim_put_le(out + 7, sim_le(in + 7, 4) + ((p->faults & SIM_9P_MSIZE_UP) ? 1 : 0), 4);
+		sim_put_le(out + 11, 8, 2);
+		memcpy(out + 13, "9P2000.L", 8);
+		n = 21;
+		break;
+	case TATTACH:
+		out[7] = 0x80; /* qid: a directory */
+		n = 20;
+		break;
+	case TWALK:
+		if (p->faults & SIM_9P_WALK_ANY) {
+			sim_put_le(out + 7, 1, 2);
+			n = 22;
+			break;
+		}
+		out[4] = RLERROR;
+		sim_put_le(out + 7, E_NOENT, 4);
+		n = 11;
+		break;
+	case TCLUNK:
+		break;
+	default:
+		out[4] = RLERROR;
+		sim_put_le(out + 7, E_NOSYS, 4);
+		n = 11;
+	}
+	size = n + ((p->faults & SIM_9P_SIZE_WRONG) ? 1 : 0);
+	sim_put_le(out, size, 4);
+	sim_put_le(out + 5, (p->faults & SIM_9P_TAG_WRONG) ? tag + 1u : tag, 2);
+	return sim_req_write(r, 0, out, n);
+}
+
+void sim_9p_attach(struct sim_dev *s, struct sim_9p *p, uint32_t faults)
+{
+	memset(p, 0, sizeof(*p));
+	p->faults = faults;
+	s->model = p;
+	s->serve = p9_serve;
+	memset(s->config, 0, 8);
+	sim_put_le(s->config, 3, 2);
+	memcpy(s->config + 2, "pf0", 3);
+	s->config_len = 5;
+}
