@@ -20,10 +20,18 @@
 
 enum {
 	P9_RLERROR = 7,
+	P9_TLOPEN = 12,
+	P9_TREADDIR = 40,
 	P9_TVERSION = 100,
 	P9_TATTACH = 104,
 	P9_TWALK = 110,
+	P9_TREAD = 116,
 	P9_TCLUNK = 120,
+	P9_EACCES = 13,
+	P9_EROFS = 30,
+	P9_DT_REG = 8,
+	P9_NAME_MAX = 64,
+	P9_READ_COUNT = 256,
 };
 
 void check_P9_CONFIG(struct pf_test *t)
@@ -124,6 +132,36 @@ static bool p9_expect(struct pf_test *t, int rt, uint8_t type, const char *sub, 
 	return report_should(t, rt == type, sub, "%s: reply type %d, not %u", what, rt, type);
 }
 
+/* Tversion and Tattach (root as fid 1): false if the check ends. */
+static bool p9_attach(struct pf_test *t, struct chk_dev *c)
+{
+	struct p9_msg m;
+	int rt;
+
+	p9_begin(&m, P9_TVERSION, P9_NOTAG);
+	p9_int(&m, P9_MSIZE, 4);
+	p9_str(&m, "9P2000.L");
+	rt = p9_rpc(t, c, &m, "Tversion");
+	if (!p9_expect(t, rt, P9_TVERSION + 1, "version", "Tversion") ||
+	    !report_should(t, chk_le(p9_reply + 7, 4) <= P9_MSIZE, "msize",
+			   "Rversion msize %u is more than the %u asked",
+			   (unsigned)chk_le(p9_reply + 7, 4), P9_MSIZE) ||
+	    !report_should(t,
+			   chk_le(p9_reply + 11, 2) == 8 && !memcmp(p9_reply + 13, "9P2000.L", 8),
+			   "version-string", "Rversion does not agree on 9P2000.L"))
+		return false;
+	p9_begin(&m, P9_TATTACH, 1);
+	p9_int(&m, 1, 4); /* fid */
+	p9_int(&m, P9_NOFID, 4);
+	p9_str(&m, "pf");
+	p9_str(&m, "");
+	p9_int(&m, 0, 4); /* n_uname */
+	rt = p9_rpc(t, c, &m, "Tattach");
+	return p9_expect(t, rt, P9_TATTACH + 1, "attach", "Tattach") &&
+	       report_should(t, p9_reply[7] & P9_QTDIR, "root-not-dir",
+			     "the attached root's qid type is 0x%02x", p9_reply[7]);
+}
+
 void check_P9_SESSION(struct pf_test *t)
 {
 	struct chk_dev c;
@@ -132,28 +170,7 @@ void check_P9_SESSION(struct pf_test *t)
 
 	if (!chk_dev_open(t, &c, VIRTIO_BIT(VIRTIO_9P_MOUNT_TAG), 1, true))
 		return;
-	p9_begin(&m, P9_TVERSION, P9_NOTAG);
-	p9_int(&m, P9_MSIZE, 4);
-	p9_str(&m, "9P2000.L");
-	rt = p9_rpc(t, &c, &m, "Tversion");
-	if (!p9_expect(t, rt, P9_TVERSION + 1, "version", "Tversion") ||
-	    !report_should(t, chk_le(p9_reply + 7, 4) <= P9_MSIZE, "msize",
-			   "Rversion msize %u is more than the %u asked",
-			   (unsigned)chk_le(p9_reply + 7, 4), P9_MSIZE) ||
-	    !report_should(t,
-			   chk_le(p9_reply + 11, 2) == 8 && !memcmp(p9_reply + 13, "9P2000.L", 8),
-			   "version-string", "Rversion does not agree on 9P2000.L"))
-		goto out;
-	p9_begin(&m, P9_TATTACH, 1);
-	p9_int(&m, 1, 4); /* fid */
-	p9_int(&m, P9_NOFID, 4);
-	p9_str(&m, "pf");
-	p9_str(&m, "");
-	p9_int(&m, 0, 4); /* n_uname */
-	rt = p9_rpc(t, &c, &m, "Tattach");
-	if (!p9_expect(t, rt, P9_TATTACH + 1, "attach", "Tattach") ||
-	    !report_should(t, p9_reply[7] & P9_QTDIR, "root-not-dir",
-			   "the attached root's qid type is 0x%02x", p9_reply[7]))
+	if (!p9_attach(t, &c))
 		goto out;
 	/* a missing name: Rlerror ENOENT, nothing walked */
 	p9_begin(&m, P9_TWALK, 2);
@@ -170,6 +187,111 @@ void check_P9_SESSION(struct pf_test *t)
 	p9_begin(&m, P9_TCLUNK, 3);
 	p9_int(&m, 1, 4);
 	p9_expect(t, p9_rpc(t, &c, &m, "Tclunk"), P9_TCLUNK + 1, "clunk", "Tclunk");
+out:
+	chk_dev_close(&c);
+}
+
+/* Twalk from the root (fid 1) to `name` (NULL: a clone) as newfid. */
+static int p9_walk(struct pf_test *t, struct chk_dev *c, uint32_t newfid, const char *name)
+{
+	struct p9_msg m;
+
+	p9_begin(&m, P9_TWALK, (uint16_t)(10 + newfid));
+	p9_int(&m, 1, 4);
+	p9_int(&m, newfid, 4);
+	p9_int(&m, name ? 1 : 0, 2);
+	if (name)
+		p9_str(&m, name);
+	return p9_rpc(t, c, &m, "Twalk");
+}
+
+static int p9_lopen(struct pf_test *t, struct chk_dev *c, uint32_t fid, uint32_t flags)
+{
+	struct p9_msg m;
+
+	p9_begin(&m, P9_TLOPEN, (uint16_t)(20 + fid));
+	p9_int(&m, fid, 4);
+	p9_int(&m, flags, 4);
+	return p9_rpc(t, c, &m, "Tlopen");
+}
+
+/* The first regular file Rreaddir (in p9_reply) names, into name. */
+static bool p9_first_file(char *name)
+{
+	uint32_t count = (uint32_t)chk_le(p9_reply + 7, 4), off = 0;
+	const uint8_t *e = p9_reply + 11;
+
+	if (count > sizeof(p9_reply) - 11)
+		count = sizeof(p9_reply) - 11;
+	/* qid[13] offset[8] type[1] name[s] */
+	while (off + 24 <= count) {
+		uint16_t len = (uint16_t)chk_le(e + off + 22, 2);
+
+		if (off + 24 + len > count)
+			break;
+		if (e[off + 21] == P9_DT_REG && len < P9_NAME_MAX) {
+			memcpy(name, e + off + 24, len);
+			name[len] = 0;
+			return true;
+		}
+		off += 24u + len;
+	}
+	return false;
+}
+
+void check_P9_READ(struct pf_test *t)
+{
+	struct chk_dev c;
+	struct p9_msg m;
+	char name[P9_NAME_MAX];
+	uint32_t count;
+	int rt;
+
+	if (!chk_dev_open(t, &c, VIRTIO_BIT(VIRTIO_9P_MOUNT_TAG), 1, true))
+		return;
+	if (!p9_attach(t, &c) ||
+	    !p9_expect(t, p9_walk(t, &c, 2, NULL), P9_TWALK + 1, "walk",
+		       "Twalk (clone of the root)") ||
+	    !p9_expect(t, p9_lopen(t, &c, 2, 0), P9_TLOPEN + 1, "lopen", "Tlopen of the root"))
+		goto out;
+	p9_begin(&m, P9_TREADDIR, 30);
+	p9_int(&m, 2, 4);
+	p9_int(&m, 0, 8);
+	p9_int(&m, sizeof(p9_reply) - 11, 4);
+	if (!p9_expect(t, p9_rpc(t, &c, &m, "Treaddir"), P9_TREADDIR + 1, "readdir", "Treaddir"))
+		goto out;
+	if (!p9_first_file(name)) {
+		report_skip(t, "the export's first directory entries name no regular file");
+		goto out;
+	}
+	report_log(t, 2, "reading \"%s\"", name);
+	if (!p9_expect(t, p9_walk(t, &c, 3, name), P9_TWALK + 1, "walk", "Twalk to a file") ||
+	    !p9_expect(t, p9_lopen(t, &c, 3, 0), P9_TLOPEN + 1, "lopen", "Tlopen of a file"))
+		goto out;
+	p9_begin(&m, P9_TREAD, 31);
+	p9_int(&m, 3, 4);
+	p9_int(&m, 0, 8);
+	p9_int(&m, P9_READ_COUNT, 4);
+	rt = p9_rpc(t, &c, &m, "Tread");
+	if (!p9_expect(t, rt, P9_TREAD + 1, "read", "Tread"))
+		goto out;
+	count = (uint32_t)chk_le(p9_reply + 7, 4);
+	if (!report_should(t, count <= P9_READ_COUNT && chk_le(p9_reply, 4) == 11 + count,
+			   "read-count", "Rread count %u for %u asked, size %u", count,
+			   P9_READ_COUNT, (unsigned)chk_le(p9_reply, 4)))
+		goto out;
+	/* opening for writing (O_WRONLY): refused on a read-only export */
+	if (!p9_expect(t, p9_walk(t, &c, 4, name), P9_TWALK + 1, "walk", "Twalk to a file"))
+		goto out;
+	rt = p9_lopen(t, &c, 4, 1);
+	if (rt == P9_TLOPEN + 1)
+		report_log(t, 2, "the export is writable: no refusal to check");
+	else if (rt >= 0)
+		report_should(t,
+			      rt == P9_RLERROR && (chk_le(p9_reply + 7, 4) == P9_EROFS ||
+						   chk_le(p9_reply + 7, 4) == P9_EACCES),
+			      "write-refused", "Tlopen for writing gave type %d (ecode %u)", rt,
+			      (unsigned)chk_le(p9_reply + 7, 4));
 out:
 	chk_dev_close(&c);
 }

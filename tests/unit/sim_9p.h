@@ -12,13 +12,14 @@
 #define SIM_9P_TAG_WRONG (1u << 1)  /* replies carry another tag */
 #define SIM_9P_MSIZE_UP (1u << 2)   /* Rversion offers more than the msize asked */
 #define SIM_9P_WALK_ANY (1u << 3)   /* every name is found */
+#define SIM_9P_WRITE_EIO (1u << 4)  /* opening for writing fails with EIO, not EROFS */
 
 struct sim_9p {
 	uint32_t faults;
 };
 
-/* Makes s (device type 9, MOUNT_TAG offered) a 9P server with an empty
- * root and the mount tag "pf0". */
+/* Makes s (device type 9, MOUNT_TAG offered) a 9P server with a root
+ * holding one file, "hello" and the mount tag "pf0". */
 void sim_9p_attach(struct sim_dev *s, struct sim_9p *p, uint32_t faults);
 
 #endif

@@ -50,6 +50,11 @@ static const struct p9_case cases[] = {
 	  WARN("msize") },
 	{ "9p.session: missing name walked", PF_CHK_P9_SESSION, F_MOUNT_TAG, SIM_9P_WALK_ANY, 0,
 	  WARN("walk-missing") },
+	{ "9p.read clean", PF_CHK_P9_READ, F_MOUNT_TAG, 0, 0, PASS },
+	{ "9p.read: write refused with EIO", PF_CHK_P9_READ, F_MOUNT_TAG, SIM_9P_WRITE_EIO, 0,
+	  WARN("write-refused") },
+	{ "9p.read: size not the used len", PF_CHK_P9_READ, F_MOUNT_TAG, SIM_9P_SIZE_WRONG, 0,
+	  WARN("reply-size") },
 };
 
 static struct ut_dev U;
