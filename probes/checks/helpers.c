@@ -192,3 +192,18 @@ bool chk_irq_ready(struct pf_test *t)
 	report_log(t, 2, "%s", intr_describe());
 	return true;
 }
+
+uint64_t chk_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+void chk_put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}

@@ -74,4 +74,8 @@ int chk_setup_split_queue(struct virtio_dev *d, uint16_t q, uint16_t size);
 /* The same, returning the ring memory in *mem. */
 int chk_setup_split_queue_mem(struct virtio_dev *d, uint16_t q, uint16_t size, uint8_t **mem);
 
+/* Little-endian fields of n bytes (up to 8) of device requests and replies. */
+uint64_t chk_le(const uint8_t *p, unsigned n);
+void chk_put_le(uint8_t *p, uint64_t v, unsigned n);
+
 #endif

@@ -133,6 +133,15 @@ static uint32_t blk_serve(struct sim_dev *s, const struct sim_req *r)
 	sim_req_read(r, 0, hdr, sizeof(hdr));
 	type = (uint32_t)le(hdr, 4);
 	sector = le(hdr + 8, 8);
+	if (b->zoned && has(s, F_ZONED)) {
+		int zst = sim_blk_zoned_serve(s, b, r, type, sector, &written);
+
+		if (zst >= 0) {
+			st = (uint8_t)zst;
+			sim_req_write(r, wr - 1, &st, 1);
+			return written + 1;
+		}
+	}
 	if (type == T_IN || type == T_OUT) {
 		st = serve_rw(s, b, r, type, sector, &written);
 	} else if (type == T_FLUSH) {

@@ -286,6 +286,9 @@ uint32_t sim_req_writable(const struct sim_req *r);
 uint32_t sim_req_read(const struct sim_req *r, uint32_t off, void *buf, uint32_t len);
 /* Copies buf to offset `off` of the writable part; returns bytes copied. */
 uint32_t sim_req_write(const struct sim_req *r, uint32_t off, const void *buf, uint32_t len);
+/* Little-endian fields of n bytes (up to 8), as device structures hold them. */
+uint64_t sim_le(const uint8_t *p, unsigned n);
+void sim_put_le(uint8_t *p, uint64_t v, unsigned n);
 
 /* ---- sim_mmio.c ---- */
 extern const struct pf_io_ops sim_mmio_ops;

@@ -71,3 +71,18 @@ void sim_config_write(struct sim_dev *s, uint32_t off, uint64_t v, unsigned w)
 	if (s->config_write)
 		s->config_write(s, off, w);
 }
+
+uint64_t sim_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+void sim_put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}

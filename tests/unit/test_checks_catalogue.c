@@ -52,6 +52,10 @@ static const struct ut_check_table *const tables[] = {
 	&ut_checks_media,
 	&ut_checks_rtc,
 	&ut_checks_sound,
+	&ut_checks_blk_zoned,
+	&ut_checks_vsock,
+	&ut_checks_fs,
+	&ut_checks_9p,
 	/* clang-format on */
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

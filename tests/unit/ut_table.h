@@ -71,6 +71,10 @@ extern const struct ut_check_table ut_checks_scmi;
 extern const struct ut_check_table ut_checks_media;
 extern const struct ut_check_table ut_checks_rtc;
 extern const struct ut_check_table ut_checks_sound;
+extern const struct ut_check_table ut_checks_blk_zoned;
+extern const struct ut_check_table ut_checks_vsock;
+extern const struct ut_check_table ut_checks_fs;
+extern const struct ut_check_table ut_checks_9p;
 
 /* Runs a table's rows then its extra tests as one cmocka group. */
 static inline int ut_run_check_table(const struct ut_check_table *t)
