@@ -140,6 +140,21 @@ static void check_plain_hdr(struct pf_test *t, const struct chk_dev *c, const ui
 	       gso);
 }
 
+/* At most this many frames that are not the echo are passed over while
+ * waiting for it. */
+#define NET_FOREIGN_MAX 32
+
+/* Whether a received frame is the echo of `sent` (its ethertype and the
+ * first payload bytes, which carry the frame's seed), not another frame on
+ * the link: the peer also echoes what earlier checks transmitted, and the
+ * hypervisor may hold those for a receive queue that was not ready. A
+ * corrupted or cut echo is still recognised, and judged. */
+static bool is_echo_of(const uint8_t *sent, uint32_t flen, const uint8_t *got, uint32_t got_len)
+{
+	return got_len >= NET_ETH_HDR + 2 && flen >= NET_ETH_HDR + 2 &&
+	       !memcmp(got + 12, sent + 12, 4);
+}
+
 /* One frame of `flen` bytes out and back, in one receive buffer. */
 static bool loop_one(struct pf_test *t, struct chk_dev *c, uint32_t flen, uint8_t seed)
 {
@@ -147,15 +162,29 @@ static bool loop_one(struct pf_test *t, struct chk_dev *c, uint32_t flen, uint8_
 	const uint8_t *in;
 	uint8_t src[6];
 	int slot, rc;
+	unsigned foreign = 0;
 
 	net_src_mac(c, src);
 	net_frame(net_sent, flen, src, seed);
 	if (net_send(t, c, net_sent, flen) != 1)
 		return false;
-	rc = net_rx_wait(t, c, &slot, &len);
-	if (rc != 1)
-		return false;
-	in = chk_dev_in(c, NET_RXQ, slot);
+	for (;;) {
+		rc = net_rx_wait(t, c, &slot, &len);
+		if (rc != 1)
+			return false;
+		in = chk_dev_in(c, NET_RXQ, slot);
+		if (len <= hl || is_echo_of(net_sent, flen, in + hl, len - hl) ||
+		    foreign == NET_FOREIGN_MAX)
+			break;
+		/* another frame: its buffer goes back, the wait goes on */
+		foreign++;
+		if (chk_dev_post(t, c, NET_RXQ, NULL, 0, NET_RX_BUF) < 0)
+			return false;
+		chk_dev_kick(c, NET_RXQ);
+	}
+	if (foreign)
+		report_log(t, 1, "%u frame(s) on the link before the echo were passed over",
+			   foreign);
 	check_plain_hdr(t, c, in);
 	if (hl == NET_HDR_LEN)
 		report(t, net_le16(in + NET_HDR_NUM_BUFFERS) == 1, "num-buffers",
@@ -166,8 +195,6 @@ static bool loop_one(struct pf_test *t, struct chk_dev *c, uint32_t flen, uint8_
 	       "used len %u for a %u-byte frame behind a %u-byte header (must be %u: the "
 	       "whole packet in one buffer)",
 	       len, flen, hl, hl + flen);
-	report(t, virtq_split_pending(&c->vq[NET_RXQ]) == 0, "single-desc",
-	       "a %u-byte frame took more than one receive buffer without MRG_RXBUF", flen);
 	if (len == hl + flen)
 		net_check_echo(t, "echo-content", net_sent, in + hl, flen);
 	/* the buffer goes back for the next frame */

@@ -31,7 +31,7 @@ for cfg in "${configs[@]}"; do
   assert_jq "$r" '.run.boots == 1 and ([.findings[]] | length == 0)' "[$cfg] one boot, no crash or hang"
   assert_jq "$r" '(.devices | length) == 25' "[$cfg] all 25 devices found"
   assert_jq "$r" '[.results[] | select(.verdict == "fail" or .verdict == "error")] | length == 0' \
-    "[$cfg] every failure is a known QEMU deviation ($(jq -r '[.results[] | select(.verdict == "fail" or .verdict == "error") | "\(.test)@\(.device)[\(.sub // "")]"] | unique | join(" ")' "$r"))"
+    "[$cfg] every failure is a known QEMU deviation ($(jq -r '[.results[] | select(.verdict == "fail" or .verdict == "error") | "\(.test)@\(.device)[\(.subs // [] | join(","))]: \(.message)"] | unique | join(" ")' "$r"))"
   case "$cfg" in
     *mmio_legacy=true*) assert_jq "$r" '[.devices[] | select(.transport == "mmio") | .mode] | unique == ["legacy"]' "[$cfg] mmio devices legacy";;
     *) assert_jq "$r" '[.devices[] | select(.transport == "mmio") | .mode] | unique == ["modern"]' "[$cfg] mmio devices modern";;
