@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The GPIO device suite (5.17). A message is a virtio_gpio_request (le16
+ * The GPIO device suite (5.18). A message is a virtio_gpio_request (le16
  * type, le16 gpio, le32 value: device-readable) and a virtio_gpio_response
  * (u8 status, u8 value: device-writable, pre-filled with CHK_DEV_FILL so a
  * field the device leaves unset shows). The value checks drive line 0 and
@@ -298,7 +298,7 @@ void check_GPIO_SET_GET(struct pf_test *t)
 		goto out;
 	if (dir0 == VIRTIO_GPIO_DIRECTION_OUT)
 		(void)gpio_get(t, &c, VIRTIO_GPIO_MSG_GET_VALUE, 0, 1, &val0);
-	/* the value first, then the direction, as 5.17.6.3 asks of a driver */
+	/* the value first, then the direction, as 5.18.6.3 asks of a driver */
 	if (!gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_VALUE, 0, 1, "set-value"))
 		goto out;
 	if (!gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, VIRTIO_GPIO_DIRECTION_OUT,

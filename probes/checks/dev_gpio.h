@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What the GPIO suite's checks share (5.17): message layout and helpers. */
+/* What the GPIO suite's checks share (5.18): message layout and helpers. */
 #ifndef PF_CHECKS_DEV_GPIO_H
 #define PF_CHECKS_DEV_GPIO_H
 
@@ -12,7 +12,7 @@
 #define GPIO_EVENTQ 1
 #define VIRTIO_GPIO_F_IRQ 0
 
-/* virtio_gpio_config (5.17.4) */
+/* virtio_gpio_config (5.18.4) */
 #define GPIO_CFG_NGPIO 0
 #define GPIO_CFG_PADDING 2
 #define GPIO_CFG_NAMES_SIZE 4

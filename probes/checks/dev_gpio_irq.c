@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The GPIO suite's eventq check (5.17.7): with VIRTIO_GPIO_F_IRQ, the
+ * The GPIO suite's eventq check (5.18.7): with VIRTIO_GPIO_F_IRQ, the
  * buffer pair that unmasks a line's interrupt, on line 0.
  */
 #include "dev_gpio.h"
@@ -49,7 +49,7 @@ void check_GPIO_IRQ(struct pf_test *t)
 		goto out;
 	}
 	(void)gpio_get(t, &c, VIRTIO_GPIO_MSG_GET_DIRECTION, 0, 2, &dir0);
-	/* interrupts belong to inputs (5.17.6.8: none for an output) */
+	/* interrupts belong to inputs (5.18.6.8: none for an output) */
 	if (!gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, VIRTIO_GPIO_DIRECTION_IN,
 		      "set-direction") ||
 	    !gpio_set(t, &c, VIRTIO_GPIO_MSG_SET_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_NONE,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The I2C adapter device suite (5.19). A request is out_hdr (addr, padding,
+ * The I2C adapter device suite (5.16). A request is out_hdr (addr, padding,
  * flags) and, for a write, its buf: device-readable; then, for a read, its
  * buf and the status byte: device-writable. The data checks drive an
  * EEPROM-like target (24Cxx: a write's first byte sets the register
@@ -68,7 +68,7 @@ static uint32_t i2c_out_bytes(const struct i2c_msg *m, uint8_t *out)
 
 /*
  * The device-readable part of slot s after completion: the device must not
- * change addr, the reserved flag bits (5.19.6) or a write's buf.
+ * change addr, the reserved flag bits (5.16.6) or a write's buf.
  */
 static void i2c_verify_out(struct pf_test *t, const struct chk_dev *c, int s, const uint8_t *sent,
 			   uint32_t n)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The GPIO suite (common/include/pf/checks_gpio.def) on the simulated
- * device: a clean 8-line device with names and interrupts (5.17) and
+ * device: a clean 8-line device with names and interrupts (5.18) and
  * faulty variants, each breaking one rule of the chapter.
  */
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The I2C adapter suite (common/include/pf/checks_i2c.def) on the simulated
- * device: a clean adapter with an EEPROM-like target at 0x50 (5.19.6) and
+ * device: a clean adapter with an EEPROM-like target at 0x50 (5.16.6) and
  * faulty variants, each breaking one rule of the chapter.
  */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * virtio-gpio (VIRTIO 1.4, 5.17): eight simulated lines with names (some
+ * virtio-gpio (VIRTIO 1.4, 5.18): eight simulated lines with names (some
  * empty), a direction and an output value each; lines 2k and 2k+1 are
  * wired together, so an input reads what its partner drives. The eventq
  * keeps the driver's buffers (interrupts unmasked) until SET_IRQ_TYPE NONE

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * virtio-i2c (VIRTIO 1.4, 5.19): an adapter with one target, an EEPROM-like
+ * virtio-i2c (VIRTIO 1.4, 5.16): an adapter with one target, an EEPROM-like
  * register file (24Cxx) at 7-bit address 0x50. A write's first byte sets
  * the register pointer and further bytes are stored from there; a read
  * returns bytes from the pointer on. Any other address does not answer:
